@@ -1,0 +1,133 @@
+// Command ucx-onboard connects a customer's Webex organization to Imagicle
+// UCX Suite: a terminal wizard runs one OAuth device authorization per
+// Imagicle app and writes an age-encrypted bundle for UCX Suite.
+//
+// Output rules: results go to stdout, everything else (progress, errors,
+// hints) to stderr. Errors are one line, prefixed "ucx-onboard:", lowercase,
+// with "hint:" lines after them where there is a fix. No token, device code
+// or client secret is ever printed. main is the only place that calls
+// os.Exit.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sort"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+// toolVersion returns the version stamped at build time, else the module
+// version from the build info, else "dev".
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// env is the process environment and standard streams, injectable for tests.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// command is one subcommand of ucx-onboard.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+// commands lists the subcommands; the wizard runs when none is named.
+var commands = map[string]command{
+	"open":       {"decrypt a bundle and print its JSON (UCX side)", runOpen},
+	"inspect":    {"summarize a bundle without printing any token (UCX side)", runInspect},
+	"keygen":     {"create an age identity for receiving bundles (UCX side)", runKeygen},
+	"fake-webex": {"run the fake Webex server for training, demos and manual tests", runFakeWebex},
+	"version": {"print the version", func(_ context.Context, e env, _ []string) error {
+		_, err := fmt.Fprintln(e.stdout, "ucx-onboard", toolVersion())
+		return err
+	}},
+}
+
+// errSilent means the error was already reported to the user.
+var errSilent = errors.New("silent")
+
+// exitError carries a specific exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	code := run(ctx, e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches args and returns the process exit code.
+func run(ctx context.Context, e env, args []string) int {
+	var err error
+	switch {
+	case len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help"):
+		usage(e.stdout)
+		return 0
+	case len(args) > 0 && commands[args[0]].run != nil:
+		err = commands[args[0]].run(ctx, e, args[1:])
+	default:
+		err = runWizard(ctx, e, args)
+	}
+	return report(e.stderr, err)
+}
+
+// report prints err (unless silent) with its hint and returns the exit code.
+func report(w io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if !errors.Is(err, errSilent) {
+		fmt.Fprintf(w, "ucx-onboard: %v\n", err)
+		if h := hint(err); h != "" {
+			fmt.Fprintf(w, "hint: %s\n", h)
+		}
+	}
+	return code
+}
+
+// usage prints every command with one line each; the wizard's flags follow.
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "ucx-onboard %s: connect a customer's Webex organization to Imagicle UCX Suite\n\n", toolVersion())
+	fmt.Fprintln(w, "Usage:\n  ucx-onboard [flags]            run the onboarding wizard\n  ucx-onboard COMMAND [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "  help         print this help\n\nWizard flags:")
+	wizardFlags(&wizardOptions{}, w).PrintDefaults()
+	fmt.Fprintln(w, "\nRun 'ucx-onboard COMMAND -h' for a command's flags.")
+}

@@ -1,0 +1,28 @@
+package main
+
+// TEMPORARY: each function below is replaced by its owner's file
+// (wizard.go, bundlecmds.go, fakewebex.go, hints.go). Delete the function
+// here when you add yours.
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+)
+
+var errNotBuilt = errors.New("not built yet")
+
+type wizardOptions struct{}
+
+func wizardFlags(o *wizardOptions, w io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("ucx-onboard", flag.ContinueOnError)
+	fs.SetOutput(w)
+	return fs
+}
+func runWizard(ctx context.Context, e env, args []string) error    { return errNotBuilt }
+func runOpen(ctx context.Context, e env, args []string) error      { return errNotBuilt }
+func runInspect(ctx context.Context, e env, args []string) error   { return errNotBuilt }
+func runKeygen(ctx context.Context, e env, args []string) error    { return errNotBuilt }
+func runFakeWebex(ctx context.Context, e env, args []string) error { return errNotBuilt }
+func hint(err error) string                                        { return "" }

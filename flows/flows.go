@@ -1,0 +1,116 @@
+// Package flows runs the OAuth 2.0 Device Authorization Grant (RFC 8628)
+// against Webex, one per Imagicle app, and identifies who approved it.
+//
+// Use it in this order:
+//
+//  1. Load the apps with LoadCatalog (or DefaultCatalog).
+//  2. Make a Client with NewClient.
+//  3. For each app: Client.Start gives a DeviceCode whose
+//     VerificationURIComplete is shown as a QR code; Client.Wait polls until
+//     the admin approves and returns a Grant; Client.Identify tells who
+//     approved and in which organization.
+//
+// Webex answers 428 Precondition Required while the user has not finished,
+// where RFC 8628 says 400 authorization_pending; Wait accepts both, honours
+// slow_down and Retry-After, and retries transient network and server
+// errors until the code expires. Stock x/oauth2 DeviceAccessToken aborts on
+// all of those.
+//
+// Tokens, device codes and client secrets are held in store.Secret and never
+// appear in errors, logs or formatted output.
+package flows
+
+import (
+	"errors"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// Sentinel errors returned (wrapped) by Start and Wait. Use errors.Is.
+var (
+	// ErrExpired: the device code expired (expired_token, or its expiry
+	// passed while polling). Start a fresh code.
+	ErrExpired = errors.New("flows: device code expired")
+	// ErrDenied: the user or the organization's policy denied access
+	// (access_denied, or 403). The remedy is to allow the integration in
+	// Control Hub (Apps > Integrations) and authorize again.
+	ErrDenied = errors.New("flows: access denied")
+	// ErrInvalidClient: Webex rejected the client credentials (401 or
+	// invalid_client): the client secret is wrong.
+	ErrInvalidClient = errors.New("flows: client credentials rejected")
+	// ErrCodeSpent: Webex answered 200 but the token could not be read; the
+	// code is used up, so start a fresh one.
+	ErrCodeSpent = errors.New("flows: token answer unreadable, device code spent")
+	// ErrUnsupported: the app cannot be authorized with a device grant
+	// (e.g. OpenID Connect scopes).
+	ErrUnsupported = errors.New("flows: not supported by the device grant")
+)
+
+// DeviceCode is a started device authorization. Only UserCode and the two
+// verification URIs may be shown; the device code itself is a Secret.
+// All strings have been sanitized (no control characters or escapes) and
+// the URIs checked to be absolute https (http only against a loopback
+// base URL).
+type DeviceCode struct {
+	AppID                   string
+	UserCode                string
+	VerificationURI         string
+	VerificationURIComplete string // may be empty if Webex did not send it
+	IssuedAt                time.Time
+	Expiry                  time.Time
+	Interval                time.Duration // minimum time between polls, in [1s, 60s]
+
+	deviceCode store.Secret
+}
+
+// Grant is the token pair Webex issued for one app.
+type Grant struct {
+	AccessToken        store.Secret
+	AccessTokenExpiry  time.Time
+	RefreshToken       store.Secret
+	RefreshTokenExpiry time.Time // zero when not sent
+	TokenType          string
+	Scopes             []string
+	ObtainedAt         time.Time
+}
+
+// Identity is who approved a device code, and the organization they belong to.
+type Identity struct {
+	PersonID    string
+	Emails      []string
+	DisplayName string
+	OrgID       string
+	OrgName     string
+	FullAdmin   bool
+	// OrgUsers is the number of users counted in the org, counting stops at
+	// 1,001; 0 when not counted (the app lacks spark-admin:people_read).
+	OrgUsers int
+	// OrgUsersCounted tells whether OrgUsers is meaningful.
+	OrgUsersCounted bool
+}
+
+// PollOutcome classifies one poll of the token endpoint.
+type PollOutcome int
+
+// Poll outcomes reported through PollEvent.
+const (
+	PollPending     PollOutcome = iota // 428 or authorization_pending
+	PollSlowDown                       // slow_down: interval raised by 5 s
+	PollRateLimited                    // 429: waiting Retry-After, interval raised
+	PollTransient                      // 5xx, timeout, reset, DNS: retrying with backoff
+	PollDone                           // token obtained
+	PollFailed                         // final error
+)
+
+// PollEvent reports the outcome of one poll so a screen can show live status.
+type PollEvent struct {
+	Attempt  int // 1-based
+	Outcome  PollOutcome
+	At       time.Time     // when the answer arrived
+	NextPoll time.Time     // zero after PollDone / PollFailed
+	Interval time.Duration // the interval now in force
+	// Err is the transient or final error, if any (safe to display after
+	// sanitization; never holds a token).
+	Err error
+}
