@@ -114,3 +114,37 @@ type PollEvent struct {
 	// sanitization; never holds a token).
 	Err error
 }
+
+// App is one Imagicle app (a Webex integration) to authorize.
+type App struct {
+	ID       string   // short, stable id used in drafts and bundles, e.g. "presence"
+	Name     string   // human name
+	ClientID string   // the Webex integration ID
+	Scopes   []string // OAuth scopes, never OpenID Connect ones
+	// Secret is the resolved client secret.
+	Secret store.Secret
+	// SecretSource says where the secret came from, for remedies:
+	// "env UCX_SECRET_PRESENCE" or "file /path/to/secret".
+	SecretSource string
+}
+
+// Catalog is the list of apps to authorize, in order.
+type Catalog struct {
+	Apps []App
+}
+
+// Clock is the time source of the poll loop; tests inject a fake one.
+type Clock interface {
+	Now() time.Time
+	// After waits for d, like time.After.
+	After(d time.Duration) <-chan time.Time
+}
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// After returns time.After(d).
+func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
