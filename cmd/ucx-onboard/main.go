@@ -128,6 +128,6 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "  help         print this help\n\nWizard flags:")
-	wizardFlags(&wizardOptions{}, w).PrintDefaults()
+	printFlags(w, wizardFlags(&wizardOptions{}, w))
 	fmt.Fprintln(w, "\nRun 'ucx-onboard COMMAND -h' for a command's flags.")
 }

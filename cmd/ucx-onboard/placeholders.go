@@ -7,19 +7,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
-	"io"
 )
 
 var errNotBuilt = errors.New("not built yet")
 
-type wizardOptions struct{}
-
-func wizardFlags(o *wizardOptions, w io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("ucx-onboard", flag.ContinueOnError)
-	fs.SetOutput(w)
-	return fs
-}
 func runWizard(ctx context.Context, e env, args []string) error    { return errNotBuilt }
 func runOpen(ctx context.Context, e env, args []string) error      { return errNotBuilt }
 func runInspect(ctx context.Context, e env, args []string) error   { return errNotBuilt }
