@@ -43,14 +43,14 @@ func wizardFlags(o *wizardOptions, w io.Writer, getenv ...func(string) string) *
 	fs := flag.NewFlagSet("ucx-onboard", flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.StringVar(&o.webexURL, "webex-url", webex, "Webex API base `url` (env UCX_ONBOARD_WEBEX_URL)")
-	fs.StringVar(&o.appsFile, "apps", "", "app catalog JSON `file` (default: the built-in Imagicle apps)")
+	fs.StringVar(&o.appsFile, "apps", "", "app catalog JSON `file` (default: built-in apps)")
 	fs.StringVar(&o.customerFile, "customer", "", "prefill the customer form from a JSON `file`")
-	fs.Var(&o.recipients, "recipient", "seal the bundle to this age or SSH public `key` (repeatable)")
-	fs.StringVar(&o.recipientsFile, "recipients-file", "", "seal the bundle to the public keys in `file`, one per line")
-	fs.StringVar(&o.out, "out", "", "bundle `path` (default <company>-<UTC date>.ucxbundle here; never overwritten)")
-	fs.StringVar(&o.stateDir, "state-dir", "", "`dir` for encrypted drafts (default in the user config dir)")
-	fs.BoolVar(&o.demo, "demo", false, "run against a built-in fake Webex that approves by itself (offline)")
-	fs.BoolVar(&o.accessible, "accessible", env("ACCESSIBLE") != "", "plain line-by-line prompts for screen readers (env ACCESSIBLE)")
+	fs.Var(&o.recipients, "recipient", "seal to this age or SSH public `key` (repeatable)")
+	fs.StringVar(&o.recipientsFile, "recipients-file", "", "seal to the public keys in `file`, one per line")
+	fs.StringVar(&o.out, "out", "", "bundle `path` (default ./<company>-<date>.ucxbundle)")
+	fs.StringVar(&o.stateDir, "state-dir", "", "`dir` for encrypted drafts (default: user config dir)")
+	fs.BoolVar(&o.demo, "demo", false, "built-in fake Webex that approves by itself, offline")
+	fs.BoolVar(&o.accessible, "accessible", env("ACCESSIBLE") != "", "plain prompts for screen readers (env ACCESSIBLE)")
 	fs.Usage = func() {
 		fmt.Fprintln(w, "Usage: ucx-onboard [flags]")
 		printFlags(w, fs)
@@ -66,9 +66,11 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if name != "" {
 			left += " " + name
 		}
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
-			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		line := fmt.Sprintf("  %-22s %s", left, usage)
+		// Show a default only where the line still fits 80 columns.
+		if def := fmt.Sprintf(" (default %s)", f.DefValue); f.DefValue != "" && f.DefValue != "false" && len(line)+len(def) < 80 {
+			line += def
 		}
-		fmt.Fprintf(w, "  %-24s %s\n", left, usage)
+		fmt.Fprintln(w, line)
 	})
 }

@@ -1,0 +1,227 @@
+//go:build !windows
+
+package main
+
+// A real terminal for end-to-end tests: the built ucx-onboard binary runs on
+// a pseudo-terminal whose output feeds a VT100 emulator (vt10x); tests read
+// the emulated screen and type keys. Waiting is driven by output events
+// from the program, bounded by a deadline; nothing sleeps to synchronise.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// builtBinary builds cmd/ucx-onboard once per test run and returns its path.
+func builtBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ucx-onboard-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ucx-onboard")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// terminal is one program running on a pty rendered by a VT emulator.
+type terminal struct {
+	t       *testing.T
+	pty     *os.File
+	vt      vt10x.Terminal
+	cmd     *exec.Cmd
+	updates chan struct{} // a value after each chunk of output
+	exited  chan struct{} // closed when the program has exited
+	waitErr error
+}
+
+// startTerminal runs the built binary with args in a cols x rows terminal.
+// env is added to a minimal environment (PATH, HOME, TERM, LANG).
+func startTerminal(t *testing.T, cols, rows int, env []string, args ...string) *terminal {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("no pty on windows")
+	}
+	cmd := exec.Command(builtBinary(t), args...)
+	home := t.TempDir()
+	cmd.Dir = home
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"TERM=xterm-256color",
+		"LANG=C.UTF-8",
+	}, env...)
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	if err != nil {
+		t.Fatalf("start on pty: %v", err)
+	}
+	term := &terminal{
+		t:       t,
+		pty:     ptmx,
+		vt:      vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(ptmx)),
+		cmd:     cmd,
+		updates: make(chan struct{}, 1),
+		exited:  make(chan struct{}),
+	}
+	readDone := make(chan struct{})
+	go term.pump(readDone)
+	go func() {
+		term.waitErr = cmd.Wait()
+		<-readDone
+		close(term.exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-term.exited:
+		default:
+			_ = cmd.Process.Kill()
+			<-term.exited
+		}
+		ptmx.Close()
+	})
+	return term
+}
+
+// pump copies pty output into the emulator. vt10x refuses a trailing partial
+// UTF-8 sequence, so the unconsumed tail is carried to the next read.
+func (term *terminal) pump(done chan<- struct{}) {
+	defer close(done)
+	buf := make([]byte, 32*1024)
+	var carry []byte
+	for {
+		n, err := term.pty.Read(buf)
+		if n > 0 {
+			data := append(carry, buf[:n]...)
+			w, _ := term.vt.Write(data)
+			carry = append([]byte(nil), data[w:]...)
+			select {
+			case term.updates <- struct{}{}:
+			default:
+			}
+		}
+		if err != nil { // EIO once the child has exited: treat as EOF
+			return
+		}
+	}
+}
+
+// Screen returns the emulated screen as text, one line per row, trailing
+// blanks trimmed.
+func (term *terminal) Screen() string {
+	lines := strings.Split(term.vt.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \x00")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// WaitFor waits until the screen contains every one of texts and returns the
+// screen. It fails the test with the last screen after timeout or when the
+// program exits first.
+func (term *terminal) WaitFor(timeout time.Duration, texts ...string) string {
+	term.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		screen := term.Screen()
+		if containsAll(screen, texts) {
+			return screen
+		}
+		select {
+		case <-term.updates:
+		case <-term.exited:
+			screen = term.Screen()
+			if containsAll(screen, texts) {
+				return screen
+			}
+			term.t.Fatalf("program exited (%v) before the screen showed %q; last screen:\n%s", term.waitErr, texts, screen)
+		case <-deadline.C:
+			term.t.Fatalf("after %v the screen does not show %q; it shows:\n%s", timeout, texts, screen)
+		}
+	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+// Type sends keys to the program as a user would type them. Use the key
+// constants below for special keys.
+func (term *terminal) Type(keys ...string) {
+	term.t.Helper()
+	for _, k := range keys {
+		if _, err := term.pty.Write([]byte(k)); err != nil {
+			term.t.Fatalf("type %q: %v", k, err)
+		}
+	}
+}
+
+// Resize changes the terminal size; the program receives SIGWINCH.
+func (term *terminal) Resize(cols, rows int) {
+	term.t.Helper()
+	term.vt.Resize(cols, rows)
+	if err := pty.Setsize(term.pty, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)}); err != nil {
+		term.t.Fatal(err)
+	}
+}
+
+// Wait waits for the program to exit and returns its exit code.
+func (term *terminal) Wait(timeout time.Duration) int {
+	term.t.Helper()
+	select {
+	case <-term.exited:
+	case <-time.After(timeout):
+		term.t.Fatalf("program still running after %v; screen:\n%s", timeout, term.Screen())
+	}
+	var ee *exec.ExitError
+	if errors.As(term.waitErr, &ee) {
+		return ee.ExitCode()
+	}
+	if term.waitErr != nil {
+		term.t.Fatalf("wait: %v", term.waitErr)
+	}
+	return 0
+}
+
+// Keys as a terminal sends them.
+const (
+	keyEnter = "\r"
+	keyTab   = "\t"
+	keyCtrlC = "\x03"
+	keyEsc   = "\x1b"
+	keyDown  = "\x1b[B"
+	keyUp    = "\x1b[A"
+	keySpace = " "
+)
