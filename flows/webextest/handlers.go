@@ -1,0 +1,665 @@
+package webextest
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// recorder remembers the status written; Unwrap lets
+// http.ResponseController reach the connection (for DropPolls).
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// reqInfo is what a handler learned about a request, for the record.
+type reqInfo struct{ clientID, userCode string }
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	idx := len(s.requests)
+	s.requests = append(s.requests, Request{At: s.now(), Method: r.Method, Path: r.URL.Path})
+	s.mu.Unlock()
+
+	rw := &recorder{ResponseWriter: w}
+	info := &reqInfo{}
+	s.route(rw, r, info)
+
+	s.mu.Lock()
+	rq := &s.requests[idx]
+	rq.Status, rq.ClientID, rq.UserCode = rw.status, info.clientID, info.userCode
+	s.mu.Unlock()
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	p := r.URL.Path
+	switch {
+	case p == "/v1/device/authorize":
+		if allow(w, r, http.MethodPost) {
+			s.handleAuthorize(w, r, info)
+		}
+	case p == "/v1/device/token":
+		if allow(w, r, http.MethodPost) {
+			s.handleToken(w, r, info)
+		}
+	case p == "/v1/access_token":
+		if allow(w, r, http.MethodPost) {
+			s.handleRefresh(w, r, info)
+		}
+	case p == "/v1/people/me":
+		if allow(w, r, http.MethodGet) {
+			s.handleMe(w, r, info)
+		}
+	case p == "/v1/people":
+		if allow(w, r, http.MethodGet) {
+			s.handlePeople(w, r, info)
+		}
+	case strings.HasPrefix(p, "/v1/organizations/") && len(p) > len("/v1/organizations/") && !strings.Contains(p[len("/v1/organizations/"):], "/"):
+		if allow(w, r, http.MethodGet) {
+			s.handleOrg(w, r, info, p[len("/v1/organizations/"):])
+		}
+	case p == "/verify":
+		if allow(w, r, http.MethodGet, http.MethodPost) {
+			s.handleVerify(w, r, info)
+		}
+	case p == "/":
+		if allow(w, r, http.MethodGet) {
+			http.Redirect(w, r, "/verify", http.StatusFound)
+		}
+	default:
+		writeError(w, http.StatusNotFound, "", "The requested resource could not be found.")
+	}
+}
+
+// allow answers 405 unless r.Method is one of methods.
+func allow(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	if slices.Contains(methods, r.Method) {
+		return true
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	writeError(w, http.StatusMethodNotAllowed, "", "Method "+r.Method+" is not allowed.")
+	return false
+}
+
+// webexError is the shape of every error body: Webex's message, errors and
+// trackingId, plus the OAuth error and error_description where there is one.
+type webexError struct {
+	Error            string        `json:"error,omitempty"`
+	ErrorDescription string        `json:"error_description,omitempty"`
+	Message          string        `json:"message"`
+	Errors           []errorDetail `json:"errors"`
+	TrackingID       string        `json:"trackingId"`
+}
+
+type errorDetail struct {
+	Description string `json:"description"`
+}
+
+// answer is a response prepared under the lock and written after it.
+type answer struct {
+	status     int
+	oauthErr   string // for error answers
+	msg        string // for error answers
+	retryAfter string
+	body       any    // for 2xx answers
+	raw        []byte // written verbatim (CorruptNextToken)
+}
+
+func (a answer) write(w http.ResponseWriter) {
+	if a.retryAfter != "" {
+		w.Header().Set("Retry-After", a.retryAfter)
+	}
+	switch {
+	case a.raw != nil:
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.Header().Set("TrackingID", trackingID())
+		w.WriteHeader(a.status)
+		_, _ = w.Write(a.raw)
+	case a.status >= 400:
+		writeError(w, a.status, a.oauthErr, a.msg)
+	default:
+		writeJSON(w, a.status, a.body)
+	}
+}
+
+func errAnswer(status int, oauthErr, msg string) answer {
+	return answer{status: status, oauthErr: oauthErr, msg: msg}
+}
+
+func writeError(w http.ResponseWriter, status int, oauthErr, msg string) {
+	id := trackingID()
+	w.Header().Set("TrackingID", id)
+	e := webexError{Error: oauthErr, Message: msg, Errors: []errorDetail{{Description: msg}}, TrackingID: id}
+	if oauthErr != "" {
+		e.ErrorDescription = msg
+	}
+	writeJSON(w, status, e)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("webextest: " + err.Error()) // our own types always marshal
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	if w.Header().Get("TrackingID") == "" {
+		w.Header().Set("TrackingID", trackingID())
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// parseForm reads a capped form body; on failure it answers and returns false.
+func parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "Request body too large.")
+		} else {
+			writeError(w, http.StatusBadRequest, "invalid_request", "Malformed form body.")
+		}
+		return false
+	}
+	return true
+}
+
+// clientCreds returns the client credentials of r: HTTP Basic (both parts
+// query-escaped, as RFC 6749 §2.3.1 and x/oauth2 do) or client_id and
+// client_secret in the body. ok is false when there is no secret at all.
+func clientCreds(r *http.Request) (id, secret string, ok bool) {
+	if u, p, basic := r.BasicAuth(); basic {
+		uu, err1 := url.QueryUnescape(u)
+		pp, err2 := url.QueryUnescape(p)
+		if err1 != nil || err2 != nil {
+			return u, "", false
+		}
+		if bid := r.PostForm.Get("client_id"); bid != "" && bid != uu {
+			return uu, "", false
+		}
+		return uu, pp, true
+	}
+	id = r.PostForm.Get("client_id")
+	secret = r.PostForm.Get("client_secret")
+	return id, secret, secret != ""
+}
+
+// authClient checks the client credentials; mu must be held.
+func (s *Server) authClient(id, secret string, ok bool) (Integration, *answer) {
+	if !ok {
+		a := errAnswer(http.StatusUnauthorized, "invalid_client", "The request requires client authentication.")
+		return Integration{}, &a
+	}
+	in, known := s.integrations[id]
+	if !known || subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(secret)) != 1 {
+		a := errAnswer(http.StatusUnauthorized, "invalid_client", "Client authentication failed: invalid client_id or client_secret.")
+		return Integration{}, &a
+	}
+	return in, nil
+}
+
+// deviceAuthResponse is the body of a successful /v1/device/authorize.
+type deviceAuthResponse struct {
+	DeviceCode              string `json:"device_code"`
+	UserCode                string `json:"user_code"`
+	VerificationURI         string `json:"verification_uri"`
+	VerificationURIComplete string `json:"verification_uri_complete"`
+	ExpiresIn               int64  `json:"expires_in"`
+	Interval                int64  `json:"interval"`
+}
+
+func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	if !parseForm(w, r) {
+		return
+	}
+	id := r.PostForm.Get("client_id")
+	info.clientID = id
+	scopes := strings.Fields(r.PostForm.Get("scope"))
+
+	s.mu.Lock()
+	a := s.authorizeLocked(id, scopes, info)
+	s.mu.Unlock()
+	a.write(w)
+}
+
+func (s *Server) authorizeLocked(id string, scopes []string, info *reqInfo) answer {
+	in, ok := s.integrations[id]
+	if id == "" {
+		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing client_id.")
+	}
+	if !ok {
+		return errAnswer(http.StatusBadRequest, "invalid_client", fmt.Sprintf("Invalid client_id %q.", id))
+	}
+	if len(scopes) == 0 {
+		return errAnswer(http.StatusBadRequest, "invalid_scope", "Missing scope.")
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(in.Scopes, sc) {
+			return errAnswer(http.StatusBadRequest, "invalid_scope", fmt.Sprintf("Invalid scope %q: the integration does not include it.", sc))
+		}
+	}
+	now := s.now()
+	g := &grant{
+		deviceCode: "dc-FAKE-" + randomHex(24),
+		clientID:   id,
+		scopes:     slices.Clone(scopes),
+		issued:     now,
+		expires:    now.Add(s.expiresIn),
+		interval:   s.interval,
+	}
+	for g.userCode == "" || s.byUser[g.userCode] != nil {
+		g.userCode = newUserCode()
+	}
+	sum := sha256.Sum256([]byte(randomHex(16) + g.userCode))
+	g.hash = hex.EncodeToString(sum[:]) + randomHex(20)
+	s.grants[g.deviceCode] = g
+	s.byUser[g.userCode] = g
+	s.byHash[g.hash] = g
+	s.order = append(s.order, g)
+	info.userCode = g.userCode
+	return answer{status: http.StatusOK, body: deviceAuthResponse{
+		DeviceCode:              g.deviceCode,
+		UserCode:                g.userCode,
+		VerificationURI:         s.URL + "/verify",
+		VerificationURIComplete: s.URL + "/verify?code=" + g.hash,
+		ExpiresIn:               int64(s.expiresIn / time.Second),
+		Interval:                int64(s.interval / time.Second),
+	}}
+}
+
+// tokenResponse is the body of a successful token answer.
+type tokenResponse struct {
+	AccessToken           string `json:"access_token"`
+	ExpiresIn             int64  `json:"expires_in"`
+	RefreshToken          string `json:"refresh_token"`
+	RefreshTokenExpiresIn int64  `json:"refresh_token_expires_in"`
+	TokenType             string `json:"token_type"`
+}
+
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	if !parseForm(w, r) {
+		return
+	}
+	id, secret, credsOK := clientCreds(r)
+	info.clientID = id
+	dc := r.PostForm.Get("device_code")
+
+	s.mu.Lock()
+	if g := s.grants[dc]; g != nil {
+		info.userCode = g.userCode
+	}
+	if len(s.faults) > 0 {
+		f := s.faults[0]
+		if s.faults[0].n--; s.faults[0].n == 0 {
+			s.faults = s.faults[1:]
+		}
+		switch f.kind {
+		case faultStatus:
+			s.mu.Unlock()
+			writeError(w, f.status, "", statusMessage(f.status))
+			return
+		case faultRateLimit:
+			s.mu.Unlock()
+			errAnswer(http.StatusTooManyRequests, "", "Too many requests have been made. Please retry later.").
+				withRetryAfter(f.retryAfter).write(w)
+			return
+		case faultSlowDown:
+			if g := s.grants[dc]; g != nil && g.state != stateConsumed {
+				g.interval += 5 * time.Second
+				g.lastPoll = s.now()
+			}
+			s.mu.Unlock()
+			writeError(w, http.StatusBadRequest, "slow_down", "Polling too frequently: slow down.")
+			return
+		case faultDrop:
+			s.mu.Unlock()
+			drop(w)
+			return
+		case faultDelay:
+			s.mu.Unlock()
+			t := time.NewTimer(f.delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-s.closing:
+				t.Stop()
+				return
+			}
+			s.mu.Lock()
+		}
+	}
+	a := s.pollLocked(id, secret, credsOK, r.PostForm.Get("grant_type"), dc)
+	s.mu.Unlock()
+	a.write(w)
+}
+
+func (a answer) withRetryAfter(v string) answer {
+	a.retryAfter = v
+	return a
+}
+
+// drop closes the connection without an answer.
+func drop(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic("webextest: DropPolls: cannot hijack: " + err.Error())
+	}
+	_ = conn.Close()
+}
+
+func statusMessage(status int) string {
+	switch status {
+	case http.StatusServiceUnavailable:
+		return "Service Unavailable: the server is overloaded, please try again later."
+	case http.StatusBadGateway:
+		return "Bad Gateway."
+	case http.StatusGatewayTimeout:
+		return "Gateway Timeout."
+	case http.StatusInternalServerError:
+		return "Internal Server Error: something went wrong on the server."
+	}
+	if t := http.StatusText(status); t != "" {
+		return t + "."
+	}
+	return fmt.Sprintf("Error %d.", status)
+}
+
+// pollLocked handles a device-code poll; mu must be held.
+func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc string) answer {
+	switch grantType {
+	case DeviceGrantType:
+	case "":
+		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
+	default:
+		return errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
+	}
+	if _, bad := s.authClient(id, secret, credsOK); bad != nil {
+		return *bad
+	}
+	if dc == "" {
+		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing device_code.")
+	}
+	g := s.grants[dc]
+	if g == nil || g.clientID != id {
+		return errAnswer(http.StatusBadRequest, "invalid_grant", "The device code is invalid.")
+	}
+	now := s.now()
+	s.refreshState(g, now)
+	switch g.state {
+	case stateConsumed:
+		return errAnswer(http.StatusBadRequest, "invalid_grant", "The device code has already been used.")
+	case stateExpired:
+		return errAnswer(http.StatusBadRequest, "expired_token", "The device code has expired.")
+	}
+	if !g.lastPoll.IsZero() {
+		if elapsed := now.Sub(g.lastPoll); elapsed < g.interval-pollMargin {
+			wait := (g.interval - elapsed + time.Second - 1) / time.Second
+			return errAnswer(http.StatusTooManyRequests, "", "Polling too frequently: wait the interval between polls.").
+				withRetryAfter(strconv.FormatInt(int64(max(wait, 1)), 10))
+		}
+	}
+	g.lastPoll = now
+	g.polls++
+	if g.approveAtPoll > 0 && g.polls >= g.approveAtPoll {
+		g.approveAtPoll = 0
+		if g.state == statePending {
+			g.state = stateApproved
+			g.person = s.approver
+		}
+	}
+	switch g.state {
+	case stateDenied:
+		return errAnswer(http.StatusBadRequest, "access_denied", "Your administrator denied access to the integration you selected.")
+	case statePending:
+		if s.rfcPending {
+			return errAnswer(http.StatusBadRequest, "authorization_pending", "The user has not yet completed authorization.")
+		}
+		return errAnswer(http.StatusPreconditionRequired, "", "The user has not yet completed authorization.")
+	}
+	// Approved: the code is used up whatever happens next.
+	g.state = stateConsumed
+	if s.corruptNext {
+		s.corruptNext = false
+		return answer{status: http.StatusOK, raw: []byte(`{"access_token":"`)}
+	}
+	return answer{status: http.StatusOK, body: s.issueLocked(g.clientID, g.userCode, g.scopes, g.person, "", now)}
+}
+
+// issueLocked creates an access token (and a refresh token unless one is
+// given, as for a refresh) and records it; mu must be held.
+func (s *Server) issueLocked(clientID, userCode string, scopes []string, p Person, refreshTok string, now time.Time) tokenResponse {
+	at := "tok-FAKE-" + randomHex(24)
+	s.access[at] = &token{clientID: clientID, userCode: userCode, scopes: scopes, person: p, expires: now.Add(AccessTokenLifetime)}
+	refreshLeft := RefreshTokenLifetime
+	if refreshTok == "" {
+		refreshTok = "ref-FAKE-" + randomHex(24)
+		s.refresh[refreshTok] = &token{clientID: clientID, userCode: userCode, scopes: scopes, person: p, expires: now.Add(RefreshTokenLifetime)}
+	} else {
+		refreshLeft = s.refresh[refreshTok].expires.Sub(now)
+	}
+	s.issued = append(s.issued, IssuedToken{ClientID: clientID, UserCode: userCode, AccessToken: at, RefreshToken: refreshTok, Person: p})
+	return tokenResponse{
+		AccessToken:           at,
+		ExpiresIn:             int64(AccessTokenLifetime / time.Second),
+		RefreshToken:          refreshTok,
+		RefreshTokenExpiresIn: int64(refreshLeft / time.Second),
+		TokenType:             "Bearer",
+	}
+}
+
+func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	if !parseForm(w, r) {
+		return
+	}
+	id, secret, credsOK := clientCreds(r)
+	info.clientID = id
+	s.mu.Lock()
+	a := s.refreshLocked(id, secret, credsOK, r.PostForm.Get("grant_type"), r.PostForm.Get("refresh_token"), info)
+	s.mu.Unlock()
+	a.write(w)
+}
+
+func (s *Server) refreshLocked(id, secret string, credsOK bool, grantType, rt string, info *reqInfo) answer {
+	switch grantType {
+	case "refresh_token":
+	case "":
+		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
+	default:
+		return errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
+	}
+	if _, bad := s.authClient(id, secret, credsOK); bad != nil {
+		return *bad
+	}
+	if rt == "" {
+		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing refresh_token.")
+	}
+	t := s.refresh[rt]
+	now := s.now()
+	if t == nil || t.clientID != id || !now.Before(t.expires) {
+		return errAnswer(http.StatusBadRequest, "invalid_grant", "The refresh token is invalid or expired.")
+	}
+	info.userCode = t.userCode
+	return answer{status: http.StatusOK, body: s.issueLocked(t.clientID, t.userCode, t.scopes, t.person, rt, now)}
+}
+
+// bearer resolves the request's access token; on failure it answers 401.
+func (s *Server) bearer(w http.ResponseWriter, r *http.Request, info *reqInfo) (token, bool) {
+	h := r.Header.Get("Authorization")
+	tok, found := strings.CutPrefix(h, "Bearer ")
+	s.mu.Lock()
+	t := s.access[strings.TrimSpace(tok)]
+	var out token
+	ok := found && t != nil && s.now().Before(t.expires)
+	if ok {
+		out = *t
+		out.person.Roles = slices.Clone(t.person.Roles)
+		info.clientID, info.userCode = t.clientID, t.userCode
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusUnauthorized, "", "The request requires a valid access token set in the Authorization request header.")
+	}
+	return out, ok
+}
+
+// personJSON is a person as /v1/people returns it.
+type personJSON struct {
+	ID          string   `json:"id"`
+	Emails      []string `json:"emails"`
+	DisplayName string   `json:"displayName"`
+	OrgID       string   `json:"orgId"`
+	Roles       []string `json:"roles"`
+	Type        string   `json:"type"`
+}
+
+func toJSON(p Person) personJSON {
+	roles := p.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	emails := []string{}
+	if p.Email != "" {
+		emails = []string{p.Email}
+	}
+	return personJSON{ID: p.ID, Emails: emails, DisplayName: p.DisplayName, OrgID: p.OrgID, Roles: roles, Type: "person"}
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	t, ok := s.bearer(w, r, info)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, toJSON(t.person))
+}
+
+func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request, info *reqInfo, id string) {
+	if _, ok := s.bearer(w, r, info); !ok {
+		return
+	}
+	s.mu.Lock()
+	o, ok := s.orgs[id]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "", "The requested resource could not be found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"displayName"`
+	}{o.ID, o.Name})
+}
+
+// Page sizes of /v1/people.
+const (
+	defaultPeoplePage = 100
+	maxPeoplePage     = 1000
+	defaultOrgUsers   = 25
+)
+
+func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	t, ok := s.bearer(w, r, info)
+	if !ok {
+		return
+	}
+	if !slices.Contains(t.scopes, "spark-admin:people_read") && !slices.Contains(t.scopes, "spark:people_read") {
+		writeError(w, http.StatusForbidden, "", "The access token does not have the scope spark-admin:people_read.")
+		return
+	}
+	q := r.URL.Query()
+	size := defaultPeoplePage
+	if v := q.Get("max"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "", fmt.Sprintf("Invalid max %q.", v))
+			return
+		}
+		size = min(n, maxPeoplePage)
+	}
+	start := 0
+	if c := q.Get("cursor"); c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "offset:"))
+		if err != nil || err2 != nil || n < 0 || !strings.HasPrefix(string(b), "offset:") {
+			writeError(w, http.StatusBadRequest, "", "Invalid cursor.")
+			return
+		}
+		start = n
+	}
+	s.mu.Lock()
+	org := s.orgs[t.person.OrgID]
+	s.mu.Unlock()
+	total := org.Users
+	if total == 0 {
+		total = defaultOrgUsers
+	}
+	end := min(start+size, total)
+	items := make([]personJSON, 0, max(end-start, 0))
+	for i := start; i < end; i++ {
+		if i == 0 {
+			items = append(items, toJSON(t.person))
+			continue
+		}
+		email := fmt.Sprintf("user%04d@%s", i, orgDomain(org))
+		items = append(items, toJSON(Person{
+			ID:          webexID("PEOPLE", fmt.Sprintf("%s-%d", org.ID, i)),
+			Email:       email,
+			DisplayName: fmt.Sprintf("User %d", i),
+			OrgID:       org.ID,
+		}))
+	}
+	if end < total {
+		next := url.Values{}
+		next.Set("max", strconv.Itoa(size))
+		next.Set("cursor", base64.RawURLEncoding.EncodeToString([]byte("offset:"+strconv.Itoa(end))))
+		w.Header().Set("Link", fmt.Sprintf("<%s/v1/people?%s>; rel=\"next\"", s.URL, next.Encode()))
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Items []personJSON `json:"items"`
+	}{items})
+}
+
+// orgDomain makes a mail domain for synthetic users of o.
+func orgDomain(o Org) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(o.Name) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+		if b.Len() >= 20 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString("org")
+	}
+	return b.String() + ".example.com"
+}

@@ -1,0 +1,639 @@
+// Package webextest provides a fake Webex: an HTTP server that runs the
+// OAuth 2.0 Device Authorization Grant the way webexapis.com does (428
+// while pending, Webex-shaped error bodies with a trackingId, Basic client
+// authentication) plus the few REST endpoints ucx-onboard reads afterwards.
+//
+// Use it like net/http/httptest:
+//
+//	srv := webextest.NewServer(webextest.Options{
+//		Integrations: []webextest.Integration{{ClientID: "C1", ClientSecret: "s", Scopes: []string{"spark-admin:people_read"}}},
+//		Clock:        fakeClock, // optional; nil means time.Now
+//	})
+//	defer srv.Close()
+//	cfg := oauth2.Config{ClientID: "C1", ClientSecret: "s", Endpoint: srv.Endpoint()}
+//	ctx = context.WithValue(ctx, oauth2.HTTPClient, srv.Client())
+//
+// Then act as the user with Approve, ApproveAs, Deny, Expire or
+// ApproveAfterPolls (by user code, see UserCodes), or set AutoApprove.
+// Inject faults into the token endpoint with FailPolls, RateLimitPolls,
+// SlowDownPolls, DropPolls, DelayPolls and CorruptNextToken; they form one
+// queue, served in the order they were added. Assert afterwards with
+// Requests and Issued, and with Unused for scripted faults that never fired.
+//
+// Endpoints (all under URL):
+//
+//	POST /v1/device/authorize   form client_id, scope
+//	POST /v1/device/token       grant_type=urn:ietf:params:oauth:grant-type:device_code, device_code; Basic auth or client_id+client_secret
+//	POST /v1/access_token       grant_type=refresh_token, refresh_token; client auth as above
+//	GET  /v1/people/me          Bearer
+//	GET  /v1/people?max=N       Bearer, scope spark-admin:people_read or spark:people_read; Link rel="next"
+//	GET  /v1/organizations/{id} Bearer
+//	GET  /verify[?code=HASH]    HTML page with Approve and Deny buttons (POST /verify)
+//
+// Time-dependent behaviour (code expiry, poll interval enforcement,
+// AutoApprove) follows Options.Clock, so tests can run without waiting.
+// Only DelayPolls waits in real time.
+//
+// Tokens handed out are prefixed "tok-FAKE-" (access), "ref-FAKE-"
+// (refresh) and device codes "dc-FAKE-", so that guard tests can look for
+// them in output that must not contain them.
+package webextest
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// FullAdminRole is the Webex role ID of a Full Administrator (base64 of
+// "ciscospark://us/ROLE/id_full_admin").
+const FullAdminRole = "Y2lzY29zcGFyazovL3VzL1JPTEUvaWRfZnVsbF9hZG1pbg"
+
+// DeviceGrantType is the grant_type of a device-code poll (RFC 8628 §3.4).
+const DeviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+// Token lifetimes as Webex announces them.
+const (
+	AccessTokenLifetime  = 1209599 * time.Second // ~14 days
+	RefreshTokenLifetime = 7775999 * time.Second // ~90 days
+)
+
+// maxBody caps request bodies.
+const maxBody = 64 << 10
+
+// pollMargin is how much earlier than the interval a poll may come before
+// it is answered 429.
+const pollMargin = 100 * time.Millisecond
+
+// Integration is a registered Webex integration (an OAuth client).
+type Integration struct {
+	ClientID, ClientSecret string
+	Scopes                 []string // scopes the integration may request
+	Name                   string   // shown on the /verify page; optional
+}
+
+// Person is a Webex user, as /v1/people/me returns it.
+type Person struct {
+	ID, Email, DisplayName, OrgID string
+	Roles                         []string
+}
+
+// Org is a Webex organization.
+type Org struct {
+	ID, Name string
+	// Users is the number of users /v1/people lists for the org; 0 means 25.
+	Users int
+}
+
+// Clock is the server's time source. A nil Clock in Options means
+// time.Now.
+type Clock interface{ Now() time.Time }
+
+// Options configures a Server. The zero value is usable: no integrations,
+// a default org and approver, interval 5 s, expiry 300 s.
+type Options struct {
+	Integrations []Integration
+	// Approver is who approves a code through Approve, AutoApprove,
+	// ApproveAfterPolls and the /verify page. Zero means a Full Admin
+	// "admin@example.com" of Org. An empty ID or OrgID is filled in (OrgID
+	// with Org's).
+	Approver Person
+	// Org is the default organization; zero fields get defaults.
+	Org Org
+	// Interval is the announced minimum poll interval, in whole seconds;
+	// 0 means 5 s. Polls of a code sooner than Interval (less 100 ms) after
+	// that code's previous poll are answered 429 with Retry-After.
+	Interval time.Duration
+	// ExpiresIn is the device code lifetime, in whole seconds; 0 means 300 s.
+	ExpiresIn time.Duration
+	// AutoApprove, when > 0, approves each code (as Approver) once that
+	// long has passed since it was issued, by Clock.
+	AutoApprove time.Duration
+	// Clock is the time source; nil means time.Now.
+	Clock Clock
+}
+
+// Request is one request the server received. It never holds a secret,
+// a device code or a token.
+type Request struct {
+	At       time.Time // arrival, by Clock
+	Method   string
+	Path     string // URL path, without query
+	ClientID string // from the form, Basic auth or the bearer token's grant
+	UserCode string // resolved from device_code, refresh or bearer token
+	// Status is the HTTP status answered; 0 when no answer was written
+	// (dropped connection, client gone during a delay, still in flight).
+	Status int
+}
+
+// IssuedToken is a token pair the server handed out.
+type IssuedToken struct {
+	ClientID, UserCode, AccessToken, RefreshToken string
+	Person                                        Person
+}
+
+type codeState int
+
+const (
+	statePending codeState = iota
+	stateApproved
+	stateDenied
+	stateExpired // forced by Expire
+	stateConsumed
+)
+
+func (s codeState) String() string {
+	return [...]string{"pending", "approved", "denied", "expired", "consumed"}[s]
+}
+
+// grant is one device authorization.
+type grant struct {
+	deviceCode, userCode, hash string
+	clientID                   string
+	scopes                     []string
+	issued, expires            time.Time
+	interval                   time.Duration // raised by slow_down
+	state                      codeState
+	person                     Person
+	lastPoll                   time.Time // zero before the first poll
+	polls                      int       // polls that reached the code
+	approveAtPoll              int       // >0: ApproveAfterPolls
+}
+
+type token struct {
+	clientID, userCode string
+	scopes             []string
+	person             Person
+	expires            time.Time
+}
+
+type faultKind int
+
+const (
+	faultStatus faultKind = iota
+	faultRateLimit
+	faultSlowDown
+	faultDrop
+	faultDelay
+)
+
+type fault struct {
+	kind       faultKind
+	n          int
+	status     int
+	retryAfter string
+	delay      time.Duration
+}
+
+// Server is a running fake Webex. Create it with NewServer or NewServerAt;
+// the caller must call Close when finished.
+type Server struct {
+	// URL is the base URL, e.g. "http://127.0.0.1:41234", no trailing slash.
+	URL string
+
+	hs       *httptest.Server
+	closing  chan struct{}
+	closeOne sync.Once
+
+	interval, expiresIn, autoApprove time.Duration
+	clock                            Clock
+
+	mu           sync.Mutex
+	integrations map[string]Integration
+	orgs         map[string]Org
+	approver     Person
+	defaultOrg   string
+	grants       map[string]*grant // by device code
+	byUser       map[string]*grant
+	byHash       map[string]*grant
+	order        []*grant
+	access       map[string]*token
+	refresh      map[string]*token
+	faults       []fault
+	corruptNext  bool
+	rfcPending   bool
+	requests     []Request
+	issued       []IssuedToken
+}
+
+// NewServer starts a fake Webex on 127.0.0.1 with a random port. It panics
+// with a "webextest: ..." message on setup errors (bad options, no port),
+// for ease of use in tests.
+func NewServer(opts Options) *Server {
+	s, err := newServer(opts, "")
+	if err != nil {
+		panic(err.Error())
+	}
+	return s
+}
+
+// NewServerAt starts a fake Webex listening on addr (host:port). Unlike
+// NewServer it returns setup errors. It does not restrict addr to
+// loopback; callers decide that.
+func NewServerAt(addr string, opts Options) (*Server, error) {
+	if addr == "" {
+		return nil, fmt.Errorf("webextest: empty listen address")
+	}
+	return newServer(opts, addr)
+}
+
+func newServer(opts Options, addr string) (*Server, error) {
+	s := &Server{
+		closing:      make(chan struct{}),
+		interval:     opts.Interval,
+		expiresIn:    opts.ExpiresIn,
+		autoApprove:  opts.AutoApprove,
+		clock:        opts.Clock,
+		integrations: map[string]Integration{},
+		orgs:         map[string]Org{},
+		grants:       map[string]*grant{},
+		byUser:       map[string]*grant{},
+		byHash:       map[string]*grant{},
+		access:       map[string]*token{},
+		refresh:      map[string]*token{},
+	}
+	if s.interval == 0 {
+		s.interval = 5 * time.Second
+	}
+	if s.expiresIn == 0 {
+		s.expiresIn = 300 * time.Second
+	}
+	if s.interval < time.Second || s.interval%time.Second != 0 {
+		return nil, fmt.Errorf("webextest: Interval %v is not a positive whole number of seconds", opts.Interval)
+	}
+	if s.expiresIn < time.Second || s.expiresIn%time.Second != 0 {
+		return nil, fmt.Errorf("webextest: ExpiresIn %v is not a positive whole number of seconds", opts.ExpiresIn)
+	}
+	if s.autoApprove < 0 {
+		return nil, fmt.Errorf("webextest: negative AutoApprove %v", opts.AutoApprove)
+	}
+	for _, in := range opts.Integrations {
+		if in.ClientID == "" || in.ClientSecret == "" {
+			return nil, fmt.Errorf("webextest: integration %q needs a ClientID and a ClientSecret", in.ClientID)
+		}
+		if _, dup := s.integrations[in.ClientID]; dup {
+			return nil, fmt.Errorf("webextest: duplicate integration %q", in.ClientID)
+		}
+		in.Scopes = slices.Clone(in.Scopes)
+		s.integrations[in.ClientID] = in
+	}
+	org := opts.Org
+	if org.ID == "" {
+		org.ID = webexID("ORGANIZATION", "00000000-0000-4000-8000-0000000fa4e0")
+	}
+	if org.Name == "" {
+		org.Name = "Example Customer (fake Webex)"
+	}
+	if org.Users < 0 {
+		return nil, fmt.Errorf("webextest: negative Org.Users %d", org.Users)
+	}
+	s.orgs[org.ID] = org
+	s.defaultOrg = org.ID
+	ap := opts.Approver
+	if ap.ID == "" && ap.Email == "" && ap.DisplayName == "" && ap.OrgID == "" && ap.Roles == nil {
+		ap = Person{Email: "admin@example.com", DisplayName: "Example Admin", Roles: []string{FullAdminRole}}
+	}
+	ap, err := s.fillPerson(ap)
+	if err != nil {
+		return nil, err
+	}
+	s.approver = ap
+
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if addr != "" {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			hs.Listener.Close()
+			return nil, fmt.Errorf("webextest: listen: %v", err)
+		}
+		hs.Listener.Close()
+		hs.Listener = l
+	}
+	hs.Config.ReadHeaderTimeout = 10 * time.Second
+	hs.Start()
+	s.hs = hs
+	s.URL = hs.URL
+	return s, nil
+}
+
+// fillPerson completes p with an ID and the default org; it fails when
+// p.OrgID names an unknown org. Call with mu held or before serving.
+func (s *Server) fillPerson(p Person) (Person, error) {
+	if p.OrgID == "" {
+		p.OrgID = s.defaultOrg
+	}
+	if _, ok := s.orgs[p.OrgID]; !ok {
+		return p, fmt.Errorf("webextest: person %q: unknown org %q (add it with AddOrg)", p.Email, p.OrgID)
+	}
+	if p.ID == "" {
+		sum := sha256.Sum256([]byte(p.Email + "\x00" + p.OrgID))
+		p.ID = webexID("PEOPLE", hex.EncodeToString(sum[:16]))
+	}
+	p.Roles = slices.Clone(p.Roles)
+	return p, nil
+}
+
+// webexID builds a Webex-style ID: unpadded base64 of ciscospark://us/KIND/id.
+func webexID(kind, id string) string {
+	return base64.RawStdEncoding.EncodeToString([]byte("ciscospark://us/" + kind + "/" + id))
+}
+
+// Close shuts the server down, abandoning delayed answers, and waits for
+// handlers to return.
+func (s *Server) Close() {
+	s.closeOne.Do(func() { close(s.closing) })
+	s.hs.Close()
+}
+
+// Client returns an HTTP client configured for the server, closed by Close.
+func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// Addr returns the listener's address.
+func (s *Server) Addr() net.Addr { return s.hs.Listener.Addr() }
+
+// Endpoint returns the OAuth endpoint of the device grant: DeviceAuthURL
+// {URL}/v1/device/authorize, TokenURL {URL}/v1/device/token, Basic client
+// authentication. AuthURL is empty: the fake has no authorization-code flow.
+func (s *Server) Endpoint() oauth2.Endpoint {
+	return oauth2.Endpoint{
+		DeviceAuthURL: s.URL + "/v1/device/authorize",
+		TokenURL:      s.URL + "/v1/device/token",
+		AuthStyle:     oauth2.AuthStyleInHeader,
+	}
+}
+
+// RefreshEndpoint is like Endpoint with TokenURL {URL}/v1/access_token,
+// where Webex refreshes tokens.
+func (s *Server) RefreshEndpoint() oauth2.Endpoint {
+	e := s.Endpoint()
+	e.TokenURL = s.URL + "/v1/access_token"
+	return e
+}
+
+func (s *Server) now() time.Time {
+	if s.clock == nil {
+		return time.Now()
+	}
+	return s.clock.Now()
+}
+
+// AddOrg registers (or replaces) an organization, for ApproveAs.
+func (s *Server) AddOrg(o Org) {
+	if o.ID == "" {
+		panic("webextest: AddOrg with an empty ID")
+	}
+	if o.Users < 0 {
+		panic("webextest: AddOrg with negative Users")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs[o.ID] = o
+}
+
+// lookupUser finds a pending code by user code; mu must be held.
+func (s *Server) lookupUser(userCode string) (*grant, error) {
+	g := s.byUser[userCode]
+	if g == nil {
+		return nil, fmt.Errorf("webextest: unknown user code %q", userCode)
+	}
+	s.refreshState(g, s.now())
+	return g, nil
+}
+
+// refreshState applies time-based transitions (expiry, AutoApprove); mu held.
+func (s *Server) refreshState(g *grant, now time.Time) {
+	if g.state == statePending && !now.Before(g.expires) {
+		g.state = stateExpired
+	}
+	if g.state == statePending && s.autoApprove > 0 && !now.Before(g.issued.Add(s.autoApprove)) {
+		g.state = stateApproved
+		g.person = s.approver
+	}
+}
+
+// Approve approves the code as Options.Approver. It fails if the code is
+// unknown or no longer pending (approved, denied, expired or used).
+func (s *Server) Approve(userCode string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.approveLocked(userCode, s.approver)
+}
+
+// ApproveAs approves the code as p. p.OrgID must name the default org or
+// one added with AddOrg (empty means the default org); an empty p.ID is
+// derived from the email.
+func (s *Server) ApproveAs(userCode string, p Person) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.fillPerson(p)
+	if err != nil {
+		return err
+	}
+	return s.approveLocked(userCode, p)
+}
+
+func (s *Server) approveLocked(userCode string, p Person) error {
+	g, err := s.lookupUser(userCode)
+	if err != nil {
+		return err
+	}
+	if g.state != statePending {
+		return fmt.Errorf("webextest: user code %q is %v, not pending", userCode, g.state)
+	}
+	g.state = stateApproved
+	g.person = p
+	return nil
+}
+
+// Deny denies the code: its next poll answers 400 access_denied. It fails
+// if the code is unknown or no longer pending.
+func (s *Server) Deny(userCode string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.lookupUser(userCode)
+	if err != nil {
+		return err
+	}
+	if g.state != statePending {
+		return fmt.Errorf("webextest: user code %q is %v, not pending", userCode, g.state)
+	}
+	g.state = stateDenied
+	return nil
+}
+
+// Expire expires the code now: its next poll answers 400 expired_token.
+// It fails if the code is unknown or already used.
+func (s *Server) Expire(userCode string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.lookupUser(userCode)
+	if err != nil {
+		return err
+	}
+	if g.state == stateConsumed {
+		return fmt.Errorf("webextest: user code %q is already used", userCode)
+	}
+	g.state = stateExpired
+	return nil
+}
+
+// ApproveAfterPolls arranges for the code to be approved (as
+// Options.Approver) when its n-th poll arrives, counting every poll of the
+// code since it was issued that is not answered by an injected fault or a
+// 429 for polling too fast; that poll answers 200. If n polls have
+// already been counted, the next counted poll approves. It panics if the
+// code is unknown or n < 1.
+func (s *Server) ApproveAfterPolls(userCode string, n int) {
+	if n < 1 {
+		panic("webextest: ApproveAfterPolls needs n >= 1")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.byUser[userCode]
+	if g == nil {
+		panic(fmt.Sprintf("webextest: ApproveAfterPolls: unknown user code %q", userCode))
+	}
+	g.approveAtPoll = n
+}
+
+// UserCodes returns the user codes issued so far, oldest first.
+func (s *Server) UserCodes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, len(s.order))
+	for i, g := range s.order {
+		out[i] = g.userCode
+	}
+	return out
+}
+
+func (s *Server) addFault(f fault) {
+	if f.n < 1 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// FailPolls answers the next n polls of the token endpoint (any code) with
+// status and a Webex error body. Faults queue up in the order added.
+func (s *Server) FailPolls(n int, status int) {
+	if status < 400 || status > 599 {
+		panic(fmt.Sprintf("webextest: FailPolls with non-error status %d", status))
+	}
+	s.addFault(fault{kind: faultStatus, n: n, status: status})
+}
+
+// RateLimitPolls answers the next n polls 429 with the given Retry-After
+// header value (seconds or an HTTP date; empty sends no header).
+func (s *Server) RateLimitPolls(n int, retryAfter string) {
+	s.addFault(fault{kind: faultRateLimit, n: n, retryAfter: retryAfter})
+}
+
+// SlowDownPolls answers the next n polls 400 {"error":"slow_down"}. As RFC
+// 8628 §3.5 prescribes, a slow_down also raises that code's interval by 5 s
+// for all later polls, and counts as a poll for the interval check.
+func (s *Server) SlowDownPolls(n int) { s.addFault(fault{kind: faultSlowDown, n: n}) }
+
+// DropPolls makes the next n polls end with the connection closed and no
+// answer.
+func (s *Server) DropPolls(n int) { s.addFault(fault{kind: faultDrop, n: n}) }
+
+// DelayPolls holds each of the next n polls for d of real time before
+// handling it normally. If the client gives up first, the poll has no
+// effect (the code is not consumed) and is recorded with Status 0.
+func (s *Server) DelayPolls(n int, d time.Duration) {
+	s.addFault(fault{kind: faultDelay, n: n, delay: d})
+}
+
+// CorruptNextToken makes the next successful token answer a 200 with an
+// unparseable body. The code is used up, as with a real 200.
+func (s *Server) CorruptNextToken() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.corruptNext = true
+}
+
+// RFC8628Pending, when on, answers pending codes with RFC 8628's
+// 400 {"error":"authorization_pending"} instead of Webex's 428.
+func (s *Server) RFC8628Pending(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rfcPending = on
+}
+
+// Unused describes scripted behaviour that has not happened yet: queued
+// faults, a pending CorruptNextToken and ApproveAfterPolls that have not
+// fired. Tests can fail when it is not empty, like httpmock's Verify.
+func (s *Server) Unused() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	names := [...]string{"FailPolls", "RateLimitPolls", "SlowDownPolls", "DropPolls", "DelayPolls"}
+	for _, f := range s.faults {
+		out = append(out, fmt.Sprintf("%s: %d poll(s) left", names[f.kind], f.n))
+	}
+	if s.corruptNext {
+		out = append(out, "CorruptNextToken: not used")
+	}
+	for _, g := range s.order {
+		if g.approveAtPoll > 0 {
+			out = append(out, fmt.Sprintf("ApproveAfterPolls(%q, %d): %d poll(s) seen", g.userCode, g.approveAtPoll, g.polls))
+		}
+	}
+	return out
+}
+
+// Requests returns every request received so far, in order of arrival.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// Issued returns the token pairs handed out so far (device grants and
+// refreshes), oldest first.
+func (s *Server) Issued() []IssuedToken {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.issued)
+	for i := range out {
+		out[i].Person.Roles = slices.Clone(out[i].Person.Roles)
+	}
+	return out
+}
+
+// randomHex returns n random bytes, hex encoded.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b)
+}
+
+// userCodeAlphabet avoids look-alikes (0/O, 1/I/L) and vowels.
+const userCodeAlphabet = "BCDFGHJKMNPQRSTVWXZ23456789"
+
+func newUserCode() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = userCodeAlphabet[int(b[i])%len(userCodeAlphabet)]
+	}
+	return string(b)
+}
+
+func trackingID() string {
+	return "WEBEXTEST_" + strings.ToUpper(randomHex(4)) + "-" + strings.ToUpper(randomHex(6))
+}
