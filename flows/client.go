@@ -1,0 +1,267 @@
+package flows
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the Webex API.
+const DefaultBaseURL = "https://webexapis.com"
+
+// maxBody caps every response body flows reads.
+const maxBody = 1 << 20
+
+// HTTP client timeouts of NewHTTPClient.
+const (
+	dialTimeout           = 10 * time.Second
+	tlsTimeout            = 10 * time.Second
+	responseHeaderTimeout = 20 * time.Second
+	requestTimeout        = 30 * time.Second
+	pingTimeout           = 5 * time.Second
+)
+
+// Config configures a Client. The zero Config talks to Webex with
+// NewHTTPClient("dev") and the system clock.
+type Config struct {
+	// BaseURL is the Webex API base, default DefaultBaseURL. It must be
+	// https, or http to a loopback address (a fake server).
+	BaseURL string
+	// HTTPClient sends every request; default NewHTTPClient(UserAgent's
+	// version). Redirects are never followed whatever its CheckRedirect.
+	HTTPClient *http.Client
+	// UserAgent, when set, is sent on every request (replacing the one of
+	// HTTPClient, if any).
+	UserAgent string
+	// Clock is the poll loop's time source, default SystemClock.
+	Clock Clock
+}
+
+// Client starts and completes device authorizations against one Webex API.
+// It is safe for concurrent use: run one Start/Wait per app in parallel.
+type Client struct {
+	base     *url.URL
+	loopback bool
+	http     *http.Client // redirects off, User-Agent set
+	clock    Clock
+}
+
+// NewClient checks cfg and returns a Client. It fails when BaseURL is not
+// an absolute https URL (or http to localhost, 127.0.0.0/8 or ::1) without
+// user info, query or fragment.
+func NewClient(cfg Config) (*Client, error) {
+	raw := cfg.BaseURL
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("flows: base URL %q: %v", Sanitize(raw), err)
+	}
+	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("flows: base URL %q: want scheme://host[:port][/path]", Sanitize(raw))
+	}
+	loop := isLoopback(u.Hostname())
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && loop:
+	default:
+		return nil, fmt.Errorf("flows: base URL %q: must be https (http only to a loopback address)", Sanitize(raw))
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = NewHTTPClient("dev")
+	}
+	c := *hc // never mutate the caller's client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if cfg.UserAgent != "" {
+		c.Transport = &uaTransport{ua: cfg.UserAgent, next: c.Transport}
+	}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	return &Client{base: u, loopback: loop, http: &c, clock: clock}, nil
+}
+
+// BaseURL returns the API base the client talks to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+func (c *Client) endpoint(path string) string { return c.base.String() + path }
+
+// isLoopback reports whether host is localhost or a loopback IP.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NewHTTPClient returns the HTTP client flows uses by default: proxy from
+// the environment (HTTPS_PROXY, NO_PROXY), 10 s connect and TLS handshake
+// timeouts, 20 s to the response headers, 30 s per request overall, and
+// User-Agent "ucx-onboard/<version>".
+func NewHTTPClient(version string) *http.Client {
+	if version == "" {
+		version = "dev"
+	}
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   tlsTimeout,
+		ResponseHeaderTimeout: responseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          20,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+	return &http.Client{
+		Transport: &uaTransport{ua: "ucx-onboard/" + Sanitize(version), next: t},
+		Timeout:   requestTimeout,
+	}
+}
+
+// uaTransport sets the User-Agent of every request.
+type uaTransport struct {
+	ua   string
+	next http.RoundTripper
+}
+
+func (t *uaTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r2 := r.Clone(r.Context())
+	r2.Header.Set("User-Agent", t.ua)
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return next.RoundTrip(r2)
+}
+
+// response is an HTTP answer read in full (at most maxBody bytes).
+type response struct {
+	status  int
+	header  http.Header
+	body    []byte
+	readErr error // reading the body failed or it was over maxBody
+}
+
+// do sends req and reads its answer. A non-nil error means no answer.
+func (c *Client) do(req *http.Request) (*response, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	r := &response{status: resp.StatusCode, header: resp.Header}
+	r.body, r.readErr = readBody(resp.Body)
+	return r, nil
+}
+
+var errBodyTooLarge = errors.New("response body larger than 1 MiB")
+
+func readBody(rc io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(rc, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxBody {
+		return nil, errBodyTooLarge
+	}
+	return b, nil
+}
+
+// Ping checks that the base URL answers over TLS within 5 s; any HTTP
+// status counts as reachable. The error wraps ErrUnreachable and says what
+// failed: DNS, TLS (certificate, often a TLS-inspecting proxy), timeout,
+// proxy (naming HTTPS_PROXY when it is set) or connection.
+func (c *Client) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, c.base.String()+"/", nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %s", ErrUnreachable, c.base.Host, describeNetErr(err))
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// describeNetErr says in a few words why a request got no answer. It never
+// includes a URL query or body.
+func describeNetErr(err error) string {
+	proxy := ""
+	if p := firstEnv("HTTPS_PROXY", "https_proxy"); p != "" {
+		proxy = " (through proxy HTTPS_PROXY=" + redactProxy(p) + ")"
+	}
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		return "cannot connect to the proxy" + proxy + ": " + Sanitize(opErr.Err.Error())
+	case errors.As(err, &dnsErr):
+		return "DNS lookup of " + Sanitize(dnsErr.Name) + " failed" + proxy
+	case errors.As(err, &unknownCA), errors.As(err, &certErr):
+		return "TLS: certificate not trusted (a TLS-inspecting proxy?)" + proxy
+	case errors.As(err, &hostErr):
+		return "TLS: certificate is for another host" + proxy
+	case errors.As(err, &recErr):
+		return "TLS: the server did not answer TLS" + proxy
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout" + proxy
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed without an answer" + proxy
+	case errors.As(err, &opErr):
+		if strings.Contains(opErr.Err.Error(), "tls") {
+			return "TLS: " + Sanitize(opErr.Err.Error()) + proxy
+		}
+		return "connection failed: " + Sanitize(opErr.Err.Error()) + proxy
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // drop the URL
+	}
+	return Sanitize(err.Error()) + proxy
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// redactProxy drops any password from a proxy URL.
+func redactProxy(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || u.Host == "" {
+		return "(set)"
+	}
+	u.User = nil
+	return Sanitize(u.String())
+}

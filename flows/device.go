@@ -1,0 +1,789 @@
+package flows
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// Webex device-grant endpoints, relative to the base URL.
+const (
+	deviceAuthPath  = "/v1/device/authorize"
+	deviceTokenPath = "/v1/device/token"
+)
+
+// deviceGrantType is the grant_type of a device access token request
+// (https://datatracker.ietf.org/doc/html/rfc8628#section-3.4).
+const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+// RFC 8628 error codes (https://datatracker.ietf.org/doc/html/rfc8628#section-3.5)
+// and RFC 6749's invalid_client (https://datatracker.ietf.org/doc/html/rfc6749#section-5.2).
+const (
+	errAuthorizationPending = "authorization_pending"
+	errSlowDown             = "slow_down"
+	errAccessDenied         = "access_denied"
+	errExpiredToken         = "expired_token"
+	errInvalidClient        = "invalid_client"
+)
+
+// Limits applied to a device authorization answer.
+const (
+	// defaultInterval is used when the answer has no interval ("If no value
+	// is provided, clients MUST use 5 as the default", RFC 8628 section 3.2).
+	defaultInterval = 5 * time.Second
+	minInterval     = 1 * time.Second
+	maxInterval     = 60 * time.Second
+	// maxExpiresIn caps expires_in. Webex issues codes for 300-1800 s; a
+	// larger value is clamped. A missing, zero or negative expires_in is
+	// rejected: the code would be dead on arrival, and guessing a lifetime
+	// would show the admin a countdown that Webex does not honour.
+	maxExpiresIn     = 3600 * time.Second
+	maxUserCodeLen   = 64
+	maxURILen        = 2048
+	maxDeviceCodeLen = 4096
+	maxTokenLen      = 16 << 10
+)
+
+// Poll loop tuning.
+const (
+	// pollMargin is added to every wait so that a poll never reaches the
+	// server sooner than the interval, measured from the previous answer,
+	// even with a little clock skew between the two.
+	pollMargin = 50 * time.Millisecond
+	// slowDownStep is what slow_down (and a 429) adds to the interval
+	// "for this and all subsequent requests" (RFC 8628 section 3.5).
+	slowDownStep = 5 * time.Second
+	// maxBackoff caps the wait after consecutive transient failures; the
+	// wait starts at the interval and doubles.
+	maxBackoff = 60 * time.Second
+)
+
+// deviceAuth is a checked device authorization answer.
+type deviceAuth struct {
+	resp      oauth2.DeviceAuthResponse // Expiry unset: Start sets it from the Clock
+	expiresIn time.Duration             // in (0, maxExpiresIn]
+	interval  time.Duration             // in [minInterval, maxInterval]
+}
+
+// parseDeviceAuth checks a device authorization answer. It is a pure
+// function of the answer (fuzzed by FuzzParseDeviceAuth). allowHTTP permits
+// plain http verification URIs (only against a loopback base URL). A
+// non-2xx answer gives a *WebexError; a malformed 2xx answer an error that
+// names the field but never quotes the device code or the body.
+func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (deviceAuth, error) {
+	if status < 200 || status > 299 {
+		return deviceAuth{}, parseWebexError(status, h, body)
+	}
+	var aux struct {
+		DeviceCode              *string     `json:"device_code"`
+		UserCode                *string     `json:"user_code"`
+		VerificationURI         *string     `json:"verification_uri"`
+		VerificationURL         *string     `json:"verification_url"` // a common misspelling, as x/oauth2 accepts
+		VerificationURIComplete *string     `json:"verification_uri_complete"`
+		ExpiresIn               json.Number `json:"expires_in"`
+		Interval                json.Number `json:"interval"`
+	}
+	if err := json.Unmarshal(body, &aux); err != nil {
+		return deviceAuth{}, fmt.Errorf("malformed device authorization answer: %s", jsonErr(err))
+	}
+	var da deviceAuth
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	switch {
+	case aux.DeviceCode == nil || *aux.DeviceCode == "":
+		bad("device_code missing")
+	case len(*aux.DeviceCode) > maxDeviceCodeLen:
+		bad("device_code longer than %d bytes", maxDeviceCodeLen)
+	default:
+		da.resp.DeviceCode = *aux.DeviceCode
+	}
+
+	switch {
+	case aux.UserCode == nil || Sanitize(*aux.UserCode) == "":
+		bad("user_code missing")
+	case len(Sanitize(*aux.UserCode)) > maxUserCodeLen:
+		bad("user_code longer than %d bytes", maxUserCodeLen)
+	default:
+		da.resp.UserCode = Sanitize(*aux.UserCode)
+	}
+
+	vu := aux.VerificationURI
+	if vu == nil || *vu == "" {
+		vu = aux.VerificationURL
+	}
+	if vu == nil || *vu == "" {
+		bad("verification_uri missing")
+	} else if err := checkVerificationURI(*vu, allowHTTP); err != nil {
+		bad("verification_uri %v", err)
+	} else {
+		da.resp.VerificationURI = *vu
+	}
+	if c := aux.VerificationURIComplete; c != nil && *c != "" {
+		if err := checkVerificationURI(*c, allowHTTP); err != nil {
+			bad("verification_uri_complete %v", err)
+		} else {
+			da.resp.VerificationURIComplete = *c
+		}
+	}
+
+	if aux.ExpiresIn == "" {
+		bad("expires_in missing")
+	} else if f, err := aux.ExpiresIn.Float64(); err != nil || math.IsNaN(f) {
+		bad("expires_in not a number")
+	} else if f <= 0 {
+		bad("expires_in not positive")
+	} else {
+		da.expiresIn = clampSeconds(f, time.Second, maxExpiresIn)
+	}
+
+	da.interval = defaultInterval
+	if aux.Interval != "" {
+		f, err := aux.Interval.Float64()
+		switch {
+		case err != nil || math.IsNaN(f):
+			bad("interval not a number")
+		case f == 0:
+			// RFC 8628 default.
+		default:
+			da.interval = clampSeconds(math.Ceil(f), minInterval, maxInterval)
+		}
+	}
+	da.resp.Interval = int64(da.interval / time.Second)
+
+	if len(errs) > 0 {
+		return deviceAuth{}, fmt.Errorf("malformed device authorization answer: %w", errors.Join(errs...))
+	}
+	return da, nil
+}
+
+// clampSeconds converts f seconds to a duration in [lo, hi].
+func clampSeconds(f float64, lo, hi time.Duration) time.Duration {
+	switch {
+	case f < lo.Seconds():
+		return lo
+	case f > hi.Seconds():
+		return hi
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+// checkVerificationURI accepts an absolute https URL (http when allowHTTP)
+// with a host, no user info and nothing a terminal would interpret.
+func checkVerificationURI(s string, allowHTTP bool) error {
+	if len(s) > maxURILen {
+		return fmt.Errorf("longer than %d bytes", maxURILen)
+	}
+	if Sanitize(s) != s || strings.ContainsAny(s, " \\") {
+		return errors.New("contains spaces or control characters")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("is not a URL")
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && allowHTTP:
+	default:
+		return errors.New("is not an absolute https URL")
+	}
+	if u.Host == "" || u.Opaque != "" {
+		return errors.New("has no host")
+	}
+	if u.User != nil {
+		return errors.New("has user info")
+	}
+	return nil
+}
+
+// Start requests a device code for app with x/oauth2's Config.DeviceAuth
+// (POST {base}/v1/device/authorize with client_id and scope; no client
+// secret is sent). The answer is checked (see DeviceCode): missing
+// device_code, user_code or verification_uri, a non-https verification URI
+// or a non-positive expires_in are errors; interval 0 means 5 s and is
+// clamped to [1 s, 60 s]; expires_in is clamped to at most 3600 s.
+//
+// Errors wrap ErrUnsupported (OpenID Connect scopes), ErrInvalidClient
+// (401 or invalid_client), ErrUnreachable (no answer), the context's error,
+// or a *WebexError (any other error answer).
+func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
+	prefix := "flows: " + app.ID + ": start"
+	if err := checkApp(app, false); err != nil {
+		return DeviceCode{}, newError(prefix, err)
+	}
+	cfg := c.oauthConfig(app, false)
+	capt := &captureTransport{ctx: ctx, next: c.http.Transport}
+	hc := *c.http
+	hc.Transport = capt
+	sent := c.clock.Now()
+	_, oerr := cfg.DeviceAuth(context.WithValue(ctx, oauth2.HTTPClient, &hc))
+	issued := c.clock.Now()
+
+	r, rtErr := capt.result()
+	switch {
+	case r == nil && ctx.Err() != nil:
+		return DeviceCode{}, newError(prefix, ctx.Err())
+	case r == nil:
+		err := rtErr
+		if err == nil {
+			err = oerr
+		}
+		return DeviceCode{}, newError(prefix, ErrUnreachable, errors.New(describeNetErr(err)))
+	case r.readErr != nil:
+		return DeviceCode{}, newError(prefix, fmt.Errorf("reading the answer: %s", describeNetErr(r.readErr)))
+	}
+	da, err := parseDeviceAuth(r.status, r.header, r.body, c.loopback)
+	if err != nil {
+		var we *WebexError
+		if errors.As(err, &we) {
+			we = parseWebexError(r.status, r.header, r.body, app.Secret.Reveal())
+			if we.Status == http.StatusUnauthorized || we.Code == errInvalidClient {
+				return DeviceCode{}, newError(prefix, ErrInvalidClient, we)
+			}
+			return DeviceCode{}, newError(prefix, we)
+		}
+		return DeviceCode{}, newError(prefix, err)
+	}
+	if oerr != nil {
+		// x/oauth2 could not decode what we accept (e.g. a fractional
+		// interval): trust neither.
+		return DeviceCode{}, newError(prefix, errors.New("malformed device authorization answer"))
+	}
+	return DeviceCode{
+		AppID:                   app.ID,
+		UserCode:                da.resp.UserCode,
+		VerificationURI:         da.resp.VerificationURI,
+		VerificationURIComplete: da.resp.VerificationURIComplete,
+		IssuedAt:                issued,
+		Expiry:                  sent.Add(da.expiresIn), // measured from the request: never later than Webex's
+		Interval:                da.interval,
+		deviceCode:              store.NewSecret(da.resp.DeviceCode),
+	}, nil
+}
+
+// checkApp checks what Start and Wait need of an app.
+func checkApp(app App, needSecret bool) error {
+	switch {
+	case app.ID == "":
+		return errors.New("app has no id")
+	case app.ClientID == "":
+		return errors.New("app has no client_id")
+	case len(app.Scopes) == 0:
+		return errors.New("app has no scopes")
+	case needSecret && app.Secret.IsZero():
+		return fmt.Errorf("%w (client secret from %s is empty)", ErrInvalidClient, app.SecretSource)
+	}
+	for _, s := range app.Scopes {
+		if oidcScopes[s] {
+			return fmt.Errorf("%w: OpenID Connect scope %q", ErrUnsupported, s)
+		}
+	}
+	return nil
+}
+
+// oauthConfig is the x/oauth2 view of an app on this client. The client
+// secret is sent with HTTP Basic (AuthStyleInHeader, set explicitly:
+// AutoDetect would send two requests per pending poll).
+func (c *Client) oauthConfig(app App, withSecret bool) *oauth2.Config {
+	cfg := &oauth2.Config{
+		ClientID: app.ClientID,
+		Scopes:   app.Scopes,
+		Endpoint: oauth2.Endpoint{
+			DeviceAuthURL: c.endpoint(deviceAuthPath),
+			TokenURL:      c.endpoint(deviceTokenPath),
+			AuthStyle:     oauth2.AuthStyleInHeader,
+		},
+	}
+	if withSecret {
+		cfg.ClientSecret = app.Secret.Reveal()
+	}
+	return cfg
+}
+
+// captureTransport keeps the raw answer x/oauth2 sees, so that flows can
+// parse it with its own rules (x/oauth2 measures expiry on the wall clock
+// and its errors quote the raw body). It also binds the request to ctx,
+// which x/oauth2's DeviceAuth does not do.
+type captureTransport struct {
+	ctx  context.Context
+	next http.RoundTripper
+
+	mu   sync.Mutex
+	last *response
+	err  error
+}
+
+func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(req.WithContext(t.ctx))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil {
+		t.last, t.err = nil, err
+		return nil, err
+	}
+	body, rerr := readBody(resp.Body)
+	resp.Body.Close()
+	t.last = &response{status: resp.StatusCode, header: resp.Header, body: body, readErr: rerr}
+	t.err = nil
+	if rerr != nil {
+		resp.Body = io.NopCloser(errReader{rerr})
+	} else {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return resp, nil
+}
+
+func (t *captureTransport) result() (*response, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.last, t.err
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// pollKind classifies one token endpoint answer.
+type pollKind int
+
+const (
+	kindPending pollKind = iota
+	kindSlowDown
+	kindRateLimited
+	kindTransient
+	kindDone
+	kindSpent
+	kindExpired
+	kindDenied
+	kindInvalidClient
+	kindFailed
+)
+
+// tokenAnswer is a classified token endpoint answer.
+type tokenAnswer struct {
+	kind       pollKind
+	retryAfter time.Duration // from Retry-After; 0 when absent or invalid
+	token      *oauth2.Token // kindDone only
+	werr       *WebexError   // the server's error answer, if any
+	reason     string        // kindSpent: why the token is unreadable
+}
+
+// webexErr returns werr as an error, nil when there is none.
+func (a tokenAnswer) webexErr() error {
+	if a.werr == nil {
+		return nil
+	}
+	return a.werr
+}
+
+// maxRetryAfter bounds a Retry-After value; the code's expiry bounds it
+// further.
+const maxRetryAfter = time.Hour
+
+// parseTokenResponse classifies a token endpoint answer. It is a pure
+// function of (status, headers, body, now), fuzzed by
+// FuzzParseTokenResponse. The RFC 8628 error code, when present, wins over
+// the status: authorization_pending, slow_down, access_denied,
+// expired_token, invalid_client. Otherwise: 2xx is a token (or a spent code
+// when unreadable), 428 pending, 429 rate limited, 401 invalid client, 403
+// denied, 408/5xx transient, anything else final.
+func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) tokenAnswer {
+	if status >= 200 && status <= 299 {
+		return parseToken(body, now)
+	}
+	a := tokenAnswer{retryAfter: parseRetryAfter(h.Get("Retry-After"), now)}
+	a.werr = parseWebexError(status, h, body)
+	switch a.werr.Code {
+	case errAuthorizationPending:
+		a.kind = kindPending
+		return a
+	case errSlowDown:
+		a.kind = kindSlowDown
+		return a
+	case errAccessDenied:
+		a.kind = kindDenied
+		return a
+	case errExpiredToken:
+		a.kind = kindExpired
+		return a
+	case errInvalidClient:
+		a.kind = kindInvalidClient
+		return a
+	}
+	switch {
+	case status == http.StatusPreconditionRequired:
+		a.kind = kindPending
+	case status == http.StatusTooManyRequests:
+		a.kind = kindRateLimited
+	case status == http.StatusUnauthorized:
+		a.kind = kindInvalidClient
+	case status == http.StatusForbidden:
+		a.kind = kindDenied
+	case status == http.StatusRequestTimeout || status >= 500 && status <= 599:
+		a.kind = kindTransient
+	default:
+		a.kind = kindFailed
+	}
+	return a
+}
+
+// parseToken reads a 2xx token answer. Anything but a JSON object with a
+// usable access_token means the code is spent.
+func parseToken(body []byte, now time.Time) tokenAnswer {
+	spent := func(reason string) tokenAnswer { return tokenAnswer{kind: kindSpent, reason: reason} }
+	var raw map[string]any
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return spent("not a JSON object")
+	}
+	at, _ := raw["access_token"].(string)
+	if at == "" {
+		return spent("no access_token")
+	}
+	if !isTokenString(at) {
+		return spent("access_token is not a printable token")
+	}
+	rt, _ := raw["refresh_token"].(string)
+	if rt != "" && !isTokenString(rt) {
+		return spent("refresh_token is not a printable token")
+	}
+	tt, _ := raw["token_type"].(string)
+	if tt == "" {
+		tt = "Bearer"
+	}
+	if !strings.EqualFold(tt, "bearer") {
+		return spent("token_type is not Bearer")
+	}
+	tok := &oauth2.Token{AccessToken: at, TokenType: "Bearer", RefreshToken: rt}
+	if d, ok := secondsField(raw, "expires_in"); ok {
+		tok.Expiry = now.Add(d)
+		tok.ExpiresIn = int64(d / time.Second)
+	}
+	return tokenAnswer{kind: kindDone, token: tok.WithExtra(raw)}
+}
+
+// isTokenString reports whether s can go into an Authorization header.
+func isTokenString(s string) bool {
+	if len(s) > maxTokenLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// secondsField reads a positive number of seconds (a JSON number or
+// numeric string), capped at ten years.
+func secondsField(m map[string]any, key string) (time.Duration, bool) {
+	var f float64
+	switch v := m[key].(type) {
+	case float64:
+		f = v
+	case string:
+		var err error
+		if f, err = strconv.ParseFloat(v, 64); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if math.IsNaN(f) || f <= 0 {
+		return 0, false
+	}
+	return clampSeconds(f, 0, 10*365*24*time.Hour), true
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date
+// (RFC 9110 section 10.2.3), bounded to [0, maxRetryAfter].
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		return time.Duration(n) * time.Second
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	d := t.Sub(now)
+	switch {
+	case d < 0:
+		return 0
+	case d > maxRetryAfter:
+		return maxRetryAfter
+	}
+	return d
+}
+
+// Wait polls the token endpoint for dc until Webex issues a token, gives a
+// final answer, the code expires or ctx is done. It polls
+// {base}/v1/device/token itself, with HTTP Basic client authentication,
+// because x/oauth2's DeviceAccessToken aborts on Webex's 428 and on every
+// transient error.
+//
+// The first poll is one interval after dc.IssuedAt; each later poll is at
+// least the interval (plus 50 ms) after the previous answer arrived:
+//   - 428, or 400 authorization_pending: pending, poll again;
+//   - slow_down: the interval grows by 5 s for this and later polls;
+//   - 429: wait Retry-After (seconds or HTTP date), and the interval grows
+//     by 5 s;
+//   - 5xx, 408, timeouts, connection resets, DNS failures: retry after the
+//     interval, doubling for each consecutive failure up to 60 s (or
+//     Retry-After if longer); reported with the error;
+//   - 200 with an unreadable body: the code is spent (ErrCodeSpent), no
+//     retry.
+//
+// report, if not nil, is called synchronously from Wait's goroutine after
+// every poll.
+//
+// The error wraps ErrExpired (expired_token, a 400 at or after the expiry,
+// or the next allowed poll would fall after dc.Expiry: Wait returns then,
+// without waiting for the expiry), ErrDenied (access_denied or 403),
+// ErrInvalidClient (401 or invalid_client; the text names the app and
+// its SecretSource), ErrCodeSpent, the context's error (context.Canceled),
+// or a *WebexError (any other answer). ErrDenied and ErrInvalidClient errors
+// also wrap the *WebexError with Webex's message and trackingId.
+func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(PollEvent)) (Grant, error) {
+	prefix := "flows: " + app.ID + ": wait"
+	if err := checkApp(app, true); err != nil {
+		return Grant{}, newError(prefix, err)
+	}
+	if dc.deviceCode.IsZero() {
+		return Grant{}, newError(prefix, errors.New("device code not from Start"))
+	}
+	if dc.AppID != "" && dc.AppID != app.ID {
+		return Grant{}, newError(prefix, fmt.Errorf("device code is for app %s", dc.AppID))
+	}
+	if report == nil {
+		report = func(PollEvent) {}
+	}
+	interval := dc.Interval
+	if interval < minInterval {
+		interval = defaultInterval
+	}
+	secrets := []string{dc.deviceCode.Reveal(), app.Secret.Reveal()}
+
+	next := dc.IssuedAt.Add(interval + pollMargin)
+	transient := 0
+	for attempt := 1; ; attempt++ {
+		if !next.Before(dc.Expiry) {
+			return Grant{}, newError(prefix, ErrExpired)
+		}
+		if err := c.sleepUntil(ctx, next); err != nil {
+			return Grant{}, newError(prefix, err)
+		}
+		r, err := c.poll(ctx, app, dc)
+		at := c.clock.Now()
+		ev := PollEvent{Attempt: attempt, At: at}
+
+		var a tokenAnswer
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return Grant{}, newError(prefix, ctx.Err())
+		case err != nil:
+			a = tokenAnswer{kind: kindTransient}
+			ev.Err = newError("", ErrUnreachable, errors.New(describeNetErr(err)))
+		case r.readErr != nil && r.status >= 200 && r.status <= 299:
+			a = tokenAnswer{kind: kindSpent, reason: "reading the answer: " + describeNetErr(r.readErr)}
+		default:
+			a = parseTokenResponse(r.status, r.header, r.body, at)
+			if a.werr != nil {
+				a.werr = parseWebexError(r.status, r.header, r.body, secrets...)
+			}
+		}
+
+		wait := interval
+		switch a.kind {
+		case kindPending:
+			transient = 0
+			ev.Outcome = PollPending
+		case kindSlowDown:
+			transient = 0
+			interval += slowDownStep
+			wait = interval
+			ev.Outcome = PollSlowDown
+		case kindRateLimited:
+			transient = 0
+			interval += slowDownStep
+			wait = max(interval, a.retryAfter)
+			ev.Outcome = PollRateLimited
+			ev.Err = a.webexErr()
+		case kindTransient:
+			transient++
+			wait = min(interval<<min(transient-1, 6), maxBackoff)
+			wait = max(wait, interval, a.retryAfter)
+			ev.Outcome = PollTransient
+			if ev.Err == nil {
+				ev.Err = a.webexErr()
+			}
+		case kindDone:
+			g := grantFrom(a.token, app, at)
+			ev.Outcome = PollDone
+			ev.Interval = interval
+			report(ev)
+			return g, nil
+		default:
+			err := c.finalError(prefix, app, dc, a, at)
+			ev.Outcome = PollFailed
+			ev.Interval = interval
+			ev.Err = err
+			report(ev)
+			return Grant{}, err
+		}
+		next = at.Add(wait + pollMargin)
+		ev.Interval = interval
+		ev.NextPoll = next
+		report(ev)
+	}
+}
+
+// finalError builds Wait's error for a final answer.
+func (c *Client) finalError(prefix string, app App, dc DeviceCode, a tokenAnswer, at time.Time) error {
+	werr := a.webexErr()
+	withWebex := func(sentinel error) error {
+		if werr != nil {
+			return newError(prefix, sentinel, werr)
+		}
+		return newError(prefix, sentinel)
+	}
+	switch a.kind {
+	case kindSpent:
+		return newError(prefix, ErrCodeSpent, errors.New(a.reason))
+	case kindExpired:
+		return withWebex(ErrExpired)
+	case kindDenied:
+		return withWebex(ErrDenied)
+	case kindInvalidClient:
+		src := app.SecretSource
+		if src == "" {
+			src = "an unknown source"
+		}
+		errs := []error{ErrInvalidClient, fmt.Errorf("check the client secret of app %s (from %s)", app.ID, src)}
+		if werr != nil {
+			errs = append(errs, werr)
+		}
+		return newError(prefix, errs...)
+	}
+	// A 400 at or after the expiry is the expiry (Webex answers expired
+	// codes with a plain 400).
+	if a.werr != nil && a.werr.Status == http.StatusBadRequest && !at.Before(dc.Expiry) {
+		return withWebex(ErrExpired)
+	}
+	if werr != nil {
+		return newError(prefix, werr)
+	}
+	return newError(prefix, errors.New("unexpected answer"))
+}
+
+// poll sends one device access token request, bounded by the code's
+// expiry (measured on the Clock).
+func (c *Client) poll(ctx context.Context, app App, dc DeviceCode) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, max(dc.Expiry.Sub(c.clock.Now()), time.Millisecond))
+	defer cancel()
+	cfg := c.oauthConfig(app, true)
+	form := url.Values{
+		"grant_type":  {deviceGrantType},
+		"device_code": {dc.deviceCode.Reveal()},
+		"client_id":   {cfg.ClientID},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.Endpoint.TokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if cfg.Endpoint.AuthStyle == oauth2.AuthStyleInHeader {
+		// As x/oauth2 does (RFC 6749 section 2.3.1: form-encode, then Basic).
+		req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
+	}
+	return c.do(req)
+}
+
+// sleepUntil waits on the Clock until t, or until ctx is done.
+func (c *Client) sleepUntil(ctx context.Context, t time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d := t.Sub(c.clock.Now())
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-c.clock.After(d):
+		return ctx.Err()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// grantFrom copies a token into a Grant; the *oauth2.Token goes no further.
+func grantFrom(tok *oauth2.Token, app App, now time.Time) Grant {
+	g := Grant{
+		AccessToken:       store.NewSecret(tok.AccessToken),
+		AccessTokenExpiry: tok.Expiry,
+		RefreshToken:      store.NewSecret(tok.RefreshToken),
+		TokenType:         tok.TokenType,
+		Scopes:            append([]string(nil), app.Scopes...),
+		ObtainedAt:        now,
+	}
+	if d, ok := secondsField(map[string]any{"v": tok.Extra("refresh_token_expires_in")}, "v"); ok {
+		g.RefreshTokenExpiry = now.Add(d)
+	}
+	if s, ok := tok.Extra("scope").(string); ok {
+		if f := strings.Fields(Sanitize(s)); len(f) > 0 {
+			g.Scopes = f
+		}
+	}
+	return g
+}
+
+// flowsError is an error with its own message that wraps several errors
+// (a sentinel, a *WebexError, a detail) for errors.Is and errors.As.
+type flowsError struct {
+	msg  string
+	errs []error
+}
+
+func (e *flowsError) Error() string   { return e.msg }
+func (e *flowsError) Unwrap() []error { return e.errs }
+
+// newError joins prefix and the texts of errs ("flows: " stripped from
+// sentinels) into one message and wraps all of errs.
+func newError(prefix string, errs ...error) error {
+	parts := make([]string, 0, len(errs)+1)
+	if prefix != "" {
+		parts = append(parts, prefix)
+	}
+	for _, e := range errs {
+		parts = append(parts, strings.TrimPrefix(e.Error(), "flows: "))
+	}
+	return &flowsError{msg: strings.Join(parts, ": "), errs: errs}
+}

@@ -1,0 +1,207 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// FullAdminRoleID is the Webex role ID of a Full Administrator, as listed
+// in a person's roles (base64 of "ciscospark://us/ROLE/id_full_admin").
+const FullAdminRoleID = "Y2lzY29zcGFyazovL3VzL1JPTEUvaWRfZnVsbF9hZG1pbg"
+
+// PeopleReadScope is the scope that lets Identify count the org's users.
+const PeopleReadScope = "spark-admin:people_read"
+
+// UserCountLimit is the org size above which the presence integration must
+// not be enabled (a Cisco API limitation). Identify stops counting at
+// UserCountLimit+1.
+const UserCountLimit = 1000
+
+// Paging limits of the user count.
+const (
+	peoplePageSize = 1000 // the largest max Webex accepts for /v1/people
+	maxPeoplePages = 50   // a server that keeps sending empty pages stops here
+)
+
+// Identify finds out who approved a grant: GET /v1/people/me (id, emails,
+// display name, org, Full Administrator role), GET
+// /v1/organizations/{orgId} (the org's display name), and, when the app's
+// scopes include spark-admin:people_read, the number of users in the org
+// (GET /v1/people, following Link rel="next" only on the base URL's host,
+// stopping at 1,001).
+//
+// On error the Identity holds what was learned before it; the error wraps a
+// *WebexError for an error answer, ErrUnreachable for no answer, or the
+// context's error. All strings are sanitized.
+func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, error) {
+	prefix := "flows: " + app.ID + ": identify"
+	if g.AccessToken.IsZero() {
+		return Identity{}, newError(prefix, errors.New("grant has no access token"))
+	}
+	var id Identity
+	var me struct {
+		ID          string   `json:"id"`
+		Emails      []string `json:"emails"`
+		DisplayName string   `json:"displayName"`
+		OrgID       string   `json:"orgId"`
+		Roles       []string `json:"roles"`
+	}
+	if _, err := c.getJSON(ctx, g, c.endpoint("/v1/people/me"), &me); err != nil {
+		return id, newError(prefix+": people/me", err)
+	}
+	id.PersonID = clip(me.ID, maxIDLen)
+	for _, e := range me.Emails {
+		if len(id.Emails) < 10 {
+			id.Emails = append(id.Emails, clip(e, maxIDLen))
+		}
+	}
+	id.DisplayName = clip(me.DisplayName, maxIDLen)
+	id.OrgID = clip(me.OrgID, maxIDLen)
+	id.FullAdmin = slices.Contains(me.Roles, FullAdminRoleID)
+	if id.OrgID == "" || id.OrgID != me.OrgID {
+		return id, newError(prefix+": people/me", errors.New("answer has no usable orgId"))
+	}
+
+	var org struct {
+		DisplayName string `json:"displayName"`
+	}
+	if _, err := c.getJSON(ctx, g, c.endpoint("/v1/organizations/"+url.PathEscape(me.OrgID)), &org); err != nil {
+		return id, newError(prefix+": organization", err)
+	}
+	id.OrgName = clip(org.DisplayName, maxIDLen)
+
+	if !slices.Contains(app.Scopes, PeopleReadScope) {
+		return id, nil
+	}
+	n, err := c.countPeople(ctx, g)
+	if err != nil {
+		return id, newError(prefix+": count users", err)
+	}
+	id.OrgUsers, id.OrgUsersCounted = n, true
+	return id, nil
+}
+
+// countPeople counts the org's users up to UserCountLimit+1.
+func (c *Client) countPeople(ctx context.Context, g Grant) (int, error) {
+	next := c.endpoint(fmt.Sprintf("/v1/people?max=%d", peoplePageSize))
+	n := 0
+	for page := 0; next != "" && n <= UserCountLimit; page++ {
+		if page == maxPeoplePages {
+			return n, errors.New("too many pages")
+		}
+		var list struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		h, err := c.getJSON(ctx, g, next, &list)
+		if err != nil {
+			return n, err
+		}
+		n += len(list.Items)
+		if len(list.Items) == 0 {
+			break
+		}
+		next, err = c.nextLink(h, next)
+		if err != nil {
+			return n, err
+		}
+	}
+	return min(n, UserCountLimit+1), nil
+}
+
+// nextLink returns the rel="next" target of a Link header, resolved
+// against the current page. The bearer token is only ever sent to the
+// base URL's scheme and host: another target is an error.
+func (c *Client) nextLink(h http.Header, current string) (string, error) {
+	for _, v := range h.Values("Link") {
+		for _, part := range splitLinks(v) {
+			target, params, ok := strings.Cut(part, ";")
+			target = strings.TrimSpace(target)
+			if !ok || !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
+				continue
+			}
+			if !hasRelNext(params) {
+				continue
+			}
+			base, _ := url.Parse(current)
+			u, err := base.Parse(target[1 : len(target)-1])
+			if err != nil {
+				return "", errors.New("malformed Link header")
+			}
+			if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+				return "", fmt.Errorf("Link rel=next points to another host (%s)", Sanitize(u.Host))
+			}
+			return u.String(), nil
+		}
+	}
+	return "", nil
+}
+
+// splitLinks splits a Link header value at the commas between links
+// (commas inside <...> belong to the URL).
+func splitLinks(v string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '<':
+			depth++
+		case '>':
+			if depth > 0 {
+				depth--
+			}
+		case ',':
+			if depth == 0 {
+				parts = append(parts, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, v[start:])
+}
+
+func hasRelNext(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "rel") {
+			continue
+		}
+		for _, rel := range strings.Fields(strings.Trim(strings.TrimSpace(val), `"`)) {
+			if strings.EqualFold(rel, "next") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// getJSON GETs u with the grant's bearer token and decodes a 2xx JSON
+// answer into v.
+func (c *Client) getJSON(ctx context.Context, g Grant, u string, v any) (http.Header, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "Bearer "+g.AccessToken.Reveal())
+	r, err := c.do(req)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		return nil, newError("", ErrUnreachable, errors.New(describeNetErr(err)))
+	case r.status < 200 || r.status > 299:
+		return nil, parseWebexError(r.status, r.header, r.body, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
+	case r.readErr != nil:
+		return nil, fmt.Errorf("reading the answer: %s", describeNetErr(r.readErr))
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return nil, fmt.Errorf("malformed answer: %s", jsonErr(err))
+	}
+	return r.header, nil
+}
