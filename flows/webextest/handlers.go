@@ -55,7 +55,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rq := &s.requests[idx]
 	rq.Status, rq.ClientID, rq.UserCode = rw.status, info.clientID, info.userCode
+	done := *rq
 	s.mu.Unlock()
+	if s.onRequest != nil {
+		s.onRequest(done)
+	}
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, info *reqInfo) {

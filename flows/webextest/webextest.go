@@ -122,6 +122,10 @@ type Options struct {
 	AutoApprove time.Duration
 	// Clock is the time source; nil means time.Now.
 	Clock Clock
+	// OnRequest, if set, is called with each request's record once it has
+	// been answered (for logging, e.g. by the fake-webex command). It runs
+	// on the request's goroutine, without the server's lock held.
+	OnRequest func(Request)
 }
 
 // Request is one request the server received. It never holds a secret,
@@ -208,6 +212,7 @@ type Server struct {
 
 	interval, expiresIn, autoApprove time.Duration
 	clock                            Clock
+	onRequest                        func(Request)
 
 	mu           sync.Mutex
 	integrations map[string]Integration
@@ -255,6 +260,7 @@ func newServer(opts Options, addr string) (*Server, error) {
 		expiresIn:    opts.ExpiresIn,
 		autoApprove:  opts.AutoApprove,
 		clock:        opts.Clock,
+		onRequest:    opts.OnRequest,
 		integrations: map[string]Integration{},
 		orgs:         map[string]Org{},
 		grants:       map[string]*grant{},
