@@ -1,0 +1,242 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Format markers and versions of the JSON documents store seals.
+const (
+	BundleFormat  = "ucx-onboard-bundle"
+	BundleVersion = 1
+	draftFormat   = "ucx-onboard-draft"
+	draftVersion  = 1
+)
+
+// wireBundle is the bundle's JSON (docs/bundle.md). Tokens are plain
+// strings here and only here: this type is built, marshalled and dropped
+// inside sealBundle.
+type wireBundle struct {
+	Format      string    `json:"format"`
+	Version     int       `json:"version"`
+	Created     time.Time `json:"created"`
+	ToolVersion string    `json:"tool_version"`
+	Customer    Customer  `json:"customer"`
+	Org         wireOrg   `json:"org"`
+	Apps        []wireApp `json:"apps"`
+	Warnings    []string  `json:"warnings"`
+}
+
+type wireOrg struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	UserCount int    `json:"user_count"`
+}
+
+type wireApp struct {
+	AppID                 string       `json:"app_id"`
+	Name                  string       `json:"name"`
+	ClientID              string       `json:"client_id"`
+	Scopes                []string     `json:"scopes"`
+	AccessToken           string       `json:"access_token"`
+	AccessTokenExpiresAt  time.Time    `json:"access_token_expires_at"`
+	RefreshToken          string       `json:"refresh_token"`
+	RefreshTokenExpiresAt time.Time    `json:"refresh_token_expires_at,omitzero"`
+	TokenType             string       `json:"token_type"`
+	Approver              wireApprover `json:"approver"`
+	ApprovedAt            time.Time    `json:"approved_at"`
+}
+
+type wireApprover struct {
+	PersonID    string `json:"person_id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"display_name"`
+	FullAdmin   bool   `json:"full_admin"`
+}
+
+// wireDraft is a draft's JSON (never leaves the state directory).
+type wireDraft struct {
+	Format       string    `json:"format"`
+	Version      int       `json:"version"`
+	ID           string    `json:"id"`
+	Customer     Customer  `json:"customer"`
+	SelectedApps []string  `json:"selected_apps"`
+	SkippedApps  []string  `json:"skipped_apps"`
+	Apps         []wireApp `json:"apps"`
+	Org          wireOrg   `json:"org"`
+	Warnings     []string  `json:"warnings"`
+	Created      time.Time `json:"created"`
+	Updated      time.Time `json:"updated"`
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func toWireOrg(o Org) wireOrg   { return wireOrg{ID: o.ID, Name: o.Name, UserCount: o.UserCount} }
+func fromWireOrg(o wireOrg) Org { return Org{ID: o.ID, Name: o.Name, UserCount: o.UserCount} }
+
+func toWireApps(apps []AppGrant) []wireApp {
+	out := make([]wireApp, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, wireApp{
+			AppID:                 a.AppID,
+			Name:                  a.AppName,
+			ClientID:              a.ClientID,
+			Scopes:                nonNil(a.Scopes),
+			AccessToken:           a.AccessToken.Reveal(),
+			AccessTokenExpiresAt:  utc(a.AccessTokenExpiry),
+			RefreshToken:          a.RefreshToken.Reveal(),
+			RefreshTokenExpiresAt: utc(a.RefreshTokenExpiry),
+			TokenType:             a.TokenType,
+			Approver: wireApprover{
+				PersonID:    a.Approver.PersonID,
+				Email:       a.Approver.Email,
+				DisplayName: a.Approver.DisplayName,
+				FullAdmin:   a.Approver.FullAdmin,
+			},
+			ApprovedAt: utc(a.ApprovedAt),
+		})
+	}
+	return out
+}
+
+func fromWireApps(apps []wireApp) []AppGrant {
+	out := make([]AppGrant, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, AppGrant{
+			AppID:              a.AppID,
+			AppName:            a.Name,
+			ClientID:           a.ClientID,
+			Scopes:             a.Scopes,
+			AccessToken:        NewSecret(a.AccessToken),
+			AccessTokenExpiry:  a.AccessTokenExpiresAt,
+			RefreshToken:       NewSecret(a.RefreshToken),
+			RefreshTokenExpiry: a.RefreshTokenExpiresAt,
+			TokenType:          a.TokenType,
+			Approver: Approver{
+				PersonID:    a.Approver.PersonID,
+				Email:       a.Approver.Email,
+				DisplayName: a.Approver.DisplayName,
+				FullAdmin:   a.Approver.FullAdmin,
+			},
+			ApprovedAt: a.ApprovedAt,
+		})
+	}
+	return out
+}
+
+// MarshalBundle returns the bundle's plaintext JSON document
+// (docs/bundle.md), indented, tokens included. It is what `ucx-onboard
+// open` prints for UCX Suite to import; treat the result as a secret and
+// clear it when done.
+func MarshalBundle(b Bundle) ([]byte, error) {
+	w := wireBundle{
+		Format:      BundleFormat,
+		Version:     BundleVersion,
+		Created:     utc(b.Created),
+		ToolVersion: b.ToolVersion,
+		Customer:    b.Customer,
+		Org:         toWireOrg(b.Org),
+		Apps:        toWireApps(b.Apps),
+		Warnings:    nonNil(b.Warnings),
+	}
+	js, err := json.MarshalIndent(w, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("store: encode bundle: %v", err)
+	}
+	return js, nil
+}
+
+// unmarshalBundle decodes and checks a bundle's JSON document.
+func unmarshalBundle(pt []byte) (Bundle, error) {
+	if err := checkMarker(pt, "bundle", BundleFormat, BundleVersion); err != nil {
+		return Bundle{}, err
+	}
+	var w wireBundle
+	if err := strictDecode(pt, &w); err != nil {
+		return Bundle{}, newError(ErrUnknownFormat, "store: bundle content is not valid", err)
+	}
+	return Bundle{
+		Created:     w.Created,
+		ToolVersion: w.ToolVersion,
+		Customer:    w.Customer,
+		Org:         fromWireOrg(w.Org),
+		Apps:        fromWireApps(w.Apps),
+		Warnings:    w.Warnings,
+	}, nil
+}
+
+// checkMarker reads only "format" and "version" so that a newer version
+// with new fields is reported as a version, not as an unknown field.
+func checkMarker(pt []byte, what, format string, version int) error {
+	var m struct {
+		Format  *string `json:"format"`
+		Version *int    `json:"version"`
+	}
+	if err := json.Unmarshal(pt, &m); err != nil {
+		return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s is not a ucx-onboard %s document", what, what), nil)
+	}
+	if m.Format == nil || *m.Format != format {
+		got := "none"
+		if m.Format != nil {
+			got = quote(*m.Format)
+		}
+		return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s has format %s, want %q", what, got, format), nil)
+	}
+	if m.Version == nil || *m.Version != version {
+		got := "none"
+		if m.Version != nil {
+			got = fmt.Sprint(*m.Version)
+		}
+		return newError(ErrUnknownFormat, fmt.Sprintf("store: %s version %s is not supported (this tool reads version %d)", what, got, version), nil)
+	}
+	return nil
+}
+
+// strictDecode decodes exactly one JSON value into v, rejecting unknown
+// fields and trailing data. Its errors never quote values (which could be
+// tokens), only field names and offsets.
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return safeJSONError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON document")
+	}
+	return nil
+}
+
+// safeJSONError describes a JSON error without echoing the input.
+func safeJSONError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Errorf("field %s: wrong type (%s)", quote(te.Field), te.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return errors.New("unknown field " + quote(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("JSON ends early")
+	}
+	return errors.New("invalid JSON value")
+}
