@@ -22,6 +22,7 @@ package flows
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/imagicle/ucx-onboard/store"
@@ -102,6 +103,25 @@ const (
 	PollDone                           // token obtained
 	PollFailed                         // final error
 )
+
+// String returns the outcome's name, e.g. "pending".
+func (o PollOutcome) String() string {
+	switch o {
+	case PollPending:
+		return "pending"
+	case PollSlowDown:
+		return "slow_down"
+	case PollRateLimited:
+		return "rate limited"
+	case PollTransient:
+		return "transient error"
+	case PollDone:
+		return "done"
+	case PollFailed:
+		return "failed"
+	}
+	return "PollOutcome(" + strconv.Itoa(int(o)) + ")"
+}
 
 // PollEvent reports the outcome of one poll so a screen can show live status.
 type PollEvent struct {
