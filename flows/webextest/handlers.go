@@ -47,6 +47,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	idx := len(s.requests)
 	s.requests = append(s.requests, Request{At: s.now(), Method: r.Method, Path: r.URL.Path})
 	s.mu.Unlock()
+	if s.onArrive != nil {
+		s.onArrive()
+	}
 
 	rw := &recorder{ResponseWriter: w}
 	info := &reqInfo{}
@@ -626,6 +629,7 @@ func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request, info *reqI
 		total = defaultOrgUsers
 	}
 	end := min(start+size, total)
+	orgSum := sha256.Sum256([]byte(org.ID))
 	items := make([]personJSON, 0, max(end-start, 0))
 	for i := start; i < end; i++ {
 		if i == 0 {
@@ -634,7 +638,7 @@ func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request, info *reqI
 		}
 		email := fmt.Sprintf("user%04d@%s", i, orgDomain(org))
 		items = append(items, toJSON(Person{
-			ID:          webexID("PEOPLE", fmt.Sprintf("%s-%d", org.ID, i)),
+			ID:          webexID("PEOPLE", fmt.Sprintf("%x-fake-%06d", orgSum[:6], i)),
 			Email:       email,
 			DisplayName: fmt.Sprintf("User %d", i),
 			OrgID:       org.ID,

@@ -213,6 +213,7 @@ type Server struct {
 	interval, expiresIn, autoApprove time.Duration
 	clock                            Clock
 	onRequest                        func(Request)
+	onArrive                         func() // test hook: a request was recorded
 
 	mu           sync.Mutex
 	integrations map[string]Integration

@@ -431,17 +431,17 @@ func TestDelayPolls(t *testing.T) {
 
 func TestCloseAbandonsDelayedPolls(t *testing.T) {
 	s, _ := newTest(t, Options{})
+	arrived := make(chan struct{}, 10)
+	s.onArrive = func() { arrived <- struct{}{} } // set before any request
 	da := authorize(t, s)
+	<-arrived
 	s.DelayPolls(1, time.Hour)
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Client().PostForm(s.URL+"/v1/device/token", url.Values{"grant_type": {DeviceGrantType}, "device_code": {da.DeviceCode}})
 		done <- err
 	}()
-	// Wait until the poll is in the server (it is recorded on arrival).
-	for len(s.Requests()) < 2 {
-		time.Sleep(time.Millisecond) // polling a condition, not synchronising on time
-	}
+	<-arrived // the delayed poll is in the server
 	s.Close() // must not wait an hour
 	<-done
 }
