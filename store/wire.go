@@ -156,11 +156,13 @@ func MarshalBundle(b Bundle) ([]byte, error) {
 		Apps:        toWireApps(b.Apps),
 		Warnings:    nonNil(b.Warnings),
 	}
-	js, err := json.MarshalIndent(w, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := jsonEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(w); err != nil {
 		return nil, fmt.Errorf("store: encode bundle: %v", err)
 	}
-	return js, nil
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // unmarshalBundle decodes and checks a bundle's JSON document.
@@ -239,4 +241,10 @@ func safeJSONError(err error) error {
 		return errors.New("JSON ends early")
 	}
 	return errors.New("invalid JSON value")
+}
+
+func jsonEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
 }

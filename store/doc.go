@@ -1,0 +1,30 @@
+// Package store seals what the wizard collects into an age-encrypted
+// bundle for UCX Suite, opens such bundles on the UCX side, and keeps the
+// wizard's progress in encrypted drafts so no approval is lost.
+//
+// Sealing a bundle, in order:
+//
+//  1. Choose the protection: NewRecipientProtection with the UCX side's
+//     public keys (age1..., ssh-ed25519, ssh-rsa; ParseRecipientsFile reads
+//     a file of them), or NewPassphraseProtection. The zero Protection is
+//     refused, and recipients and a passphrase cannot be mixed.
+//  2. WriteBundle(path, bundle, protection) writes the bundle atomically
+//     (0600, never overwriting) and a receipt without secrets beside it.
+//
+// Opening a bundle: ParseIdentityFile (age identity or unencrypted SSH
+// private key) or PassphraseIdentity, then OpenBundle. Every failure wraps
+// one of the sentinel errors (ErrNoIdentityMatch, ErrTampered,
+// ErrTruncated, ErrNotAge, ErrUnknownFormat, ...): pick the user's remedy
+// with errors.Is. The plaintext JSON is documented in docs/bundle.md.
+//
+// Drafts: OpenDrafts(stateDir, nil) (DefaultStateDir gives the default),
+// then Save after every authorization, List and Load to resume, Remove
+// once the bundle is written. Each draft is age-encrypted to its own key,
+// kept in the OS keyring or, where there is none, in a 0600 file in the
+// state directory (docs/security.md).
+//
+// Secrets: tokens travel in Secret, which never renders. Only the bundle
+// and draft writers call Reveal, to build the plaintext they encrypt at
+// once; identities returned by this package never print their key.
+// Errors are one line, start with "store:", and never contain a secret.
+package store

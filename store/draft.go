@@ -1,0 +1,312 @@
+package store
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"filippo.io/age"
+)
+
+// Draft is the wizard's progress, saved after every successful
+// authorization so that a restart resumes without asking the customer's
+// admin to approve again. It holds tokens (in Secrets) and is only ever
+// written age-encrypted to its own draft key.
+type Draft struct {
+	ID           string // assigned by Drafts.Save; lowercase letters, digits, '-'
+	Customer     Customer
+	SelectedApps []string // app IDs the engineer chose
+	SkippedApps  []string // app IDs skipped on purpose
+	Apps         []AppGrant
+	Org          Org
+	Warnings     []string
+	Created      time.Time // set by the first Save
+	Updated      time.Time // set by every Save
+}
+
+// DraftInfo summarizes a draft for a resume list, without any token.
+type DraftInfo struct {
+	ID       string
+	Company  string
+	AppsDone []string // names (else IDs) of the apps already authorized
+	Updated  time.Time
+	// Err is non-nil when the draft cannot be resumed. If it wraps
+	// ErrDraftDamaged the file has been renamed aside (*.damaged) and no
+	// longer appears in List; if it wraps ErrDraftKeyUnavailable the file
+	// stays where it is (the keyring may be locked) and Remove discards it.
+	Err error
+}
+
+// Drafts is a directory of encrypted drafts. Its methods are safe for
+// concurrent use.
+type Drafts struct {
+	dir  string // drafts live in dir/drafts
+	keys KeyStore
+	now  func() time.Time
+	mu   sync.Mutex
+}
+
+// String and GoString describe Drafts without its key store.
+func (d *Drafts) String() string   { return "store.Drafts(" + d.dir + ")" }
+func (d *Drafts) GoString() string { return d.String() }
+
+// DefaultStateDir returns the default state directory,
+// os.UserConfigDir()/ucx-onboard (e.g. ~/.config/ucx-onboard).
+func DefaultStateDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("store: no user config directory (set --state-dir): %v", err)
+	}
+	return filepath.Join(base, "ucx-onboard"), nil
+}
+
+// OpenDrafts opens (creating it with mode 0700) the state directory dir.
+// keys nil means NewKeyStore(dir): the OS keyring, else 0600 files in dir.
+// Temporary files left by a killed process are removed.
+func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
+	if keys == nil {
+		keys = NewKeyStore(dir)
+	}
+	d := &Drafts{dir: dir, keys: keys, now: time.Now}
+	if err := os.MkdirAll(d.draftDir(), 0o700); err != nil {
+		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
+	}
+	entries, err := os.ReadDir(d.draftDir())
+	if err != nil {
+		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
+	}
+	for _, e := range entries {
+		if isTempName(e.Name()) {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+				os.Remove(filepath.Join(d.draftDir(), e.Name()))
+			}
+		}
+	}
+	return d, nil
+}
+
+func (d *Drafts) draftDir() string      { return filepath.Join(d.dir, "drafts") }
+func (d *Drafts) path(id string) string { return filepath.Join(d.draftDir(), id+".age") }
+
+func newDraftID(now time.Time) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// Save encrypts dr and writes it atomically (0600), replacing the previous
+// version. It assigns dr.ID when empty, sets dr.Created on the first save
+// and dr.Updated always. A new draft gets a new key in the KeyStore first.
+// If an existing draft's key has become unavailable, Save writes dr under
+// a new ID (and sets dr.ID) rather than destroy the old file.
+func (d *Drafts) Save(dr *Draft) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now().UTC()
+	if dr.ID != "" {
+		if err := checkID(dr.ID); err != nil {
+			return err
+		}
+	}
+	var id *age.X25519Identity
+	if dr.ID != "" {
+		id, _ = d.identity(dr.ID)
+		if id == nil {
+			if _, err := os.Lstat(d.path(dr.ID)); err == nil {
+				dr.ID = "" // keep the old file; save under a new ID
+			}
+		}
+	}
+	if dr.ID == "" {
+		dr.ID = newDraftID(now)
+	}
+	if id == nil {
+		var err error
+		if id, err = age.GenerateX25519Identity(); err != nil {
+			return fmt.Errorf("store: draft key: %v", err)
+		}
+		if err := d.keys.Set(dr.ID, NewSecret(id.String())); err != nil {
+			return fmt.Errorf("store: save draft key: %w", err)
+		}
+	}
+	if dr.Created.IsZero() {
+		dr.Created = now
+	}
+	dr.Updated = now
+	js, err := marshalDraft(dr)
+	if err != nil {
+		return err
+	}
+	pt := pad(js)
+	defer clear(pt)
+	p := Protection{recipients: []age.Recipient{id.Recipient()}}
+	sealed, err := seal(pt, p)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(d.path(dr.ID), sealed, true)
+}
+
+// identity fetches and parses the key of draft id.
+func (d *Drafts) identity(id string) (*age.X25519Identity, error) {
+	s, err := d.keys.Get(id)
+	if err != nil {
+		return nil, newError(ErrDraftKeyUnavailable, fmt.Sprintf("store: draft %s: key unavailable", id), nil)
+	}
+	x, err := age.ParseX25519Identity(s.Reveal())
+	if err != nil {
+		return nil, newError(ErrDraftKeyUnavailable, fmt.Sprintf("store: draft %s: stored key is malformed", id), nil)
+	}
+	return x, nil
+}
+
+func marshalDraft(dr *Draft) ([]byte, error) {
+	w := wireDraft{
+		Format: draftFormat, Version: draftVersion, ID: dr.ID,
+		Customer: dr.Customer, SelectedApps: nonNil(dr.SelectedApps), SkippedApps: nonNil(dr.SkippedApps),
+		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Warnings: nonNil(dr.Warnings),
+		Created: utc(dr.Created), Updated: utc(dr.Updated),
+	}
+	return jsonMarshal(w)
+}
+
+// Load decrypts draft id. Errors wrap ErrDraftNotFound,
+// ErrDraftKeyUnavailable, or ErrDraftDamaged (the file is then renamed
+// aside and kept).
+func (d *Drafts) Load(id string) (Draft, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.load(id)
+}
+
+func (d *Drafts) load(id string) (Draft, error) {
+	if err := checkID(id); err != nil {
+		return Draft{}, err
+	}
+	data, err := os.ReadFile(d.path(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Draft{}, newError(ErrDraftNotFound, fmt.Sprintf("store: no draft %s", id), nil)
+	}
+	if err != nil {
+		return Draft{}, fmt.Errorf("store: read draft %s: %w", id, unwrapPath(err))
+	}
+	if len(data) > maxFileSize {
+		return Draft{}, d.damaged(id, errors.New("file too large"))
+	}
+	key, err := d.identity(id)
+	if err != nil {
+		return Draft{}, err
+	}
+	pt, err := decrypt(data, "draft", []age.Identity{key})
+	if errors.Is(err, ErrNoIdentityMatch) {
+		return Draft{}, newError(ErrDraftKeyUnavailable, fmt.Sprintf("store: draft %s: its key does not match", id), nil)
+	}
+	if err != nil {
+		return Draft{}, d.damaged(id, err)
+	}
+	defer clear(pt)
+	if err := checkMarker(pt, "draft", draftFormat, draftVersion); err != nil {
+		return Draft{}, d.damaged(id, err)
+	}
+	var w wireDraft
+	if err := strictDecode(pt, &w); err != nil {
+		return Draft{}, d.damaged(id, err)
+	}
+	return Draft{
+		ID: id, Customer: w.Customer, SelectedApps: w.SelectedApps, SkippedApps: w.SkippedApps,
+		Apps: fromWireApps(w.Apps), Org: fromWireOrg(w.Org), Warnings: w.Warnings,
+		Created: w.Created, Updated: w.Updated,
+	}, nil
+}
+
+// damaged renames draft id aside and returns an ErrDraftDamaged error.
+func (d *Drafts) damaged(id string, cause error) error {
+	src := d.path(id)
+	dst := src + ".damaged"
+	if _, err := os.Lstat(dst); err == nil {
+		dst = fmt.Sprintf("%s.%s.damaged", src, d.now().UTC().Format("20060102-150405.000000000"))
+	}
+	where := "kept as " + filepath.Base(dst)
+	if err := os.Rename(src, dst); err != nil {
+		where = "could not move it aside: " + oneLine(unwrapPath(err).Error(), 80)
+	}
+	msg := fmt.Sprintf("store: draft %s is damaged (%s)", id, where)
+	why := strings.TrimPrefix(oneLine(cause.Error(), 160), "store: ")
+	return newError(ErrDraftDamaged, msg+": "+why, nil)
+}
+
+// List returns every draft, newest first. A draft that cannot be read is
+// listed with Err set (see DraftInfo); List itself fails only if the
+// directory cannot be read, and never panics on a bad file.
+func (d *Drafts) List() ([]DraftInfo, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	entries, err := os.ReadDir(d.draftDir())
+	if err != nil {
+		return nil, fmt.Errorf("store: list drafts: %w", unwrapPath(err))
+	}
+	var out []DraftInfo
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".age") || isTempName(name) || !e.Type().IsRegular() {
+			continue
+		}
+		id := strings.TrimSuffix(name, ".age")
+		info := DraftInfo{ID: id}
+		if fi, err := e.Info(); err == nil {
+			info.Updated = fi.ModTime()
+		}
+		dr, err := d.load(id)
+		if err != nil {
+			info.Err = err
+		} else {
+			info.Company = dr.Customer.Company
+			info.Updated = dr.Updated
+			for _, a := range dr.Apps {
+				n := a.AppName
+				if n == "" {
+					n = a.AppID
+				}
+				info.AppsDone = append(info.AppsDone, n)
+			}
+		}
+		out = append(out, info)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Updated.After(out[j].Updated) })
+	return out, nil
+}
+
+// Remove deletes draft id and its key. A missing draft is not an error.
+func (d *Drafts) Remove(id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := checkID(id); err != nil {
+		return err
+	}
+	if err := os.Remove(d.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: remove draft %s: %w", id, unwrapPath(err))
+	}
+	if err := d.keys.Delete(id); err != nil {
+		return fmt.Errorf("store: remove key of draft %s: %w", id, err)
+	}
+	return nil
+}
+
+// jsonMarshal is json.Marshal without HTML escaping.
+func jsonMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := jsonEncoder(&b)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("store: encode: %v", err)
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
