@@ -101,8 +101,8 @@ func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (de
 		return deviceAuth{}, fmt.Errorf("malformed device authorization answer: %s", jsonErr(err))
 	}
 	var da deviceAuth
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 
 	switch {
 	case aux.DeviceCode == nil || *aux.DeviceCode == "":
@@ -166,7 +166,7 @@ func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (de
 	da.resp.Interval = int64(da.interval / time.Second)
 
 	if len(errs) > 0 {
-		return deviceAuth{}, fmt.Errorf("malformed device authorization answer: %w", errors.Join(errs...))
+		return deviceAuth{}, fmt.Errorf("malformed device authorization answer: %s", strings.Join(errs, "; "))
 	}
 	return da, nil
 }

@@ -1,0 +1,162 @@
+package flows
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+)
+
+// fuzzNow is the "now" of the token parser under fuzzing.
+var fuzzNow = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+// checkDisplayable fails when an error text could mislead a terminal or
+// carries a whole body.
+func checkDisplayable(t *testing.T, what, s string) {
+	t.Helper()
+	if len(s) > 2000 {
+		t.Fatalf("%s is %d bytes long", what, len(s))
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || invisible(r) {
+			t.Fatalf("%s holds control character %U: %q", what, r, s)
+		}
+	}
+}
+
+// secretValues returns the string values of keys in a JSON body, the
+// things no error may quote.
+func secretValues(body []byte, keys ...string) []string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	var out []string
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && len(s) >= 8 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func FuzzParseDeviceAuth(f *testing.F) {
+	f.Add(200, "application/json", []byte(`{"device_code":"dc-FAKE-1234567890","user_code":"ABCD-1234","verification_uri":"https://oauth-helper-a.wbx2.com/helperservice/v1/actions/device/verify","verification_uri_complete":"https://oauth-helper-a.wbx2.com/helperservice/v1/actions/device/verify?usercode=3f1a","expires_in":300,"interval":2}`), false)
+	f.Add(200, "application/json", []byte(`{"device_code":"d","user_code":"u","verification_url":"http://127.0.0.1:8080/verify","expires_in":"1800","interval":0}`), true)
+	f.Add(200, "application/json", []byte(`{"device_code":"d","user_code":"\u001b[31mX","verification_uri":"javascript:alert(1)","expires_in":-1,"interval":1e9}`), false)
+	f.Add(200, "", []byte(`{"device_code":null,"user_code":7,"verification_uri":"https://a@b/","expires_in":1e400}`), false)
+	f.Add(400, "application/json", []byte(`{"message":"Invalid client_id","errors":[{"description":"bad"}],"trackingId":"ROUTER_123"}`), false)
+	f.Add(401, "application/x-www-form-urlencoded", []byte(`error=invalid_client&error_description=nope`), false)
+	f.Add(503, "text/html", []byte("<html>\x1b]0;pwned\x07 overloaded</html>"), false)
+	f.Fuzz(func(t *testing.T, status int, contentType string, body []byte, allowHTTP bool) {
+		h := http.Header{"Content-Type": {contentType}}
+		da, err := parseDeviceAuth(status, h, body, allowHTTP)
+		if err != nil {
+			checkDisplayable(t, "error", err.Error())
+			for _, v := range secretValues(body, "device_code") {
+				if strings.Contains(err.Error(), v) {
+					t.Fatalf("error %q quotes the device code", err)
+				}
+			}
+			return
+		}
+		if status < 200 || status > 299 {
+			t.Fatalf("status %d accepted", status)
+		}
+		r := da.resp
+		if r.DeviceCode == "" || len(r.DeviceCode) > maxDeviceCodeLen {
+			t.Fatalf("device code of %d bytes accepted", len(r.DeviceCode))
+		}
+		if r.UserCode == "" || r.UserCode != Sanitize(r.UserCode) || len(r.UserCode) > maxUserCodeLen {
+			t.Fatalf("user code %q accepted", r.UserCode)
+		}
+		for _, s := range []string{r.VerificationURI, r.VerificationURIComplete} {
+			if s == "" && s == r.VerificationURIComplete {
+				continue
+			}
+			u, err := url.Parse(s)
+			if err != nil || u.Host == "" || u.User != nil || !(u.Scheme == "https" || allowHTTP && u.Scheme == "http") {
+				t.Fatalf("verification URI %q accepted (allowHTTP %v)", s, allowHTTP)
+			}
+			if s != Sanitize(s) || strings.ContainsAny(s, " \\") {
+				t.Fatalf("verification URI %q has characters a terminal may interpret", s)
+			}
+		}
+		if da.interval < minInterval || da.interval > maxInterval || da.interval%time.Second != 0 {
+			t.Fatalf("interval %v outside [1s, 60s] or fractional", da.interval)
+		}
+		if da.expiresIn <= 0 || da.expiresIn > maxExpiresIn {
+			t.Fatalf("expires_in %v outside (0, 3600s]", da.expiresIn)
+		}
+	})
+}
+
+func FuzzParseTokenResponse(f *testing.F) {
+	f.Add(200, "", []byte(`{"access_token":"tok-FAKE-abc","expires_in":1209599,"refresh_token":"ref-FAKE-def","refresh_token_expires_in":7775999,"token_type":"Bearer"}`))
+	f.Add(200, "", []byte(`{"access_token":"tok-FAKE-abc","token_type":"mac","expires_in":"12"}`))
+	f.Add(200, "", []byte(`{"access_token":"tok FAKE\nx"}`))
+	f.Add(200, "", []byte(`not json`))
+	f.Add(428, "", []byte(`{"message":"The user has not yet completed authorization.","errors":[{"description":"pending"}],"trackingId":"ROUTER_1"}`))
+	f.Add(400, "", []byte(`{"error":"authorization_pending"}`))
+	f.Add(400, "", []byte(`{"error":"slow_down"}`))
+	f.Add(400, "", []byte(`{"error":"expired_token","error_description":"The device code has expired."}`))
+	f.Add(400, "", []byte(`{"error":"access_denied"}`))
+	f.Add(401, "", []byte(`{"error":"invalid_client","message":"Bad secret"}`))
+	f.Add(429, "120", []byte(``))
+	f.Add(429, "Wed, 21 Oct 2015 07:28:00 GMT", []byte(`{}`))
+	f.Add(503, "99999999999999999999", []byte(`{"message":"\x1b[2J\u202eoverloaded","trackingId":7}`))
+	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte) {
+		h := http.Header{"Retry-After": {retryAfter}, "Content-Type": {"application/json"}}
+		a := parseTokenResponse(status, h, body, fuzzNow)
+		if a.kind < kindPending || a.kind > kindFailed {
+			t.Fatalf("kind %d", a.kind)
+		}
+		if a.retryAfter < 0 || a.retryAfter > maxRetryAfter {
+			t.Fatalf("retryAfter %v", a.retryAfter)
+		}
+		ok := status >= 200 && status <= 299
+		switch {
+		case ok && a.kind != kindDone && a.kind != kindSpent:
+			t.Fatalf("2xx classified %d", a.kind)
+		case !ok && (a.kind == kindDone || a.kind == kindSpent):
+			t.Fatalf("status %d classified %d", status, a.kind)
+		case !ok && a.werr == nil:
+			t.Fatalf("status %d without a WebexError", status)
+		}
+		if a.kind == kindDone {
+			tok := a.token
+			if tok == nil || !isTokenString(tok.AccessToken) || tok.AccessToken == "" || tok.TokenType != "Bearer" {
+				t.Fatalf("bad token accepted: %+v", tok)
+			}
+			if tok.RefreshToken != "" && !isTokenString(tok.RefreshToken) {
+				t.Fatalf("bad refresh token accepted")
+			}
+			if !tok.Expiry.IsZero() && tok.Expiry.Before(fuzzNow) {
+				t.Fatalf("token expired on arrival: %v", tok.Expiry)
+			}
+			g := grantFrom(tok, testApp(), fuzzNow)
+			if !g.RefreshTokenExpiry.IsZero() && g.RefreshTokenExpiry.Before(fuzzNow) {
+				t.Fatalf("refresh token expired on arrival")
+			}
+			for _, s := range g.Scopes {
+				checkDisplayable(t, "scope", s)
+			}
+		}
+		if a.werr != nil {
+			msg := a.werr.Error()
+			checkDisplayable(t, "WebexError", msg)
+			if len(msg) > 700 {
+				t.Fatalf("WebexError of %d bytes", len(msg))
+			}
+		}
+		checkDisplayable(t, "reason", a.reason)
+		for _, v := range secretValues(body, "access_token", "refresh_token") {
+			if strings.Contains(a.reason, v) {
+				t.Fatalf("reason %q quotes a token", a.reason)
+			}
+		}
+	})
+}
