@@ -1,0 +1,419 @@
+package tui
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// lineReader hands out at most one line per Read, so that huh's accessible
+// prompts (a new bufio.Scanner each) and ours share one input without
+// losing buffered lines.
+type lineReader struct {
+	r    *bufio.Reader
+	rest []byte
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.rest) == 0 {
+		line, err := l.r.ReadBytes('\n')
+		if len(line) == 0 {
+			return 0, err
+		}
+		l.rest = line
+	}
+	n := copy(p, l.rest)
+	l.rest = l.rest[n:]
+	return n, nil
+}
+
+// accessible is the line-by-line wizard: the same steps as the full-screen
+// one, plain prompts a screen reader can follow, the URL and user code in
+// place of the QR code. It keeps its state in a Model.
+type accessible struct {
+	ctx   context.Context
+	m     *Model
+	in    *lineReader
+	out   io.Writer
+	lines chan lineResult
+}
+
+type lineResult struct {
+	s   string
+	err error
+}
+
+func runAccessible(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Result, error) {
+	a := &accessible{ctx: ctx, m: newModel(ctx, deps), in: &lineReader{r: bufio.NewReader(in)}, out: out}
+	defer a.m.cancel()
+	err := a.run()
+	if err != nil && a.m.result.Receipt == nil {
+		a.m.saveNow()
+	}
+	res, _ := a.m.Result()
+	return res, err
+}
+
+func (a *accessible) say(format string, args ...any) { fmt.Fprintf(a.out, format+"\n", args...) }
+
+// ask prints prompt and reads one line; ctx cancels the wait.
+func (a *accessible) ask(prompt string) (string, error) {
+	fmt.Fprint(a.out, prompt)
+	ch := make(chan lineResult, 1)
+	go func() {
+		var b []byte
+		buf := make([]byte, 256)
+		for {
+			n, err := a.in.Read(buf)
+			b = append(b, buf[:n]...)
+			if bytesHasNewline(buf[:n]) || err != nil {
+				if err != nil && len(b) == 0 {
+					ch <- lineResult{err: err}
+					return
+				}
+				ch <- lineResult{s: strings.TrimSpace(string(b))}
+				return
+			}
+		}
+	}()
+	select {
+	case <-a.ctx.Done():
+		return "", errors.Join(ErrUserAborted, a.ctx.Err())
+	case r := <-ch:
+		if r.err != nil {
+			return "", errors.Join(ErrUserAborted, r.err)
+		}
+		return r.s, nil
+	}
+}
+
+func bytesHasNewline(b []byte) bool { return strings.ContainsRune(string(b), '\n') }
+
+// choose asks until the answer is one of keys (first letter, lower case);
+// an empty answer picks def when def is not "".
+func (a *accessible) choose(prompt string, keys string, def string) (string, error) {
+	for {
+		s, err := a.ask(prompt)
+		if err != nil {
+			return "", err
+		}
+		s = strings.ToLower(s)
+		if s == "" && def != "" {
+			return def, nil
+		}
+		if s != "" && strings.Contains(keys, s[:1]) {
+			return s[:1], nil
+		}
+		a.say("Please answer one of: %s.", strings.Join(strings.Split(keys, ""), ", "))
+	}
+}
+
+func (a *accessible) run() error {
+	m := a.m
+	d := m.c.deps
+	a.say("ucx-onboard %s: connect a customer's Webex organization to Imagicle UCX Suite.", d.Version)
+	if d.Preflight != nil {
+		a.say("\nChecks before the customer is involved:")
+		for {
+			checks := d.Preflight(a.ctx)
+			blocked := false
+			for _, c := range checks {
+				state := "ok"
+				switch {
+				case !c.OK && c.Blocking:
+					state, blocked = "BLOCKING", true
+				case !c.OK:
+					state = "warning"
+				}
+				a.say("- %s: %s. %s", c.Name, state, clean(c.Detail))
+				if !c.OK && c.Fix != "" {
+					a.say("  Fix: %s", c.Fix)
+				}
+			}
+			if !blocked {
+				break
+			}
+			ans, err := a.choose("A check blocks. Type r to check again, or q to quit: ", "rq", "")
+			if err != nil {
+				return err
+			}
+			if ans == "q" {
+				return ErrPreflightBlocked
+			}
+		}
+	}
+	if err := a.resume(); err != nil {
+		return err
+	}
+	a.say("\nCustomer data. Prefilled answers are shown; press enter to keep them.")
+	vals := m.draft.Customer
+	if vals.Company == "" && d.Prefill != nil {
+		vals = *d.Prefill
+	}
+	if vals.Deployment == "" {
+		vals.Deployment = store.DeploymentCloud
+	}
+	if err := customerForm(&vals).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
+		return errors.Join(ErrUserAborted, err)
+	}
+	m.customer = newCustomerScreen(m.c, vals)
+	m.draft.Customer = m.customer.value()
+	m.haveCustomer = true
+
+	var ids []string
+	a.say("\nApps to authorize:")
+	for i, app := range d.Apps {
+		a.say("%d. %s (integration ID %s)", i+1, app.Name, app.ClientID)
+	}
+	ans, err := a.choose("Authorize all of them? Type y for yes, or n to choose one by one [Y/n]: ", "yn", "y")
+	if err != nil {
+		return err
+	}
+	for _, app := range d.Apps {
+		if ans == "y" {
+			ids = append(ids, app.ID)
+			continue
+		}
+		one, err := a.choose("Authorize "+app.Name+"? [Y/n]: ", "yn", "y")
+		if err != nil {
+			return err
+		}
+		if one == "y" {
+			ids = append(ids, app.ID)
+		}
+	}
+	m.selected = ids
+	for i, id := range ids {
+		if r := m.results[id]; r != nil && r.status == statusAuthorized {
+			continue
+		}
+		app, _ := m.appByID(id)
+		res, err := a.authorize(app, i+1, len(ids))
+		if err != nil {
+			return err
+		}
+		m.results[id] = &res
+		if res.status == statusAuthorized && d.Drafts != nil {
+			m.saveNow()
+		}
+	}
+	return a.complete()
+}
+
+// resume offers the saved drafts.
+func (a *accessible) resume() error {
+	m := a.m
+	if m.c.deps.Drafts == nil {
+		return nil
+	}
+	infos, err := m.c.deps.Drafts.List()
+	if err != nil || len(infos) == 0 {
+		return nil
+	}
+	a.say("\nUnfinished onboardings were found:")
+	for i, in := range infos {
+		if in.Err != nil {
+			a.say("%d. %s: unreadable (%s)", i+1, in.ID, errText(in.Err))
+			continue
+		}
+		a.say("%d. %s, %d apps authorized, saved %s", i+1, clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	for {
+		s, err := a.ask("Type a number to resume one, or press enter to start a new onboarding: ")
+		if err != nil || s == "" {
+			return err
+		}
+		n, cerr := strconv.Atoi(s)
+		if cerr != nil || n < 1 || n > len(infos) || infos[n-1].Err != nil {
+			a.say("No such draft.")
+			continue
+		}
+		dr, err := m.c.deps.Drafts.Load(infos[n-1].ID)
+		if err != nil {
+			a.say("Could not load it: %s", errText(err))
+			continue
+		}
+		m.loaded(draftLoadedMsg{draft: dr})
+		return nil
+	}
+}
+
+// authorize runs one app's device grant, printing each step.
+func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error) {
+	m := a.m
+	auth := m.c.deps.Authorizer
+	a.say("\nApp %d of %d: %s", pos, total, app.Name)
+	a.say("Integration ID %s; scopes %s.", app.ClientID, strings.Join(app.Scopes, " "))
+	for {
+		ctx, cancel := context.WithCancel(a.ctx)
+		code, err := auth.Start(ctx, app)
+		if err == nil {
+			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
+			if code.VerificationURIComplete != "" {
+				a.say("(or open %s, which carries the code).", clean(code.VerificationURIComplete))
+			}
+			a.say("Sign in as the customer's Full Admin. The code expires in %d minutes.", int(code.Expiry.Sub(code.IssuedAt).Minutes()+0.5))
+			a.say("Waiting for approval…")
+			last := flows.PollPending
+			var g flows.Grant
+			g, err = auth.Wait(ctx, app, code, func(ev flows.PollEvent) {
+				if ev.Outcome == last {
+					return
+				}
+				last = ev.Outcome
+				switch ev.Outcome {
+				case flows.PollSlowDown:
+					fmt.Fprintf(a.out, "Webex asked to slow down: polling every %d seconds.\n", int(ev.Interval.Seconds()))
+				case flows.PollRateLimited:
+					fmt.Fprintln(a.out, "Rate limited by Webex; waiting.")
+				case flows.PollTransient:
+					fmt.Fprintf(a.out, "Network problem, retrying: %s\n", errText(ev.Err))
+				case flows.PollPending:
+					fmt.Fprintln(a.out, "Still waiting for approval.")
+				}
+			})
+			if err == nil {
+				id, ierr := auth.Identify(ctx, app, g)
+				cancel()
+				var warns []string
+				if ierr != nil {
+					warns = []string{"Could not tell who approved (" + errText(ierr) + ")."}
+				} else {
+					a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
+					warns = approverWarnings(id, m.draft.Customer.AdminEmail, m.orgID())
+				}
+				s := authScreen{app: app, grant: g, identity: id, warnings: warns, adminEmail: m.draft.Customer.AdminEmail}
+				if len(warns) == 0 {
+					return s.result(statusAuthorized), nil
+				}
+				for _, w := range warns {
+					a.say("Warning: %s", w)
+				}
+				ans, err := a.choose("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", "")
+				if err != nil {
+					return appResult{}, err
+				}
+				switch ans {
+				case "a":
+					return s.result(statusAuthorized), nil
+				case "s":
+					return appResult{app: app, status: statusSkipped}, nil
+				}
+				continue
+			}
+		}
+		cancel()
+		switch {
+		case errors.Is(err, context.Canceled) && a.ctx.Err() != nil:
+			return appResult{}, errors.Join(ErrUserAborted, a.ctx.Err())
+		case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
+			a.say("The code expired; here is a fresh one.")
+			continue
+		}
+		a.say("Error: %s", errText(err))
+		a.say("%s", remedy(err, app))
+		ans, err2 := a.choose("Type r to try again, or s to skip the app: ", "rs", "")
+		if err2 != nil {
+			return appResult{}, err2
+		}
+		if ans == "s" {
+			return appResult{app: app, status: statusFailed, reason: errText(err)}, nil
+		}
+	}
+}
+
+// complete shows the review, asks for the passphrase if needed and writes
+// the bundle.
+func (a *accessible) complete() error {
+	m := a.m
+	d := m.c.deps
+	rd := m.reviewData()
+	m.review.set(rd)
+	a.say("\nReview")
+	a.say("Customer: %s", customerLine(rd.customer))
+	a.say("Webex organization: %s", orgLine(rd.org))
+	for _, r := range rd.apps {
+		switch r.status {
+		case statusAuthorized:
+			ap := r.grant.Approver
+			a.say("- %s: authorized by %s <%s>%s, token until %s.", r.app.Name, ap.DisplayName, ap.Email,
+				map[bool]string{true: ", Full Admin", false: ", not a Full Admin"}[ap.FullAdmin],
+				r.grant.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC"))
+		case statusFailed:
+			a.say("- %s: failed: %s", r.app.Name, r.reason)
+		default:
+			a.say("- %s: skipped.", r.app.Name)
+		}
+	}
+	for _, w := range rd.warnings {
+		a.say("Warning: %s", w)
+	}
+	a.say("The bundle goes to %s, protected by %s.", rd.outPath, describeProtection(rd.protection))
+	if m.review.authorized() == 0 {
+		a.say("No app is authorized: there is nothing to write.")
+		return ErrUserAborted
+	}
+	var pass store.Secret
+	if rd.protection.Passphrase {
+		for {
+			var p1, p2 string
+			f := huh.NewForm(huh.NewGroup(
+				huh.NewInput().Title("Passphrase for the bundle (at least 12 characters)").EchoMode(huh.EchoModePassword).Value(&p1),
+				huh.NewInput().Title("The same passphrase again").EchoMode(huh.EchoModePassword).Value(&p2),
+			)).WithAccessible(true).WithInput(a.in).WithOutput(a.out)
+			if err := f.Run(); err != nil {
+				return errors.Join(ErrUserAborted, err)
+			}
+			switch {
+			case len([]rune(p1)) < minPassphrase:
+				a.say("Too short. %s", remedy(errPassphraseShort, noApp))
+				continue
+			case p1 != p2:
+				a.say("%s", remedy(errPassphraseMismatch, noApp))
+				continue
+			}
+			pass = store.NewSecret(p1)
+			break
+		}
+	}
+	ans, err := a.choose("Type y to COMPLETE REQUEST and write the bundle, or q to quit and keep a draft [y/q]: ", "yq", "")
+	if err != nil {
+		return err
+	}
+	if ans == "q" {
+		return ErrUserAborted
+	}
+	m.syncDraft()
+	b := store.Bundle{Created: m.c.deps.Clock.Now().UTC(), ToolVersion: d.Version, Customer: m.draft.Customer,
+		Org: m.draft.Org, Apps: m.draft.Apps, Warnings: rd.warnings}
+	for {
+		r, err := d.WriteBundle(rd.outPath, b, pass)
+		if err == nil {
+			m.result.Receipt = &r
+			m.err = nil
+			if d.Drafts != nil && m.draft.ID != "" {
+				_ = d.Drafts.Remove(m.draft.ID)
+				m.result.DraftID = ""
+			}
+			m.done.c = m.c
+			m.done.set(r, m.draft.Customer, m.results, m.selected)
+			a.say("\nDone.")
+			a.say("%s", m.done.plain())
+			return nil
+		}
+		a.say("Could not write the bundle: %s", errText(err))
+		a.say("%s", remedy(err, noApp))
+		ans, err2 := a.choose("Type r to try again, or q to quit and keep a draft: ", "rq", "")
+		if err2 != nil || ans == "q" {
+			return errors.Join(ErrUserAborted, err)
+		}
+	}
+}

@@ -1,0 +1,367 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+	"github.com/muesli/termenv"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+// t0 is the fixed "now" of every test.
+var t0 = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
+
+const (
+	verifyURI = "https://oauth-helper-a.wbx2.com/helperservice/v1/actions/device/verify"
+	// completeURI is 144 characters, like Webex's verification_uri_complete.
+	completeURI = verifyURI + "?userCode=5f0c8e2a9b7d4c1e3a6f8b0d2c4e6a8b1d3f5a7c9e0b2d4f6a8c0e2b4d6f8a1c"
+	userCode    = "MXHW-KQRP"
+	fakeAccess  = "tok-FAKE-access-0123456789"
+	fakeRefresh = "tok-FAKE-refresh-9876543210"
+	adminEmail  = "jane.admin@acme.example"
+	orgID       = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9hY21l"
+)
+
+// testApps is the catalog of the tests: the four device-grant apps of
+// DOMAIN.md.
+func testApps() []flows.App {
+	return []flows.App{
+		{ID: "users", Name: "UCX Suite Users' Synch from Control Hub", ClientID: "C89a4ba3aa80c33dd80bfc17a1572c5026049234c0aa90b7793b47dac37d7fa6c",
+			Scopes: []string{"spark-admin:people_read"}, SecretSource: "env UCX_SECRET_USERS"},
+		{ID: "presence", Name: "Attendant Console Presence Connector", ClientID: "C1468e046a54f78620ca6d1b16eda8096165d0f960078c8e38c5ac09fb7f7f120",
+			Scopes: []string{"spark-admin:people_read", "spark-admin:organizations_read"}, SecretSource: "env UCX_SECRET_PRESENCE"},
+		{ID: "callcontrol", Name: "Attendant Console Call Control", ClientID: "C143958d8c8645673914400fbf4b06fa022da2a7caeac67b5eb48d062709cf24e",
+			Scopes: []string{"spark:calls_write"}, SecretSource: "file /etc/ucx/callcontrol.secret"},
+		{ID: "cdr", Name: "Call Analytics CDRs retrieval from Control Hub", ClientID: "C2b09ee9cb8a3ae94ae0e6417d7dcf7e33351ae00bbb22fb9937a79796a8371b5",
+			Scopes: []string{"spark-admin:calling_cdr_read"}, SecretSource: "env UCX_SECRET_CDR"},
+	}
+}
+
+func testCode(app flows.App) flows.DeviceCode {
+	return flows.DeviceCode{
+		AppID: app.ID, UserCode: userCode, VerificationURI: verifyURI, VerificationURIComplete: completeURI,
+		IssuedAt: t0, Expiry: t0.Add(5 * time.Minute), Interval: 5 * time.Second,
+	}
+}
+
+func testGrant(app flows.App) flows.Grant {
+	return flows.Grant{
+		AccessToken: store.NewSecret(fakeAccess + "-" + app.ID), AccessTokenExpiry: t0.Add(1209599 * time.Second),
+		RefreshToken: store.NewSecret(fakeRefresh + "-" + app.ID), RefreshTokenExpiry: t0.Add(7775999 * time.Second),
+		TokenType: "Bearer", Scopes: app.Scopes, ObtainedAt: t0,
+	}
+}
+
+func testIdentity() flows.Identity {
+	return flows.Identity{
+		PersonID: "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9qYW5l", Emails: []string{"Jane.Admin@acme.example"},
+		DisplayName: "Jane Admin", OrgID: orgID, OrgName: "Acme Industries", FullAdmin: true,
+		OrgUsers: 1001, OrgUsersCounted: true,
+	}
+}
+
+// fakeClock never fires: screen tests send tickMsg themselves.
+type fakeClock struct{ now time.Time }
+
+func (c fakeClock) Now() time.Time                       { return c.now }
+func (c fakeClock) After(time.Duration) <-chan time.Time { return nil }
+
+// fakeAuth answers at once: approve, or the scripted error per app.
+type fakeAuth struct {
+	mu       sync.Mutex
+	waitErr  map[string][]error // per app, consumed one per Wait
+	identity func(app flows.App) flows.Identity
+	starts   int
+	events   []flows.PollEvent // reported by each Wait before it answers
+}
+
+func (f *fakeAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
+	f.mu.Lock()
+	f.starts++
+	f.mu.Unlock()
+	return testCode(app), nil
+}
+
+func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error) {
+	for _, ev := range f.events {
+		report(ev)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if errs := f.waitErr[app.ID]; len(errs) > 0 {
+		f.waitErr[app.ID] = errs[1:]
+		return flows.Grant{}, errs[0]
+	}
+	return testGrant(app), nil
+}
+
+func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error) {
+	if f.identity != nil {
+		return f.identity(app), nil
+	}
+	return testIdentity(), nil
+}
+
+// fakeDrafts keeps drafts in memory.
+type fakeDrafts struct {
+	mu     sync.Mutex
+	drafts map[string]Draft
+	n      int
+	saves  int
+}
+
+func newFakeDrafts() *fakeDrafts { return &fakeDrafts{drafts: map[string]Draft{}} }
+
+func (f *fakeDrafts) Save(d *Draft) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if d.ID == "" {
+		f.n++
+		d.ID = fmt.Sprintf("draft-%d", f.n)
+		d.Created = t0
+	}
+	d.Updated = t0
+	f.drafts[d.ID] = *d
+	f.saves++
+	return nil
+}
+
+func (f *fakeDrafts) List() ([]DraftInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []DraftInfo
+	for i := 1; i <= f.n; i++ {
+		d, ok := f.drafts[fmt.Sprintf("draft-%d", i)]
+		if !ok {
+			continue
+		}
+		info := DraftInfo{ID: d.ID, Company: d.Customer.Company, Updated: d.Updated}
+		for _, g := range d.Apps {
+			info.AppsDone = append(info.AppsDone, g.AppID)
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+func (f *fakeDrafts) Load(id string) (Draft, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.drafts[id]
+	if !ok {
+		return Draft{}, errors.New("no such draft")
+	}
+	return d, nil
+}
+
+func (f *fakeDrafts) Remove(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.drafts, id)
+	return nil
+}
+
+// fakeWriter records the bundle instead of sealing it.
+type fakeWriter struct {
+	mu     sync.Mutex
+	bundle *store.Bundle
+	pass   store.Secret
+	path   string
+}
+
+func (f *fakeWriter) write(path string, b store.Bundle, pass store.Secret) (Receipt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.bundle, f.pass, f.path = &b, pass, path
+	return Receipt{
+		BundlePath: path, ReceiptPath: path + ".receipt.txt",
+		SHA256:     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		Recipients: []string{"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"},
+	}, nil
+}
+
+func (f *fakeWriter) got() (*store.Bundle, store.Secret, string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.bundle, f.pass, f.path
+}
+
+// fixture is a model with fakes.
+type fixture struct {
+	m      *Model
+	auth   *fakeAuth
+	drafts *fakeDrafts
+	writer *fakeWriter
+	copied []string
+}
+
+func testDeps(f *fixture) Deps {
+	return Deps{
+		Apps:        testApps(),
+		Authorizer:  f.auth,
+		Drafts:      f.drafts,
+		WriteBundle: f.writer.write,
+		Clock:       fakeClock{now: t0},
+		Protection:  Protection{Recipients: []string{"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"}},
+		OutPath: func(company string, now time.Time) string {
+			return "/home/field/" + DefaultOutPath(company, now)
+		},
+		Copy:           func(s string) error { f.copied = append(f.copied, s); return nil },
+		Version:        "v0.9.0-test",
+		NoColor:        true,
+		DarkBackground: true,
+	}
+}
+
+// newFixture builds the model with fake deps, adjusted by tweak, and sizes
+// it to w x h.
+func newFixture(t testing.TB, w, h int, tweak func(*Deps)) *fixture {
+	t.Helper()
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	d := testDeps(f)
+	if tweak != nil {
+		tweak(&d)
+	}
+	f.m = New(d)
+	f.m.c.now = t0
+	f.step(tea.WindowSizeMsg{Width: w, Height: h})
+	return f
+}
+
+// step sends msgs to the model and drops the commands it returns.
+func (f *fixture) step(msgs ...tea.Msg) {
+	for _, msg := range msgs {
+		f.m.Update(msg)
+	}
+}
+
+// drive sends msg and runs the returned commands, feeding their messages
+// back, like a program would, but without timers: a command that has not
+// answered within a short wait (a tick, a cursor blink) is dropped.
+func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
+	t.Helper()
+	queue := append([]tea.Msg(nil), msgs...)
+	for n := 0; len(queue) > 0; n++ {
+		if n > 10000 {
+			t.Fatal("drive: too many messages")
+		}
+		msg := queue[0]
+		queue = queue[1:]
+		switch msg := msg.(type) {
+		case nil:
+			continue
+		case tea.BatchMsg:
+			for _, c := range msg {
+				queue = append(queue, run(c)...)
+			}
+			continue
+		}
+		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().String() == "tea.sequenceMsg" {
+			for i := 0; i < v.Len(); i++ {
+				c, _ := v.Index(i).Interface().(tea.Cmd)
+				queue = append(queue, run(c)...)
+			}
+			continue
+		}
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return
+		}
+		_, cmd := f.m.Update(msg)
+		queue = append(queue, run(cmd)...)
+	}
+}
+
+// run runs cmd with a short deadline.
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		return []tea.Msg{msg}
+	case <-time.After(30 * time.Millisecond):
+		return nil
+	}
+}
+
+// press makes a key message.
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// typeText sends s one rune at a time.
+func typeText(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return out
+}
+
+// view is the model's view without escapes.
+func (f *fixture) view() string { return ansi.Strip(f.m.View()) }
+
+// toAuth takes the fixture to the authorization screen of the first app,
+// with a code shown.
+func (f *fixture) toAuth(ids ...string) {
+	f.toApps()
+	if len(ids) == 0 {
+		for _, a := range testApps() {
+			ids = append(ids, a.ID)
+		}
+	}
+	f.step(appsChosenMsg{ids: ids})
+}
+
+func (f *fixture) withCode() {
+	app := f.m.auth.app
+	f.step(codeMsg{gen: f.m.auth.gen, code: testCode(app)})
+}
+
+// toApps fills the customer and opens the apps screen.
+func (f *fixture) toApps() {
+	*f.m.customer.vals = testCustomer()
+	f.m.screen = scrCustomer
+	f.step(customerSubmittedMsg{})
+}
+
+func testCustomer() store.Customer {
+	return store.Customer{Company: "Acme Industries", AdminEmail: adminEmail, Deployment: store.DeploymentOnPrem,
+		UCXHost: "ucx01.acme.example", Engineer: "Marco Rossi", Notes: "Pilot site"}
+}

@@ -1,0 +1,724 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// tickEvery is the period of the countdown and spinner tick.
+const tickEvery = 250 * time.Millisecond
+
+// screenID names the wizard's screens, in order.
+type screenID int
+
+const (
+	scrLoading screenID = iota
+	scrPreflight
+	scrResume
+	scrCustomer
+	scrApps
+	scrAuth
+	scrReview
+	scrDone
+)
+
+// common is shared, read-mostly state every screen sees: dependencies,
+// styles, keys, the terminal size and the clock's last reading.
+type common struct {
+	ctx    context.Context
+	deps   Deps
+	styles Styles
+	keys   KeyMap
+	width  int
+	height int
+	now    time.Time // last clock reading, set in Update (never read the clock in View)
+	frame  int       // spinner frame
+}
+
+// bodyHeight is the height left for a screen's body: the header, a blank
+// line and the help line take three.
+func (c *common) bodyHeight() int { return max(c.height-3, 1) }
+
+// spinner is the current spinner frame.
+func (c *common) spinner() string { return spinnerFrames[c.frame%len(spinnerFrames)] }
+
+// appStatus is an app's state in the review.
+type appStatus int
+
+const (
+	statusPending appStatus = iota
+	statusAuthorized
+	statusSkipped
+	statusFailed
+)
+
+// appResult is what became of one app.
+type appResult struct {
+	app      flows.App
+	status   appStatus
+	grant    store.AppGrant // tokens only in here; never rendered
+	org      store.Org
+	warnings []string // approver warnings the engineer accepted
+	reason   string   // why it failed, sanitized
+}
+
+// Model is the wizard's root Bubble Tea model. It routes messages the way
+// soft-serve's repo page does: global keys first, the window size to every
+// screen, async results to the screen that owns them, everything else to
+// the active screen. Screens finish by emitting a message.
+type Model struct {
+	c      *common
+	cancel context.CancelFunc
+	screen screenID
+
+	preflight preflightScreen
+	resume    resumeScreen
+	customer  customerScreen
+	apps      appsScreen
+	auth      authScreen
+	review    reviewScreen
+	done      doneScreen
+
+	confirmQuit bool
+	quitting    bool
+
+	// Collected so far.
+	draft          Draft
+	haveCustomer   bool
+	drafts         []DraftInfo
+	draftsLoaded   bool
+	afterPreflight bool // preflight done, waiting for the drafts list
+	results        map[string]*appResult
+	selected       []string // app IDs in catalog order
+	queue          []string // app IDs still to authorize
+
+	result Result
+	err    error
+}
+
+// New returns the wizard's root model. Deps.Apps, Authorizer and
+// WriteBundle are required; see Deps for the defaults of the others. The
+// model's async work uses a context canceled when the wizard quits; Run
+// derives it from its ctx, New from context.Background.
+func New(deps Deps) *Model {
+	return newModel(context.Background(), deps)
+}
+
+func newModel(ctx context.Context, deps Deps) *Model {
+	if deps.Clock == nil {
+		deps.Clock = flows.SystemClock{}
+	}
+	if deps.OutPath == nil {
+		deps.OutPath = DefaultOutPath
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
+	c.now = deps.Clock.Now()
+	m := &Model{c: c, cancel: cancel, results: map[string]*appResult{}}
+	m.preflight = preflightScreen{c: c}
+	m.resume = resumeScreen{c: c}
+	m.apps = appsScreen{c: c}
+	m.review = newReviewScreen(c)
+	m.done = doneScreen{c: c}
+	m.auth = authScreen{c: c}
+	cust := store.Customer{Deployment: store.DeploymentCloud}
+	if deps.Prefill != nil {
+		cust = *deps.Prefill
+		if cust.Deployment == "" {
+			cust.Deployment = store.DeploymentCloud
+		}
+	}
+	m.customer = newCustomerScreen(c, cust)
+	switch {
+	case deps.Preflight != nil:
+		m.screen = scrPreflight
+	case deps.Drafts != nil:
+		m.screen = scrLoading
+	default:
+		m.screen = scrCustomer
+	}
+	return m
+}
+
+// Result reports the outcome once the program has ended: the Result, and
+// nil, ErrUserAborted or ErrPreflightBlocked.
+func (m *Model) Result() (Result, error) {
+	r := m.result
+	r.Customer = m.draft.Customer
+	if m.err == nil && r.Receipt == nil {
+		return r, ErrUserAborted
+	}
+	return r, m.err
+}
+
+// Init starts the preflight checks, lists the drafts and starts the clock.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.tick(), m.customer.init()}
+	if m.c.deps.Preflight != nil {
+		cmds = append(cmds, m.preflight.run())
+	}
+	if m.c.deps.Drafts != nil {
+		cmds = append(cmds, listDrafts(m.c.deps.Drafts))
+	} else {
+		m.draftsLoaded = true
+	}
+	return tea.Batch(cmds...)
+}
+
+// tick waits one tick on the Deps clock.
+func (m *Model) tick() tea.Cmd {
+	clock := m.c.deps.Clock
+	return func() tea.Msg {
+		<-clock.After(tickEvery)
+		return tickMsg{now: clock.Now()}
+	}
+}
+
+func listDrafts(d DraftStore) tea.Cmd {
+	return func() tea.Msg {
+		infos, err := d.List()
+		return draftsMsg{infos: infos, err: err}
+	}
+}
+
+func loadDraft(d DraftStore, id string) tea.Cmd {
+	return func() tea.Msg {
+		dr, err := d.Load(id)
+		return draftLoadedMsg{draft: dr, err: err}
+	}
+}
+
+func saveDraft(d DraftStore, dr Draft) tea.Cmd {
+	return func() tea.Msg {
+		err := d.Save(&dr)
+		return draftSavedMsg{id: dr.ID, err: err}
+	}
+}
+
+// Update routes msg; see Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.auth.relayout()
+		m.customer.resize()
+		m.review.resize()
+		return m, nil
+	case tickMsg:
+		m.c.now = msg.now
+		m.c.frame++
+		if m.quitting {
+			return m, nil
+		}
+		return m, m.tick()
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case checksMsg:
+		return m, m.preflight.update(msg)
+	case draftsMsg:
+		m.draftsLoaded = true
+		for _, d := range msg.infos {
+			m.drafts = append(m.drafts, d)
+		}
+		m.resume.infos = m.drafts
+		if m.screen == scrLoading || m.afterPreflight {
+			return m, m.afterChecks()
+		}
+		return m, nil
+	case draftLoadedMsg:
+		return m, m.loaded(msg)
+	case draftSavedMsg:
+		if msg.err == nil {
+			m.draft.ID = msg.id
+			m.result.DraftID = msg.id
+		}
+		if m.quitting {
+			return m, tea.Quit
+		}
+		return m, nil
+	case preflightDoneMsg:
+		return m, m.afterChecks()
+	case resumeChosenMsg:
+		if msg.id == "" {
+			m.screen = scrCustomer
+			return m, m.customer.init()
+		}
+		return m, loadDraft(m.c.deps.Drafts, msg.id)
+	case customerSubmittedMsg:
+		m.draft.Customer = m.customer.value()
+		m.haveCustomer = true
+		m.screen = scrApps
+		sel := m.draft.SelectedApps
+		if len(sel) == 0 {
+			for _, a := range m.c.deps.Apps {
+				sel = append(sel, a.ID)
+			}
+		}
+		m.apps.set(m.c.deps.Apps, sel, m.results)
+		return m, nil
+	case appsChosenMsg:
+		m.selected = msg.ids
+		m.draft.SelectedApps = msg.ids
+		m.queue = nil
+		for _, id := range msg.ids {
+			if r := m.results[id]; r != nil && r.status == statusAuthorized {
+				continue
+			}
+			m.queue = append(m.queue, id)
+		}
+		return m, m.next()
+	case codeMsg, pollMsg, grantMsg, identityMsg, copiedMsg:
+		if m.screen != scrAuth {
+			return m, nil
+		}
+		return m, m.auth.update(msg)
+	case appDoneMsg:
+		return m, m.appDone(msg.res)
+	case completeMsg:
+		return m, m.complete()
+	case bundleWrittenMsg:
+		if msg.err != nil {
+			m.review.failed(msg.err)
+			return m, nil
+		}
+		r := msg.receipt
+		m.result.Receipt = &r
+		m.err = nil
+		m.done.set(r, m.draft.Customer, m.results, m.selected)
+		m.screen = scrDone
+		var cmd tea.Cmd
+		if m.c.deps.Drafts != nil && m.draft.ID != "" {
+			d, id := m.c.deps.Drafts, m.draft.ID
+			cmd = func() tea.Msg { _ = d.Remove(id); return nil }
+			m.result.DraftID = ""
+		}
+		return m, cmd
+	}
+	return m, m.active(msg)
+}
+
+// active sends msg to the active screen.
+func (m *Model) active(msg tea.Msg) tea.Cmd {
+	switch m.screen {
+	case scrPreflight:
+		return m.preflight.update(msg)
+	case scrResume:
+		return m.resume.update(msg)
+	case scrCustomer:
+		return m.customer.update(msg)
+	case scrApps:
+		return m.apps.update(msg)
+	case scrAuth:
+		return m.auth.update(msg)
+	case scrReview:
+		return m.review.update(msg)
+	case scrDone:
+		return m.done.update(msg)
+	}
+	return nil
+}
+
+// key handles the global keys (quit, with a confirmation) and passes the
+// rest to the active screen.
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.keys
+	if m.confirmQuit {
+		switch {
+		case key.Matches(msg, k.ForceQuit), key.Matches(msg, k.Yes):
+			return m.quit()
+		case key.Matches(msg, k.No), key.Matches(msg, k.Continue):
+			m.confirmQuit = false
+		}
+		return nil
+	}
+	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing())
+	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
+	if !quit {
+		return m.active(msg)
+	}
+	switch m.screen {
+	case scrDone:
+		m.quitting = true
+		return tea.Quit
+	case scrLoading, scrPreflight, scrResume:
+		// Nothing entered yet: nothing to lose.
+		return m.quit()
+	case scrAuth:
+		if m.auth.full && !key.Matches(msg, k.ForceQuit) {
+			break
+		}
+	}
+	m.confirmQuit = true
+	return nil
+}
+
+// quit ends the wizard, keeping the progress as a draft when there is any.
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.confirmQuit = false
+	m.auth.stop()
+	m.err = ErrUserAborted
+	if m.screen == scrPreflight && m.preflight.blocked() {
+		m.err = ErrPreflightBlocked
+	}
+	defer m.cancel()
+	if m.c.deps.Drafts != nil && m.haveCustomer {
+		m.syncDraft()
+		return saveDraft(m.c.deps.Drafts, m.draft)
+	}
+	return tea.Quit
+}
+
+// afterChecks leaves the preflight (or loading) screen.
+func (m *Model) afterChecks() tea.Cmd {
+	if !m.draftsLoaded {
+		m.afterPreflight = true
+		m.screen = scrLoading
+		return nil
+	}
+	m.afterPreflight = false
+	if len(m.drafts) > 0 {
+		m.screen = scrResume
+		return nil
+	}
+	m.screen = scrCustomer
+	return m.customer.init()
+}
+
+// loaded takes a draft into the wizard: its customer prefills the form and
+// its approved apps are kept.
+func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.resume.err = msg.err
+		return nil
+	}
+	d := msg.draft
+	m.draft = d
+	for _, g := range d.Apps {
+		app, ok := m.appByID(g.AppID)
+		if !ok {
+			continue
+		}
+		m.results[g.AppID] = &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
+	}
+	for _, id := range d.SkippedApps {
+		if app, ok := m.appByID(id); ok && m.results[id] == nil {
+			m.results[id] = &appResult{app: app, status: statusSkipped}
+		}
+	}
+	m.customer = newCustomerScreen(m.c, d.Customer)
+	m.screen = scrCustomer
+	return m.customer.init()
+}
+
+func (m *Model) appByID(id string) (flows.App, bool) {
+	for _, a := range m.c.deps.Apps {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return flows.App{}, false
+}
+
+// orgID is the org of the apps authorized so far ("" when none).
+func (m *Model) orgID() string {
+	for _, id := range m.selected {
+		if r := m.results[id]; r != nil && r.status == statusAuthorized && r.org.ID != "" {
+			return r.org.ID
+		}
+	}
+	return m.draft.Org.ID
+}
+
+// next opens the authorization screen of the next app, or the review.
+func (m *Model) next() tea.Cmd {
+	if len(m.queue) == 0 {
+		m.screen = scrReview
+		m.review.set(m.reviewData())
+		return m.review.focusField()
+	}
+	id := m.queue[0]
+	app, _ := m.appByID(id)
+	pos := slices.Index(m.selected, id)
+	m.auth = newAuthScreen(m.c, app, pos+1, len(m.selected), m.draft.Customer.AdminEmail, m.orgID())
+	m.screen = scrAuth
+	return m.auth.start()
+}
+
+// appDone records one app's outcome, saves the draft and moves on.
+func (m *Model) appDone(res appResult) tea.Cmd {
+	r := res
+	m.results[res.app.ID] = &r
+	if len(m.queue) > 0 && m.queue[0] == res.app.ID {
+		m.queue = m.queue[1:]
+	}
+	var cmds []tea.Cmd
+	if res.status == statusAuthorized && m.c.deps.Drafts != nil {
+		m.syncDraft()
+		cmds = append(cmds, saveDraft(m.c.deps.Drafts, m.draft))
+	}
+	cmds = append(cmds, m.next())
+	return tea.Batch(cmds...)
+}
+
+// syncDraft copies the results into m.draft.
+func (m *Model) syncDraft() {
+	d := &m.draft
+	d.SelectedApps = m.selected
+	d.Apps, d.SkippedApps, d.Warnings = nil, nil, nil
+	for _, a := range m.c.deps.Apps {
+		r := m.results[a.ID]
+		if r == nil {
+			continue
+		}
+		switch r.status {
+		case statusAuthorized:
+			d.Apps = append(d.Apps, r.grant)
+			if r.org.ID != "" && (d.Org.ID == "" || d.Org.ID == r.org.ID) {
+				d.Org.ID, d.Org.Name = r.org.ID, r.org.Name
+				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
+			}
+			d.Warnings = append(d.Warnings, r.warnings...)
+		case statusSkipped, statusFailed:
+			d.SkippedApps = append(d.SkippedApps, a.ID)
+		}
+	}
+}
+
+// reviewData gathers what the review screen shows.
+func (m *Model) reviewData() reviewData {
+	m.syncDraft()
+	rd := reviewData{customer: m.draft.Customer, org: m.draft.Org, protection: m.c.deps.Protection}
+	rd.outPath = m.c.deps.OutPath(m.draft.Customer.Company, m.c.now)
+	for _, id := range m.selected {
+		if r := m.results[id]; r != nil {
+			rd.apps = append(rd.apps, *r)
+		} else if app, ok := m.appByID(id); ok {
+			rd.apps = append(rd.apps, appResult{app: app, status: statusSkipped})
+		}
+	}
+	rd.warnings = bundleWarnings(rd.apps, m.draft.Org)
+	return rd
+}
+
+// bundleWarnings are the pitfalls raised before COMPLETE REQUEST, in the
+// words written into the bundle.
+func bundleWarnings(apps []appResult, org store.Org) []string {
+	var w []string
+	for _, r := range apps {
+		if r.status == statusAuthorized && isPresence(r.app) && org.UserCount > 1000 {
+			w = append(w, "The organization has more than 1,000 users: do not enable the presence integration ("+
+				r.app.Name+"); Cisco's API does not support it.")
+		}
+	}
+	for _, r := range apps {
+		w = append(w, r.warnings...)
+		switch r.status {
+		case statusSkipped:
+			w = append(w, r.app.Name+" was skipped: its features will not work until it is authorized.")
+		case statusFailed:
+			w = append(w, r.app.Name+" failed: "+r.reason)
+		}
+	}
+	return w
+}
+
+// isPresence tells the presence connector app apart.
+func isPresence(a flows.App) bool {
+	return strings.Contains(strings.ToLower(a.ID+" "+a.Name), "presence")
+}
+
+// complete writes the bundle (COMPLETE REQUEST).
+func (m *Model) complete() tea.Cmd {
+	m.syncDraft()
+	b := store.Bundle{
+		Created:     m.c.now.UTC(),
+		ToolVersion: m.c.deps.Version,
+		Customer:    m.draft.Customer,
+		Org:         m.draft.Org,
+		Apps:        slices.Clone(m.draft.Apps),
+		Warnings:    m.review.data.warnings,
+	}
+	path, pass, write := m.review.data.outPath, m.review.passphrase(), m.c.deps.WriteBundle
+	m.review.writing = true
+	return func() tea.Msg {
+		r, err := write(path, b, pass)
+		return bundleWrittenMsg{receipt: r, err: err}
+	}
+}
+
+// steps names the wizard's steps for the header.
+var steps = []string{"Checks", "Customer", "Apps", "Authorize", "Review", "Done"}
+
+func (m *Model) step() int {
+	switch m.screen {
+	case scrLoading, scrPreflight, scrResume:
+		return 0
+	case scrCustomer:
+		return 1
+	case scrApps:
+		return 2
+	case scrAuth:
+		return 3
+	case scrReview:
+		return 4
+	}
+	return 5
+}
+
+// View renders the header, the active screen's body and the help line, in
+// exactly the terminal's size.
+func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	c := m.c
+	if m.screen == scrAuth && m.auth.full && !m.confirmQuit {
+		return fit(m.auth.fullView(), c.width, c.height)
+	}
+	var body string
+	var help []key.Binding
+	switch m.screen {
+	case scrLoading:
+		body = c.spinner() + " Looking for saved drafts…"
+	case scrPreflight:
+		body, help = m.preflight.view(), m.preflight.help()
+	case scrResume:
+		body, help = m.resume.view(), m.resume.help()
+	case scrCustomer:
+		body, help = m.customer.view(), m.customer.help()
+	case scrApps:
+		body, help = m.apps.view(), m.apps.help()
+	case scrAuth:
+		body, help = m.auth.view(), m.auth.help()
+	case scrReview:
+		body, help = m.review.view(), m.review.help()
+	case scrDone:
+		body, help = m.done.view(), m.done.help()
+	}
+	helpLine := m.helpView(help)
+	if m.confirmQuit {
+		body = m.confirmView()
+		helpLine = m.helpView([]key.Binding{c.keys.Yes, c.keys.No})
+	}
+	return fit(m.header()+"\n\n"+fit(body, c.width, c.bodyHeight())+"\n"+helpLine, c.width, c.height)
+}
+
+func (m *Model) header() string {
+	c := m.c
+	s := c.styles
+	left := s.Header.Render("ucx-onboard")
+	if c.deps.Demo {
+		left += " " + s.Badge.Render("DEMO")
+	}
+	var parts []string
+	cur := m.step()
+	for i, name := range steps {
+		switch {
+		case i == cur:
+			parts = append(parts, s.Title.Render(fmt.Sprintf("%d %s", i+1, name)))
+		case c.width >= 100:
+			parts = append(parts, s.Dim.Render(fmt.Sprintf("%d %s", i+1, name)))
+		}
+	}
+	right := strings.Join(parts, s.Dim.Render(" · "))
+	if c.width < 100 {
+		right = s.Dim.Render(fmt.Sprintf("step %d/%d · ", cur+1, len(steps))) + s.Title.Render(steps[cur])
+	}
+	gap := c.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return left
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) confirmView() string {
+	s := m.c.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Quit ucx-onboard?") + "\n\n")
+	n := 0
+	for _, r := range m.results {
+		if r.status == statusAuthorized {
+			n++
+		}
+	}
+	switch {
+	case m.c.deps.Drafts != nil && m.haveCustomer:
+		fmt.Fprintf(&b, "Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, plural(n, "app", "apps"))
+	case m.haveCustomer:
+		b.WriteString("Drafts are off: what you entered will be lost.")
+	default:
+		b.WriteString("Nothing has been entered yet.")
+	}
+	return wrap(b.String(), m.c.width)
+}
+
+// helpView renders key bindings on one line, dropping what does not fit.
+func (m *Model) helpView(bs []key.Binding) string {
+	s := m.c.styles
+	var out string
+	w := 0
+	for _, b := range bs {
+		h := b.Help()
+		item := s.HelpKey.Render(h.Key) + " " + s.Help.Render(h.Desc)
+		iw := lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc)
+		sep := 0
+		if out != "" {
+			sep = 3
+		}
+		if w+sep+iw > m.c.width {
+			break
+		}
+		if out != "" {
+			out += s.Help.Render(" · ")
+		}
+		out += item
+		w += sep + iw
+	}
+	return out
+}
+
+// fit pads or cuts s to exactly h lines, each cut to w cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = truncate(l, w)
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap wraps s to w cells (long words are broken).
+func wrap(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, w, "/-")
+}
+
+// truncate cuts s to w cells, marking the cut with "…".
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

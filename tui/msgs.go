@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/imagicle/ucx-onboard/flows"
+)
+
+// Messages. Async results carry the generation (gen) of the device code
+// they belong to, so results of a canceled code are dropped.
+
+// checksMsg delivers the preflight checks.
+type checksMsg struct{ checks []Check }
+
+// draftsMsg delivers the drafts found at start.
+type draftsMsg struct {
+	infos []DraftInfo
+	err   error
+}
+
+// draftLoadedMsg delivers the draft chosen on the resume screen.
+type draftLoadedMsg struct {
+	draft Draft
+	err   error
+}
+
+// preflightDoneMsg: the engineer goes on from the preflight screen.
+type preflightDoneMsg struct{}
+
+// resumeChosenMsg: resume draft id, or start fresh when id is "".
+type resumeChosenMsg struct{ id string }
+
+// customerSubmittedMsg: the customer form was completed.
+type customerSubmittedMsg struct{}
+
+// appsChosenMsg: the apps to authorize, by App.ID, in catalog order.
+type appsChosenMsg struct{ ids []string }
+
+// codeMsg: Authorizer.Start answered.
+type codeMsg struct {
+	gen  int
+	code flows.DeviceCode
+	err  error
+}
+
+// pollMsg: one PollEvent reported by Authorizer.Wait.
+type pollMsg struct {
+	gen int
+	ev  flows.PollEvent
+	ch  <-chan flows.PollEvent // where the next event comes from
+}
+
+// grantMsg: Authorizer.Wait returned. The Grant's secrets never leave the
+// model except into the bundle.
+type grantMsg struct {
+	gen   int
+	grant flows.Grant
+	err   error
+}
+
+// identityMsg: Authorizer.Identify answered.
+type identityMsg struct {
+	gen int
+	id  flows.Identity
+	err error
+}
+
+// appDoneMsg: the authorization screen is finished with its app.
+type appDoneMsg struct{ res appResult }
+
+// tickMsg: one clock tick (countdown, spinner).
+type tickMsg struct{ now time.Time }
+
+// copiedMsg: the URL was (or could not be) copied to the clipboard.
+type copiedMsg struct{ err error }
+
+// completeMsg: COMPLETE REQUEST was pressed (passphrase checked).
+type completeMsg struct{}
+
+// bundleWrittenMsg: WriteBundle answered.
+type bundleWrittenMsg struct {
+	receipt Receipt
+	err     error
+}
+
+// draftSavedMsg: DraftStore.Save answered.
+type draftSavedMsg struct {
+	id  string
+	err error
+}

@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// Run runs the wizard until the bundle is written or the engineer quits,
+// and returns the outcome. In full-screen mode it uses the alternate
+// screen; Bubble Tea restores the terminal on every path, panics included
+// (they come back as an error). With Deps.Accessible it runs the
+// line-by-line flow instead (no alternate screen, no QR code).
+//
+// Run returns ErrUserAborted when the engineer quits (progress is saved as a
+// draft first: Result.DraftID), ErrPreflightBlocked when they quit while a
+// blocking check failed, ctx's error wrapped in ErrUserAborted when ctx is
+// canceled, and other errors when the terminal fails.
+func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
+	in, out := opts.In, opts.Out
+	if in == nil {
+		in = os.Stdin
+	}
+	if out == nil {
+		out = os.Stdout
+	}
+	if deps.Accessible {
+		return runAccessible(ctx, deps, in, out)
+	}
+	if !deps.NoColor && lipgloss.ColorProfile() == termenv.Ascii {
+		deps.NoColor = true
+	}
+	if deps.Copy == nil {
+		deps.Copy = func(text string) error {
+			_, err := osc52.New(text).WriteTo(out)
+			return err
+		}
+	}
+	m := newModel(ctx, deps)
+	popts := append([]tea.ProgramOption{
+		tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out),
+	}, opts.ProgramOptions...)
+	_, err := tea.NewProgram(m, popts...).Run()
+	m.cancel()
+	if !m.quitting && m.result.Receipt == nil {
+		// Killed (ctx canceled, signal) or crashed: keep the progress.
+		m.saveNow()
+	}
+	res, rerr := m.Result()
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled), errors.Is(err, tea.ErrInterrupted):
+		return res, errors.Join(ErrUserAborted, ctx.Err())
+	case err != nil:
+		return res, err
+	}
+	return res, rerr
+}
+
+// saveNow saves the draft synchronously (outside the program).
+func (m *Model) saveNow() {
+	if m.c.deps.Drafts == nil || !m.haveCustomer {
+		return
+	}
+	m.syncDraft()
+	d := m.draft
+	if err := m.c.deps.Drafts.Save(&d); err == nil {
+		m.draft.ID = d.ID
+		m.result.DraftID = d.ID
+	}
+}

@@ -1,0 +1,126 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/flows"
+)
+
+// appsScreen lists the catalog's apps, all selected; each can be deselected.
+type appsScreen struct {
+	c       *common
+	apps    []flows.App
+	on      []bool
+	done    []bool // already authorized (resumed draft)
+	cursor  int
+	warning string
+}
+
+func (s *appsScreen) set(apps []flows.App, selected []string, results map[string]*appResult) {
+	s.apps = apps
+	s.on = make([]bool, len(apps))
+	s.done = make([]bool, len(apps))
+	for i, a := range apps {
+		for _, id := range selected {
+			if id == a.ID {
+				s.on[i] = true
+			}
+		}
+		if r := results[a.ID]; r != nil && r.status == statusAuthorized {
+			s.done[i] = true
+		}
+	}
+}
+
+func (s *appsScreen) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	k := s.c.keys
+	switch {
+	case key.Matches(km, k.Up):
+		s.cursor = max(s.cursor-1, 0)
+	case key.Matches(km, k.Down):
+		s.cursor = min(s.cursor+1, len(s.apps)-1)
+	case key.Matches(km, k.Toggle) && len(s.apps) > 0:
+		s.on[s.cursor] = !s.on[s.cursor]
+		s.warning = ""
+	case key.Matches(km, k.All):
+		all := true
+		for _, on := range s.on {
+			all = all && on
+		}
+		for i := range s.on {
+			s.on[i] = !all
+		}
+		s.warning = ""
+	case key.Matches(km, k.Continue):
+		var ids []string
+		for i, a := range s.apps {
+			if s.on[i] {
+				ids = append(ids, a.ID)
+			}
+		}
+		if len(ids) == 0 {
+			s.warning = "Select at least one app."
+			return nil
+		}
+		return func() tea.Msg { return appsChosenMsg{ids: ids} }
+	}
+	return nil
+}
+
+func (s *appsScreen) help() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Continue, k.Toggle, k.All, k.Up, k.Down, k.Quit}
+}
+
+func (s *appsScreen) view() string {
+	c := s.c
+	st := c.styles
+	n := 0
+	for _, on := range s.on {
+		if on {
+			n++
+		}
+	}
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Apps to authorize") + st.Dim.Render(fmt.Sprintf("  %d of %d selected", n, len(s.apps))) + "\n\n")
+	b.WriteString(wrap("Each selected app needs the customer's Full Admin to approve one code. Deselect the apps the customer does not use.", c.width) + "\n\n")
+	// Two lines per app when there is room, one otherwise.
+	twoLines := c.bodyHeight()-5 >= 2*len(s.apps)+2
+	for i, a := range s.apps {
+		cur := "  "
+		if i == s.cursor {
+			cur = st.Selected.Render("> ")
+		}
+		box := "[ ]"
+		if s.on[i] {
+			box = "[x]"
+		}
+		name := clean(a.Name)
+		if i == s.cursor {
+			name = st.Selected.Render(name)
+		}
+		extra := ""
+		if s.done[i] {
+			extra = "  " + st.OK.Render(markOK+" authorized (draft)")
+		}
+		b.WriteString(truncate(cur+box+" "+name+extra, c.width) + "\n")
+		if twoLines {
+			detail := clean(a.ClientID)
+			if len(a.Scopes) > 0 {
+				detail = strings.Join(a.Scopes, " ") + "  " + detail
+			}
+			b.WriteString(st.Dim.Render(truncate("      "+detail, c.width)) + "\n")
+		}
+	}
+	if s.warning != "" {
+		b.WriteString("\n" + st.Err.Render(markErr+" "+s.warning))
+	}
+	return b.String()
+}

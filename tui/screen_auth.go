@@ -1,0 +1,735 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// authState is the state of one app's authorization.
+type authState int
+
+const (
+	authStarting    authState = iota // asking Webex for a code
+	authWaiting                      // code shown, polling
+	authRenewing                     // the code expired (or r): a fresh one is on its way
+	authIdentifying                  // approved: asking who approved
+	authWarning                      // approved, but by the wrong person or org
+	authDenied                       // access denied
+	authFailed                       // anything else final (invalid client, ...)
+)
+
+// maxAutoRenew bounds automatic fresh codes in a row; then the engineer
+// presses r.
+const maxAutoRenew = 5
+
+// minPanelW is the narrowest text column beside a QR code.
+const minPanelW = 36
+
+// layoutMode is how the authorization screen places its QR code.
+type layoutMode int
+
+const (
+	layoutSide    layoutMode = iota // QR left, text right
+	layoutStacked                   // QR above the text
+	layoutText                      // no room for a QR: URL and code only
+)
+
+// authLayout is the placement computed on resize or when a code arrives.
+type authLayout struct {
+	mode   layoutMode
+	qr     *qrCode // nil in layoutText
+	short  bool    // qr encodes the short VerificationURI (type the code)
+	panelW int
+	// full-screen QR (key f)
+	full       *qrCode
+	fullBeside bool // caption beside the QR (else below, or none)
+	fullBelow  bool
+}
+
+type qrKey struct {
+	short bool
+	quiet int
+}
+
+// authScreen authorizes one app: QR code, user code, countdown, live status.
+type authScreen struct {
+	c          *common
+	app        flows.App
+	pos, total int
+	adminEmail string
+	orgID      string // org of the apps approved before ("" if none)
+
+	gen    int
+	ctx    context.Context // of the current code; canceled by stop
+	cancel context.CancelFunc
+	state  authState
+
+	code     flows.DeviceCode
+	haveCode bool
+	ev       flows.PollEvent
+	haveEv   bool
+	retries  int
+	renewals int  // automatic fresh codes in a row
+	expired  bool // the current renewal follows an expiry
+	err      error
+
+	grant    flows.Grant // tokens: never rendered
+	identity flows.Identity
+	warnings []string
+
+	full   bool
+	notice string
+
+	qrs         map[qrKey]*qrCode
+	qrErr       error
+	lay         authLayout
+	panelTop    []string // wrapped once per layout
+	panelBottom []string
+}
+
+func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail, orgID string) authScreen {
+	return authScreen{c: c, app: app, pos: pos, total: total, adminEmail: adminEmail, orgID: orgID}
+}
+
+// stop cancels the code in flight, if any.
+func (s *authScreen) stop() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+}
+
+// start asks for a (fresh) code, keeping the screen as it is meanwhile.
+func (s *authScreen) start() tea.Cmd {
+	s.stop()
+	s.gen++
+	ctx, cancel := context.WithCancel(s.c.ctx)
+	s.ctx, s.cancel = ctx, cancel
+	s.state = authStarting
+	if s.haveCode {
+		s.state = authRenewing
+	}
+	s.err, s.haveEv, s.retries, s.warnings, s.notice = nil, false, 0, nil, ""
+	s.identity = flows.Identity{}
+	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
+	return func() tea.Msg {
+		code, err := a.Start(ctx, app)
+		return codeMsg{gen: gen, code: code, err: err}
+	}
+}
+
+// wait polls for the current code. Poll events flow through a channel that
+// listen turns into pollMsgs, one at a time, until Wait returns.
+func (s *authScreen) wait(ctx context.Context) tea.Cmd {
+	ch := make(chan flows.PollEvent, 32)
+	gen, a, app, code := s.gen, s.c.deps.Authorizer, s.app, s.code
+	waitCmd := func() tea.Msg {
+		g, err := a.Wait(ctx, app, code, func(ev flows.PollEvent) {
+			select {
+			case ch <- ev:
+			default: // status only: drop rather than block the poller
+			}
+		})
+		close(ch)
+		return grantMsg{gen: gen, grant: g, err: err}
+	}
+	return tea.Batch(waitCmd, listen(gen, ch))
+}
+
+// listen delivers the next poll event of generation gen.
+func listen(gen int, ch <-chan flows.PollEvent) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return pollMsg{gen: gen, ev: ev, ch: ch}
+	}
+}
+
+func (s *authScreen) identify() tea.Cmd {
+	gen, a, app, g, ctx := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.c.ctx
+	return func() tea.Msg {
+		id, err := a.Identify(ctx, app, g)
+		return identityMsg{gen: gen, id: id, err: err}
+	}
+}
+
+// finish ends this app's screen with status.
+func (s *authScreen) finish(status appStatus) tea.Cmd {
+	s.stop()
+	res := s.result(status)
+	s.grant = flows.Grant{}
+	return func() tea.Msg { return appDoneMsg{res: res} }
+}
+
+// result is this app's outcome with status.
+func (s *authScreen) result(status appStatus) appResult {
+	res := appResult{app: s.app, status: status}
+	switch status {
+	case statusAuthorized:
+		res.grant = appGrant(s.app, s.grant, s.identity, s.adminEmail)
+		res.org = store.Org{ID: clean(s.identity.OrgID), Name: clean(s.identity.OrgName)}
+		if s.identity.OrgUsersCounted {
+			res.org.UserCount = s.identity.OrgUsers
+		}
+		for _, w := range s.warnings {
+			res.warnings = append(res.warnings, s.app.Name+": "+w)
+		}
+	case statusFailed:
+		res.reason = errText(s.err)
+	}
+	return res
+}
+
+// appGrant copies what the bundle needs of an authorization.
+func appGrant(app flows.App, g flows.Grant, id flows.Identity, adminEmail string) store.AppGrant {
+	email := ""
+	for _, e := range id.Emails {
+		if strings.EqualFold(e, adminEmail) {
+			email = e
+		}
+	}
+	if email == "" && len(id.Emails) > 0 {
+		email = id.Emails[0]
+	}
+	scopes := g.Scopes
+	if len(scopes) == 0 {
+		scopes = app.Scopes
+	}
+	return store.AppGrant{
+		AppID: app.ID, AppName: app.Name, ClientID: app.ClientID, Scopes: scopes,
+		AccessToken: g.AccessToken, AccessTokenExpiry: g.AccessTokenExpiry,
+		RefreshToken: g.RefreshToken, RefreshTokenExpiry: g.RefreshTokenExpiry,
+		TokenType: g.TokenType,
+		Approver: store.Approver{
+			PersonID: clean(id.PersonID), Email: clean(email),
+			DisplayName: clean(id.DisplayName), FullAdmin: id.FullAdmin,
+		},
+		ApprovedAt: g.ObtainedAt,
+	}
+}
+
+// approverWarnings says what is wrong with who approved: not a Full Admin,
+// not the admin of the form (any of their emails, case-insensitive), or
+// another org than the apps before.
+func approverWarnings(id flows.Identity, adminEmail, orgID string) []string {
+	who := clean(id.DisplayName)
+	emails := clean(strings.Join(id.Emails, ", "))
+	if who == "" {
+		who = emails
+	}
+	if who == "" {
+		who = "The approver"
+	}
+	var w []string
+	if !id.FullAdmin {
+		w = append(w, who+" is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization.")
+	}
+	if adminEmail != "" {
+		match := false
+		for _, e := range id.Emails {
+			match = match || strings.EqualFold(strings.TrimSpace(e), adminEmail)
+		}
+		if !match {
+			w = append(w, fmt.Sprintf("%s (%s) is not the admin named in the customer data (%s).", who, emails, adminEmail))
+		}
+	}
+	if orgID != "" && id.OrgID != "" && id.OrgID != orgID {
+		name := clean(id.OrgName)
+		if name == "" {
+			name = "another organization"
+		}
+		w = append(w, fmt.Sprintf("%s belongs to %s (%s), not the organization of the apps approved before (%s).", who, name, clean(id.OrgID), orgID))
+	}
+	return w
+}
+
+func (s *authScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case codeMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		if msg.err != nil {
+			s.state, s.err = authFailed, msg.err
+			return nil
+		}
+		s.code, s.haveCode, s.state = msg.code, true, authWaiting
+		s.qrs, s.qrErr = map[qrKey]*qrCode{}, nil
+		s.expired = false
+		s.relayout()
+		return s.wait(s.ctx)
+	case pollMsg:
+		if msg.gen != s.gen || s.state != authWaiting {
+			return nil
+		}
+		s.ev, s.haveEv = msg.ev, true
+		if msg.ev.Outcome == flows.PollTransient {
+			s.retries++
+		}
+		return listen(msg.gen, msg.ch)
+	case grantMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		return s.granted(msg)
+	case identityMsg:
+		if msg.gen != s.gen || s.state != authIdentifying {
+			return nil
+		}
+		s.identity = msg.id
+		if msg.err != nil {
+			s.warnings = []string{"Could not tell who approved (" + errText(msg.err) + ")."}
+		} else {
+			s.warnings = approverWarnings(msg.id, s.adminEmail, s.orgID)
+		}
+		if len(s.warnings) == 0 {
+			return s.finish(statusAuthorized)
+		}
+		s.state = authWarning
+		return nil
+	case copiedMsg:
+		if msg.err != nil {
+			s.notice = "Could not copy the URL: " + errText(msg.err)
+		} else {
+			s.notice = "URL copied to the clipboard (if the terminal allows OSC 52)."
+		}
+		return nil
+	case tea.KeyMsg:
+		return s.key(msg)
+	}
+	return nil
+}
+
+// granted handles the end of Wait.
+func (s *authScreen) granted(msg grantMsg) tea.Cmd {
+	err := msg.err
+	switch {
+	case err == nil:
+		s.grant, s.state, s.renewals = msg.grant, authIdentifying, 0
+		return s.identify()
+	case errors.Is(err, context.Canceled):
+		return nil
+	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
+		if s.renewals >= maxAutoRenew {
+			s.state, s.err = authFailed, err
+			return nil
+		}
+		s.renewals++
+		cmd := s.start()
+		s.expired = true
+		return cmd
+	case errors.Is(err, flows.ErrDenied):
+		s.state, s.err = authDenied, err
+	default:
+		s.state, s.err = authFailed, err
+	}
+	s.stop()
+	return nil
+}
+
+func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
+	k := s.c.keys
+	if s.full {
+		if key.Matches(msg, k.FullQR) || key.Matches(msg, k.Back) || key.Matches(msg, k.Continue) {
+			s.full = false
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
+		s.renewals = 0
+		s.expired = false
+		return s.start()
+	case key.Matches(msg, k.Skip):
+		if s.state == authDenied || s.state == authFailed {
+			return s.finish(statusFailed)
+		}
+		return s.finish(statusSkipped)
+	case key.Matches(msg, k.Copy) && s.haveCode:
+		text := s.code.VerificationURIComplete
+		if text == "" {
+			text = s.code.VerificationURI
+		}
+		cp := s.c.deps.Copy
+		return func() tea.Msg {
+			if cp == nil {
+				return copiedMsg{err: errors.New("no clipboard in this terminal")}
+			}
+			return copiedMsg{err: cp(text)}
+		}
+	case key.Matches(msg, k.FullQR) && s.showsCode():
+		s.full = true
+		s.relayout()
+	case key.Matches(msg, k.Accept) && s.state == authWarning:
+		return s.finish(statusAuthorized)
+	}
+	return nil
+}
+
+// showsCode tells whether the code (and its QR) is on screen.
+func (s *authScreen) showsCode() bool {
+	return s.haveCode && (s.state == authWaiting || s.state == authRenewing)
+}
+
+func (s *authScreen) help() []key.Binding {
+	k := s.c.keys
+	switch s.state {
+	case authWarning:
+		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
+		return []key.Binding{k.Accept, again, k.Skip, k.Quit}
+	case authDenied, authFailed:
+		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again"))
+		return []key.Binding{again, k.Skip, k.Quit}
+	case authIdentifying:
+		return []key.Binding{k.Quit}
+	}
+	return []key.Binding{k.NewCode, k.Skip, k.Copy, k.FullQR, k.Quit}
+}
+
+// qr renders (once per code) the QR of the complete or short URI.
+func (s *authScreen) qr(short bool, quiet int) *qrCode {
+	k := qrKey{short, quiet}
+	if q, ok := s.qrs[k]; ok {
+		return q
+	}
+	content := s.code.VerificationURIComplete
+	if short || content == "" {
+		content = s.code.VerificationURI
+	}
+	if short && s.code.VerificationURIComplete == "" {
+		s.qrs[k] = nil // no separate short code
+		return nil
+	}
+	var q *qrCode
+	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.deps.DarkBackground, s.c.styles.QR); err == nil {
+		q = &c
+	} else {
+		s.qrErr = err
+	}
+	s.qrs[k] = q
+	return q
+}
+
+// relayout places the QR code for the terminal size: the complete URI's QR
+// beside or above the text where it fits, else the short URI's QR (type the
+// code), else text only. It also wraps the static text once.
+func (s *authScreen) relayout() {
+	if !s.haveCode {
+		return
+	}
+	if s.qrs == nil {
+		s.qrs = map[qrKey]*qrCode{}
+	}
+	w, h := s.c.width, s.c.bodyHeight()
+	lay := authLayout{mode: layoutText, panelW: w}
+	const stackedText = 7 // title, code, URL (2), expiry, status, hint
+	found := false
+	for _, short := range []bool{false, true} {
+		for _, mode := range []layoutMode{layoutSide, layoutStacked} {
+			for _, quiet := range []int{2, 1} {
+				q := s.qr(short, quiet)
+				if q == nil || found {
+					continue
+				}
+				switch {
+				case mode == layoutSide && w >= q.w+2+minPanelW && h >= q.h:
+					lay = authLayout{mode: layoutSide, qr: q, short: short, panelW: w - q.w - 2}
+					found = true
+				case mode == layoutStacked && w >= q.w && h >= q.h+1+stackedText:
+					lay = authLayout{mode: layoutStacked, qr: q, short: short, panelW: w}
+					found = true
+				}
+			}
+		}
+	}
+	// Full-screen QR of the complete URI: the biggest quiet zone that fits,
+	// with its caption beside, below, or not at all.
+	for _, quiet := range []int{2, 1} {
+		q := s.qr(false, quiet)
+		if q == nil || lay.full != nil {
+			continue
+		}
+		switch {
+		case s.c.width >= q.w+2+24 && s.c.height >= q.h:
+			lay.full, lay.fullBeside = q, true
+		case s.c.width >= q.w && s.c.height >= q.h+2:
+			lay.full, lay.fullBelow = q, true
+		case s.c.width >= q.w && s.c.height >= q.h:
+			lay.full = q
+		}
+	}
+	s.lay = lay
+	s.wrapPanel()
+}
+
+// wrapPanel wraps the static text of the panel to the layout's width.
+func (s *authScreen) wrapPanel() {
+	st := s.c.styles
+	pw := s.lay.panelW
+	var top []string
+	top = append(top, st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)))
+	for _, l := range strings.Split(wrap(clean(s.app.Name), pw), "\n") {
+		top = append(top, st.Title.Render(l))
+	}
+	top = append(top, "")
+	top = append(top, st.Label.Render("Code    ")+st.Code.Render(clean(s.code.UserCode)))
+	url := strings.Split(wrap(clean(s.code.VerificationURI), max(pw-8, 10)), "\n")
+	for i, l := range url {
+		lead := "        "
+		if i == 0 {
+			lead = st.Label.Render("Open    ")
+		}
+		top = append(top, lead+st.URL.Render(l))
+	}
+	var bottom []string
+	var hint string
+	switch {
+	case s.lay.mode == layoutText:
+		hint = "Open the URL on a phone or computer, sign in as the customer's Full Admin and enter the code. " +
+			"Enlarge the window for a QR code, or press f for a full-screen one."
+	case s.lay.short:
+		hint = "Scan the QR code with a phone, sign in as the customer's Full Admin and type the code. " +
+			"Press f for a full-screen QR that carries the code."
+	default:
+		hint = "Scan the QR code with a phone and sign in as the customer's Full Admin, or open the URL and enter the code."
+	}
+	bottom = append(bottom, strings.Split(wrap(hint, pw), "\n")...)
+	bottom = append(bottom, "")
+	bottom = append(bottom, st.Label.Render("Integration ID"))
+	bottom = append(bottom, strings.Split(wrap(clean(s.app.ClientID), pw), "\n")...)
+	if len(s.app.Scopes) > 0 {
+		bottom = append(bottom, st.Label.Render("Scopes"))
+		bottom = append(bottom, strings.Split(wrap(clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...)
+	}
+	s.panelTop, s.panelBottom = top, bottom
+}
+
+// remaining is the time left on the code at the last tick.
+func (s *authScreen) remaining() time.Duration {
+	now := s.c.now
+	if now.IsZero() || now.Before(s.code.IssuedAt) {
+		now = s.code.IssuedAt
+	}
+	return s.code.Expiry.Sub(now)
+}
+
+func (s *authScreen) expiresLine() string {
+	st := s.c.styles
+	d := s.remaining()
+	if d <= 0 {
+		return st.Label.Render("Expires ") + st.Warn.Render("now")
+	}
+	d = d.Round(time.Second)
+	txt := fmt.Sprintf("in %d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+	if d < time.Minute {
+		return st.Label.Render("Expires ") + st.Warn.Render(txt)
+	}
+	return st.Label.Render("Expires ") + txt
+}
+
+// status is the live status line (may be long; the caller wraps or cuts).
+func (s *authScreen) status() string {
+	c := s.c
+	st := c.styles
+	switch s.state {
+	case authStarting:
+		return c.spinner() + " Requesting a code from Webex…"
+	case authRenewing:
+		if s.expired {
+			return st.Warn.Render(markWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
+		}
+		return c.spinner() + " Requesting a fresh code…"
+	case authIdentifying:
+		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Checking who approved…"
+	}
+	if !s.haveEv {
+		return c.spinner() + " Waiting for approval…"
+	}
+	ev := s.ev
+	next := ""
+	if !ev.NextPoll.IsZero() && !c.now.IsZero() {
+		if d := ev.NextPoll.Sub(c.now).Round(time.Second); d > 0 {
+			next = fmt.Sprintf(", next in %ds", int(d.Seconds()))
+		}
+	}
+	switch ev.Outcome {
+	case flows.PollSlowDown:
+		return c.spinner() + " Waiting for approval · " + st.Warn.Render(fmt.Sprintf("Webex asked to slow down: polling every %ds", int(ev.Interval.Seconds())))
+	case flows.PollRateLimited:
+		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
+	case flows.PollTransient:
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errText(ev.Err)
+	case flows.PollDone:
+		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
+	}
+	return fmt.Sprintf("%s Waiting for approval · poll %d%s", c.spinner(), ev.Attempt, next)
+}
+
+// view renders the body of the screen.
+func (s *authScreen) view() string {
+	switch s.state {
+	case authWarning:
+		return s.warningView()
+	case authDenied, authFailed:
+		return s.errorView()
+	case authStarting:
+		if !s.haveCode {
+			return s.titleLines() + "\n\n" + s.status()
+		}
+	}
+	if !s.haveCode {
+		return s.titleLines()
+	}
+	pw := s.lay.panelW
+	panel := make([]string, 0, len(s.panelTop)+len(s.panelBottom)+8)
+	panel = append(panel, s.panelTop...)
+	panel = append(panel, s.expiresLine(), "")
+	for _, l := range strings.Split(wrap(s.status(), pw), "\n") {
+		panel = append(panel, l)
+	}
+	if s.notice != "" {
+		panel = append(panel, truncate(s.c.styles.OK.Render(s.notice), pw))
+	}
+	panel = append(panel, "")
+	panel = append(panel, s.panelBottom...)
+
+	var b strings.Builder
+	switch s.lay.mode {
+	case layoutSide:
+		q := s.lay.qr
+		qlines := strings.Split(q.view, "\n")
+		blank := strings.Repeat(" ", q.w)
+		rows := min(max(len(qlines), len(panel)), s.c.bodyHeight())
+		for i := 0; i < rows; i++ {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			if i < len(qlines) {
+				b.WriteString(qlines[i])
+			} else {
+				b.WriteString(blank)
+			}
+			if i < len(panel) {
+				b.WriteString("  ")
+				b.WriteString(panel[i])
+			}
+		}
+	case layoutStacked:
+		b.WriteString(s.lay.qr.view)
+		b.WriteString("\n")
+		b.WriteString(strings.Join(panel, "\n"))
+	default:
+		b.WriteString(strings.Join(panel, "\n"))
+	}
+	return b.String()
+}
+
+func (s *authScreen) titleLines() string {
+	st := s.c.styles
+	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)) + "\n" + st.Title.Render(wrap(clean(s.app.Name), s.c.width))
+}
+
+// errorView shows a final error with its remedy.
+func (s *authScreen) errorView() string {
+	st := s.c.styles
+	w := s.c.width
+	var b strings.Builder
+	b.WriteString(s.titleLines() + "\n\n")
+	what := "Authorization failed"
+	switch {
+	case errors.Is(s.err, flows.ErrDenied):
+		what = "Access denied"
+	case errors.Is(s.err, flows.ErrInvalidClient):
+		what = "Client secret rejected"
+	case errors.Is(s.err, flows.ErrExpired):
+		what = "The code expired"
+	}
+	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
+	b.WriteString(st.Dim.Render(wrap(errText(s.err), w)) + "\n\n")
+	b.WriteString(st.Remedy.Render(wrap(remedy(s.err, s.app), w-2)) + "\n\n")
+	b.WriteString(st.Label.Render("Integration ID  ") + clean(s.app.ClientID) + "\n")
+	if errors.Is(s.err, flows.ErrInvalidClient) && s.app.SecretSource != "" {
+		b.WriteString(st.Label.Render("Secret from     ") + clean(s.app.SecretSource) + "\n")
+	}
+	return b.String()
+}
+
+// warningView shows who approved and what is wrong with it.
+func (s *authScreen) warningView() string {
+	st := s.c.styles
+	w := s.c.width
+	id := s.identity
+	var b strings.Builder
+	b.WriteString(s.titleLines() + "\n\n")
+	b.WriteString(st.OK.Render(markOK+" Approved") + ", but check who approved:\n\n")
+	row := func(label, v string) {
+		b.WriteString(st.Label.Render(fmt.Sprintf("%-12s", label)) + truncate(v, max(w-12, 10)) + "\n")
+	}
+	row("Approver", clean(id.DisplayName))
+	row("Emails", clean(strings.Join(id.Emails, ", ")))
+	role := "Full Admin"
+	if !id.FullAdmin {
+		role = "not a Full Admin"
+	}
+	row("Role", role)
+	org := clean(id.OrgName)
+	if id.OrgID != "" {
+		org += " (" + clean(id.OrgID) + ")"
+	}
+	row("Org", org)
+	row("Expected", s.adminEmail)
+	b.WriteString("\n")
+	for _, wn := range s.warnings {
+		lines := strings.Split(wrap(wn, w-2), "\n")
+		b.WriteString(st.Warn.Render(markWarn) + " " + lines[0] + "\n")
+		for _, l := range lines[1:] {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	b.WriteString("\n" + wrap("Press r to authorize again with the right account (the admin signs out of Webex first), a to keep this authorization anyway, or s to skip the app.", w))
+	return b.String()
+}
+
+// fullView is the full-screen QR of the complete URI (key f).
+func (s *authScreen) fullView() string {
+	st := s.c.styles
+	l := s.lay
+	caption := []string{
+		st.Title.Render("Scan with a phone"),
+		"",
+		truncate(clean(s.app.Name), 24),
+		st.Label.Render("Code ") + st.Code.Render(clean(s.code.UserCode)),
+		s.expiresLine(),
+		"",
+		st.Dim.Render("f / esc: back"),
+	}
+	if l.full == nil {
+		need := s.qr(false, 1)
+		msg := "The window is too small for the full QR code."
+		if need != nil {
+			msg = fmt.Sprintf("The window is too small for the full QR code: it needs %dx%d cells. Enlarge the window or press f to go back.", need.w, need.h)
+		}
+		return wrap(msg, s.c.width) + "\n\n" + strings.Join(caption[2:], "\n")
+	}
+	switch {
+	case l.fullBeside:
+		return lipgloss.JoinHorizontal(lipgloss.Top, l.full.view, "  ", strings.Join(caption, "\n"))
+	case l.fullBelow:
+		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(clean(s.code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
+	}
+	return l.full.view
+}

@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"errors"
+	"net"
+	"net/mail"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// customerScreen is the customer data form (huh). The engineer sees and
+// confirms prefilled data too.
+type customerScreen struct {
+	c    *common
+	form *huh.Form
+	vals *store.Customer // bound to the form's fields
+}
+
+func newCustomerScreen(c *common, cust store.Customer) customerScreen {
+	vals := &cust
+	form := customerForm(vals).
+		WithTheme(huh.ThemeCharm()).
+		WithShowHelp(true).
+		WithShowErrors(true)
+	form.SubmitCmd = func() tea.Msg { return customerSubmittedMsg{} }
+	s := customerScreen{c: c, form: form, vals: vals}
+	s.resize()
+	return s
+}
+
+// customerForm builds the form's fields over vals; the accessible flow uses
+// it too.
+func customerForm(vals *store.Customer) *huh.Form {
+	return huh.NewForm(huh.NewGroup(
+		huh.NewInput().Key("company").Title("Company").
+			Value(&vals.Company).Validate(validateCompany),
+		huh.NewInput().Key("admin_email").Title("Customer's Full Admin email").
+			Description("The Webex Full Administrator who will approve each app.").
+			Value(&vals.AdminEmail).Validate(validateEmail),
+		huh.NewSelect[string]().Key("deployment").Title("UCX Suite deployment").Inline(true).
+			Options(huh.NewOption("cloud", store.DeploymentCloud), huh.NewOption("on-premises", store.DeploymentOnPrem)).
+			Value(&vals.Deployment),
+		huh.NewInput().Key("ucx_host").Title("UCX Suite host").
+			Description("Host name or IP address; required for on-premises.").
+			Value(&vals.UCXHost).Validate(func(s string) error { return validateHost(s, vals.Deployment) }),
+		huh.NewInput().Key("engineer").Title("Engineer").Value(&vals.Engineer),
+		huh.NewInput().Key("notes").Title("Notes").Value(&vals.Notes),
+	))
+}
+
+func validateCompany(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("Company: required")
+	}
+	return nil
+}
+
+func validateEmail(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return errors.New("Admin email: required")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		return errors.New("Admin email: not a valid address (name@example.com)")
+	}
+	return nil
+}
+
+func validateHost(s, deployment string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		if deployment == store.DeploymentOnPrem {
+			return errors.New("UCX Suite host: required for on-premises")
+		}
+		return nil
+	}
+	if net.ParseIP(s) != nil || isHostname(s) {
+		return nil
+	}
+	return errors.New("UCX Suite host: not a host name or IP address")
+}
+
+// isHostname checks RFC 1123 host name syntax.
+func isHostname(s string) bool {
+	if len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (s *customerScreen) init() tea.Cmd { return s.form.Init() }
+
+func (s *customerScreen) resize() {
+	s.form.WithWidth(min(s.c.width, 100)).WithHeight(max(s.c.bodyHeight()-2, 5))
+}
+
+// value is the submitted customer, trimmed.
+func (s *customerScreen) value() store.Customer {
+	v := *s.vals
+	for _, p := range []*string{&v.Company, &v.AdminEmail, &v.UCXHost, &v.Engineer, &v.Notes} {
+		*p = strings.TrimSpace(*p)
+	}
+	if v.Deployment != store.DeploymentOnPrem {
+		v.Deployment = store.DeploymentCloud
+	}
+	return v
+}
+
+func (s *customerScreen) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		return nil
+	}
+	_, cmd := s.form.Update(msg)
+	return cmd
+}
+
+func (s *customerScreen) help() []key.Binding {
+	return []key.Binding{s.c.keys.ForceQuit}
+}
+
+func (s *customerScreen) view() string {
+	st := s.c.styles
+	return st.Title.Render("Customer") + st.Dim.Render("  the customer's data, as for the Imagicle portal") + "\n\n" + s.form.View()
+}

@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// doneScreen shows where the bundle went and what to do next.
+type doneScreen struct {
+	c        *common
+	receipt  Receipt
+	customer store.Customer
+	n        int // apps authorized
+	presence bool
+	lines    string // wrapped once, in set/resize
+}
+
+func (s *doneScreen) set(r Receipt, cust store.Customer, results map[string]*appResult, selected []string) {
+	s.receipt, s.customer = r, cust
+	s.n, s.presence = 0, false
+	for _, id := range selected {
+		if res := results[id]; res != nil && res.status == statusAuthorized {
+			s.n++
+			s.presence = s.presence || isPresence(res.app)
+		}
+	}
+}
+
+func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.c.keys.Continue) {
+		return tea.Quit
+	}
+	return nil
+}
+
+func (s *doneScreen) help() []key.Binding {
+	exit := key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
+	return []key.Binding{exit}
+}
+
+func (s *doneScreen) view() string {
+	c := s.c
+	st := c.styles
+	r := s.receipt
+	var b strings.Builder
+	b.WriteString(st.OK.Render(markOK+" Bundle written") + st.Dim.Render(fmt.Sprintf("  %d %s authorized for %s", s.n, plural(s.n, "app", "apps"), clean(s.customer.Company))) + "\n\n")
+	row := func(label, v string) {
+		lines := strings.Split(wrap(v, max(c.width-11, 20)), "\n")
+		b.WriteString(st.Label.Render(fmt.Sprintf("%-10s", label)) + " " + lines[0] + "\n")
+		for _, l := range lines[1:] {
+			b.WriteString(strings.Repeat(" ", 11) + l + "\n")
+		}
+	}
+	row("Bundle", r.BundlePath)
+	row("SHA-256", r.SHA256)
+	row("Receipt", r.ReceiptPath)
+	switch {
+	case r.Passphrase:
+		row("Protected", "by the passphrase you entered: give it to the UCX Suite administrator by phone or another channel, never with the file")
+	case len(r.Recipients) > 0:
+		row("For", strings.Join(r.Recipients, "\n"))
+	}
+	b.WriteString("\n" + st.Title.Render("Next steps") + "\n")
+	open := "ucx-onboard open " + r.BundlePath
+	if c.deps.OpenHint != nil {
+		open = c.deps.OpenHint(r)
+	}
+	steps := []string{
+		"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side: " + open,
+		"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.",
+	}
+	if s.customer.Deployment == store.DeploymentOnPrem && s.presence {
+		steps = append(steps, "On-premises presence: set WebexPresence.Enable=1 in Apps\\Presence\\Settings\\Presence.ini under the UCX install folder; Webex users are matched by UPN in each user's \"Rich Presence Webex URI\" field.")
+	}
+	steps = append(steps, "The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.")
+	for i, t := range steps {
+		lines := strings.Split(wrap(t, max(c.width-3, 20)), "\n")
+		fmt.Fprintf(&b, "%d. %s\n", i+1, lines[0])
+		for _, l := range lines[1:] {
+			b.WriteString("   " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// plain is the done screen without styles, for the accessible flow.
+func (s *doneScreen) plain() string { return ansi.Strip(s.view()) }

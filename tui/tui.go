@@ -1,0 +1,237 @@
+// Package tui is the ucx-onboard wizard: a Bubble Tea program that walks a
+// field engineer through preflight checks, the customer's data, one OAuth
+// device authorization per Imagicle app (shown as a QR code), a review and
+// COMPLETE REQUEST, which writes the encrypted bundle.
+//
+// Use it like this:
+//
+//  1. Fill a Deps with the app catalog and the real dependencies
+//     (an Authorizer such as *flows.Client, a DraftStore, a WriteBundle
+//     func, the preflight checks, a clock).
+//  2. Call Run(ctx, deps, opts): it runs the full-screen program (or the
+//     line-by-line accessible flow when Deps.Accessible is set) and returns
+//     a Result. Run returns ErrUserAborted when the engineer quits (the
+//     progress is kept as a draft; Result.DraftID names it) and
+//     ErrPreflightBlocked when a blocking preflight check was never fixed.
+//
+// New(deps) returns the root Model for callers that drive the program
+// themselves (tests, teatest); Model.Result reports the outcome.
+//
+// Output rules:
+//   - The tui never prints: everything goes through View, or through the
+//     Options' writer in accessible mode. View is pure: no I/O, no clock, no
+//     state changes; layout work (wrapping, QR codes) happens in Update.
+//   - Only sanitized strings from the server are rendered (UserCode,
+//     verification URIs, approver and org names, error text); nothing is
+//     ever rendered from a flows.Grant, and no token, device code, client
+//     secret or passphrase ever reaches View.
+//   - Remedies (what to do about an error) come from one place, remedy.
+//   - All styles live in styles.go, keys in keys.go, messages in msgs.go.
+package tui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// Sentinel errors returned by Run (and Model.Result) so that cmd can pick
+// exit codes.
+var (
+	// ErrUserAborted: the engineer quit before COMPLETE REQUEST. Progress,
+	// if any, was saved as a draft (Result.DraftID).
+	ErrUserAborted = errors.New("tui: aborted by the user")
+	// ErrPreflightBlocked: the engineer quit at the preflight screen while
+	// a blocking check failed.
+	ErrPreflightBlocked = errors.New("tui: preflight checks failed")
+)
+
+// Authorizer runs one device authorization. *flows.Client satisfies it.
+//
+// Start asks Webex for a device code. Wait polls until the code is approved
+// (a Grant), denied (flows.ErrDenied), expired (flows.ErrExpired) or the
+// context is canceled; it calls report after every poll, from its own
+// goroutine. Identify tells who approved and in which org.
+type Authorizer interface {
+	Start(ctx context.Context, app flows.App) (flows.DeviceCode, error)
+	Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error)
+	Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error)
+}
+
+// DraftStore keeps unfinished onboardings. Its method set is that of
+// *store.Drafts; until store.Draft exists this package uses its own Draft
+// and DraftInfo types, field for field the same, so cmd adapts with plain
+// conversions (store.Draft(d), tui.Draft(sd)).
+//
+// Save assigns d.ID (when empty) and the timestamps. List returns one
+// DraftInfo per draft; a draft that cannot be read has Err set.
+type DraftStore interface {
+	Save(d *Draft) error
+	List() ([]DraftInfo, error)
+	Load(id string) (Draft, error)
+	Remove(id string) error
+}
+
+// Draft is an unfinished onboarding (mirror of store.Draft).
+type Draft struct {
+	ID           string
+	Customer     store.Customer
+	SelectedApps []string
+	SkippedApps  []string
+	Apps         []store.AppGrant
+	Org          store.Org
+	Warnings     []string
+	Created      time.Time
+	Updated      time.Time
+}
+
+// DraftInfo summarizes a draft for the resume offer (mirror of
+// store.DraftInfo).
+type DraftInfo struct {
+	ID       string
+	Company  string
+	AppsDone []string
+	Updated  time.Time
+	Err      error
+}
+
+// Receipt is what writing the bundle produced (mirror of store.Receipt).
+type Receipt struct {
+	BundlePath  string
+	ReceiptPath string
+	SHA256      string
+	Recipients  []string
+	Passphrase  bool
+}
+
+// WriteBundleFunc seals b to path and writes its receipt. passphrase is
+// zero unless Protection.Passphrase is set, in which case it is what the
+// engineer entered (at least 12 characters, entered twice). It must never
+// overwrite an existing file (store.ErrExists).
+type WriteBundleFunc func(path string, b store.Bundle, passphrase store.Secret) (Receipt, error)
+
+// Protection says how the bundle will be protected, for the preflight,
+// review and done screens. Either Recipients is set (age public keys) or
+// Passphrase is true (the review screen asks for it).
+type Protection struct {
+	Recipients []string
+	Passphrase bool
+	// Describe is a one-line description, e.g. "age, 2 recipients"; empty
+	// means the tui words it itself.
+	Describe string
+}
+
+// Check is one preflight check, computed by cmd.
+type Check struct {
+	Name     string // "App catalog and secrets"
+	OK       bool
+	Blocking bool   // when !OK and Blocking, the wizard cannot go on
+	Detail   string // what was found
+	Fix      string // what to do, shown when !OK
+}
+
+// Deps is everything the wizard needs from the outside. Zero fields get
+// harmless defaults where one exists (see New).
+type Deps struct {
+	// Apps is the catalog, in order. Required.
+	Apps []flows.App
+	// Authorizer runs the device grants. Required.
+	Authorizer Authorizer
+	// Drafts keeps progress; nil disables drafts.
+	Drafts DraftStore
+	// WriteBundle seals the bundle. Required.
+	WriteBundle WriteBundleFunc
+	// Preflight runs the checks (may do I/O; it runs in a tea.Cmd). Nil
+	// skips the preflight screen.
+	Preflight func(ctx context.Context) []Check
+	// Clock drives the countdown and spinner; nil means flows.SystemClock.
+	Clock flows.Clock
+	// Prefill fills the customer form (--customer); nil leaves it empty.
+	Prefill *store.Customer
+	// OutPath names the bundle for a company at a time (--out, or
+	// "<company-slug>-<UTC date>.ucxbundle"). Nil uses DefaultOutPath.
+	OutPath func(company string, now time.Time) string
+	// Protection describes how the bundle is protected.
+	Protection Protection
+	// OpenHint tells how to open the written bundle on the UCX side, e.g.
+	// "ucx-onboard open -i demo.key acme.ucxbundle". Nil gives a generic
+	// line naming the bundle path.
+	OpenHint func(r Receipt) string
+	// Copy puts text on the clipboard (OSC 52). Nil makes Run write OSC 52
+	// to the program's output; with New alone, c reports it cannot copy.
+	Copy func(text string) error
+	// Demo marks the run as a demo (a badge in the header).
+	Demo bool
+	// Version is shown in the header and written into the bundle.
+	Version string
+	// Accessible selects the line-by-line flow (no alternate screen, no
+	// QR code, huh's accessible prompts).
+	Accessible bool
+	// DarkBackground is the terminal background, detected once at start
+	// (lipgloss.HasDarkBackground). It chooses the QR glyph mapping when
+	// colours are off (NO_COLOR); with colours the QR is forced
+	// white-on-black whatever the theme.
+	DarkBackground bool
+	// NoColor is true when colours are off (NO_COLOR or an Ascii profile).
+	// Run fills it from lipgloss's colour profile when left false and the
+	// profile is Ascii.
+	NoColor bool
+}
+
+// Options are the I/O of Run.
+type Options struct {
+	// In and Out default to os.Stdin and os.Stdout.
+	In  io.Reader
+	Out io.Writer
+	// ProgramOptions are extra options for the program (tests).
+	ProgramOptions []tea.ProgramOption
+}
+
+// Result is the outcome of the wizard.
+type Result struct {
+	// Receipt is set when the bundle was written.
+	Receipt *Receipt
+	// DraftID names the draft kept when the wizard was left early.
+	DraftID string
+	// Customer is the data entered (zero if the form was never submitted).
+	Customer store.Customer
+}
+
+// DefaultOutPath is "<company-slug>-<UTC date>.ucxbundle".
+func DefaultOutPath(company string, now time.Time) string {
+	return Slug(company) + "-" + now.UTC().Format("2006-01-02") + ".ucxbundle"
+}
+
+// Slug lowercases s and keeps letters and digits, other runs becoming one
+// dash; an empty result is "customer".
+func Slug(s string) string {
+	var out []rune
+	dash := false
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			out = append(out, r)
+			dash = false
+		case r >= 'A' && r <= 'Z':
+			out = append(out, r+('a'-'A'))
+			dash = false
+		default:
+			if len(out) > 0 && !dash {
+				out = append(out, '-')
+				dash = true
+			}
+		}
+	}
+	for len(out) > 0 && out[len(out)-1] == '-' {
+		out = out[:len(out)-1]
+	}
+	if len(out) == 0 {
+		return "customer"
+	}
+	return string(out)
+}
