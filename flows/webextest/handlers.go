@@ -378,7 +378,7 @@ func (a answer) withRetryAfter(v string) answer {
 func drop(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
-		panic("webextest: DropPolls: cannot hijack: " + err.Error())
+		panic(http.ErrAbortHandler) // closes the connection all the same
 	}
 	_ = conn.Close()
 }

@@ -37,6 +37,23 @@
 // Tokens handed out are prefixed "tok-FAKE-" (access), "ref-FAKE-"
 // (refresh) and device codes "dc-FAKE-", so that guard tests can look for
 // them in output that must not contain them.
+//
+// For demos and manual tests, DemoApps lists the four device-grant Imagicle
+// apps with demo secrets, and "ucx-onboard fake-webex" serves them on a
+// fixed address (NewServerAt).
+//
+// # Fidelity
+//
+// From Webex's documentation: 428 with a Webex error body while pending,
+// 401 for bad client credentials, 429 with Retry-After, the token lifetimes,
+// the people, organizations and Link pagination shapes, the Full Admin
+// role ID. Chosen where Webex documents nothing: unknown or used codes are
+// 400 invalid_grant; a denied code is RFC 8628's 400 access_denied; the
+// interval is enforced between polls of one code (with a 100 ms margin),
+// not between issue and first poll; a slow_down adds 5 s to that code's
+// interval (RFC 8628 §3.5); a refresh returns the same refresh token;
+// /v1/people/me and /v1/organizations/{id} accept a token of any scope,
+// while /v1/people needs a people_read scope.
 package webextest
 
 import (
@@ -113,7 +130,9 @@ type Options struct {
 	Org Org
 	// Interval is the announced minimum poll interval, in whole seconds;
 	// 0 means 5 s. Polls of a code sooner than Interval (less 100 ms) after
-	// that code's previous poll are answered 429 with Retry-After.
+	// that code's previous poll are answered 429 with Retry-After and do
+	// not count as that code's previous poll. The first poll is not
+	// checked.
 	Interval time.Duration
 	// ExpiresIn is the device code lifetime, in whole seconds; 0 means 300 s.
 	ExpiresIn time.Duration
