@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // errPassphraseShort and errPassphraseMismatch are the review screen's own
@@ -52,14 +53,33 @@ func remedy(err error, app flows.App) string {
 			"Fix its scopes in the app catalog, or press s to skip it."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "Webex did not answer in time. Check the network (and HTTPS_PROXY if a proxy is needed), then press r."
-	case errors.Is(err, errPassphraseShort):
+	case errors.Is(err, flows.ErrUnreachable):
+		return "Webex cannot be reached. Check the network (and HTTPS_PROXY if a proxy is needed), then press r."
+	case errors.Is(err, errPassphraseShort), errors.Is(err, store.ErrPassphraseTooShort):
 		return "Use at least 12 characters; a few unrelated words are easy to pass on by phone."
 	case errors.Is(err, errPassphraseMismatch):
 		return "Type the same passphrase in both fields."
-	case errors.Is(err, fs.ErrExist):
+	case errors.Is(err, store.ErrExists), errors.Is(err, fs.ErrExist):
 		return "A file with that name exists and is never overwritten: move it away, or start again with another --out."
+	case errors.Is(err, store.ErrNoProtection), errors.Is(err, store.ErrBadRecipient):
+		return "The bundle's protection is wrong: start again with valid --recipient keys (age or SSH public keys) or a passphrase; progress is kept as a draft."
+	case errors.Is(err, store.ErrDraftDamaged):
+		return "The draft is damaged and was set aside; start a new onboarding."
+	case errors.Is(err, store.ErrDraftKeyUnavailable):
+		return "The draft's key is not available (is the keyring locked?). Unlock it and start again, or start a new onboarding."
 	case errors.Is(err, fs.ErrPermission):
 		return "The bundle's folder is not writable: start again with --out in a writable folder (progress is kept as a draft)."
+	}
+	var we *flows.WebexError
+	if errors.As(err, &we) {
+		hint := "Webex refused the request. Press r to try again, or s to skip this app."
+		if we.Status >= 500 || we.Status == 429 {
+			hint = "Webex is busy or failing. Press r to try again in a moment."
+		}
+		if we.TrackingID != "" {
+			hint += " If it persists, give Webex support the trackingId " + clean(we.TrackingID) + "."
+		}
+		return hint
 	}
 	msg := strings.ToLower(err.Error())
 	switch {
@@ -82,7 +102,7 @@ func errText(err error) string {
 // clean strips escapes and control characters from a server string before
 // it is rendered. flows already sanitizes; this is the tui's own belt.
 func clean(s string) string {
-	s = ansi.Strip(s)
+	s = ansi.Strip(flows.Sanitize(s))
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
 			return ' '

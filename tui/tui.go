@@ -63,13 +63,10 @@ type Authorizer interface {
 	Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error)
 }
 
-// DraftStore keeps unfinished onboardings. Its method set is that of
-// *store.Drafts; until store.Draft exists this package uses its own Draft
-// and DraftInfo types, field for field the same, so cmd adapts with plain
-// conversions (store.Draft(d), tui.Draft(sd)).
+// DraftStore keeps unfinished onboardings. *store.Drafts satisfies it.
 //
 // Save assigns d.ID (when empty) and the timestamps. List returns one
-// DraftInfo per draft; a draft that cannot be read has Err set.
+// DraftInfo per draft; a draft that cannot be resumed has Err set.
 type DraftStore interface {
 	Save(d *Draft) error
 	List() ([]DraftInfo, error)
@@ -77,42 +74,29 @@ type DraftStore interface {
 	Remove(id string) error
 }
 
-// Draft is an unfinished onboarding (mirror of store.Draft).
-type Draft struct {
-	ID           string
-	Customer     store.Customer
-	SelectedApps []string
-	SkippedApps  []string
-	Apps         []store.AppGrant
-	Org          store.Org
-	Warnings     []string
-	Created      time.Time
-	Updated      time.Time
-}
+// The real dependencies satisfy the interfaces.
+var (
+	_ Authorizer = (*flows.Client)(nil)
+	_ DraftStore = (*store.Drafts)(nil)
+)
 
-// DraftInfo summarizes a draft for the resume offer (mirror of
-// store.DraftInfo).
-type DraftInfo struct {
-	ID       string
-	Company  string
-	AppsDone []string
-	Updated  time.Time
-	Err      error
-}
-
-// Receipt is what writing the bundle produced (mirror of store.Receipt).
-type Receipt struct {
-	BundlePath  string
-	ReceiptPath string
-	SHA256      string
-	Recipients  []string
-	Passphrase  bool
-}
+// Draft, DraftInfo and Receipt are store's types.
+type (
+	Draft     = store.Draft
+	DraftInfo = store.DraftInfo
+	Receipt   = store.Receipt
+)
 
 // WriteBundleFunc seals b to path and writes its receipt. passphrase is
 // zero unless Protection.Passphrase is set, in which case it is what the
 // engineer entered (at least 12 characters, entered twice). It must never
-// overwrite an existing file (store.ErrExists).
+// overwrite an existing file (store.ErrExists). cmd wraps store.WriteBundle:
+//
+//	func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
+//		p := protection // from --recipient, or:
+//		if !pass.IsZero() { p, err = store.NewPassphraseProtection(pass) }
+//		return store.WriteBundle(path, b, p)
+//	}
 type WriteBundleFunc func(path string, b store.Bundle, passphrase store.Secret) (Receipt, error)
 
 // Protection says how the bundle will be protected, for the preflight,
