@@ -195,11 +195,14 @@ func checkMarker(pt []byte, what, format string, version int) error {
 		return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s is not a ucx-onboard %s document", what, what), nil)
 	}
 	if m.Format == nil || *m.Format != format {
-		got := "none"
-		if m.Format != nil {
-			got = quote(*m.Format)
+		// Never echo the value: it comes from decrypted content.
+		switch {
+		case m.Format != nil && (*m.Format == draftFormat || *m.Format == BundleFormat):
+			return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s is a %s, not a %s", what, *m.Format, format), nil)
+		case m.Format == nil:
+			return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s has no format marker (want %q)", what, format), nil)
 		}
-		return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s has format %s, want %q", what, got, format), nil)
+		return newError(ErrUnknownFormat, fmt.Sprintf("store: decrypted %s has an unknown format marker (want %q)", what, format), nil)
 	}
 	if m.Version == nil || *m.Version != version {
 		got := "none"
@@ -236,7 +239,11 @@ func safeJSONError(err error) error {
 	case errors.As(err, &te):
 		return fmt.Errorf("field %s: wrong type (%s)", quote(te.Field), te.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errors.New("unknown field " + quote(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)))
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if !plainName(name) {
+			return errors.New("unknown field")
+		}
+		return errors.New("unknown field " + quote(name))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("JSON ends early")
 	}
@@ -247,4 +254,18 @@ func jsonEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc
+}
+
+// plainName reports whether a JSON key from decrypted content is short and
+// plain enough to be echoed in an error (it cannot be a token).
+func plainName(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// fakeKeys is an in-memory KeyStore.
+type fakeKeys struct {
+	mu   sync.Mutex
+	m    map[string]Secret
+	fail bool // Get fails as a locked keyring would
+}
+
+func newFakeKeys() *fakeKeys { return &fakeKeys{m: map[string]Secret{}} }
+
+func (f *fakeKeys) Get(id string) (Secret, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.m[id]
+	if !ok || f.fail {
+		return Secret{}, ErrKeyNotFound
+	}
+	return s, nil
+}
+func (f *fakeKeys) Set(id string, k Secret) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.m[id] = k
+	return nil
+}
+func (f *fakeKeys) Delete(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.m, id)
+	return nil
+}
+
+func testDraft() *Draft {
+	b := testBundle()
+	return &Draft{
+		Customer: b.Customer, SelectedApps: []string{"presence", "cdr"}, SkippedApps: []string{"sso"},
+		Apps: b.Apps, Org: b.Org, Warnings: b.Warnings,
+	}
+}
+
+func TestDrafts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keys := newFakeKeys()
+	d, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := t0
+	d.now = func() time.Time { clock = clock.Add(time.Minute); return clock }
+	if fi, _ := os.Stat(filepath.Join(dir, "drafts")); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
+		t.Errorf("drafts dir mode %v", fi.Mode().Perm())
+	}
+
+	a := testDraft()
+	if err := d.Save(a); err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == "" || a.Created.IsZero() || !a.Updated.Equal(a.Created) {
+		t.Fatalf("Save did not set ID/Created/Updated: %+v", a)
+	}
+	if fi, _ := os.Stat(d.path(a.ID)); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("draft mode %v", fi.Mode().Perm())
+	}
+	b := testDraft()
+	b.Customer.Company = "Beta"
+	b.Apps = nil
+	if err := d.Save(b); err != nil {
+		t.Fatal(err)
+	}
+	a.SkippedApps = nil
+	if err := d.Save(a); err != nil { // update in place
+		t.Fatal(err)
+	}
+	got, err := d.Load(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != a.ID || !got.Updated.Equal(a.Updated) || got.Customer != a.Customer || len(got.SkippedApps) != 0 {
+		t.Errorf("Load: %+v", got)
+	}
+	sameBundle(t, Bundle{Apps: got.Apps}, Bundle{Apps: a.Apps})
+
+	list, err := d.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != a.ID || list[1].ID != b.ID || list[0].Company != "Acme S.p.A." ||
+		len(list[0].AppsDone) != 1 || list[0].AppsDone[0] != "Attendant Console Presence Connector" || list[0].Err != nil {
+		t.Errorf("List: %+v", list)
+	}
+
+	// A damaged draft is listed with ErrDraftDamaged and moved aside.
+	os.WriteFile(d.path(b.ID), []byte("age-encryption.org/v1\n-> X25519 garbage\n"), 0o600)
+	list, err = d.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var damaged *DraftInfo
+	for i := range list {
+		if list[i].ID == b.ID {
+			damaged = &list[i]
+		}
+	}
+	if damaged == nil || !errors.Is(damaged.Err, ErrDraftDamaged) {
+		t.Fatalf("damaged draft: %+v", list)
+	}
+	if _, err := os.Stat(d.path(b.ID) + ".damaged"); err != nil {
+		t.Errorf("not moved aside: %v", err)
+	}
+	if list, _ := d.List(); len(list) != 1 {
+		t.Errorf("after moving aside: %+v", list)
+	}
+	// Garbage that is not even age, and an empty file.
+	for _, junk := range [][]byte{nil, []byte("{}"), []byte("\x00\xff")} {
+		os.WriteFile(d.path("junk"), junk, 0o600)
+		keys.Set("junk", NewSecret("AGE-SECRET-KEY-1QQQ"))
+		if _, err := d.Load("junk"); err == nil {
+			t.Errorf("junk %q loaded", junk)
+		}
+		os.Remove(d.path("junk"))
+	}
+
+	// Key unavailable: reported, not moved, and Save keeps the old file.
+	keys.fail = true
+	list, _ = d.List()
+	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftKeyUnavailable) {
+		t.Fatalf("key unavailable: %+v", list)
+	}
+	oldID := a.ID
+	if err := d.Save(a); err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == oldID {
+		t.Error("Save overwrote a draft whose key was unavailable")
+	}
+	keys.fail = false
+	if _, err := d.Load(oldID); err != nil {
+		t.Errorf("old draft lost: %v", err)
+	}
+
+	// Remove deletes the file and the key.
+	if err := d.Remove(a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Load(a.ID); !errors.Is(err, ErrDraftNotFound) {
+		t.Errorf("after Remove: %v", err)
+	}
+	if _, err := keys.Get(a.ID); err == nil {
+		t.Error("key not removed")
+	}
+	if err := d.Remove(a.ID); err != nil {
+		t.Errorf("second Remove: %v", err)
+	}
+	for _, bad := range []string{"../x", "A", "", "x/y", strings.Repeat("a", 65)} {
+		if _, err := d.Load(bad); !errors.Is(err, ErrDraftNotFound) {
+			t.Errorf("Load(%q): %v", bad, err)
+		}
+	}
+}
+
+func TestKeyStores(t *testing.T) {
+	keyring.MockInit()
+	dir := t.TempDir()
+	for name, ks := range map[string]KeyStore{"file": NewFileKeyStore(dir), "keyring": NewKeyStore(dir)} {
+		if _, err := ks.Get("d1"); !errors.Is(err, ErrKeyNotFound) {
+			t.Errorf("%s: Get missing: %v", name, err)
+		}
+		if err := ks.Set("d1", NewSecret("tok-FAKE-key")); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := ks.Get("d1"); err != nil || s.Reveal() != "tok-FAKE-key" {
+			t.Errorf("%s: Get: %v", name, err)
+		}
+		if err := ks.Delete("d1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ks.Get("d1"); err == nil {
+			t.Errorf("%s: key survives Delete", name)
+		}
+	}
+	// The keyring worked, so no key file was written.
+	if _, err := os.Stat(filepath.Join(dir, "keys", "draft-d1.key")); err == nil {
+		t.Error("key file left behind")
+	}
+	// Keyring failing: falls back to a 0600 file.
+	keyring.MockInitWithError(errors.New("no dbus"))
+	ks := NewKeyStore(dir)
+	if err := ks.Set("d2", NewSecret("tok-FAKE-key2")); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "keys", "draft-d2.key"))
+	if err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600) {
+		t.Fatalf("fallback file: %v %v", fi, err)
+	}
+	if s, err := ks.Get("d2"); err != nil || s.Reveal() != "tok-FAKE-key2" {
+		t.Errorf("fallback Get: %v", err)
+	}
+	keyring.MockInit()
+}
