@@ -16,24 +16,38 @@ import (
 	"time"
 )
 
-// recorder remembers the status written; Unwrap lets
-// http.ResponseController reach the connection (for DropPolls).
+// recorder fills in the request's record as the answer starts, before the
+// client can see it, so that Requests is up to date once a client has its
+// answer. Unwrap lets http.ResponseController reach the connection (for
+// DropPolls).
 type recorder struct {
 	http.ResponseWriter
-	status int
+	s         *Server
+	idx       int
+	info      *reqInfo
+	status    int
+	committed bool
+}
+
+// commit records status (0: no answer) with what the handler learned.
+func (r *recorder) commit(status int) {
+	if r.committed {
+		return
+	}
+	r.committed, r.status = true, status
+	r.s.mu.Lock()
+	rq := &r.s.requests[r.idx]
+	rq.Status, rq.ClientID, rq.UserCode = status, r.info.clientID, r.info.userCode
+	r.s.mu.Unlock()
 }
 
 func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
+	r.commit(code)
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
+	r.commit(http.StatusOK)
 	return r.ResponseWriter.Write(b)
 }
 
@@ -51,16 +65,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.onArrive()
 	}
 
-	rw := &recorder{ResponseWriter: w}
 	info := &reqInfo{}
+	rw := &recorder{ResponseWriter: w, s: s, idx: idx, info: info}
 	s.route(rw, r, info)
+	rw.commit(0) // no answer written (dropped, or the client left)
 
-	s.mu.Lock()
-	rq := &s.requests[idx]
-	rq.Status, rq.ClientID, rq.UserCode = rw.status, info.clientID, info.userCode
-	done := *rq
-	s.mu.Unlock()
 	if s.onRequest != nil {
+		s.mu.Lock()
+		done := s.requests[idx]
+		s.mu.Unlock()
 		s.onRequest(done)
 	}
 }
@@ -376,6 +389,9 @@ func (a answer) withRetryAfter(v string) answer {
 
 // drop closes the connection without an answer.
 func drop(w http.ResponseWriter) {
+	if rw, ok := w.(*recorder); ok {
+		rw.commit(0)
+	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler) // closes the connection all the same
