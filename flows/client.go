@@ -49,10 +49,12 @@ type Config struct {
 // Client starts and completes device authorizations against one Webex API.
 // It is safe for concurrent use: run one Start/Wait per app in parallel.
 type Client struct {
-	base     *url.URL
-	loopback bool
-	http     *http.Client // redirects off, User-Agent set
-	clock    Clock
+	base *url.URL
+	// plainHTTP: the base URL is http (so loopback, a fake server): only
+	// then are http verification URIs accepted.
+	plainHTTP bool
+	http      *http.Client // redirects off, User-Agent set
+	clock     Clock
 }
 
 // NewClient checks cfg and returns a Client. It fails when BaseURL is not
@@ -93,7 +95,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if clock == nil {
 		clock = SystemClock{}
 	}
-	return &Client{base: u, loopback: loop, http: &c, clock: clock}, nil
+	return &Client{base: u, plainHTTP: u.Scheme == "http", http: &c, clock: clock}, nil
 }
 
 // BaseURL returns the API base the client talks to.

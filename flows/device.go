@@ -246,7 +246,7 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 	case r.readErr != nil:
 		return DeviceCode{}, newError(prefix, fmt.Errorf("reading the answer: %s", describeNetErr(r.readErr)))
 	}
-	da, err := parseDeviceAuth(r.status, r.header, r.body, c.loopback)
+	da, err := parseDeviceAuth(r.status, r.header, r.body, c.plainHTTP)
 	if err != nil {
 		var we *WebexError
 		if errors.As(err, &we) {

@@ -22,6 +22,8 @@ package flows
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -63,6 +65,43 @@ type DeviceCode struct {
 	Interval                time.Duration // minimum time between polls, in [1s, 60s]
 
 	deviceCode store.Secret
+}
+
+// deviceCodeView is how a DeviceCode prints: the same fields, with the
+// device code as a store.Secret in an exported field, which fmt renders as
+// "[redacted]" (fmt cannot call the Formatter of an unexported field and
+// would print its raw value).
+type deviceCodeView struct {
+	AppID                   string
+	UserCode                string
+	VerificationURI         string
+	VerificationURIComplete string
+	IssuedAt                time.Time
+	Expiry                  time.Time
+	Interval                time.Duration
+	DeviceCode              store.Secret
+}
+
+func (d DeviceCode) view() deviceCodeView {
+	return deviceCodeView{d.AppID, d.UserCode, d.VerificationURI, d.VerificationURIComplete,
+		d.IssuedAt, d.Expiry, d.Interval, d.deviceCode}
+}
+
+// Format implements fmt.Formatter: every verb prints the fields with the
+// device code as "[redacted]".
+func (d DeviceCode) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), d.view())
+}
+
+// LogValue implements slog.LogValuer, without the device code.
+func (d DeviceCode) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("app", d.AppID),
+		slog.String("user_code", d.UserCode),
+		slog.String("verification_uri", d.VerificationURI),
+		slog.Time("expiry", d.Expiry),
+		slog.Duration("interval", d.Interval),
+	)
 }
 
 // Grant is the token pair Webex issued for one app.
