@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -239,6 +240,7 @@ func newFixture(t testing.TB, w, h int, tweak func(*Deps)) *fixture {
 		tweak(&d)
 	}
 	f.m = New(d)
+	f.m.Init() // starts the checks; the commands are dropped
 	f.m.c.now = t0
 	f.step(tea.WindowSizeMsg{Width: w, Height: h})
 	return f
@@ -364,4 +366,12 @@ func (f *fixture) toApps() {
 func testCustomer() store.Customer {
 	return store.Customer{Company: "Acme Industries", AdminEmail: adminEmail, Deployment: store.DeploymentOnPrem,
 		UCXHost: "ucx01.acme.example", Engineer: "Marco Rossi", Notes: "Pilot site"}
+}
+
+// assertNoSecrets fails if a fake token shows up in s.
+func assertNoSecrets(t testing.TB, s string) {
+	t.Helper()
+	if strings.Contains(s, "tok-FAKE") {
+		t.Fatalf("a token was rendered:\n%s", s)
+	}
 }

@@ -508,12 +508,14 @@ func (m *Model) reviewData() reviewData {
 		}
 	}
 	rd.warnings = bundleWarnings(rd.apps, m.draft.Org)
+	rd.shown = bundleWarnings(rd.apps, m.draft.Org, statusAuthorized)
 	return rd
 }
 
 // bundleWarnings are the pitfalls raised before COMPLETE REQUEST, in the
-// words written into the bundle.
-func bundleWarnings(apps []appResult, org store.Org) []string {
+// words written into the bundle. With only, the warnings about skipped and
+// failed apps are left out (the review lists those apps anyway).
+func bundleWarnings(apps []appResult, org store.Org, only ...appStatus) []string {
 	var w []string
 	for _, r := range apps {
 		if r.status == statusAuthorized && isPresence(r.app) && org.UserCount > 1000 {
@@ -523,6 +525,9 @@ func bundleWarnings(apps []appResult, org store.Org) []string {
 	}
 	for _, r := range apps {
 		w = append(w, r.warnings...)
+		if len(only) > 0 {
+			continue
+		}
 		switch r.status {
 		case statusSkipped:
 			w = append(w, r.app.Name+" was skipped: its features will not work until it is authorized.")
@@ -710,7 +715,7 @@ func wrap(s string, w int) string {
 	if w <= 0 {
 		return s
 	}
-	return ansi.Wrap(s, w, "/-")
+	return ansi.Wrap(s, w, "/")
 }
 
 // truncate cuts s to w cells, marking the cut with "…".

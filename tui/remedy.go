@@ -113,3 +113,18 @@ func clean(s string) string {
 		return r
 	}, s)
 }
+
+// shortReason is a failed app's reason, for the review and the bundle.
+func shortReason(err error) string {
+	switch {
+	case errors.Is(err, flows.ErrDenied):
+		return "access denied; allow the integration in Control Hub (Apps > Integrations)"
+	case errors.Is(err, flows.ErrInvalidClient):
+		return "client secret rejected by Webex"
+	case errors.Is(err, flows.ErrExpired):
+		return "the code expired"
+	case errors.Is(err, flows.ErrUnsupported):
+		return "not supported by the device grant"
+	}
+	return errText(err)
+}

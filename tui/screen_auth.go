@@ -189,7 +189,7 @@ func (s *authScreen) result(status appStatus) appResult {
 			res.warnings = append(res.warnings, s.app.Name+": "+w)
 		}
 	case statusFailed:
-		res.reason = errText(s.err)
+		res.reason = shortReason(s.err)
 	}
 	return res
 }
@@ -498,9 +498,12 @@ func (s *authScreen) wrapPanel() {
 	var bottom []string
 	var hint string
 	switch {
-	case s.lay.mode == layoutText:
+	case s.lay.mode == layoutText && s.lay.full != nil:
 		hint = "Open the URL on a phone or computer, sign in as the customer's Full Admin and enter the code. " +
 			"Enlarge the window for a QR code, or press f for a full-screen one."
+	case s.lay.mode == layoutText:
+		hint = "Open the URL on a phone or computer, sign in as the customer's Full Admin and enter the code. " +
+			"Enlarge the window for a QR code."
 	case s.lay.short:
 		hint = "Scan the QR code with a phone, sign in as the customer's Full Admin and type the code. " +
 			"Press f for a full-screen QR that carries the code."
@@ -602,7 +605,7 @@ func (s *authScreen) view() string {
 		panel = append(panel, l)
 	}
 	if s.notice != "" {
-		panel = append(panel, truncate(s.c.styles.OK.Render(s.notice), pw))
+		panel = append(panel, strings.Split(s.c.styles.OK.Render(wrap(s.notice, pw)), "\n")...)
 	}
 	panel = append(panel, "")
 	panel = append(panel, s.panelBottom...)
@@ -661,9 +664,9 @@ func (s *authScreen) errorView() string {
 	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.err), w)) + "\n\n")
 	b.WriteString(st.Remedy.Render(wrap(remedy(s.err, s.app), w-2)) + "\n\n")
-	b.WriteString(st.Label.Render("Integration ID  ") + clean(s.app.ClientID) + "\n")
+	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
 	if errors.Is(s.err, flows.ErrInvalidClient) && s.app.SecretSource != "" {
-		b.WriteString(st.Label.Render("Secret from     ") + clean(s.app.SecretSource) + "\n")
+		b.WriteString(st.Label.Render("Secret from ") + clean(s.app.SecretSource) + "\n")
 	}
 	return b.String()
 }
@@ -708,15 +711,23 @@ func (s *authScreen) warningView() string {
 func (s *authScreen) fullView() string {
 	st := s.c.styles
 	l := s.lay
+	capW := min(max(s.c.width-2-func() int {
+		if l.full != nil {
+			return l.full.w
+		}
+		return 0
+	}(), 10), 40)
 	caption := []string{
 		st.Title.Render("Scan with a phone"),
 		"",
-		truncate(clean(s.app.Name), 24),
-		st.Label.Render("Code ") + st.Code.Render(clean(s.code.UserCode)),
+	}
+	caption = append(caption, strings.Split(wrap(clean(s.app.Name), capW), "\n")...)
+	caption = append(caption,
+		st.Label.Render("Code ")+st.Code.Render(clean(s.code.UserCode)),
 		s.expiresLine(),
 		"",
 		st.Dim.Render("f / esc: back"),
-	}
+	)
 	if l.full == nil {
 		need := s.qr(false, 1)
 		msg := "The window is too small for the full QR code."

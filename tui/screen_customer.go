@@ -106,7 +106,8 @@ func isHostname(s string) bool {
 func (s *customerScreen) init() tea.Cmd { return s.form.Init() }
 
 func (s *customerScreen) resize() {
-	s.form.WithWidth(min(s.c.width, 100)).WithHeight(max(s.c.bodyHeight()-2, 5))
+	// huh renders one line more than the height it is given.
+	s.form.WithWidth(min(s.c.width, 100)).WithHeight(max(s.c.bodyHeight()-1, 5))
 }
 
 // value is the submitted customer, trimmed.
@@ -134,6 +135,5 @@ func (s *customerScreen) help() []key.Binding {
 }
 
 func (s *customerScreen) view() string {
-	st := s.c.styles
-	return st.Title.Render("Customer") + st.Dim.Render("  the customer's data, as for the Imagicle portal") + "\n\n" + s.form.View()
+	return s.form.View()
 }

@@ -71,7 +71,7 @@ func (s *doneScreen) view() string {
 		open = c.deps.OpenHint(r)
 	}
 	steps := []string{
-		"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side: " + open,
+		"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side:\n" + open,
 		"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.",
 	}
 	if s.customer.Deployment == store.DeploymentOnPrem && s.presence {
@@ -79,7 +79,16 @@ func (s *doneScreen) view() string {
 	}
 	steps = append(steps, "The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.")
 	for i, t := range steps {
-		lines := strings.Split(wrap(t, max(c.width-3, 20)), "\n")
+		var lines []string
+		for _, para := range strings.Split(t, "\n") {
+			if strings.HasPrefix(para, "ucx-onboard ") || para == open {
+				for _, l := range strings.Split(ansi.Hardwrap(para, max(c.width-5, 20), true), "\n") {
+					lines = append(lines, "  "+l)
+				}
+				continue
+			}
+			lines = append(lines, strings.Split(wrap(para, max(c.width-3, 20)), "\n")...)
+		}
 		fmt.Fprintf(&b, "%d. %s\n", i+1, lines[0])
 		for _, l := range lines[1:] {
 			b.WriteString("   " + l + "\n")

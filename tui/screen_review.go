@@ -16,7 +16,8 @@ type reviewData struct {
 	customer   store.Customer
 	org        store.Org
 	apps       []appResult
-	warnings   []string
+	warnings   []string // written into the bundle
+	shown      []string // shown on the review (skipped and failed apps are listed anyway)
 	outPath    string
 	protection Protection
 }
@@ -232,20 +233,28 @@ func (s *reviewScreen) appLines(r appResult, nameW int, two bool) []string {
 	case statusAuthorized:
 		mark, word = st.OK.Render(markOK), "authorized"
 		a := r.grant.Approver
-		who := clean(a.DisplayName)
-		if a.Email != "" {
-			who += " <" + clean(a.Email) + ">"
-		}
 		role := "Full Admin"
 		if !a.FullAdmin {
 			role = "NOT Full Admin"
 		}
-		detail = "by " + who + ", " + role
-		if !r.grant.AccessTokenExpiry.IsZero() {
-			detail += " · token until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC")
-		}
-		if !r.grant.RefreshTokenExpiry.IsZero() {
-			detail += ", refresh until " + r.grant.RefreshTokenExpiry.UTC().Format("2006-01-02")
+		if two {
+			who := clean(a.DisplayName)
+			if a.Email != "" {
+				who += " <" + clean(a.Email) + ">"
+			}
+			detail = "by " + who + ", " + role
+			if !r.grant.AccessTokenExpiry.IsZero() {
+				detail += " · token until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC")
+			}
+			if !r.grant.RefreshTokenExpiry.IsZero() {
+				detail += ", refresh until " + r.grant.RefreshTokenExpiry.UTC().Format("2006-01-02")
+			}
+		} else {
+			word = ""
+			detail = clean(a.DisplayName) + " · " + role
+			if !r.grant.AccessTokenExpiry.IsZero() {
+				detail += " · until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02")
+			}
 		}
 	case statusFailed:
 		mark, word, detail = st.Err.Render(markErr), "failed", r.reason
@@ -256,7 +265,10 @@ func (s *reviewScreen) appLines(r appResult, nameW int, two bool) []string {
 	head := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  " + word
 	if !two {
 		if detail != "" {
-			head += " " + st.Dim.Render(detail)
+			if word != "" {
+				head += " "
+			}
+			head += st.Dim.Render(detail)
 		}
 		return []string{truncate(head, w)}
 	}
@@ -320,9 +332,9 @@ func (s *reviewScreen) view() string {
 	for _, a := range d.apps {
 		nameW = max(nameW, lipgloss.Width(clean(a.app.Name)))
 	}
-	nameW = min(nameW, max(w/2-6, 20))
+	nameW = min(nameW, max(w/2-6, 20), 48)
 	var warn []string
-	for _, wn := range d.warnings {
+	for _, wn := range d.shown {
 		lines := strings.Split(wrap(wn, w-2), "\n")
 		warn = append(warn, st.Warn.Render(markWarn)+" "+lines[0])
 		for _, l := range lines[1:] {

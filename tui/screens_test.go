@@ -1,29 +1,252 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
 
-// golden checks the view against testdata/<test>/<state>_<w>x<h>.golden.
-func checkGolden(t *testing.T, name string, setup func(f *fixture)) {
+// checkGolden renders one state at 80x24 and 120x40 and compares it with
+// testdata/TestScreens/<state>_<w>x<h>.golden (go test ./tui -update).
+func checkGolden(t *testing.T, name string, tweak func(*Deps), setup func(f *fixture)) {
 	t.Helper()
 	for _, sz := range sizes {
 		t.Run(fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), func(t *testing.T) {
-			f := newFixture(t, sz.w, sz.h, nil)
+			f := newFixture(t, sz.w, sz.h, tweak)
 			setup(f)
-			golden.RequireEqual(t, []byte(f.view()))
+			v := f.view()
+			assertNoSecrets(t, v)
+			golden.RequireEqual(t, []byte(v))
 		})
 	}
 }
 
+func okChecks() []Check {
+	return []Check{
+		{Name: "App catalog and secrets", OK: true, Blocking: true, Detail: "4 apps; every client secret found"},
+		{Name: "Webex reachable", OK: true, Blocking: true, Detail: "https://webexapis.com answered in 84 ms"},
+		{Name: "Bundle protection", OK: true, Blocking: true, Detail: "age, 1 recipient (--recipient)"},
+		{Name: "Output path", OK: true, Blocking: true, Detail: "current folder is writable"},
+	}
+}
+
+func blockingChecks() []Check {
+	return []Check{
+		{Name: "App catalog and secrets", OK: false, Blocking: true, Detail: "callcontrol: client secret not found (file /etc/ucx/callcontrol.secret: no such file)",
+			Fix: "put the Call Control client secret in /etc/ucx/callcontrol.secret, or set client_secret_env in the catalog"},
+		{Name: "Webex reachable", OK: false, Blocking: true, Detail: "https://webexapis.com: dial tcp: i/o timeout (via proxy http://proxy.acme.example:3128)",
+			Fix: "check HTTPS_PROXY and that the proxy lets https://webexapis.com through"},
+		{Name: "Bundle protection", OK: true, Blocking: true, Detail: "passphrase, asked before COMPLETE REQUEST"},
+		{Name: "Output path", OK: false, Blocking: false, Detail: "acme-industries-2026-11-21.ucxbundle exists; a new name will be needed",
+			Fix: "move the old bundle away or pass --out"},
+	}
+}
+
+func withPreflight(checks []Check) func(*Deps) {
+	return func(d *Deps) {
+		d.Preflight = func(context.Context) []Check { return checks }
+	}
+}
+
+// approve finishes the current app with id as approver, as the program
+// would: grant, identity, and the app-done message when no warning.
+func (f *fixture) approve(id flows.Identity) {
+	app := f.m.auth.app
+	f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(app)})
+	_, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, id: id})
+	if cmd != nil {
+		f.m.Update(cmd())
+	}
+}
+
+// pressRun sends a key and delivers the message its command returns at
+// once (no I/O in those commands: skip, accept, copy).
+func (f *fixture) pressRun(k string) {
+	_, cmd := f.m.Update(press(k))
+	if cmd != nil {
+		f.m.Update(cmd())
+	}
+}
+
+func (f *fixture) poll(ev flows.PollEvent) { f.step(pollMsg{gen: f.m.auth.gen, ev: ev}) }
+
+func (f *fixture) at(d time.Duration) { f.step(tickMsg{now: t0.Add(d)}) }
+
+func otherApprover() flows.Identity {
+	return flows.Identity{PersonID: "p2", Emails: []string{"helpdesk@acme-support.example"}, DisplayName: "Help Desk",
+		OrgID: "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9vdGhlcg", OrgName: "Acme Support Ltd", FullAdmin: false}
+}
+
+// toReview authorizes users and presence (presence approver accepted with
+// a warning), skips call control, and fails CDR with access denied.
+func (f *fixture) toReview() {
+	f.toAuth()
+	f.withCode()
+	f.approve(testIdentity())
+	f.withCode()
+	id := testIdentity()
+	id.FullAdmin = false
+	f.approve(id)
+	f.pressRun("a")
+	f.withCode()
+	f.pressRun("s")
+	f.withCode()
+	f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: poll: %w", flows.ErrDenied)})
+	f.pressRun("s")
+}
+
+// toReviewAllOK authorizes every app.
+func (f *fixture) toReviewAllOK() {
+	f.toAuth()
+	for range testApps() {
+		f.withCode()
+		f.approve(testIdentity())
+	}
+}
+
 func TestScreens(t *testing.T) {
-	checkGolden(t, "auth_pending", func(f *fixture) {
+	checkGolden(t, "preflight_checking", withPreflight(okChecks()), func(f *fixture) {})
+	checkGolden(t, "preflight_ok", withPreflight(okChecks()), func(f *fixture) {
+		f.step(checksMsg{checks: okChecks()})
+	})
+	checkGolden(t, "preflight_blocking", withPreflight(blockingChecks()), func(f *fixture) {
+		f.step(checksMsg{checks: blockingChecks()})
+		f.step(press("enter")) // does not go on
+	})
+	checkGolden(t, "resume_offer", nil, func(f *fixture) {
+		f.step(draftsMsg{infos: []DraftInfo{
+			{ID: "20261120-1712-k3x9", Company: "Acme Industries", AppsDone: []string{"UCX Suite Users' Synch from Control Hub", "Attendant Console Presence Connector"}, Updated: t0.Add(-16 * time.Hour)},
+			{ID: "20261118-0930-p2q7", Company: "Globex", Updated: t0.Add(-72 * time.Hour)},
+			{ID: "20261101-1100-zz00", Err: fmt.Errorf("draft 20261101-1100-zz00: %w", store.ErrDraftDamaged)},
+		}})
+	})
+	checkGolden(t, "customer_prefilled", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+	})
+	checkGolden(t, "customer_errors", nil, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+		f.drive(t, typeText("Acme Industries")...)
+		f.drive(t, press("enter"))
+		f.drive(t, typeText("jane@acme")...)
+		f.drive(t, press("enter"))
+	})
+	checkGolden(t, "apps", nil, func(f *fixture) { f.toApps() })
+	checkGolden(t, "apps_deselected", nil, func(f *fixture) {
+		f.toApps()
+		f.step(press("down"), press("down"), press(" "))
+	})
+	checkGolden(t, "auth_starting", nil, func(f *fixture) { f.toAuth() })
+	checkGolden(t, "auth_pending", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
+		f.at(62 * time.Second)
+		f.poll(flows.PollEvent{Attempt: 12, Outcome: flows.PollPending, At: t0.Add(60 * time.Second), NextPoll: t0.Add(65 * time.Second), Interval: 5 * time.Second})
 	})
+	checkGolden(t, "auth_slow_down", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.at(31 * time.Second)
+		f.poll(flows.PollEvent{Attempt: 6, Outcome: flows.PollSlowDown, At: t0.Add(30 * time.Second), NextPoll: t0.Add(40 * time.Second), Interval: 10 * time.Second})
+	})
+	checkGolden(t, "auth_transient_retry", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.at(21 * time.Second)
+		for i := 1; i <= 2; i++ {
+			f.poll(flows.PollEvent{Attempt: 3 + i, Outcome: flows.PollTransient, At: t0.Add(20 * time.Second), NextPoll: t0.Add(24 * time.Second),
+				Interval: 5 * time.Second, Err: errors.New("webex: HTTP 503 Service Unavailable (trackingId ROUTER_6561F0A1-3C2B)")})
+		}
+	})
+	checkGolden(t, "auth_rate_limited", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.at(40 * time.Second)
+		f.poll(flows.PollEvent{Attempt: 8, Outcome: flows.PollRateLimited, At: t0.Add(40 * time.Second), NextPoll: t0.Add(43 * time.Second), Interval: 8 * time.Second})
+	})
+	checkGolden(t, "auth_expired_renewing", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.at(5 * time.Minute)
+		f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)})
+	})
+	checkGolden(t, "auth_denied", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: wait: %w", flows.ErrDenied)})
+	})
+	checkGolden(t, "auth_invalid_client", nil, func(f *fixture) {
+		f.toAuth("callcontrol")
+		f.withCode()
+		f.poll(flows.PollEvent{Attempt: 1, Outcome: flows.PollFailed})
+		f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)})
+	})
+	checkGolden(t, "auth_approver_warning", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.approve(testIdentity())
+		f.withCode()
+		f.approve(otherApprover())
+	})
+	checkGolden(t, "auth_fullscreen_qr", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.at(10 * time.Second)
+		f.step(press("f"))
+	})
+	checkGolden(t, "auth_copied", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.pressRun("c")
+	})
+	checkGolden(t, "quit_confirm", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.approve(testIdentity())
+		f.withCode()
+		f.step(press("q"))
+	})
+	checkGolden(t, "review_warnings", nil, func(f *fixture) { f.toReview() })
+	checkGolden(t, "review_passphrase_short", func(d *Deps) { d.Protection = Protection{Passphrase: true} }, func(f *fixture) {
+		f.toReviewAllOK()
+		f.step(typeText("short")...)
+		f.step(press("enter"))
+		f.step(typeText("short")...)
+		f.step(press("enter"), press("enter"))
+	})
+	checkGolden(t, "review_passphrase_mismatch", func(d *Deps) { d.Protection = Protection{Passphrase: true} }, func(f *fixture) {
+		f.toReviewAllOK()
+		f.step(typeText("correct horse battery")...)
+		f.step(press("enter"))
+		f.step(typeText("correct horse battery!")...)
+		f.step(press("enter"), press("enter"))
+	})
+	checkGolden(t, "done", nil, func(f *fixture) {
+		f.toReviewAllOK()
+		f.drive(t, press("enter"))
+	})
+}
+
+// TestAuthLayouts shows how the authorization screen reflows with the size:
+// text only when small, the complete URI's QR beside or above the text
+// where it fits.
+func TestAuthLayouts(t *testing.T) {
+	for _, sz := range []struct {
+		name string
+		w, h int
+	}{{"text_only", 60, 20}, {"stacked", 52, 50}, {"side_full", 100, 30}} {
+		t.Run(sz.name, func(t *testing.T) {
+			f := newFixture(t, sz.w, sz.h, nil)
+			f.toAuth()
+			f.withCode()
+			golden.RequireEqual(t, []byte(f.view()))
+		})
+	}
 }
