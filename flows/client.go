@@ -228,7 +228,7 @@ func describeNetErr(err error) string {
 		return "TLS: certificate not trusted (a TLS-inspecting proxy?)" + proxy
 	case errors.As(err, &hostErr):
 		return "TLS: certificate is for another host" + proxy
-	case errors.As(err, &recErr):
+	case errors.As(err, &recErr), strings.Contains(err.Error(), "HTTP response to HTTPS client"):
 		return "TLS: the server did not answer TLS" + proxy
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return "timeout" + proxy
