@@ -3,21 +3,58 @@
 //
 // Use it in this order:
 //
-//  1. Load the apps with LoadCatalog (or DefaultCatalog).
-//  2. Make a Client with NewClient.
+//  1. Load the apps with LoadCatalog (a --apps file) or DefaultCatalog. Both
+//     report every problem of the catalog at once, each a *CatalogError
+//     naming the app and the field.
+//  2. Make a Client with NewClient (NewHTTPClient gives the default HTTP
+//     client: timeouts, HTTPS_PROXY, User-Agent). Client.Ping is the
+//     preflight: it says whether Webex is reachable, and if not, why.
 //  3. For each app: Client.Start gives a DeviceCode whose
 //     VerificationURIComplete is shown as a QR code; Client.Wait polls until
 //     the admin approves and returns a Grant; Client.Identify tells who
-//     approved and in which organization.
+//     approved, whether they are a Full Administrator, the organization and
+//     whether it has more than 1,000 users.
+//
+// # Polling
 //
 // Webex answers 428 Precondition Required while the user has not finished,
 // where RFC 8628 says 400 authorization_pending; Wait accepts both, honours
 // slow_down and Retry-After, and retries transient network and server
-// errors until the code expires. Stock x/oauth2 DeviceAccessToken aborts on
-// all of those.
+// errors with a capped backoff until the code expires. Stock x/oauth2
+// DeviceAccessToken aborts on all of those, so Wait polls by itself (Start
+// still uses x/oauth2's Config.DeviceAuth). Wait never polls sooner than the
+// interval after the previous answer (plus 50 ms), and never after the
+// code's expiry. Every poll is reported to a callback as a PollEvent.
+//
+// # Errors
+//
+// Use errors.Is with ErrExpired (offer a fresh code), ErrDenied (allow the
+// integration in Control Hub), ErrInvalidClient (fix the client secret: the
+// text names the app and its SecretSource), ErrCodeSpent (start a fresh
+// code), ErrUnsupported (OpenID Connect scopes in the catalog) and
+// ErrUnreachable (network). errors.As with *WebexError gives Webex's
+// message and trackingId. Remedies are the caller's business: flows only
+// classifies.
+//
+// # Hostile servers
+//
+// Every answer is capped at 1 MiB. A device authorization answer without
+// device_code, user_code or verification_uri is rejected; so is one whose
+// expires_in is missing, zero or negative (the code would be dead on
+// arrival; flows does not guess a lifetime). expires_in is clamped to at
+// most 3600 s; interval 0 or missing means 5 s, and it is clamped to
+// [1 s, 60 s]. Verification URIs must be absolute https URLs without user
+// info (plain http only when the base URL itself is http, i.e. a loopback
+// fake). Every server string that may be displayed has passed through
+// Sanitize. Redirects are never followed, and Identify sends the bearer
+// token only to the base URL's host.
+//
+// # Secrets
 //
 // Tokens, device codes and client secrets are held in store.Secret and never
-// appear in errors, logs or formatted output.
+// appear in errors, logs or formatted output (DeviceCode formats with its
+// device code redacted). A server that echoes a device code or secret into
+// an error message gets it replaced by "[redacted]".
 package flows
 
 import (
