@@ -252,7 +252,9 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 		if errors.As(err, &we) {
 			we = parseWebexError(r.status, r.header, r.body, app.Secret.Reveal())
 			if we.Status == http.StatusUnauthorized || we.Code == errInvalidClient {
-				return DeviceCode{}, newError(prefix, ErrInvalidClient, we)
+				// Start sends no secret: the client_id is at fault.
+				return DeviceCode{}, newError(prefix, ErrInvalidClient,
+					fmt.Errorf("check the client_id of app %s", app.ID), we)
 			}
 			return DeviceCode{}, newError(prefix, we)
 		}

@@ -76,7 +76,7 @@ type env struct {
 
 // newEnv starts webextest with the presence integration. mod may adjust
 // the options (Clock is set afterwards).
-func newEnv(t *testing.T, mod func(*webextest.Options)) *env {
+func newEnv(t testing.TB, mod func(*webextest.Options)) *env {
 	t.Helper()
 	clock := newSkipClock()
 	opts := webextest.Options{
