@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/sha256"
 	"reflect"
 	"testing"
 	"time"
@@ -76,3 +77,5 @@ func newX25519(t testing.TB) (*age.X25519Identity, Protection) {
 	}
 	return id, p
 }
+
+func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }

@@ -104,7 +104,8 @@ func TestNoLeak(t *testing.T) {
 		for _, out := range outs {
 			for _, s := range secrets {
 				if strings.Contains(out, s) || strings.Contains(strings.ToLower(out), strings.ToLower(fmt.Sprintf("%x", s))) {
-					i := strings.Index(out, s); t.Errorf("%s leaks %q: %s", name, s, out[max(0, i-200):min(len(out), i+50)])
+					i := strings.Index(out, s)
+					t.Errorf("%s leaks %q: %s", name, s, out[max(0, i-200):min(len(out), i+50)])
 				}
 			}
 		}
