@@ -11,7 +11,6 @@ import (
 
 var errNotBuilt = errors.New("not built yet")
 
-func runWizard(ctx context.Context, e env, args []string) error  { return errNotBuilt }
 func runOpen(ctx context.Context, e env, args []string) error    { return errNotBuilt }
 func runInspect(ctx context.Context, e env, args []string) error { return errNotBuilt }
 func runKeygen(ctx context.Context, e env, args []string) error  { return errNotBuilt }

@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"github.com/charmbracelet/lipgloss"
+	"golang.org/x/term"
+
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui"
+)
+
+// Exit codes of the wizard besides 0 (bundle written) and 1 (error).
+const (
+	exitUsage   = 2   // bad flags or a bad --customer file
+	exitAborted = 130 // the engineer quit; progress kept as a draft
+)
+
+// Demo settings: a code is approved this long after it is shown, and the
+// fake asks for polls this often.
+const (
+	demoAutoApprove   = 4 * time.Second
+	demoInterval      = 2 * time.Second
+	demoIdentityName  = "ucx-onboard-demo-identity.txt"
+	demoStateSubdir   = "demo"
+	reachabilityCheck = "Webex API reachable"
+)
+
+// runWizard parses the wizard's flags, assembles its dependencies (real
+// Webex, or an in-process fake with --demo) and runs it.
+func runWizard(ctx context.Context, e env, args []string) error {
+	var o wizardOptions
+	fs := wizardFlags(&o, e.stderr, e.getenv)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{exitUsage, errSilent}
+	}
+	if fs.NArg() > 0 {
+		return &exitError{exitUsage, fmt.Errorf("unknown command %q (see ucx-onboard --help)", fs.Arg(0))}
+	}
+
+	w, err := newWizard(ctx, e, o)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+
+	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: e.stdout})
+	switch {
+	case res.Receipt != nil:
+		printReceipt(e, *res.Receipt, w.deps.OpenHint)
+		return err
+	case errors.Is(err, tui.ErrUserAborted):
+		if res.DraftID != "" {
+			fmt.Fprintf(e.stderr, "ucx-onboard: stopped; the progress is kept as draft %s\nhint: run ucx-onboard again (with the same --state-dir) to resume it\n", res.DraftID)
+		} else {
+			fmt.Fprintln(e.stderr, "ucx-onboard: stopped")
+		}
+		return &exitError{exitAborted, errSilent}
+	case errors.Is(err, tui.ErrPreflightBlocked):
+		return &exitError{1, errors.New("stopped at the preflight checks: nothing was sent to Webex")}
+	}
+	return err
+}
+
+// wizard is the assembled dependencies of one run.
+type wizard struct {
+	deps  tui.Deps
+	close func()
+}
+
+// newWizard builds the dependencies. Problems the engineer can fix while
+// the wizard runs (missing secrets, no network, a bad recipient, an
+// unwritable output folder) become preflight checks; a bad --customer file
+// is a usage error, reported before the screen opens.
+func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
+	w := &wizard{close: func() {}}
+	deps := &w.deps
+	deps.Version = toolVersion()
+	deps.Demo = o.demo
+	deps.Accessible = o.accessible
+
+	if o.customerFile != "" {
+		c, err := readCustomer(o.customerFile)
+		if err != nil {
+			return nil, &exitError{exitUsage, err}
+		}
+		deps.Prefill = &c
+	}
+
+	getenv := e.getenv
+	baseURL := o.webexURL
+	httpClient := flows.NewHTTPClient(deps.Version)
+	var catalog flows.Catalog
+	var catalogErr error
+	if o.demo {
+		srv := webextest.NewServer(webextest.Options{
+			Integrations: webextest.DemoIntegrations(),
+			Interval:     demoInterval,
+			AutoApprove:  demoAutoApprove,
+			Org:          webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
+			Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
+				OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
+		})
+		w.close = srv.Close
+		baseURL, httpClient = srv.URL, srv.Client()
+		getenv = demoGetenv(getenv)
+		catalog, catalogErr = flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", getenv)
+		if deps.Prefill == nil {
+			deps.Prefill = &store.Customer{Company: "Demo Customer Ltd", AdminEmail: "admin@demo.example",
+				Deployment: store.DeploymentCloud, Engineer: "Demo Engineer"}
+		}
+	} else if o.appsFile != "" {
+		catalog, catalogErr = flows.LoadCatalog(o.appsFile, getenv)
+	} else {
+		catalog, catalogErr = flows.DefaultCatalog(getenv)
+	}
+	deps.Apps = catalog.Apps
+
+	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
+	if clientErr != nil {
+		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", clientErr)}
+	}
+	deps.Authorizer = client
+
+	// Protection: recipients from the flags, a demo identity, or a
+	// passphrase asked on the review screen.
+	keys := append([]string(nil), o.recipients...)
+	var protErr error
+	if o.recipientsFile != "" {
+		more, err := store.ParseRecipientsFile(o.recipientsFile)
+		if err != nil {
+			protErr = err
+		}
+		keys = append(keys, more...)
+	}
+	outDir := "."
+	if o.out != "" {
+		outDir = filepath.Dir(o.out)
+	}
+	var demoIdentity string
+	if o.demo && len(keys) == 0 && protErr == nil {
+		demoIdentity = filepath.Join(outDir, demoIdentityName)
+		recipient, err := demoRecipient(demoIdentity)
+		if err != nil {
+			protErr = err
+		}
+		keys = append(keys, recipient)
+	}
+	var protection store.Protection
+	if protErr == nil && len(keys) > 0 {
+		protection, protErr = store.NewRecipientProtection(keys)
+	}
+	if protErr == nil {
+		deps.Protection = tui.Protection{Recipients: protection.Recipients(), Passphrase: len(keys) == 0}
+		if len(keys) > 0 {
+			deps.Protection.Describe = protection.Describe()
+		}
+	}
+	deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
+		p := protection
+		if !pass.IsZero() {
+			var err error
+			if p, err = store.NewPassphraseProtection(pass); err != nil {
+				return store.Receipt{}, err
+			}
+		}
+		return store.WriteBundle(path, b, p)
+	}
+	deps.OpenHint = func(r store.Receipt) string {
+		id := "-i IDENTITY"
+		switch {
+		case demoIdentity != "":
+			id = "-i " + demoIdentity
+		case r.Passphrase:
+			id = "(asks for the passphrase)"
+		}
+		return fmt.Sprintf("ucx-onboard open %s %s", r.BundlePath, id)
+	}
+	if o.out != "" {
+		deps.OutPath = func(string, time.Time) string { return o.out }
+	}
+
+	// Drafts live in the state directory; the demo keeps its own.
+	stateDir := o.stateDir
+	var draftsErr error
+	if stateDir == "" {
+		stateDir, draftsErr = store.DefaultStateDir()
+		if o.demo && draftsErr == nil {
+			stateDir = filepath.Join(stateDir, demoStateSubdir)
+		}
+	}
+	if draftsErr == nil {
+		drafts, err := store.OpenDrafts(stateDir, nil)
+		if err == nil {
+			deps.Drafts = drafts
+		}
+		draftsErr = err
+	}
+
+	deps.Preflight = func(ctx context.Context) []tui.Check {
+		return []tui.Check{
+			catalogCheck(deps.Apps, catalogErr, o),
+			reachCheck(ctx, client, baseURL, getenv),
+			protectionCheck(deps.Protection, protErr),
+			outputCheck(o.out, outDir),
+			draftsCheck(stateDir, draftsErr),
+		}
+	}
+
+	if !o.accessible && isTerminal(e.stdout) {
+		// Ask the terminal once, before the program starts: View never does.
+		deps.DarkBackground = lipgloss.HasDarkBackground()
+	}
+	return w, nil
+}
+
+// readCustomer reads a --customer prefill file.
+func readCustomer(path string) (store.Customer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return store.Customer{}, fmt.Errorf("--customer: %v", err)
+	}
+	defer f.Close()
+	c, err := store.ParseCustomer(f)
+	if err != nil {
+		return store.Customer{}, fmt.Errorf("--customer %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// demoGetenv supplies the fake server's demo client secrets, which exist
+// only inside this process.
+func demoGetenv(getenv func(string) string) func(string) string {
+	secrets := map[string]string{}
+	for _, a := range webextest.DemoApps() {
+		secrets[a.SecretEnv] = a.ClientSecret
+	}
+	return func(k string) string {
+		if v, ok := secrets[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}
+}
+
+// demoRecipient returns the public key of the demo identity at path,
+// creating the identity the first time.
+func demoRecipient(path string) (string, error) {
+	recipient, err := store.GenerateIdentityFile(path)
+	if !errors.Is(err, store.ErrExists) {
+		return recipient, err
+	}
+	ids, err := store.ParseIdentityFile(path)
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		if x, ok := id.(*age.X25519Identity); ok {
+			return x.Recipient().String(), nil
+		}
+	}
+	return "", fmt.Errorf("demo identity %s holds no age X25519 key; remove it to get a new one", path)
+}
+
+func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
+	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true}
+	source := "built-in catalog"
+	if o.appsFile != "" {
+		source = o.appsFile
+	}
+	if o.demo {
+		source = "demo catalog"
+	}
+	if err == nil {
+		ck.Detail = fmt.Sprintf("%d apps from the %s, every secret present", len(apps), source)
+		return ck
+	}
+	ck.Detail = flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; "))
+	ck.Fix = "set the environment variables named above (secrets are never taken as flags), or pass --apps FILE"
+	return ck
+}
+
+func reachCheck(ctx context.Context, c *flows.Client, base string, getenv func(string) string) tui.Check {
+	ck := tui.Check{Name: reachabilityCheck, Blocking: true}
+	if err := c.Ping(ctx); err != nil {
+		ck.Detail = err.Error()
+		ck.Fix = "UCX onboarding needs HTTPS to " + base + "; check the network"
+		if getenv("HTTPS_PROXY") != "" || getenv("https_proxy") != "" {
+			ck.Fix += " and the proxy in HTTPS_PROXY"
+		}
+		return ck
+	}
+	ck.OK = true
+	ck.Detail = base + " answers"
+	return ck
+}
+
+func protectionCheck(p tui.Protection, err error) tui.Check {
+	ck := tui.Check{Name: "Bundle protection", OK: err == nil, Blocking: true}
+	switch {
+	case err != nil:
+		ck.Detail = err.Error()
+		ck.Fix = "give age (age1...) or SSH public keys with --recipient or --recipients-file"
+	case p.Passphrase:
+		ck.Detail = "passphrase, entered twice before COMPLETE REQUEST (no --recipient given)"
+	default:
+		ck.Detail = p.Describe
+	}
+	return ck
+}
+
+// outputCheck checks that the bundle's folder is writable and, with --out,
+// that the file does not exist yet (bundles are never overwritten).
+func outputCheck(out, dir string) tui.Check {
+	ck := tui.Check{Name: "Output folder", Blocking: true}
+	abs, _ := filepath.Abs(dir)
+	if out != "" {
+		if _, err := os.Lstat(out); err == nil {
+			ck.Detail = out + " exists already"
+			ck.Fix = "bundles are never overwritten: move it away or choose another --out"
+			return ck
+		}
+	}
+	f, err := os.CreateTemp(dir, ".ucx-onboard-check-*")
+	if err != nil {
+		ck.Detail = "cannot write in " + abs
+		ck.Fix = "run from a writable folder or pass --out PATH"
+		return ck
+	}
+	f.Close()
+	os.Remove(f.Name())
+	ck.OK = true
+	ck.Detail = "writable: " + abs
+	if out != "" {
+		ck.Detail = "bundle will be " + out
+	}
+	return ck
+}
+
+func draftsCheck(dir string, err error) tui.Check {
+	ck := tui.Check{Name: "Draft storage", OK: err == nil}
+	if err != nil {
+		ck.Detail = err.Error()
+		ck.Fix = "progress will not survive a crash; pass --state-dir DIR to fix"
+		return ck
+	}
+	ck.Detail = "approvals are kept (encrypted) in " + dir
+	return ck
+}
+
+// printReceipt repeats the done screen on stdout once the alternate screen
+// is gone, so the engineer can copy it into the ticket.
+func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
+	fmt.Fprintf(e.stdout, "bundle:  %s\nsha256:  %s\nreceipt: %s\n", r.BundlePath, r.SHA256, r.ReceiptPath)
+	for _, k := range r.Recipients {
+		fmt.Fprintf(e.stdout, "sealed to: %s\n", k)
+	}
+	if r.Passphrase {
+		fmt.Fprintln(e.stdout, "sealed with a passphrase")
+	}
+	if openHint != nil {
+		fmt.Fprintf(e.stdout, "open on the UCX side: %s\n", openHint(r))
+	}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
