@@ -90,6 +90,7 @@ type fakeAuth struct {
 	identity func(app flows.App) flows.Identity
 	starts   int
 	events   []flows.PollEvent // reported by each Wait before it answers
+	block    map[string]bool   // Wait blocks until canceled for these apps
 }
 
 func (f *fakeAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
@@ -104,6 +105,11 @@ func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCod
 		report(ev)
 	}
 	f.mu.Lock()
+	if f.block[app.ID] {
+		f.mu.Unlock()
+		<-ctx.Done()
+		return flows.Grant{}, ctx.Err()
+	}
 	defer f.mu.Unlock()
 	if errs := f.waitErr[app.ID]; len(errs) > 0 {
 		f.waitErr[app.ID] = errs[1:]
@@ -234,7 +240,7 @@ func testDeps(f *fixture) Deps {
 // it to w x h.
 func newFixture(t testing.TB, w, h int, tweak func(*Deps)) *fixture {
 	t.Helper()
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
 	d := testDeps(f)
 	if tweak != nil {
 		tweak(&d)
@@ -285,6 +291,7 @@ func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
 			return
 		}
 		_, cmd := f.m.Update(msg)
+		assertNoSecrets(t, f.m.View())
 		queue = append(queue, run(cmd)...)
 	}
 }
@@ -375,3 +382,5 @@ func assertNoSecrets(t testing.TB, s string) {
 		t.Fatalf("a token was rendered:\n%s", s)
 	}
 }
+
+func resize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }

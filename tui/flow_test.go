@@ -1,0 +1,385 @@
+package tui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// submitForm walks the customer form with enter (prefilled values).
+func (f *fixture) submitForm(t *testing.T) {
+	t.Helper()
+	for i := 0; i < 12 && f.m.screen == scrCustomer; i++ {
+		f.drive(t, press("enter"))
+	}
+	if f.m.screen != scrApps {
+		t.Fatalf("form not submitted; screen %d:\n%s", f.m.screen, f.view())
+	}
+}
+
+func prefill(d *Deps) { c := testCustomer(); d.Prefill = &c }
+
+// TestHappyPath drives the whole wizard with instant fakes: form, apps, four
+// approvals, review, COMPLETE REQUEST; the bundle holds the exact tokens,
+// a draft was saved after every approval and removed at the end.
+func TestHappyPath(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	f.drive(t, press("enter"))
+	if f.m.screen != scrReview {
+		t.Fatalf("not on review:\n%s", f.view())
+	}
+	if f.drafts.saves != 4 {
+		t.Errorf("drafts saved %d times, want 4 (one per approval)", f.drafts.saves)
+	}
+	f.drive(t, press("enter"))
+	if f.m.screen != scrDone {
+		t.Fatalf("not done:\n%s", f.view())
+	}
+	b, pass, path := f.writer.got()
+	if b == nil {
+		t.Fatal("no bundle written")
+	}
+	if !pass.IsZero() {
+		t.Error("a passphrase was passed with recipient protection")
+	}
+	if path != "/home/field/acme-industries-2026-11-21.ucxbundle" {
+		t.Errorf("path %q", path)
+	}
+	if b.Customer != testCustomer() || b.ToolVersion != "v0.9.0-test" {
+		t.Errorf("customer %+v version %q", b.Customer, b.ToolVersion)
+	}
+	if b.Org.ID != orgID || b.Org.UserCount != 1001 || b.Org.Name != "Acme Industries" {
+		t.Errorf("org %+v", b.Org)
+	}
+	if len(b.Apps) != 4 {
+		t.Fatalf("%d apps in the bundle", len(b.Apps))
+	}
+	for i, app := range testApps() {
+		g := b.Apps[i]
+		if g.AppID != app.ID || g.AccessToken.Reveal() != fakeAccess+"-"+app.ID || g.RefreshToken.Reveal() != fakeRefresh+"-"+app.ID {
+			t.Errorf("app %d: %s tokens not the fake's", i, g.AppID)
+		}
+		if g.Approver.Email != "Jane.Admin@acme.example" || !g.Approver.FullAdmin || g.ClientID != app.ClientID {
+			t.Errorf("app %s: approver %+v", app.ID, g.Approver)
+		}
+	}
+	if len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "more than 1,000 users") {
+		t.Errorf("warnings %q", b.Warnings)
+	}
+	if len(f.drafts.drafts) != 0 {
+		t.Errorf("draft not removed after the bundle was written: %d left", len(f.drafts.drafts))
+	}
+	res, err := f.m.Result()
+	if err != nil || res.Receipt == nil || res.Receipt.BundlePath != path || res.DraftID != "" {
+		t.Errorf("Result = %+v, %v", res, err)
+	}
+	f.drive(t, press("q"))
+	if !f.m.quitting {
+		t.Error("q on the done screen does not exit")
+	}
+}
+
+// TestQuitThenResume quits after two approvals (the draft keeps them), then
+// a new wizard resumes the draft and only asks for the two others.
+func TestQuitThenResume(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.auth.block["callcontrol"] = true
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	f.drive(t, press("enter"))
+	if f.m.screen != scrAuth || f.m.auth.app.ID != "callcontrol" {
+		t.Fatalf("want callcontrol pending:\n%s", f.view())
+	}
+	f.drive(t, press("q"))
+	if !f.m.confirmQuit {
+		t.Fatal("q did not ask first")
+	}
+	f.drive(t, press("y"))
+	res, err := f.m.Result()
+	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
+		t.Fatalf("Result = %+v, %v", res, err)
+	}
+	d := f.drafts.drafts[res.DraftID]
+	if len(d.Apps) != 2 || d.Customer != testCustomer() || len(d.SelectedApps) != 4 {
+		t.Fatalf("draft %+v", d)
+	}
+
+	// Start again on the same drafts.
+	g := newFixture(t, 120, 40, nil)
+	g.drafts = f.drafts
+	g.m.c.deps.Drafts = f.drafts
+	infos, _ := f.drafts.List()
+	g.drive(t, draftsMsg{infos: infos})
+	if g.m.screen != scrResume {
+		t.Fatalf("no resume offer:\n%s", g.view())
+	}
+	g.drive(t, press("enter"))
+	if g.m.screen != scrCustomer || g.m.customer.vals.Company != "Acme Industries" {
+		t.Fatalf("draft's customer not in the form:\n%s", g.view())
+	}
+	g.submitForm(t)
+	if !strings.Contains(g.view(), "authorized (draft)") {
+		t.Errorf("apps screen does not show the draft's approvals:\n%s", g.view())
+	}
+	g.drive(t, press("enter"))
+	g.drive(t, press("enter"))
+	if g.m.screen != scrDone {
+		t.Fatalf("not done:\n%s", g.view())
+	}
+	if g.auth.starts != 2 {
+		t.Errorf("%d codes started after resume, want 2", g.auth.starts)
+	}
+	b, _, _ := g.writer.got()
+	if len(b.Apps) != 4 || b.Apps[0].AccessToken.Reveal() != fakeAccess+"-users" {
+		t.Fatalf("bundle after resume: %d apps", len(b.Apps))
+	}
+	if len(f.drafts.drafts) != 0 {
+		t.Error("draft not removed")
+	}
+}
+
+// TestRecoveries: an expired code is replaced on its own; a denied app is
+// authorized again with r once allowed; an app whose secret is rejected is
+// skipped as failed.
+func TestRecoveries(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)}
+	f.auth.waitErr["presence"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrDenied)}
+	f.auth.waitErr["cdr"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)}
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	f.drive(t, press("enter"))
+	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" || f.m.auth.state != authDenied {
+		t.Fatalf("want presence denied:\n%s", f.view())
+	}
+	if f.auth.starts != 3 {
+		t.Errorf("starts = %d, want 3 (users twice: expired then fresh)", f.auth.starts)
+	}
+	if !strings.Contains(f.view(), "Apps > Integrations") {
+		t.Errorf("no Control Hub remedy:\n%s", f.view())
+	}
+	f.drive(t, press("r"))
+	if f.m.auth.app.ID != "cdr" || f.m.auth.state != authFailed {
+		t.Fatalf("want cdr failed:\n%s", f.view())
+	}
+	if !strings.Contains(f.view(), "env UCX_SECRET_CDR") {
+		t.Errorf("remedy does not name the secret's source:\n%s", f.view())
+	}
+	f.drive(t, press("s"))
+	if f.m.screen != scrReview {
+		t.Fatalf("not on review:\n%s", f.view())
+	}
+	if r := f.m.results["cdr"]; r.status != statusFailed || !strings.Contains(r.reason, "secret") {
+		t.Errorf("cdr result %+v", r)
+	}
+	f.drive(t, press("enter"))
+	b, _, _ := f.writer.got()
+	if len(b.Apps) != 3 {
+		t.Fatalf("%d apps in the bundle, want 3", len(b.Apps))
+	}
+}
+
+// TestApproverWarningAgain: a wrong approver is warned about; r starts a
+// fresh code; a accepts and records the warning for the bundle.
+func TestApproverWarningAgain(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	f.approve(otherApprover())
+	if f.m.auth.state != authWarning || len(f.m.auth.warnings) != 2 {
+		t.Fatalf("state %d warnings %q", f.m.auth.state, f.m.auth.warnings)
+	}
+	gen := f.m.auth.gen
+	f.step(press("r"))
+	if f.m.auth.gen != gen+1 || f.m.auth.state != authRenewing {
+		t.Fatalf("r did not ask for a fresh code: gen %d state %d", f.m.auth.gen, f.m.auth.state)
+	}
+	f.withCode()
+	f.approve(otherApprover())
+	f.pressRun("a")
+	r := f.m.results["users"]
+	if r == nil || r.status != statusAuthorized || len(r.warnings) != 2 {
+		t.Fatalf("accepted result %+v", r)
+	}
+}
+
+// TestStaleResultsIgnored: results of a canceled code do not reach the
+// screen.
+func TestStaleResultsIgnored(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	old := f.m.auth.gen
+	f.step(press("r"))
+	f.step(grantMsg{gen: old, grant: testGrant(testApps()[0])})
+	f.step(pollMsg{gen: old, ev: flows.PollEvent{Outcome: flows.PollSlowDown}})
+	if f.m.auth.state != authRenewing || f.m.auth.haveEv {
+		t.Fatalf("stale result applied: state %d", f.m.auth.state)
+	}
+}
+
+// TestPreflightBlocks: enter does nothing while a check blocks; quitting
+// there reports ErrPreflightBlocked.
+func TestPreflightBlocks(t *testing.T) {
+	f := newFixture(t, 80, 24, withPreflight(blockingChecks()))
+	f.step(checksMsg{checks: blockingChecks()})
+	f.drive(t, press("enter"))
+	if f.m.screen != scrPreflight {
+		t.Fatal("went on past a blocking check")
+	}
+	f.drive(t, press("q"))
+	if _, err := f.m.Result(); !errors.Is(err, ErrPreflightBlocked) {
+		t.Fatalf("err = %v", err)
+	}
+	g := newFixture(t, 80, 24, withPreflight(okChecks()))
+	g.drive(t, checksMsg{checks: okChecks()}, press("enter"))
+	if g.m.screen != scrLoading {
+		t.Fatalf("screen %d, want loading (drafts not listed yet)", g.m.screen)
+	}
+	g.drive(t, draftsMsg{})
+	if g.m.screen != scrCustomer {
+		t.Fatalf("screen %d, want customer", g.m.screen)
+	}
+}
+
+// TestPassphraseReachesWriter: the passphrase entered twice goes to
+// WriteBundle (and nowhere on screen).
+func TestPassphraseReachesWriter(t *testing.T) {
+	f := newFixture(t, 80, 24, func(d *Deps) { d.Protection = Protection{Passphrase: true} })
+	f.toReviewAllOK()
+	const pw = "correct horse battery staple"
+	f.drive(t, typeText(pw)...)
+	f.drive(t, press("enter"))
+	f.drive(t, typeText(pw)...)
+	if strings.Contains(f.view(), "horse") {
+		t.Fatal("passphrase rendered")
+	}
+	f.drive(t, press("enter"), press("enter"))
+	_, pass, _ := f.writer.got()
+	if pass.Reveal() != pw {
+		t.Fatalf("writer got %q", pass.Reveal())
+	}
+}
+
+// TestValidation covers the form's checks.
+func TestValidation(t *testing.T) {
+	for _, c := range []struct {
+		email string
+		ok    bool
+	}{{"a@b.example", true}, {"Jane <a@b.example>", false}, {"a@b", false}, {"", false}, {"nope", false}} {
+		if err := validateEmail(c.email); (err == nil) != c.ok {
+			t.Errorf("email %q: %v", c.email, err)
+		}
+	}
+	for _, c := range []struct {
+		host, dep string
+		ok        bool
+	}{
+		{"", store.DeploymentCloud, true}, {"", store.DeploymentOnPrem, false}, {"ucx01.acme.local", store.DeploymentOnPrem, true},
+		{"10.0.0.7", store.DeploymentOnPrem, true}, {"fe80::1", store.DeploymentOnPrem, true}, {"bad host", store.DeploymentOnPrem, false},
+		{"-x.acme", store.DeploymentOnPrem, false},
+	} {
+		if err := validateHost(c.host, c.dep); (err == nil) != c.ok {
+			t.Errorf("host %q %s: %v", c.host, c.dep, err)
+		}
+	}
+	if validateCompany("  ") == nil {
+		t.Error("blank company accepted")
+	}
+	if got := DefaultOutPath("Acme Industries, S.p.A.", t0); got != "acme-industries-s-p-a-2026-11-21.ucxbundle" {
+		t.Errorf("DefaultOutPath = %q", got)
+	}
+}
+
+// TestRemedies: every sentinel gets its own hint.
+func TestRemedies(t *testing.T) {
+	app := testApps()[1]
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("x: %w", flows.ErrDenied), app.ClientID},
+		{fmt.Errorf("x: %w", flows.ErrInvalidClient), app.SecretSource},
+		{flows.ErrExpired, "fresh"},
+		{flows.ErrUnsupported, "OpenID"},
+		{&flows.WebexError{Status: 503, TrackingID: "ROUTER_1"}, "ROUTER_1"},
+		{fmt.Errorf("%w: dial", flows.ErrUnreachable), "HTTPS_PROXY"},
+		{store.ErrExists, "never overwritten"},
+		{errPassphraseShort, "12"},
+	} {
+		if got := remedy(c.err, app); !strings.Contains(got, c.want) {
+			t.Errorf("remedy(%v) = %q, want it to mention %q", c.err, got, c.want)
+		}
+	}
+	if got := clean("a\x1b]52;c;ZXZpbA==\x07b\x1b[31mc\n"); strings.ContainsAny(got, "\x1b\x07\n") || !strings.HasPrefix(got, "abc") {
+		t.Errorf("clean = %q", got)
+	}
+}
+
+// TestNoTokenLeaks formats every message and result that can hold a grant
+// with %v, %+v, %#v and JSON, and scans every golden file: the fake tokens
+// appear nowhere. (drive also checks every View of the happy path.)
+func TestNoTokenLeaks(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])}) // grant held, identity pending
+	app := testApps()[0]
+	g := testGrant(app)
+	res := appResult{app: app, status: statusAuthorized, grant: appGrant(app, g, testIdentity(), adminEmail)}
+	d := Draft{ID: "d1", Apps: []store.AppGrant{res.grant}}
+	for _, v := range []any{
+		grantMsg{gen: 1, grant: g}, appDoneMsg{res: res}, res, draftLoadedMsg{draft: d}, d,
+		bundleWrittenMsg{}, store.Bundle{Apps: d.Apps}, f.m.auth, *f.m, f.m,
+	} {
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			assertNoSecrets(t, fmt.Sprintf(verb, v))
+		}
+		j, _ := json.Marshal(v)
+		assertNoSecrets(t, string(j))
+	}
+	files, _ := filepath.Glob("testdata/*/*.golden")
+	if len(files) < 40 {
+		t.Fatalf("only %d golden files", len(files))
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "tok-FAKE") {
+			t.Errorf("%s holds a token", name)
+		}
+	}
+}
+
+// TestResizeReflows: the layout follows every size at once.
+func TestResizeReflows(t *testing.T) {
+	f := newFixture(t, 120, 40, nil)
+	f.toAuth()
+	f.withCode()
+	for _, sz := range []struct {
+		w, h int
+		mode layoutMode
+		short bool
+	}{{120, 40, layoutSide, false}, {80, 24, layoutSide, true}, {60, 20, layoutText, false}, {52, 50, layoutStacked, false}, {120, 40, layoutSide, false}} {
+		f.step(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+		if f.m.auth.lay.mode != sz.mode || f.m.auth.lay.short != sz.short {
+			t.Errorf("%dx%d: mode %d short %v", sz.w, sz.h, f.m.auth.lay.mode, f.m.auth.lay.short)
+		}
+		lines := strings.Split(f.m.View(), "\n")
+		if len(lines) != sz.h {
+			t.Errorf("%dx%d: %d lines", sz.w, sz.h, len(lines))
+		}
+	}
+}

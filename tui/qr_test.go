@@ -1,0 +1,224 @@
+package tui
+
+import (
+	"image"
+	"image/color"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/muesli/termenv"
+)
+
+// terminal is how a terminal paints the QR's glyphs.
+type terminal struct {
+	name       string
+	glyphLight bool // glyphs drawn light on a dark background
+}
+
+var (
+	darkTerm  = terminal{"dark terminal", true}
+	lightTerm = terminal{"light terminal", false}
+)
+
+// decodeQR paints half-block lines as a terminal would (each cell one
+// module wide and two tall; a margin of the terminal's background around)
+// and decodes them with gozxing.
+func decodeQR(lines []string, term terminal) (string, error) {
+	const px = 6
+	const margin = 4
+	w, h := 0, 2*len(lines)
+	for _, l := range lines {
+		w = max(w, len([]rune(l)))
+	}
+	bg, ink := color.Gray{0}, color.Gray{255}
+	if !term.glyphLight {
+		bg, ink = color.Gray{255}, color.Gray{0}
+	}
+	img := image.NewGray(image.Rect(0, 0, (w+2*margin)*px, (h+2*margin)*px))
+	for y := range img.Bounds().Dy() {
+		for x := range img.Bounds().Dx() {
+			img.SetGray(x, y, bg)
+		}
+	}
+	paint := func(mx, my int) {
+		for y := range px {
+			for x := range px {
+				img.SetGray((mx+margin)*px+x, (my+margin)*px+y, ink)
+			}
+		}
+	}
+	for row, l := range lines {
+		for col, r := range []rune(l) {
+			top, bottom := false, false
+			switch r {
+			case '█':
+				top, bottom = true, true
+			case '▀':
+				top = true
+			case '▄':
+				bottom = true
+			}
+			if top {
+				paint(col, 2*row)
+			}
+			if bottom {
+				paint(col, 2*row+1)
+			}
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+	if err != nil {
+		return "", err
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return "", err
+	}
+	return res.GetText(), nil
+}
+
+// qrFromView cuts the QR code out of a rendered screen: the rows that start
+// with the cached code's first line, q.w cells wide.
+func qrFromView(t *testing.T, view string, q *qrCode) []string {
+	t.Helper()
+	lines := strings.Split(ansi.Strip(view), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, q.lines[0]) && i+q.h <= len(lines) {
+			var out []string
+			for _, row := range lines[i : i+q.h] {
+				out = append(out, string([]rune(row)[:q.w]))
+			}
+			return out
+		}
+	}
+	t.Fatalf("QR code not found in the view:\n%s", view)
+	return nil
+}
+
+// TestQRDecodes renders the authorization screen, cuts the QR code out of
+// View() and decodes it back to the exact URL, in both polarities; the
+// wrong polarity must not decode.
+func TestQRDecodes(t *testing.T) {
+	cases := []struct {
+		name       string
+		w, h       int
+		dark       bool
+		full       bool // press f
+		want       string
+		right      terminal
+		wrong      terminal
+		wantLayout string
+	}{
+		{"complete_uri_120x40_dark", 120, 40, true, false, completeURI, darkTerm, lightTerm, "side"},
+		{"complete_uri_120x40_light", 120, 40, false, false, completeURI, lightTerm, darkTerm, "side"},
+		{"short_uri_80x24_dark", 80, 24, true, false, verifyURI, darkTerm, lightTerm, "short"},
+		{"short_uri_80x24_light", 80, 24, false, false, verifyURI, lightTerm, darkTerm, "short"},
+		{"fullscreen_80x24_dark", 80, 24, true, true, completeURI, darkTerm, lightTerm, "full"},
+		{"fullscreen_80x24_light", 80, 24, false, true, completeURI, lightTerm, darkTerm, "full"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, c.w, c.h, func(d *Deps) { d.DarkBackground = c.dark })
+			f.toAuth()
+			f.withCode()
+			q := f.m.auth.lay.qr
+			if c.full {
+				f.step(press("f"))
+				q = f.m.auth.lay.full
+			}
+			if q == nil {
+				t.Fatal("no QR code in this layout")
+			}
+			if (c.wantLayout == "short") != f.m.auth.lay.short && !c.full {
+				t.Fatalf("short = %v, want layout %s", f.m.auth.lay.short, c.wantLayout)
+			}
+			lines := qrFromView(t, f.m.View(), q)
+			got, err := decodeQR(lines, c.right)
+			if err != nil || got != c.want {
+				t.Fatalf("decode on %s = %q, %v; want %q", c.right.name, got, err, c.want)
+			}
+			if got, err := decodeQR(lines, c.wrong); err == nil {
+				t.Fatalf("wrong polarity (%s) decoded %q: the test cannot tell polarities apart", c.wrong.name, got)
+			}
+		})
+	}
+}
+
+// TestQRColour checks that with colours the code is forced white on black
+// (so it scans on light and dark themes) and still decodes.
+func TestQRColour(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	st := r.NewStyle().Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#000000"))
+	for _, dark := range []bool{true, false} {
+		q, err := renderQR(completeURI, 1, false, dark, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, l := range strings.Split(q.view, "\n") {
+			if !strings.Contains(l, "38;2;255;255;255") || !strings.Contains(l, "48;2;0;0;0") {
+				t.Fatalf("line %d is not forced white on black: %q", i, l)
+			}
+		}
+		got, err := decodeQR(strings.Split(ansi.Strip(q.view), "\n"), darkTerm)
+		if err != nil || got != completeURI {
+			t.Fatalf("dark=%v: decode = %q, %v", dark, got, err)
+		}
+	}
+}
+
+// TestQRSizes pins the sizes PROBES.md measured, and that over-capacity
+// text is refused rather than panicking in qrterminal.
+func TestQRSizes(t *testing.T) {
+	for _, c := range []struct {
+		text       string
+		quiet      int
+		wantW, wantH int
+	}{
+		{completeURI, 1, 47, 24}, {completeURI, 2, 49, 25}, {verifyURI, 1, 35, 18}, {verifyURI, 2, 37, 19},
+	} {
+		q, err := renderQR(c.text, c.quiet, true, true, lipgloss.NewStyle())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.w != c.wantW || q.h != c.wantH {
+			t.Errorf("%d chars, quiet %d: %dx%d, want %dx%d", len(c.text), c.quiet, q.w, q.h, c.wantW, c.wantH)
+		}
+	}
+	if _, err := renderQR(strings.Repeat("x", 4000), 1, true, true, lipgloss.NewStyle()); err == nil {
+		t.Error("over-capacity text: no error")
+	}
+	if _, err := renderQR("", 1, true, true, lipgloss.NewStyle()); err == nil {
+		t.Error("empty text: no error")
+	}
+}
+
+// TestQRComputedOnce checks the QR is rendered when the code arrives or the
+// size changes, never in View.
+func TestQRComputedOnce(t *testing.T) {
+	f := newFixture(t, 120, 40, nil)
+	f.toAuth()
+	f.withCode()
+	q := f.m.auth.lay.qr
+	for range 3 {
+		_ = f.m.View()
+	}
+	if f.m.auth.lay.qr != q {
+		t.Fatal("View changed the layout")
+	}
+	n := len(f.m.auth.qrs)
+	f.step(press("f"), press("f"))
+	f.step(tickMsg{now: t0})
+	if len(f.m.auth.qrs) != n {
+		t.Fatalf("QR codes rendered again: %d, was %d", len(f.m.auth.qrs), n)
+	}
+	f.step(resize(80, 24))
+	if f.m.auth.lay.qr == q || !f.m.auth.lay.short {
+		t.Fatal("resize to 80x24 did not reflow to the short URI's QR")
+	}
+}
