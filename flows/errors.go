@@ -2,18 +2,12 @@ package flows
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"unicode/utf8"
 )
-
-// ErrUnreachable is wrapped by Ping (and reported by Wait for transient
-// network failures) when the Webex API cannot be reached: DNS, TLS,
-// timeout, proxy or connection errors.
-var ErrUnreachable = errors.New("flows: webex API unreachable")
 
 // CatalogError is one problem in a catalog. ParseCatalog and LoadCatalog
 // return every problem they find, joined with errors.Join; use errors.As to

@@ -85,6 +85,10 @@ var (
 	// ErrUnsupported: the app cannot be authorized with a device grant
 	// (e.g. OpenID Connect scopes).
 	ErrUnsupported = errors.New("flows: not supported by the device grant")
+	// ErrUnreachable: the Webex API could not be reached (DNS, TLS, timeout,
+	// proxy or connection error). Ping and Start return it; Wait reports it
+	// in PollEvent.Err and keeps polling.
+	ErrUnreachable = errors.New("flows: webex API unreachable")
 )
 
 // DeviceCode is a started device authorization. Only UserCode and the two

@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"slices"
 	"sort"
@@ -67,11 +68,6 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 		ExpiresIn:    within + 30*interval,
 	})
 	defer srv.Close()
-	client, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: srv.Client(), UserAgent: "ucx-onboard/pollbench"})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pollbench:", err)
-		return 2
-	}
 	app := flows.App{ID: "bench", Name: "pollbench", ClientID: clientID, Scopes: scopes,
 		Secret: store.NewSecret(secret), SecretSource: "pollbench"}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -87,7 +83,15 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = authorize(client, srv, app, delays[i])
+			// One Client per authorization, so that its transport measures
+			// the round trips of this authorization only.
+			rt := &rttTransport{next: srv.Client().Transport}
+			client, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: rt}, UserAgent: "ucx-onboard/pollbench"})
+			if err != nil {
+				results[i] = result{err: err}
+				return
+			}
+			results[i] = authorize(client, rt, srv, app, delays[i])
 		}()
 	}
 	wg.Wait()
@@ -160,7 +164,7 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 }
 
 // authorize runs one authorization; the admin approves delay after Start.
-func authorize(client *flows.Client, srv *webextest.Server, app flows.App, delay time.Duration) result {
+func authorize(client *flows.Client, rt *rttTransport, srv *webextest.Server, app flows.App, delay time.Duration) result {
 	ctx := context.Background()
 	dc, err := client.Start(ctx, app)
 	if err != nil {
@@ -177,15 +181,9 @@ func authorize(client *flows.Client, srv *webextest.Server, app flows.App, delay
 		}
 		approved <- t
 	}()
-	var sent time.Time // when the current poll was due (no earlier than sent)
-	sent = dc.IssuedAt.Add(dc.Interval + pollMargin)
-	var lastRTT time.Duration
-	_, err = client.Wait(ctx, app, dc, func(ev flows.PollEvent) {
-		lastRTT = ev.At.Sub(sent) // an upper bound: includes scheduling delay
-		sent = ev.NextPoll
-	})
+	_, err = client.Wait(ctx, app, dc, nil)
 	r.tokenAt = time.Now()
-	r.lastRTT = lastRTT
+	r.lastRTT = rt.last()
 	r.approvedAt = <-approved
 	if err != nil {
 		r.err = err
@@ -193,6 +191,29 @@ func authorize(client *flows.Client, srv *webextest.Server, app flows.App, delay
 		r.err = fmt.Errorf("token before approval")
 	}
 	return r
+}
+
+// rttTransport records the round trip of the last request: from handing
+// it to the transport to the response headers.
+type rttTransport struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	rtt  time.Duration
+}
+
+func (t *rttTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(r)
+	t.mu.Lock()
+	t.rtt = time.Since(start)
+	t.mu.Unlock()
+	return resp, err
+}
+
+func (t *rttTransport) last() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.rtt
 }
 
 // summary prints min, median, p95, max and mean.
