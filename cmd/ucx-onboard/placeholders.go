@@ -5,13 +5,7 @@ package main
 // here when you add yours.
 
 import (
-	"context"
 	"errors"
 )
 
 var errNotBuilt = errors.New("not built yet")
-
-func runOpen(ctx context.Context, e env, args []string) error    { return errNotBuilt }
-func runInspect(ctx context.Context, e env, args []string) error { return errNotBuilt }
-func runKeygen(ctx context.Context, e env, args []string) error  { return errNotBuilt }
-func hint(err error) string                                      { return "" }

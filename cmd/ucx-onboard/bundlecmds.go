@@ -1,0 +1,353 @@
+package main
+
+// The UCX-side commands: open and inspect a bundle, and keygen for the
+// identity UCX Suite receives bundles with. Output rules as in main.go:
+// open prints the bundle JSON (and nothing else) on stdout, inspect a
+// summary without any token, keygen the public recipient; prompts, notes
+// and errors go to stderr.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode"
+
+	"filippo.io/age"
+	"golang.org/x/term"
+
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// defaultIdentityFile is where keygen writes without -o.
+const defaultIdentityFile = "ucx-onboard-identity.txt"
+
+// expiryWarning: inspect warns about tokens expired or expiring within it.
+const expiryWarning = 14 * 24 * time.Hour
+
+// bundleNow is inspect's clock; tests replace it.
+var bundleNow = time.Now
+
+// errNoPassphraseTerminal: a passphrase bundle with no terminal to ask on.
+var errNoPassphraseTerminal = errors.New("the bundle is passphrase-protected and there is no terminal to ask for the passphrase")
+
+// readBundlePassphrase asks for a passphrase without echo on the
+// controlling terminal (/dev/tty), else on stdin if it is a terminal;
+// tests replace it.
+var readBundlePassphrase = func(e env, prompt string) (store.Secret, error) {
+	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+		defer tty.Close()
+		if term.IsTerminal(int(tty.Fd())) {
+			fmt.Fprint(tty, prompt)
+			b, err := term.ReadPassword(int(tty.Fd()))
+			fmt.Fprintln(tty)
+			defer clear(b)
+			return store.NewSecret(string(b)), err
+		}
+	}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		defer clear(b)
+		return store.NewSecret(string(b)), err
+	}
+	return store.Secret{}, errNoPassphraseTerminal
+}
+
+// identityFiles is the repeatable -i flag.
+type identityFiles []string
+
+func (f *identityFiles) String() string { return strings.Join(*f, ", ") }
+func (f *identityFiles) Set(v string) error {
+	if v == "" {
+		return errors.New("empty identity file name")
+	}
+	*f = append(*f, v)
+	return nil
+}
+
+// usageError is a command-line mistake: exit status 2, usage hint.
+func usageError(format string, a ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
+}
+
+// parseInterspersed parses fs allowing flags after positional arguments
+// ("open BUNDLE -i KEY"); "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// bundleFlags returns the flag set of open and inspect.
+func bundleFlags(name, summary string, e env, ids *identityFiles) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Var(ids, "i", "identity `file`: an age identity or an unencrypted ssh private key (repeatable)")
+	fs.Var(ids, "identity", "identity `file`, same as -i")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: ucx-onboard %s BUNDLE -i IDENTITY [-i IDENTITY...]\n\n%s\nA passphrase-protected bundle asks for the passphrase on the terminal.\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseBundleArgs handles the shared command line of open and inspect.
+func parseBundleArgs(name, summary string, e env, args []string) (path string, ids identityFiles, err error) {
+	fs := bundleFlags(name, summary, e, &ids)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return "", nil, errHelpShown
+	}
+	if err != nil {
+		return "", nil, &exitError{code: 2, err: errSilent} // flag already printed it
+	}
+	if len(pos) != 1 {
+		return "", nil, usageError("%s needs exactly one BUNDLE file (got %d)", name, len(pos))
+	}
+	return pos[0], ids, nil
+}
+
+// errHelpShown: -h printed the usage; exit 0.
+var errHelpShown = errors.New("help shown")
+
+// loadBundle reads and decrypts path with the identity files, asking for a
+// passphrase if the bundle needs one.
+func loadBundle(ctx context.Context, e env, path string, files identityFiles) (store.Bundle, error) {
+	var ids []age.Identity
+	for _, f := range files {
+		got, err := store.ParseIdentityFile(f)
+		if err != nil {
+			return store.Bundle{}, err
+		}
+		ids = append(ids, got...)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return store.Bundle{}, fmt.Errorf("read bundle %s: %w", path, err)
+	}
+	b, err := store.OpenBundle(bytes.NewReader(data), ids...)
+	for attempt := 0; attempt < 3 && (errors.Is(err, store.ErrPassphraseRequired) || attempt > 0 && errors.Is(err, store.ErrWrongPassphrase)); attempt++ {
+		if ctx.Err() != nil {
+			return store.Bundle{}, ctx.Err()
+		}
+		pass, perr := readBundlePassphrase(e, "passphrase for "+path+": ")
+		if perr != nil {
+			if errors.Is(perr, errNoPassphraseTerminal) {
+				return store.Bundle{}, perr
+			}
+			return store.Bundle{}, fmt.Errorf("read passphrase: %w", perr)
+		}
+		id, perr := store.PassphraseIdentity(pass)
+		if perr != nil {
+			return store.Bundle{}, perr
+		}
+		b, err = store.OpenBundle(bytes.NewReader(data), id)
+		if errors.Is(err, store.ErrWrongPassphrase) && attempt < 2 {
+			fmt.Fprintln(e.stderr, "wrong passphrase, try again")
+		}
+	}
+	if err != nil {
+		return store.Bundle{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}
+
+func runOpen(ctx context.Context, e env, args []string) error {
+	path, ids, err := parseBundleArgs("open", "Decrypt a bundle and print its JSON (docs/bundle.md) on stdout, for UCX Suite to import.", e, args)
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b, err := loadBundle(ctx, e, path, ids)
+	if err != nil {
+		return err
+	}
+	js, err := store.MarshalBundle(b)
+	if err != nil {
+		return err
+	}
+	defer clear(js)
+	if _, err := e.stdout.Write(append(js, '\n')); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+func runInspect(ctx context.Context, e env, args []string) error {
+	path, ids, err := parseBundleArgs("inspect", "Summarize a bundle: customer, organization, apps, approvers and token expiry. No token is printed.", e, args)
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b, err := loadBundle(ctx, e, path, ids)
+	if err != nil {
+		return err
+	}
+	var s strings.Builder
+	writeSummary(&s, path, b, bundleNow())
+	_, err = io.WriteString(e.stdout, s.String())
+	return err
+}
+
+// writeSummary renders inspect's report. It never touches a token.
+func writeSummary(w io.Writer, path string, b store.Bundle, now time.Time) {
+	c := b.Customer
+	fmt.Fprintf(w, "bundle:      %s\n", clean(path))
+	fmt.Fprintf(w, "created:     %s by ucx-onboard %s\n", when(b.Created), clean(b.ToolVersion))
+	fmt.Fprintf(w, "customer:    %s\n", clean(c.Company))
+	fmt.Fprintf(w, "  admin:       %s\n", clean(c.AdminEmail))
+	fmt.Fprintf(w, "  deployment:  %s\n", clean(c.Deployment))
+	fmt.Fprintf(w, "  ucx host:    %s\n", clean(c.UCXHost))
+	fmt.Fprintf(w, "  engineer:    %s\n", clean(c.Engineer))
+	if c.Notes != "" {
+		fmt.Fprintf(w, "  notes:       %s\n", clean(c.Notes))
+	}
+	users := "unknown"
+	switch {
+	case b.Org.UserCount > 1000:
+		users = "more than 1,000 (warning: the presence integration does not support orgs over 1,000 users)"
+	case b.Org.UserCount > 0:
+		users = fmt.Sprint(b.Org.UserCount)
+	}
+	fmt.Fprintf(w, "webex org:   %s\n", clean(b.Org.Name))
+	fmt.Fprintf(w, "  id:          %s\n", clean(b.Org.ID))
+	fmt.Fprintf(w, "  users:       %s\n", users)
+	fmt.Fprintf(w, "apps:        %d\n", len(b.Apps))
+	warnings := 0
+	for _, a := range b.Apps {
+		fmt.Fprintf(w, "- %s [%s]\n", clean(a.AppName), clean(a.AppID))
+		fmt.Fprintf(w, "    integration:    %s\n", clean(a.ClientID))
+		fmt.Fprintf(w, "    scopes:         %s\n", clean(strings.Join(a.Scopes, " ")))
+		admin := "Full Administrator"
+		if !a.Approver.FullAdmin {
+			admin = "WARNING: not a Full Administrator"
+			warnings++
+		}
+		fmt.Fprintf(w, "    approved:       %s by %s <%s>, %s\n", when(a.ApprovedAt), clean(a.Approver.DisplayName), clean(a.Approver.Email), admin)
+		if a.Approver.Email != "" && c.AdminEmail != "" && !strings.EqualFold(a.Approver.Email, c.AdminEmail) {
+			fmt.Fprintf(w, "    WARNING: approved by %s, not the customer's named admin %s\n", clean(a.Approver.Email), clean(c.AdminEmail))
+			warnings++
+		}
+		line, warn := expiry(a.AccessTokenExpiry, now)
+		fmt.Fprintf(w, "    access token:   %s\n", line)
+		if warn {
+			warnings++
+		}
+		line, warn = expiry(a.RefreshTokenExpiry, now)
+		fmt.Fprintf(w, "    refresh token:  %s\n", line)
+		if warn {
+			warnings++
+		}
+	}
+	if len(b.Warnings) > 0 {
+		fmt.Fprintf(w, "wizard warnings:\n")
+		for _, x := range b.Warnings {
+			fmt.Fprintf(w, "- %s\n", clean(x))
+		}
+	}
+	if warnings > 0 {
+		fmt.Fprintf(w, "%d warning(s) above\n", warnings)
+	}
+}
+
+// expiry describes a token's expiry, warning when it has passed or comes
+// within expiryWarning.
+func expiry(t, now time.Time) (string, bool) {
+	if t.IsZero() {
+		return "expiry unknown", false
+	}
+	d := t.Sub(now)
+	switch {
+	case d <= 0:
+		return fmt.Sprintf("EXPIRED %s (%s ago): a new authorization is needed", when(t), days(-d)), true
+	case d < expiryWarning:
+		return fmt.Sprintf("expires %s (in %s) WARNING: within %d days", when(t), days(d), int(expiryWarning.Hours()/24)), true
+	}
+	return fmt.Sprintf("expires %s (in %s)", when(t), days(d)), false
+}
+
+func days(d time.Duration) string {
+	switch n := int(d.Hours() / 24); {
+	case n >= 2:
+		return fmt.Sprintf("%d days", n)
+	case d >= time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// clean drops control characters (terminal escapes) from bundle text.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func runKeygen(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	out := fs.String("o", defaultIdentityFile, "write the identity (secret key) to `file`; never overwrites")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: ucx-onboard keygen [-o FILE]\n\nCreate an age identity for UCX Suite to receive bundles with. The identity\n(secret) goes to FILE with mode 0600; the public recipient, to give to field\nengineers, is printed on stdout.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return &exitError{code: 2, err: errSilent}
+	}
+	if len(pos) != 0 {
+		return usageError("keygen takes no arguments (use -o FILE)")
+	}
+	if *out == "" || *out == "-" {
+		return usageError("keygen writes the identity to a file, never to stdout: give -o FILE")
+	}
+	rcp, err := store.GenerateIdentityFile(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote identity to %s (mode 0600): keep it private; it opens every bundle sealed to it\n", *out)
+	fmt.Fprintf(e.stderr, "public recipient (give it to field engineers: ucx-onboard --recipient KEY):\n")
+	_, err = fmt.Fprintln(e.stdout, rcp)
+	return err
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+var bundleT0 = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
+
+func bundleCmdFixture() store.Bundle {
+	return store.Bundle{
+		Created:     bundleT0,
+		ToolVersion: "v0.1.0-test",
+		Customer: store.Customer{Company: "Acme S.p.A.", AdminEmail: "admin@acme.example", Deployment: store.DeploymentCloud,
+			UCXHost: "ucx.acme.example", Engineer: "Jo", Notes: "evil \x1b[2J escape"},
+		Org: store.Org{ID: "org-1", Name: "Acme", UserCount: 1500},
+		Apps: []store.AppGrant{{
+			AppID: "presence", AppName: "Attendant Console Presence Connector", ClientID: "C1468e",
+			Scopes:      []string{"spark-admin:people_read"},
+			AccessToken: store.NewSecret("tok-FAKE-access-cmd"), AccessTokenExpiry: bundleT0.Add(13 * 24 * time.Hour),
+			RefreshToken: store.NewSecret("tok-FAKE-refresh-cmd"), RefreshTokenExpiry: bundleT0.Add(90 * 24 * time.Hour),
+			TokenType:  "Bearer",
+			Approver:   store.Approver{PersonID: "p1", Email: "other@acme.example", DisplayName: "Ada", FullAdmin: false},
+			ApprovedAt: bundleT0,
+		}},
+		Warnings: []string{"organization has more than 1,000 users"},
+	}
+}
+
+// runCmd runs ucx-onboard with args and returns exit code, stdout, stderr.
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code := run(context.Background(), e, args)
+	if strings.Contains(errb.String(), "goroutine ") || strings.Contains(errb.String(), "panic") {
+		t.Fatalf("stack trace on stderr:\n%s", errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+// checkFailure asserts a one-line error with a hint and no token.
+func checkFailure(t *testing.T, code int, stdout, stderr, want string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	if code == 0 || stdout != "" || !strings.HasPrefix(lines[0], "ucx-onboard: ") || !strings.Contains(lines[0], want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want failure mentioning %q", code, stdout, stderr, want)
+	}
+	if len(lines) != 2 || !strings.HasPrefix(lines[1], "hint: ") {
+		t.Errorf("want one error line and one hint line, got:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "tok-FAKE") {
+		t.Errorf("stderr leaks a token: %s", stderr)
+	}
+}
+
+func TestKeygenOpenInspect(t *testing.T) {
+	dir := t.TempDir()
+	idPath := filepath.Join(dir, "ucx.txt")
+	code, stdout, stderr := runCmd(t, "keygen", "-o", idPath)
+	rcp := strings.TrimSpace(stdout)
+	if code != 0 || !strings.HasPrefix(rcp, "age1") || strings.Contains(stdout, "AGE-SECRET-KEY") || !strings.Contains(stderr, idPath) {
+		t.Fatalf("keygen: %d %q %q", code, stdout, stderr)
+	}
+	if fi, _ := os.Stat(idPath); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("identity mode %v", fi.Mode().Perm())
+	}
+	code, stdout, stderr = runCmd(t, "keygen", "-o", idPath)
+	checkFailure(t, code, stdout, stderr, "already exists")
+
+	p, err := store.NewRecipientProtection([]string{rcp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(dir, "acme.ucxbundle")
+	if _, err := store.WriteBundle(bundle, bundleCmdFixture(), p); err != nil {
+		t.Fatal(err)
+	}
+
+	// open: the JSON, flags before or after the file.
+	for _, args := range [][]string{{"open", bundle, "-i", idPath}, {"open", "-i", idPath, bundle}, {"open", "--identity", idPath, "--", bundle}} {
+		code, stdout, stderr = runCmd(t, args...)
+		if code != 0 || stderr != "" {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+		var doc struct {
+			Format string `json:"format"`
+			Apps   []struct {
+				AccessToken string `json:"access_token"`
+			} `json:"apps"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil || doc.Format != "ucx-onboard-bundle" || doc.Apps[0].AccessToken != "tok-FAKE-access-cmd" {
+			t.Fatalf("open output: %v %+v", err, doc)
+		}
+	}
+
+	// inspect: summary, warnings, no token, no escape.
+	bundleNow = func() time.Time { return bundleT0 }
+	defer func() { bundleNow = time.Now }()
+	code, stdout, stderr = runCmd(t, "inspect", bundle, "-i", idPath)
+	if code != 0 || stderr != "" {
+		t.Fatalf("inspect: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Acme S.p.A.", "Attendant Console Presence Connector", "more than 1,000",
+		"in 13 days) WARNING: within 14 days", "expires 2027-02-19 09:30 UTC (in 90 days)\n", "not a Full Administrator",
+		"not the customer's named admin", "organization has more than 1,000 users"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "tok-FAKE") || strings.Contains(stdout, "\x1b") {
+		t.Errorf("inspect prints a token or an escape:\n%s", stdout)
+	}
+	bundleNow = func() time.Time { return bundleT0.Add(100 * 24 * time.Hour) }
+	_, stdout, _ = runCmd(t, "inspect", bundle, "-i", idPath)
+	if strings.Count(stdout, "EXPIRED") != 2 {
+		t.Errorf("expired tokens not flagged:\n%s", stdout)
+	}
+
+	// Failures: one line, a hint, exit non-zero, nothing on stdout.
+	other := filepath.Join(dir, "other.txt")
+	runCmd(t, "keygen", "-o", other)
+	data, _ := os.ReadFile(bundle)
+	cut := filepath.Join(dir, "cut.ucxbundle")
+	os.WriteFile(cut, data[:len(data)-40], 0o600)
+	flipped := filepath.Join(dir, "flipped.ucxbundle")
+	bad := bytes.Clone(data)
+	bad[len(bad)-20] ^= 1
+	os.WriteFile(flipped, bad, 0o600)
+	notAge := filepath.Join(dir, "receipt")
+	os.WriteFile(notAge, []byte("hello"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"open", bundle, "-i", other}, "matches none of the 1 identities"},
+		{[]string{"open", bundle}, "no identity given"},
+		{[]string{"inspect", cut, "-i", idPath}, "truncated"},
+		{[]string{"open", flipped, "-i", idPath}, "damaged or was modified"},
+		{[]string{"open", notAge, "-i", idPath}, "not an age-encrypted file"},
+		{[]string{"open", bundle, "-i", bundle}, "identity file"},
+		{[]string{"open", bundle, "-i", filepath.Join(dir, "nope")}, "no such file"},
+		{[]string{"open", filepath.Join(dir, "nope"), "-i", idPath}, "no such file"},
+	} {
+		code, stdout, stderr := runCmd(t, tc.args...)
+		checkFailure(t, code, stdout, stderr, tc.want)
+	}
+	// Usage errors exit 2; -h exits 0.
+	if code, _, _ := runCmd(t, "open"); code != 2 {
+		t.Errorf("open without bundle: exit %d", code)
+	}
+	if code, _, _ := runCmd(t, "open", "a", "b"); code != 2 {
+		t.Errorf("open with two bundles: exit %d", code)
+	}
+	if code, _, _ := runCmd(t, "keygen", "extra"); code != 2 {
+		t.Errorf("keygen extra: exit %d", code)
+	}
+	if code, _, stderr := runCmd(t, "inspect", "-h"); code != 0 || !strings.Contains(stderr, "Usage: ucx-onboard inspect") {
+		t.Errorf("inspect -h: %d %s", code, stderr)
+	}
+}
+
+func TestKeygenDefaultFile(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code, stdout, _ := runCmd(t, "keygen")
+	if code != 0 || !strings.HasPrefix(stdout, "age1") {
+		t.Fatalf("keygen: %d %q", code, stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, defaultIdentityFile)); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestOpenPassphrase(t *testing.T) {
+	dir := t.TempDir()
+	p, err := store.NewPassphraseProtection(store.NewSecret("tok-FAKE-long-passphrase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(dir, "p.ucxbundle")
+	if _, err := store.WriteBundle(bundle, bundleCmdFixture(), p); err != nil {
+		t.Fatal(err)
+	}
+	defer func(f func(env, string) (store.Secret, error)) { readBundlePassphrase = f }(readBundlePassphrase)
+
+	answers := []string{"tok-FAKE-wrong-one", "tok-FAKE-long-passphrase"}
+	readBundlePassphrase = func(e env, prompt string) (store.Secret, error) {
+		a := answers[0]
+		answers = answers[1:]
+		return store.NewSecret(a), nil
+	}
+	code, stdout, stderr := runCmd(t, "open", bundle)
+	if code != 0 || !strings.Contains(stdout, `"tok-FAKE-access-cmd"`) || !strings.Contains(stderr, "wrong passphrase, try again") {
+		t.Fatalf("open passphrase bundle: %d %q", code, stderr)
+	}
+
+	readBundlePassphrase = func(env, string) (store.Secret, error) { return store.Secret{}, errNoPassphraseTerminal }
+	code, stdout, stderr = runCmd(t, "open", bundle)
+	checkFailure(t, code, stdout, stderr, "no terminal")
+}
