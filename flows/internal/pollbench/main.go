@@ -114,7 +114,7 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 	}
 	failed, early, overLimit := 0, 0, 0
 	var pollCounts []float64
-	var ratios []float64
+	var ratios, rtts, gaps []float64
 	for i := range results {
 		r := &results[i]
 		if r.err != nil {
@@ -139,6 +139,8 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 		ratio := float64(lat) / float64(interval)
 		ratios = append(ratios, ratio)
 		pollCounts = append(pollCounts, float64(r.polls))
+		rtts = append(rtts, float64(r.lastRTT)/float64(time.Millisecond))
+		gaps = append(gaps, float64(r.minGap)/float64(interval))
 		limit := interval + pollMargin + r.lastRTT
 		if lat > limit {
 			overLimit++
@@ -155,7 +157,9 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 	fmt.Printf("  failed:                          %d\n", failed)
 	fmt.Printf("  polls per authorization:         %s\n", summary(pollCounts, "%.0f"))
 	fmt.Printf("  polls sooner than the interval:  %d (server answered 429 to %d)\n", early, rateLimited)
+	fmt.Printf("  shortest gap / interval:         %s\n", summary(gaps, "%.3f"))
 	fmt.Printf("  detection latency / interval:    %s\n", summary(ratios, "%.3f"))
+	fmt.Printf("  final poll round trip (ms):      %s\n", summary(rtts, "%.2f"))
 	fmt.Printf("  latencies over interval+margin+RTT: %d\n", overLimit)
 	if failed > 0 || early > 0 || overLimit > 0 || rateLimited > 0 {
 		return 1
