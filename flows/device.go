@@ -635,13 +635,13 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		case kindRateLimited:
 			transient = 0
 			interval += slowDownStep
-			wait = max(interval, a.retryAfter)
+			wait = interval
 			ev.Outcome = PollRateLimited
 			ev.Err = a.webexErr()
 		case kindTransient:
 			transient++
 			wait = min(interval<<min(transient-1, 6), maxBackoff)
-			wait = max(wait, interval, a.retryAfter)
+			wait = max(wait, interval)
 			ev.Outcome = PollTransient
 			if ev.Err == nil {
 				ev.Err = a.webexErr()
@@ -660,7 +660,8 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 			report(ev)
 			return Grant{}, err
 		}
-		next = at.Add(wait + pollMargin)
+		// Retry-After is honoured on any answer that lets us poll again.
+		next = at.Add(max(wait, a.retryAfter) + pollMargin)
 		ev.Interval = interval
 		ev.NextPoll = next
 		report(ev)

@@ -177,6 +177,14 @@ func TestWaitHostileAnswers(t *testing.T) {
 				t.Errorf("polled %v after a 503 with Retry-After: 30", gap)
 			}
 		}},
+		{"428 with Retry-After", retryThenToken(http.StatusPreconditionRequired, "20"), nil, func(t *testing.T, err error, evs []PollEvent, polls []time.Time) {
+			if err != nil || evs[0].Outcome != PollPending {
+				t.Fatalf("Wait %v, events %v", err, outcomes(evs))
+			}
+			if gap := polls[1].Sub(polls[0]); gap < 20*time.Second {
+				t.Errorf("polled %v after a 428 with Retry-After: 20", gap)
+			}
+		}},
 		{"form-encoded slow_down", func() http.HandlerFunc {
 			n := 0
 			return func(w http.ResponseWriter, r *http.Request) {
