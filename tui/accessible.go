@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/huh"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"golang.org/x/term"
 )
 
 // lineReader hands out at most one line per Read, so that huh's accessible
@@ -39,11 +39,11 @@ func (l *lineReader) Read(p []byte) (int, error) {
 // one, plain prompts a screen reader can follow, the URL and user code in
 // place of the QR code. It keeps its state in a Model.
 type accessible struct {
-	ctx   context.Context
-	m     *Model
-	in    *lineReader
-	out   io.Writer
-	lines chan lineResult
+	ctx context.Context
+	m   *Model
+	in  *lineReader
+	out io.Writer
+	fd  int // the input's terminal, -1 when it is not one
 }
 
 type lineResult struct {
@@ -52,7 +52,10 @@ type lineResult struct {
 }
 
 func runAccessible(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Result, error) {
-	a := &accessible{ctx: ctx, m: newModel(ctx, deps), in: &lineReader{r: bufio.NewReader(in)}, out: out}
+	a := &accessible{ctx: ctx, m: newModel(ctx, deps), in: &lineReader{r: bufio.NewReader(in)}, out: out, fd: -1}
+	if f, ok := in.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
+		a.fd = int(f.Fd())
+	}
 	defer a.m.cancel()
 	err := a.run()
 	if err != nil && a.m.result.Receipt == nil {
@@ -96,6 +99,20 @@ func (a *accessible) ask(prompt string) (string, error) {
 }
 
 func bytesHasNewline(b []byte) bool { return strings.ContainsRune(string(b), '\n') }
+
+// askSecret reads a passphrase without echo when the input is a terminal.
+func (a *accessible) askSecret(prompt string) (string, error) {
+	if a.fd >= 0 {
+		fmt.Fprint(a.out, prompt)
+		b, err := term.ReadPassword(a.fd)
+		fmt.Fprintln(a.out)
+		if err != nil {
+			return "", errors.Join(ErrUserAborted, err)
+		}
+		return string(b), nil
+	}
+	return a.ask(prompt)
+}
 
 // choose asks until the answer is one of keys (first letter, lower case);
 // an empty answer picks def when def is not "".
@@ -364,13 +381,13 @@ func (a *accessible) complete() error {
 	var pass store.Secret
 	if rd.protection.Passphrase {
 		for {
-			var p1, p2 string
-			f := huh.NewForm(huh.NewGroup(
-				huh.NewInput().Title("Passphrase for the bundle (at least 12 characters)").EchoMode(huh.EchoModePassword).Value(&p1),
-				huh.NewInput().Title("The same passphrase again").EchoMode(huh.EchoModePassword).Value(&p2),
-			)).WithAccessible(true).WithInput(a.in).WithOutput(a.out)
-			if err := f.Run(); err != nil {
-				return errors.Join(ErrUserAborted, err)
+			p1, err := a.askSecret("Passphrase for the bundle (at least 12 characters): ")
+			if err != nil {
+				return err
+			}
+			p2, err := a.askSecret("The same passphrase again: ")
+			if err != nil {
+				return err
 			}
 			switch {
 			case len([]rune(p1)) < minPassphrase:

@@ -369,8 +369,8 @@ func TestResizeReflows(t *testing.T) {
 	f.toAuth()
 	f.withCode()
 	for _, sz := range []struct {
-		w, h int
-		mode layoutMode
+		w, h  int
+		mode  layoutMode
 		short bool
 	}{{120, 40, layoutSide, false}, {80, 24, layoutSide, true}, {60, 20, layoutText, false}, {52, 50, layoutStacked, false}, {120, 40, layoutSide, false}} {
 		f.step(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})

@@ -104,6 +104,8 @@ type Model struct {
 
 	result Result
 	err    error
+
+	headerLine, helpLine string // laid out in Update
 }
 
 // New returns the wizard's root model. Deps.Apps, Authorizer and
@@ -139,6 +141,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 		}
 	}
 	m.customer = newCustomerScreen(c, cust)
+	defer m.chrome()
 	switch {
 	case deps.Preflight != nil:
 		m.screen = scrPreflight
@@ -205,8 +208,40 @@ func saveDraft(d DraftStore, dr Draft) tea.Cmd {
 	}
 }
 
-// Update routes msg; see Model.
+// Update routes msg (see Model), then lays out the header and help line
+// for View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	m.chrome()
+	return m, cmd
+}
+
+// chrome renders the header and the help line, which change only in Update.
+func (m *Model) chrome() {
+	m.headerLine = m.header()
+	var help []key.Binding
+	switch {
+	case m.confirmQuit:
+		help = []key.Binding{m.c.keys.Yes, m.c.keys.No}
+	case m.screen == scrPreflight:
+		help = m.preflight.help()
+	case m.screen == scrResume:
+		help = m.resume.help()
+	case m.screen == scrCustomer:
+		help = m.customer.help()
+	case m.screen == scrApps:
+		help = m.apps.help()
+	case m.screen == scrAuth:
+		help = m.auth.help()
+	case m.screen == scrReview:
+		help = m.review.help()
+	case m.screen == scrDone:
+		help = m.done.help()
+	}
+	m.helpLine = m.helpView(help)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -592,31 +627,37 @@ func (m *Model) View() string {
 		return fit(m.auth.fullView(), c.width, c.height)
 	}
 	var body string
-	var help []key.Binding
 	switch m.screen {
 	case scrLoading:
 		body = c.spinner() + " Looking for saved drafts…"
 	case scrPreflight:
-		body, help = m.preflight.view(), m.preflight.help()
+		body = m.preflight.view()
 	case scrResume:
-		body, help = m.resume.view(), m.resume.help()
+		body = m.resume.view()
 	case scrCustomer:
-		body, help = m.customer.view(), m.customer.help()
+		body = m.customer.view()
 	case scrApps:
-		body, help = m.apps.view(), m.apps.help()
+		body = m.apps.view()
 	case scrAuth:
-		body, help = m.auth.view(), m.auth.help()
+		body = m.auth.view()
 	case scrReview:
-		body, help = m.review.view(), m.review.help()
+		body = m.review.view()
 	case scrDone:
-		body, help = m.done.view(), m.done.help()
+		body = m.done.view()
 	}
-	helpLine := m.helpView(help)
+	// The authorization screen lays its lines out to the width itself (it
+	// is the one redrawn on every tick); other bodies are measured and cut.
+	trusted := m.screen == scrAuth && m.auth.showsCode()
 	if m.confirmQuit {
 		body = m.confirmView()
-		helpLine = m.helpView([]key.Binding{c.keys.Yes, c.keys.No})
+		trusted = false
 	}
-	return fit(m.header()+"\n\n"+fit(body, c.width, c.bodyHeight())+"\n"+helpLine, c.width, c.height)
+	if trusted {
+		body = fitHeight(body, c.bodyHeight())
+	} else {
+		body = fit(body, c.width, c.bodyHeight())
+	}
+	return m.headerLine + "\n\n" + body + "\n" + m.helpLine
 }
 
 func (m *Model) header() string {
@@ -700,7 +741,7 @@ func fit(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
+		if len(l) > w && width(l) > w {
 			lines[i] = truncate(l, w)
 		}
 	}
@@ -708,6 +749,38 @@ func fit(s string, w, h int) string {
 		lines = append(lines, "")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fitHeight pads or cuts s to exactly h lines.
+func fitHeight(s string, h int) string {
+	n := strings.Count(s, "\n") + 1
+	switch {
+	case n > h:
+		i := 0
+		for range h {
+			i += strings.IndexByte(s[i:], '\n') + 1
+		}
+		return s[:i-1]
+	case n < h:
+		return s + strings.Repeat("\n", h-n)
+	}
+	return s
+}
+
+// width is lipgloss.Width with a fast path for text without escapes or
+// wide characters (grapheme segmentation is most of View's cost).
+func width(s string) int {
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		return lipgloss.Width(s)
+	}
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && !(r >= 0x2000 && r <= 0x28FF) { // punctuation, arrows, blocks, braille are narrow
+			return lipgloss.Width(s)
+		}
+		n++
+	}
+	return n
 }
 
 // wrap wraps s to w cells (long words are broken).

@@ -176,8 +176,8 @@ func TestQRColour(t *testing.T) {
 // text is refused rather than panicking in qrterminal.
 func TestQRSizes(t *testing.T) {
 	for _, c := range []struct {
-		text       string
-		quiet      int
+		text         string
+		quiet        int
 		wantW, wantH int
 	}{
 		{completeURI, 1, 47, 24}, {completeURI, 2, 49, 25}, {verifyURI, 1, 35, 18}, {verifyURI, 2, 37, 19},

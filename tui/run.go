@@ -35,6 +35,9 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	if !deps.NoColor && lipgloss.ColorProfile() == termenv.Ascii {
 		deps.NoColor = true
 	}
+	// The background was detected once by the caller; never query the
+	// terminal from View (lipgloss would, for adaptive colours).
+	lipgloss.SetHasDarkBackground(deps.DarkBackground)
 	if deps.Copy == nil {
 		deps.Copy = func(text string) error {
 			_, err := osc52.New(text).WriteTo(out)

@@ -156,10 +156,11 @@ type Deps struct {
 	// Accessible selects the line-by-line flow (no alternate screen, no
 	// QR code, huh's accessible prompts).
 	Accessible bool
-	// DarkBackground is the terminal background, detected once at start
-	// (lipgloss.HasDarkBackground). It chooses the QR glyph mapping when
-	// colours are off (NO_COLOR); with colours the QR is forced
-	// white-on-black whatever the theme.
+	// DarkBackground is the terminal background, detected once at start by
+	// the caller (lipgloss.HasDarkBackground(), before Run). It chooses the
+	// QR glyph mapping when colours are off (NO_COLOR); with colours the QR
+	// is forced white-on-black whatever the theme. Run also hands it to
+	// lipgloss so that no View ever queries the terminal.
 	DarkBackground bool
 	// NoColor is true when colours are off (NO_COLOR or an Ascii profile).
 	// Run fills it from lipgloss's colour profile when left false and the

@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+)
+
+// waitText waits until the program's output shows s.
+func waitText(t *testing.T, tm *teatest.TestModel, s string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func smokeModel(t *testing.T, tweak func(*fixture)) (*fixture, *teatest.TestModel) {
+	t.Helper()
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	if tweak != nil {
+		tweak(f)
+	}
+	d := testDeps(f)
+	prefill(&d)
+	f.m = New(d)
+	tm := teatest.NewTestModel(t, f.m, teatest.WithInitialTermSize(80, 24))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return f, tm
+}
+
+// submitFormLive presses enter through the form, one field at a time.
+func submitFormLive(t *testing.T, tm *teatest.TestModel) {
+	waitText(t, tm, "Company")
+	for range 6 {
+		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		time.Sleep(40 * time.Millisecond)
+	}
+	waitText(t, tm, "Apps to authorize")
+}
+
+// TestSmokeProgram runs the whole wizard as a real Bubble Tea program
+// (teatest, 80x24, no ticks: the fake clock never fires).
+func TestSmokeProgram(t *testing.T) {
+	f, tm := smokeModel(t, nil)
+	submitFormLive(t, tm)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitText(t, tm, "COMPLETE REQUEST")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitText(t, tm, "Bundle written")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	res, err := fm.Result()
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Result = %+v, %v", res, err)
+	}
+	if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 4 {
+		t.Fatal("bundle not written with 4 apps")
+	}
+	if strings.Contains(fm.View(), "tok-FAKE") {
+		t.Fatal("token in the final view")
+	}
+}
+
+// TestSmokeQuit quits (with confirmation) while a code is pending: the
+// program ends with ErrUserAborted and a draft.
+func TestSmokeQuit(t *testing.T) {
+	f, tm := smokeModel(t, func(f *fixture) { f.auth.block["presence"] = true })
+	submitFormLive(t, tm)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitText(t, tm, "Authorize app 2 of 4")
+	tm.Type("q")
+	waitText(t, tm, "Quit ucx-onboard?")
+	tm.Type("y")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	res, err := fm.Result()
+	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
+		t.Fatalf("Result = %+v, %v", res, err)
+	}
+	if d := f.drafts.drafts[res.DraftID]; len(d.Apps) != 1 || d.Apps[0].AppID != "users" {
+		t.Fatalf("draft apps %+v", d.Apps)
+	}
+}
