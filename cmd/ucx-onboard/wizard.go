@@ -278,15 +278,15 @@ func demoRecipient(path string) (string, error) {
 
 func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true}
-	source := "built-in catalog"
+	source := "the built-in catalog"
 	if o.appsFile != "" {
 		source = o.appsFile
 	}
 	if o.demo {
-		source = "demo catalog"
+		source = "the demo catalog"
 	}
 	if err == nil {
-		ck.Detail = fmt.Sprintf("%d apps from the %s, every secret present", len(apps), source)
+		ck.Detail = fmt.Sprintf("%d apps from %s, every secret present", len(apps), source)
 		return ck
 	}
 	ck.Detail = flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; "))

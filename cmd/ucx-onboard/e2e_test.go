@@ -1,0 +1,311 @@
+//go:build !windows
+
+package main
+
+// End-to-end tests: the built binary in a real (pseudo) terminal against the
+// fake Webex, driven by keys as an engineer would, then the bundle opened
+// with `ucx-onboard open` and compared with the tokens the fake issued.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// screenTimeout bounds each wait for a screen; polls happen every second.
+const screenTimeout = 30 * time.Second
+
+// e2e is one engineer's workplace: a fake Webex, a catalog, a customer
+// file, a UCX identity, an output path and a state directory.
+type e2e struct {
+	t        *testing.T
+	srv      *webextest.Server
+	dir      string
+	identity string
+	out      string
+	env      []string
+	args     []string
+}
+
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
+	srv := webextest.NewServer(webextest.Options{
+		Integrations: webextest.DemoIntegrations(),
+		Interval:     time.Second,
+		Org:          webextest.Org{ID: "org-acme", Name: "Acme Corp", Users: 120},
+		Approver: webextest.Person{ID: "p-admin", Email: "admin@acme.example", DisplayName: "Ada Admin",
+			OrgID: "org-acme", Roles: []string{webextest.FullAdminRole}},
+	})
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	x := &e2e{t: t, srv: srv, dir: dir, identity: filepath.Join(dir, "ucx.key"), out: filepath.Join(dir, "acme.ucxbundle")}
+	recipient, err := store.GenerateIdentityFile(x.identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(dir, "apps.json")
+	writeFile(t, catalog, string(webextest.DemoCatalogJSON()))
+	for _, a := range webextest.DemoApps() {
+		x.env = append(x.env, a.SecretEnv+"="+a.ClientSecret)
+	}
+	customer := filepath.Join(dir, "customer.json")
+	writeFile(t, customer, `{"company":"Acme Corp","admin_email":"admin@acme.example","deployment":"cloud",
+		"ucx_host":"","engineer":"Erin Engineer","notes":"e2e"}`)
+	x.args = []string{"--webex-url", srv.URL, "--apps", catalog, "--customer", customer,
+		"--recipient", recipient, "--out", x.out, "--state-dir", filepath.Join(dir, "state")}
+	return x
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// start runs the wizard at 100x30.
+func (x *e2e) start() *terminal {
+	return startTerminal(x.t, 100, 30, x.env, x.args...)
+}
+
+// throughCustomer passes the preflight and confirms the prefilled customer
+// data and the app selection.
+func (x *e2e) throughCustomer(term *terminal) {
+	x.t.Helper()
+	term.WaitFor(screenTimeout, "All set")
+	term.Type(keyEnter)
+	term.WaitFor(screenTimeout, "Company", "Acme Corp")
+	for range 6 { // company, email, deployment, host, engineer, notes
+		term.Type(keyEnter)
+	}
+	term.WaitFor(screenTimeout, "Apps to authorize", "4 of 4 selected")
+	term.Type(keyEnter)
+}
+
+// currentCode waits for the authorization screen of app n and returns the
+// user code on it, which must be the fake's newest code.
+func (x *e2e) currentCode(term *terminal, n int, codesBefore int) string {
+	x.t.Helper()
+	term.WaitFor(screenTimeout, fmt.Sprintf("Authorize app %d of 4", n))
+	var code string
+	deadline := time.Now().Add(screenTimeout)
+	for {
+		codes := x.srv.UserCodes()
+		if len(codes) > codesBefore {
+			code = codes[len(codes)-1]
+			break
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("no new device code for app %d; screen:\n%s", n, term.Screen())
+		}
+		<-term.updates // the screen changes when the code arrives
+	}
+	term.WaitFor(screenTimeout, code)
+	return code
+}
+
+// approve approves app n's current code as the customer's admin would.
+func (x *e2e) approve(term *terminal, n int) {
+	x.t.Helper()
+	code := x.currentCode(term, n, len(x.srv.UserCodes())-1)
+	if err := x.srv.Approve(code); err != nil {
+		x.t.Fatalf("approve app %d (%s): %v", n, code, err)
+	}
+}
+
+// complete presses COMPLETE REQUEST and leaves the done screen.
+func (x *e2e) complete(term *terminal) {
+	x.t.Helper()
+	term.WaitFor(screenTimeout, "COMPLETE REQUEST")
+	term.Type(keyEnter)
+	term.WaitFor(screenTimeout, "Bundle written", "SHA-256")
+	term.Type(keyEnter)
+	if code := term.Wait(screenTimeout); code != 0 {
+		x.t.Fatalf("wizard exited %d", code)
+	}
+}
+
+// openedTokens runs `ucx-onboard open` on the bundle and returns
+// client_id -> access token, refresh token.
+func (x *e2e) openedTokens() map[string][2]string {
+	x.t.Helper()
+	cmd := exec.Command(builtBinary(x.t), "open", x.out, "-i", x.identity)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		x.t.Fatalf("open: %v\n%s", err, stderr.String())
+	}
+	var b struct {
+		Format string
+		Apps   []struct {
+			ClientID     string `json:"client_id"`
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+	}
+	if err := json.Unmarshal(out, &b); err != nil {
+		x.t.Fatalf("open printed no bundle JSON: %v\n%s", err, out)
+	}
+	got := map[string][2]string{}
+	for _, a := range b.Apps {
+		got[a.ClientID] = [2]string{a.AccessToken, a.RefreshToken}
+	}
+	return got
+}
+
+// issuedTokens is what the fake handed out, by client ID.
+func (x *e2e) issuedTokens() map[string][2]string {
+	want := map[string][2]string{}
+	for _, it := range x.srv.Issued() {
+		want[it.ClientID] = [2]string{it.AccessToken, it.RefreshToken}
+	}
+	return want
+}
+
+func (x *e2e) checkBundleHoldsIssuedTokens() {
+	x.t.Helper()
+	got, want := x.openedTokens(), x.issuedTokens()
+	if len(want) != 4 {
+		x.t.Fatalf("the fake issued tokens to %d apps, want 4", len(want))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			x.t.Errorf("bundle tokens for %s differ from the ones the fake issued", id)
+		}
+	}
+	if len(got) != len(want) {
+		x.t.Errorf("bundle holds %d apps, want %d: %v", len(got), len(want), keys(got))
+	}
+}
+
+func keys(m map[string][2]string) []string {
+	var k []string
+	for id := range m {
+		k = append(k, id)
+	}
+	sort.Strings(k)
+	return k
+}
+
+// noTokenOnScreen fails if any issued token is visible.
+func (x *e2e) noTokenOnScreen(screen string) {
+	x.t.Helper()
+	for _, it := range x.srv.Issued() {
+		if strings.Contains(screen, it.AccessToken) || strings.Contains(screen, it.RefreshToken) {
+			x.t.Fatal("a token is on the screen")
+		}
+	}
+}
+
+func TestE2EHappyPath(t *testing.T) {
+	t.Parallel()
+	x := newE2E(t)
+	term := x.start()
+	x.throughCustomer(term)
+	for n := 1; n <= 4; n++ {
+		x.approve(term, n)
+	}
+	x.noTokenOnScreen(term.WaitFor(screenTimeout, "COMPLETE REQUEST", "Ada Admin"))
+	x.complete(term)
+	x.checkBundleHoldsIssuedTokens()
+	if _, err := os.Stat(x.out + ".receipt.txt"); err != nil {
+		t.Errorf("no receipt: %v", err)
+	}
+}
+
+func TestE2EQuitAndResume(t *testing.T) {
+	t.Parallel()
+	x := newE2E(t)
+	term := x.start()
+	x.throughCustomer(term)
+	x.approve(term, 1)
+	x.approve(term, 2)
+	x.currentCode(term, 3, 2)
+	term.Type("q")
+	term.WaitFor(screenTimeout, "Quit ucx-onboard?", "kept as a draft (2 apps authorized)")
+	term.Type("y")
+	if code := term.Wait(screenTimeout); code != exitAborted {
+		t.Fatalf("quit exited %d, want %d", code, exitAborted)
+	}
+	if _, err := os.Stat(x.out); err == nil {
+		t.Fatal("a bundle was written although the engineer quit")
+	}
+
+	// Start again: the draft is offered, the two approvals are kept.
+	term = x.start()
+	term.WaitFor(screenTimeout, "All set")
+	term.Type(keyEnter)
+	term.WaitFor(screenTimeout, "Resume", "Acme Corp")
+	term.Type(keyEnter)
+	codes := len(x.srv.UserCodes())
+	for screen := term.Screen(); !strings.Contains(screen, "Authorize app 3 of 4"); screen = term.Screen() {
+		// Confirm whatever comes between the resume offer and app 3
+		// (preflight, the prefilled form, the app selection).
+		switch {
+		case strings.Contains(screen, "Authorize app 1 of 4"), strings.Contains(screen, "Authorize app 2 of 4"):
+			t.Fatalf("an approved app is asked again:\n%s", screen)
+		case strings.Contains(screen, "All set"), strings.Contains(screen, "Apps to authorize"),
+			strings.Contains(screen, "Company"):
+			term.Type(keyEnter)
+		}
+		select {
+		case <-term.updates:
+		case <-time.After(screenTimeout):
+			t.Fatalf("stuck after resume:\n%s", term.Screen())
+		}
+	}
+	code := x.currentCode(term, 3, codes)
+	if err := x.srv.Approve(code); err != nil {
+		t.Fatal(err)
+	}
+	x.approve(term, 4)
+	x.complete(term)
+	x.checkBundleHoldsIssuedTokens()
+}
+
+func TestE2EDeniedAndExpiredRecovered(t *testing.T) {
+	t.Parallel()
+	x := newE2E(t)
+	term := x.start()
+	x.throughCustomer(term)
+
+	// App 1: the org's policy denies it; the remedy names the integration.
+	first := x.currentCode(term, 1, 0)
+	if err := x.srv.Deny(first); err != nil {
+		t.Fatal(err)
+	}
+	clientID := webextest.DemoApps()[0].ClientID
+	term.WaitFor(screenTimeout, "Control Hub", clientID[:20])
+	term.Type("r")
+	code := x.currentCode(term, 1, 1)
+	if err := x.srv.Approve(code); err != nil {
+		t.Fatal(err)
+	}
+
+	// App 2: the code expires; a fresh one replaces it on the same screen.
+	expired := x.currentCode(term, 2, 2)
+	if err := x.srv.Expire(expired); err != nil {
+		t.Fatal(err)
+	}
+	fresh := x.currentCode(term, 2, 3)
+	if fresh == expired {
+		t.Fatal("no fresh code after expiry")
+	}
+	if err := x.srv.Approve(fresh); err != nil {
+		t.Fatal(err)
+	}
+	x.approve(term, 3)
+	x.approve(term, 4)
+	x.complete(term)
+	x.checkBundleHoldsIssuedTokens()
+}
