@@ -421,7 +421,7 @@ func (a *accessible) complete() error {
 				m.result.DraftID = ""
 			}
 			m.done.c = m.c
-			m.done.set(r, m.draft.Customer, m.results, m.selected)
+			m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
 			a.say("\nDone.")
 			a.say("%s", m.done.plain())
 			return nil

@@ -27,7 +27,7 @@ func TestAccessible(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
-	for _, want := range []string{verifyURI, userCode, "Approved by Jane Admin", "more than 1,000 users", "Too short", "WebexPresence.Enable=1", "SHA-256"} {
+	for _, want := range []string{verifyURI, userCode, "Approved by Jane Admin", "more than 1,000 users", "Too short", "leave WebexPresence.Enable=0", "SHA-256"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}

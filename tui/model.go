@@ -329,7 +329,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r := msg.receipt
 		m.result.Receipt = &r
 		m.err = nil
-		m.done.set(r, m.draft.Customer, m.results, m.selected)
+		m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
 		m.screen = scrDone
 		var cmd tea.Cmd
 		if m.c.deps.Drafts != nil && m.draft.ID != "" {

@@ -31,6 +31,9 @@ const (
 // presses r.
 const maxAutoRenew = 5
 
+// maxStatusLines bounds the status line (a long server message is cut).
+const maxStatusLines = 3
+
 // minPanelW is the narrowest text column beside a QR code.
 const minPanelW = 36
 
@@ -601,9 +604,12 @@ func (s *authScreen) view() string {
 	panel := make([]string, 0, len(s.panelTop)+len(s.panelBottom)+8)
 	panel = append(panel, s.panelTop...)
 	panel = append(panel, s.expiresLine(), "")
-	for _, l := range strings.Split(wrap(s.status(), pw), "\n") {
-		panel = append(panel, l)
+	status := strings.Split(wrap(s.status(), pw), "\n")
+	if len(status) > maxStatusLines {
+		status = status[:maxStatusLines]
+		status[maxStatusLines-1] = truncate(status[maxStatusLines-1]+"…", pw)
 	}
+	panel = append(panel, status...)
 	if s.notice != "" {
 		panel = append(panel, strings.Split(s.c.styles.OK.Render(wrap(s.notice, pw)), "\n")...)
 	}

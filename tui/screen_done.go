@@ -17,11 +17,12 @@ type doneScreen struct {
 	customer store.Customer
 	n        int // apps authorized
 	presence bool
+	org      store.Org
 	lines    string // wrapped once, in set/resize
 }
 
-func (s *doneScreen) set(r Receipt, cust store.Customer, results map[string]*appResult, selected []string) {
-	s.receipt, s.customer = r, cust
+func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
+	s.receipt, s.customer, s.org = r, cust, org
 	s.n, s.presence = 0, false
 	for _, id := range selected {
 		if res := results[id]; res != nil && res.status == statusAuthorized {
@@ -74,7 +75,10 @@ func (s *doneScreen) view() string {
 		"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side:\n" + open,
 		"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.",
 	}
-	if s.customer.Deployment == store.DeploymentOnPrem && s.presence {
+	switch {
+	case s.presence && s.org.UserCount > 1000:
+		steps = append(steps, "Do not enable presence retrieval: the organization has more than 1,000 users, which Cisco's API does not support (for UCX Suite on premises, leave WebexPresence.Enable=0 in Apps\\Presence\\Settings\\Presence.ini).")
+	case s.customer.Deployment == store.DeploymentOnPrem && s.presence:
 		steps = append(steps, "On-premises presence: set WebexPresence.Enable=1 in Apps\\Presence\\Settings\\Presence.ini under the UCX install folder; Webex users are matched by UPN in each user's \"Rich Presence Webex URI\" field.")
 	}
 	steps = append(steps, "The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.")

@@ -251,9 +251,9 @@ func (s *reviewScreen) appLines(r appResult, nameW int, two bool) []string {
 			}
 		} else {
 			word = ""
-			detail = clean(a.DisplayName) + " · " + role
+			detail = clean(a.DisplayName) + " (" + role + ")"
 			if !r.grant.AccessTokenExpiry.IsZero() {
-				detail += " · until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02")
+				detail += ", until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02")
 			}
 		}
 	case statusFailed:
@@ -345,8 +345,12 @@ func (s *reviewScreen) view() string {
 	var apps []string
 	for _, two := range []bool{true, false} {
 		apps = apps[:0]
+		nw := nameW
+		if !two {
+			nw = min(nameW, max(w-4-44, 16)) // leave room for "Name (Full Admin), until 2026-12-05"
+		}
 		for _, a := range d.apps {
-			apps = append(apps, s.appLines(a, nameW, two)...)
+			apps = append(apps, s.appLines(a, nw, two)...)
 		}
 		if len(apps)+len(warn)+1 <= room {
 			break

@@ -229,6 +229,16 @@ func TestScreens(t *testing.T) {
 		f.step(press("enter"), press("enter"))
 	})
 	checkGolden(t, "done", nil, func(f *fixture) {
+		f.toAuth()
+		for range testApps() {
+			f.withCode()
+			id := testIdentity()
+			id.OrgUsers = 240
+			f.approve(id)
+		}
+		f.drive(t, press("enter"))
+	})
+	checkGolden(t, "done_large_org", nil, func(f *fixture) {
 		f.toReviewAllOK()
 		f.drive(t, press("enter"))
 	})
