@@ -102,4 +102,11 @@ func (s *doneScreen) view() string {
 }
 
 // plain is the done screen without styles, for the accessible flow.
-func (s *doneScreen) plain() string { return ansi.Strip(s.view()) }
+// Lines are not wrapped: the screen reader's terminal does that.
+func (s *doneScreen) plain() string {
+	c := *s.c
+	c.width = 10000
+	d := *s
+	d.c = &c
+	return ansi.Strip(d.view())
+}
