@@ -79,3 +79,19 @@ func newX25519(t testing.TB) (*age.X25519Identity, Protection) {
 }
 
 func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
+
+// Tests seal passphrase bundles with a low scrypt work factor: at 2^18
+// each operation takes ~1 s, ~8 s under -race. TestRoundTrip/passphrase-real
+// and the benchmarks use the real one.
+func init() { scryptWorkFactor = 10 }
+
+// realScrypt returns a passphrase protection at the production work factor.
+func realScrypt(t testing.TB, pass string) Protection {
+	t.Helper()
+	p, err := NewPassphraseProtection(NewSecret(pass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.recipients[0].(*age.ScryptRecipient).SetWorkFactor(maxScryptWorkFactor)
+	return p
+}

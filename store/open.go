@@ -114,7 +114,7 @@ func classifyHeaderError(data []byte, what string, ids []age.Identity, err error
 	case strings.Contains(msg, "bad header MAC"):
 		return newError(ErrTampered, fmt.Sprintf("store: %s is damaged or was modified (age header authentication failed)", what), nil)
 	case strings.Contains(msg, "work factor"):
-		return newError(ErrUnknownFormat, fmt.Sprintf("store: %s uses an scrypt work factor above 2^%d; refusing to spend that much time and memory", what, scryptWorkFactor), nil)
+		return newError(ErrUnknownFormat, fmt.Sprintf("store: %s uses an scrypt work factor above 2^%d; refusing to spend that much time and memory", what, maxScryptWorkFactor), nil)
 	}
 	_ = hdr
 	// A recipient stanza that is malformed for its own type.

@@ -19,10 +19,14 @@ import (
 // MinPassphraseLen is the minimum passphrase length, in characters.
 const MinPassphraseLen = 12
 
-// scryptWorkFactor is age's default (2^18, about 1 s); passphrase bundles
-// with a higher work factor are refused when opened, so a hostile file
-// cannot make the reader spend minutes and gigabytes.
-const scryptWorkFactor = 18
+// maxScryptWorkFactor is age's default (2^18, about 1 s); passphrase
+// bundles with a higher work factor are refused when opened, so a hostile
+// file cannot make the reader spend minutes and gigabytes.
+const maxScryptWorkFactor = 18
+
+// scryptWorkFactor is the work factor of new passphrase protections; tests
+// lower it (scrypt under -race takes seconds).
+var scryptWorkFactor = maxScryptWorkFactor
 
 // Protection is how a bundle is encrypted: to one or more public keys
 // (age X25519 or hybrid, ssh-ed25519, ssh-rsa), or to a passphrase (age's
@@ -234,7 +238,7 @@ func PassphraseIdentity(p Secret) (age.Identity, error) {
 	if err != nil {
 		return nil, newError(ErrWrongPassphrase, "store: empty passphrase", nil)
 	}
-	id.SetMaxWorkFactor(scryptWorkFactor)
+	id.SetMaxWorkFactor(maxScryptWorkFactor)
 	return redactedIdentity{id: id, kind: "passphrase"}, nil
 }
 

@@ -90,6 +90,7 @@ func keyPairs(t testing.TB, withPassphrase bool) []keyPair {
 			t.Fatal(err)
 		}
 		out = append(out, keyPair{"passphrase", p, ""})
+		out = append(out, keyPair{"passphrase-real", realScrypt(t, fakePass), ""})
 	}
 	return out
 }
