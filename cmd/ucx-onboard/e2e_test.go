@@ -34,6 +34,7 @@ type e2e struct {
 	out      string
 	env      []string
 	args     []string
+	seen     int // device codes the test has handled so far
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -91,17 +92,18 @@ func (x *e2e) throughCustomer(term *terminal) {
 	term.Type(keyEnter)
 }
 
-// currentCode waits for the authorization screen of app n and returns the
-// user code on it, which must be the fake's newest code.
-func (x *e2e) currentCode(term *terminal, n int, codesBefore int) string {
+// currentCode waits for the authorization screen of app n showing a device
+// code the test has not handled yet, and returns its user code.
+func (x *e2e) currentCode(term *terminal, n int) string {
 	x.t.Helper()
 	term.WaitFor(screenTimeout, fmt.Sprintf("Authorize app %d of 4", n))
 	var code string
 	deadline := time.Now().Add(screenTimeout)
 	for {
 		codes := x.srv.UserCodes()
-		if len(codes) > codesBefore {
+		if len(codes) > x.seen {
 			code = codes[len(codes)-1]
+			x.seen = len(codes)
 			break
 		}
 		if time.Now().After(deadline) {
@@ -116,7 +118,7 @@ func (x *e2e) currentCode(term *terminal, n int, codesBefore int) string {
 // approve approves app n's current code as the customer's admin would.
 func (x *e2e) approve(term *terminal, n int) {
 	x.t.Helper()
-	code := x.currentCode(term, n, len(x.srv.UserCodes())-1)
+	code := x.currentCode(term, n)
 	if err := x.srv.Approve(code); err != nil {
 		x.t.Fatalf("approve app %d (%s): %v", n, code, err)
 	}
@@ -230,7 +232,7 @@ func TestE2EQuitAndResume(t *testing.T) {
 	x.throughCustomer(term)
 	x.approve(term, 1)
 	x.approve(term, 2)
-	x.currentCode(term, 3, 2)
+	x.currentCode(term, 3)
 	term.Type("q")
 	term.WaitFor(screenTimeout, "Quit ucx-onboard?", "kept as a draft (2 apps authorized)")
 	term.Type("y")
@@ -247,7 +249,6 @@ func TestE2EQuitAndResume(t *testing.T) {
 	term.Type(keyEnter)
 	term.WaitFor(screenTimeout, "Resume", "Acme Corp")
 	term.Type(keyEnter)
-	codes := len(x.srv.UserCodes())
 	for screen := term.Screen(); !strings.Contains(screen, "Authorize app 3 of 4"); screen = term.Screen() {
 		// Confirm whatever comes between the resume offer and app 3
 		// (preflight, the prefilled form, the app selection).
@@ -264,7 +265,7 @@ func TestE2EQuitAndResume(t *testing.T) {
 			t.Fatalf("stuck after resume:\n%s", term.Screen())
 		}
 	}
-	code := x.currentCode(term, 3, codes)
+	code := x.currentCode(term, 3)
 	if err := x.srv.Approve(code); err != nil {
 		t.Fatal(err)
 	}
@@ -280,24 +281,24 @@ func TestE2EDeniedAndExpiredRecovered(t *testing.T) {
 	x.throughCustomer(term)
 
 	// App 1: the org's policy denies it; the remedy names the integration.
-	first := x.currentCode(term, 1, 0)
+	first := x.currentCode(term, 1)
 	if err := x.srv.Deny(first); err != nil {
 		t.Fatal(err)
 	}
 	clientID := webextest.DemoApps()[0].ClientID
 	term.WaitFor(screenTimeout, "Control Hub", clientID[:20])
 	term.Type("r")
-	code := x.currentCode(term, 1, 1)
+	code := x.currentCode(term, 1)
 	if err := x.srv.Approve(code); err != nil {
 		t.Fatal(err)
 	}
 
 	// App 2: the code expires; a fresh one replaces it on the same screen.
-	expired := x.currentCode(term, 2, 2)
+	expired := x.currentCode(term, 2)
 	if err := x.srv.Expire(expired); err != nil {
 		t.Fatal(err)
 	}
-	fresh := x.currentCode(term, 2, 3)
+	fresh := x.currentCode(term, 2)
 	if fresh == expired {
 		t.Fatal("no fresh code after expiry")
 	}
