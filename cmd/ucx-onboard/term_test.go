@@ -30,7 +30,7 @@ var (
 )
 
 // builtBinary builds cmd/ucx-onboard once per test run and returns its path.
-func builtBinary(t *testing.T) string {
+func builtBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "ucx-onboard-e2e-")
@@ -52,7 +52,7 @@ func builtBinary(t *testing.T) string {
 
 // terminal is one program running on a pty rendered by a VT emulator.
 type terminal struct {
-	t       *testing.T
+	t       testing.TB
 	pty     *os.File
 	vt      vt10x.Terminal
 	cmd     *exec.Cmd
@@ -63,12 +63,18 @@ type terminal struct {
 
 // startTerminal runs the built binary with args in a cols x rows terminal.
 // env is added to a minimal environment (PATH, HOME, TERM, LANG).
-func startTerminal(t *testing.T, cols, rows int, env []string, args ...string) *terminal {
+func startTerminal(t testing.TB, cols, rows int, env []string, args ...string) *terminal {
+	t.Helper()
+	return startBinaryTerminal(t, builtBinary(t), cols, rows, env, args...)
+}
+
+// startBinaryTerminal runs the program bin in a cols x rows terminal.
+func startBinaryTerminal(t testing.TB, bin string, cols, rows int, env []string, args ...string) *terminal {
 	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("no pty on windows")
 	}
-	cmd := exec.Command(builtBinary(t), args...)
+	cmd := exec.Command(bin, args...)
 	home := t.TempDir()
 	cmd.Dir = home
 	cmd.Env = append([]string{
