@@ -53,6 +53,9 @@ type Drafts struct {
 	keys KeyStore
 	now  func() time.Time
 	mu   sync.Mutex
+	// keyCache holds the keys this Drafts has used, so a keyring that
+	// locks mid-session does not stop the wizard from saving or resuming.
+	keyCache map[string]*age.X25519Identity
 }
 
 // String and GoString describe Drafts without its key store.
@@ -76,7 +79,7 @@ func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 	if keys == nil {
 		keys = NewKeyStore(dir)
 	}
-	d := &Drafts{dir: dir, keys: keys, now: time.Now}
+	d := &Drafts{dir: dir, keys: keys, now: time.Now, keyCache: map[string]*age.X25519Identity{}}
 	if err := os.MkdirAll(d.draftDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
 	}
@@ -137,6 +140,7 @@ func (d *Drafts) Save(dr *Draft) error {
 		if err := d.keys.Set(dr.ID, NewSecret(id.String())); err != nil {
 			return fmt.Errorf("store: save draft key: %w", err)
 		}
+		d.keyCache[dr.ID] = id
 	}
 	if dr.Created.IsZero() {
 		dr.Created = now
@@ -158,6 +162,9 @@ func (d *Drafts) Save(dr *Draft) error {
 
 // identity fetches and parses the key of draft id.
 func (d *Drafts) identity(id string) (*age.X25519Identity, error) {
+	if x := d.keyCache[id]; x != nil {
+		return x, nil
+	}
 	s, err := d.keys.Get(id)
 	if err != nil {
 		return nil, newError(ErrDraftKeyUnavailable, fmt.Sprintf("store: draft %s: key unavailable", id), nil)
@@ -166,6 +173,7 @@ func (d *Drafts) identity(id string) (*age.X25519Identity, error) {
 	if err != nil {
 		return nil, newError(ErrDraftKeyUnavailable, fmt.Sprintf("store: draft %s: stored key is malformed", id), nil)
 	}
+	d.keyCache[id] = x
 	return x, nil
 }
 
@@ -295,6 +303,7 @@ func (d *Drafts) Remove(id string) error {
 	if err := os.Remove(d.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: remove draft %s: %w", id, unwrapPath(err))
 	}
+	delete(d.keyCache, id)
 	if err := d.keys.Delete(id); err != nil {
 		return fmt.Errorf("store: remove key of draft %s: %w", id, err)
 	}

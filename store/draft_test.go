@@ -135,8 +135,18 @@ func TestDrafts(t *testing.T) {
 		os.Remove(d.path("junk"))
 	}
 
-	// Key unavailable: reported, not moved, and Save keeps the old file.
+	// The keyring locking mid-session does not matter: keys are cached.
 	keys.fail = true
+	if _, err := d.Load(a.ID); err != nil {
+		t.Errorf("cached key: %v", err)
+	}
+	// A new session without the key: reported, not moved, and Save keeps
+	// the old file.
+	d, err = OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.now = func() time.Time { clock = clock.Add(time.Minute); return clock }
 	list, _ = d.List()
 	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftKeyUnavailable) {
 		t.Fatalf("key unavailable: %+v", list)

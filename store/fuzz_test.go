@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"filippo.io/age/armor"
 )
 
 // FuzzOpenBundle feeds arbitrary bytes to OpenBundle with the vector
@@ -24,6 +26,12 @@ func FuzzOpenBundle(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	good, _ := os.ReadFile(filepath.Join("testdata", "good.age"))
+	var armored bytes.Buffer
+	aw := armor.NewWriter(&armored)
+	aw.Write(good)
+	aw.Close()
+	f.Add(armored.Bytes())
 	f.Add([]byte(ageIntro))
 	f.Add([]byte(ageIntro + "-> scrypt AAAAAAAAAAAAAAAAAAAAAA 18\nAAAA\n--- AAAA\n"))
 	f.Add([]byte(armorHeader + "\nYWdl\n-----END AGE ENCRYPTED FILE-----\n"))

@@ -60,7 +60,7 @@ func decrypt(data []byte, what string, ids []age.Identity) ([]byte, error) {
 		if bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte(armorHeader)) {
 			bin, err := io.ReadAll(armor.NewReader(bytes.NewReader(data)))
 			if err != nil {
-				return nil, newError(ErrTampered, fmt.Sprintf("store: %s: damaged ASCII armor", what), err)
+				return nil, newError(ErrTampered, fmt.Sprintf("store: %s is damaged or was modified (invalid ASCII armor)", what), nil)
 			}
 			return decrypt(bin, what, ids)
 		}
