@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
 )
 
 // TestAccessible runs the line-by-line flow with typed answers: no QR
@@ -44,4 +46,5 @@ func TestAccessible(t *testing.T) {
 	if t.Failed() {
 		t.Log(text)
 	}
+	golden.RequireEqual(t, []byte(text))
 }

@@ -25,7 +25,7 @@ func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 	form := customerForm(vals).
 		WithTheme(huh.ThemeCharm()).
 		WithShowHelp(true).
-		WithShowErrors(true)
+		WithShowErrors(false) // shown under each field instead
 	form.SubmitCmd = func() tea.Msg { return customerSubmittedMsg{} }
 	s := customerScreen{c: c, form: form, vals: vals}
 	s.resize()
@@ -33,20 +33,46 @@ func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 }
 
 // customerForm builds the form's fields over vals; the accessible flow uses
-// it too.
+// it too. A field's error shows in its description, right under its title,
+// once the field has been left (or submitted) with a bad value.
 func customerForm(vals *store.Customer) *huh.Form {
+	touched := map[string]bool{}
+	check := func(key string, f func(string) error) func(string) error {
+		return func(s string) error {
+			touched[key] = true
+			return f(s)
+		}
+	}
+	desc := func(key, base string, value *string, f func(string) error) func() string {
+		return func() string {
+			if !touched[key] {
+				return base
+			}
+			err := f(*value)
+			switch {
+			case err == nil:
+				return base
+			case base == "":
+				return markErr + " " + err.Error()
+			}
+			return base + "\n" + markErr + " " + err.Error()
+		}
+	}
+	host := func(s string) error { return validateHost(s, vals.Deployment) }
+	bind := []any{vals, touched}
 	return huh.NewForm(huh.NewGroup(
 		huh.NewInput().Key("company").Title("Company").
-			Value(&vals.Company).Validate(validateCompany),
+			Value(&vals.Company).Validate(check("company", validateCompany)).
+			DescriptionFunc(desc("company", "", &vals.Company, validateCompany), bind),
 		huh.NewInput().Key("admin_email").Title("Customer's Full Admin email").
-			Description("The Webex Full Administrator who will approve each app.").
-			Value(&vals.AdminEmail).Validate(validateEmail),
+			Value(&vals.AdminEmail).Validate(check("admin_email", validateEmail)).
+			DescriptionFunc(desc("admin_email", "The Webex Full Administrator who will approve each app.", &vals.AdminEmail, validateEmail), bind),
 		huh.NewSelect[string]().Key("deployment").Title("UCX Suite deployment").Inline(true).
 			Options(huh.NewOption("cloud", store.DeploymentCloud), huh.NewOption("on-premises", store.DeploymentOnPrem)).
 			Value(&vals.Deployment),
 		huh.NewInput().Key("ucx_host").Title("UCX Suite host").
-			Description("Host name or IP address; required for on-premises.").
-			Value(&vals.UCXHost).Validate(func(s string) error { return validateHost(s, vals.Deployment) }),
+			Value(&vals.UCXHost).Validate(check("ucx_host", host)).
+			DescriptionFunc(desc("ucx_host", "Host name or IP address; required for on-premises.", &vals.UCXHost, host), bind),
 		huh.NewInput().Key("engineer").Title("Engineer").Value(&vals.Engineer),
 		huh.NewInput().Key("notes").Title("Notes").Value(&vals.Notes),
 	))

@@ -184,7 +184,7 @@ func describeProtection(p Protection) string {
 	}
 	switch {
 	case p.Passphrase:
-		return "age, with a passphrase (entered below)"
+		return "age, with a passphrase you choose"
 	case len(p.Recipients) == 1:
 		return "age, for 1 recipient: " + p.Recipients[0]
 	case len(p.Recipients) > 1:

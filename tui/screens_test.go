@@ -138,6 +138,10 @@ func TestScreens(t *testing.T) {
 		f.drive(t, typeText("jane@acme")...)
 		f.drive(t, press("enter"))
 	})
+	checkGolden(t, "customer_required", nil, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+		f.drive(t, press("enter"))
+	})
 	checkGolden(t, "apps", nil, func(f *fixture) { f.toApps() })
 	checkGolden(t, "apps_deselected", nil, func(f *fixture) {
 		f.toApps()
