@@ -257,6 +257,28 @@ func TestProtection(t *testing.T) {
 			t.Errorf("%q: Describe %q, want prefix %q", tc.keys, p.Describe(), tc.desc)
 		}
 	}
+	// Post-quantum (hybrid) recipients work, but cannot be mixed with
+	// classic ones (age's rule), which is caught at construction.
+	pq, err := age.GenerateHybridIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pqProt, err := NewRecipientProtection([]string{pq.Recipient().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := sealBundle(testBundle(), pqProt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := OpenBundle(bytes.NewReader(sealed), pq); err != nil {
+		t.Errorf("hybrid round trip: %v", err)
+	} else {
+		sameBundle(t, got, testBundle())
+	}
+	if _, err := NewRecipientProtection([]string{pq.Recipient().String(), rcp}); !errors.Is(err, ErrBadRecipient) {
+		t.Errorf("hybrid + x25519: %v", err)
+	}
 	// Recipients file.
 	rf := filepath.Join(dir, "recipients.txt")
 	os.WriteFile(rf, []byte("# UCX Suite\n\n"+rcp+"\n  "+pub+"\n"), 0o644)

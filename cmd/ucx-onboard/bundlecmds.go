@@ -9,11 +9,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
@@ -212,8 +214,33 @@ func runInspect(ctx context.Context, e env, args []string) error {
 	}
 	var s strings.Builder
 	writeSummary(&s, path, b, bundleNow())
+	s.WriteString(receiptCheck(path))
 	_, err = io.WriteString(e.stdout, s.String())
 	return err
+}
+
+// receiptCheck reports the bundle's SHA-256 and, if its receipt is beside
+// it, whether the two agree.
+func receiptCheck(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256(data))
+	line := "sha256:      " + sum + "\n"
+	receipt, err := os.ReadFile(path + store.ReceiptSuffix)
+	if err != nil {
+		return line
+	}
+	for _, l := range strings.Split(string(receipt), "\n") {
+		if v, ok := strings.CutPrefix(l, "sha256:"); ok {
+			if strings.TrimSpace(v) == sum {
+				return line + "receipt:     matches " + filepath.Base(path+store.ReceiptSuffix) + "\n"
+			}
+			return line + "receipt:     WARNING: " + filepath.Base(path+store.ReceiptSuffix) + " names another file (sha256 " + clean(strings.TrimSpace(v)) + ")\n"
+		}
+	}
+	return line
 }
 
 // writeSummary renders inspect's report. It never touches a token.

@@ -114,7 +114,7 @@ func TestKeygenOpenInspect(t *testing.T) {
 	}
 	for _, want := range []string{"Acme S.p.A.", "Attendant Console Presence Connector", "more than 1,000",
 		"in 13 days) WARNING: within 14 days", "expires 2027-02-19 09:30 UTC (in 90 days)\n", "not a Full Administrator",
-		"not the customer's named admin", "organization has more than 1,000 users"} {
+		"not the customer's named admin", "organization has more than 1,000 users", "receipt:     matches acme.ucxbundle.receipt.txt"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
 		}
