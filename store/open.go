@@ -97,8 +97,7 @@ func classifyHeaderError(data []byte, what string, ids []age.Identity, err error
 		}
 		return newError(ErrNoIdentityMatch, fmt.Sprintf("store: %s matches none of the %d identities given (sealed to: %s)", what, n, stanzaKinds(nm.StanzaTypes)), nil)
 	}
-	hdr, herr := age.ExtractHeader(bytes.NewReader(data))
-	if herr != nil {
+	if _, herr := age.ExtractHeader(bytes.NewReader(data)); herr != nil {
 		// The header does not parse. A header is plain text: if the file
 		// is nothing but header text, it was cut inside the header;
 		// anything else is damage.
@@ -116,7 +115,6 @@ func classifyHeaderError(data []byte, what string, ids []age.Identity, err error
 	case strings.Contains(msg, "work factor"):
 		return newError(ErrUnknownFormat, fmt.Sprintf("store: %s uses an scrypt work factor above 2^%d; refusing to spend that much time and memory", what, maxScryptWorkFactor), nil)
 	}
-	_ = hdr
 	// A recipient stanza that is malformed for its own type.
 	return newError(ErrTampered, fmt.Sprintf("store: %s is damaged or was modified (invalid recipient line)", what), nil)
 }
