@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/mail"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,47 +33,69 @@ func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 	return s
 }
 
+// fieldErrors carries each field's last validation error from huh's
+// Update (where validators run) to the description funcs, which huh
+// evaluates in a command's goroutine: hence the lock. version, the funcs'
+// binding, is only touched on Update's side.
+type fieldErrors struct {
+	mu      sync.Mutex
+	errs    map[string]string
+	version int
+}
+
+// check wraps a validator to record its verdict for key.
+func (fe *fieldErrors) check(key string, f func(string) error) func(string) error {
+	return func(s string) error {
+		err := f(s)
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		fe.mu.Lock()
+		if fe.errs[key] != msg {
+			fe.errs[key] = msg
+			fe.version++
+		}
+		fe.mu.Unlock()
+		return err
+	}
+}
+
+// desc is key's description: base, then its error if any.
+func (fe *fieldErrors) desc(key, base string) func() string {
+	return func() string {
+		fe.mu.Lock()
+		msg := fe.errs[key]
+		fe.mu.Unlock()
+		switch {
+		case msg == "":
+			return base
+		case base == "":
+			return markErr + " " + msg
+		}
+		return base + "\n" + markErr + " " + msg
+	}
+}
+
 // customerForm builds the form's fields over vals; the accessible flow uses
 // it too. A field's error shows in its description, right under its title,
 // once the field has been left (or submitted) with a bad value.
 func customerForm(vals *store.Customer) *huh.Form {
-	touched := map[string]bool{}
-	check := func(key string, f func(string) error) func(string) error {
-		return func(s string) error {
-			touched[key] = true
-			return f(s)
-		}
-	}
-	desc := func(key, base string, value *string, f func(string) error) func() string {
-		return func() string {
-			if !touched[key] {
-				return base
-			}
-			err := f(*value)
-			switch {
-			case err == nil:
-				return base
-			case base == "":
-				return markErr + " " + err.Error()
-			}
-			return base + "\n" + markErr + " " + err.Error()
-		}
-	}
+	fe := &fieldErrors{errs: map[string]string{}}
 	host := func(s string) error { return validateHost(s, vals.Deployment) }
-	bind := []any{vals, touched}
 	return huh.NewForm(huh.NewGroup(
 		huh.NewInput().Key("company").Title("Company").
-			Value(&vals.Company).Validate(check("company", validateCompany)).
-			DescriptionFunc(desc("company", "", &vals.Company, validateCompany), bind),
+			Value(&vals.Company).Validate(fe.check("company", validateCompany)).
+			DescriptionFunc(fe.desc("company", ""), &fe.version),
 		huh.NewInput().Key("admin_email").Title("Customer's Full Admin email").
-			Value(&vals.AdminEmail).Validate(check("admin_email", validateEmail)).
-			DescriptionFunc(desc("admin_email", "The Webex Full Administrator who will approve each app.", &vals.AdminEmail, validateEmail), bind),
+			Value(&vals.AdminEmail).Validate(fe.check("admin_email", validateEmail)).
+			DescriptionFunc(fe.desc("admin_email", "The Webex Full Administrator who will approve each app."), &fe.version),
 		huh.NewSelect[string]().Key("deployment").Title("UCX Suite deployment").Inline(true).
 			Options(huh.NewOption("cloud", store.DeploymentCloud), huh.NewOption("on-premises", store.DeploymentOnPrem)).
 			Value(&vals.Deployment),
 		huh.NewInput().Key("ucx_host").Title("UCX Suite host").
-			Value(&vals.UCXHost).Validate(check("ucx_host", host)).
-			DescriptionFunc(desc("ucx_host", "Host name or IP address; required for on-premises.", &vals.UCXHost, host), bind),
+			Value(&vals.UCXHost).Validate(fe.check("ucx_host", host)).
+			DescriptionFunc(fe.desc("ucx_host", "Host name or IP address; required for on-premises."), &fe.version),
 		huh.NewInput().Key("engineer").Title("Engineer").Value(&vals.Engineer),
 		huh.NewInput().Key("notes").Title("Notes").Value(&vals.Notes),
 	))
