@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -95,52 +96,56 @@ func receiptText(rc Receipt, size int64, b Bundle, p Protection) string {
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	fmt.Fprintf(&s, "ucx-onboard bundle receipt (contains no secret)\n\n")
-	fmt.Fprintf(&s, "bundle:      %s\n", rc.BundlePath)
+	fmt.Fprintf(&s, "bundle:      %s\n", plain(filepath.Base(rc.BundlePath)))
 	fmt.Fprintf(&s, "sha256:      %s\n", rc.SHA256)
 	fmt.Fprintf(&s, "size:        %d bytes\n", size)
 	fmt.Fprintf(&s, "format:      %s version %d (age-encrypted)\n", BundleFormat, BundleVersion)
 	fmt.Fprintf(&s, "created:     %s\n", day(b.Created))
-	fmt.Fprintf(&s, "tool:        ucx-onboard %s\n", b.ToolVersion)
+	fmt.Fprintf(&s, "tool:        ucx-onboard %s\n", plain(b.ToolVersion))
 	if p.Passphrase() {
 		fmt.Fprintf(&s, "protection:  passphrase (age scrypt); share it with UCX separately\n")
 	} else {
 		fmt.Fprintf(&s, "protection:  %d age recipient(s); any one of their identities opens it\n", len(rc.Recipients))
 		for _, r := range rc.Recipients {
-			fmt.Fprintf(&s, "recipient:   %s\n", r)
+			fmt.Fprintf(&s, "recipient:   %s\n", plain(r))
 		}
 	}
 	c := b.Customer
-	fmt.Fprintf(&s, "\ncustomer:    %s\n", c.Company)
-	fmt.Fprintf(&s, "admin:       %s\n", c.AdminEmail)
-	fmt.Fprintf(&s, "deployment:  %s\n", c.Deployment)
-	fmt.Fprintf(&s, "ucx host:    %s\n", c.UCXHost)
-	fmt.Fprintf(&s, "engineer:    %s\n", c.Engineer)
+	fmt.Fprintf(&s, "\ncustomer:    %s\n", plain(c.Company))
+	fmt.Fprintf(&s, "admin:       %s\n", plain(c.AdminEmail))
+	fmt.Fprintf(&s, "deployment:  %s\n", plain(c.Deployment))
+	fmt.Fprintf(&s, "ucx host:    %s\n", plain(c.UCXHost))
+	fmt.Fprintf(&s, "engineer:    %s\n", plain(c.Engineer))
 	users := "unknown"
 	if b.Org.UserCount > 1000 {
 		users = "more than 1,000"
 	} else if b.Org.UserCount > 0 {
 		users = fmt.Sprint(b.Org.UserCount)
 	}
-	fmt.Fprintf(&s, "webex org:   %s (%s), users: %s\n", b.Org.Name, b.Org.ID, users)
+	fmt.Fprintf(&s, "webex org:   %s (%s), users: %s\n", plain(b.Org.Name), plain(b.Org.ID), users)
 	fmt.Fprintf(&s, "\napps (%d):\n", len(b.Apps))
 	for _, a := range b.Apps {
-		fmt.Fprintf(&s, "- %s [%s], integration %s\n", a.AppName, a.AppID, a.ClientID)
-		fmt.Fprintf(&s, "  scopes: %s\n", strings.Join(a.Scopes, " "))
+		fmt.Fprintf(&s, "- %s [%s], integration %s\n", plain(a.AppName), plain(a.AppID), plain(a.ClientID))
+		fmt.Fprintf(&s, "  scopes: %s\n", plain(strings.Join(a.Scopes, " ")))
 		fmt.Fprintf(&s, "  access token expires %s; refresh token expires %s\n", day(a.AccessTokenExpiry), day(a.RefreshTokenExpiry))
 		admin := "not a Full Administrator"
 		if a.Approver.FullAdmin {
 			admin = "Full Administrator"
 		}
-		fmt.Fprintf(&s, "  approved %s by %s <%s>, %s\n", day(a.ApprovedAt), a.Approver.DisplayName, a.Approver.Email, admin)
+		fmt.Fprintf(&s, "  approved %s by %s <%s>, %s\n", day(a.ApprovedAt), plain(a.Approver.DisplayName), plain(a.Approver.Email), admin)
 	}
 	if len(b.Warnings) > 0 {
 		fmt.Fprintf(&s, "\nwarnings:\n")
 		for _, w := range b.Warnings {
-			fmt.Fprintf(&s, "- %s\n", w)
+			fmt.Fprintf(&s, "- %s\n", plain(w))
 		}
 	}
 	return s.String()
 }
+
+// plain makes receipt text one printable line, so no field can forge
+// another line of the receipt.
+func plain(s string) string { return oneLine(s, 300) }
 
 // OpenBundle reads an age-encrypted bundle from r (at most 16 MiB) and
 // decrypts it with any of ids (from ParseIdentityFile or
