@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -223,4 +225,27 @@ func TestOpenPassphrase(t *testing.T) {
 	readBundlePassphrase = func(env, string) (store.Secret, error) { return store.Secret{}, errNoPassphraseTerminal }
 	code, stdout, stderr = runCmd(t, "open", bundle)
 	checkFailure(t, code, stdout, stderr, "no terminal")
+}
+
+// TestHints: every store sentinel has a hint, the narrower ones their own.
+func TestHints(t *testing.T) {
+	seen := map[string]error{}
+	for _, err := range []error{
+		store.ErrExists, store.ErrNoProtection, store.ErrPassphraseTooShort, store.ErrBadRecipient,
+		store.ErrNoIdentityMatch, store.ErrPassphraseRequired, store.ErrWrongPassphrase, store.ErrTampered,
+		store.ErrTruncated, store.ErrNotAge, store.ErrUnknownFormat, store.ErrBadIdentity, store.ErrEncryptedSSHKey,
+		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, errNoPassphraseTerminal,
+	} {
+		h := hint(fmt.Errorf("wrapped: %w", err))
+		if h == "" {
+			t.Errorf("no hint for %v", err)
+		}
+		if prev, ok := seen[h]; ok && err != store.ErrBadRecipient {
+			t.Errorf("%v and %v share a hint", prev, err)
+		}
+		seen[h] = err
+	}
+	if hint(nil) != "" || hint(errors.New("other")) != "" {
+		t.Error("hint for nil or an unknown error")
+	}
 }
