@@ -247,7 +247,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.auth.relayout()
 		m.customer.resize()
-		m.review.resize()
 		return m, nil
 	case tickMsg:
 		m.c.now = msg.now

@@ -18,7 +18,6 @@ type doneScreen struct {
 	n        int // apps authorized
 	presence bool
 	org      store.Org
-	lines    string // wrapped once, in set/resize
 }
 
 func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {

@@ -61,8 +61,6 @@ func (s *reviewScreen) set(d reviewData) {
 	}
 }
 
-func (s *reviewScreen) resize() {}
-
 // focus focuses the current field.
 func (s *reviewScreen) focusField() tea.Cmd {
 	s.pass1.Blur()

@@ -10,7 +10,6 @@ type Styles struct {
 	Badge     lipgloss.Style // "DEMO"
 	Title     lipgloss.Style // screen title
 	Label     lipgloss.Style // "User code" in front of a value
-	Value     lipgloss.Style
 	Code      lipgloss.Style // the user code, big and bold
 	URL       lipgloss.Style
 	Dim       lipgloss.Style // secondary text
@@ -35,7 +34,6 @@ const (
 	markErr  = "✗"
 	markWarn = "!"
 	markSkip = "–"
-	markTodo = "·"
 )
 
 // spinnerFrames animate the status line, one frame per clock tick.
@@ -53,7 +51,6 @@ func DefaultStyles() Styles {
 		Badge:     lipgloss.NewStyle().Bold(true).Foreground(yellow),
 		Title:     lipgloss.NewStyle().Bold(true),
 		Label:     lipgloss.NewStyle().Foreground(dim),
-		Value:     lipgloss.NewStyle(),
 		Code:      lipgloss.NewStyle().Bold(true).Foreground(accent),
 		URL:       lipgloss.NewStyle().Underline(true),
 		Dim:       lipgloss.NewStyle().Foreground(dim),
