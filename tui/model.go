@@ -15,6 +15,12 @@ import (
 	"github.com/imagicle/ucx-onboard/store"
 )
 
+// The smallest terminal the wizard draws in; below it, View asks for more.
+const (
+	minWidth  = 30
+	minHeight = 8
+)
+
 // tickEvery is the period of the countdown and spinner tick.
 const tickEvery = 250 * time.Millisecond
 
@@ -622,6 +628,9 @@ func (m *Model) View() string {
 		return ""
 	}
 	c := m.c
+	if c.width < minWidth || c.height < minHeight {
+		return fit(wrap(fmt.Sprintf("Enlarge the window (at least %dx%d).", minWidth, minHeight), c.width), c.width, c.height)
+	}
 	if m.screen == scrAuth && m.auth.full && !m.confirmQuit {
 		return fit(m.auth.fullView(), c.width, c.height)
 	}
