@@ -383,3 +383,35 @@ func TestResizeReflows(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoRenewBounded: expired codes are replaced on their own, but not
+// forever: after maxAutoRenew in a row the screen waits for r.
+func TestAutoRenewBounded(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	for i := 0; i <= maxAutoRenew; i++ {
+		f.withCode()
+		f.step(grantMsg{gen: f.m.auth.gen, err: flows.ErrExpired})
+	}
+	if f.m.auth.state != authFailed || !strings.Contains(f.view(), "Press r for a fresh one") {
+		t.Fatalf("state %d after %d expiries:\n%s", f.m.auth.state, maxAutoRenew+1, f.view())
+	}
+	f.step(press("r"))
+	if f.m.auth.state != authRenewing {
+		t.Fatalf("r: state %d", f.m.auth.state)
+	}
+}
+
+// TestCopyURL: c copies the complete verification URI (OSC 52 via Deps.Copy).
+func TestCopyURL(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	f.pressRun("c")
+	if len(f.copied) != 1 || f.copied[0] != completeURI {
+		t.Fatalf("copied %q", f.copied)
+	}
+	if !strings.Contains(f.view(), "URL copied") {
+		t.Fatalf("no notice:\n%s", f.view())
+	}
+}

@@ -579,6 +579,8 @@ func (s *authScreen) status() string {
 		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
 	case flows.PollTransient:
 		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errText(ev.Err)
+	case flows.PollFailed:
+		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
 	case flows.PollDone:
 		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
 	}
