@@ -37,3 +37,10 @@ func (m Model) String() string {
 
 // GoString is String.
 func (m Model) GoString() string { return m.String() }
+
+// String leaves out the device code (flows.DeviceCode formats itself, but
+// not when reached through this message's unexported field).
+func (m codeMsg) String() string {
+	return fmt.Sprintf("tui.codeMsg{gen: %d, user code: %q, err: %v}", m.gen, m.code.UserCode, m.err)
+}
+func (m codeMsg) GoString() string { return m.String() }
