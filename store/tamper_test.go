@@ -58,6 +58,7 @@ func TestTamper(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d flips of a %d-byte bundle", 2*len(good), len(good))
 }
 
 // TestTruncate cuts the bundle at every length: always ErrTruncated, but
@@ -92,6 +93,7 @@ func TestTruncate(t *testing.T) {
 		}
 		checkErr(t, "cut", n, err, want)
 	}
+	t.Logf("%d cuts of a %d-byte bundle, %d in the blind spot", len(good), len(good), blind)
 	if blind != 1 {
 		t.Errorf("%d cuts in the blind spot, want 1", blind)
 	}
