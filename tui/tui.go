@@ -19,7 +19,9 @@
 //
 // Output rules:
 //   - The tui never prints: everything goes through View, or through the
-//     Options' writer in accessible mode. View is pure: no I/O, no clock, no
+//     Options' writer in accessible mode. The one exception is the OSC 52
+//     clipboard sequence of key c, written to Options.Out by Run's default
+//     Deps.Copy. View is pure: no I/O, no clock, no
 //     state changes; layout work (wrapping, QR codes) happens in Update.
 //   - Only sanitized strings from the server are rendered (UserCode,
 //     verification URIs, approver and org names, error text); nothing is
