@@ -52,6 +52,9 @@ func runWizard(ctx context.Context, e env, args []string) error {
 		return &exitError{exitUsage, fmt.Errorf("unknown command %q (see ucx-onboard --help)", fs.Arg(0))}
 	}
 
+	if !o.accessible && !isTerminal(e.stdin) {
+		return &exitError{exitUsage, errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")}
+	}
 	w, err := newWizard(ctx, e, o)
 	if err != nil {
 		return err
@@ -264,16 +267,18 @@ func demoRecipient(path string) (string, error) {
 	if !errors.Is(err, store.ErrExists) {
 		return recipient, err
 	}
-	ids, err := store.ParseIdentityFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
-	for _, id := range ids {
-		if x, ok := id.(*age.X25519Identity); ok {
+	defer f.Close()
+	ids, err := age.ParseIdentities(f)
+	if err == nil && len(ids) == 1 {
+		if x, ok := ids[0].(*age.X25519Identity); ok {
 			return x.Recipient().String(), nil
 		}
 	}
-	return "", fmt.Errorf("demo identity %s holds no age X25519 key; remove it to get a new one", path)
+	return "", fmt.Errorf("%s is not a demo identity (one age X25519 key); remove it to get a new one", path)
 }
 
 func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDemoRecipientReused: a second --demo run in the same folder seals to
+// the identity the first one wrote.
+func TestDemoRecipientReused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), demoIdentityName)
+	first, err := demoRecipient(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := demoRecipient(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != second || !strings.HasPrefix(first, "age1") {
+		t.Fatalf("recipients %q then %q", first, second)
+	}
+	if err := os.WriteFile(path+"2", []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demoRecipient(path + "2"); err == nil || !strings.Contains(err.Error(), "remove it") {
+		t.Fatalf("a foreign file gives %v", err)
+	}
+}
+
+// TestWizardNeedsTerminal: without a terminal the wizard says what to do
+// instead of failing inside Bubble Tea.
+func TestWizardNeedsTerminal(t *testing.T) {
+	var stderr bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, []string{"--demo"}); code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "--accessible") {
+		t.Fatalf("stderr: %s", stderr.String())
+	}
+}
+
+// TestWizardFlagErrors: unknown flags and stray arguments are usage errors.
+func TestWizardFlagErrors(t *testing.T) {
+	for _, args := range [][]string{{"--no-such-flag"}, {"frobnicate"}} {
+		var stderr bytes.Buffer
+		e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }}
+		if code := run(context.Background(), e, args); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, stderr.String())
+		}
+	}
+}
