@@ -14,23 +14,37 @@ const redacted = "[redacted]"
 // "[redacted]". Only Reveal returns the value; call it at the single point
 // where the value is put on the wire or sealed into a bundle.
 //
-// The zero Secret is empty; IsZero reports it.
+// The value sits behind a pointer: where fmt meets a Secret through an
+// unexported struct field it cannot call these methods and prints the
+// field's contents by reflection, which then shows an address, not the value.
+//
+// The zero Secret is empty; IsZero reports it. Compare with Equal, not ==.
 type Secret struct {
-	v string
+	p *string
 }
 
 // NewSecret wraps s.
-func NewSecret(s string) Secret { return Secret{v: s} }
+func NewSecret(s string) Secret {
+	if s == "" {
+		return Secret{}
+	}
+	return Secret{p: &s}
+}
 
 // Reveal returns the wrapped value. Never pass it to a logger, an error or
 // the terminal.
-func (s Secret) Reveal() string { return s.v }
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return s.v == "" }
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 // Equal reports whether two secrets hold the same value.
-func (s Secret) Equal(o Secret) bool { return s.v == o.v }
+func (s Secret) Equal(o Secret) bool { return s.Reveal() == o.Reveal() }
 
 // String implements fmt.Stringer and returns "[redacted]".
 func (s Secret) String() string { return redacted }

@@ -42,3 +42,24 @@ func TestSecretNeverRenders(t *testing.T) {
 		t.Fatal("Reveal/IsZero/Equal broken")
 	}
 }
+
+// holder keeps a Secret in an unexported field: fmt cannot call Secret's
+// methods there (reflection may not call methods of unexported fields), so
+// the value itself must not be printable.
+type holder struct {
+	name string
+	tok  Secret
+	toks []Secret
+}
+
+func TestSecretInUnexportedField(t *testing.T) {
+	const tok = "tok-FAKE-unexported-field"
+	h := holder{name: "x", tok: NewSecret(tok), toks: []Secret{NewSecret(tok)}}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{h, &h, []holder{h}} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, tok) || strings.Contains(out, fmt.Sprintf("%x", tok)) {
+				t.Errorf("%s of %T leaks the secret: %s", verb, v, out)
+			}
+		}
+	}
+}
