@@ -178,7 +178,7 @@ func (a *accessible) run() error {
 	if vals.Deployment == "" {
 		vals.Deployment = store.DeploymentCloud
 	}
-	if err := customerForm(&vals).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
+	if err := customerForm(&vals, true).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
 		return errors.Join(ErrUserAborted, err)
 	}
 	m.customer = newCustomerScreen(m.c, vals)

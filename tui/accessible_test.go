@@ -48,3 +48,33 @@ func TestAccessible(t *testing.T) {
 	}
 	golden.RequireEqual(t, []byte(text))
 }
+
+// TestAccessiblePrefillKept answers every customer prompt with enter: the
+// prefilled values are shown in the prompts and kept (none is "required").
+func TestAccessiblePrefillKept(t *testing.T) {
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	d := testDeps(f)
+	d.Accessible = true
+	c := testCustomer()
+	d.Prefill = &c
+	// company, email, deployment, host, engineer, notes: all kept.
+	in := strings.Repeat("\n", 6) + "y\ny\n"
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	text := out.String()
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
+	}
+	if strings.Contains(text, "required") {
+		t.Errorf("enter on a prefilled field was refused:\n%s", text)
+	}
+	for _, want := range []string{"Company [Acme Industries]", "[" + adminEmail + "]", "deployment [on-premises]", "[ucx01.acme.example]", "[Marco Rossi]", "[Pilot site]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("prompts do not show the prefilled %q:\n%s", want, text)
+		}
+	}
+	b, _, _ := f.writer.got()
+	if b.Customer != testCustomer() {
+		t.Errorf("customer %+v, want the prefill %+v", b.Customer, testCustomer())
+	}
+}

@@ -23,7 +23,7 @@ type customerScreen struct {
 
 func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 	vals := &cust
-	form := customerForm(vals).
+	form := customerForm(vals, false).
 		WithTheme(huh.ThemeCharm()).
 		WithShowHelp(true).
 		WithShowErrors(false) // shown under each field instead
@@ -78,26 +78,55 @@ func (fe *fieldErrors) desc(key, base string) func() string {
 }
 
 // customerForm builds the form's fields over vals; the accessible flow uses
-// it too. A field's error shows in its description, right under its title,
-// once the field has been left (or submitted) with a bad value.
-func customerForm(vals *store.Customer) *huh.Form {
+// it too (accessible set). A field's error shows in its description, right
+// under its title, once the field has been left (or submitted) with a bad
+// value.
+//
+// In accessible mode huh prompts line by line and validates the raw answer
+// before falling back to the field's value, so an empty answer (enter) would
+// fail "required" even with a prefilled value: there each title shows the
+// prefilled value in brackets, and an empty answer is validated as that
+// value, which huh then keeps.
+func customerForm(vals *store.Customer, accessible bool) *huh.Form {
 	fe := &fieldErrors{errs: map[string]string{}}
 	host := func(s string) error { return validateHost(s, vals.Deployment) }
+	title := func(t, v string) string {
+		if accessible && strings.TrimSpace(v) != "" {
+			return t + " [" + v + "]"
+		}
+		return t
+	}
+	// keep validates an empty answer as the field's current value.
+	keep := func(v *string, f func(string) error) func(string) error {
+		if !accessible {
+			return f
+		}
+		return func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				s = *v
+			}
+			return f(s)
+		}
+	}
+	deployment := "cloud"
+	if vals.Deployment == store.DeploymentOnPrem {
+		deployment = "on-premises"
+	}
 	return huh.NewForm(huh.NewGroup(
-		huh.NewInput().Key("company").Title("Company").
-			Value(&vals.Company).Validate(fe.check("company", validateCompany)).
+		huh.NewInput().Key("company").Title(title("Company", vals.Company)).
+			Value(&vals.Company).Validate(fe.check("company", keep(&vals.Company, validateCompany))).
 			DescriptionFunc(fe.desc("company", ""), &fe.version),
-		huh.NewInput().Key("admin_email").Title("Customer's Full Admin email").
-			Value(&vals.AdminEmail).Validate(fe.check("admin_email", validateEmail)).
+		huh.NewInput().Key("admin_email").Title(title("Customer's Full Admin email", vals.AdminEmail)).
+			Value(&vals.AdminEmail).Validate(fe.check("admin_email", keep(&vals.AdminEmail, validateEmail))).
 			DescriptionFunc(fe.desc("admin_email", "The Webex Full Administrator who will approve each app."), &fe.version),
-		huh.NewSelect[string]().Key("deployment").Title("UCX Suite deployment").Inline(true).
+		huh.NewSelect[string]().Key("deployment").Title(title("UCX Suite deployment", deployment)).Inline(true).
 			Options(huh.NewOption("cloud", store.DeploymentCloud), huh.NewOption("on-premises", store.DeploymentOnPrem)).
 			Value(&vals.Deployment),
-		huh.NewInput().Key("ucx_host").Title("UCX Suite host").
-			Value(&vals.UCXHost).Validate(fe.check("ucx_host", host)).
+		huh.NewInput().Key("ucx_host").Title(title("UCX Suite host", vals.UCXHost)).
+			Value(&vals.UCXHost).Validate(fe.check("ucx_host", keep(&vals.UCXHost, host))).
 			DescriptionFunc(fe.desc("ucx_host", "Host name or IP address; required for on-premises."), &fe.version),
-		huh.NewInput().Key("engineer").Title("Engineer").Value(&vals.Engineer),
-		huh.NewInput().Key("notes").Title("Notes").Value(&vals.Notes),
+		huh.NewInput().Key("engineer").Title(title("Engineer", vals.Engineer)).Value(&vals.Engineer),
+		huh.NewInput().Key("notes").Title(title("Notes", vals.Notes)).Value(&vals.Notes),
 	))
 }
 
