@@ -29,7 +29,10 @@ import (
 // defaultIdentityFile is where keygen writes without -o.
 const defaultIdentityFile = "ucx-onboard-identity.txt"
 
-// expiryWarning: inspect warns about tokens expired or expiring within it.
+// expiryWarning: inspect warns about refresh tokens expired or expiring
+// within it. Access tokens are not warned about: Webex issues them for 14
+// days and UCX Suite renews them with the refresh token; a refresh token
+// that lapses is what makes a new authorization necessary.
 const expiryWarning = 14 * 24 * time.Hour
 
 // bundleNow is inspect's clock; tests replace it.
@@ -282,12 +285,8 @@ func writeSummary(w io.Writer, path string, b store.Bundle, now time.Time) {
 			fmt.Fprintf(w, "    WARNING: approved by %s, not the customer's named admin %s\n", clean(a.Approver.Email), clean(c.AdminEmail))
 			warnings++
 		}
-		line, warn := expiry(a.AccessTokenExpiry, now)
-		fmt.Fprintf(w, "    access token:   %s\n", line)
-		if warn {
-			warnings++
-		}
-		line, warn = expiry(a.RefreshTokenExpiry, now)
+		fmt.Fprintf(w, "    access token:   %s\n", accessExpiry(a.AccessTokenExpiry, now))
+		line, warn := expiry(a.RefreshTokenExpiry, now)
 		fmt.Fprintf(w, "    refresh token:  %s\n", line)
 		if warn {
 			warnings++
@@ -304,8 +303,20 @@ func writeSummary(w io.Writer, path string, b store.Bundle, now time.Time) {
 	}
 }
 
-// expiry describes a token's expiry, warning when it has passed or comes
-// within expiryWarning.
+// accessExpiry describes an access token's expiry; an expired one is
+// routine, renewed with the refresh token.
+func accessExpiry(t, now time.Time) string {
+	switch {
+	case t.IsZero():
+		return "expiry unknown"
+	case !t.After(now):
+		return fmt.Sprintf("expired %s (%s ago): UCX Suite renews it with the refresh token", when(t), days(now.Sub(t)))
+	}
+	return fmt.Sprintf("expires %s (in %s)", when(t), days(t.Sub(now)))
+}
+
+// expiry describes a refresh token's expiry, warning when it has passed or
+// comes within expiryWarning.
 func expiry(t, now time.Time) (string, bool) {
 	if t.IsZero() {
 		return "expiry unknown", false
