@@ -110,7 +110,7 @@ func bundleFlags(name, summary string, e env, ids *identityFiles) *flag.FlagSet 
 	fs.Var(ids, "identity", "identity `file`, same as -i")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: ucx-onboard %s BUNDLE -i IDENTITY [-i IDENTITY...]\n\n%s\nA passphrase-protected bundle asks for the passphrase on the terminal.\n\nFlags:\n", name, summary)
-		fs.PrintDefaults()
+		printFlags(fs.Output(), fs)
 	}
 	return fs
 }
@@ -362,10 +362,10 @@ func clean(s string) string {
 func runKeygen(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	out := fs.String("o", defaultIdentityFile, "write the identity (secret key) to `file`; never overwrites")
+	out := fs.String("o", defaultIdentityFile, "write the identity (secret key) to `file`, never overwritten")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: ucx-onboard keygen [-o FILE]\n\nCreate an age identity for UCX Suite to receive bundles with. The identity\n(secret) goes to FILE with mode 0600; the public recipient, to give to field\nengineers, is printed on stdout.\n\nFlags:\n")
-		fs.PrintDefaults()
+		printFlags(fs.Output(), fs)
 	}
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {

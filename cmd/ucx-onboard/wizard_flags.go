@@ -58,11 +58,15 @@ func wizardFlags(o *wizardOptions, w io.Writer, getenv ...func(string) string) *
 	return fs
 }
 
-// printFlags lists fs's flags one line each, GNU style: "--name value  usage".
+// printFlags lists fs's flags one line each, GNU style: "--name value  usage"
+// ("-i value" for one-letter names).
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		left := "--" + f.Name
+		if len(f.Name) == 1 {
+			left = "-" + f.Name
+		}
 		if name != "" {
 			left += " " + name
 		}
