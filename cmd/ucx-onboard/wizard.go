@@ -181,7 +181,10 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 				return store.Receipt{}, err
 			}
 		}
-		return store.WriteBundle(path, b, p)
+		if o.out != "" {
+			return store.WriteBundle(path, b, p) // the engineer's name: never another
+		}
+		return writeBundleFreeName(path, b, p)
 	}
 	deps.OpenHint = func(r store.Receipt) string {
 		id := "-i IDENTITY"
@@ -229,6 +232,26 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		deps.DarkBackground = lipgloss.HasDarkBackground()
 	}
 	return w, nil
+}
+
+// maxNameTries bounds the search for a free default bundle name.
+const maxNameTries = 100
+
+// writeBundleFreeName writes the bundle under path or, when a file of that
+// name exists (the same company onboarded twice in a day), under the first
+// free "<name>-2.ucxbundle", "<name>-3.ucxbundle", ... Nothing is ever
+// overwritten: store.WriteBundle refuses existing names atomically.
+func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store.Receipt, error) {
+	ext := filepath.Ext(path)
+	stem := strings.TrimSuffix(path, ext)
+	name := path
+	for i := 2; ; i++ {
+		r, err := store.WriteBundle(name, b, p)
+		if !errors.Is(err, store.ErrExists) || i > maxNameTries {
+			return r, err
+		}
+		name = fmt.Sprintf("%s-%d%s", stem, i, ext)
+	}
 }
 
 // readCustomer reads a --customer prefill file.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // TestDemoRecipientReused: a second --demo run in the same folder seals to
@@ -53,5 +55,37 @@ func TestWizardFlagErrors(t *testing.T) {
 		if code := run(context.Background(), e, args); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, stderr.String())
 		}
+	}
+}
+
+// TestWriteBundleFreeName: the default name gets -2, -3 when taken; the
+// existing files are untouched.
+func TestWriteBundleFreeName(t *testing.T) {
+	dir := t.TempDir()
+	id := filepath.Join(dir, "id.txt")
+	recipient, err := store.GenerateIdentityFile(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.NewRecipientProtection([]string{recipient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "acme-2026-11-21.ucxbundle")
+	if err := os.WriteFile(path, []byte("earlier bundle"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := store.Bundle{Customer: store.Customer{Company: "Acme"}}
+	for _, want := range []string{"acme-2026-11-21-2.ucxbundle", "acme-2026-11-21-3.ucxbundle"} {
+		r, err := writeBundleFreeName(path, b, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Base(r.BundlePath) != want {
+			t.Fatalf("wrote %s, want %s", r.BundlePath, want)
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != "earlier bundle" {
+		t.Fatal("the existing bundle was touched")
 	}
 }
