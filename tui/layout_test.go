@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -62,5 +63,54 @@ func TestDoneURLsWhole(t *testing.T) {
 				t.Errorf("width %d: %s is not whole on one line:\n%s", w, u, v)
 			}
 		}
+	}
+}
+
+// TestReviewFits: at common sizes the review shows each app's approver and
+// token expiries whole (refresh expiry included), without truncation, and
+// never wider than the terminal.
+func TestReviewFits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h int
+		pass bool
+		to   func(f *fixture)
+	}{
+		{"same_approver", 80, 24, true, (*fixture).toReviewAllOK},
+		{"same_approver", 100, 30, true, (*fixture).toReviewAllOK},
+		{"same_approver", 100, 40, false, (*fixture).toReviewAllOK},
+		{"mixed", 100, 30, false, (*fixture).toReview},
+		{"mixed", 100, 40, false, (*fixture).toReview},
+		{"mixed", 80, 40, false, (*fixture).toReview},
+	} {
+		t.Run(fmt.Sprintf("%s_%dx%d", tc.name, tc.w, tc.h), func(t *testing.T) {
+			f := newFixture(t, tc.w, tc.h, func(d *Deps) {
+				if tc.pass {
+					d.Protection = Protection{Passphrase: true}
+				}
+			})
+			tc.to(f)
+			v := f.view()
+			for _, l := range strings.Split(v, "\n") {
+				// At 80x24 with a passphrase every line is used: the opaque
+				// org id is the one thing cut.
+				if strings.Contains(l, "…") && !(tc.h == 24 && strings.HasPrefix(l, "Webex org")) {
+					t.Errorf("cut: %q\n%s", l, v)
+				}
+			}
+			for _, want := range []string{"refresh until 2027-02-19", "Jane.Admin@acme.example", "ucx01.acme.example", "COMPLETE REQUEST"} {
+				if !strings.Contains(v, want) {
+					t.Errorf("review lacks %q:\n%s", want, v)
+				}
+			}
+			if tc.name == "mixed" && !strings.Contains(v, "NOT a Full Admin") {
+				t.Errorf("the presence approver's role is not shown:\n%s", v)
+			}
+			for _, l := range strings.Split(v, "\n") {
+				if ansi.StringWidth(l) > tc.w {
+					t.Errorf("line wider than %d: %q", tc.w, l)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -222,57 +223,153 @@ func customerLine(c store.Customer) string {
 	return strings.Join(parts, " · ")
 }
 
-// appLines renders one app's outcome in one or two lines.
-func (s *reviewScreen) appLines(r appResult, nameW int, two bool) []string {
+// approverText words an approver: "Name <email>, Full Admin", or that it
+// was never checked (Identify failed, or the wizard stopped before it).
+func approverText(a store.Approver) string {
+	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
+		return "approver not checked"
+	}
+	who := clean(a.DisplayName)
+	if a.Email != "" {
+		if who != "" {
+			who += " "
+		}
+		who += "<" + clean(a.Email) + ">"
+	}
+	if a.FullAdmin {
+		return who + ", Full Admin"
+	}
+	return who + ", NOT a Full Admin"
+}
+
+// shortApprover is approverText without the email, for one-line rows.
+func shortApprover(a store.Approver) string {
+	who := clean(a.DisplayName)
+	if who == "" {
+		who = clean(a.Email)
+	}
+	if who == "" {
+		return "approver not checked"
+	}
+	if a.FullAdmin {
+		return who + ", Full Admin"
+	}
+	return who + ", NOT a Full Admin"
+}
+
+// expiryText words a grant's token expiries ("" when unknown).
+func expiryText(g store.AppGrant) string {
+	var parts []string
+	if !g.AccessTokenExpiry.IsZero() {
+		parts = append(parts, "access until "+g.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if !g.RefreshTokenExpiry.IsZero() {
+		parts = append(parts, "refresh until "+g.RefreshTokenExpiry.UTC().Format("2006-01-02"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// shared finds what every authorized app has in common: the approver and
+// the token expiries (to the day; the earliest is shown), so that they are
+// said once rather than per app.
+func shared(apps []appResult) (approver, expiry string) {
+	n := 0
+	var first store.AppGrant
+	sameWho, sameDay := true, true
+	var access, refresh time.Time
+	for _, r := range apps {
+		if r.status != statusAuthorized {
+			continue
+		}
+		g := r.grant
+		if n == 0 {
+			first, access, refresh = g, g.AccessTokenExpiry, g.RefreshTokenExpiry
+		}
+		n++
+		sameWho = sameWho && approverText(g.Approver) == approverText(first.Approver)
+		day := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
+		sameDay = sameDay && g.AccessTokenExpiry.IsZero() == first.AccessTokenExpiry.IsZero() &&
+			g.RefreshTokenExpiry.IsZero() == first.RefreshTokenExpiry.IsZero() &&
+			day(g.AccessTokenExpiry) == day(first.AccessTokenExpiry) && day(g.RefreshTokenExpiry) == day(first.RefreshTokenExpiry)
+		if g.AccessTokenExpiry.Before(access) {
+			access = g.AccessTokenExpiry
+		}
+		if g.RefreshTokenExpiry.Before(refresh) {
+			refresh = g.RefreshTokenExpiry
+		}
+	}
+	if n == 0 {
+		return "", ""
+	}
+	if sameWho {
+		approver = approverText(first.Approver)
+	}
+	if sameDay {
+		expiry = expiryText(store.AppGrant{AccessTokenExpiry: access, RefreshTokenExpiry: refresh})
+		if expiry == "" {
+			expiry = "expiry unknown"
+		}
+	}
+	return approver, expiry
+}
+
+// appLines renders one app's outcome: with detail, a head line and what is
+// not said once for all (approver, expiries, why it failed) on the lines
+// below; without, one line cut to the width (the last resort).
+func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, sharedExp string) []string {
 	st := s.c.styles
 	w := s.c.width
-	var mark, word, detail string
+	var mark, word string
+	var more []string // detail lines
 	switch r.status {
 	case statusAuthorized:
 		mark, word = st.OK.Render(markOK), "authorized"
-		a := r.grant.Approver
-		role := "Full Admin"
-		if !a.FullAdmin {
-			role = "NOT Full Admin"
+		who, exp := approverText(r.grant.Approver), expiryText(r.grant)
+		if sharedWho == "" {
+			more = append(more, "by "+who)
 		}
-		if two {
-			who := clean(a.DisplayName)
-			if a.Email != "" {
-				who += " <" + clean(a.Email) + ">"
-			}
-			detail = "by " + who + ", " + role
-			if !r.grant.AccessTokenExpiry.IsZero() {
-				detail += " · token until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC")
-			}
-			if !r.grant.RefreshTokenExpiry.IsZero() {
-				detail += ", refresh until " + r.grant.RefreshTokenExpiry.UTC().Format("2006-01-02")
-			}
-		} else {
+		if sharedExp == "" && exp != "" {
+			more = append(more, "tokens: "+exp)
+		}
+		if len(more) == 2 && 4+width(more[0])+3+width(more[1]) <= w {
+			more = []string{more[0] + " · " + more[1]}
+		}
+		if !detail {
 			word = ""
-			detail = clean(a.DisplayName) + " (" + role + ")"
-			if !r.grant.AccessTokenExpiry.IsZero() {
-				detail += ", until " + r.grant.AccessTokenExpiry.UTC().Format("2006-01-02")
+			if sharedWho == "" {
+				word = shortApprover(r.grant.Approver)
+			}
+			if sharedExp == "" && !r.grant.RefreshTokenExpiry.IsZero() {
+				if word != "" {
+					word += ", "
+				}
+				word += "refresh until " + r.grant.RefreshTokenExpiry.UTC().Format("2006-01-02")
+			}
+			if word == "" {
+				word = "authorized"
 			}
 		}
 	case statusFailed:
-		mark, word, detail = st.Err.Render(markErr), "failed", r.reason
+		mark, word = st.Err.Render(markErr), "failed"
+		if r.reason != "" {
+			more = append(more, r.reason)
+			if !detail {
+				word += ": " + r.reason
+			}
+		}
 	default:
 		mark, word = st.Dim.Render(markSkip), "skipped"
 	}
 	name := truncate(clean(r.app.Name), nameW)
-	head := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  " + word
-	if !two {
-		if detail != "" {
-			if word != "" {
-				head += " "
-			}
-			head += st.Dim.Render(detail)
-		}
+	head := mark + " " + name + strings.Repeat(" ", max(nameW-lipgloss.Width(name), 0)) + "  " + word
+	if !detail {
 		return []string{truncate(head, w)}
 	}
 	out := []string{head}
-	if detail != "" {
-		out = append(out, truncate("    "+st.Dim.Render(detail), w))
+	for _, m := range more {
+		for _, l := range strings.Split(wrap(m, max(w-4, 10)), "\n") {
+			out = append(out, "    "+st.Dim.Render(l))
+		}
 	}
 	return out
 }
@@ -282,55 +379,88 @@ func (s *reviewScreen) view() string {
 	st := c.styles
 	w := c.width
 	d := s.data
-	label := func(l string) string { return st.Label.Render(fmt.Sprintf("%-11s", l)) }
+	const labelW = 11
+	label := func(l string) string { return st.Label.Render(fmt.Sprintf("%-*s", labelW, l)) }
+	// row is a labelled value, wrapped under its label, or cut to one line.
+	row := func(l, v string, wrapped bool) []string {
+		if !wrapped {
+			return []string{truncate(label(l)+v, w)}
+		}
+		lines := strings.Split(wrap(v, max(w-labelW, 10)), "\n")
+		out := []string{label(l) + lines[0]}
+		for _, x := range lines[1:] {
+			out = append(out, strings.Repeat(" ", labelW)+x)
+		}
+		return out
+	}
 
 	// Bottom: bundle, protection, passphrase, button: always shown.
-	var bottom []string
-	bottom = append(bottom, truncate(label("Bundle")+d.outPath, w))
-	bottom = append(bottom, truncate(label("Protection")+describeProtection(d.protection), w))
-	if d.protection.Passphrase {
-		p1 := s.pass1.View()
-		p2 := s.pass2.View()
-		e1, e2 := "", ""
-		switch s.err {
-		case errPassphraseShort:
-			e1 = "  " + st.Err.Render(markErr+" at least 12 characters")
-		case errPassphraseMismatch:
-			e2 = "  " + st.Err.Render(markErr+" the two entries differ")
+	bottomLines := func(wrapped bool) []string {
+		var bottom []string
+		bottom = append(bottom, row("Bundle", d.outPath, wrapped)...)
+		bottom = append(bottom, row("Protection", describeProtection(d.protection), wrapped)...)
+		if d.protection.Passphrase {
+			p1 := s.pass1.View()
+			p2 := s.pass2.View()
+			e1, e2 := "", ""
+			switch s.err {
+			case errPassphraseShort:
+				e1 = "  " + st.Err.Render(markErr+" at least 12 characters")
+			case errPassphraseMismatch:
+				e2 = "  " + st.Err.Render(markErr+" the two entries differ")
+			}
+			bottom = append(bottom, label("Passphrase")+"["+p1+"]"+e1)
+			bottom = append(bottom, label("Again")+"["+p2+"]"+e2)
 		}
-		bottom = append(bottom, label("Passphrase")+"["+p1+"]"+e1)
-		bottom = append(bottom, label("Again")+"["+p2+"]"+e2)
-	}
-	bottom = append(bottom, "")
-	btn := "[ COMPLETE REQUEST ]"
-	switch {
-	case s.writing:
-		bottom = append(bottom, c.spinner()+" Writing the bundle…")
-	case s.authorized() == 0:
-		bottom = append(bottom, st.ButtonOff.Render(btn)+st.Err.Render(" no app is authorized: nothing to write"))
-	case s.focus == focusButton:
-		bottom = append(bottom, st.Button.Render(btn)+st.Dim.Render("  press enter"))
-	default:
-		bottom = append(bottom, st.ButtonOff.Render(btn))
-	}
-	if s.err != nil && s.err != errPassphraseShort && s.err != errPassphraseMismatch {
-		bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+errText(s.err))
-		bottom = append(bottom, strings.Split(wrap(remedy(s.err, noApp), w), "\n")...)
+		bottom = append(bottom, "")
+		btn := "[ COMPLETE REQUEST ]"
+		switch {
+		case s.writing:
+			bottom = append(bottom, c.spinner()+" Writing the bundle…")
+		case s.authorized() == 0:
+			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Err.Render(" no app is authorized: nothing to write"))
+		case s.focus == focusButton:
+			bottom = append(bottom, st.Button.Render(btn)+st.Dim.Render("  press enter to write the bundle"))
+		default:
+			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Dim.Render("  check everything above, then write the bundle"))
+		}
+		if s.err != nil && s.err != errPassphraseShort && s.err != errPassphraseMismatch {
+			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+errText(s.err))
+			bottom = append(bottom, strings.Split(wrap(remedy(s.err, noApp), w), "\n")...)
+		}
+		return bottom
 	}
 
-	// Top: customer, org, apps, warnings; squeezed to what is left.
-	head := []string{
-		st.Title.Render("Review") + st.Dim.Render("  check everything, then COMPLETE REQUEST writes the bundle"),
-		"",
-		truncate(label("Customer")+customerLine(d.customer), w),
-		truncate(label("Webex org")+orgLine(d.org), w),
-		"",
+	sharedWho, sharedExp := shared(d.apps)
+	// Top: customer, org, what all apps share.
+	headLines := func(wrapCustomer, wrapOrg bool) []string {
+		var head []string
+		head = append(head, row("Customer", customerLine(d.customer), wrapCustomer)...)
+		head = append(head, row("Webex org", orgLine(d.org), wrapOrg)...)
+		if sharedWho != "" {
+			head = append(head, row("Approver", sharedWho, wrapCustomer)...)
+		}
+		if sharedExp != "" {
+			head = append(head, row("Tokens", sharedExp, wrapCustomer)...)
+		}
+		return append(head, "")
 	}
 	nameW := 0
 	for _, a := range d.apps {
 		nameW = max(nameW, lipgloss.Width(clean(a.app.Name)))
 	}
-	nameW = min(nameW, max(w/2-6, 20), 48)
+	nameW = min(nameW, max(w-4-10, 16), 48)
+	appLines := func(detail bool) []string {
+		var apps []string
+		nw := nameW
+		if !detail && (sharedWho == "" || sharedExp == "") {
+			nw = min(nameW, max(w-4-30, 16)) // leave room for "Jane Admin, NOT a Full Admin"
+		}
+		for _, a := range d.apps {
+			apps = append(apps, s.appLines(a, nw, detail, sharedWho, sharedExp)...)
+		}
+		return apps
+	}
 	var warn []string
 	for _, wn := range d.shown {
 		lines := strings.Split(wrap(wn, w-2), "\n")
@@ -339,21 +469,21 @@ func (s *reviewScreen) view() string {
 			warn = append(warn, "  "+l)
 		}
 	}
-	room := c.bodyHeight() - len(bottom) - len(head) - 1
-	var apps []string
-	for _, two := range []bool{true, false} {
-		apps = apps[:0]
-		nw := nameW
-		if !two {
-			nw = min(nameW, max(w-4-44, 16)) // leave room for "Name (Full Admin), until 2026-12-05"
-		}
-		for _, a := range d.apps {
-			apps = append(apps, s.appLines(a, nw, two)...)
-		}
-		if len(apps)+len(warn)+1 <= room {
+
+	// The most complete layout that fits: everything wrapped, then the
+	// (opaque) org id cut, then the bundle rows, then the customer, with a
+	// detailed then a one-line row per app; last, warnings are cut short.
+	var head, apps, bottom []string
+	for _, o := range []struct{ cust, org, bottom, detail bool }{
+		{true, true, true, true}, {true, false, true, true}, {true, false, false, true}, {false, false, false, true},
+		{true, true, true, false}, {true, false, true, false}, {true, false, false, false}, {false, false, false, false},
+	} {
+		head, apps, bottom = headLines(o.cust, o.org), appLines(o.detail), bottomLines(o.bottom)
+		if len(head)+len(apps)+1+len(warn)+1+len(bottom) <= c.bodyHeight() || len(warn) == 0 && len(head)+len(apps)+1+len(bottom) <= c.bodyHeight() {
 			break
 		}
 	}
+	room := c.bodyHeight() - len(bottom) - len(head) - 1
 	if len(warn) > 0 {
 		left := room - len(apps) - 1
 		if left < len(warn) {
