@@ -218,9 +218,8 @@ func (a *accessible) run() error {
 			return err
 		}
 		m.results[id] = &res
-		if res.status == statusAuthorized && d.Drafts != nil {
-			m.saveNow()
-		}
+		m.saveNow() // the approver, or a skip that replaces a saved approval
+
 	}
 	return a.complete()
 }
@@ -298,31 +297,10 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				}
 			})
 			if err == nil {
-				id, ierr := auth.Identify(ctx, app, g)
 				cancel()
-				var warns []string
-				if ierr != nil {
-					warns = []string{"Could not tell who approved (" + errText(ierr) + ")."}
-				} else {
-					a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
-					warns = approverWarnings(id, m.draft.Customer.AdminEmail, m.orgID())
-				}
-				s := authScreen{app: app, grant: g, identity: id, warnings: warns, adminEmail: m.draft.Customer.AdminEmail}
-				if len(warns) == 0 {
-					return s.result(statusAuthorized), nil
-				}
-				for _, w := range warns {
-					a.say("Warning: %s", w)
-				}
-				ans, err := a.choose("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", "")
-				if err != nil {
-					return appResult{}, err
-				}
-				switch ans {
-				case "a":
-					return s.result(statusAuthorized), nil
-				case "s":
-					return appResult{app: app, status: statusSkipped}, nil
+				res, again, err := a.approved(app, g)
+				if err != nil || !again {
+					return res, err
 				}
 				continue
 			}
@@ -347,6 +325,75 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 	}
 }
 
+// approved handles an approval: it is saved in the draft at once (the
+// admin's phone login is not to be asked for twice), then who approved is
+// checked; again asks for a fresh code.
+func (a *accessible) approved(app flows.App, g flows.Grant) (res appResult, again bool, err error) {
+	m := a.m
+	auth := m.c.deps.Authorizer
+	admin := m.draft.Customer.AdminEmail
+	s := authScreen{app: app, grant: g, adminEmail: admin}
+	pending := s.result(statusAuthorized)
+	m.results[app.ID] = &pending
+	m.saveNow()
+	if m.c.deps.Drafts != nil {
+		a.say("Approved; the authorization is kept in the draft. Checking who approved…")
+	} else {
+		a.say("Approved. Checking who approved…")
+	}
+	drop := func() {
+		delete(m.results, app.ID)
+		m.saveNow()
+	}
+	for {
+		ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
+		id, ierr := auth.Identify(ctx, app, g)
+		cancel()
+		if a.ctx.Err() != nil {
+			return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())
+		}
+		if ierr != nil {
+			a.say("Could not check who approved: %s", errText(ierr))
+			ans, err := a.choose("This is most likely a network problem. Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
+			if err != nil {
+				return appResult{}, false, err
+			}
+			switch ans {
+			case "i":
+				continue
+			case "a":
+				s.warnings = []string{"Could not tell who approved (" + errText(ierr) + ")."}
+				return s.result(statusAuthorized), false, nil
+			case "s":
+				return appResult{app: app, status: statusSkipped}, false, nil
+			}
+			drop()
+			return appResult{}, true, nil
+		}
+		a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
+		s.identity = id
+		s.warnings = approverWarnings(id, admin, m.orgID())
+		if len(s.warnings) == 0 {
+			return s.result(statusAuthorized), false, nil
+		}
+		for _, w := range s.warnings {
+			a.say("Warning: %s", w)
+		}
+		ans, err := a.choose("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", "")
+		if err != nil {
+			return appResult{}, false, err
+		}
+		switch ans {
+		case "a":
+			return s.result(statusAuthorized), false, nil
+		case "s":
+			return appResult{app: app, status: statusSkipped}, false, nil
+		}
+		drop()
+		return appResult{}, true, nil
+	}
+}
+
 // complete shows the review, asks for the passphrase if needed and writes
 // the bundle.
 func (a *accessible) complete() error {
@@ -360,10 +407,11 @@ func (a *accessible) complete() error {
 	for _, r := range rd.apps {
 		switch r.status {
 		case statusAuthorized:
-			ap := r.grant.Approver
-			a.say("- %s: authorized by %s <%s>%s, token until %s.", r.app.Name, ap.DisplayName, ap.Email,
-				map[bool]string{true: ", Full Admin", false: ", not a Full Admin"}[ap.FullAdmin],
-				r.grant.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC"))
+			line := "- " + r.app.Name + ": authorized, " + approverText(r.grant.Approver)
+			if exp := expiryText(r.grant); exp != "" {
+				line += "; tokens: " + exp
+			}
+			a.say("%s.", line)
 		case statusFailed:
 			a.say("- %s: failed: %s", r.app.Name, r.reason)
 		default:

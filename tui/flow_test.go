@@ -38,8 +38,8 @@ func TestHappyPath(t *testing.T) {
 	if f.m.screen != scrReview {
 		t.Fatalf("not on review:\n%s", f.view())
 	}
-	if f.drafts.saves != 4 {
-		t.Errorf("drafts saved %d times, want 4 (one per approval)", f.drafts.saves)
+	if f.drafts.saves != 8 || f.drafts.n != 1 {
+		t.Errorf("drafts saved %d times in %d drafts, want 8 in 1 (each approval at once, then its approver)", f.drafts.saves, f.drafts.n)
 	}
 	f.drive(t, press("enter"))
 	if f.m.screen != scrDone {

@@ -91,6 +91,12 @@ type fakeAuth struct {
 	starts   int
 	events   []flows.PollEvent // reported by each Wait before it answers
 	block    map[string]bool   // Wait blocks until canceled for these apps
+	// identifyErr is consumed one per Identify; identifyBlock makes
+	// Identify block until canceled, after signalling identifying.
+	identifyErr   []error
+	identifyBlock bool
+	identifying   chan string
+	identifies    int
 }
 
 func (f *fakeAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
@@ -119,6 +125,24 @@ func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCod
 }
 
 func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error) {
+	f.mu.Lock()
+	f.identifies++
+	block := f.identifyBlock
+	var err error
+	if len(f.identifyErr) > 0 {
+		err, f.identifyErr = f.identifyErr[0], f.identifyErr[1:]
+	}
+	f.mu.Unlock()
+	if block {
+		if f.identifying != nil {
+			f.identifying <- app.ID
+		}
+		<-ctx.Done()
+		return flows.Identity{}, ctx.Err()
+	}
+	if err != nil {
+		return flows.Identity{}, err
+	}
 	if f.identity != nil {
 		return f.identity(app), nil
 	}

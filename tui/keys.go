@@ -18,6 +18,7 @@ type KeyMap struct {
 	Copy      key.Binding // auth: c
 	FullQR    key.Binding // auth: f
 	Accept    key.Binding // auth: accept an approver warning
+	Identify  key.Binding // auth: ask again who approved
 	Back      key.Binding // esc
 	NextField key.Binding // review: tab
 }
@@ -41,6 +42,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
 		FullQR:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "full QR")),
 		Accept:    key.NewBinding(key.WithKeys("a", "enter"), key.WithHelp("a", "accept anyway")),
+		Identify:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "try again")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		NextField: key.NewBinding(key.WithKeys("tab", "shift+tab", "down", "up"), key.WithHelp("tab", "next field")),
 	}

@@ -108,6 +108,11 @@ type Model struct {
 	selected       []string // app IDs in catalog order
 	queue          []string // app IDs still to authorize
 
+	// Draft saves run one at a time, in order: a save asked for while one
+	// is in flight runs when it returns, with the draft as it is then (so
+	// a new draft's ID is known and no second draft is created).
+	saving, saveAgain bool
+
 	result Result
 	err    error
 
@@ -214,10 +219,42 @@ func saveDraft(d DraftStore, dr Draft) tea.Cmd {
 	}
 }
 
+// save saves the results in the draft (when drafts are on and the
+// customer is known), one save at a time; nil when nothing is to be done
+// now.
+func (m *Model) save() tea.Cmd {
+	if m.c.deps.Drafts == nil || !m.haveCustomer {
+		return nil
+	}
+	if m.saving {
+		m.saveAgain = true
+		return nil
+	}
+	m.syncDraft()
+	m.saving = true
+	return saveDraft(m.c.deps.Drafts, m.draft)
+}
+
+// record notes (or forgets) an approval of the authorization screen in
+// the results and saves the draft.
+func (m *Model) record(r *recordReq) tea.Cmd {
+	id := r.res.app.ID
+	if r.drop {
+		delete(m.results, id)
+	} else {
+		res := r.res
+		m.results[id] = &res
+	}
+	return m.save()
+}
+
 // Update routes msg (see Model), then lays out the header and help line
 // for View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
+	if r := m.auth.takeRecord(); r != nil && !m.quitting {
+		cmd = tea.Batch(cmd, m.record(r))
+	}
 	m.chrome()
 	return m, cmd
 }
@@ -278,9 +315,16 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftLoadedMsg:
 		return m, m.loaded(msg)
 	case draftSavedMsg:
+		m.saving = false
 		if msg.err == nil {
 			m.draft.ID = msg.id
 			m.result.DraftID = msg.id
+		}
+		if m.saveAgain {
+			m.saveAgain = false
+			if cmd := m.save(); cmd != nil {
+				return m, cmd
+			}
 		}
 		if m.quitting {
 			return m, tea.Quit
@@ -413,8 +457,10 @@ func (m *Model) quit() tea.Cmd {
 	}
 	defer m.cancel()
 	if m.c.deps.Drafts != nil && m.haveCustomer {
-		m.syncDraft()
-		return saveDraft(m.c.deps.Drafts, m.draft)
+		if cmd := m.save(); cmd != nil {
+			return cmd
+		}
+		return nil // a save is in flight; the last one quits
 	}
 	return tea.Quit
 }
@@ -502,13 +548,9 @@ func (m *Model) appDone(res appResult) tea.Cmd {
 	if len(m.queue) > 0 && m.queue[0] == res.app.ID {
 		m.queue = m.queue[1:]
 	}
-	var cmds []tea.Cmd
-	if res.status == statusAuthorized && m.c.deps.Drafts != nil {
-		m.syncDraft()
-		cmds = append(cmds, saveDraft(m.c.deps.Drafts, m.draft))
-	}
-	cmds = append(cmds, m.next())
-	return tea.Batch(cmds...)
+	// Save every outcome: the approver of an approval saved earlier, or a
+	// skip that replaces it.
+	return tea.Batch(m.save(), m.next())
 }
 
 // syncDraft copies the results into m.draft.

@@ -18,13 +18,14 @@ import (
 type authState int
 
 const (
-	authStarting    authState = iota // asking Webex for a code
-	authWaiting                      // code shown, polling
-	authRenewing                     // the code expired (or r): a fresh one is on its way
-	authIdentifying                  // approved: asking who approved
-	authWarning                      // approved, but by the wrong person or org
-	authDenied                       // access denied
-	authFailed                       // anything else final (invalid client, ...)
+	authStarting     authState = iota // asking Webex for a code
+	authWaiting                       // code shown, polling
+	authRenewing                      // the code expired (or r): a fresh one is on its way
+	authIdentifying                   // approved: asking who approved
+	authWarning                       // approved, but by the wrong person or org
+	authUnidentified                  // approved, but Identify failed (i asks again)
+	authDenied                        // access denied
+	authFailed                        // anything else final (invalid client, ...)
 )
 
 // maxAutoRenew bounds automatic fresh codes in a row; then the engineer
@@ -33,6 +34,10 @@ const maxAutoRenew = 5
 
 // maxStatusLines bounds the status line (a long server message is cut).
 const maxStatusLines = 3
+
+// identifyTimeout bounds one Identify call, so that a hung network turns
+// into an error the engineer can retry (i) rather than a spinner forever.
+const identifyTimeout = 30 * time.Second
 
 // minPanelW is the narrowest text column beside a QR code.
 const minPanelW = 36
@@ -87,7 +92,13 @@ type authScreen struct {
 
 	grant    flows.Grant // tokens: never rendered
 	identity flows.Identity
+	idErr    error // why Identify failed (authUnidentified)
 	warnings []string
+
+	// record is what the root must note in the draft right away (taken by
+	// takeRecord after every update): the approval as soon as Wait returns
+	// it, the approver once known, or the approval dropped on r.
+	record *recordReq
 
 	full   bool
 	notice string
@@ -97,6 +108,20 @@ type authScreen struct {
 	lay         authLayout
 	panelTop    []string // wrapped once per layout
 	panelBottom []string
+}
+
+// recordReq asks the root to keep (or, with drop, forget) an approval in
+// the draft before the app's screen is finished.
+type recordReq struct {
+	res  appResult
+	drop bool
+}
+
+// takeRecord returns the pending record request, once.
+func (s *authScreen) takeRecord() *recordReq {
+	r := s.record
+	s.record = nil
+	return r
 }
 
 func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail, orgID string) authScreen {
@@ -122,7 +147,7 @@ func (s *authScreen) start() tea.Cmd {
 		s.state = authRenewing
 	}
 	s.err, s.haveEv, s.retries, s.warnings, s.notice = nil, false, 0, nil, ""
-	s.identity = flows.Identity{}
+	s.identity, s.idErr = flows.Identity{}, nil
 	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
 	return func() tea.Msg {
 		code, err := a.Start(ctx, app)
@@ -162,9 +187,14 @@ func listen(gen int, ch <-chan flows.PollEvent) tea.Cmd {
 	}
 }
 
+// identify asks who approved (state authIdentifying), within
+// identifyTimeout.
 func (s *authScreen) identify() tea.Cmd {
-	gen, a, app, g, ctx := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.c.ctx
+	s.state, s.idErr = authIdentifying, nil
+	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.c.ctx
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
+		defer cancel()
 		id, err := a.Identify(ctx, app, g)
 		return identityMsg{gen: gen, id: id, err: err}
 	}
@@ -293,15 +323,22 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.gen != s.gen || s.state != authIdentifying {
 			return nil
 		}
-		s.identity = msg.id
 		if msg.err != nil {
+			if errors.Is(msg.err, context.Canceled) && s.c.ctx.Err() != nil {
+				return nil // quitting
+			}
+			s.identity, s.idErr = flows.Identity{}, msg.err
 			s.warnings = []string{"Could not tell who approved (" + errText(msg.err) + ")."}
-		} else {
-			s.warnings = approverWarnings(msg.id, s.adminEmail, s.orgID)
+			s.state = authUnidentified
+			return nil
 		}
+		s.identity = msg.id
+		s.warnings = approverWarnings(msg.id, s.adminEmail, s.orgID)
 		if len(s.warnings) == 0 {
 			return s.finish(statusAuthorized)
 		}
+		// Keep the approver in the draft while the engineer decides.
+		s.record = &recordReq{res: s.result(statusAuthorized)}
 		s.state = authWarning
 		return nil
 	case copiedMsg:
@@ -322,7 +359,11 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	err := msg.err
 	switch {
 	case err == nil:
-		s.grant, s.state, s.renewals = msg.grant, authIdentifying, 0
+		// The admin's approval cost a phone login: have the root save it
+		// in the draft now, before Identify (which may hang or fail).
+		s.grant, s.renewals = msg.grant, 0
+		s.identity, s.warnings = flows.Identity{}, nil
+		s.record = &recordReq{res: s.result(statusAuthorized)}
 		return s.identify()
 	case errors.Is(err, context.Canceled):
 		return nil
@@ -354,9 +395,16 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
+		if s.approved() {
+			// Authorize again: the engineer rejects this approval.
+			s.record = &recordReq{res: appResult{app: s.app}, drop: true}
+			s.grant = flows.Grant{}
+		}
 		s.renewals = 0
 		s.expired = false
 		return s.start()
+	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
+		return s.identify()
 	case key.Matches(msg, k.Skip):
 		if s.state == authDenied || s.state == authFailed {
 			return s.finish(statusFailed)
@@ -377,10 +425,16 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.FullQR) && s.showsCode():
 		s.full = true
 		s.relayout()
-	case key.Matches(msg, k.Accept) && s.state == authWarning:
+	case key.Matches(msg, k.Accept) && s.state == authWarning,
+		msg.String() == "a" && s.state == authUnidentified: // enter does not skip the check
 		return s.finish(statusAuthorized)
 	}
 	return nil
+}
+
+// approved tells whether Wait returned a grant for the current code.
+func (s *authScreen) approved() bool {
+	return s.state == authIdentifying || s.state == authWarning || s.state == authUnidentified
 }
 
 // showsCode tells whether the code (and its QR) is on screen.
@@ -394,11 +448,15 @@ func (s *authScreen) help() []key.Binding {
 	case authWarning:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
 		return []key.Binding{k.Accept, again, k.Skip, k.Quit}
+	case authUnidentified:
+		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
+		accept := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept anyway"))
+		return []key.Binding{k.Identify, accept, again, k.Skip, k.Quit}
 	case authDenied, authFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again"))
 		return []key.Binding{again, k.Skip, k.Quit}
 	case authIdentifying:
-		return []key.Binding{k.Quit}
+		return []key.Binding{k.Skip, k.Quit}
 	}
 	return []key.Binding{k.NewCode, k.Skip, k.Copy, k.FullQR, k.Quit}
 }
@@ -592,6 +650,8 @@ func (s *authScreen) view() string {
 	switch s.state {
 	case authWarning:
 		return s.warningView()
+	case authUnidentified:
+		return s.unidentifiedView()
 	case authDenied, authFailed:
 		return s.errorView()
 	case authStarting:
@@ -712,6 +772,22 @@ func (s *authScreen) warningView() string {
 		}
 	}
 	b.WriteString("\n" + wrap("Press r to authorize again with the right account (the admin signs out of Webex first), a to keep this authorization anyway, or s to skip the app.", w))
+	return b.String()
+}
+
+// unidentifiedView: approved, but who approved could not be checked.
+func (s *authScreen) unidentifiedView() string {
+	st := s.c.styles
+	w := s.c.width
+	var b strings.Builder
+	b.WriteString(s.titleLines() + "\n\n")
+	b.WriteString(st.OK.Render(markOK+" Approved") + st.Dim.Render(" (kept in the draft)") + "\n\n")
+	b.WriteString(st.Warn.Render(markWarn+" Could not check who approved") + "\n")
+	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
+	b.WriteString(wrap("This is most likely a network problem: press i to try again. "+
+		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
+		"r authorizes again, s skips the app.", w) + "\n\n")
+	b.WriteString(st.Label.Render("Expected") + "  " + s.adminEmail + "\n")
 	return b.String()
 }
 
