@@ -67,8 +67,8 @@ const (
 	// slowDownStep is what slow_down (and a 429) adds to the interval
 	// "for this and all subsequent requests" (RFC 8628 section 3.5).
 	slowDownStep = 5 * time.Second
-	// maxBackoff caps the wait after consecutive transient failures; the
-	// wait starts at the interval and doubles.
+	// maxBackoff caps the wait after consecutive transient failures (see
+	// backoff): Wait's starts at the interval and doubles.
 	maxBackoff = 60 * time.Second
 )
 
@@ -215,34 +215,51 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // secret is sent). The answer is checked (see DeviceCode): missing
 // device_code, user_code or verification_uri, a non-https verification URI
 // or a non-positive expires_in are errors; interval 0 means 5 s and is
-// clamped to [1 s, 60 s]; expires_in is clamped to at most 3600 s.
+// clamped to [1 s, 60 s]; expires_in is clamped to at most 3600 s, measured
+// from when the answered request was sent.
+//
+// Start sends the request again after a transient failure (no answer:
+// timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
+// short), waiting 1 s, then 2 s, 4 s... or Retry-After if longer, within
+// RetryBudget. A code lost to a failed attempt is never shown and simply
+// expires. Final answers (400 such as invalid_scope, 401, 403, 404...) and
+// an untrusted TLS certificate are not retried.
 //
 // Errors wrap ErrUnsupported (OpenID Connect scopes), ErrInvalidClient
-// (401 or invalid_client), ErrUnreachable (no answer), the context's error,
-// or a *WebexError (any other error answer).
+// (401 or invalid_client), ErrUnreachable (no answer, and retrying could
+// not help or ran out of budget), the context's error (as soon as ctx is
+// done, even between retries), or a *WebexError (any other error answer,
+// including the last 429 or 5xx when the budget ran out: the text then
+// starts "gave up after N attempts").
 func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 	prefix := "flows: " + app.ID + ": start"
 	if err := checkApp(app, false); err != nil {
 		return DeviceCode{}, newError(prefix, err)
 	}
 	cfg := c.oauthConfig(app, false)
-	capt := &captureTransport{ctx: ctx, next: c.http.Transport}
-	hc := *c.http
-	hc.Transport = capt
-	sent := c.clock.Now()
-	_, oerr := cfg.DeviceAuth(context.WithValue(ctx, oauth2.HTTPClient, &hc))
-	issued := c.clock.Now()
-
-	r, rtErr := capt.result()
-	switch {
-	case r == nil && ctx.Err() != nil:
-		return DeviceCode{}, newError(prefix, ctx.Err())
-	case r == nil:
-		err := rtErr
-		if err == nil {
-			err = oerr
+	var sent time.Time
+	var oerr error
+	r, err := c.newRetrier(app.Secret.Reveal()).do(ctx, func(ctx context.Context) (*response, error) {
+		capt := &captureTransport{ctx: ctx, next: c.http.Transport}
+		hc := *c.http
+		hc.Transport = capt
+		sent = c.clock.Now()
+		_, oerr = cfg.DeviceAuth(context.WithValue(ctx, oauth2.HTTPClient, &hc))
+		r, rtErr := capt.result()
+		switch {
+		case r != nil:
+			return r, nil
+		case rtErr != nil:
+			return nil, rtErr
+		case oerr != nil:
+			return nil, oerr
 		}
-		return DeviceCode{}, newError(prefix, ErrUnreachable, errors.New(describeNetErr(err)))
+		return nil, errors.New("no answer")
+	})
+	issued := c.clock.Now()
+	switch {
+	case err != nil:
+		return DeviceCode{}, newError(prefix, err)
 	case r.readErr != nil:
 		return DeviceCode{}, newError(prefix, fmt.Errorf("reading the answer: %s", describeNetErr(r.readErr)))
 	}
@@ -439,7 +456,7 @@ func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) t
 		a.kind = kindInvalidClient
 	case status == http.StatusForbidden:
 		a.kind = kindDenied
-	case status == http.StatusRequestTimeout || status >= 500 && status <= 599:
+	case transientStatus(status):
 		a.kind = kindTransient
 	default:
 		a.kind = kindFailed
@@ -640,8 +657,7 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 			ev.Err = a.webexErr()
 		case kindTransient:
 			transient++
-			wait = min(interval<<min(transient-1, 6), maxBackoff)
-			wait = max(wait, interval)
+			wait = backoff(interval, transient)
 			ev.Outcome = PollTransient
 			if ev.Err == nil {
 				ev.Err = a.webexErr()

@@ -26,6 +26,19 @@
 // interval after the previous answer (plus 50 ms), and never after the
 // code's expiry. Every poll is reported to a callback as a PollEvent.
 //
+// # Flaky networks
+//
+// On-site Wi-Fi drops requests. Nothing in flows gives up on the first
+// transient failure (no answer: timeout, connection reset, DNS failure;
+// 408, 429 or 5xx): Wait retries within the code's lifetime, as above;
+// Start, and each GET of Identify, retry after 1 s, 2 s, 4 s... (the same
+// backoff as Wait's, from 1 s instead of the interval), or Retry-After if
+// longer, within RetryBudget (30 s) per call. Final answers (400, 401,
+// 403, 404...) and an untrusted TLS certificate are never retried; a
+// canceled context stops at once, even between retries. When the budget
+// runs out, the error says "gave up after N attempts" and wraps the last
+// failure (a *WebexError, or ErrUnreachable).
+//
 // # Errors
 //
 // Use errors.Is with ErrExpired (offer a fresh code), ErrDenied (allow the
@@ -86,8 +99,9 @@ var (
 	// (e.g. OpenID Connect scopes).
 	ErrUnsupported = errors.New("flows: not supported by the device grant")
 	// ErrUnreachable: the Webex API could not be reached (DNS, TLS, timeout,
-	// proxy or connection error). Ping and Start return it; Wait reports it
-	// in PollEvent.Err and keeps polling.
+	// proxy or connection error). Ping returns it at once; Start and
+	// Identify once retrying cannot help or RetryBudget is spent; Wait
+	// reports it in PollEvent.Err and keeps polling.
 	ErrUnreachable = errors.New("flows: webex API unreachable")
 )
 

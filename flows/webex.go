@@ -36,14 +36,24 @@ const (
 // (GET /v1/people, following Link rel="next" only on the base URL's host,
 // stopping at 1,001).
 //
+// Each GET is sent again after a transient failure (no answer: timeout,
+// connection reset, DNS failure; 408, 429 or 5xx; a 200 cut short), as
+// Start does: waiting 1 s, 2 s, 4 s... or Retry-After if longer. One
+// RetryBudget bounds all the retries of a call. Final answers (401, 403,
+// 404...) are not retried.
+//
 // On error the Identity holds what was learned before it; the error wraps a
-// *WebexError for an error answer, ErrUnreachable for no answer, or the
-// context's error. All strings are sanitized.
+// *WebexError for an error answer (including the last 429 or 5xx when the
+// budget ran out: the text then says "gave up after N attempts"),
+// ErrUnreachable for no answer, or the context's error (as soon as ctx is
+// done, even between retries). All strings are sanitized; the bearer token
+// is never in an error, even when Webex echoes it.
 func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, error) {
 	prefix := "flows: " + app.ID + ": identify"
 	if g.AccessToken.IsZero() {
 		return Identity{}, newError(prefix, errors.New("grant has no access token"))
 	}
+	rt := c.newRetrier(g.AccessToken.Reveal(), g.RefreshToken.Reveal())
 	var id Identity
 	var me struct {
 		ID          string   `json:"id"`
@@ -52,7 +62,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 		OrgID       string   `json:"orgId"`
 		Roles       []string `json:"roles"`
 	}
-	if _, err := c.getJSON(ctx, g, c.endpoint("/v1/people/me"), &me); err != nil {
+	if _, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/people/me"), &me); err != nil {
 		return id, newError(prefix+": people/me", err)
 	}
 	id.PersonID = clip(me.ID, maxIDLen)
@@ -71,7 +81,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 	var org struct {
 		DisplayName string `json:"displayName"`
 	}
-	if _, err := c.getJSON(ctx, g, c.endpoint("/v1/organizations/"+url.PathEscape(me.OrgID)), &org); err != nil {
+	if _, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/organizations/"+url.PathEscape(me.OrgID)), &org); err != nil {
 		return id, newError(prefix+": organization", err)
 	}
 	id.OrgName = clip(org.DisplayName, maxIDLen)
@@ -79,7 +89,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 	if !slices.Contains(app.Scopes, PeopleReadScope) {
 		return id, nil
 	}
-	n, err := c.countPeople(ctx, g)
+	n, err := c.countPeople(ctx, rt, g)
 	if err != nil {
 		return id, newError(prefix+": count users", err)
 	}
@@ -88,7 +98,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 }
 
 // countPeople counts the org's users up to UserCountLimit+1.
-func (c *Client) countPeople(ctx context.Context, g Grant) (int, error) {
+func (c *Client) countPeople(ctx context.Context, rt *retrier, g Grant) (int, error) {
 	next := c.endpoint(fmt.Sprintf("/v1/people?max=%d", peoplePageSize))
 	n := 0
 	for page := 0; next != "" && n <= UserCountLimit; page++ {
@@ -98,7 +108,7 @@ func (c *Client) countPeople(ctx context.Context, g Grant) (int, error) {
 		var list struct {
 			Items []json.RawMessage `json:"items"`
 		}
-		h, err := c.getJSON(ctx, g, next, &list)
+		h, err := c.getJSON(ctx, rt, g, next, &list)
 		if err != nil {
 			return n, err
 		}
@@ -180,23 +190,23 @@ func hasRelNext(params string) bool {
 	return false
 }
 
-// getJSON GETs u with the grant's bearer token and decodes a 2xx JSON
-// answer into v.
-func (c *Client) getJSON(ctx context.Context, g Grant, u string, v any) (http.Header, error) {
+// getJSON GETs u with the grant's bearer token, through rt's retries, and
+// decodes a 2xx JSON answer into v.
+func (c *Client) getJSON(ctx context.Context, rt *retrier, g Grant, u string, v any) (http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Bearer "+g.AccessToken.Reveal())
-	r, err := c.do(req)
+	r, err := rt.do(ctx, func(ctx context.Context) (*response, error) {
+		return c.do(req.Clone(ctx))
+	})
 	switch {
-	case err != nil && ctx.Err() != nil:
-		return nil, ctx.Err()
 	case err != nil:
-		return nil, newError("", ErrUnreachable, errors.New(describeNetErr(err)))
+		return nil, err
 	case r.status < 200 || r.status > 299:
-		return nil, parseWebexError(r.status, r.header, r.body, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
+		return nil, parseWebexError(r.status, r.header, r.body, rt.secrets...)
 	case r.readErr != nil:
 		return nil, fmt.Errorf("reading the answer: %s", describeNetErr(r.readErr))
 	}
