@@ -196,3 +196,38 @@ func TestAccessibleIdentifyRetry(t *testing.T) {
 		t.Errorf("bundle apps %+v", b.Apps)
 	}
 }
+
+// TestResumeKeepsAcceptedWarnings: an approver warning accepted before
+// quitting is still written into the bundle after resuming.
+func TestResumeKeepsAcceptedWarnings(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	f.approve(otherApprover())
+	f.pressRun("a")
+	f.step(press("q"), press("y"))
+	f.m.Update(saveDraftNow(t, f))
+	g := newFixture(t, 80, 24, nil)
+	g.m.c.deps.Drafts = f.drafts
+	var id string
+	for k := range f.drafts.drafts {
+		id = k
+	}
+	dr, _ := f.drafts.Load(id)
+	g.step(draftLoadedMsg{draft: dr})
+	r := g.m.results["users"]
+	if r == nil || len(r.warnings) != 2 {
+		t.Fatalf("resumed users result %+v, warnings %q (draft warnings %q)", r, r.warnings, dr.Warnings)
+	}
+}
+
+// saveDraftNow saves f's draft synchronously and returns the saved message.
+func saveDraftNow(t *testing.T, f *fixture) draftSavedMsg {
+	t.Helper()
+	f.m.syncDraft()
+	d := f.m.draft
+	if err := f.drafts.Save(&d); err != nil {
+		t.Fatal(err)
+	}
+	return draftSavedMsg{id: d.ID}
+}

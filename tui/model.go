@@ -495,7 +495,15 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		if !ok {
 			continue
 		}
-		m.results[g.AppID] = &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
+		r := &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
+		// The approver warnings accepted before are kept, so that the
+		// bundle still carries them (syncDraft rebuilds d.Warnings).
+		for _, w := range d.Warnings {
+			if strings.HasPrefix(w, app.Name+": ") {
+				r.warnings = append(r.warnings, w)
+			}
+		}
+		m.results[g.AppID] = r
 	}
 	for _, id := range d.SkippedApps {
 		if app, ok := m.appByID(id); ok && m.results[id] == nil {
