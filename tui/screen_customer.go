@@ -25,7 +25,7 @@ func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 	vals := &cust
 	form := customerForm(vals, false).
 		WithTheme(huh.ThemeCharm()).
-		WithShowHelp(true).
+		WithShowHelp(false). // the keys are on the wizard's help line: one line more for the fields
 		WithShowErrors(false) // shown under each field instead
 	form.SubmitCmd = func() tea.Msg { return customerSubmittedMsg{} }
 	s := customerScreen{c: c, form: form, vals: vals}
@@ -61,19 +61,17 @@ func (fe *fieldErrors) check(key string, f func(string) error) func(string) erro
 	}
 }
 
-// desc is key's description: base, then its error if any.
+// desc is key's description: base, or its error in its place (so that
+// the form keeps its height and fits 80x24 without scrolling).
 func (fe *fieldErrors) desc(key, base string) func() string {
 	return func() string {
 		fe.mu.Lock()
 		msg := fe.errs[key]
 		fe.mu.Unlock()
-		switch {
-		case msg == "":
+		if msg == "" {
 			return base
-		case base == "":
-			return markErr + " " + msg
 		}
-		return base + "\n" + markErr + " " + msg
+		return markErr + " " + msg
 	}
 }
 
@@ -115,7 +113,7 @@ func customerForm(vals *store.Customer, accessible bool) *huh.Form {
 	return huh.NewForm(huh.NewGroup(
 		huh.NewInput().Key("company").Title(title("Company", vals.Company)).
 			Value(&vals.Company).Validate(fe.check("company", keep(&vals.Company, validateCompany))).
-			DescriptionFunc(fe.desc("company", ""), &fe.version),
+			DescriptionFunc(fe.desc("company", "The customer's name; it also names the bundle file."), &fe.version),
 		huh.NewInput().Key("admin_email").Title(title("Customer's Full Admin email", vals.AdminEmail)).
 			Value(&vals.AdminEmail).Validate(fe.check("admin_email", keep(&vals.AdminEmail, validateEmail))).
 			DescriptionFunc(fe.desc("admin_email", "The Webex Full Administrator who will approve each app."), &fe.version),
@@ -209,7 +207,9 @@ func (s *customerScreen) update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *customerScreen) help() []key.Binding {
-	return []key.Binding{s.c.keys.ForceQuit}
+	next := key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next field"))
+	back := key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back"))
+	return []key.Binding{next, back, s.c.keys.ForceQuit}
 }
 
 func (s *customerScreen) view() string {
