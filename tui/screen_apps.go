@@ -91,8 +91,16 @@ func (s *appsScreen) view() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Apps to authorize") + st.Dim.Render(fmt.Sprintf("  %d of %d selected", n, len(s.apps))) + "\n\n")
 	b.WriteString(wrap("Each selected app needs the customer's Full Admin to approve one code. Deselect the apps the customer does not use.", c.width) + "\n\n")
-	// Two lines per app when there is room, one otherwise.
-	twoLines := c.bodyHeight()-5 >= 2*len(s.apps)+2
+	// Three lines per app when there is room (name, scopes, integration
+	// ID, each whole), two (scopes and ID together, cut) or one otherwise.
+	room := c.bodyHeight() - 5
+	lines := 1
+	switch {
+	case room >= 3*len(s.apps)+2:
+		lines = 3
+	case room >= 2*len(s.apps)+2:
+		lines = 2
+	}
 	for i, a := range s.apps {
 		cur := "  "
 		if i == s.cursor {
@@ -111,10 +119,17 @@ func (s *appsScreen) view() string {
 			extra = "  " + st.OK.Render(markOK+" authorized (draft)")
 		}
 		b.WriteString(truncate(cur+box+" "+name+extra, c.width) + "\n")
-		if twoLines {
+		scopes := clean(strings.Join(a.Scopes, " "))
+		switch lines {
+		case 3:
+			if scopes != "" {
+				b.WriteString(st.Dim.Render(truncate("      scopes "+scopes, c.width)) + "\n")
+			}
+			b.WriteString(st.Dim.Render(truncate("      ID "+clean(a.ClientID), c.width)) + "\n")
+		case 2:
 			detail := clean(a.ClientID)
-			if len(a.Scopes) > 0 {
-				detail = strings.Join(a.Scopes, " ") + "  " + detail
+			if scopes != "" {
+				detail = scopes + "  " + detail
 			}
 			b.WriteString(st.Dim.Render(truncate("      "+detail, c.width)) + "\n")
 		}

@@ -57,7 +57,8 @@ func (s *resumeScreen) view() string {
 			cur = st.Selected.Render("> ")
 		}
 		if d.Err != nil {
-			b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable: "+errText(d.Err), c.width-2)) + "\n")
+			b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable", c.width-2)) + "\n")
+			b.WriteString(indented(st.Dim.Render(errText(d.Err)), 4, c.width, 2))
 			continue
 		}
 		name := clean(d.Company)
@@ -76,10 +77,22 @@ func (s *resumeScreen) view() string {
 		if len(d.AppsDone) > 0 {
 			done += ": " + strings.Join(d.AppsDone, ", ")
 		}
-		b.WriteString("    " + st.Dim.Render(truncate(clean(done), c.width-4)) + "\n")
+		b.WriteString(indented(st.Dim.Render(clean(done)), 4, c.width, 2))
 	}
 	if s.err != nil {
 		b.WriteString("\n" + st.Err.Render(markErr+" could not load the draft: ") + errText(s.err))
 	}
 	return b.String()
+}
+
+// indented wraps s to w cells less an indent of n spaces, keeping at most
+// max lines (the last one cut), each ending in a newline.
+func indented(s string, n, w, maxLines int) string {
+	lines := strings.Split(wrap(s, max(w-n, 10)), "\n")
+	if len(lines) > maxLines {
+		lines = lines[:maxLines]
+		lines[maxLines-1] = truncate(lines[maxLines-1]+" …", max(w-n, 10))
+	}
+	pad := strings.Repeat(" ", n)
+	return pad + strings.Join(lines, "\n"+pad) + "\n"
 }
