@@ -107,7 +107,7 @@ type authScreen struct {
 	qrErr       error
 	lay         authLayout
 	panelTop    []string // wrapped once per layout
-	panelBottom []string
+	panelBottom [][]string // sections (hint, integration ID, scopes): shown whole or not at all
 }
 
 // recordReq asks the root to keep (or, with drop, forget) an approval in
@@ -556,7 +556,7 @@ func (s *authScreen) wrapPanel() {
 		}
 		top = append(top, lead+st.URL.Render(l))
 	}
-	var bottom []string
+	var bottom [][]string
 	var hint string
 	switch {
 	case s.lay.mode == layoutText && s.lay.full != nil:
@@ -571,13 +571,10 @@ func (s *authScreen) wrapPanel() {
 	default:
 		hint = "Scan the QR code with a phone and sign in as the customer's Full Admin, or open the URL and enter the code."
 	}
-	bottom = append(bottom, strings.Split(wrap(hint, pw), "\n")...)
-	bottom = append(bottom, "")
-	bottom = append(bottom, st.Label.Render("Integration ID"))
-	bottom = append(bottom, strings.Split(wrap(clean(s.app.ClientID), pw), "\n")...)
+	bottom = append(bottom, append(strings.Split(wrap(hint, pw), "\n"), ""))
+	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(clean(s.app.ClientID), pw), "\n")...))
 	if len(s.app.Scopes) > 0 {
-		bottom = append(bottom, st.Label.Render("Scopes"))
-		bottom = append(bottom, strings.Split(wrap(clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...)
+		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
 	}
 	s.panelTop, s.panelBottom = top, bottom
 }
@@ -663,7 +660,7 @@ func (s *authScreen) view() string {
 		return s.titleLines()
 	}
 	pw := s.lay.panelW
-	panel := make([]string, 0, len(s.panelTop)+len(s.panelBottom)+8)
+	panel := make([]string, 0, len(s.panelTop)+16)
 	panel = append(panel, s.panelTop...)
 	panel = append(panel, s.expiresLine(), "")
 	status := strings.Split(wrap(s.status(), pw), "\n")
@@ -676,7 +673,18 @@ func (s *authScreen) view() string {
 		panel = append(panel, strings.Split(s.c.styles.OK.Render(wrap(s.notice, pw)), "\n")...)
 	}
 	panel = append(panel, "")
-	panel = append(panel, s.panelBottom...)
+	// Rows for the panel; a section that does not fit whole is left out
+	// (a label without its value only confuses), the hint excepted.
+	rows := s.c.bodyHeight()
+	if s.lay.mode == layoutStacked {
+		rows -= s.lay.qr.h + 1
+	}
+	for i, sec := range s.panelBottom {
+		if i > 0 && len(panel)+len(sec) > rows {
+			break
+		}
+		panel = append(panel, sec...)
+	}
 
 	var b strings.Builder
 	switch s.lay.mode {

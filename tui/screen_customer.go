@@ -25,7 +25,7 @@ func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 	vals := &cust
 	form := customerForm(vals, false).
 		WithTheme(huh.ThemeCharm()).
-		WithShowHelp(false). // the keys are on the wizard's help line: one line more for the fields
+		WithShowHelp(false).  // the keys are on the wizard's help line: one line more for the fields
 		WithShowErrors(false) // shown under each field instead
 	form.SubmitCmd = func() tea.Msg { return customerSubmittedMsg{} }
 	s := customerScreen{c: c, form: form, vals: vals}
