@@ -106,7 +106,7 @@ type authScreen struct {
 	qrs         map[qrKey]*qrCode
 	qrErr       error
 	lay         authLayout
-	panelTop    []string // wrapped once per layout
+	panelTop    []string   // wrapped once per layout
 	panelBottom [][]string // sections (hint, integration ID, scopes): shown whole or not at all
 }
 
@@ -410,7 +410,7 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 			return s.finish(statusFailed)
 		}
 		return s.finish(statusSkipped)
-	case key.Matches(msg, k.Copy) && s.haveCode:
+	case key.Matches(msg, k.Copy) && s.showsCode():
 		text := s.code.VerificationURIComplete
 		if text == "" {
 			text = s.code.VerificationURI
@@ -649,6 +649,9 @@ func (s *authScreen) view() string {
 		return s.warningView()
 	case authUnidentified:
 		return s.unidentifiedView()
+	case authIdentifying:
+		// The code is spent: no QR code to scan again.
+		return s.titleLines() + "\n\n" + wrap(s.status(), s.c.width) + "\n" + s.c.styles.Dim.Render(s.keptNote())
 	case authDenied, authFailed:
 		return s.errorView()
 	case authStarting:
@@ -783,13 +786,21 @@ func (s *authScreen) warningView() string {
 	return b.String()
 }
 
+// keptNote says whether an approval is safe in the draft.
+func (s *authScreen) keptNote() string {
+	if s.c.deps.Drafts == nil {
+		return "Drafts are off: the approval is lost if the wizard stops."
+	}
+	return "The approval is kept in the draft."
+}
+
 // unidentifiedView: approved, but who approved could not be checked.
 func (s *authScreen) unidentifiedView() string {
 	st := s.c.styles
 	w := s.c.width
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
-	b.WriteString(st.OK.Render(markOK+" Approved") + st.Dim.Render(" (kept in the draft)") + "\n\n")
+	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
 	b.WriteString(st.Warn.Render(markWarn+" Could not check who approved") + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap("This is most likely a network problem: press i to try again. "+

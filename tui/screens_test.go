@@ -199,6 +199,17 @@ func TestScreens(t *testing.T) {
 		f.withCode()
 		f.approve(otherApprover())
 	})
+	checkGolden(t, "auth_identify_failed", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])})
+		f.step(identityMsg{gen: f.m.auth.gen, err: errors.New("webex: Get https://webexapis.com/v1/people/me: dial tcp: i/o timeout")})
+	})
+	checkGolden(t, "auth_identifying", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])})
+	})
 	checkGolden(t, "auth_fullscreen_qr", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
