@@ -45,8 +45,9 @@ type Protection struct {
 // NewRecipientProtection protects a bundle for each of keys: an age public
 // key ("age1...") or an SSH public key line ("ssh-ed25519 AAAA... comment",
 // "ssh-rsa AAAA..."). Blank keys are ignored and duplicates dropped. The
-// error (wrapping ErrBadRecipient) quotes the first bad key; an empty list
-// is an error too.
+// error (wrapping ErrBadRecipient) names the first bad key by its position
+// ("recipient #2") and length, never by its value, which may be a secret
+// key pasted by mistake; an empty list is an error too.
 func NewRecipientProtection(keys []string) (Protection, error) {
 	var p Protection
 	seen := map[string]bool{}
@@ -76,39 +77,73 @@ func NewRecipientProtection(keys []string) (Protection, error) {
 	return p, nil
 }
 
-// parseRecipient parses one public key. Its error never quotes a secret key.
+// isSecretKey reports whether k holds secret key material in any shape
+// people paste it: quoted, after "-i", lowercase, inside an identity file
+// or a PEM block.
+func isSecretKey(k string) bool {
+	u := strings.ToUpper(k)
+	return strings.Contains(u, "AGE-SECRET-KEY-") || strings.Contains(u, "AGE-PLUGIN-") || strings.Contains(u, "PRIVATE KEY")
+}
+
+// otherSSHTypes are public SSH key types that age cannot encrypt to; an
+// error may name them (they are fixed strings, not the caller's input).
+var otherSSHTypes = []string{
+	"ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+	"sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+}
+
+// parseRecipient parses one public key. Its error starts with a verb
+// ("is ...") for the caller to prefix with the key's position, and never
+// shows the value: at most a fixed prefix that was recognised (such as
+// "age1") and the length. A value that fails to parse as a public key may
+// be a secret (a key, a token) pasted by mistake.
 func parseRecipient(k string) (age.Recipient, error) {
+	n := utf8.RuneCountInString(k)
+	if isSecretKey(k) {
+		return nil, errors.New("is a secret key, not a public one: give the recipient (age1... or ssh-... public key) instead, and keep the secret key private")
+	}
 	switch {
-	case strings.HasPrefix(k, "AGE-SECRET-KEY-"), strings.HasPrefix(k, "AGE-PLUGIN-"), strings.Contains(k, "PRIVATE KEY"):
-		return nil, errors.New("is a secret key, not a public key: give the recipient (age1... or ssh-... public key) instead, and keep the secret key private")
 	case strings.HasPrefix(k, "age1pq1"):
 		r, err := age.ParseHybridRecipient(k)
 		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid age post-quantum public key", quote(k))
+			return nil, fmt.Errorf("(%d characters, starting \"age1pq1\") is not a valid age post-quantum public key", n)
 		}
 		return r, nil
 	case strings.HasPrefix(k, "age1"):
 		r, err := age.ParseX25519Recipient(k)
 		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid age public key", quote(k))
+			return nil, fmt.Errorf("(%d characters, starting \"age1\") is not a valid age public key", n)
 		}
 		return r, nil
 	case strings.HasPrefix(k, "ssh-ed25519 "), strings.HasPrefix(k, "ssh-rsa "):
 		r, err := agessh.ParseRecipient(k)
 		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid ssh public key: %s", quote(k), oneLine(err.Error(), 80))
+			// agessh's errors quote the key: say only what is safe.
+			why := "malformed"
+			if strings.Contains(err.Error(), "too small") {
+				why = "the RSA key is too small"
+			}
+			kind, _, _ := strings.Cut(k, " ")
+			return nil, fmt.Errorf("(%d characters, starting %q) is not a valid ssh public key: %s", n, kind, why)
 		}
 		return r, nil
 	case strings.HasPrefix(k, "ssh-"), strings.HasPrefix(k, "ecdsa-"), strings.HasPrefix(k, "sk-"):
-		return nil, fmt.Errorf("%s: only ssh-ed25519 and ssh-rsa ssh keys are supported", quote(k))
+		kind, _, _ := strings.Cut(k, " ")
+		for _, t := range otherSSHTypes {
+			if kind == t {
+				return nil, fmt.Errorf("(%d characters) is an ssh %s key: only ssh-ed25519 and ssh-rsa ssh keys are supported", n, t)
+			}
+		}
+		return nil, fmt.Errorf("(%d characters) is not a supported ssh public key: only ssh-ed25519 and ssh-rsa ssh keys are supported", n)
 	default:
-		return nil, fmt.Errorf("%s is not an age public key (age1...) or an ssh public key (ssh-ed25519, ssh-rsa)", quote(k))
+		return nil, fmt.Errorf("(%d characters) is not an age public key (age1...) or an ssh public key (ssh-ed25519, ssh-rsa)", n)
 	}
 }
 
 // ParseRecipientsFile reads public keys from path, one per line; blank
-// lines and lines starting with "#" are ignored. Pass the result to
-// NewRecipientProtection.
+// lines and lines starting with "#" are ignored. Each key is checked as
+// NewRecipientProtection would, and a bad one is named by its line number,
+// never quoted. Pass the result to NewRecipientProtection.
 func ParseRecipientsFile(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -118,10 +153,13 @@ func ParseRecipientsFile(path string) ([]string, error) {
 	var keys []string
 	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
+		}
+		if _, err := parseRecipient(line); err != nil {
+			return nil, newError(ErrBadRecipient, fmt.Sprintf("store: recipients file %s line %d %s", path, n, err), nil)
 		}
 		keys = append(keys, line)
 	}

@@ -237,9 +237,9 @@ func TestProtection(t *testing.T) {
 		{[]string{pub}, true, "ssh-ed25519 recipient AAAAC3Nz…", ""},
 		{nil, false, "", ""},
 		{[]string{"", "  "}, false, "", ""},
-		{[]string{"age1notakey"}, false, "", `"age1notakey"`},
-		{[]string{"hello"}, false, "", `"hello"`},
-		{[]string{"ecdsa-sha2-nistp256 AAAA"}, false, "", `"ecdsa-sha2-nistp256 AAAA"`},
+		{[]string{"age1notakey"}, false, "", `recipient #1 (11 characters, starting "age1") is not a valid age public key`},
+		{[]string{rcp, "hello"}, false, "", "recipient #2 (5 characters) is not"},
+		{[]string{"ecdsa-sha2-nistp256 AAAA"}, false, "", "is an ssh ecdsa-sha2-nistp256 key: only"},
 		{[]string{x.String()}, false, "", ""}, // a secret key: never quoted
 	} {
 		p, err := NewRecipientProtection(tc.keys)
