@@ -1,18 +1,15 @@
 package flows
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -210,13 +207,16 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 	return nil
 }
 
-// Start requests a device code for app with x/oauth2's Config.DeviceAuth
-// (POST {base}/v1/device/authorize with client_id and scope; no client
-// secret is sent). The answer is checked (see DeviceCode): missing
-// device_code, user_code or verification_uri, a non-https verification URI
-// or a non-positive expires_in are errors; interval 0 means 5 s and is
-// clamped to [1 s, 60 s]; expires_in is clamped to at most 3600 s, measured
-// from when the answered request was sent.
+// Start requests a device code for app: POST {base}/v1/device/authorize
+// with the form fields client_id and scope (space separated); no client
+// secret is sent. The answer is checked by the same rules as
+// FuzzParseDeviceAuth exercises (see DeviceCode): missing device_code,
+// user_code or verification_uri, a verification URI that is not https
+// (http only against a loopback base URL) or a non-positive expires_in
+// are errors; expires_in and interval may be JSON numbers or numeric
+// strings; interval 0 means 5 s, a fraction is rounded up, and it is
+// clamped to [1 s, 60 s]; expires_in is clamped to at most 3600 s,
+// measured from when the answered request was sent.
 //
 // Start sends the request again after a transient failure (no answer:
 // timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
@@ -237,24 +237,20 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 		return DeviceCode{}, newError(prefix, err)
 	}
 	cfg := c.oauthConfig(app, false)
+	form := url.Values{
+		"client_id": {cfg.ClientID},
+		"scope":     {strings.Join(cfg.Scopes, " ")},
+	}
 	var sent time.Time
-	var oerr error
 	r, err := c.newRetrier(app.Secret.Reveal()).do(ctx, func(ctx context.Context) (*response, error) {
-		capt := &captureTransport{ctx: ctx, next: c.http.Transport}
-		hc := *c.http
-		hc.Transport = capt
-		sent = c.clock.Now()
-		_, oerr = cfg.DeviceAuth(context.WithValue(ctx, oauth2.HTTPClient, &hc))
-		r, rtErr := capt.result()
-		switch {
-		case r != nil:
-			return r, nil
-		case rtErr != nil:
-			return nil, rtErr
-		case oerr != nil:
-			return nil, oerr
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.Endpoint.DeviceAuthURL, strings.NewReader(form.Encode()))
+		if err != nil {
+			return nil, err
 		}
-		return nil, errors.New("no answer")
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		sent = c.clock.Now()
+		return c.do(req)
 	})
 	issued := c.clock.Now()
 	switch {
@@ -276,11 +272,6 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 			return DeviceCode{}, newError(prefix, we)
 		}
 		return DeviceCode{}, newError(prefix, err)
-	}
-	if oerr != nil {
-		// x/oauth2 could not decode what we accept (e.g. a fractional
-		// interval): trust neither.
-		return DeviceCode{}, newError(prefix, errors.New("malformed device authorization answer"))
 	}
 	return DeviceCode{
 		AppID:                   app.ID,
@@ -332,53 +323,6 @@ func (c *Client) oauthConfig(app App, withSecret bool) *oauth2.Config {
 	}
 	return cfg
 }
-
-// captureTransport keeps the raw answer x/oauth2 sees, so that flows can
-// parse it with its own rules (x/oauth2 measures expiry on the wall clock
-// and its errors quote the raw body). It also binds the request to ctx,
-// which x/oauth2's DeviceAuth does not do.
-type captureTransport struct {
-	ctx  context.Context
-	next http.RoundTripper
-
-	mu   sync.Mutex
-	last *response
-	err  error
-}
-
-func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	next := t.next
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	resp, err := next.RoundTrip(req.WithContext(t.ctx))
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err != nil {
-		t.last, t.err = nil, err
-		return nil, err
-	}
-	body, rerr := readBody(resp.Body)
-	resp.Body.Close()
-	t.last = &response{status: resp.StatusCode, header: resp.Header, body: body, readErr: rerr}
-	t.err = nil
-	if rerr != nil {
-		resp.Body = io.NopCloser(errReader{rerr})
-	} else {
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	return resp, nil
-}
-
-func (t *captureTransport) result() (*response, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.last, t.err
-}
-
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // pollKind classifies one token endpoint answer.
 type pollKind int

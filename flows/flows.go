@@ -21,10 +21,12 @@
 // where RFC 8628 says 400 authorization_pending; Wait accepts both, honours
 // slow_down and Retry-After, and retries transient network and server
 // errors with a capped backoff until the code expires. Stock x/oauth2
-// DeviceAccessToken aborts on all of those, so Wait polls by itself (Start
-// still uses x/oauth2's Config.DeviceAuth). Wait never polls sooner than the
-// interval after the previous answer (plus 50 ms), and never after the
-// code's expiry. Every poll is reported to a callback as a PollEvent.
+// DeviceAccessToken aborts on all of those, so Wait polls by itself. Start
+// sends its own request too, and reads the answer only by the rules under
+// "Hostile servers" (x/oauth2's Config.DeviceAuth decodes more strictly and
+// would reject, e.g., a fractional interval those rules accept). Wait
+// never polls sooner than the interval after the previous answer (plus
+// 50 ms), and never after the code's expiry. Every poll is reported to a callback as a PollEvent.
 //
 // # Flaky networks
 //
@@ -55,8 +57,9 @@
 // device_code, user_code or verification_uri is rejected; so is one whose
 // expires_in is missing, zero or negative (the code would be dead on
 // arrival; flows does not guess a lifetime). expires_in is clamped to at
-// most 3600 s; interval 0 or missing means 5 s, and it is clamped to
-// [1 s, 60 s]. Verification URIs must be absolute https URLs without user
+// most 3600 s; interval 0 or missing means 5 s, a fraction is rounded up,
+// and it is clamped to [1 s, 60 s]; both may be JSON numbers or numeric
+// strings. Verification URIs must be absolute https URLs without user
 // info (plain http only when the base URL itself is http, i.e. a loopback
 // fake). Every server string that may be displayed has passed through
 // Sanitize. Redirects are never followed, and Identify sends the bearer

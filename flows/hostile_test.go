@@ -85,7 +85,7 @@ func TestStartHostileAnswers(t *testing.T) {
 		{"http uri on loopback base", false, `{` + fields + `,"verification_uri":"http://127.0.0.1/x"}`, ""},
 		{"body over 1 MiB", false, `{"user_code":"` + strings.Repeat("A", maxBody) + `"}`, "larger than 1 MiB"},
 		{"missing user_code", false, `{"device_code":"dc-FAKE-x","verification_uri":"https://v.example/","expires_in":60}`, "user_code missing"},
-		{"x/oauth2 rejects", false, `{` + fields + `,"verification_uri":"https://v.example/","interval":1.5}`, "malformed device authorization answer"},
+		{"interval not a number", false, `{` + fields + `,"verification_uri":"https://v.example/","interval":"1.5s"}`, "malformed device authorization answer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHostile(t, tc.tls, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tc.body) }, okToken)

@@ -447,3 +447,8 @@ func TestRetryCanceled(t *testing.T) {
 }
 
 var _ http.RoundTripper = (*faultTransport)(nil)
+
+// errReader is a body that fails with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
