@@ -18,11 +18,11 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
 
 	"filippo.io/age"
 	"golang.org/x/term"
 
+	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
 )
 
@@ -103,9 +103,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // bundleFlags returns the flag set of open and inspect.
-func bundleFlags(name, summary string, e env, ids *identityFiles) *flag.FlagSet {
+func bundleFlags(name, summary string, e env, ids *identityFiles, extra []func(*flag.FlagSet)) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	for _, add := range extra {
+		add(fs)
+	}
 	fs.Var(ids, "i", "identity `file`: an age identity or an unencrypted ssh private key (repeatable)")
 	fs.Var(ids, "identity", "identity `file`, same as -i")
 	fs.Usage = func() {
@@ -116,8 +119,9 @@ func bundleFlags(name, summary string, e env, ids *identityFiles) *flag.FlagSet 
 }
 
 // parseBundleArgs handles the shared command line of open and inspect.
-func parseBundleArgs(name, summary string, e env, args []string) (path string, ids identityFiles, err error) {
-	fs := bundleFlags(name, summary, e, &ids)
+// extra adds command-specific flags.
+func parseBundleArgs(name, summary string, e env, args []string, extra ...func(*flag.FlagSet)) (path string, ids identityFiles, err error) {
+	fs := bundleFlags(name, summary, e, &ids, extra)
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return "", nil, errHelpShown
@@ -131,43 +135,62 @@ func parseBundleArgs(name, summary string, e env, args []string) (path string, i
 	return pos[0], ids, nil
 }
 
+// maxBundleRead caps what open and inspect read: store.OpenBundle refuses
+// files over 16 MiB, so reading stops just past that, whatever the file.
+const maxBundleRead = 16<<20 + 1
+
+// readCapped reads at most limit bytes of path.
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// errTokensToTerminal: open would show admin tokens on screen (and in the
+// terminal's scrollback).
+var errTokensToTerminal = errors.New("open prints the admin tokens: refusing to show them on the terminal")
+
 // errHelpShown: -h printed the usage; exit 0.
 var errHelpShown = errors.New("help shown")
 
 // loadBundle reads and decrypts path with the identity files, asking for a
-// passphrase if the bundle needs one.
-func loadBundle(ctx context.Context, e env, path string, files identityFiles) (store.Bundle, error) {
+// passphrase if the bundle needs one. sum is the SHA-256 of the bytes read.
+func loadBundle(ctx context.Context, e env, path string, files identityFiles) (b store.Bundle, sum [sha256.Size]byte, err error) {
 	var ids []age.Identity
 	for _, f := range files {
 		got, err := store.ParseIdentityFile(f)
 		if err != nil {
-			return store.Bundle{}, err
+			return store.Bundle{}, sum, err
 		}
 		ids = append(ids, got...)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path, maxBundleRead)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return store.Bundle{}, fmt.Errorf("read bundle %s: %w", path, err)
+		return store.Bundle{}, sum, fmt.Errorf("read bundle %s: %w", path, err)
 	}
-	b, err := store.OpenBundle(bytes.NewReader(data), ids...)
+	sum = sha256.Sum256(data)
+	b, err = store.OpenBundle(bytes.NewReader(data), ids...)
 	for attempt := 0; attempt < 3 && (errors.Is(err, store.ErrPassphraseRequired) || attempt > 0 && errors.Is(err, store.ErrWrongPassphrase)); attempt++ {
 		if ctx.Err() != nil {
-			return store.Bundle{}, ctx.Err()
+			return store.Bundle{}, sum, ctx.Err()
 		}
 		pass, perr := readBundlePassphrase(e, "passphrase for "+path+": ")
 		if perr != nil {
 			if errors.Is(perr, errNoPassphraseTerminal) {
-				return store.Bundle{}, perr
+				return store.Bundle{}, sum, perr
 			}
-			return store.Bundle{}, fmt.Errorf("read passphrase: %w", perr)
+			return store.Bundle{}, sum, fmt.Errorf("read passphrase: %w", perr)
 		}
 		id, perr := store.PassphraseIdentity(pass)
 		if perr != nil {
-			return store.Bundle{}, perr
+			return store.Bundle{}, sum, perr
 		}
 		b, err = store.OpenBundle(bytes.NewReader(data), id)
 		if errors.Is(err, store.ErrWrongPassphrase) && attempt < 2 {
@@ -175,20 +198,27 @@ func loadBundle(ctx context.Context, e env, path string, files identityFiles) (s
 		}
 	}
 	if err != nil {
-		return store.Bundle{}, fmt.Errorf("%s: %w", path, err)
+		return store.Bundle{}, sum, fmt.Errorf("%s: %w", path, err)
 	}
-	return b, nil
+	return b, sum, nil
 }
 
 func runOpen(ctx context.Context, e env, args []string) error {
-	path, ids, err := parseBundleArgs("open", "Decrypt a bundle and print its JSON (docs/bundle.md) on stdout, for UCX Suite to import.", e, args)
+	var toTerminal bool
+	path, ids, err := parseBundleArgs("open", "Decrypt a bundle and print its JSON (docs/bundle.md) on stdout, for UCX Suite to import.", e, args,
+		func(fs *flag.FlagSet) {
+			fs.BoolVar(&toTerminal, "to-terminal", false, "print the tokens even when stdout is a terminal")
+		})
 	if errors.Is(err, errHelpShown) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	b, err := loadBundle(ctx, e, path, ids)
+	if isTerminal(e.stdout) && !toTerminal {
+		return errTokensToTerminal
+	}
+	b, _, err := loadBundle(ctx, e, path, ids)
 	if err != nil {
 		return err
 	}
@@ -211,25 +241,21 @@ func runInspect(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := loadBundle(ctx, e, path, ids)
+	b, sum, err := loadBundle(ctx, e, path, ids)
 	if err != nil {
 		return err
 	}
 	var s strings.Builder
 	writeSummary(&s, path, b, bundleNow())
-	s.WriteString(receiptCheck(path))
+	s.WriteString(receiptCheck(path, sum))
 	_, err = io.WriteString(e.stdout, s.String())
 	return err
 }
 
-// receiptCheck reports the bundle's SHA-256 and, if its receipt is beside
-// it, whether the two agree.
-func receiptCheck(path string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	sum := fmt.Sprintf("%x", sha256.Sum256(data))
+// receiptCheck reports the SHA-256 of the bundle that was opened and, if
+// its receipt is beside it, whether the two agree.
+func receiptCheck(path string, digest [sha256.Size]byte) string {
+	sum := fmt.Sprintf("%x", digest)
 	line := "sha256:      " + sum + "\n"
 	receipt, err := os.ReadFile(path + store.ReceiptSuffix)
 	if err != nil {
@@ -350,14 +376,10 @@ func when(t time.Time) string {
 }
 
 // clean drops control characters (terminal escapes) from bundle text.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
+// clean makes a string from the bundle safe to print: no control
+// characters, escape sequences or bidi overrides (flows.Sanitize). Anyone
+// holding UCX's public key can write a bundle, so its strings are untrusted.
+func clean(s string) string { return flows.Sanitize(s) }
 
 func runKeygen(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)

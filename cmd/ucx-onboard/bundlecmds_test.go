@@ -33,7 +33,7 @@ func bundleCmdFixture() store.Bundle {
 			AccessToken: store.NewSecret("tok-FAKE-access-cmd"), AccessTokenExpiry: bundleT0.Add(13 * 24 * time.Hour),
 			RefreshToken: store.NewSecret("tok-FAKE-refresh-cmd"), RefreshTokenExpiry: bundleT0.Add(90 * 24 * time.Hour),
 			TokenType:  "Bearer",
-			Approver:   store.Approver{PersonID: "p1", Email: "other@acme.example", DisplayName: "Ada", FullAdmin: false},
+			Approver:   store.Approver{PersonID: "p1", Email: "other@acme.example", DisplayName: "Ada\u202eAdmin\u2066", FullAdmin: false},
 			ApprovedAt: bundleT0,
 		}},
 		Warnings: []string{"organization has more than 1,000 users"},
@@ -121,7 +121,7 @@ func TestKeygenOpenInspect(t *testing.T) {
 			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if strings.Contains(stdout, "tok-FAKE") || strings.Contains(stdout, "\x1b") {
+	if strings.ContainsAny(stdout, "\x1b\u202e\u2066") || strings.Contains(stdout, "tok-FAKE") {
 		t.Errorf("inspect prints a token or an escape:\n%s", stdout)
 	}
 	if strings.Contains(stdout, "within 14 days") {
@@ -243,7 +243,7 @@ func TestHints(t *testing.T) {
 		store.ErrExists, store.ErrNoProtection, store.ErrPassphraseTooShort, store.ErrBadRecipient,
 		store.ErrNoIdentityMatch, store.ErrPassphraseRequired, store.ErrWrongPassphrase, store.ErrTampered,
 		store.ErrTruncated, store.ErrNotAge, store.ErrUnknownFormat, store.ErrBadIdentity, store.ErrEncryptedSSHKey,
-		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, errNoPassphraseTerminal,
+		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, errNoPassphraseTerminal, errTokensToTerminal,
 	} {
 		h := hint(fmt.Errorf("wrapped: %w", err))
 		if h == "" {

@@ -15,6 +15,8 @@ func hint(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, errTokensToTerminal):
+		return "pipe it into UCX Suite's import (ucx-onboard open B -i K | ...), use 'ucx-onboard inspect' for a summary without tokens, or pass --to-terminal"
 	case errors.Is(err, errNoPassphraseTerminal):
 		return "run the command in a terminal to type the passphrase, or ask for a bundle sealed to UCX's age identity (ucx-onboard keygen)"
 	case errors.Is(err, store.ErrWrongPassphrase):

@@ -247,7 +247,9 @@ func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store
 	name := path
 	for i := 2; ; i++ {
 		r, err := store.WriteBundle(name, b, p)
-		if !errors.Is(err, store.ErrExists) || i > maxNameTries {
+		// r.BundlePath is set once the bundle is on disk (a taken receipt
+		// name fails after that): never write a second bundle then.
+		if !errors.Is(err, store.ErrExists) || r.BundlePath != "" || i > maxNameTries {
 			return r, err
 		}
 		name = fmt.Sprintf("%s-%d%s", stem, i, ext)

@@ -89,3 +89,35 @@ func TestWriteBundleFreeName(t *testing.T) {
 		t.Fatal("the existing bundle was touched")
 	}
 }
+
+// TestWriteBundleFreeNameReceiptTaken: a name whose receipt is taken is
+// skipped as a whole; the bundle and its receipt go under the next name and
+// the stray receipt is untouched.
+func TestWriteBundleFreeNameReceiptTaken(t *testing.T) {
+	dir := t.TempDir()
+	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "id.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.NewRecipientProtection([]string{recipient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "acme.ucxbundle")
+	if err := os.WriteFile(path+store.ReceiptSuffix, []byte("someone else's receipt"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := writeBundleFreeName(path, store.Bundle{Customer: store.Customer{Company: "Acme"}}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(r.BundlePath) != "acme-2.ucxbundle" || r.ReceiptPath != r.BundlePath+store.ReceiptSuffix {
+		t.Fatalf("wrote %+v", r)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(dir, "*.ucxbundle")); len(matches) != 1 {
+		t.Fatalf("bundles written: %v", matches)
+	}
+	if got, _ := os.ReadFile(path + store.ReceiptSuffix); string(got) != "someone else's receipt" {
+		t.Fatal("the stray receipt was touched")
+	}
+}
