@@ -231,3 +231,36 @@ func saveDraftNow(t *testing.T, f *fixture) draftSavedMsg {
 	}
 	return draftSavedMsg{id: d.ID}
 }
+
+// TestNoDraftAfterBundle: a draft save still in flight when the bundle is
+// written does not leave the draft behind (nor does a save asked after).
+func TestNoDraftAfterBundle(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toReviewAllOK()
+	dr := saveDraftNow(t, f)
+	f.step(dr)
+	if len(f.drafts.drafts) != 1 {
+		t.Fatalf("%d drafts before the bundle", len(f.drafts.drafts))
+	}
+	f.m.saving, f.m.saveAgain = true, true // a save is in flight, another asked
+	_, cmd := f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
+	if cmd != nil {
+		cmd()
+	}
+	// The in-flight save lands after the bundle was written.
+	_ = f.drafts.Save(&f.m.draft)
+	_, cmd = f.m.Update(draftSavedMsg{id: dr.id})
+	for cmd != nil {
+		msg := cmd()
+		if msg == nil {
+			break
+		}
+		_, cmd = f.m.Update(msg)
+	}
+	if len(f.drafts.drafts) != 0 {
+		t.Errorf("%d drafts left after the bundle was written", len(f.drafts.drafts))
+	}
+	if f.m.c.deps.Drafts != nil && f.m.save() != nil {
+		t.Error("a draft save is still possible after the bundle was written")
+	}
+}

@@ -112,6 +112,9 @@ type Model struct {
 	// is in flight runs when it returns, with the draft as it is then (so
 	// a new draft's ID is known and no second draft is created).
 	saving, saveAgain bool
+	// removeAfterSave: the bundle was written while a save was in flight;
+	// the draft is removed when it returns.
+	removeAfterSave bool
 
 	result Result
 	err    error
@@ -219,12 +222,19 @@ func saveDraft(d DraftStore, dr Draft) tea.Cmd {
 	}
 }
 
+func removeDraft(d DraftStore, id string) tea.Cmd {
+	if id == "" {
+		return nil
+	}
+	return func() tea.Msg { _ = d.Remove(id); return nil }
+}
+
 // save saves the results in the draft (when drafts are on and the
 // customer is known), one save at a time; nil when nothing is to be done
 // now.
 func (m *Model) save() tea.Cmd {
-	if m.c.deps.Drafts == nil || !m.haveCustomer {
-		return nil
+	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
+		return nil // no draft once the bundle is written
 	}
 	if m.saving {
 		m.saveAgain = true
@@ -316,6 +326,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.loaded(msg)
 	case draftSavedMsg:
 		m.saving = false
+		if m.removeAfterSave {
+			m.removeAfterSave, m.saveAgain = false, false
+			return m, removeDraft(m.c.deps.Drafts, msg.id)
+		}
 		if msg.err == nil {
 			m.draft.ID = msg.id
 			m.result.DraftID = msg.id
@@ -381,11 +395,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
 		m.screen = scrDone
 		var cmd tea.Cmd
-		if m.c.deps.Drafts != nil && m.draft.ID != "" {
-			d, id := m.c.deps.Drafts, m.draft.ID
-			cmd = func() tea.Msg { _ = d.Remove(id); return nil }
-			m.result.DraftID = ""
+		m.saveAgain = false
+		switch {
+		case m.c.deps.Drafts == nil:
+		case m.saving:
+			m.removeAfterSave = true // the save in flight may create it again
+		case m.draft.ID != "":
+			cmd = removeDraft(m.c.deps.Drafts, m.draft.ID)
 		}
+		m.result.DraftID = ""
 		return m, cmd
 	}
 	return m, m.active(msg)
