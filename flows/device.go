@@ -78,7 +78,8 @@ type deviceAuth struct {
 
 // parseDeviceAuth checks a device authorization answer. It is a pure
 // function of the answer (fuzzed by FuzzParseDeviceAuth). allowHTTP permits
-// plain http verification URIs (only against a loopback base URL). A
+// plain http verification URIs to a loopback host (only against a loopback
+// base URL). A
 // non-2xx answer gives a *WebexError; a malformed 2xx answer an error that
 // names the field but never quotes the device code or the body.
 func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (deviceAuth, error) {
@@ -179,8 +180,11 @@ func clampSeconds(f float64, lo, hi time.Duration) time.Duration {
 	return time.Duration(f * float64(time.Second))
 }
 
-// checkVerificationURI accepts an absolute https URL (http when allowHTTP)
-// with a host, no user info and nothing a terminal would interpret.
+// checkVerificationURI accepts an absolute https URL with a host, no user
+// info and nothing a terminal would interpret. When allowHTTP (the base URL
+// is http, so a loopback fake) it also accepts http, but only to a loopback
+// host (localhost, 127.0.0.0/8, ::1): a fake may not send the admin to a
+// plain-http page elsewhere.
 func checkVerificationURI(s string, allowHTTP bool) error {
 	if len(s) > maxURILen {
 		return fmt.Errorf("longer than %d bytes", maxURILen)
@@ -204,6 +208,9 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 	if u.User != nil {
 		return errors.New("has user info")
 	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("is http to %s: http only to a loopback host", u.Hostname())
+	}
 	return nil
 }
 
@@ -212,11 +219,11 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // secret is sent. The answer is checked by the same rules as
 // FuzzParseDeviceAuth exercises (see DeviceCode): missing device_code,
 // user_code or verification_uri, a verification URI that is not https
-// (http only against a loopback base URL) or a non-positive expires_in
-// are errors; expires_in and interval may be JSON numbers or numeric
-// strings; interval 0 means 5 s, a fraction is rounded up, and it is
-// clamped to [1 s, 60 s]; expires_in is clamped to at most 3600 s,
-// measured from when the answered request was sent.
+// (http only to a loopback host, against a loopback base URL) or a
+// non-positive expires_in are errors; expires_in and interval may be JSON
+// numbers or numeric strings; interval 0 means 5 s, a fraction is rounded
+// up, and it is clamped to [1 s, 60 s]; expires_in is clamped to at most
+// 3600 s, measured from when the answered request was sent.
 //
 // Start sends the request again after a transient failure (no answer:
 // timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut

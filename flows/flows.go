@@ -60,8 +60,9 @@
 // most 3600 s; interval 0 or missing means 5 s, a fraction is rounded up,
 // and it is clamped to [1 s, 60 s]; both may be JSON numbers or numeric
 // strings. Verification URIs must be absolute https URLs without user
-// info (plain http only when the base URL itself is http, i.e. a loopback
-// fake). Every server string that may be displayed has passed through
+// info; plain http only when the base URL itself is http (a loopback
+// fake), and then only to a loopback host (localhost, 127.0.0.0/8, ::1).
+// Every server string that may be displayed has passed through
 // Sanitize. Redirects are never followed, and Identify sends the bearer
 // token only to the base URL's host.
 //
@@ -111,8 +112,8 @@ var (
 // DeviceCode is a started device authorization. Only UserCode and the two
 // verification URIs may be shown; the device code itself is a Secret.
 // All strings have been sanitized (no control characters or escapes) and
-// the URIs checked to be absolute https (http only against a loopback
-// base URL).
+// the URIs checked to be absolute https (http only to a loopback host,
+// against a loopback base URL).
 type DeviceCode struct {
 	AppID                   string
 	UserCode                string

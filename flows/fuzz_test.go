@@ -2,6 +2,7 @@ package flows
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,6 +47,7 @@ func secretValues(body []byte, keys ...string) []string {
 func FuzzParseDeviceAuth(f *testing.F) {
 	f.Add(200, "application/json", []byte(`{"device_code":"dc-FAKE-1234567890","user_code":"ABCD-1234","verification_uri":"https://oauth-helper-a.wbx2.com/helperservice/v1/actions/device/verify","verification_uri_complete":"https://oauth-helper-a.wbx2.com/helperservice/v1/actions/device/verify?usercode=3f1a","expires_in":300,"interval":2}`), false)
 	f.Add(200, "application/json", []byte(`{"device_code":"d","user_code":"u","verification_url":"http://127.0.0.1:8080/verify","expires_in":"1800","interval":0}`), true)
+	f.Add(200, "application/json", []byte(`{"device_code":"d","user_code":"u","verification_uri":"http://localhost/v","verification_uri_complete":"http://evil.example/v?c=1","expires_in":60,"interval":2.5}`), true)
 	f.Add(200, "application/json", []byte(`{"device_code":"d","user_code":"\u001b[31mX","verification_uri":"javascript:alert(1)","expires_in":-1,"interval":1e9}`), false)
 	f.Add(200, "", []byte(`{"device_code":null,"user_code":7,"verification_uri":"https://a@b/","expires_in":1e400}`), false)
 	f.Add(400, "application/json", []byte(`{"message":"Invalid client_id","errors":[{"description":"bad"}],"trackingId":"ROUTER_123"}`), false)
@@ -80,6 +82,9 @@ func FuzzParseDeviceAuth(f *testing.F) {
 			u, err := url.Parse(s)
 			if err != nil || u.Host == "" || u.User != nil || !(u.Scheme == "https" || allowHTTP && u.Scheme == "http") {
 				t.Fatalf("verification URI %q accepted (allowHTTP %v)", s, allowHTTP)
+			}
+			if ip := net.ParseIP(u.Hostname()); u.Scheme == "http" && !strings.EqualFold(u.Hostname(), "localhost") && (ip == nil || !ip.IsLoopback()) {
+				t.Fatalf("http verification URI %q to a host that is not loopback accepted", s)
 			}
 			if s != Sanitize(s) || strings.ContainsAny(s, " \\") {
 				t.Fatalf("verification URI %q has characters a terminal may interpret", s)
