@@ -84,3 +84,41 @@ func TestSmokeQuit(t *testing.T) {
 		t.Fatalf("draft apps %+v", d.Apps)
 	}
 }
+
+// TestSmokeIdentifyHangs: in a real program, Identify hangs after the
+// first approval; the grant is already in the draft, and quitting keeps it
+// in the one draft (the save and the quit do not race into two drafts).
+func TestSmokeIdentifyHangs(t *testing.T) {
+	f, tm := smokeModel(t, func(f *fixture) {
+		f.auth.identifyBlock = true
+		f.auth.identifying = make(chan string, 1)
+	})
+	submitFormLive(t, tm)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	select {
+	case <-f.auth.identifying:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Identify never called")
+	}
+	waitText(t, tm, "Checking who approved")
+	deadline := time.Now().Add(5 * time.Second)
+	for !savedGrant(f.drafts, "users") {
+		if time.Now().After(deadline) {
+			t.Fatal("the approval is not in the draft while Identify hangs")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tm.Type("q")
+	waitText(t, tm, "Quit ucx-onboard?")
+	tm.Type("y")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	res, err := fm.Result()
+	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
+		t.Fatalf("Result = %+v, %v", res, err)
+	}
+	f.drafts.mu.Lock()
+	defer f.drafts.mu.Unlock()
+	if d := f.drafts.drafts[res.DraftID]; f.drafts.n != 1 || len(d.Apps) != 1 || d.Apps[0].AppID != "users" {
+		t.Fatalf("%d drafts; draft apps %+v", f.drafts.n, d.Apps)
+	}
+}
