@@ -20,7 +20,7 @@ func ExampleNewRecipientProtection() {
 	fmt.Println(err)
 	// Output:
 	// age recipient age1ql3z7hjy…mcac8p
-	// store: recipient #1 "age1-not-a-key" is not a valid age public key
+	// store: recipient #1 (14 characters, starting "age1") is not a valid age public key
 }
 
 func ExampleOpenBundle() {
