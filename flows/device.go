@@ -529,7 +529,10 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 //     interval, doubling for each consecutive failure up to 60 s (or
 //     Retry-After if longer); reported with the error;
 //   - 200 with an unreadable body: the code is spent (ErrCodeSpent), no
-//     retry.
+//     retry;
+//   - a TLS certificate the client does not trust (a TLS-inspecting proxy
+//     or a wrong base URL), or a server that does not speak TLS: no retry,
+//     the error wraps ErrUnreachable, as Start's and Identify's do.
 //
 // report, if not nil, is called synchronously from Wait's goroutine after
 // every poll.
@@ -538,9 +541,10 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // or the next allowed poll would fall after dc.Expiry: Wait returns then,
 // without waiting for the expiry), ErrDenied (access_denied or 403),
 // ErrInvalidClient (401 or invalid_client; the text names the app and
-// its SecretSource), ErrCodeSpent, the context's error (context.Canceled),
-// or a *WebexError (any other answer). ErrDenied and ErrInvalidClient errors
-// also wrap the *WebexError with Webex's message and trackingId.
+// its SecretSource), ErrCodeSpent, ErrUnreachable (untrusted
+// certificate), the context's error (context.Canceled), or a *WebexError
+// (any other answer). ErrDenied and ErrInvalidClient errors also wrap the
+// *WebexError with Webex's message and trackingId.
 func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(PollEvent)) (Grant, error) {
 	prefix := "flows: " + app.ID + ": wait"
 	if err := checkApp(app, true); err != nil {
@@ -578,6 +582,15 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return Grant{}, newError(prefix, ctx.Err())
+		case err != nil && !retryableNetErr(err):
+			// An untrusted certificate will not go away by waiting: give
+			// up at once, in the words of Start and Identify.
+			err := newError(prefix, newError("", ErrUnreachable, errors.New(describeNetErr(err))))
+			ev.Outcome = PollFailed
+			ev.Interval = interval
+			ev.Err = err
+			report(ev)
+			return Grant{}, err
 		case err != nil:
 			a = tokenAnswer{kind: kindTransient}
 			ev.Err = newError("", ErrUnreachable, errors.New(describeNetErr(err)))

@@ -36,7 +36,8 @@
 // Start, and each GET of Identify, retry after 1 s, 2 s, 4 s... (the same
 // backoff as Wait's, from 1 s instead of the interval), or Retry-After if
 // longer, within RetryBudget (30 s) per call. Final answers (400, 401,
-// 403, 404...) and an untrusted TLS certificate are never retried; a
+// 403, 404...) and an untrusted TLS certificate (a TLS-inspecting proxy or
+// a wrong URL, not flaky Wi-Fi) are never retried, by Wait either; a
 // canceled context stops at once, even between retries. When the budget
 // runs out, the error says "gave up after N attempts" and wraps the last
 // failure (a *WebexError, or ErrUnreachable).
@@ -105,7 +106,8 @@ var (
 	// ErrUnreachable: the Webex API could not be reached (DNS, TLS, timeout,
 	// proxy or connection error). Ping returns it at once; Start and
 	// Identify once retrying cannot help or RetryBudget is spent; Wait
-	// reports it in PollEvent.Err and keeps polling.
+	// reports it in PollEvent.Err and keeps polling, except for an
+	// untrusted TLS certificate, which ends Wait at once.
 	ErrUnreachable = errors.New("flows: webex API unreachable")
 )
 
