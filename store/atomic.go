@@ -97,10 +97,11 @@ func publishNoClobber(tmp, path string) error {
 	return err
 }
 
-// checkedRename is the last resort where the platform has neither hard
-// links nor a no-replace rename: it checks, then renames. The window
-// between the two is tiny and only matters if two writers race for the
-// same new name.
+// checkedRename is the last resort where the file system has neither hard
+// links nor a no-replace rename (renameat2 RENAME_NOREPLACE on Linux,
+// renamex_np RENAME_EXCL on macOS, MoveFileEx on Windows): it checks, then
+// renames. The window between the two is tiny and only matters if two
+// writers race for the same new name.
 func checkedRename(tmp, path string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fs.ErrExist
