@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -40,9 +41,10 @@ type DraftInfo struct {
 	AppsDone []string // names (else IDs) of the apps already authorized
 	Updated  time.Time
 	// Err is non-nil when the draft cannot be resumed. If it wraps
-	// ErrDraftDamaged the file has been renamed aside (*.damaged) and no
-	// longer appears in List; if it wraps ErrDraftKeyUnavailable the file
-	// stays where it is (the keyring may be locked) and Remove discards it.
+	// ErrDraftDamaged the file has been renamed aside (*.damaged), its key
+	// deleted, and it no longer appears in List; if it wraps
+	// ErrDraftKeyUnavailable the file stays where it is (the keyring may
+	// be locked). Remove discards either.
 	Err error
 }
 
@@ -73,8 +75,11 @@ func DefaultStateDir() (string, error) {
 }
 
 // OpenDrafts opens (creating it with mode 0700) the state directory dir.
-// keys nil means NewKeyStore(dir): the OS keyring, else 0600 files in dir.
-// Temporary files left by a killed process are removed.
+// keys nil means NewKeyStore(dir): the OS keyring, else 0600 files in
+// dir/keys. An existing dir, dir/drafts and dir/keys are set to mode 0700
+// (except on Windows, where they keep the ACL they inherit), so give
+// ucx-onboard a directory of its own. Temporary files left by a killed
+// process in dir/drafts and dir/keys are removed.
 func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 	if keys == nil {
 		keys = NewKeyStore(dir)
@@ -83,18 +88,54 @@ func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 	if err := os.MkdirAll(d.draftDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
 	}
-	entries, err := os.ReadDir(d.draftDir())
-	if err != nil {
+	keyDir := filepath.Join(dir, "keys")
+	for _, p := range []string{dir, d.draftDir(), keyDir} {
+		if err := ownerOnlyDir(p); err != nil && !(p == keyDir && errors.Is(err, fs.ErrNotExist)) {
+			return nil, fmt.Errorf("store: state directory: %s: %w", p, unwrapPath(err))
+		}
+	}
+	if err := removeStaleTemps(d.draftDir()); err != nil {
 		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
+	}
+	_ = removeStaleTemps(keyDir) // absent when keys live in the keyring
+	return d, nil
+}
+
+// ownerOnlyDir sets directory p to mode 0700 unless it is already; a
+// no-op on Windows, where permissions are ACLs inherited from the parent.
+func ownerOnlyDir(p string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("not a directory")
+	}
+	if fi.Mode().Perm() == 0o700 {
+		return nil
+	}
+	return os.Chmod(p, 0o700)
+}
+
+// removeStaleTemps removes writeFileAtomic's temporary files older than a
+// minute from dir: left by a killed process (younger ones may belong to a
+// wizard running now).
+func removeStaleTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
 	}
 	for _, e := range entries {
 		if isTempName(e.Name()) {
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
-				os.Remove(filepath.Join(d.draftDir(), e.Name()))
+				os.Remove(filepath.Join(dir, e.Name()))
 			}
 		}
 	}
-	return d, nil
+	return nil
 }
 
 func (d *Drafts) draftDir() string      { return filepath.Join(d.dir, "drafts") }
@@ -236,7 +277,15 @@ func (d *Drafts) load(id string) (Draft, error) {
 	}, nil
 }
 
-// damaged renames draft id aside and returns an ErrDraftDamaged error.
+// damaged renames draft id aside, deletes its key, and returns an
+// ErrDraftDamaged error.
+//
+// The key goes because the damage is in the file, not in the key: a
+// missing, malformed or non-matching key is reported as
+// ErrDraftKeyUnavailable and never gets here. With the key gone, the
+// tokens in the damaged file (age decrypts the chunks before a damaged
+// one) can no longer be recovered by anyone; the *.damaged file only shows
+// what happened, and Remove deletes it.
 func (d *Drafts) damaged(id string, cause error) error {
 	src := d.path(id)
 	dst := src + ".damaged"
@@ -246,6 +295,11 @@ func (d *Drafts) damaged(id string, cause error) error {
 	where := "kept as " + filepath.Base(dst)
 	if err := os.Rename(src, dst); err != nil {
 		where = "could not move it aside: " + oneLine(unwrapPath(err).Error(), 80)
+	} else {
+		delete(d.keyCache, id)
+		if err := d.keys.Delete(id); err != nil {
+			where += "; its key could not be deleted"
+		}
 	}
 	msg := fmt.Sprintf("store: draft %s is damaged (%s)", id, where)
 	why := strings.TrimPrefix(oneLine(cause.Error(), 160), "store: ")
@@ -293,15 +347,21 @@ func (d *Drafts) List() ([]DraftInfo, error) {
 	return out, nil
 }
 
-// Remove deletes draft id and its key. A missing draft is not an error.
+// Remove deletes draft id, any *.damaged copy of it, and its key. It never
+// decrypts, so it works for a draft whose key is unavailable or damaged.
+// A missing draft or key is not an error.
 func (d *Drafts) Remove(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := checkID(id); err != nil {
 		return err
 	}
-	if err := os.Remove(d.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("store: remove draft %s: %w", id, unwrapPath(err))
+	// checkID allows no glob metacharacters in id.
+	copies, _ := filepath.Glob(d.path(id) + ".*damaged")
+	for _, p := range append([]string{d.path(id)}, copies...) {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("store: remove draft %s: %w", id, unwrapPath(err))
+		}
 	}
 	delete(d.keyCache, id)
 	if err := d.keys.Delete(id); err != nil {

@@ -121,6 +121,9 @@ func (k fileKeyStore) Set(id string, key Secret) error {
 	if err := os.MkdirAll(k.dir, 0o700); err != nil {
 		return fmt.Errorf("store: key directory: %w", unwrapPath(err))
 	}
+	if err := ownerOnlyDir(k.dir); err != nil {
+		return fmt.Errorf("store: key directory: %w", unwrapPath(err))
+	}
 	data := []byte(key.Reveal() + "\n")
 	defer clear(data)
 	return writeFileAtomic(k.path(id), data, true)

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestStateDirPermissionsAndLeftovers: OpenDrafts forces an existing state
+// directory, drafts/ and keys/ to 0700, and removes stale temporary files
+// left by a killed process in drafts/ and in keys/ (fresh ones may belong
+// to a running wizard and stay).
+func TestStateDirPermissionsAndLeftovers(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state")
+	for _, sub := range []string{"", "drafts", "keys"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(filepath.Join(dir, sub), 0o755) // whatever the umask
+	}
+	old := time.Now().Add(-time.Hour)
+	leftovers := map[string]bool{ // path: stale
+		filepath.Join(dir, "drafts", ".x.age"+tempInfix+"1"):         true,
+		filepath.Join(dir, "keys", ".draft-x.key"+tempInfix+"2"):     true,
+		filepath.Join(dir, "keys", ".draft-y.key"+tempInfix+"3"):     false,
+		filepath.Join(dir, "drafts", ".y.age"+tempInfix+"4"):         false,
+		filepath.Join(dir, "keys", "draft-kept.key"):                 false, // not a temporary file
+		filepath.Join(dir, "drafts", "20261121-093000-abcd1234.age"): false,
+	}
+	for p, stale := range leftovers {
+		if err := os.WriteFile(p, []byte("AGE-SECRET-KEY-1TOKFAKE"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if stale || !isTempName(filepath.Base(p)) { // old, but not temporary: kept
+			os.Chtimes(p, old, old)
+		}
+	}
+	if _, err := OpenDrafts(dir, NewFileKeyStore(dir)); err != nil {
+		t.Fatal(err)
+	}
+	for p, stale := range leftovers {
+		_, err := os.Stat(p)
+		if stale && err == nil {
+			t.Errorf("stale temporary file kept: %s", p)
+		}
+		if !stale && err != nil {
+			t.Errorf("%s removed: %v", p, err)
+		}
+	}
+	if runtime.GOOS == "windows" {
+		return
+	}
+	for _, sub := range []string{"", "drafts", "keys"} {
+		fi, err := os.Stat(filepath.Join(dir, sub))
+		if err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s/%s: mode %v %v, want 0700", filepath.Base(dir), sub, fi.Mode().Perm(), err)
+		}
+	}
+	// A file key store on its own also locks an existing keys/ down.
+	other := t.TempDir()
+	os.Mkdir(filepath.Join(other, "keys"), 0o755)
+	os.Chmod(filepath.Join(other, "keys"), 0o755)
+	if err := NewFileKeyStore(other).Set("d1", NewSecret("tok-FAKE-key")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(filepath.Join(other, "keys")); fi.Mode().Perm() != 0o700 {
+		t.Errorf("keys dir mode %v after Set, want 0700", fi.Mode().Perm())
+	}
+}
+
+// TestDamagedDraftLosesItsKey: a draft that its own key cannot open is
+// damaged in the file, not in the key, so moving it aside deletes the
+// key; Remove then deletes the renamed file too.
+func TestDamagedDraftLosesItsKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keys := NewFileKeyStore(dir)
+	d, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := testDraft()
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(d.path(dr.ID))
+	data[len(data)-1] ^= 1 // payload fails authentication
+	os.WriteFile(d.path(dr.ID), data, 0o600)
+	if _, err := d.Load(dr.ID); !errors.Is(err, ErrDraftDamaged) {
+		t.Fatalf("Load: %v, want ErrDraftDamaged", err)
+	}
+	if _, err := os.Stat(d.path(dr.ID) + ".damaged"); err != nil {
+		t.Fatalf("not moved aside: %v", err)
+	}
+	if _, err := keys.Get(dr.ID); !errors.Is(err, ErrKeyNotFound) {
+		t.Errorf("key of a damaged draft kept: %v", err)
+	}
+	if err := d.Remove(dr.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(d.path(dr.ID) + ".damaged"); err == nil {
+		t.Error("Remove left the damaged copy")
+	}
+}
+
+// TestRemoveWithoutKey: the wizard offers to discard a draft whose key is
+// unavailable; Remove deletes the file and whatever key there is without
+// decrypting anything.
+func TestRemoveWithoutKey(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		break_ func(dir, id string, fk *fakeKeys)
+	}{
+		{"key missing", func(dir, id string, _ *fakeKeys) {
+			os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))
+		}},
+		{"key malformed", func(dir, id string, _ *fakeKeys) {
+			os.WriteFile(filepath.Join(dir, "keys", "draft-"+id+".key"), []byte("AGE-SECRET-KEY-1QQQ\n"), 0o600)
+		}},
+		{"key of another draft", func(dir, id string, _ *fakeKeys) {
+			other := filepath.Join(dir, "keys", "draft-"+id+".key")
+			x, _ := newX25519(t)
+			os.WriteFile(other, []byte(x.String()+"\n"), 0o600)
+		}},
+		{"keyring locked", func(_, _ string, fk *fakeKeys) { fk.fail = true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			fk := newFakeKeys()
+			var ks KeyStore = NewFileKeyStore(dir)
+			if tc.name == "keyring locked" {
+				ks = fk
+			}
+			d, err := OpenDrafts(dir, ks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dr := testDraft()
+			if err := d.Save(dr); err != nil {
+				t.Fatal(err)
+			}
+			tc.break_(dir, dr.ID, fk)
+			d, err = OpenDrafts(dir, ks) // a new session: no cached key
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := d.List()
+			if err != nil || len(list) != 1 || !errors.Is(list[0].Err, ErrDraftKeyUnavailable) {
+				t.Fatalf("List: %+v %v, want one draft with ErrDraftKeyUnavailable", list, err)
+			}
+			if err := d.Remove(dr.ID); err != nil {
+				t.Fatalf("Remove: %v", err)
+			}
+			if _, err := os.Stat(d.path(dr.ID)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("draft file still there: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "keys", "draft-"+dr.ID+".key")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("key file still there: %v", err)
+			}
+			fk.fail = false
+			if _, err := fk.Get(dr.ID); err == nil {
+				t.Error("keyring entry still there")
+			}
+			if list, _ := d.List(); len(list) != 0 {
+				t.Errorf("List after Remove: %+v", list)
+			}
+		})
+	}
+}
