@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"filippo.io/age"
 )
@@ -172,8 +173,11 @@ func OpenBundle(r io.Reader, ids ...age.Identity) (Bundle, error) {
 // ParseCustomer reads the wizard's --customer prefill: one JSON object
 // whose keys are among company, admin_email, deployment, ucx_host,
 // engineer and notes (exact spelling, each at most once), all strings.
-// deployment, when set, is "cloud" or "on-prem". Errors wrap
-// ErrBadCustomer.
+// deployment, when set, is "cloud" or "on-prem". No field, notes
+// included, may hold a C0 or C1 control character (escape sequences,
+// newlines, tabs) or a bidi control: the wizard shows and echoes these
+// values. Errors wrap ErrBadCustomer and name the field and the code
+// point, not the value.
 func ParseCustomer(r io.Reader) (Customer, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 1<<20+1))
 	if err != nil {
@@ -223,6 +227,9 @@ func ParseCustomer(r io.Reader) (Customer, error) {
 		if !ok {
 			return bad("%q must be a string", key)
 		}
+		if i, r := unsafeRune(v); i >= 0 {
+			return bad("%s contains a control character (U+%04X) at character %d; only printable text is allowed", key, r, i+1)
+		}
 		*dst = v
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
@@ -235,4 +242,21 @@ func ParseCustomer(r io.Reader) (Customer, error) {
 		return bad("deployment is %s; want %q or %q", quote(c.Deployment), DeploymentCloud, DeploymentOnPrem)
 	}
 	return c, nil
+}
+
+// unsafeRune returns the index (in runes) and value of the first rune of s
+// that must not reach a terminal: a C0 or C1 control character (DEL
+// included) or a bidirectional control (LRM, RLM, ALM, the embeddings,
+// overrides and isolates of U+202A-U+202E and U+2066-U+2069). It returns
+// -1 when there is none.
+func unsafeRune(s string) (int, rune) {
+	i := 0
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u200e' || r == '\u200f' || r == '\u061c' ||
+			r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
+			return i, r
+		}
+		i++
+	}
+	return -1, 0
 }
