@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/imagicle/ucx-onboard/store"
 )
@@ -265,6 +266,11 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 		var p string
 		if json.Unmarshal(file, &p) != nil || strings.TrimSpace(p) == "" {
 			add("client_secret_file", errors.New("must be a file path"))
+			break
+		}
+		if !utf8.ValidString(p) || strings.IndexFunc(p, func(r rune) bool { return unicode.IsControl(r) || invisible(r) }) >= 0 {
+			// Errors and SecretSource quote the path.
+			add("client_secret_file", errors.New("file path contains control characters"))
 			break
 		}
 		if !filepath.IsAbs(p) && baseDir != "" {

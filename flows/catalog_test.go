@@ -127,6 +127,8 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"neither source", app(``), []problem{{"a1", "client_secret_env", "client_secret_file"}}, nil},
 		{"unreadable file", app(`,"client_secret_file":"nope.secret"`), []problem{{"a1", "client_secret_file", "cannot read secret file"}}, nil},
 		{"empty file", app(`,"client_secret_file":"empty.secret"`), []problem{{"a1", "client_secret_file", "empty"}}, nil},
+		{"escape in file path", app(`,"client_secret_file":"x\u001b]0;t\u0007.secret"`), []problem{{"a1", "client_secret_file", "control characters"}}, nil},
+		{"bidi override in file path", app(`,"client_secret_file":"good\u202eterces.secret"`), []problem{{"a1", "client_secret_file", "control characters"}}, nil},
 		{"empty scopes", `{"apps":[{"id":"a1","name":"n","client_id":"C1","client_secret_env":"S","scopes":[]}]}`, []problem{{"a1", "scopes", "empty"}}, nil},
 		{"missing scopes", `{"apps":[{"id":"a1","name":"n","client_id":"C1","client_secret_env":"S"}]}`, []problem{{"a1", "scopes", "missing"}}, nil},
 		{"openid scope", `{"apps":[{"id":"sso","name":"SSO","client_id":"C2","client_secret_env":"S","scopes":["openid","email","spark:people_read"]}]}`,

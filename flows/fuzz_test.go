@@ -1,10 +1,14 @@
 package flows
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +166,143 @@ func FuzzParseTokenResponse(f *testing.F) {
 			if strings.Contains(a.reason, v) {
 				t.Fatalf("reason %q quotes a token", a.reason)
 			}
+		}
+	})
+}
+
+// FuzzLinkHeader: the Link header of a user page never makes Identify
+// send the bearer token to another scheme or host, whatever the header
+// and the current page, and splitLinks loses nothing.
+func FuzzLinkHeader(f *testing.F) {
+	f.Add(true, "v1/people?max=1000", `<https://webexapis.com/v1/people?max=1000&cursor=abc>; rel="next"`)
+	f.Add(true, "", `</v1/people?cursor=a,b>; rel="prev", </v1/people?cursor=c>; rel="next first"`)
+	f.Add(true, "v1/people", `<https://evil.example/v1/people>; rel=next`)
+	f.Add(true, "v1/people", `<//evil.example/steal>; rel="next"`)
+	f.Add(true, "v1/people", `<http://webexapis.com/v1/people>; rel="next"`)
+	f.Add(false, "v1/people", `<https://127.0.0.1:8080/v1/people>; rel="next"`)
+	f.Add(false, "%zz", `<x>; rel="next"`)
+	f.Add(true, "v1/people", `<https://webexapis.com@evil.example/>; rel="next"`)
+	f.Add(true, "v1/people", `<<<>>>,,;;rel=next;rel="NEXT"`)
+	f.Fuzz(func(t *testing.T, https bool, path, link string) {
+		base := "https://webexapis.com"
+		if !https {
+			base = "http://127.0.0.1:8080"
+		}
+		c, err := NewClient(Config{BaseURL: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if parts := splitLinks(link); strings.Join(parts, ",") != link {
+			t.Fatalf("splitLinks(%q) = %q loses text", link, parts)
+		}
+		h := http.Header{"Link": {link}}
+		current := c.endpoint("/" + path)
+		for range 3 { // follow the chain as countPeople would
+			next, err := c.nextLink(h, current)
+			if err != nil {
+				checkDisplayable(t, "error", err.Error())
+				return
+			}
+			if next == "" {
+				return
+			}
+			req, err := http.NewRequest(http.MethodGet, next, nil)
+			if err != nil {
+				return // getJSON fails before sending anything
+			}
+			if req.URL.Scheme != c.base.Scheme || req.URL.Host != c.base.Host {
+				t.Fatalf("next link %q (from %q, page %q) leaves %s", next, link, current, base)
+			}
+			current = next
+		}
+	})
+}
+
+// FuzzParseCatalog: a catalog either fails, with errors that are safe to
+// display and quote no secret, or yields apps that Start and Wait can use:
+// id, name, client_id, scopes (none of them OpenID Connect) and a secret.
+func FuzzParseCatalog(f *testing.F) {
+	dir := f.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("sec-FAKE-file-0123456789\n"), 0o600); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(DefaultCatalogJSON())
+	f.Add([]byte(`{"apps":[{"id":"presence","name":"P","client_id":"C1","client_secret_file":"secret.txt","scopes":["spark-admin:people_read"]}]}`))
+	f.Add([]byte(`{"apps":[{"id":"sso","name":"S","client_id":"C2","client_secret_env":"UNSET_SSO","scopes":["openid","email","profile"]}]}`))
+	f.Add([]byte(`{"apps":[{"id":"a","name":"A","client_id":"C","client_secret_env":"X","scopes":["s"]},{"id":"a","name":"A","client_id":"C","client_secret_env":"X","scopes":["s","s"]}]}`))
+	f.Add([]byte(`{"apps":[{"id":"A B","name":"\u001b[31mx","client_id":"C 1","client_secret_env":"X","client_secret_file":"nope\u202e","scopes":[]}],"extra":1}`))
+	f.Add([]byte(`{"apps":[{"id":"a","name":"A","client_id":"C","client_secret_file":"missing\u001b]0;t\u0007","scopes":["s"],"note":"\u202e"}]}`))
+	f.Add([]byte(`{"apps":[]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Only files under dir may be read: a fuzzed path could name a
+		// device that blocks (/dev/tty) or a file outside the test.
+		var top map[string]json.RawMessage
+		var apps []map[string]json.RawMessage
+		if json.Unmarshal(data, &top) == nil && json.Unmarshal(top["apps"], &apps) == nil {
+			for _, a := range apps {
+				var p string
+				if json.Unmarshal(a["client_secret_file"], &p) == nil && (filepath.IsAbs(p) || strings.Contains(p, "..")) {
+					t.Skip()
+				}
+			}
+		}
+		getenv := func(name string) string {
+			if strings.HasPrefix(name, "UNSET") {
+				return ""
+			}
+			return "sec-FAKE-env-" + name
+		}
+		cat, err := ParseCatalog(bytes.NewReader(data), dir, getenv)
+		if err != nil {
+			if len(cat.Apps) != 0 {
+				t.Fatalf("apps returned with an error")
+			}
+			var leaves []error
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				leaves = j.Unwrap()
+			} else {
+				leaves = []error{err}
+			}
+			for _, e := range leaves {
+				var ce *CatalogError
+				if !errors.As(e, &ce) {
+					t.Fatalf("error %q is not a *CatalogError", e)
+				}
+				checkDisplayable(t, "catalog error", e.Error())
+				if strings.Contains(e.Error(), "sec-FAKE") {
+					t.Fatalf("catalog error %q quotes a secret", e)
+				}
+			}
+			return
+		}
+		if len(cat.Apps) == 0 {
+			t.Fatal("a catalog without apps accepted")
+		}
+		ids := map[string]bool{}
+		for _, a := range cat.Apps {
+			switch {
+			case a.ID == "" || !appIDPattern.MatchString(a.ID) || ids[a.ID]:
+				t.Fatalf("app id %q accepted (duplicate: %v)", a.ID, ids[a.ID])
+			case a.Name == "" || a.Name != Sanitize(a.Name):
+				t.Fatalf("app %s: name %q accepted", a.ID, a.Name)
+			case a.ClientID == "":
+				t.Fatalf("app %s: empty client_id accepted", a.ID)
+			case len(a.Scopes) == 0:
+				t.Fatalf("app %s: no scopes accepted", a.ID)
+			case a.Secret.IsZero() || a.SecretSource == "":
+				t.Fatalf("app %s: no secret accepted", a.ID)
+			}
+			ids[a.ID] = true
+			for _, s := range a.Scopes {
+				if s == "" || oidcScopes[s] {
+					t.Fatalf("app %s: scope %q accepted", a.ID, s)
+				}
+			}
+			if err := checkApp(a, true); err != nil {
+				t.Fatalf("app %s accepted by the catalog, refused by Start/Wait: %v", a.ID, err)
+			}
+			checkDisplayable(t, "secret source", a.SecretSource)
 		}
 	})
 }

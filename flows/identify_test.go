@@ -179,6 +179,10 @@ func TestSplitLinks(t *testing.T) {
 	if err != nil || got != "https://webexapis.com/v1/people?cursor=Z" {
 		t.Errorf("relative nextLink = %q, %v", got, err)
 	}
+	// An unparseable current page is an error, not a panic.
+	if got, err := c.nextLink(http.Header{"Link": {`<x>; rel=next`}}, "https://webexapis.com/%zz"); err == nil {
+		t.Errorf("nextLink from a malformed page = %q", got)
+	}
 }
 
 // TestNoSecretInOutput formats every result, event and error of complete

@@ -138,7 +138,10 @@ func (c *Client) nextLink(h http.Header, current string) (string, error) {
 			if !hasRelNext(params) {
 				continue
 			}
-			base, _ := url.Parse(current)
+			base, err := url.Parse(current)
+			if err != nil {
+				return "", errors.New("malformed page URL")
+			}
 			u, err := base.Parse(target[1 : len(target)-1])
 			if err != nil {
 				return "", errors.New("malformed Link header")
