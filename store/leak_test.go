@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -110,10 +109,29 @@ func TestNoLeak(t *testing.T) {
 			}
 		}
 	}
-	for _, e := range errs {
-		for errors.Unwrap(e) != nil {
-			e = errors.Unwrap(e)
+	// The causes wrapped inside the errors too: a caller may print one it
+	// found with errors.As. storeError unwraps to a list, so walk the tree.
+	var walk func(where string, e error)
+	walk = func(where string, e error) {
+		if e == nil {
+			return
 		}
+		for _, s := range secrets {
+			if strings.Contains(e.Error(), s) {
+				t.Errorf("%s: wrapped error %T leaks %q: %s", where, e, s, e)
+			}
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(where+" > cause", u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, c := range u.Unwrap() {
+				walk(where+" > cause", c)
+			}
+		}
+	}
+	for i, e := range errs {
+		walk(fmt.Sprintf("error case %d", i), e)
 	}
 	for _, s := range secrets {
 		if strings.Contains(logs.String(), s) {
