@@ -51,10 +51,12 @@ var (
 	// passphrase-protected SSH private key, which store does not unlock.
 	ErrEncryptedSSHKey = &kindError{msg: "store: ssh private key is passphrase-protected", also: ErrBadIdentity}
 	// ErrBadCustomer: a --customer prefill file is not one JSON object
-	// with only the known keys and string values.
+	// with only the known keys and string values, or a value holds a
+	// control or bidi character.
 	ErrBadCustomer = errors.New("store: bad customer file")
 	// ErrDraftDamaged: a draft cannot be decrypted or decoded with its key;
-	// it has been renamed aside (*.damaged) and is kept for inspection.
+	// it has been renamed aside (*.damaged) and its key deleted, so the
+	// copy only shows what happened; Drafts.Remove deletes it.
 	ErrDraftDamaged = errors.New("store: draft is damaged")
 	// ErrDraftKeyUnavailable: the draft's key is neither in the keyring nor
 	// in the key file, or does not match; the draft is left in place.
