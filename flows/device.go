@@ -228,8 +228,8 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // Start sends the request again after a transient failure (no answer:
 // timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
 // short), waiting 1 s, then 2 s, 4 s... or Retry-After if longer, within
-// RetryBudget. A code lost to a failed attempt is never shown and simply
-// expires. Final answers (400 such as invalid_scope, 401, 403, 404...) and
+// RetryBudget; each retry is reported to Config.OnRetry. A code lost to a
+// failed attempt is never shown and simply expires. Final answers (400 such as invalid_scope, 401, 403, 404...) and
 // an untrusted TLS certificate are not retried.
 //
 // Errors wrap ErrUnsupported (OpenID Connect scopes), ErrInvalidClient
@@ -249,7 +249,7 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 		"scope":     {strings.Join(cfg.Scopes, " ")},
 	}
 	var sent time.Time
-	r, err := c.newRetrier(app.Secret.Reveal()).do(ctx, func(ctx context.Context) (*response, error) {
+	r, err := c.newRetrier(opStart, app.ID, app.Secret.Reveal()).do(ctx, func(ctx context.Context) (*response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.Endpoint.DeviceAuthURL, strings.NewReader(form.Encode()))
 		if err != nil {
 			return nil, err

@@ -40,7 +40,8 @@
 // a wrong URL, not flaky Wi-Fi) are never retried, by Wait either; a
 // canceled context stops at once, even between retries. When the budget
 // runs out, the error says "gave up after N attempts" and wraps the last
-// failure (a *WebexError, or ErrUnreachable).
+// failure (a *WebexError, or ErrUnreachable). Config.OnRetry hears of each
+// retry of Start and Identify, so a screen can show it.
 //
 // # Errors
 //
@@ -232,6 +233,21 @@ type PollEvent struct {
 	Interval time.Duration // the interval now in force
 	// Err is the transient or final error, if any (safe to display after
 	// sanitization; never holds a token).
+	Err error
+}
+
+// RetryEvent reports that Start, or a request of Identify, met a
+// transient failure and will be sent again after Wait (see
+// Config.OnRetry). It holds no token, device code or client secret: Err is
+// sanitized and scrubbed like the errors Start and Identify return.
+type RetryEvent struct {
+	Op      string        // "start" or "identify"
+	AppID   string        // the app being started or identified
+	Attempt int           // the attempt that failed, 1-based; the next is Attempt+1
+	Wait    time.Duration // until the next attempt (backoff, or Retry-After if longer)
+	// Err is the failure: a *WebexError (408, 429 or 5xx, with Webex's
+	// message and trackingId) or an error wrapping ErrUnreachable (no
+	// answer, or a 2xx cut short).
 	Err error
 }
 

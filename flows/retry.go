@@ -65,25 +65,35 @@ func retryableNetErr(err error) bool {
 	return true
 }
 
+// The operations a RetryEvent names.
+const (
+	opStart    = "start"
+	opIdentify = "identify"
+)
+
 // retrier sends the one-shot requests of one Start or Identify call,
 // retrying each through transient failures within one shared RetryBudget.
 type retrier struct {
 	c        *Client
+	op       string    // opStart or opIdentify, for RetryEvent
+	appID    string    // for RetryEvent
 	deadline time.Time // on c.clock
 	secrets  []string  // scrubbed from error answers
 }
 
-// newRetrier starts a budget of RetryBudget from now. secrets are values
-// (client secret, tokens) that error answers must not echo.
-func (c *Client) newRetrier(secrets ...string) *retrier {
-	return &retrier{c: c, deadline: c.clock.Now().Add(RetryBudget), secrets: secrets}
+// newRetrier starts a budget of RetryBudget from now for op on app appID.
+// secrets are values (client secret, tokens) that error answers must not
+// echo.
+func (c *Client) newRetrier(op, appID string, secrets ...string) *retrier {
+	return &retrier{c: c, op: op, appID: appID, deadline: c.clock.Now().Add(RetryBudget), secrets: secrets}
 }
 
 // do calls send, which sends one request bound to the context it is given
 // (cut at the budget's end), and sends it again after a transient failure:
 // no answer (but see retryableNetErr), 408, 429 or 5xx, or a 2xx whose body
 // could not be read in full (but not one over 1 MiB). The wait is
-// backoff(retryFirstWait, failures), or Retry-After if longer.
+// backoff(retryFirstWait, failures), or Retry-After if longer; each retry
+// is first reported to Config.OnRetry.
 //
 // It returns the first answer that is not transient, whatever its status
 // (the caller interprets it), or an error: the context's error, as is, as
@@ -122,6 +132,9 @@ func (r *retrier) do(ctx context.Context, send func(context.Context) (*response,
 		next := at.Add(wait)
 		if next.Add(minAttemptTime).After(r.deadline) {
 			return nil, r.exhausted(attempt, retryAfter >= wait, retryAfter, cause)
+		}
+		if r.c.onRetry != nil {
+			r.c.onRetry(RetryEvent{Op: r.op, AppID: r.appID, Attempt: attempt, Wait: wait, Err: cause})
 		}
 		if err := r.c.sleepUntil(ctx, next); err != nil {
 			return nil, err

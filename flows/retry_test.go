@@ -66,12 +66,17 @@ type faultTransport struct {
 
 // withFaults replaces e.client with one whose requests go through a
 // faultTransport, on the same clock.
-func (e *env) withFaults(t *testing.T, clock Clock) *faultTransport {
+// mods may adjust the Config.
+func (e *env) withFaults(t *testing.T, clock Clock, mods ...func(*Config)) *faultTransport {
 	t.Helper()
 	hc := *e.srv.Client()
 	ft := &faultTransport{next: hc.Transport, clock: clock, script: map[string][]fault{}, sent: map[string][]time.Time{}}
 	hc.Transport = ft
-	c, err := NewClient(Config{BaseURL: e.srv.URL, HTTPClient: &hc, Clock: clock})
+	cfg := Config{BaseURL: e.srv.URL, HTTPClient: &hc, Clock: clock}
+	for _, mod := range mods {
+		mod(&cfg)
+	}
+	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,8 @@ const (
 // Each GET is sent again after a transient failure (no answer: timeout,
 // connection reset, DNS failure; 408, 429 or 5xx; a 200 cut short), as
 // Start does: waiting 1 s, 2 s, 4 s... or Retry-After if longer. One
-// RetryBudget bounds all the retries of a call. Final answers (401, 403,
+// RetryBudget bounds all the retries of a call; each retry is reported to
+// Config.OnRetry. Final answers (401, 403,
 // 404...) are not retried.
 //
 // On error the Identity holds what was learned before it; the error wraps a
@@ -53,7 +54,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 	if g.AccessToken.IsZero() {
 		return Identity{}, newError(prefix, errors.New("grant has no access token"))
 	}
-	rt := c.newRetrier(g.AccessToken.Reveal(), g.RefreshToken.Reveal())
+	rt := c.newRetrier(opIdentify, app.ID, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
 	var id Identity
 	var me struct {
 		ID          string   `json:"id"`
