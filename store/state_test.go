@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"filippo.io/age"
 )
 
 // TestStateDirPermissionsAndLeftovers: OpenDrafts forces an existing state
@@ -113,8 +115,8 @@ func TestDamagedDraftLosesItsKey(t *testing.T) {
 func TestRemoveWithoutKey(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name   string
-		break_ func(dir, id string, fk *fakeKeys)
+		name  string
+		spoil func(dir, id string, fk *fakeKeys)
 	}{
 		{"key missing", func(dir, id string, _ *fakeKeys) {
 			os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))
@@ -123,9 +125,8 @@ func TestRemoveWithoutKey(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, "keys", "draft-"+id+".key"), []byte("AGE-SECRET-KEY-1QQQ\n"), 0o600)
 		}},
 		{"key of another draft", func(dir, id string, _ *fakeKeys) {
-			other := filepath.Join(dir, "keys", "draft-"+id+".key")
-			x, _ := newX25519(t)
-			os.WriteFile(other, []byte(x.String()+"\n"), 0o600)
+			x, _ := age.GenerateX25519Identity()
+			os.WriteFile(filepath.Join(dir, "keys", "draft-"+id+".key"), []byte(x.String()+"\n"), 0o600)
 		}},
 		{"keyring locked", func(_, _ string, fk *fakeKeys) { fk.fail = true }},
 	} {
@@ -145,7 +146,7 @@ func TestRemoveWithoutKey(t *testing.T) {
 			if err := d.Save(dr); err != nil {
 				t.Fatal(err)
 			}
-			tc.break_(dir, dr.ID, fk)
+			tc.spoil(dir, dr.ID, fk)
 			d, err = OpenDrafts(dir, ks) // a new session: no cached key
 			if err != nil {
 				t.Fatal(err)
