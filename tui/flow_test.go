@@ -415,3 +415,46 @@ func TestCopyURL(t *testing.T) {
 		t.Fatalf("no notice:\n%s", f.view())
 	}
 }
+
+// TestReviewQuitWhileWritingBundle: q or ctrl+c while "Writing the bundle…"
+// (scrypt takes about a second) does not ask to quit: the write cannot be
+// stopped halfway. Once written, no draft is saved again, the result is a
+// success, and a late quit does not turn it into an abort.
+func TestReviewQuitWhileWritingBundle(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		t.Run(k, func(t *testing.T) {
+			f := newFixture(t, 100, 30, nil)
+			f.toAuth("users")
+			f.withCode()
+			f.drive(t, grantMsg{gen: f.m.auth.gen, grant: testGrant(f.m.auth.app)})
+			if f.m.screen != scrReview {
+				t.Fatalf("screen %v, want review", f.m.screen)
+			}
+			f.step(completeMsg{}) // the write is in flight
+			f.step(press(k))
+			if f.m.confirmQuit || f.m.quitting {
+				t.Fatalf("%s while writing: confirmQuit=%v quitting=%v", k, f.m.confirmQuit, f.m.quitting)
+			}
+			if v := f.view(); !strings.Contains(v, "one moment") {
+				t.Errorf("no word that the write cannot be stopped:\n%s", v)
+			}
+			f.m.confirmQuit = true // as if asked just before the write
+			rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{})
+			f.drive(t, bundleWrittenMsg{receipt: rc})
+			if f.m.confirmQuit {
+				t.Error("the quit question survives the written bundle")
+			}
+			f.drive(t, press("y"))
+			if f.m.quit(); len(f.drafts.drafts) != 0 {
+				t.Errorf("a draft with the tokens was saved after the bundle was written")
+			}
+			f.m.saveNow()
+			if len(f.drafts.drafts) != 0 {
+				t.Errorf("saveNow saved a draft after the bundle was written")
+			}
+			if res, err := f.m.Result(); err != nil || res.Receipt == nil {
+				t.Errorf("bundle written but Result = %+v, %v", res, err)
+			}
+		})
+	}
+}

@@ -392,6 +392,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r := msg.receipt
 		m.result.Receipt = &r
 		m.err = nil
+		m.confirmQuit = false
 		m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
 		m.screen = scrDone
 		var cmd tea.Cmd
@@ -448,6 +449,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if !quit {
 		return m.active(msg)
 	}
+	if m.screen == scrReview && m.review.writing {
+		// The write (scrypt, then a rename) cannot be stopped halfway and
+		// takes about a second: say so and let it finish.
+		m.review.holdOn = true
+		return nil
+	}
 	switch m.screen {
 	case scrDone:
 		m.quitting = true
@@ -468,6 +475,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	m.confirmQuit = false
+	if m.result.Receipt != nil {
+		return tea.Quit // the bundle is written: nothing to keep
+	}
 	m.auth.stop()
 	m.err = ErrUserAborted
 	if m.screen == scrPreflight && m.preflight.blocked() {

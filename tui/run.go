@@ -66,7 +66,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 
 // saveNow saves the draft synchronously (outside the program).
 func (m *Model) saveNow() {
-	if m.c.deps.Drafts == nil || !m.haveCustomer {
+	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
 		return
 	}
 	m.syncDraft()

@@ -39,6 +39,7 @@ type reviewScreen struct {
 	focus        int
 	err          error // passphrase check or writing failed
 	writing      bool
+	holdOn       bool // a quit key was pressed while writing
 }
 
 func newReviewScreen(c *common) reviewScreen {
@@ -55,7 +56,7 @@ func newReviewScreen(c *common) reviewScreen {
 }
 
 func (s *reviewScreen) set(d reviewData) {
-	s.data, s.err, s.writing = d, nil, false
+	s.data, s.err, s.writing, s.holdOn = d, nil, false, false
 	s.focus = focusButton
 	if d.protection.Passphrase {
 		s.focus = focusPass1
@@ -99,7 +100,7 @@ func (s *reviewScreen) authorized() int {
 }
 
 func (s *reviewScreen) failed(err error) {
-	s.writing, s.err = false, err
+	s.writing, s.holdOn, s.err = false, false, err
 }
 
 func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
@@ -167,6 +168,9 @@ func (s *reviewScreen) submit() tea.Cmd {
 func (s *reviewScreen) help() []key.Binding {
 	k := s.c.keys
 	complete := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "COMPLETE REQUEST"))
+	if s.writing {
+		return nil // nothing to press until the bundle is written
+	}
 	if s.typing() {
 		return []key.Binding{k.NextField, k.ForceQuit}
 	}
@@ -415,6 +419,8 @@ func (s *reviewScreen) view() string {
 		bottom = append(bottom, "")
 		btn := "[ COMPLETE REQUEST ]"
 		switch {
+		case s.writing && s.holdOn:
+			bottom = append(bottom, c.spinner()+" Writing the bundle, one moment: it cannot be stopped halfway.")
 		case s.writing:
 			bottom = append(bottom, c.spinner()+" Writing the bundle…")
 		case s.authorized() == 0:
