@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
@@ -456,5 +457,24 @@ func TestReviewQuitWhileWritingBundle(t *testing.T) {
 				t.Errorf("bundle written but Result = %+v, %v", res, err)
 			}
 		})
+	}
+}
+
+// TestDriveWaitsForSlowCommands: drive runs every command to its end, however
+// long it takes (here a bundle written in 80 ms, as scrypt would be slower
+// still), so that an assertion after drive never passes because a command
+// was silently dropped.
+func TestDriveWaitsForSlowCommands(t *testing.T) {
+	f := newFixture(t, 80, 24, func(d *Deps) {
+		write := d.WriteBundle
+		d.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (Receipt, error) {
+			time.Sleep(80 * time.Millisecond)
+			return write(path, b, pass)
+		}
+	})
+	f.toReviewAllOK()
+	f.drive(t, press("enter"))
+	if f.m.screen != scrDone {
+		t.Fatalf("the slow write's answer was dropped:\n%s", f.view())
 	}
 }

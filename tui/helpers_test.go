@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,38 @@ type fakeAuth struct {
 	identifyBlock bool
 	identifying   chan string
 	identifies    int
+	// parked hears from Wait and Identify when they block on purpose
+	// (drive then leaves their command pending).
+	parked chan struct{}
+}
+
+func (f *fakeAuth) parkedCh() chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.parked == nil {
+		f.parked = make(chan struct{}, 64)
+	}
+	return f.parked
+}
+
+// park tells drive that the caller blocks on purpose.
+func (f *fakeAuth) park() {
+	select {
+	case f.parkedCh() <- struct{}{}:
+	default: // nobody drives this fixture (a real program)
+	}
+}
+
+// drainParked forgets parks nobody waited for.
+func (f *fakeAuth) drainParked() {
+	ch := f.parkedCh()
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
 }
 
 func (f *fakeAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
@@ -113,6 +146,7 @@ func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCod
 	f.mu.Lock()
 	if f.block[app.ID] {
 		f.mu.Unlock()
+		f.park()
 		<-ctx.Done()
 		return flows.Grant{}, ctx.Err()
 	}
@@ -137,6 +171,7 @@ func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant) (
 		if f.identifying != nil {
 			f.identifying <- app.ID
 		}
+		f.park()
 		<-ctx.Done()
 		return flows.Identity{}, ctx.Err()
 	}
@@ -240,6 +275,7 @@ type fixture struct {
 	drafts *fakeDrafts
 	writer *fakeWriter
 	copied []string
+	rec    *recorder // the program's model in smoke runs
 }
 
 func testDeps(f *fixture) Deps {
@@ -284,8 +320,17 @@ func (f *fixture) step(msgs ...tea.Msg) {
 }
 
 // drive sends msg and runs the returned commands, feeding their messages
-// back, like a program would, but without timers: a command that has not
-// answered within a short wait (a tick, a cursor blink) is dropped.
+// back, like a program would, but without timers. Each command runs to its
+// end, one at a time, however long it takes, except:
+//   - commands that wait on a clock or on another command's channel (see
+//     pendingCmd) are left pending, never run: their message would come
+//     later, or never, in a program;
+//   - a fake that blocks on purpose (Wait of a blocked app, a hanging
+//     Identify) says so (fakeAuth.park) before it blocks: its command stays
+//     pending too.
+//
+// A command that neither answers nor parks within a long safety limit
+// fails the test, naming it: it needs classifying here.
 func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
 	t.Helper()
 	queue := append([]tea.Msg(nil), msgs...)
@@ -300,14 +345,14 @@ func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
 			continue
 		case tea.BatchMsg:
 			for _, c := range msg {
-				queue = append(queue, run(c)...)
+				queue = append(queue, f.run(t, c)...)
 			}
 			continue
 		}
 		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().String() == "tea.sequenceMsg" {
 			for i := 0; i < v.Len(); i++ {
 				c, _ := v.Index(i).Interface().(tea.Cmd)
-				queue = append(queue, run(c)...)
+				queue = append(queue, f.run(t, c)...)
 			}
 			continue
 		}
@@ -316,21 +361,58 @@ func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
 		}
 		_, cmd := f.m.Update(msg)
 		assertNoSecrets(t, f.m.View())
-		queue = append(queue, run(cmd)...)
+		queue = append(queue, f.run(t, cmd)...)
 	}
 }
 
-// run runs cmd with a short deadline.
-func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
+// pendingCmds are the commands drive leaves pending, by the name of their
+// function: the tick of the fake clock (which never fires), the listener of
+// poll events (fed by Wait, which in the fakes returns at once, so the
+// events would be stale, or parks), and the text cursor's real-time blink.
+var pendingCmds = []string{
+	"ucx-onboard/tui.(*Model).tick.func",
+	"ucx-onboard/tui.(*Model).update.(*Model).tick.func",
+	"listen.func",
+	"bubbles/cursor.(*Model).BlinkCmd.func",
+	"bubbletea.Tick.func",
+	"bubbletea.Every.func",
+}
+
+func cmdName(cmd tea.Cmd) string {
+	return runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+}
+
+func pendingCmd(cmd tea.Cmd) bool {
+	name := cmdName(cmd)
+	for _, p := range pendingCmds {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// cmdLimit is drive's safety limit for one command (only reached when a
+// command is misclassified).
+const cmdLimit = 10 * time.Second
+
+// run runs cmd to its end, or until a fake parks it, and returns its
+// message.
+func (f *fixture) run(t testing.TB, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	if cmd == nil || pendingCmd(cmd) {
 		return nil
 	}
+	f.auth.drainParked()
 	ch := make(chan tea.Msg, 1)
 	go func() { ch <- cmd() }()
 	select {
 	case msg := <-ch:
 		return []tea.Msg{msg}
-	case <-time.After(30 * time.Millisecond):
+	case <-f.auth.parkedCh():
+		return nil // a fake blocks on purpose
+	case <-time.After(cmdLimit):
+		t.Fatalf("drive: command %s neither answered nor parked in %v: classify it (pendingCmds)", cmdName(cmd), cmdLimit)
 		return nil
 	}
 }
