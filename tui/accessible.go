@@ -218,10 +218,17 @@ func (a *accessible) run() error {
 			return err
 		}
 		m.results[id] = &res
-		m.saveNow() // the approver, or a skip that replaces a saved approval
-
+		a.save() // the approver, or a skip that replaces a saved approval
 	}
 	return a.complete()
+}
+
+// save saves the draft now, and says so when it fails.
+func (a *accessible) save() {
+	a.m.saveNow()
+	if err := a.m.result.DraftSaveErr; err != nil {
+		a.say("%s progress could not be saved: %s", markWarn, errText(err))
+	}
 }
 
 // resume offers the saved drafts.
@@ -335,7 +342,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant) (res appResult, agai
 	s := authScreen{app: app, grant: g, adminEmail: admin}
 	pending := s.result(statusAuthorized)
 	m.results[app.ID] = &pending
-	m.saveNow()
+	a.save()
 	if m.c.deps.Drafts != nil {
 		a.say("Approved; the authorization is kept in the draft. Checking who approved…")
 	} else {
@@ -343,7 +350,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant) (res appResult, agai
 	}
 	drop := func() {
 		delete(m.results, app.ID)
-		m.saveNow()
+		a.save()
 	}
 	for {
 		ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
@@ -464,9 +471,9 @@ func (a *accessible) complete() error {
 		if err == nil {
 			m.result.Receipt = &r
 			m.err = nil
+			m.result.DraftID, m.result.DraftSaveErr = "", nil
 			if d.Drafts != nil && m.draft.ID != "" {
-				_ = d.Drafts.Remove(m.draft.ID)
-				m.result.DraftID = ""
+				m.removed(draftRemovedMsg{id: m.draft.ID, err: d.Drafts.Remove(m.draft.ID)})
 			}
 			m.done.c = m.c
 			m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)

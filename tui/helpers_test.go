@@ -190,6 +190,9 @@ type fakeDrafts struct {
 	drafts map[string]Draft
 	n      int
 	saves  int
+	// saveErr and removeErr, when set, fail every Save and Remove.
+	saveErr, removeErr error
+	removed            []string // ids passed to Remove
 }
 
 func newFakeDrafts() *fakeDrafts { return &fakeDrafts{drafts: map[string]Draft{}} }
@@ -197,6 +200,9 @@ func newFakeDrafts() *fakeDrafts { return &fakeDrafts{drafts: map[string]Draft{}
 func (f *fakeDrafts) Save(d *Draft) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.saveErr != nil {
+		return f.saveErr
+	}
 	if d.ID == "" {
 		f.n++
 		d.ID = fmt.Sprintf("draft-%d", f.n)
@@ -239,6 +245,10 @@ func (f *fakeDrafts) Load(id string) (Draft, error) {
 func (f *fakeDrafts) Remove(id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.removed = append(f.removed, id)
+	if f.removeErr != nil {
+		return f.removeErr
+	}
 	delete(f.drafts, id)
 	return nil
 }

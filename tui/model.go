@@ -115,11 +115,14 @@ type Model struct {
 	// removeAfterSave: the bundle was written while a save was in flight;
 	// the draft is removed when it returns.
 	removeAfterSave bool
+	// removing: the draft's removal after the bundle has not answered yet;
+	// quitAfterRemove: the engineer left the done screen meanwhile.
+	removing, quitAfterRemove bool
 
 	result Result
 	err    error
 
-	headerLine, helpLine string // laid out in Update
+	headerLine, noticeLine, helpLine string // laid out in Update
 }
 
 // New returns the wizard's root model. Deps.Apps, Authorizer and
@@ -226,7 +229,32 @@ func removeDraft(d DraftStore, id string) tea.Cmd {
 	if id == "" {
 		return nil
 	}
-	return func() tea.Msg { _ = d.Remove(id); return nil }
+	return func() tea.Msg { return draftRemovedMsg{id: id, err: d.Remove(id)} }
+}
+
+// removeAfterBundle removes the draft id once the bundle is written; a
+// failure is reported (Result.DraftRemoveErr, the done screen).
+func (m *Model) removeAfterBundle(id string) tea.Cmd {
+	cmd := removeDraft(m.c.deps.Drafts, id)
+	if cmd == nil {
+		return m.removed(draftRemovedMsg{}) // nothing to remove
+	}
+	m.removing = true
+	return cmd
+}
+
+// removed takes the answer of the removal after the bundle.
+func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
+	m.removing = false
+	if msg.err != nil {
+		m.result.DraftID, m.result.DraftRemoveErr = msg.id, msg.err
+		m.done.removeErr, m.done.draftID = msg.err, msg.id
+	}
+	if m.quitAfterRemove {
+		m.quitting = true
+		return tea.Quit
+	}
+	return nil
 }
 
 // save saves the results in the draft (when drafts are on and the
@@ -272,6 +300,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // chrome renders the header and the help line, which change only in Update.
 func (m *Model) chrome() {
 	m.headerLine = m.header()
+	m.noticeLine = ""
+	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
+		m.noticeLine = truncate(m.c.styles.Err.Render(markWarn+" progress could not be saved: ")+errText(err), m.c.width)
+	}
 	var help []key.Binding
 	switch {
 	case m.confirmQuit:
@@ -328,8 +360,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.saving = false
 		if m.removeAfterSave {
 			m.removeAfterSave, m.saveAgain = false, false
-			return m, removeDraft(m.c.deps.Drafts, msg.id)
+			id := msg.id
+			if id == "" {
+				id = m.draft.ID
+			}
+			return m, m.removeAfterBundle(id)
 		}
+		m.result.DraftSaveErr = msg.err
 		if msg.err == nil {
 			m.draft.ID = msg.id
 			m.result.DraftID = msg.id
@@ -380,6 +417,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.auth.update(msg)
+	case draftRemovedMsg:
+		return m, m.removed(msg)
 	case appDoneMsg:
 		return m, m.appDone(msg.res)
 	case completeMsg:
@@ -397,12 +436,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = scrDone
 		var cmd tea.Cmd
 		m.saveAgain = false
+		m.result.DraftSaveErr = nil
 		switch {
 		case m.c.deps.Drafts == nil:
 		case m.saving:
 			m.removeAfterSave = true // the save in flight may create it again
+			m.removing = true
 		case m.draft.ID != "":
-			cmd = removeDraft(m.c.deps.Drafts, m.draft.ID)
+			cmd = m.removeAfterBundle(m.draft.ID)
 		}
 		m.result.DraftID = ""
 		return m, cmd
@@ -446,6 +487,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing())
 	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
+	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
+		if m.removing {
+			m.quitAfterRemove = true // quit once the draft's removal answered
+			return nil
+		}
+		m.quitting = true
+		return tea.Quit
+	}
 	if !quit {
 		return m.active(msg)
 	}
@@ -456,9 +505,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch m.screen {
-	case scrDone:
-		m.quitting = true
-		return tea.Quit
 	case scrLoading, scrPreflight, scrResume:
 		// Nothing entered yet: nothing to lose.
 		return m.quit()
@@ -743,7 +789,7 @@ func (m *Model) View() string {
 	} else {
 		body = fit(body, c.width, c.bodyHeight())
 	}
-	return m.headerLine + "\n\n" + body + "\n" + m.helpLine
+	return m.headerLine + "\n" + m.noticeLine + "\n" + body + "\n" + m.helpLine
 }
 
 func (m *Model) header() string {
@@ -785,6 +831,9 @@ func (m *Model) confirmView() string {
 		}
 	}
 	switch {
+	case m.c.deps.Drafts != nil && m.haveCustomer && m.result.DraftSaveErr != nil:
+		fmt.Fprintf(&b, "Your progress could not be saved as a draft: %s\nQuitting saves once more; if that fails too, the %d %s authorized %s lost.",
+			errText(m.result.DraftSaveErr), n, plural(n, "app", "apps"), plural(n, "is", "are"))
 	case m.c.deps.Drafts != nil && m.haveCustomer:
 		fmt.Fprintf(&b, "Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, plural(n, "app", "apps"))
 	case m.haveCustomer:

@@ -83,6 +83,13 @@ type bundleWrittenMsg struct {
 	err     error
 }
 
+// draftRemovedMsg: DraftStore.Remove answered (after the bundle was
+// written, or a draft discarded on the resume screen).
+type draftRemovedMsg struct {
+	id  string
+	err error
+}
+
 // draftSavedMsg: DraftStore.Save answered.
 type draftSavedMsg struct {
 	id  string

@@ -20,7 +20,10 @@ import (
 // Run returns ErrUserAborted when the engineer quits (progress is saved as a
 // draft first: Result.DraftID), ErrPreflightBlocked when they quit while a
 // blocking check failed, ctx's error wrapped in ErrUserAborted when ctx is
-// canceled, and other errors when the terminal fails.
+// canceled, and other errors when the terminal fails. Whatever the error,
+// Result.DraftSaveErr tells that the last draft save failed, and
+// Result.DraftRemoveErr that the bundle was written but its draft (with the
+// tokens) could not be deleted.
 func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	in, out := opts.In, opts.Out
 	if in == nil {
@@ -54,6 +57,11 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 		// Killed (ctx canceled, signal) or crashed: keep the progress.
 		m.saveNow()
 	}
+	if m.result.Receipt != nil && m.removing && m.draft.ID != "" {
+		// Killed before the draft's removal answered: remove it here
+		// (Remove is idempotent).
+		m.removed(draftRemovedMsg{id: m.draft.ID, err: m.c.deps.Drafts.Remove(m.draft.ID)})
+	}
 	res, rerr := m.Result()
 	switch {
 	case errors.Is(err, tea.ErrProgramKilled), errors.Is(err, tea.ErrInterrupted):
@@ -71,7 +79,9 @@ func (m *Model) saveNow() {
 	}
 	m.syncDraft()
 	d := m.draft
-	if err := m.c.deps.Drafts.Save(&d); err == nil {
+	err := m.c.deps.Drafts.Save(&d)
+	m.result.DraftSaveErr = err
+	if err == nil {
 		m.draft.ID = d.ID
 		m.result.DraftID = d.ID
 	}

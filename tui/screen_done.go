@@ -18,6 +18,9 @@ type doneScreen struct {
 	n        int // apps authorized
 	presence bool
 	org      store.Org
+	// removeErr: the draft draftID, with the tokens, could not be deleted.
+	removeErr error
+	draftID   string
 }
 
 func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
@@ -31,12 +34,7 @@ func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results 
 	}
 }
 
-func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
-	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.c.keys.Continue) {
-		return tea.Quit
-	}
-	return nil
-}
+func (s *doneScreen) update(tea.Msg) tea.Cmd { return nil } // enter and q: the root quits
 
 func (s *doneScreen) help() []key.Binding {
 	exit := key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
@@ -49,6 +47,11 @@ func (s *doneScreen) view() string {
 	r := s.receipt
 	var b strings.Builder
 	b.WriteString(st.OK.Render(markOK+" Bundle written") + st.Dim.Render(fmt.Sprintf("  %d %s authorized for %s", s.n, plural(s.n, "app", "apps"), clean(s.customer.Company))) + "\n\n")
+	if s.removeErr != nil {
+		b.WriteString(st.Err.Render(markWarn+" The draft with the tokens could not be deleted:") + "\n")
+		b.WriteString(st.Dim.Render(wrap(errText(s.removeErr), c.width)) + "\n")
+		b.WriteString(wrap("Delete draft "+clean(s.draftID)+": run ucx-onboard again and press d on it, or delete it from the state folder.", c.width) + "\n\n")
+	}
 	row := func(label, v string) {
 		lines := strings.Split(wrap(v, max(c.width-11, 20)), "\n")
 		b.WriteString(st.Label.Render(fmt.Sprintf("%-10s", label)) + " " + lines[0] + "\n")

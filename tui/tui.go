@@ -183,8 +183,18 @@ type Options struct {
 type Result struct {
 	// Receipt is set when the bundle was written.
 	Receipt *Receipt
-	// DraftID names the draft kept when the wizard was left early.
+	// DraftID names the draft kept when the wizard was left early, or the
+	// draft that could not be deleted after the bundle was written
+	// (DraftRemoveErr).
 	DraftID string
+	// DraftSaveErr is set when the last save of the draft failed: the
+	// progress since the previous good save (DraftID, if any) is lost.
+	DraftSaveErr error
+	// DraftRemoveErr is set when the bundle was written (Receipt) but its
+	// draft could not be deleted: draft DraftID, which holds the tokens, is
+	// still in the state directory, and the engineer must delete it (run
+	// the wizard again and press d on it, or delete the files).
+	DraftRemoveErr error
 	// Customer is the data entered (zero if the form was never submitted).
 	Customer store.Customer
 }

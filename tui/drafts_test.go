@@ -1,0 +1,135 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+var (
+	errDiskFull   = errors.New("store: save draft: write /home/field/.config/ucx-onboard/drafts/x.age: no space left on device")
+	errPermission = errors.New("store: remove draft 20261121-0930-ab12: permission denied")
+)
+
+// TestDraftSaveErrorShown: a failed draft save is said on the
+// authorization and review screens; the quit question then does not claim
+// the progress is kept, and Result reports the failure.
+func TestDraftSaveErrorShown(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drafts.saveErr = errDiskFull
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	f.auth.block["presence"] = true
+	f.drive(t, press("enter"))
+	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" {
+		t.Fatalf("want presence pending:\n%s", f.view())
+	}
+	if v := f.view(); !strings.Contains(v, "! progress could not be saved: store: save draft") {
+		t.Errorf("auth screen does not say the save failed:\n%s", v)
+	}
+	f.drive(t, press("q"))
+	v := f.view()
+	if strings.Contains(v, "kept as a draft") || !strings.Contains(v, "could not be saved") {
+		t.Errorf("quit question after a failed save:\n%s", v)
+	}
+	f.drive(t, press("y"))
+	res, err := f.m.Result()
+	if !errors.Is(err, ErrUserAborted) || !errors.Is(res.DraftSaveErr, errDiskFull) || res.DraftID != "" {
+		t.Errorf("Result = %+v, %v", res, err)
+	}
+}
+
+// TestDraftSaveErrorClears: a save that works again clears the notice.
+func TestDraftSaveErrorClears(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drafts.saveErr = errDiskFull
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	for _, a := range testApps() {
+		f.auth.block[a.ID] = true
+	}
+	f.drive(t, press("enter"))
+	f.drive(t, press("s")) // skip users: a save, which fails
+	if !strings.Contains(f.view(), "could not be saved") {
+		t.Fatalf("no notice:\n%s", f.view())
+	}
+	f.drafts.mu.Lock()
+	f.drafts.saveErr = nil
+	f.drafts.mu.Unlock()
+	f.drive(t, press("s")) // skip presence: a save, which works
+	if v := f.view(); strings.Contains(v, "could not be saved") {
+		t.Errorf("notice stays after a good save:\n%s", v)
+	}
+	if res, _ := f.m.Result(); res.DraftSaveErr != nil || res.DraftID == "" {
+		t.Errorf("Result = %+v", res)
+	}
+}
+
+// TestDraftRemoveErrorReported: the bundle is written but the draft (with
+// its tokens) cannot be deleted: the done screen says so, and Result keeps
+// the draft's ID with the error for cmd.
+func TestDraftRemoveErrorReported(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drafts.removeErr = errPermission
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	f.drive(t, press("enter"))
+	id := f.m.draft.ID
+	f.drive(t, press("enter"))
+	if f.m.screen != scrDone {
+		t.Fatalf("not done:\n%s", f.view())
+	}
+	v := f.view()
+	if !strings.Contains(v, "could not be deleted") || !strings.Contains(v, id) {
+		t.Errorf("done screen does not say the draft is left:\n%s", v)
+	}
+	res, err := f.m.Result()
+	if err != nil || res.Receipt == nil || !errors.Is(res.DraftRemoveErr, errPermission) || res.DraftID != id {
+		t.Errorf("Result = %+v, %v", res, err)
+	}
+}
+
+// TestDoneWaitsForRemove: leaving the done screen before the draft's
+// removal has answered waits for it, so that the outcome is known.
+func TestDoneWaitsForRemove(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toReviewAllOK()
+	f.drive(t, saveDraftNow(t, f))
+	_, cmd := f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
+	if cmd == nil {
+		t.Fatal("no removal")
+	}
+	if _, quit := f.m.Update(press("q")); quit != nil {
+		t.Fatal("quit before the removal answered")
+	}
+	if _, quit := f.m.Update(cmd()); quit == nil {
+		t.Fatal("no quit once the removal answered")
+	}
+	if res, err := f.m.Result(); err != nil || res.DraftID != "" || res.DraftRemoveErr != nil || len(f.drafts.drafts) != 0 {
+		t.Errorf("Result = %+v, %v; %d drafts", res, err, len(f.drafts.drafts))
+	}
+}
+
+// TestAccessibleDraftRemoveError: the line-by-line flow reports a draft it
+// could not delete, too.
+func TestAccessibleDraftRemoveError(t *testing.T) {
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f.drafts.removeErr = errPermission
+	d := testDeps(f)
+	d.Accessible = true
+	prefill(&d)
+	in := strings.Repeat("\n", 6) + "y\ny\n"
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Run = %+v, %v\n%s", res, err, out.String())
+	}
+	if !errors.Is(res.DraftRemoveErr, errPermission) || res.DraftID == "" {
+		t.Errorf("Result = %+v", res)
+	}
+	if !strings.Contains(out.String(), "could not be deleted") {
+		t.Errorf("output does not say the draft is left:\n%s", out.String())
+	}
+}
