@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -241,22 +242,46 @@ func (a *accessible) resume() error {
 	if err != nil || len(infos) == 0 {
 		return nil
 	}
-	a.say("\nUnfinished onboardings were found:")
-	for i, in := range infos {
-		if in.Err != nil {
-			a.say("%d. %s: unreadable (%s)", i+1, in.ID, errText(in.Err))
-			continue
+	for show := true; len(infos) > 0; {
+		for i, in := range infos {
+			if !show {
+				break
+			}
+			if i == 0 {
+				a.say("\nUnfinished onboardings were found:")
+			}
+			if in.Err != nil {
+				a.say("%d. %s: unreadable (%s)", i+1, in.ID, errText(in.Err))
+				continue
+			}
+			a.say("%d. %s, %d apps authorized, saved %s", i+1, clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
 		}
-		a.say("%d. %s, %d apps authorized, saved %s", i+1, clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
-	}
-	for {
-		s, err := a.ask("Type a number to resume one, or press enter to start a new onboarding: ")
+		show = false
+		s, err := a.ask("Type a number to resume one, d and a number to discard one (d2), or press enter to start a new onboarding: ")
 		if err != nil || s == "" {
 			return err
 		}
-		n, cerr := strconv.Atoi(s)
-		if cerr != nil || n < 1 || n > len(infos) || infos[n-1].Err != nil {
+		del := strings.HasPrefix(strings.ToLower(s), "d")
+		n, cerr := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(s, "dD")))
+		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil) {
 			a.say("No such draft.")
+			continue
+		}
+		if del {
+			ans, err := a.choose(discardQuestion(infos[n-1])+" [y/N]: ", "yn", "n")
+			if err != nil {
+				return err
+			}
+			if ans != "y" {
+				continue
+			}
+			if err := m.c.deps.Drafts.Remove(infos[n-1].ID); err != nil {
+				a.say("Could not discard it: %s", errText(err))
+				continue
+			}
+			a.say("Discarded.")
+			infos = slices.Delete(infos, n-1, n)
+			show = true
 			continue
 		}
 		dr, err := m.c.deps.Drafts.Load(infos[n-1].ID)
@@ -267,6 +292,7 @@ func (a *accessible) resume() error {
 		m.loaded(draftLoadedMsg{draft: dr})
 		return nil
 	}
+	return nil
 }
 
 // authorize runs one app's device grant, printing each step.

@@ -133,3 +133,113 @@ func TestAccessibleDraftRemoveError(t *testing.T) {
 		t.Errorf("output does not say the draft is left:\n%s", out.String())
 	}
 }
+
+// savedDrafts saves a draft for Acme (two apps authorized) and one for
+// Globex (none) in f's store, and returns their infos.
+func savedDrafts(t *testing.T, f *fixture) []DraftInfo {
+	t.Helper()
+	apps := testApps()
+	acme := Draft{Customer: testCustomer()}
+	for _, a := range apps[:2] {
+		acme.Apps = append(acme.Apps, appGrant(a, testGrant(a), testIdentity(), adminEmail))
+	}
+	globex := Draft{Customer: testCustomer()}
+	globex.Customer.Company = "Globex"
+	for _, d := range []*Draft{&acme, &globex} {
+		if err := f.drafts.Save(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	infos, _ := f.drafts.List()
+	return infos
+}
+
+// TestResumeDiscard: d on the resume screen asks first, then deletes the
+// draft (its tokens with it); n keeps it. Discarding the last one starts a
+// new onboarding.
+func TestResumeDiscard(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	infos := savedDrafts(t, f)
+	f.drive(t, draftsMsg{infos: infos})
+	if f.m.screen != scrResume {
+		t.Fatalf("no resume offer:\n%s", f.view())
+	}
+	f.drive(t, press("d"))
+	want := "Discard the draft for Acme Industries (2 apps authorized)? Its tokens are deleted."
+	if v := f.view(); !strings.Contains(strings.ReplaceAll(v, "\n", " "), want) {
+		t.Fatalf("no confirmation %q:\n%s", want, v)
+	}
+	f.drive(t, press("n"))
+	if len(f.drafts.removed) != 0 || f.m.screen != scrResume || strings.Contains(f.view(), "Discard the draft") {
+		t.Fatalf("n discarded (%v) or left the screen:\n%s", f.drafts.removed, f.view())
+	}
+	f.drive(t, press("d"), press("y"))
+	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != infos[0].ID || len(f.drafts.drafts) != 1 {
+		t.Fatalf("removed %v, %d drafts left", f.drafts.removed, len(f.drafts.drafts))
+	}
+	if v := f.view(); strings.Contains(v, "Acme") || !strings.Contains(v, "Globex") || f.m.screen != scrResume {
+		t.Fatalf("after discarding Acme:\n%s", v)
+	}
+	f.drive(t, press("d"), press("y"))
+	if len(f.drafts.drafts) != 0 || f.m.screen != scrCustomer {
+		t.Fatalf("%d drafts left, screen %d:\n%s", len(f.drafts.drafts), f.m.screen, f.view())
+	}
+}
+
+// TestResumeDiscardUnreadable: a draft that cannot be read (key lost,
+// damaged) can be discarded too; Remove does not decrypt.
+func TestResumeDiscardUnreadable(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	bad := DraftInfo{ID: "20261101-1100-zz00", Err: errors.New("draft 20261101-1100-zz00: store: draft key unavailable")}
+	f.drive(t, draftsMsg{infos: []DraftInfo{bad, {ID: "20261118-0930-p2q7", Company: "Globex"}}})
+	f.drive(t, press("d"))
+	if v := f.view(); !strings.Contains(v, "Discard the unreadable draft 20261101-1100-zz00?") {
+		t.Fatalf("no confirmation:\n%s", v)
+	}
+	f.drive(t, press("y"))
+	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != bad.ID {
+		t.Fatalf("removed %v", f.drafts.removed)
+	}
+	if v := f.view(); strings.Contains(v, "zz00") {
+		t.Fatalf("still listed:\n%s", v)
+	}
+}
+
+// TestResumeDiscardFails: a failed Remove keeps the draft listed, with the
+// error.
+func TestResumeDiscardFails(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	infos := savedDrafts(t, f)
+	f.drafts.removeErr = errPermission
+	f.drive(t, draftsMsg{infos: infos})
+	f.drive(t, press("d"), press("y"))
+	if v := f.view(); !strings.Contains(v, "could not discard the draft") || !strings.Contains(v, "Acme") {
+		t.Fatalf("after a failed discard:\n%s", v)
+	}
+}
+
+// TestAccessibleDiscard: the line-by-line flow offers the same choice.
+func TestAccessibleDiscard(t *testing.T) {
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	infos := savedDrafts(t, f)
+	d := testDeps(f)
+	d.Accessible = true
+	prefill(&d)
+	// discard Acme (asked, then n), then yes; then start new and finish.
+	in := "d1\nn\nd1\ny\n\n" + strings.Repeat("\n", 6) + "y\ny\n"
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	text := out.String()
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
+	}
+	if !strings.Contains(text, "Discard the draft for Acme Industries (2 apps authorized)? Its tokens are deleted.") {
+		t.Errorf("no confirmation:\n%s", text)
+	}
+	if len(f.drafts.removed) < 1 || f.drafts.removed[0] != infos[0].ID {
+		t.Errorf("removed %v, want %s first", f.drafts.removed, infos[0].ID)
+	}
+	if _, ok := f.drafts.drafts[infos[1].ID]; !ok {
+		t.Error("Globex's draft was removed too")
+	}
+}

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Toggle    key.Binding // apps: select / deselect
 	All       key.Binding
 	New       key.Binding // resume offer: start fresh
+	Discard   key.Binding // resume offer: delete a draft (asks first)
 	NewCode   key.Binding // auth: r
 	Skip      key.Binding // auth: s
 	Copy      key.Binding // auth: c
@@ -37,6 +38,7 @@ func DefaultKeyMap() KeyMap {
 		Toggle:    key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "select")),
 		All:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
 		New:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start new")),
+		Discard:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "discard")),
 		NewCode:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "new code")),
 		Skip:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip app")),
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),

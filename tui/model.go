@@ -419,6 +419,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.auth.update(msg)
 	case draftRemovedMsg:
 		return m, m.removed(msg)
+	case draftDiscardedMsg:
+		return m, m.resume.update(msg)
 	case appDoneMsg:
 		return m, m.appDone(msg.res)
 	case completeMsg:

@@ -83,9 +83,16 @@ type bundleWrittenMsg struct {
 	err     error
 }
 
-// draftRemovedMsg: DraftStore.Remove answered (after the bundle was
-// written, or a draft discarded on the resume screen).
+// draftRemovedMsg: DraftStore.Remove answered after the bundle was
+// written.
 type draftRemovedMsg struct {
+	id  string
+	err error
+}
+
+// draftDiscardedMsg: DraftStore.Remove answered for a draft discarded on
+// the resume screen.
+type draftDiscardedMsg struct {
 	id  string
 	err error
 }

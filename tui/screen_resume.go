@@ -2,29 +2,69 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// resumeScreen offers the saved drafts.
+// resumeScreen offers the saved drafts, to resume one or discard it.
 type resumeScreen struct {
 	c      *common
 	infos  []DraftInfo
 	cursor int
 	err    error // loading the chosen draft failed
+	// confirm: d was pressed on the draft at the cursor; discarding: its
+	// removal is under way; discardErr: the last removal failed.
+	confirm, discarding bool
+	discardErr          error
 }
 
 func (s *resumeScreen) usable(i int) bool { return i >= 0 && i < len(s.infos) && s.infos[i].Err == nil }
 
+// discardQuestion asks before a draft is deleted; the accessible flow asks
+// it too.
+func discardQuestion(d DraftInfo) string {
+	if d.Err != nil {
+		return "Discard the unreadable draft " + clean(d.ID) + "? It is deleted with its key."
+	}
+	name := clean(d.Company)
+	if name == "" {
+		name = clean(d.ID)
+	}
+	n := len(d.AppsDone)
+	return fmt.Sprintf("Discard the draft for %s (%d %s authorized)? Its tokens are deleted.", name, n, plural(n, "app", "apps"))
+}
+
+// discard deletes draft id (DraftStore.Remove does not decrypt, so this
+// works for unreadable drafts too).
+func discard(d DraftStore, id string) tea.Cmd {
+	return func() tea.Msg { return draftDiscardedMsg{id: id, err: d.Remove(id)} }
+}
+
 func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
+	if dm, ok := msg.(draftDiscardedMsg); ok {
+		return s.discarded(dm)
+	}
 	km, ok := msg.(tea.KeyMsg)
-	if !ok {
+	if !ok || s.discarding {
 		return nil
 	}
 	k := s.c.keys
+	if s.confirm {
+		switch {
+		case key.Matches(km, k.Yes):
+			s.confirm, s.discarding = false, true
+			return discard(s.c.deps.Drafts, s.infos[s.cursor].ID)
+		case key.Matches(km, k.No):
+			s.confirm = false
+		}
+		return nil
+	}
 	switch {
+	case key.Matches(km, k.Discard) && s.cursor < len(s.infos):
+		s.confirm, s.err, s.discardErr = true, nil, nil
 	case key.Matches(km, k.Up):
 		s.cursor = max(s.cursor-1, 0)
 	case key.Matches(km, k.Down):
@@ -39,10 +79,29 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// discarded takes the answer of a discard: the draft leaves the list, and
+// with the last one gone a new onboarding starts.
+func (s *resumeScreen) discarded(msg draftDiscardedMsg) tea.Cmd {
+	s.discarding = false
+	if msg.err != nil {
+		s.discardErr = msg.err
+		return nil
+	}
+	s.infos = slices.DeleteFunc(s.infos, func(d DraftInfo) bool { return d.ID == msg.id })
+	s.cursor = min(s.cursor, max(len(s.infos)-1, 0))
+	if len(s.infos) == 0 {
+		return func() tea.Msg { return resumeChosenMsg{} }
+	}
+	return nil
+}
+
 func (s *resumeScreen) help() []key.Binding {
 	k := s.c.keys
+	if s.confirm {
+		return []key.Binding{k.Yes, k.No}
+	}
 	resume := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resume"))
-	return []key.Binding{resume, k.New, k.Up, k.Down, k.Quit}
+	return []key.Binding{resume, k.New, k.Discard, k.Up, k.Down, k.Quit}
 }
 
 func (s *resumeScreen) view() string {
@@ -50,7 +109,7 @@ func (s *resumeScreen) view() string {
 	st := c.styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Resume an onboarding?") + "\n\n")
-	b.WriteString(wrap("These onboardings were left unfinished. Resume one (its approved apps are kept) or press n to start a new one.", c.width) + "\n\n")
+	b.WriteString(wrap("These onboardings were left unfinished. Resume one (its approved apps are kept), press d to discard one, or n to start a new one.", c.width) + "\n\n")
 	for i, d := range s.infos {
 		cur := "  "
 		if i == s.cursor {
@@ -79,7 +138,14 @@ func (s *resumeScreen) view() string {
 		}
 		b.WriteString(indented(st.Dim.Render(clean(done)), 4, c.width, 2))
 	}
-	if s.err != nil {
+	switch {
+	case s.confirm:
+		b.WriteString("\n" + st.Warn.Render(wrap(discardQuestion(s.infos[s.cursor])+" y/n", c.width)))
+	case s.discarding:
+		b.WriteString("\n" + c.spinner() + " Discarding the draft…")
+	case s.discardErr != nil:
+		b.WriteString("\n" + st.Err.Render(markErr+" could not discard the draft: ") + errText(s.discardErr))
+	case s.err != nil:
 		b.WriteString("\n" + st.Err.Render(markErr+" could not load the draft: ") + errText(s.err))
 	}
 	return b.String()

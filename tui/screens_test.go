@@ -128,6 +128,13 @@ func TestScreens(t *testing.T) {
 			{ID: "20261101-1100-zz00", Err: fmt.Errorf("draft 20261101-1100-zz00: %w", store.ErrDraftDamaged)},
 		}})
 	})
+	checkGolden(t, "resume_discard_confirm", nil, func(f *fixture) {
+		f.step(draftsMsg{infos: []DraftInfo{
+			{ID: "20261120-1712-k3x9", Company: "Acme Industries", AppsDone: []string{"UCX Suite Users' Synch from Control Hub", "Attendant Console Presence Connector"}, Updated: t0.Add(-16 * time.Hour)},
+			{ID: "20261101-1100-zz00", Err: fmt.Errorf("draft 20261101-1100-zz00: %w", store.ErrDraftDamaged)},
+		}})
+		f.step(press("d"))
+	})
 	checkGolden(t, "customer_prefilled", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
 		f.drive(t, draftsMsg{})
 	})
