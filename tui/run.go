@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/aymanbagabas/go-osc52/v2"
@@ -19,8 +20,10 @@ import (
 //
 // Run returns ErrUserAborted when the engineer quits (progress is saved as a
 // draft first: Result.DraftID), ErrPreflightBlocked when they quit while a
-// blocking check failed, ctx's error wrapped in ErrUserAborted when ctx is
-// canceled, and other errors when the terminal fails. Whatever the error,
+// blocking check failed, ErrInternal (wrapping tea.ErrProgramPanic) when the
+// program panicked (the draft is saved too), ctx's error wrapped in
+// ErrUserAborted when ctx is canceled, and other errors when the terminal
+// fails. Whatever the error,
 // Result.DraftSaveErr tells that the last draft save failed, and
 // Result.DraftRemoveErr that the bundle was written but its draft (with the
 // tokens) could not be deleted.
@@ -55,7 +58,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	m.cancel()
 	if !m.quitting && m.result.Receipt == nil {
 		// Killed (ctx canceled, signal) or crashed: keep the progress.
-		m.saveNow()
+		m.saveAfterCrash()
 	}
 	if m.result.Receipt != nil && m.removing && m.draft.ID != "" {
 		// Killed before the draft's removal answered: remove it here
@@ -64,12 +67,27 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	}
 	res, rerr := m.Result()
 	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		// Bubble Tea reports a panic as a killed program too: test it first.
+		return res, fmt.Errorf("%w: %w", ErrInternal, err)
 	case errors.Is(err, tea.ErrProgramKilled), errors.Is(err, tea.ErrInterrupted):
 		return res, errors.Join(ErrUserAborted, ctx.Err())
 	case err != nil:
 		return res, err
 	}
 	return res, rerr
+}
+
+// saveAfterCrash is saveNow for a program that was killed or crashed: the
+// model may be half-updated, so a panic while saving is reported as a
+// failed save rather than let through.
+func (m *Model) saveAfterCrash() {
+	defer func() {
+		if r := recover(); r != nil {
+			m.result.DraftSaveErr = fmt.Errorf("tui: save the draft after a crash: %v", r)
+		}
+	}()
+	m.saveNow()
 }
 
 // saveNow saves the draft synchronously (outside the program).

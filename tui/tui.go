@@ -11,8 +11,9 @@
 //  2. Call Run(ctx, deps, opts): it runs the full-screen program (or the
 //     line-by-line accessible flow when Deps.Accessible is set) and returns
 //     a Result. Run returns ErrUserAborted when the engineer quits (the
-//     progress is kept as a draft; Result.DraftID names it) and
-//     ErrPreflightBlocked when a blocking preflight check was never fixed.
+//     progress is kept as a draft; Result.DraftID names it),
+//     ErrPreflightBlocked when a blocking preflight check was never fixed,
+//     and ErrInternal when the wizard crashed (a bug: the draft is kept too).
 //
 // New(deps) returns the root Model for callers that drive the program
 // themselves (tests, teatest); Model.Result reports the outcome.
@@ -51,6 +52,10 @@ var (
 	// ErrPreflightBlocked: the engineer quit at the preflight screen while
 	// a blocking check failed.
 	ErrPreflightBlocked = errors.New("tui: preflight checks failed")
+	// ErrInternal: the wizard crashed (a panic, reported by Bubble Tea as
+	// tea.ErrProgramPanic, which the error also wraps). The terminal is
+	// restored and the progress saved as a draft (Result.DraftID) first.
+	ErrInternal = errors.New("tui: internal error")
 )
 
 // Authorizer runs one device authorization. *flows.Client satisfies it.
