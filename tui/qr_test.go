@@ -222,3 +222,24 @@ func TestQRComputedOnce(t *testing.T) {
 		t.Fatal("resize to 80x24 did not reflow to the short URI's QR")
 	}
 }
+
+// TestFullQRTooSmallNoRender: the full-screen QR in a window too small for
+// it says the size it needs, from the layout: View renders no QR code and
+// leaves the cache alone.
+func TestFullQRTooSmallNoRender(t *testing.T) {
+	f := newFixture(t, 60, 20, nil)
+	f.toAuth()
+	f.withCode()
+	f.step(press("f"))
+	want := f.view()
+	if !strings.Contains(want, "it needs") {
+		t.Fatalf("no size hint:\n%s", want)
+	}
+	clear(f.m.auth.qrs) // View must not need (or fill) the cache
+	if got := f.view(); got != want {
+		t.Errorf("View changed:\n%s", got)
+	}
+	if len(f.m.auth.qrs) != 0 {
+		t.Errorf("View rendered %d QR codes", len(f.m.auth.qrs))
+	}
+}

@@ -61,6 +61,9 @@ type authLayout struct {
 	full       *qrCode
 	fullBeside bool // caption beside the QR (else below, or none)
 	fullBelow  bool
+	// fullNeedW x fullNeedH is the smallest full-screen QR, for the hint
+	// when it does not fit (0 when it cannot be rendered).
+	fullNeedW, fullNeedH int
 }
 
 type qrKey struct {
@@ -519,6 +522,9 @@ func (s *authScreen) relayout() {
 	}
 	// Full-screen QR of the complete URI: the biggest quiet zone that fits,
 	// with its caption beside, below, or not at all.
+	if q := s.qr(false, 1); q != nil {
+		lay.fullNeedW, lay.fullNeedH = q.w, q.h
+	}
 	for _, quiet := range []int{2, 1} {
 		q := s.qr(false, quiet)
 		if q == nil || lay.full != nil {
@@ -832,10 +838,9 @@ func (s *authScreen) fullView() string {
 		st.Dim.Render("f / esc: back"),
 	)
 	if l.full == nil {
-		need := s.qr(false, 1)
 		msg := "The window is too small for the full QR code."
-		if need != nil {
-			msg = fmt.Sprintf("The window is too small for the full QR code: it needs %dx%d cells. Enlarge the window or press f to go back.", need.w, need.h)
+		if l.fullNeedW > 0 {
+			msg = fmt.Sprintf("The window is too small for the full QR code: it needs %dx%d cells. Enlarge the window or press f to go back.", l.fullNeedW, l.fullNeedH)
 		}
 		return wrap(msg, s.c.width) + "\n\n" + strings.Join(caption[2:], "\n")
 	}
