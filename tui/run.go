@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"sync"
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
@@ -44,11 +46,9 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	// The background was detected once by the caller; never query the
 	// terminal from View (lipgloss would, for adaptive colours).
 	lipgloss.SetHasDarkBackground(deps.DarkBackground)
+	out, copyFn := programOutput(out)
 	if deps.Copy == nil {
-		deps.Copy = func(text string) error {
-			_, err := osc52.New(text).WriteTo(out)
-			return err
-		}
+		deps.Copy = copyFn
 	}
 	m := newModel(ctx, deps)
 	popts := append([]tea.ProgramOption{
@@ -104,3 +104,50 @@ func (m *Model) saveNow() {
 		m.result.DraftID = d.ID
 	}
 }
+
+// programOutput wraps out for the program and returns the OSC 52 copy
+// function that writes to it too. The copy runs in a command's goroutine
+// while the renderer may be writing a frame (one Write per frame in Bubble
+// Tea v1.3.10's standard renderer, one per control sequence otherwise):
+// both go through one lock, so a sequence never lands inside a frame. Over
+// a terminal file the wrapper keeps the file's Read, Close and Fd, which
+// Bubble Tea needs for raw mode and the window size.
+func programOutput(out io.Writer) (io.Writer, func(string) error) {
+	sw := &syncWriter{w: out}
+	copyFn := func(text string) error {
+		_, err := io.WriteString(sw, osc52.New(text).String())
+		return err
+	}
+	if f, ok := out.(terminalFile); ok {
+		return syncFile{syncWriter: sw, f: f}, copyFn
+	}
+	return sw, copyFn
+}
+
+// terminalFile is what Bubble Tea takes for a terminal (x/term's File).
+type terminalFile interface {
+	io.ReadWriteCloser
+	Fd() uintptr
+}
+
+// syncWriter serializes Writes.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// syncFile is a syncWriter over a terminal file.
+type syncFile struct {
+	*syncWriter
+	f terminalFile
+}
+
+func (s syncFile) Read(p []byte) (int, error) { return s.f.Read(p) }
+func (s syncFile) Close() error               { return s.f.Close() }
+func (s syncFile) Fd() uintptr                { return s.f.Fd() }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -102,3 +104,82 @@ func TestRunPanic(t *testing.T) {
 		t.Errorf("no draft kept after the panic: %+v", res)
 	}
 }
+
+// gateWriter holds its first Write until open is closed, and counts Writes
+// that overlap.
+type gateWriter struct {
+	mu       sync.Mutex
+	writes   []string
+	inFlight atomic.Int32
+	overlaps atomic.Int32
+	entered  chan struct{}
+	open     chan struct{}
+	first    sync.Once
+}
+
+func (g *gateWriter) Write(p []byte) (int, error) {
+	if g.inFlight.Add(1) > 1 {
+		g.overlaps.Add(1)
+	}
+	defer g.inFlight.Add(-1)
+	g.first.Do(func() {
+		close(g.entered)
+		<-g.open
+	})
+	g.mu.Lock()
+	g.writes = append(g.writes, string(p))
+	g.mu.Unlock()
+	return len(p), nil
+}
+
+// TestOutputSharedWithCopy: the OSC 52 sequence of key c (written from a
+// command's goroutine) never interleaves with a frame the renderer is
+// writing: both go through one lock, one Write each.
+func TestOutputSharedWithCopy(t *testing.T) {
+	g := &gateWriter{entered: make(chan struct{}), open: make(chan struct{})}
+	out, copyFn := programOutput(g)
+	frameDone := make(chan struct{})
+	go func() {
+		defer close(frameDone)
+		out.Write([]byte("frame 1"))
+	}()
+	<-g.entered // the renderer is in the middle of a frame
+	copyDone := make(chan error, 1)
+	go func() { copyDone <- copyFn(completeURI) }()
+	time.Sleep(20 * time.Millisecond) // give an unlocked copy the time to interleave
+	close(g.open)
+	<-frameDone
+	if err := <-copyDone; err != nil {
+		t.Fatal(err)
+	}
+	if n := g.overlaps.Load(); n != 0 {
+		t.Fatalf("%d writes overlapped a frame", n)
+	}
+	if len(g.writes) != 2 || g.writes[0] != "frame 1" || !strings.HasPrefix(g.writes[1], "\x1b]52;c;") {
+		t.Fatalf("writes %q", g.writes)
+	}
+}
+
+// TestOutputKeepsTerminal: over a terminal file the shared output still
+// has the file's Fd, which Bubble Tea needs for raw mode and the size.
+func TestOutputKeepsTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	out, _ := programOutput(w)
+	f, ok := out.(interface {
+		io.ReadWriteCloser
+		Fd() uintptr
+	})
+	if !ok || !isFile(out) || f.Fd() != w.Fd() {
+		t.Fatalf("%T does not pass the file through", out)
+	}
+	if o, _ := programOutput(&bytes.Buffer{}); isFile(o) {
+		t.Fatal("a buffer got an Fd")
+	}
+}
+
+func isFile(w io.Writer) bool { _, ok := w.(interface{ Fd() uintptr }); return ok }

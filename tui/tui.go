@@ -22,7 +22,8 @@
 //   - The tui never prints: everything goes through View, or through the
 //     Options' writer in accessible mode. The one exception is the OSC 52
 //     clipboard sequence of key c, written to Options.Out by Run's default
-//     Deps.Copy. View is pure: no I/O, no clock, no
+//     Deps.Copy under the same lock as the renderer's frames (never inside
+//     one). View is pure: no I/O, no clock, no
 //     state changes; layout work (wrapping, QR codes) happens in Update.
 //   - Only sanitized strings from the server are rendered (UserCode,
 //     verification URIs, approver and org names, error text); nothing is
