@@ -378,11 +378,13 @@ func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
 // pendingCmds are the commands drive leaves pending, by the name of their
 // function: the tick of the fake clock (which never fires), the listener of
 // poll events (fed by Wait, which in the fakes returns at once, so the
-// events would be stale, or parks), and the text cursor's real-time blink.
+// events would be stale, or parks), the listener of Deps.Retries (tests
+// deliver retries themselves) and the text cursor's real-time blink.
 var pendingCmds = []string{
 	"ucx-onboard/tui.(*Model).tick.func",
 	"ucx-onboard/tui.(*Model).update.(*Model).tick.func",
 	"listen.func",
+	"listenRetries.func",
 	"bubbles/cursor.(*Model).BlinkCmd.func",
 	"bubbletea.Tick.func",
 	"bubbletea.Every.func",

@@ -183,7 +183,7 @@ func (m *Model) Result() (Result, error) {
 
 // Init starts the preflight checks, lists the drafts and starts the clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tick(), m.customer.init()}
+	cmds := []tea.Cmd{m.tick(), m.customer.init(), m.listenRetries()}
 	if m.c.deps.Preflight != nil {
 		cmds = append(cmds, m.preflight.run())
 	}
@@ -201,6 +201,22 @@ func (m *Model) tick() tea.Cmd {
 	return func() tea.Msg {
 		<-clock.After(tickEvery)
 		return tickMsg{now: clock.Now()}
+	}
+}
+
+// listenRetries delivers the next retry of Deps.Retries (nil without it;
+// the message is nil once the channel is closed).
+func (m *Model) listenRetries() tea.Cmd {
+	ch := m.c.deps.Retries
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return retryMsg{ev: ev}
 	}
 }
 
@@ -412,6 +428,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.queue = append(m.queue, id)
 		}
 		return m, m.next()
+	case retryMsg:
+		if m.screen == scrAuth && !m.quitting {
+			m.auth.retried(msg.ev, m.c.deps.Clock.Now())
+		}
+		return m, m.listenRetries()
 	case codeMsg, pollMsg, grantMsg, identityMsg, copiedMsg:
 		if m.screen != scrAuth {
 			return m, nil

@@ -68,6 +68,10 @@ type identityMsg struct {
 // appDoneMsg: the authorization screen is finished with its app.
 type appDoneMsg struct{ res appResult }
 
+// retryMsg: Start or Identify retries after a transient failure
+// (Deps.Retries).
+type retryMsg struct{ ev flows.RetryEvent }
+
 // tickMsg: one clock tick (countdown, spinner).
 type tickMsg struct{ now time.Time }
 

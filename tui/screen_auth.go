@@ -89,6 +89,10 @@ type authScreen struct {
 	ev       flows.PollEvent
 	haveEv   bool
 	retries  int
+	// retry is the last retry of Start or Identify for this app (nil when
+	// none since the call began); the next attempt is at retryAt.
+	retry    *flows.RetryEvent
+	retryAt  time.Time
 	renewals int  // automatic fresh codes in a row
 	expired  bool // the current renewal follows an expiry
 	err      error
@@ -150,7 +154,7 @@ func (s *authScreen) start() tea.Cmd {
 		s.state = authRenewing
 	}
 	s.err, s.haveEv, s.retries, s.warnings, s.notice = nil, false, 0, nil, ""
-	s.identity, s.idErr = flows.Identity{}, nil
+	s.identity, s.idErr, s.retry = flows.Identity{}, nil, nil
 	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
 	return func() tea.Msg {
 		code, err := a.Start(ctx, app)
@@ -193,7 +197,7 @@ func listen(gen int, ch <-chan flows.PollEvent) tea.Cmd {
 // identify asks who approved (state authIdentifying), within
 // identifyTimeout.
 func (s *authScreen) identify() tea.Cmd {
-	s.state, s.idErr = authIdentifying, nil
+	s.state, s.idErr, s.retry = authIdentifying, nil, nil
 	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.c.ctx
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
@@ -303,7 +307,7 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 			s.state, s.err = authFailed, msg.err
 			return nil
 		}
-		s.code, s.haveCode, s.state = msg.code, true, authWaiting
+		s.code, s.haveCode, s.state, s.retry = msg.code, true, authWaiting, nil
 		s.qrs, s.qrErr = map[qrKey]*qrCode{}, nil
 		s.expired = false
 		s.relayout()
@@ -355,6 +359,39 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		return s.key(msg)
 	}
 	return nil
+}
+
+// The operations of flows.RetryEvent.
+const (
+	retryOpStart    = "start"
+	retryOpIdentify = "identify"
+)
+
+// retried notes a retry of this app's Start (while a code is on its way)
+// or Identify (while checking who approved); others are stale. now is the
+// clock when it arrived.
+func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
+	starting := s.state == authStarting || s.state == authRenewing
+	if ev.AppID != s.app.ID || !(ev.Op == retryOpStart && starting || ev.Op == retryOpIdentify && s.state == authIdentifying) {
+		return
+	}
+	s.retry, s.retryAt = &ev, now.Add(ev.Wait)
+}
+
+// retryLine is the status of a retry: "Webex did not answer (attempt 2),
+// retrying in 4s: <error>".
+func (s *authScreen) retryLine() string {
+	c := s.c
+	ev := s.retry
+	when := "retrying now"
+	if d := s.retryAt.Sub(c.now); d > 0 {
+		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
+	}
+	line := c.spinner() + " " + c.styles.Warn.Render(fmt.Sprintf("Webex did not answer (attempt %d), %s", ev.Attempt, when))
+	if ev.Err != nil {
+		line += c.styles.Warn.Render(": ") + errText(ev.Err)
+	}
+	return line
 }
 
 // granted handles the end of Wait.
@@ -614,13 +651,25 @@ func (s *authScreen) status() string {
 	st := c.styles
 	switch s.state {
 	case authStarting:
+		if s.retry != nil {
+			return s.retryLine()
+		}
 		return c.spinner() + " Requesting a code from Webex…"
 	case authRenewing:
+		switch {
+		case s.retry != nil && s.expired:
+			return st.Warn.Render(markWarn+" The code expired. ") + s.retryLine()
+		case s.retry != nil:
+			return s.retryLine()
+		}
 		if s.expired {
 			return st.Warn.Render(markWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
 		}
 		return c.spinner() + " Requesting a fresh code…"
 	case authIdentifying:
+		if s.retry != nil {
+			return st.OK.Render(markOK+" Approved. ") + s.retryLine()
+		}
 		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Checking who approved…"
 	}
 	if !s.haveEv {
@@ -662,7 +711,7 @@ func (s *authScreen) view() string {
 		return s.errorView()
 	case authStarting:
 		if !s.haveCode {
-			return s.titleLines() + "\n\n" + s.status()
+			return s.titleLines() + "\n\n" + wrap(s.status(), s.c.width)
 		}
 	}
 	if !s.haveCode {

@@ -155,6 +155,11 @@ func TestScreens(t *testing.T) {
 		f.step(press("down"), press("down"), press(" "))
 	})
 	checkGolden(t, "auth_starting", nil, func(f *fixture) { f.toAuth() })
+	checkGolden(t, "auth_starting_retry", nil, func(f *fixture) {
+		f.toAuth()
+		f.step(retryMsg{ev: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
+			Err: errors.New("webex: HTTP 503 Service Unavailable (trackingId ROUTER_6561F0A1-3C2B)")}})
+	})
 	checkGolden(t, "auth_pending", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()

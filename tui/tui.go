@@ -141,6 +141,11 @@ type Deps struct {
 	// Preflight runs the checks (may do I/O; it runs in a tea.Cmd). Nil
 	// skips the preflight screen.
 	Preflight func(ctx context.Context) []Check
+	// Retries delivers the retries of Start and Identify (cmd sends each
+	// flows.RetryEvent of flows.Config.OnRetry to it without blocking, into
+	// a buffered channel); the current app's status line shows them. Nil:
+	// no retries are shown. Closing it stops the listening.
+	Retries <-chan flows.RetryEvent
 	// Clock drives the countdown and spinner; nil means flows.SystemClock.
 	Clock flows.Clock
 	// Prefill fills the customer form (--customer); nil leaves it empty.

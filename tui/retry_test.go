@@ -1,0 +1,99 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/flows"
+)
+
+var err503 = fmt.Errorf("webex: HTTP 503 Service Unavailable (trackingId ROUTER_6561F0A1-3C2B)")
+
+// retryFixture is a fixture whose Deps carry a Retries channel, as cmd
+// fills from flows.Config.OnRetry.
+func retryFixture(t *testing.T) (*fixture, chan flows.RetryEvent) {
+	ch := make(chan flows.RetryEvent, 8)
+	f := newFixture(t, 100, 30, func(d *Deps) { d.Retries = ch })
+	return f, ch
+}
+
+// deliver runs the model's retry listener on what ch holds, as the program
+// would, and returns the listener the model asks for next.
+func (f *fixture) deliver(t *testing.T, listen func() tea.Msg) func() tea.Msg {
+	t.Helper()
+	msg := listen()
+	if _, ok := msg.(retryMsg); !ok {
+		t.Fatalf("listener returned %T", msg)
+	}
+	_, cmd := f.m.Update(msg)
+	if cmd == nil {
+		t.Fatal("the model stopped listening for retries")
+	}
+	return cmd
+}
+
+// TestRetryShownWhileStarting: a retry of Start shows on the current app's
+// status line, with a countdown, until the code arrives.
+func TestRetryShownWhileStarting(t *testing.T) {
+	f, ch := retryFixture(t)
+	f.toAuth()
+	ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: err503}
+	next := f.deliver(t, f.m.listenRetries())
+	want := "Webex did not answer (attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable"
+	if v := f.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
+		t.Fatalf("no retry line %q:\n%s", want, v)
+	}
+	f.at(3 * time.Second)
+	if v := f.view(); !strings.Contains(v, "retrying in 1s") {
+		t.Errorf("no countdown:\n%s", v)
+	}
+	// Another app's retry, or an identify retry while starting: ignored.
+	ch <- flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 5, Wait: time.Second, Err: err503}
+	ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 6, Wait: time.Second, Err: err503}
+	next = f.deliver(t, next)
+	f.deliver(t, next)
+	if v := f.view(); strings.Contains(v, "attempt 5") || strings.Contains(v, "attempt 6") {
+		t.Errorf("a retry of something else shown:\n%s", v)
+	}
+	f.withCode()
+	if v := f.view(); strings.Contains(v, "did not answer") {
+		t.Errorf("retry line stays once the code is there:\n%s", v)
+	}
+}
+
+// TestRetryShownWhileIdentifying: a retry of Identify shows while checking
+// who approved.
+func TestRetryShownWhileIdentifying(t *testing.T) {
+	f, ch := retryFixture(t)
+	f.toAuth()
+	f.withCode()
+	f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(f.m.auth.app)})
+	if f.m.auth.state != authIdentifying {
+		t.Fatalf("state %d", f.m.auth.state)
+	}
+	ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 2 * time.Second, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}
+	f.deliver(t, f.m.listenRetries())
+	if v := f.view(); !strings.Contains(v, "Webex did not answer (attempt 1), retrying in 2s") || !strings.Contains(v, "connection reset") {
+		t.Fatalf("no retry line:\n%s", v)
+	}
+}
+
+// TestRetriesListenedFromInit: Init listens on Deps.Retries; without it,
+// nothing listens.
+func TestRetriesListenedFromInit(t *testing.T) {
+	f, ch := retryFixture(t)
+	if f.m.listenRetries() == nil {
+		t.Fatal("no listener with Deps.Retries set")
+	}
+	close(ch)
+	if msg := f.m.listenRetries()(); msg != nil {
+		t.Errorf("closed channel: %T, want nil", msg)
+	}
+	g := newFixture(t, 80, 24, nil)
+	if g.m.listenRetries() != nil {
+		t.Error("a listener without Deps.Retries")
+	}
+}
