@@ -478,3 +478,23 @@ func TestDriveWaitsForSlowCommands(t *testing.T) {
 		t.Fatalf("the slow write's answer was dropped:\n%s", f.view())
 	}
 }
+
+// TestCustomerHelpSubmit: on the form's last field, enter submits, and the
+// help line says so.
+func TestCustomerHelpSubmit(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drive(t, draftsMsg{})
+	if !strings.Contains(f.m.helpLine, "enter next field") {
+		t.Fatalf("first field: help %q", f.m.helpLine)
+	}
+	for range 5 {
+		f.drive(t, press("enter"))
+	}
+	if f.m.screen != scrCustomer || !strings.Contains(f.m.helpLine, "enter submit") || strings.Contains(f.m.helpLine, "next field") {
+		t.Fatalf("last field: help %q\n%s", f.m.helpLine, f.view())
+	}
+	f.drive(t, press("shift+tab"))
+	if !strings.Contains(f.m.helpLine, "enter next field") {
+		t.Fatalf("back on Engineer: help %q", f.m.helpLine)
+	}
+}

@@ -124,7 +124,7 @@ func customerForm(vals *store.Customer, accessible bool) *huh.Form {
 			Value(&vals.UCXHost).Validate(fe.check("ucx_host", keep(&vals.UCXHost, host))).
 			DescriptionFunc(fe.desc("ucx_host", "Host name or IP address; required for on-premises."), &fe.version),
 		huh.NewInput().Key("engineer").Title(title("Engineer", vals.Engineer)).Value(&vals.Engineer),
-		huh.NewInput().Key("notes").Title(title("Notes", vals.Notes)).Value(&vals.Notes),
+		huh.NewInput().Key(lastField).Title(title("Notes", vals.Notes)).Value(&vals.Notes),
 	))
 }
 
@@ -206,8 +206,14 @@ func (s *customerScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// lastField is the form's last field: enter submits there.
+const lastField = "notes"
+
 func (s *customerScreen) help() []key.Binding {
 	next := key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next field"))
+	if f := s.form.GetFocusedField(); f != nil && f.GetKey() == lastField {
+		next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit"))
+	}
 	back := key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back"))
 	return []key.Binding{next, back, s.c.keys.ForceQuit}
 }
