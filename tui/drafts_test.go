@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -242,4 +244,58 @@ func TestAccessibleDiscard(t *testing.T) {
 	if _, ok := f.drafts.drafts[infos[1].ID]; !ok {
 		t.Error("Globex's draft was removed too")
 	}
+}
+
+// manyDrafts are n draft infos, "Company 01" first.
+func manyDrafts(n int) []DraftInfo {
+	var out []DraftInfo
+	for i := 1; i <= n; i++ {
+		out = append(out, DraftInfo{ID: fmt.Sprintf("20261120-1712-%04d", i), Company: fmt.Sprintf("Company %02d", i),
+			AppsDone: []string{"users"}, Updated: t0.Add(-time.Duration(i) * time.Hour)})
+	}
+	return out
+}
+
+// TestResumeScrolls: with more drafts than fit at 80x24 the list scrolls,
+// keeping the cursor on screen, and says what is above and below.
+func TestResumeScrolls(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.drive(t, draftsMsg{infos: manyDrafts(12)})
+	check := func(cursor int) string {
+		t.Helper()
+		v := f.view()
+		if n := strings.Count(v, "\n") + 1; n != f.m.c.height {
+			t.Fatalf("%d lines", n)
+		}
+		if last := v[strings.LastIndex(v, "\n")+1:]; !strings.HasPrefix(v, "ucx-onboard") || !strings.Contains(last, "q quit") && !strings.Contains(last, "y yes") {
+			t.Fatalf("header or help cut:\n%s", v)
+		}
+		if !strings.Contains(v, fmt.Sprintf("> Company %02d", cursor)) {
+			t.Fatalf("cursor on Company %02d not shown:\n%s", cursor, v)
+		}
+		return v
+	}
+	v := check(1)
+	if !strings.Contains(v, "more below") || strings.Contains(v, "more above") {
+		t.Errorf("top of the list:\n%s", v)
+	}
+	for i := 2; i <= 12; i++ {
+		f.drive(t, press("down"))
+		v = check(i)
+	}
+	if strings.Contains(v, "Company 01") || !strings.Contains(v, "more above") || strings.Contains(v, "more below") {
+		t.Errorf("bottom of the list:\n%s", v)
+	}
+	f.drive(t, press("d"))
+	v = check(12)
+	if !strings.Contains(v, "Discard the draft for Company 12") {
+		t.Errorf("confirmation not shown with the cursor:\n%s", v)
+	}
+	f.drive(t, press("n"))
+	for i := 11; i >= 1; i-- {
+		f.drive(t, press("up"))
+		check(i)
+	}
+	f.step(resize(80, 14))
+	check(1)
 }

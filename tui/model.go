@@ -348,6 +348,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.auth.relayout()
 		m.customer.resize()
+		m.resume.follow()
 		return m, nil
 	case tickMsg:
 		m.c.now = msg.now
@@ -366,6 +367,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.drafts = append(m.drafts, d)
 		}
 		m.resume.infos = m.drafts
+		m.resume.follow()
 		if m.screen == scrLoading || m.afterPreflight {
 			return m, m.afterChecks()
 		}

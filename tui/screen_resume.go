@@ -14,6 +14,7 @@ type resumeScreen struct {
 	c      *common
 	infos  []DraftInfo
 	cursor int
+	top    int   // first draft shown (the list scrolls; see follow)
 	err    error // loading the chosen draft failed
 	// confirm: d was pressed on the draft at the cursor; discarding: its
 	// removal is under way; discardErr: the last removal failed.
@@ -44,6 +45,7 @@ func discard(d DraftStore, id string) tea.Cmd {
 }
 
 func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
+	defer s.follow()
 	if dm, ok := msg.(draftDiscardedMsg); ok {
 		return s.discarded(dm)
 	}
@@ -104,22 +106,28 @@ func (s *resumeScreen) help() []key.Binding {
 	return []key.Binding{resume, k.New, k.Discard, k.Up, k.Down, k.Quit}
 }
 
-func (s *resumeScreen) view() string {
+// head is the title and the intro above the list.
+func (s *resumeScreen) head() []string {
+	st := s.c.styles
+	lines := []string{st.Title.Render("Resume an onboarding?"), ""}
+	lines = append(lines, strings.Split(wrap("These onboardings were left unfinished. Resume one (its approved apps are kept), press d to discard one, or n to start a new one.", s.c.width), "\n")...)
+	return append(lines, "")
+}
+
+// entry is the lines of draft i.
+func (s *resumeScreen) entry(i int) []string {
 	c := s.c
 	st := c.styles
+	d := s.infos[i]
+	cur := "  "
+	if i == s.cursor {
+		cur = st.Selected.Render("> ")
+	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Resume an onboarding?") + "\n\n")
-	b.WriteString(wrap("These onboardings were left unfinished. Resume one (its approved apps are kept), press d to discard one, or n to start a new one.", c.width) + "\n\n")
-	for i, d := range s.infos {
-		cur := "  "
-		if i == s.cursor {
-			cur = st.Selected.Render("> ")
-		}
-		if d.Err != nil {
-			b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable", c.width-2)) + "\n")
-			b.WriteString(indented(st.Dim.Render(errText(d.Err)), 4, c.width, 2))
-			continue
-		}
+	if d.Err != nil {
+		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable", c.width-2)) + "\n")
+		b.WriteString(indented(st.Dim.Render(errText(d.Err)), 4, c.width, 2))
+	} else {
 		name := clean(d.Company)
 		if name == "" {
 			name = "(no company)"
@@ -138,17 +146,96 @@ func (s *resumeScreen) view() string {
 		}
 		b.WriteString(indented(st.Dim.Render(clean(done)), 4, c.width, 2))
 	}
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+}
+
+// foot is the confirmation, the progress or the error below the list.
+func (s *resumeScreen) foot() []string {
+	c := s.c
+	st := c.styles
+	var msg string
 	switch {
 	case s.confirm:
-		b.WriteString("\n" + st.Warn.Render(wrap(discardQuestion(s.infos[s.cursor])+" y/n", c.width)))
+		msg = st.Warn.Render(wrap(discardQuestion(s.infos[s.cursor])+" y/n", c.width))
 	case s.discarding:
-		b.WriteString("\n" + c.spinner() + " Discarding the draft…")
+		msg = c.spinner() + " Discarding the draft…"
 	case s.discardErr != nil:
-		b.WriteString("\n" + st.Err.Render(markErr+" could not discard the draft: ") + errText(s.discardErr))
+		msg = st.Err.Render(markErr+" could not discard the draft: ") + errText(s.discardErr)
 	case s.err != nil:
-		b.WriteString("\n" + st.Err.Render(markErr+" could not load the draft: ") + errText(s.err))
+		msg = st.Err.Render(markErr+" could not load the draft: ") + errText(s.err)
+	default:
+		return nil
 	}
-	return b.String()
+	return append([]string{""}, strings.Split(msg, "\n")...)
+}
+
+// listRows is the room for the list.
+func (s *resumeScreen) listRows() int {
+	return s.c.bodyHeight() - len(s.head()) - len(s.foot())
+}
+
+// window is the drafts shown, [top, end), from s.top, in rows lines, and
+// whether some are hidden above or below (a line each).
+func (s *resumeScreen) window(rows int) (top, end int, above, below bool) {
+	n, total := len(s.infos), 0
+	for i := range n {
+		total += len(s.entry(i))
+	}
+	if total <= rows {
+		return 0, n, false, false
+	}
+	top = min(s.top, max(n-1, 0))
+	above = top > 0
+	avail := rows - 1 // the "more below" line
+	if above {
+		avail--
+	}
+	end, used := top, 0
+	for end < n && (end == top || used+len(s.entry(end)) <= avail) {
+		used += len(s.entry(end))
+		end++
+	}
+	return top, end, above, end < n
+}
+
+// follow scrolls the list so that the cursor's draft is on screen, using
+// the room the list has (call it after every change: keys, size, drafts).
+func (s *resumeScreen) follow() {
+	rows := s.listRows()
+	s.top = min(s.top, s.cursor)
+	for s.top < s.cursor {
+		if _, end, _, _ := s.window(rows); s.cursor < end {
+			break
+		}
+		s.top++
+	}
+	// Fill spare room (a larger window, a draft discarded) by scrolling
+	// back up, as long as nothing below goes out of sight.
+	for s.top > 0 {
+		_, end, _, _ := s.window(rows)
+		s.top--
+		if _, e, _, _ := s.window(rows); e < end || s.cursor >= e {
+			s.top++
+			break
+		}
+	}
+}
+
+func (s *resumeScreen) view() string {
+	st := s.c.styles
+	head, foot := s.head(), s.foot()
+	top, end, above, below := s.window(s.c.bodyHeight() - len(head) - len(foot))
+	lines := head
+	if above {
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("  ↑ %d more above", top)))
+	}
+	for i := top; i < end; i++ {
+		lines = append(lines, s.entry(i)...)
+	}
+	if below {
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("  ↓ %d more below", len(s.infos)-end)))
+	}
+	return strings.Join(append(lines, foot...), "\n")
 }
 
 // indented wraps s to w cells less an indent of n spaces, keeping at most
