@@ -369,7 +369,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant) (res appResult, agai
 	pending := s.result(statusAuthorized)
 	m.results[app.ID] = &pending
 	a.save()
-	if m.c.deps.Drafts != nil {
+	if m.c.deps.Drafts != nil && m.result.DraftSaveErr == nil {
 		a.say("Approved; the authorization is kept in the draft. Checking who approved…")
 	} else {
 		a.say("Approved. Checking who approved…")

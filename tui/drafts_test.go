@@ -299,3 +299,40 @@ func TestResumeScrolls(t *testing.T) {
 	f.step(resize(80, 14))
 	check(1)
 }
+
+// TestApprovalNotClaimedKept: when the draft cannot be saved, the screen
+// checking who approved does not claim the approval is kept.
+func TestApprovalNotClaimedKept(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drafts.saveErr = errDiskFull
+	f.auth.identifyBlock = true
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	f.drive(t, press("enter"))
+	if f.m.auth.state != authIdentifying {
+		t.Fatalf("state %d:\n%s", f.m.auth.state, f.view())
+	}
+	if v := f.view(); strings.Contains(v, "kept in the draft") || !strings.Contains(v, "could not be saved") {
+		t.Errorf("identifying after a failed save:\n%s", v)
+	}
+	f.m.cancel()
+}
+
+// TestAccessibleSaveError: the line-by-line flow says a save failed, and
+// does not claim the approval is kept.
+func TestAccessibleSaveError(t *testing.T) {
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f.drafts.saveErr = errDiskFull
+	d := testDeps(f)
+	d.Accessible = true
+	prefill(&d)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\n"), Out: &out})
+	text := out.String()
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
+	}
+	if strings.Contains(text, "kept in the draft") || !strings.Contains(text, "! progress could not be saved: store: save draft") {
+		t.Errorf("output:\n%s", text)
+	}
+}

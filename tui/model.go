@@ -49,6 +49,9 @@ type common struct {
 	height int
 	now    time.Time // last clock reading, set in Update (never read the clock in View)
 	frame  int       // spinner frame
+	// saveErr is the error of the last draft save (nil when it worked), so
+	// that no screen claims an approval is kept when it is not.
+	saveErr error
 }
 
 // bodyHeight is the height left for a screen's body: the header, a blank
@@ -316,6 +319,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // chrome renders the header and the help line, which change only in Update.
 func (m *Model) chrome() {
 	m.headerLine = m.header()
+	m.c.saveErr = m.result.DraftSaveErr
 	m.noticeLine = ""
 	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
 		m.noticeLine = truncate(m.c.styles.Err.Render(markWarn+" progress could not be saved: ")+errText(err), m.c.width)

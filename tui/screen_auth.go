@@ -846,6 +846,9 @@ func (s *authScreen) keptNote() string {
 	if s.c.deps.Drafts == nil {
 		return "Drafts are off: the approval is lost if the wizard stops."
 	}
+	if s.c.saveErr != nil {
+		return "The approval could not be saved in the draft: it is lost if the wizard stops."
+	}
 	return "The approval is kept in the draft."
 }
 
