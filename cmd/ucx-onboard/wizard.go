@@ -65,13 +65,19 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	switch {
 	case res.Receipt != nil:
 		printReceipt(e, *res.Receipt, w.deps.OpenHint)
-		return err
-	case errors.Is(err, tui.ErrUserAborted):
-		if res.DraftID != "" {
-			fmt.Fprintf(e.stderr, "ucx-onboard: stopped; the progress is kept as draft %s\nhint: run ucx-onboard again (with the same --state-dir) to resume it\n", res.DraftID)
-		} else {
-			fmt.Fprintln(e.stderr, "ucx-onboard: stopped")
+		if res.DraftRemoveErr != nil {
+			fmt.Fprintf(e.stderr, "ucx-onboard: the bundle is written, but its draft (with tokens) could not be deleted: %v\nhint: delete draft %s in %s\n",
+				res.DraftRemoveErr, res.DraftID, w.stateDir)
+			return &exitError{1, errSilent}
 		}
+		return err
+	case errors.Is(err, tui.ErrInternal):
+		fmt.Fprintf(e.stderr, "ucx-onboard: internal error: %v\n", err)
+		reportDraft(e, res, w.stateDir)
+		return &exitError{1, errSilent}
+	case errors.Is(err, tui.ErrUserAborted):
+		fmt.Fprintln(e.stderr, "ucx-onboard: stopped")
+		reportDraft(e, res, w.stateDir)
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
 		return &exitError{1, errors.New("stopped at the preflight checks: nothing was sent to Webex")}
@@ -79,10 +85,28 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	return err
 }
 
+// reportDraft tells the engineer what became of the progress when the
+// wizard stopped before COMPLETE REQUEST.
+func reportDraft(e env, res tui.Result, stateDir string) {
+	switch {
+	case res.DraftSaveErr != nil && res.DraftID != "":
+		fmt.Fprintf(e.stderr, "ucx-onboard: the latest progress could not be saved (%v); draft %s holds an earlier state\n", res.DraftSaveErr, res.DraftID)
+	case res.DraftSaveErr != nil:
+		fmt.Fprintf(e.stderr, "ucx-onboard: the progress could not be saved: %v\n", res.DraftSaveErr)
+		return
+	case res.DraftID != "":
+		fmt.Fprintf(e.stderr, "ucx-onboard: the progress is kept as draft %s\n", res.DraftID)
+	default:
+		return
+	}
+	fmt.Fprintf(e.stderr, "hint: run ucx-onboard again with the same --state-dir (%s) to resume it\n", stateDir)
+}
+
 // wizard is the assembled dependencies of one run.
 type wizard struct {
-	deps  tui.Deps
-	close func()
+	deps     tui.Deps
+	stateDir string
+	close    func()
 }
 
 // newWizard builds the dependencies. Problems the engineer can fix while
@@ -133,7 +157,17 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	}
 	deps.Apps = catalog.Apps
 
-	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
+	// Start and Identify retries reach the screen through a channel; a
+	// retry the screen has no room for is dropped, never waited on.
+	retries := make(chan flows.RetryEvent, 16)
+	deps.Retries = retries
+	onRetry := func(ev flows.RetryEvent) {
+		select {
+		case retries <- ev:
+		default:
+		}
+	}
+	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient, OnRetry: onRetry})
 	if clientErr != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", clientErr)}
 	}
@@ -217,6 +251,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		draftsErr = err
 	}
 
+	w.stateDir = stateDir
 	deps.Preflight = func(ctx context.Context) []tui.Check {
 		return []tui.Check{
 			catalogCheck(deps.Apps, catalogErr, o),

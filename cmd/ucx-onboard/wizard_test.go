@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui"
 )
 
 // TestDemoRecipientReused: a second --demo run in the same folder seals to
@@ -119,5 +121,37 @@ func TestWriteBundleFreeNameReceiptTaken(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path + store.ReceiptSuffix); string(got) != "someone else's receipt" {
 		t.Fatal("the stray receipt was touched")
+	}
+}
+
+// TestReportDraft: what the engineer is told about the progress when the
+// wizard stops early.
+func TestReportDraft(t *testing.T) {
+	saveErr := errors.New("disk full")
+	for _, c := range []struct {
+		name string
+		res  tui.Result
+		want []string
+		not  []string
+	}{
+		{"kept", tui.Result{DraftID: "d1"}, []string{"kept as draft d1", "hint: run ucx-onboard again", "/state"}, []string{"could not"}},
+		{"latest lost", tui.Result{DraftID: "d1", DraftSaveErr: saveErr}, []string{"latest progress could not be saved (disk full)", "d1 holds an earlier state", "hint:"}, []string{"kept as"}},
+		{"nothing saved", tui.Result{DraftSaveErr: saveErr}, []string{"could not be saved: disk full"}, []string{"hint:", "kept as"}},
+		{"nothing to save", tui.Result{}, nil, []string{"draft", "hint:"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			reportDraft(env{stderr: &stderr}, c.res, "/state")
+			for _, w := range c.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("lacks %q:\n%s", w, stderr.String())
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(stderr.String(), n) {
+					t.Errorf("has %q:\n%s", n, stderr.String())
+				}
+			}
+		})
 	}
 }
