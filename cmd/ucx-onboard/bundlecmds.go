@@ -112,7 +112,11 @@ func bundleFlags(name, summary string, e env, ids *identityFiles, extra []func(*
 	fs.Var(ids, "i", "identity `file`: an age identity or an unencrypted ssh private key (repeatable)")
 	fs.Var(ids, "identity", "identity `file`, same as -i")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: ucx-onboard %s BUNDLE -i IDENTITY [-i IDENTITY...]\n\n%s\nA passphrase-protected bundle asks for the passphrase on the terminal.\n\nFlags:\n", name, summary)
+		more := ""
+		if fs.Lookup("to-terminal") != nil {
+			more = " [--to-terminal]"
+		}
+		fmt.Fprintf(e.stderr, "Usage: ucx-onboard %s BUNDLE -i IDENTITY [-i IDENTITY...]%s\n\n%s\nA passphrase-protected bundle asks for the passphrase on the terminal.\n\nFlags:\n", name, more, summary)
 		printFlags(fs.Output(), fs)
 	}
 	return fs

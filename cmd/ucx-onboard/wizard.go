@@ -221,14 +221,14 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		return writeBundleFreeName(path, b, p)
 	}
 	deps.OpenHint = func(r store.Receipt) string {
+		if demoIdentity != "" { // the newcomer looks at the result, tokens left out
+			return fmt.Sprintf("ucx-onboard inspect %s -i %s", r.BundlePath, demoIdentity)
+		}
 		id := "-i IDENTITY"
-		switch {
-		case demoIdentity != "":
-			id = "-i " + demoIdentity
-		case r.Passphrase:
+		if r.Passphrase {
 			id = "(asks for the passphrase)"
 		}
-		return fmt.Sprintf("ucx-onboard open %s %s", r.BundlePath, id)
+		return fmt.Sprintf("ucx-onboard open %s %s | <UCX Suite import>", r.BundlePath, id)
 	}
 	if o.out != "" {
 		deps.OutPath = func(string, time.Time) string { return o.out }
