@@ -91,7 +91,7 @@ func TestIdentifyRetry(t *testing.T) {
 	f.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
 	f.toAuth()
 	f.withCode()
-	f.drive(t, grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])})
+	f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
 	if f.m.auth.state != authUnidentified {
 		t.Fatalf("state %d, want unidentified:\n%s", f.m.auth.state, f.view())
 	}
@@ -124,7 +124,7 @@ func TestReauthorizeDropsSavedGrant(t *testing.T) {
 	f.auth.block["users"] = true // the fresh code of r stays pending
 	f.toAuth()
 	f.withCode()
-	f.drive(t, grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])})
+	f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
 	if f.m.auth.state != authWarning || !savedGrant(f.drafts, "users") {
 		t.Fatalf("state %d, saved %v", f.m.auth.state, savedGrant(f.drafts, "users"))
 	}

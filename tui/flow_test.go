@@ -222,8 +222,8 @@ func TestStaleResultsIgnored(t *testing.T) {
 	f.withCode()
 	old := f.m.auth.gen
 	f.step(press("r"))
-	f.step(grantMsg{gen: old, grant: testGrant(testApps()[0])})
-	f.step(pollMsg{gen: old, ev: flows.PollEvent{Outcome: flows.PollSlowDown}})
+	f.step(grantMsg{gen: old, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
+	f.step(pollMsg{gen: old, app: f.m.auth.app.ID, ev: flows.PollEvent{Outcome: flows.PollSlowDown}})
 	if f.m.auth.state != authRenewing || f.m.auth.haveEv {
 		t.Fatalf("stale result applied: state %d", f.m.auth.state)
 	}
@@ -334,7 +334,7 @@ func TestNoTokenLeaks(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])}) // grant held, identity pending
+	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])}) // grant held, identity pending
 	app := testApps()[0]
 	g := testGrant(app)
 	res := appResult{app: app, status: statusAuthorized, grant: appGrant(app, g, testIdentity(), adminEmail)}
@@ -392,7 +392,7 @@ func TestAutoRenewBounded(t *testing.T) {
 	f.toAuth()
 	for i := 0; i <= maxAutoRenew; i++ {
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, err: flows.ErrExpired})
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: flows.ErrExpired})
 	}
 	if f.m.auth.state != authFailed || !strings.Contains(f.view(), "Press r for a fresh one") {
 		t.Fatalf("state %d after %d expiries:\n%s", f.m.auth.state, maxAutoRenew+1, f.view())
@@ -427,7 +427,7 @@ func TestReviewQuitWhileWritingBundle(t *testing.T) {
 			f := newFixture(t, 100, 30, nil)
 			f.toAuth("users")
 			f.withCode()
-			f.drive(t, grantMsg{gen: f.m.auth.gen, grant: testGrant(f.m.auth.app)})
+			f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
 			if f.m.screen != scrReview {
 				t.Fatalf("screen %v, want review", f.m.screen)
 			}

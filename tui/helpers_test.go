@@ -480,7 +480,7 @@ func (f *fixture) toAuth(ids ...string) {
 
 func (f *fixture) withCode() {
 	app := f.m.auth.app
-	f.step(codeMsg{gen: f.m.auth.gen, code: testCode(app)})
+	f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: testCode(app)})
 }
 
 // toApps fills the customer and opens the apps screen.

@@ -52,6 +52,15 @@ type common struct {
 	// saveErr is the error of the last draft save (nil when it worked), so
 	// that no screen claims an approval is kept when it is not.
 	saveErr error
+	// gen is the last generation handed out (nextGen): one counter for all
+	// apps, so that a late answer for one app never matches another's.
+	gen int
+}
+
+// nextGen is a new generation, unique across apps.
+func (c *common) nextGen() int {
+	c.gen++
+	return c.gen
 }
 
 // bodyHeight is the height left for a screen's body: the header, a blank

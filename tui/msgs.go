@@ -7,7 +7,9 @@ import (
 )
 
 // Messages. Async results carry the generation (gen) of the device code
-// they belong to, so results of a canceled code are dropped.
+// they belong to and the app (App.ID) it was asked for, so results of a
+// canceled code, or of an app the engineer left, are dropped. Generations
+// are unique across apps (common.nextGen).
 
 // checksMsg delivers the preflight checks.
 type checksMsg struct{ checks []Check }
@@ -39,6 +41,7 @@ type appsChosenMsg struct{ ids []string }
 // codeMsg: Authorizer.Start answered.
 type codeMsg struct {
 	gen  int
+	app  string
 	code flows.DeviceCode
 	err  error
 }
@@ -46,6 +49,7 @@ type codeMsg struct {
 // pollMsg: one PollEvent reported by Authorizer.Wait.
 type pollMsg struct {
 	gen int
+	app string
 	ev  flows.PollEvent
 	ch  <-chan flows.PollEvent // where the next event comes from
 }
@@ -54,6 +58,7 @@ type pollMsg struct {
 // model except into the bundle.
 type grantMsg struct {
 	gen   int
+	app   string
 	grant flows.Grant
 	err   error
 }
@@ -61,6 +66,7 @@ type grantMsg struct {
 // identityMsg: Authorizer.Identify answered.
 type identityMsg struct {
 	gen int
+	app string
 	id  flows.Identity
 	err error
 }

@@ -70,7 +70,7 @@ func TestRetryShownWhileIdentifying(t *testing.T) {
 	f, ch := retryFixture(t)
 	f.toAuth()
 	f.withCode()
-	f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(f.m.auth.app)})
+	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
 	if f.m.auth.state != authIdentifying {
 		t.Fatalf("state %d", f.m.auth.state)
 	}

@@ -146,7 +146,7 @@ func (s *authScreen) stop() {
 // start asks for a (fresh) code, keeping the screen as it is meanwhile.
 func (s *authScreen) start() tea.Cmd {
 	s.stop()
-	s.gen++
+	s.gen = s.c.nextGen()
 	ctx, cancel := context.WithCancel(s.c.ctx)
 	s.ctx, s.cancel = ctx, cancel
 	s.state = authStarting
@@ -158,7 +158,7 @@ func (s *authScreen) start() tea.Cmd {
 	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
 	return func() tea.Msg {
 		code, err := a.Start(ctx, app)
-		return codeMsg{gen: gen, code: code, err: err}
+		return codeMsg{gen: gen, app: app.ID, code: code, err: err}
 	}
 }
 
@@ -175,13 +175,13 @@ func (s *authScreen) wait(ctx context.Context) tea.Cmd {
 			}
 		})
 		close(ch)
-		return grantMsg{gen: gen, grant: g, err: err}
+		return grantMsg{gen: gen, app: app.ID, grant: g, err: err}
 	}
-	return tea.Batch(waitCmd, listen(gen, ch))
+	return tea.Batch(waitCmd, listen(gen, app.ID, ch))
 }
 
-// listen delivers the next poll event of generation gen.
-func listen(gen int, ch <-chan flows.PollEvent) tea.Cmd {
+// listen delivers the next poll event of generation gen of app appID.
+func listen(gen int, appID string, ch <-chan flows.PollEvent) tea.Cmd {
 	if ch == nil {
 		return nil
 	}
@@ -190,21 +190,33 @@ func listen(gen int, ch <-chan flows.PollEvent) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return pollMsg{gen: gen, ev: ev, ch: ch}
+		return pollMsg{gen: gen, app: appID, ev: ev, ch: ch}
 	}
 }
 
 // identify asks who approved (state authIdentifying), within
-// identifyTimeout.
+// identifyTimeout, under the current code's context: leaving the app
+// (stop) cancels it.
 func (s *authScreen) identify() tea.Cmd {
 	s.state, s.idErr, s.retry = authIdentifying, nil, nil
-	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.c.ctx
+	if s.ctx == nil || s.ctx.Err() != nil {
+		// No code in flight (a resumed approval, see resumeIdentify).
+		s.stop()
+		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
+	}
+	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.ctx
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
 		defer cancel()
 		id, err := a.Identify(ctx, app, g)
-		return identityMsg{gen: gen, id: id, err: err}
+		return identityMsg{gen: gen, app: app.ID, id: id, err: err}
 	}
+}
+
+// mine tells whether an async result of generation gen for app appID
+// belongs to this screen's current code.
+func (s *authScreen) mine(gen int, appID string) bool {
+	return gen == s.gen && appID == s.app.ID
 }
 
 // finish ends this app's screen with status.
@@ -300,7 +312,7 @@ func approverWarnings(id flows.Identity, adminEmail, orgID string) []string {
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case codeMsg:
-		if msg.gen != s.gen {
+		if !s.mine(msg.gen, msg.app) {
 			return nil
 		}
 		if msg.err != nil {
@@ -313,26 +325,26 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		s.relayout()
 		return s.wait(s.ctx)
 	case pollMsg:
-		if msg.gen != s.gen || s.state != authWaiting {
+		if !s.mine(msg.gen, msg.app) || s.state != authWaiting {
 			return nil
 		}
 		s.ev, s.haveEv = msg.ev, true
 		if msg.ev.Outcome == flows.PollTransient {
 			s.retries++
 		}
-		return listen(msg.gen, msg.ch)
+		return listen(msg.gen, msg.app, msg.ch)
 	case grantMsg:
-		if msg.gen != s.gen {
+		if !s.mine(msg.gen, msg.app) {
 			return nil
 		}
 		return s.granted(msg)
 	case identityMsg:
-		if msg.gen != s.gen || s.state != authIdentifying {
+		if !s.mine(msg.gen, msg.app) || s.state != authIdentifying {
 			return nil
 		}
 		if msg.err != nil {
-			if errors.Is(msg.err, context.Canceled) && s.c.ctx.Err() != nil {
-				return nil // quitting
+			if errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
+				return nil // stopped: quitting, or the app was left
 			}
 			s.identity, s.idErr = flows.Identity{}, msg.err
 			s.warnings = []string{"Could not tell who approved (" + errText(msg.err) + ")."}

@@ -60,8 +60,8 @@ func withPreflight(checks []Check) func(*Deps) {
 // would: grant, identity, and the app-done message when no warning.
 func (f *fixture) approve(id flows.Identity) {
 	app := f.m.auth.app
-	f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(app)})
-	_, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, id: id})
+	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(app)})
+	_, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, id: id})
 	if cmd != nil {
 		f.m.Update(cmd())
 	}
@@ -76,7 +76,7 @@ func (f *fixture) pressRun(k string) {
 	}
 }
 
-func (f *fixture) poll(ev flows.PollEvent) { f.step(pollMsg{gen: f.m.auth.gen, ev: ev}) }
+func (f *fixture) poll(ev flows.PollEvent) { f.step(pollMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, ev: ev}) }
 
 func (f *fixture) at(d time.Duration) { f.step(tickMsg{now: t0.Add(d)}) }
 
@@ -99,7 +99,7 @@ func (f *fixture) toReview() {
 	f.withCode()
 	f.pressRun("s")
 	f.withCode()
-	f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: poll: %w", flows.ErrDenied)})
+	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: poll: %w", flows.ErrDenied)})
 	f.pressRun("s")
 }
 
@@ -191,18 +191,18 @@ func TestScreens(t *testing.T) {
 		f.toAuth()
 		f.withCode()
 		f.at(5 * time.Minute)
-		f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)})
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)})
 	})
 	checkGolden(t, "auth_denied", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: wait: %w", flows.ErrDenied)})
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrDenied)})
 	})
 	checkGolden(t, "auth_invalid_client", nil, func(f *fixture) {
 		f.toAuth("callcontrol")
 		f.withCode()
 		f.poll(flows.PollEvent{Attempt: 1, Outcome: flows.PollFailed})
-		f.step(grantMsg{gen: f.m.auth.gen, err: fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)})
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)})
 	})
 	checkGolden(t, "auth_approver_warning", nil, func(f *fixture) {
 		f.toAuth()
@@ -214,13 +214,13 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "auth_identify_failed", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])})
-		f.step(identityMsg{gen: f.m.auth.gen, err: errors.New("webex: Get https://webexapis.com/v1/people/me: dial tcp: i/o timeout")})
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
+		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: errors.New("webex: Get https://webexapis.com/v1/people/me: dial tcp: i/o timeout")})
 	})
 	checkGolden(t, "auth_identifying", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, grant: testGrant(testApps()[0])})
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
 	})
 	checkGolden(t, "auth_fullscreen_qr", nil, func(f *fixture) {
 		f.toAuth()

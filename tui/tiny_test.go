@@ -21,7 +21,7 @@ func TestTinyTerminals(t *testing.T) {
 		"denied": func(f *fixture) {
 			f.toAuth()
 			f.withCode()
-			f.step(grantMsg{gen: f.m.auth.gen, err: flows.ErrDenied})
+			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: flows.ErrDenied})
 		},
 		"warning": func(f *fixture) { f.toAuth(); f.withCode(); f.approve(otherApprover()) },
 		"review":  func(f *fixture) { f.toReview() },
