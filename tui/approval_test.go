@@ -264,3 +264,33 @@ func TestNoDraftAfterBundle(t *testing.T) {
 		t.Error("a draft save is still possible after the bundle was written")
 	}
 }
+
+// TestGrantArrivingAtQuitIsKept: Wait returned a grant just before the
+// quit was confirmed (its grantMsg still queued while the quit's save is
+// in flight): the approval is saved before the wizard ends, and no
+// Identify is started.
+func TestGrantArrivingAtQuitIsKept(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	app, gen := f.m.auth.app, f.m.auth.gen
+	f.step(press("q"))
+	_, saveCmd := f.m.Update(press("y")) // quitting; the save is in flight
+	if !f.m.quitting || saveCmd == nil {
+		t.Fatal("not quitting with a save")
+	}
+	_, cmd := f.m.Update(grantMsg{gen: gen, app: app.ID, grant: testGrant(app)})
+	if cmd != nil {
+		t.Errorf("a command after the quit: %s", cmdName(cmd))
+	}
+	f.drive(t, saveCmd())
+	if !savedGrant(f.drafts, app.ID) {
+		t.Errorf("approved grant for %s not in any draft after quitting (drafts: %d)", app.ID, len(f.drafts.drafts))
+	}
+	if f.auth.identifies != 0 {
+		t.Errorf("%d Identify calls after the quit", f.auth.identifies)
+	}
+	if f.drafts.n != 1 {
+		t.Errorf("%d drafts, want 1", f.drafts.n)
+	}
+}

@@ -318,7 +318,10 @@ func (m *Model) record(r *recordReq) tea.Cmd {
 // for View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
-	if r := m.auth.takeRecord(); r != nil && !m.quitting {
+	// Records are kept even while quitting (an approval Wait returned just
+	// before the quit was confirmed): save queues them, and the quit waits
+	// for the last save.
+	if r := m.auth.takeRecord(); r != nil {
 		cmd = tea.Batch(cmd, m.record(r))
 	}
 	m.chrome()
@@ -448,8 +451,18 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.auth.retried(msg.ev, m.c.deps.Clock.Now())
 		}
 		return m, m.listenRetries()
-	case codeMsg, pollMsg, grantMsg, identityMsg, copiedMsg:
+	case grantMsg:
 		if m.screen != scrAuth {
+			return m, nil
+		}
+		if m.quitting {
+			// Keep an approval that arrived after the quit; ask nothing more.
+			m.auth.keepLate(msg)
+			return m, nil
+		}
+		return m, m.auth.update(msg)
+	case codeMsg, pollMsg, identityMsg, copiedMsg:
+		if m.screen != scrAuth || m.quitting {
 			return m, nil
 		}
 		return m, m.auth.update(msg)

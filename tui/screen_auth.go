@@ -406,6 +406,21 @@ func (s *authScreen) retryLine() string {
 	return line
 }
 
+// keep holds an approval and asks the root to save it in the draft.
+func (s *authScreen) keep(g flows.Grant) {
+	s.grant, s.renewals = g, 0
+	s.identity, s.warnings = flows.Identity{}, nil
+	s.record = &recordReq{res: s.result(statusAuthorized)}
+}
+
+// keepLate keeps the approval of a Wait that returned while the wizard
+// quits (the approver is checked when the draft is resumed).
+func (s *authScreen) keepLate(msg grantMsg) {
+	if s.mine(msg.gen, msg.app) && msg.err == nil && !s.approved() {
+		s.keep(msg.grant)
+	}
+}
+
 // granted handles the end of Wait.
 func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	err := msg.err
@@ -413,9 +428,7 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	case err == nil:
 		// The admin's approval cost a phone login: have the root save it
 		// in the draft now, before Identify (which may hang or fail).
-		s.grant, s.renewals = msg.grant, 0
-		s.identity, s.warnings = flows.Identity{}, nil
-		s.record = &recordReq{res: s.result(statusAuthorized)}
+		s.keep(msg.grant)
 		return s.identify()
 	case errors.Is(err, context.Canceled):
 		return nil
