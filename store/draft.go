@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,8 +44,9 @@ type DraftInfo struct {
 	// Err is non-nil when the draft cannot be resumed. If it wraps
 	// ErrDraftDamaged the file has been renamed aside (*.damaged), its key
 	// deleted, and it no longer appears in List; if it wraps
-	// ErrDraftKeyUnavailable the file stays where it is (the keyring may
-	// be locked). Remove discards either.
+	// ErrDraftKeyUnavailable (the keyring may be locked) or
+	// ErrDraftUnsupported (a newer ucx-onboard made it) the file stays
+	// where it is with its key. Remove discards any of them.
 	Err error
 }
 
@@ -150,8 +152,9 @@ func newDraftID(now time.Time) string {
 // Save encrypts dr and writes it atomically (0600), replacing the previous
 // version. It assigns dr.ID when empty, sets dr.Created on the first save
 // and dr.Updated always. A new draft gets a new key in the KeyStore first.
-// If an existing draft's key has become unavailable, Save writes dr under
-// a new ID (and sets dr.ID) rather than destroy the old file.
+// If the existing draft dr.ID cannot be read with its key (the key has
+// become unavailable, or a newer ucx-onboard rewrote the draft), Save
+// writes dr under a new ID (and sets dr.ID) rather than destroy that file.
 func (d *Drafts) Save(dr *Draft) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -164,10 +167,8 @@ func (d *Drafts) Save(dr *Draft) error {
 	var id *age.X25519Identity
 	if dr.ID != "" {
 		id, _ = d.identity(dr.ID)
-		if id == nil {
-			if _, err := os.Lstat(d.path(dr.ID)); err == nil {
-				dr.ID = "" // keep the old file; save under a new ID
-			}
+		if _, err := os.Lstat(d.path(dr.ID)); err == nil && (id == nil || !d.replaceable(dr.ID, id)) {
+			dr.ID, id = "", nil // keep the old file; save under a new ID
 		}
 	}
 	if dr.ID == "" {
@@ -201,6 +202,28 @@ func (d *Drafts) Save(dr *Draft) error {
 	return writeFileAtomic(d.path(dr.ID), sealed, true)
 }
 
+// replaceable reports whether Save may overwrite draft id, encrypted to
+// key: not if key does not open it or its content is from a newer
+// ucx-onboard (load would report ErrDraftKeyUnavailable or
+// ErrDraftUnsupported). A damaged draft (load would move it aside) or an
+// unreadable file may be replaced.
+func (d *Drafts) replaceable(id string, key *age.X25519Identity) bool {
+	data, err := os.ReadFile(d.path(id))
+	if err != nil || len(data) > maxFileSize {
+		return true
+	}
+	pt, err := decrypt(data, "draft", []age.Identity{key})
+	if errors.Is(err, ErrNoIdentityMatch) {
+		return false
+	}
+	if err != nil {
+		return true
+	}
+	defer clear(pt)
+	_, err = decodeDraft(id, pt)
+	return err == nil
+}
+
 // identity fetches and parses the key of draft id.
 func (d *Drafts) identity(id string) (*age.X25519Identity, error) {
 	if x := d.keyCache[id]; x != nil {
@@ -229,8 +252,9 @@ func marshalDraft(dr *Draft) ([]byte, error) {
 }
 
 // Load decrypts draft id. Errors wrap ErrDraftNotFound,
-// ErrDraftKeyUnavailable, or ErrDraftDamaged (the file is then renamed
-// aside and kept).
+// ErrDraftKeyUnavailable, ErrDraftUnsupported (a newer ucx-onboard made
+// it; it is left as it is), or ErrDraftDamaged (the file is then renamed
+// aside and kept, and its key deleted).
 func (d *Drafts) Load(id string) (Draft, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -263,12 +287,9 @@ func (d *Drafts) load(id string) (Draft, error) {
 		return Draft{}, d.damaged(id, err)
 	}
 	defer clear(pt)
-	if err := checkMarker(pt, "draft", draftFormat, draftVersion); err != nil {
-		return Draft{}, d.damaged(id, err)
-	}
-	var w wireDraft
-	if err := strictDecode(pt, &w); err != nil {
-		return Draft{}, d.damaged(id, err)
+	w, err := decodeDraft(id, pt)
+	if err != nil {
+		return Draft{}, err
 	}
 	return Draft{
 		ID: id, Customer: w.Customer, SelectedApps: w.SelectedApps, SkippedApps: w.SkippedApps,
@@ -277,12 +298,52 @@ func (d *Drafts) load(id string) (Draft, error) {
 	}, nil
 }
 
+// decodeDraft decodes the decrypted content of draft id. The content has
+// passed authentication with the draft's own key, so it is intact and was
+// written by some ucx-onboard: if this one cannot decode it (a later draft
+// version, a field it does not know), the error wraps ErrDraftUnsupported,
+// never ErrDraftDamaged, and the caller leaves the draft and its key
+// alone for the version that made it.
+func decodeDraft(id string, pt []byte) (wireDraft, error) {
+	var m struct {
+		Format  *string `json:"format"`
+		Version *int    `json:"version"`
+	}
+	if json.Unmarshal(pt, &m) == nil && m.Format != nil && *m.Format == draftFormat &&
+		m.Version != nil && *m.Version > draftVersion {
+		return wireDraft{}, newerDraft(id, fmt.Sprintf("version %d", *m.Version))
+	}
+	if err := checkMarker(pt, "draft", draftFormat, draftVersion); err != nil {
+		return wireDraft{}, unreadableDraft(id, err)
+	}
+	var w wireDraft
+	if err := strictDecode(pt, &w); err != nil {
+		if errors.Is(err, errUnknownField) {
+			return wireDraft{}, newerDraft(id, err.Error())
+		}
+		return wireDraft{}, unreadableDraft(id, err)
+	}
+	return w, nil
+}
+
+func newerDraft(id, what string) error {
+	return newError(ErrDraftUnsupported, fmt.Sprintf(
+		"store: draft %s was made by a newer ucx-onboard (%s); use that version to resume it", id, oneLine(what, 80)), nil)
+}
+
+func unreadableDraft(id string, cause error) error {
+	why := strings.TrimPrefix(oneLine(cause.Error(), 160), "store: ")
+	return newError(ErrDraftUnsupported, fmt.Sprintf(
+		"store: draft %s cannot be read by this ucx-onboard (%s); it is kept: resume it with the version that made it, or discard it", id, why), nil)
+}
+
 // damaged renames draft id aside, deletes its key, and returns an
 // ErrDraftDamaged error.
 //
 // The key goes because the damage is in the file, not in the key: a
 // missing, malformed or non-matching key is reported as
-// ErrDraftKeyUnavailable and never gets here. With the key gone, the
+// ErrDraftKeyUnavailable and never gets here, nor does a draft that
+// decrypts but is from a newer version (ErrDraftUnsupported). With the key gone, the
 // tokens in the damaged file (age decrypts the chunks before a damaged
 // one) can no longer be recovered by anyone; the *.damaged file only shows
 // what happened, and Remove deletes it.

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"github.com/zalando/go-keyring"
 )
 
@@ -221,4 +224,164 @@ func TestKeyStores(t *testing.T) {
 		t.Errorf("fallback Get: %v", err)
 	}
 	keyring.MockInit()
+}
+
+// rewriteDraft re-seals draft id's plaintext, changed by edit, to its own
+// key, as another ucx-onboard version using the same key would.
+func rewriteDraft(t *testing.T, d *Drafts, id string, edit func([]byte) []byte) {
+	t.Helper()
+	key, err := d.identity(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(d.path(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := decrypt(data, "draft", []age.Identity{key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt = edit(pt)
+	sealed, err := seal(pad(bytes.TrimRight(pt, " \n")), Protection{recipients: []age.Recipient{key.Recipient()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(d.path(id), sealed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDraftFromNewerVersion: a draft that decrypts with its key but was
+// written by a newer ucx-onboard (a later draft version, or a field this
+// version does not know) is reported as ErrDraftUnsupported and left
+// alone: not renamed, its key kept, never overwritten; Remove discards it.
+// Only a draft that fails decryption loses its key.
+func TestDraftFromNewerVersion(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		edit func([]byte) []byte
+		msg  string
+	}{
+		"version 2": {
+			edit: func(pt []byte) []byte { return bytes.Replace(pt, []byte(`"version":1`), []byte(`"version":2`), 1) },
+			msg:  "newer ucx-onboard (version 2)",
+		},
+		"unknown field": {
+			edit: func(pt []byte) []byte {
+				return bytes.Replace(pt, []byte(`"version":1,`), []byte(`"version":1,"resume_hint":"`+fakeAccess+`",`), 1)
+			},
+			msg: `newer ucx-onboard (unknown field "resume_hint")`,
+		},
+		"not json": {
+			edit: func([]byte) []byte { return []byte("not json " + fakeAccess) },
+			msg:  "cannot be read by this ucx-onboard",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			keys := newFakeKeys()
+			d, err := OpenDrafts(dir, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dr := testDraft()
+			if err := d.Save(dr); err != nil {
+				t.Fatal(err)
+			}
+			rewriteDraft(t, d, dr.ID, tc.edit)
+			newer, _ := os.ReadFile(d.path(dr.ID))
+			key, _ := keys.Get(dr.ID)
+
+			// The older binary starts: List, then Load.
+			d, err = OpenDrafts(dir, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := d.List()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].ID != dr.ID || !errors.Is(list[0].Err, ErrDraftUnsupported) ||
+				errors.Is(list[0].Err, ErrDraftDamaged) || !strings.Contains(list[0].Err.Error(), tc.msg) {
+				t.Fatalf("List: %+v", list)
+			}
+			if strings.Contains(list[0].Err.Error(), "tok-FAKE") || strings.Contains(list[0].Err.Error(), "\n") {
+				t.Errorf("error leaks content or is not one line: %v", list[0].Err)
+			}
+			for range 2 {
+				if _, err := d.Load(dr.ID); !errors.Is(err, ErrDraftUnsupported) {
+					t.Errorf("Load: %v", err)
+				}
+			}
+			if k, err := keys.Get(dr.ID); err != nil || !k.Equal(key) {
+				t.Fatalf("key of a newer version's draft lost: %v", err)
+			}
+			if got, _ := os.ReadFile(d.path(dr.ID)); !bytes.Equal(got, newer) {
+				t.Fatal("newer version's draft changed")
+			}
+			if m, _ := filepath.Glob(filepath.Join(dir, "drafts", "*damaged")); len(m) != 0 {
+				t.Errorf("renamed aside: %v", m)
+			}
+
+			// Saving, even under its ID, never overwrites it.
+			fresh := testDraft()
+			if err := d.Save(fresh); err != nil || fresh.ID == dr.ID {
+				t.Fatalf("Save new: %v %s", err, fresh.ID)
+			}
+			same := testDraft()
+			same.ID = dr.ID
+			if err := d.Save(same); err != nil || same.ID == dr.ID {
+				t.Fatalf("Save under its ID: %v %s", err, same.ID)
+			}
+			if got, _ := os.ReadFile(d.path(dr.ID)); !bytes.Equal(got, newer) {
+				t.Fatal("Save overwrote a newer version's draft")
+			}
+			if k, err := keys.Get(dr.ID); err != nil || !k.Equal(key) {
+				t.Fatalf("Save replaced the key: %v", err)
+			}
+			if list, _ := d.List(); len(list) != 3 {
+				t.Errorf("after Save: %+v", list)
+			}
+
+			// Remove discards it with its key.
+			if err := d.Remove(dr.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(d.path(dr.ID)); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("file survives Remove: %v", err)
+			}
+			if _, err := keys.Get(dr.ID); err == nil {
+				t.Error("key survives Remove")
+			}
+		})
+	}
+}
+
+// TestDraftDamagedLosesKey: a draft that fails authentication is moved
+// aside and its key deleted.
+func TestDraftDamagedLosesKey(t *testing.T) {
+	t.Parallel()
+	keys := newFakeKeys()
+	d, err := OpenDrafts(t.TempDir(), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := testDraft()
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(d.path(dr.ID))
+	data[len(data)-20] ^= 1
+	os.WriteFile(d.path(dr.ID), data, 0o600)
+	if _, err := d.Load(dr.ID); !errors.Is(err, ErrDraftDamaged) || errors.Is(err, ErrDraftUnsupported) {
+		t.Fatalf("Load: %v", err)
+	}
+	if _, err := keys.Get(dr.ID); err == nil {
+		t.Error("key of a damaged draft kept")
+	}
+	if _, err := os.Stat(d.path(dr.ID) + ".damaged"); err != nil {
+		t.Error(err)
+	}
 }

@@ -54,10 +54,18 @@ var (
 	// with only the known keys and string values, or a value holds a
 	// control or bidi character.
 	ErrBadCustomer = errors.New("store: bad customer file")
-	// ErrDraftDamaged: a draft cannot be decrypted or decoded with its key;
-	// it has been renamed aside (*.damaged) and its key deleted, so the
-	// copy only shows what happened; Drafts.Remove deletes it.
+	// ErrDraftDamaged: a draft fails decryption with its key (it is not an
+	// age file, is truncated, or fails authentication); it has been
+	// renamed aside (*.damaged) and its key deleted, so the copy only
+	// shows what happened; Drafts.Remove deletes it.
 	ErrDraftDamaged = errors.New("store: draft is damaged")
+	// ErrDraftUnsupported: a draft decrypts with its key, so it is intact,
+	// but its content is not a draft this version reads: it was made by a
+	// newer ucx-onboard (a later draft version, or fields this one does
+	// not know). The draft is left in place with its key, never renamed
+	// or overwritten; the version that made it resumes it, and
+	// Drafts.Remove discards it.
+	ErrDraftUnsupported = errors.New("store: draft made by a newer ucx-onboard")
 	// ErrDraftKeyUnavailable: the draft's key is neither in the keyring nor
 	// in the key file, or does not match; the draft is left in place.
 	ErrDraftKeyUnavailable = errors.New("store: draft key unavailable")

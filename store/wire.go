@@ -229,6 +229,10 @@ func strictDecode(data []byte, v any) error {
 	return nil
 }
 
+// errUnknownField is wrapped by strictDecode's error for a field the type
+// does not have.
+var errUnknownField = errors.New("unknown field")
+
 // safeJSONError describes a JSON error without echoing the input.
 func safeJSONError(err error) error {
 	var se *json.SyntaxError
@@ -241,9 +245,9 @@ func safeJSONError(err error) error {
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		if !plainName(name) {
-			return errors.New("unknown field")
+			return errUnknownField
 		}
-		return errors.New("unknown field " + quote(name))
+		return fmt.Errorf("%w %s", errUnknownField, quote(name))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("JSON ends early")
 	}
