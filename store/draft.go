@@ -417,8 +417,10 @@ func (d *Drafts) Remove(id string) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	// checkID allows no glob metacharacters in id.
-	copies, _ := filepath.Glob(d.path(id) + ".*damaged")
+	copies, err := d.damagedCopies(id)
+	if err != nil {
+		return fmt.Errorf("store: remove draft %s: %w", id, unwrapPath(err))
+	}
 	for _, p := range append([]string{d.path(id)}, copies...) {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("store: remove draft %s: %w", id, unwrapPath(err))
@@ -429,6 +431,28 @@ func (d *Drafts) Remove(id string) error {
 		return fmt.Errorf("store: remove key of draft %s: %w", id, err)
 	}
 	return nil
+}
+
+// damagedCopies returns the paths of the copies that damaged made of
+// draft id: <id>.age.damaged, and <id>.age.<time>.damaged if that existed.
+// It matches names rather than a glob pattern, which a '[' in the state
+// directory's path would break.
+func (d *Drafts) damagedCopies(id string) ([]string, error) {
+	entries, err := os.ReadDir(d.draftDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	prefix := filepath.Base(d.path(id)) + "." // ids have no '.'
+	var out []string
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, prefix) && strings.HasSuffix(n[len(prefix)-1:], ".damaged") {
+			out = append(out, filepath.Join(d.draftDir(), n))
+		}
+	}
+	return out, nil
 }
 
 // jsonMarshal is json.Marshal without HTML escaping.

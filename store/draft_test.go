@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -383,5 +384,51 @@ func TestDraftDamagedLosesKey(t *testing.T) {
 	}
 	if _, err := os.Stat(d.path(dr.ID) + ".damaged"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRemoveDamagedCopies: Remove deletes every *.damaged copy of the
+// draft (and only of that draft) even when the state directory's path has
+// glob metacharacters.
+func TestRemoveDamagedCopies(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state [x]*?")
+	keys := newFakeKeys()
+	d, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drafts [2]*Draft
+	for i := range drafts {
+		drafts[i] = testDraft()
+		if err := d.Save(drafts[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := drafts[0].ID
+	key, _ := keys.Get(id)
+	// Damaged twice: the second copy gets a timestamped name.
+	for range 2 {
+		os.WriteFile(d.path(id), []byte("age-encryption.org/v1\n-> X25519 garbage\n"), 0o600)
+		keys.Set(id, key)
+		if _, err := d.Load(id); !errors.Is(err, ErrDraftDamaged) {
+			t.Fatalf("Load: %v", err)
+		}
+	}
+	other := d.path(drafts[1].ID) + ".damaged"
+	os.WriteFile(other, nil, 0o600)
+	if m, _ := os.ReadDir(d.draftDir()); len(m) != 4 {
+		t.Fatalf("setup: %d files", len(m))
+	}
+	if err := d.Remove(id); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(d.draftDir())
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{drafts[1].ID + ".age", drafts[1].ID + ".age.damaged"}; !slices.Equal(left, want) {
+		t.Errorf("after Remove: %q, want %q", left, want)
 	}
 }
