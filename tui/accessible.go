@@ -210,11 +210,18 @@ func (a *accessible) run() error {
 	}
 	m.selected = ids
 	for i, id := range ids {
-		if r := m.results[id]; r != nil && r.status == statusAuthorized {
+		r := m.results[id]
+		if r != nil && r.status == statusAuthorized && !r.pending() {
 			continue
 		}
 		app, _ := m.appByID(id)
-		res, err := a.authorize(app, i+1, len(ids))
+		var res appResult
+		var err error
+		if r != nil && r.pending() {
+			res, err = a.resumeApproval(*r, i+1, len(ids))
+		} else {
+			res, err = a.authorize(app, i+1, len(ids))
+		}
 		if err != nil {
 			return err
 		}
@@ -331,7 +338,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			})
 			if err == nil {
 				cancel()
-				res, again, err := a.approved(app, g)
+				res, again, err := a.approved(app, g, nil)
 				if err != nil || !again {
 					return res, err
 				}
@@ -358,54 +365,87 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 	}
 }
 
+// resumeApproval takes up an approval of a resumed draft left unfinished
+// (appResult.pending), without a new code: who approved is checked again,
+// or the warnings never accepted are asked about again.
+func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, error) {
+	app := r.app
+	a.say("\nApp %d of %d: %s", pos, total, app.Name)
+	if r.undecided {
+		a.say("Approved before the wizard stopped, but the approver's warnings were not accepted.")
+	} else {
+		a.say("Approved before the wizard stopped, but who approved was not checked.")
+	}
+	res, again, err := a.approved(app, grantOf(r.grant), &r)
+	if err != nil || !again {
+		return res, err
+	}
+	return a.authorize(app, pos, total)
+}
+
 // approved handles an approval: it is saved in the draft at once (the
 // admin's phone login is not to be asked for twice), then who approved is
-// checked; again asks for a fresh code.
-func (a *accessible) approved(app flows.App, g flows.Grant) (res appResult, again bool, err error) {
+// checked; again asks for a fresh code. resumed, when set, is the same
+// approval kept in a resumed draft: undecided, its warnings are asked
+// about again without checking again.
+func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) (res appResult, again bool, err error) {
 	m := a.m
 	auth := m.c.deps.Authorizer
 	admin := m.draft.Customer.AdminEmail
 	s := authScreen{app: app, grant: g, adminEmail: admin}
-	pending := s.result(statusAuthorized)
-	m.results[app.ID] = &pending
-	a.save()
-	if m.c.deps.Drafts != nil && m.result.DraftSaveErr == nil {
-		a.say("Approved; the authorization is kept in the draft. Checking who approved…")
-	} else {
-		a.say("Approved. Checking who approved…")
+	known := resumed != nil && resumed.undecided
+	switch {
+	case known:
+	case resumed != nil:
+		a.say("Checking who approved…")
+	default:
+		pending := s.result(statusAuthorized)
+		m.results[app.ID] = &pending
+		a.save()
+		if m.c.deps.Drafts != nil && m.result.DraftSaveErr == nil {
+			a.say("Approved; the authorization is kept in the draft. Checking who approved…")
+		} else {
+			a.say("Approved. Checking who approved…")
+		}
 	}
 	drop := func() {
 		delete(m.results, app.ID)
 		a.save()
 	}
 	for {
-		ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
-		id, ierr := auth.Identify(ctx, app, g)
-		cancel()
-		if a.ctx.Err() != nil {
-			return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())
-		}
-		if ierr != nil {
-			a.say("Could not check who approved: %s", errText(ierr))
-			ans, err := a.choose("This is most likely a network problem. Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
-			if err != nil {
-				return appResult{}, false, err
+		if known {
+			known = false
+			s.identity, s.warnings = identityOf(resumed.grant.Approver, resumed.org), undecidedWarnings(*resumed)
+		} else {
+			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
+			id, ierr := auth.Identify(ctx, app, g)
+			cancel()
+			if a.ctx.Err() != nil {
+				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())
 			}
-			switch ans {
-			case "i":
-				continue
-			case "a":
-				s.warnings = []string{"Could not tell who approved (" + errText(ierr) + ")."}
-				return s.result(statusAuthorized), false, nil
-			case "s":
-				return appResult{app: app, status: statusSkipped}, false, nil
+			if ierr != nil {
+				a.say("Could not check who approved: %s", errText(ierr))
+				ans, err := a.choose("This is most likely a network problem. Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
+				if err != nil {
+					return appResult{}, false, err
+				}
+				switch ans {
+				case "i":
+					continue
+				case "a":
+					s.warnings = []string{"Could not tell who approved (" + errText(ierr) + ")."}
+					return s.result(statusAuthorized), false, nil
+				case "s":
+					return appResult{app: app, status: statusSkipped}, false, nil
+				}
+				drop()
+				return appResult{}, true, nil
 			}
-			drop()
-			return appResult{}, true, nil
+			s.identity = id
+			s.warnings = approverWarnings(id, admin, m.orgID())
 		}
+		id := s.identity
 		a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
-		s.identity = id
-		s.warnings = approverWarnings(id, admin, m.orgID())
 		if len(s.warnings) == 0 {
 			return s.result(statusAuthorized), false, nil
 		}

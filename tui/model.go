@@ -88,6 +88,27 @@ type appResult struct {
 	org      store.Org
 	warnings []string // approver warnings the engineer accepted
 	reason   string   // why it failed, sanitized
+	// An approval kept in the draft before the engineer was done with it
+	// (status is statusAuthorized): unchecked, its approver was never
+	// checked (Identify runs again when its turn comes); undecided, its
+	// approver warnings (in warnings) were never accepted (the warning
+	// screen comes back). Either way the app is authorized again from
+	// there, without a new device code.
+	unchecked, undecided bool
+}
+
+// pending tells whether an approval still waits for the engineer.
+func (r *appResult) pending() bool {
+	return r.status == statusAuthorized && (r.unchecked || r.undecided)
+}
+
+// undecidedMark marks, in the draft, the approver warnings of an app that
+// the engineer has not accepted yet: "<app>: " + undecidedMark + warning.
+const undecidedMark = "(not accepted yet) "
+
+// noApprover tells an approval whose approver was never checked.
+func noApprover(a store.Approver) bool {
+	return a.PersonID == "" && a.Email == "" && a.DisplayName == ""
 }
 
 // Model is the wizard's root Bubble Tea model. It routes messages the way
@@ -440,7 +461,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.draft.SelectedApps = msg.ids
 		m.queue = nil
 		for _, id := range msg.ids {
-			if r := m.results[id]; r != nil && r.status == statusAuthorized {
+			if r := m.results[id]; r != nil && r.status == statusAuthorized && !r.pending() {
 				continue
 			}
 			m.queue = append(m.queue, id)
@@ -622,11 +643,25 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		}
 		r := &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
 		// The approver warnings accepted before are kept, so that the
-		// bundle still carries them (syncDraft rebuilds d.Warnings).
+		// bundle still carries them (syncDraft rebuilds d.Warnings); those
+		// never accepted bring the warning screen back, and an approver
+		// never checked is checked again.
+		var accepted, undecided []string
 		for _, w := range d.Warnings {
-			if strings.HasPrefix(w, app.Name+": ") {
-				r.warnings = append(r.warnings, w)
+			switch {
+			case strings.HasPrefix(w, app.Name+": "+undecidedMark):
+				undecided = append(undecided, app.Name+": "+strings.TrimPrefix(w, app.Name+": "+undecidedMark))
+			case strings.HasPrefix(w, app.Name+": "):
+				accepted = append(accepted, w)
 			}
+		}
+		switch {
+		case len(undecided) > 0:
+			r.warnings, r.undecided = undecided, true
+		case len(accepted) == 0 && noApprover(g.Approver):
+			r.unchecked = true
+		default:
+			r.warnings = accepted
 		}
 		m.results[g.AppID] = r
 	}
@@ -671,6 +706,9 @@ func (m *Model) next() tea.Cmd {
 	pos := slices.Index(m.selected, id)
 	m.auth = newAuthScreen(m.c, app, pos+1, len(m.selected), m.draft.Customer.AdminEmail, m.orgID())
 	m.screen = scrAuth
+	if r := m.results[id]; r != nil && r.pending() {
+		return m.auth.resumeApproval(*r)
+	}
 	return m.auth.start()
 }
 
@@ -703,7 +741,12 @@ func (m *Model) syncDraft() {
 				d.Org.ID, d.Org.Name = r.org.ID, r.org.Name
 				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
 			}
-			d.Warnings = append(d.Warnings, r.warnings...)
+			for _, w := range r.warnings {
+				if r.undecided {
+					w = r.app.Name + ": " + undecidedMark + strings.TrimPrefix(w, r.app.Name+": ")
+				}
+				d.Warnings = append(d.Warnings, w)
+			}
 		case statusSkipped, statusFailed:
 			d.SkippedApps = append(d.SkippedApps, a.ID)
 		}
@@ -740,6 +783,10 @@ func bundleWarnings(apps []appResult, org store.Org, only ...appStatus) []string
 	}
 	for _, r := range apps {
 		w = append(w, r.warnings...)
+		if r.status == statusAuthorized && r.unchecked {
+			// Not reached through the wizard (the check runs again first).
+			w = append(w, r.app.Name+": Could not tell who approved (the approver was not checked).")
+		}
 		if len(only) > 0 {
 			continue
 		}

@@ -357,7 +357,9 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 			return s.finish(statusAuthorized)
 		}
 		// Keep the approver in the draft while the engineer decides.
-		s.record = &recordReq{res: s.result(statusAuthorized)}
+		res := s.result(statusAuthorized)
+		res.undecided = true
+		s.record = &recordReq{res: res}
 		s.state = authWarning
 		return nil
 	case copiedMsg:
@@ -404,6 +406,50 @@ func (s *authScreen) retryLine() string {
 		line += c.styles.Warn.Render(": ") + errText(ev.Err)
 	}
 	return line
+}
+
+// resumeApproval takes up an approval of a resumed draft that was left
+// unfinished (appResult.pending), without a new device code: the approver
+// is checked again, or its warnings come back for a decision.
+func (s *authScreen) resumeApproval(r appResult) tea.Cmd {
+	s.gen = s.c.nextGen()
+	s.grant = grantOf(r.grant)
+	if r.unchecked {
+		return s.identify()
+	}
+	s.identity = identityOf(r.grant.Approver, r.org)
+	s.warnings = undecidedWarnings(r)
+	s.state = authWarning
+	return nil
+}
+
+// grantOf is the flows.Grant of an approval kept in a draft.
+func grantOf(g store.AppGrant) flows.Grant {
+	return flows.Grant{
+		AccessToken: g.AccessToken, AccessTokenExpiry: g.AccessTokenExpiry,
+		RefreshToken: g.RefreshToken, RefreshTokenExpiry: g.RefreshTokenExpiry,
+		TokenType: g.TokenType, Scopes: g.Scopes, ObtainedAt: g.ApprovedAt,
+	}
+}
+
+// undecidedWarnings are r's warnings without the app's name (as
+// approverWarnings words them).
+func undecidedWarnings(r appResult) []string {
+	var w []string
+	for _, x := range r.warnings {
+		w = append(w, strings.TrimPrefix(x, r.app.Name+": "))
+	}
+	return w
+}
+
+// identityOf is what a draft kept of who approved.
+func identityOf(a store.Approver, org store.Org) flows.Identity {
+	id := flows.Identity{PersonID: a.PersonID, DisplayName: a.DisplayName, FullAdmin: a.FullAdmin,
+		OrgID: org.ID, OrgName: org.Name, OrgUsers: org.UserCount, OrgUsersCounted: org.UserCount > 0}
+	if a.Email != "" {
+		id.Emails = []string{a.Email}
+	}
+	return id
 }
 
 // keep holds an approval and asks the root to save it in the draft.

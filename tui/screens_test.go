@@ -76,7 +76,9 @@ func (f *fixture) pressRun(k string) {
 	}
 }
 
-func (f *fixture) poll(ev flows.PollEvent) { f.step(pollMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, ev: ev}) }
+func (f *fixture) poll(ev flows.PollEvent) {
+	f.step(pollMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, ev: ev})
+}
 
 func (f *fixture) at(d time.Duration) { f.step(tickMsg{now: t0.Add(d)}) }
 
