@@ -243,7 +243,7 @@ func TestHints(t *testing.T) {
 		store.ErrExists, store.ErrNoProtection, store.ErrPassphraseTooShort, store.ErrBadRecipient,
 		store.ErrNoIdentityMatch, store.ErrPassphraseRequired, store.ErrWrongPassphrase, store.ErrTampered,
 		store.ErrTruncated, store.ErrNotAge, store.ErrUnknownFormat, store.ErrBadIdentity, store.ErrEncryptedSSHKey,
-		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, errNoPassphraseTerminal, errTokensToTerminal,
+		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, store.ErrDraftUnsupported, errNoPassphraseTerminal, errTokensToTerminal,
 	} {
 		h := hint(fmt.Errorf("wrapped: %w", err))
 		if h == "" {

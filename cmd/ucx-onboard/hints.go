@@ -46,7 +46,9 @@ func hint(err error) string {
 	case errors.Is(err, store.ErrBadCustomer):
 		return `the customer file is one JSON object with string values for some of: company, admin_email, deployment ("cloud" or "on-prem"), ucx_host, engineer, notes`
 	case errors.Is(err, store.ErrDraftDamaged):
-		return "the damaged draft was kept aside (*.damaged) in the state directory; resume another draft or start again"
+		return "the damaged draft was moved aside (*.damaged) and its key deleted, so its tokens are unreadable; resume another draft or start again (its apps need approving again)"
+	case errors.Is(err, store.ErrDraftUnsupported):
+		return "resume it with the newer ucx-onboard that made it; this version leaves it and its key untouched"
 	case errors.Is(err, store.ErrDraftKeyUnavailable):
 		return "unlock the OS keyring, or resume on the machine and account where the draft was started; otherwise discard the draft"
 	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
