@@ -145,6 +145,9 @@ type Model struct {
 	// is in flight runs when it returns, with the draft as it is then (so
 	// a new draft's ID is known and no second draft is created).
 	saving, saveAgain bool
+	// saveDone also receives the answer of the save in flight, for Run
+	// when the program ended before delivering it (finishSaves).
+	saveDone chan draftSavedMsg
 	// removeAfterSave: the bundle was written while a save was in flight;
 	// the draft is removed when it returns.
 	removeAfterSave bool
@@ -267,10 +270,14 @@ func loadDraft(d DraftStore, id string) tea.Cmd {
 	}
 }
 
-func saveDraft(d DraftStore, dr Draft) tea.Cmd {
+// saveDraft saves dr; its answer goes to done (buffered) as well as to
+// the program.
+func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 	return func() tea.Msg {
 		err := d.Save(&dr)
-		return draftSavedMsg{id: dr.ID, err: err}
+		msg := draftSavedMsg{id: dr.ID, err: err}
+		done <- msg
+		return msg
 	}
 }
 
@@ -319,7 +326,8 @@ func (m *Model) save() tea.Cmd {
 	}
 	m.syncDraft()
 	m.saving = true
-	return saveDraft(m.c.deps.Drafts, m.draft)
+	m.saveDone = make(chan draftSavedMsg, 1)
+	return saveDraft(m.c.deps.Drafts, m.draft, m.saveDone)
 }
 
 // record notes (or forgets) an approval of the authorization screen in
@@ -412,7 +420,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftLoadedMsg:
 		return m, m.loaded(msg)
 	case draftSavedMsg:
-		m.saving = false
+		m.saving, m.saveDone = false, nil
 		if m.removeAfterSave {
 			m.removeAfterSave, m.saveAgain = false, false
 			id := msg.id

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
@@ -56,15 +57,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	}, opts.ProgramOptions...)
 	_, err := tea.NewProgram(m, popts...).Run()
 	m.cancel()
-	if !m.quitting && m.result.Receipt == nil {
-		// Killed (ctx canceled, signal) or crashed: keep the progress.
-		m.saveAfterCrash()
-	}
-	if m.result.Receipt != nil && m.removing && m.draft.ID != "" {
-		// Killed before the draft's removal answered: remove it here
-		// (Remove is idempotent).
-		m.removed(draftRemovedMsg{id: m.draft.ID, err: m.c.deps.Drafts.Remove(m.draft.ID)})
-	}
+	m.finishSaves()
 	res, rerr := m.Result()
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):
@@ -76,6 +69,48 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 		return res, err
 	}
 	return res, rerr
+}
+
+// inflightWait bounds how long Run waits, after the program ended, for
+// the answer of a draft save that was in flight.
+const inflightWait = 2 * time.Second
+
+// finishSaves runs after the program ended: it takes the answer of a save
+// in flight (waiting up to inflightWait, so that a new draft's ID is known
+// and no second draft is created), then saves the progress when the
+// program was killed or crashed, or when a save was still queued
+// (saveAgain: the quit's last save), and removes the draft when the bundle
+// was written but its removal never answered.
+func (m *Model) finishSaves() {
+	if m.saving && m.saveDone != nil {
+		select {
+		case msg := <-m.saveDone:
+			m.saving, m.saveDone = false, nil
+			if m.result.Receipt == nil {
+				m.result.DraftSaveErr = msg.err
+			}
+			if msg.err == nil && msg.id != "" {
+				m.draft.ID = msg.id
+				if m.result.Receipt == nil {
+					m.result.DraftID = msg.id
+				}
+			}
+		case <-time.After(inflightWait):
+			// Still hanging: save anyway (at worst a second draft).
+		}
+	}
+	if m.result.Receipt == nil && (!m.quitting || m.saving || m.saveAgain) {
+		// Killed (ctx canceled, signal) or crashed, or a save was queued:
+		// keep the progress.
+		m.saveAgain = false
+		m.saveAfterCrash()
+	}
+	if m.result.Receipt != nil && (m.removing || m.removeAfterSave) && m.draft.ID != "" {
+		// Killed before the draft's removal answered: remove it here
+		// (Remove is idempotent).
+		m.removeAfterSave = false
+		m.removed(draftRemovedMsg{id: m.draft.ID, err: m.c.deps.Drafts.Remove(m.draft.ID)})
+	}
 }
 
 // saveAfterCrash is saveNow for a program that was killed or crashed: the
