@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -95,5 +98,59 @@ func TestRetriesListenedFromInit(t *testing.T) {
 	g := newFixture(t, 80, 24, nil)
 	if g.m.listenRetries() != nil {
 		t.Error("a listener without Deps.Retries")
+	}
+}
+
+// retryingAuth sends retries of its calls to ch, as flows.Config.OnRetry
+// would, before answering like fakeAuth.
+type retryingAuth struct {
+	*fakeAuth
+	ch chan flows.RetryEvent
+}
+
+func (r retryingAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
+	if app.ID == "users" {
+		r.ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: errors.New("webex: HTTP 503 \x1b[31mService Unavailable\x1b[0m")}
+		r.ch <- flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 7, Wait: time.Second, Err: err503} // not this call
+	}
+	return r.fakeAuth.Start(ctx, app)
+}
+
+func (r retryingAuth) Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error) {
+	if app.ID == "users" {
+		r.ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 1500 * time.Millisecond, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}
+	}
+	return r.fakeAuth.Identify(ctx, app, g)
+}
+
+// TestAccessibleShowsRetries: the line-by-line flow prints a line for each
+// retry of the current app's Start and Identify, sanitized, and none for
+// others.
+func TestAccessibleShowsRetries(t *testing.T) {
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	d := testDeps(f)
+	ch := make(chan flows.RetryEvent, 16)
+	d.Authorizer = retryingAuth{fakeAuth: f.auth, ch: ch}
+	d.Retries = ch
+	d.Accessible = true
+	c := testCustomer()
+	d.Prefill = &c
+	in := strings.Repeat("\n", 6) + "y\ny\n"
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	text := out.String()
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
+	}
+	for _, want := range []string{
+		"Webex did not answer (attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable\n",
+		"(attempt 1), retrying in 2s: flows: flows: webex API unreachable: read tcp: connection reset by peer\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "attempt 7") || strings.Contains(text, "\x1b") {
+		t.Errorf("another app's retry, or an escape, printed:\n%s", text)
 	}
 }

@@ -401,7 +401,7 @@ func (s *authScreen) retryLine() string {
 	if d := s.retryAt.Sub(c.now); d > 0 {
 		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
-	line := c.spinner() + " " + c.styles.Warn.Render(fmt.Sprintf("Webex did not answer (attempt %d), %s", ev.Attempt, when))
+	line := c.spinner() + " " + c.styles.Warn.Render(retryCause(*ev)+", "+when)
 	if ev.Err != nil {
 		line += c.styles.Warn.Render(": ") + errText(ev.Err)
 	}
@@ -465,6 +465,22 @@ func (s *authScreen) keepLate(msg grantMsg) {
 	if s.mine(msg.gen, msg.app) && msg.err == nil && !s.approved() {
 		s.keep(msg.grant)
 	}
+}
+
+// retryCause words a retry's cause and attempt: "Webex did not answer
+// (attempt 2)".
+func retryCause(ev flows.RetryEvent) string {
+	return fmt.Sprintf("Webex did not answer (attempt %d)", ev.Attempt)
+}
+
+// retryText is a retry on one line, for the accessible flow: "Webex did
+// not answer (attempt 2), retrying in 4s: <error>".
+func retryText(ev flows.RetryEvent) string {
+	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
+	if ev.Err != nil {
+		line += ": " + errText(ev.Err)
+	}
+	return line
 }
 
 // granted handles the end of Wait.
