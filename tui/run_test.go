@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -132,6 +133,19 @@ func (g *gateWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// waitsOnOutputLock tells whether a goroutine is blocked on a syncWriter's
+// lock (the frame's writer holds it, inside the gateWriter).
+func waitsOnOutputLock() bool {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "(*syncWriter).Write") && strings.Contains(g, "Mutex).") && !strings.Contains(g, "(*gateWriter).Write") {
+			return true
+		}
+	}
+	return false
+}
+
 // TestOutputSharedWithCopy: the OSC 52 sequence of key c (written from a
 // command's goroutine) never interleaves with a frame the renderer is
 // writing: both go through one lock, one Write each.
@@ -146,7 +160,14 @@ func TestOutputSharedWithCopy(t *testing.T) {
 	<-g.entered // the renderer is in the middle of a frame
 	copyDone := make(chan error, 1)
 	go func() { copyDone <- copyFn(completeURI) }()
-	time.Sleep(20 * time.Millisecond) // give an unlocked copy the time to interleave
+	// Open the gate only once the copy has either written (overlapping the
+	// frame: the bug) or is blocked on the output's lock.
+	for deadline := time.Now().Add(10 * time.Second); g.overlaps.Load() == 0 && !waitsOnOutputLock(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the copy neither wrote nor waited for the frame")
+		}
+		runtime.Gosched()
+	}
 	close(g.open)
 	<-frameDone
 	if err := <-copyDone; err != nil {
