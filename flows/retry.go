@@ -65,10 +65,15 @@ func retryableNetErr(err error) bool {
 	return true
 }
 
-// The operations a RetryEvent names.
+// The operations a RetryEvent names (RetryEvent.Op).
 const (
-	opStart    = "start"
-	opIdentify = "identify"
+	RetryStart    = "start"    // Client.Start
+	RetryIdentify = "identify" // Client.Identify
+)
+
+const (
+	opStart    = RetryStart
+	opIdentify = RetryIdentify
 )
 
 // retrier sends the one-shot requests of one Start or Identify call,

@@ -312,7 +312,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		ctx, cancel := context.WithCancel(a.ctx)
 		var code flows.DeviceCode
 		var err error
-		a.during(app, retryOpStart, func() { code, err = auth.Start(ctx, app) })
+		a.during(app, flows.RetryStart, func() { code, err = auth.Start(ctx, app) })
 		if err == nil {
 			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
 			if code.VerificationURIComplete != "" {
@@ -466,7 +466,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
 			var id flows.Identity
 			var ierr error
-			a.during(app, retryOpIdentify, func() { id, ierr = auth.Identify(ctx, app, g) })
+			a.during(app, flows.RetryIdentify, func() { id, ierr = auth.Identify(ctx, app, g) })
 			cancel()
 			if a.ctx.Err() != nil {
 				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())

@@ -375,18 +375,12 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// The operations of flows.RetryEvent.
-const (
-	retryOpStart    = "start"
-	retryOpIdentify = "identify"
-)
-
 // retried notes a retry of this app's Start (while a code is on its way)
 // or Identify (while checking who approved); others are stale. now is the
 // clock when it arrived.
 func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 	starting := s.state == authStarting || s.state == authRenewing
-	if ev.AppID != s.app.ID || !(ev.Op == retryOpStart && starting || ev.Op == retryOpIdentify && s.state == authIdentifying) {
+	if ev.AppID != s.app.ID || !(ev.Op == flows.RetryStart && starting || ev.Op == flows.RetryIdentify && s.state == authIdentifying) {
 		return
 	}
 	s.retry, s.retryAt = &ev, now.Add(ev.Wait)
