@@ -3,7 +3,6 @@ package tui
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 )
 
-var err503 = fmt.Errorf("webex: HTTP 503 Service Unavailable (trackingId ROUTER_6561F0A1-3C2B)")
+var err503 = &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}
 
 // retryFixture is a fixture whose Deps carry a Retries channel, as cmd
 // fills from flows.Config.OnRetry.
@@ -45,7 +44,7 @@ func TestRetryShownWhileStarting(t *testing.T) {
 	f.toAuth()
 	ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: err503}
 	next := f.deliver(t, f.m.listenRetries())
-	want := "Webex did not answer (attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable"
+	want := "Webex is busy (HTTP 503, attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable"
 	if v := f.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
 		t.Fatalf("no retry line %q:\n%s", want, v)
 	}
@@ -62,7 +61,7 @@ func TestRetryShownWhileStarting(t *testing.T) {
 		t.Errorf("a retry of something else shown:\n%s", v)
 	}
 	f.withCode()
-	if v := f.view(); strings.Contains(v, "did not answer") {
+	if v := f.view(); strings.Contains(v, "Webex is busy") {
 		t.Errorf("retry line stays once the code is there:\n%s", v)
 	}
 }
@@ -79,7 +78,7 @@ func TestRetryShownWhileIdentifying(t *testing.T) {
 	}
 	ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 2 * time.Second, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}
 	f.deliver(t, f.m.listenRetries())
-	if v := f.view(); !strings.Contains(v, "Webex did not answer (attempt 1), retrying in 2s") || !strings.Contains(v, "connection reset") {
+	if v := f.view(); !strings.Contains(v, "No answer from Webex (attempt 1), retrying in 2s") || !strings.Contains(v, "connection reset") {
 		t.Fatalf("no retry line:\n%s", v)
 	}
 }
@@ -110,7 +109,7 @@ type retryingAuth struct {
 
 func (r retryingAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
 	if app.ID == "users" {
-		r.ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: errors.New("webex: HTTP 503 \x1b[31mService Unavailable\x1b[0m")}
+		r.ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: &flows.WebexError{Status: 503, Message: "\x1b[31mdown for maintenance\x1b[0m"}}
 		r.ch <- flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 7, Wait: time.Second, Err: err503} // not this call
 	}
 	return r.fakeAuth.Start(ctx, app)
@@ -143,7 +142,8 @@ func TestAccessibleShowsRetries(t *testing.T) {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
 	for _, want := range []string{
-		"Webex did not answer (attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable\n",
+		"Webex is busy (HTTP 503, attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable: down for maintenance\n",
+		"No answer from Webex (attempt 1), retrying in 2s: ",
 		"(attempt 1), retrying in 2s: flows: flows: webex API unreachable: read tcp: connection reset by peer\n",
 	} {
 		if !strings.Contains(text, want) {
@@ -152,5 +152,25 @@ func TestAccessibleShowsRetries(t *testing.T) {
 	}
 	if strings.Contains(text, "attempt 7") || strings.Contains(text, "\x1b") {
 		t.Errorf("another app's retry, or an escape, printed:\n%s", text)
+	}
+}
+
+// TestRetryWordedByCause: the retry line says what happened: a busy Webex
+// (408, 5xx), a slow-down (429), or no answer at all.
+func TestRetryWordedByCause(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&flows.WebexError{Status: 503}, "Webex is busy (HTTP 503, attempt 3), retrying in 2s: webex: HTTP 503 Service Unavailable"},
+		{fmt.Errorf("flows: start: %w", &flows.WebexError{Status: 408}), "Webex is busy (HTTP 408, attempt 3)"},
+		{&flows.WebexError{Status: 429}, "Webex asked to slow down (attempt 3), retrying in 2s"},
+		{fmt.Errorf("flows: %w: dial tcp: i/o timeout", flows.ErrUnreachable), "No answer from Webex (attempt 3), retrying in 2s: "},
+		{nil, "No answer from Webex (attempt 3), retrying in 2s"},
+	} {
+		got := retryText(flows.RetryEvent{Op: flows.RetryStart, AppID: "users", Attempt: 3, Wait: 2 * time.Second, Err: tc.err})
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%v: %q, want %q…", tc.err, got, tc.want)
+		}
 	}
 }

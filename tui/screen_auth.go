@@ -386,8 +386,8 @@ func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 	s.retry, s.retryAt = &ev, now.Add(ev.Wait)
 }
 
-// retryLine is the status of a retry: "Webex did not answer (attempt 2),
-// retrying in 4s: <error>".
+// retryLine is the status of a retry: "Webex is busy (HTTP 503, attempt
+// 2), retrying in 4s: <error>" (see retryCause).
 func (s *authScreen) retryLine() string {
 	c := s.c
 	ev := s.retry
@@ -461,14 +461,23 @@ func (s *authScreen) keepLate(msg grantMsg) {
 	}
 }
 
-// retryCause words a retry's cause and attempt: "Webex did not answer
-// (attempt 2)".
+// retryCause words a retry's cause and attempt: "Webex is busy (HTTP 503,
+// attempt 2)" for a 408 or 5xx answer, "Webex asked to slow down (attempt
+// 2)" for a 429, "No answer from Webex (attempt 2)" otherwise (no answer,
+// or one cut short).
 func retryCause(ev flows.RetryEvent) string {
-	return fmt.Sprintf("Webex did not answer (attempt %d)", ev.Attempt)
+	var we *flows.WebexError
+	switch {
+	case errors.As(ev.Err, &we) && we.Status == 429:
+		return fmt.Sprintf("Webex asked to slow down (attempt %d)", ev.Attempt)
+	case errors.As(ev.Err, &we):
+		return fmt.Sprintf("Webex is busy (HTTP %d, attempt %d)", we.Status, ev.Attempt)
+	}
+	return fmt.Sprintf("No answer from Webex (attempt %d)", ev.Attempt)
 }
 
-// retryText is a retry on one line, for the accessible flow: "Webex did
-// not answer (attempt 2), retrying in 4s: <error>".
+// retryText is a retry on one line, for the accessible flow: "No answer
+// from Webex (attempt 2), retrying in 4s: <error>" (see retryCause).
 func retryText(ev flows.RetryEvent) string {
 	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
 	if ev.Err != nil {
