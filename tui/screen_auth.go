@@ -588,6 +588,10 @@ func (s *authScreen) help() []key.Binding {
 	case authIdentifying:
 		return []key.Binding{k.Skip, k.Quit}
 	}
+	if !s.showsCode() {
+		// Requesting the first code: nothing to copy or show full screen.
+		return []key.Binding{k.NewCode, k.Skip, k.Quit}
+	}
 	return []key.Binding{k.NewCode, k.Skip, k.Copy, k.FullQR, k.Quit}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,5 +289,21 @@ func TestAuthLayouts(t *testing.T) {
 			f.withCode()
 			golden.RequireEqual(t, []byte(f.view()))
 		})
+	}
+}
+
+// TestStartingHelpHasNoCodeKeys: while the first code is requested, the
+// help does not offer c (copy) or f (full QR), which do nothing there;
+// once the code is shown it does.
+func TestStartingHelpHasNoCodeKeys(t *testing.T) {
+	f := newFixture(t, 120, 40, nil)
+	f.toAuth()
+	help := ansi.Strip(f.m.helpLine)
+	if strings.Contains(help, "copy") || strings.Contains(help, "full QR") || !strings.Contains(help, "skip") {
+		t.Errorf("help while requesting a code: %q", help)
+	}
+	f.withCode()
+	if help := ansi.Strip(f.m.helpLine); !strings.Contains(help, "copy") || !strings.Contains(help, "full QR") {
+		t.Errorf("help with a code: %q", help)
 	}
 }
