@@ -31,8 +31,12 @@ type Draft struct {
 	Apps         []AppGrant
 	Org          Org
 	Warnings     []string
-	Created      time.Time // set by the first Save
-	Updated      time.Time // set by every Save
+	// UndecidedApps are the IDs of authorized apps whose approver warnings
+	// (in Warnings) the engineer has not accepted yet: on resume the
+	// wizard asks again instead of taking them as accepted.
+	UndecidedApps []string
+	Created       time.Time // set by the first Save
+	Updated       time.Time // set by every Save
 }
 
 // DraftInfo summarizes a draft for a resume list, without any token.
@@ -245,7 +249,7 @@ func marshalDraft(dr *Draft) ([]byte, error) {
 	w := wireDraft{
 		Format: draftFormat, Version: draftVersion, ID: dr.ID,
 		Customer: dr.Customer, SelectedApps: nonNil(dr.SelectedApps), SkippedApps: nonNil(dr.SkippedApps),
-		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Warnings: nonNil(dr.Warnings),
+		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Warnings: nonNil(dr.Warnings), UndecidedApps: dr.UndecidedApps,
 		Created: utc(dr.Created), Updated: utc(dr.Updated),
 	}
 	return jsonMarshal(w)
@@ -293,7 +297,7 @@ func (d *Drafts) load(id string) (Draft, error) {
 	}
 	return Draft{
 		ID: id, Customer: w.Customer, SelectedApps: w.SelectedApps, SkippedApps: w.SkippedApps,
-		Apps: fromWireApps(w.Apps), Org: fromWireOrg(w.Org), Warnings: w.Warnings,
+		Apps: fromWireApps(w.Apps), Org: fromWireOrg(w.Org), Warnings: w.Warnings, UndecidedApps: w.UndecidedApps,
 		Created: w.Created, Updated: w.Updated,
 	}, nil
 }

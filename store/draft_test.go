@@ -52,7 +52,7 @@ func testDraft() *Draft {
 	b := testBundle()
 	return &Draft{
 		Customer: b.Customer, SelectedApps: []string{"presence", "cdr"}, SkippedApps: []string{"sso"},
-		Apps: b.Apps, Org: b.Org, Warnings: b.Warnings,
+		Apps: b.Apps, Org: b.Org, Warnings: b.Warnings, UndecidedApps: []string{"presence"},
 	}
 }
 
@@ -94,7 +94,8 @@ func TestDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != a.ID || !got.Updated.Equal(a.Updated) || got.Customer != a.Customer || len(got.SkippedApps) != 0 {
+	if got.ID != a.ID || !got.Updated.Equal(a.Updated) || got.Customer != a.Customer || len(got.SkippedApps) != 0 ||
+		!slices.Equal(got.UndecidedApps, a.UndecidedApps) {
 		t.Errorf("Load: %+v", got)
 	}
 	sameBundle(t, Bundle{Apps: got.Apps}, Bundle{Apps: a.Apps})

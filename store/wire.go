@@ -70,8 +70,11 @@ type wireDraft struct {
 	Apps         []wireApp `json:"apps"`
 	Org          wireOrg   `json:"org"`
 	Warnings     []string  `json:"warnings"`
-	Created      time.Time `json:"created"`
-	Updated      time.Time `json:"updated"`
+	// UndecidedApps is omitted when empty, so drafts without it stay
+	// readable by earlier builds of the same draft version.
+	UndecidedApps []string  `json:"undecided_apps,omitempty"`
+	Created       time.Time `json:"created"`
+	Updated       time.Time `json:"updated"`
 }
 
 func nonNil(s []string) []string {

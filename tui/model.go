@@ -102,10 +102,6 @@ func (r *appResult) pending() bool {
 	return r.status == statusAuthorized && (r.unchecked || r.undecided)
 }
 
-// undecidedMark marks, in the draft, the approver warnings of an app that
-// the engineer has not accepted yet: "<app>: " + undecidedMark + warning.
-const undecidedMark = "(not accepted yet) "
-
 // noApprover tells an approval whose approver was never checked.
 func noApprover(a store.Approver) bool {
 	return a.PersonID == "" && a.Email == "" && a.DisplayName == ""
@@ -654,22 +650,16 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		// bundle still carries them (syncDraft rebuilds d.Warnings); those
 		// never accepted bring the warning screen back, and an approver
 		// never checked is checked again.
-		var accepted, undecided []string
 		for _, w := range d.Warnings {
-			switch {
-			case strings.HasPrefix(w, app.Name+": "+undecidedMark):
-				undecided = append(undecided, app.Name+": "+strings.TrimPrefix(w, app.Name+": "+undecidedMark))
-			case strings.HasPrefix(w, app.Name+": "):
-				accepted = append(accepted, w)
+			if strings.HasPrefix(w, app.Name+": ") {
+				r.warnings = append(r.warnings, w)
 			}
 		}
 		switch {
-		case len(undecided) > 0:
-			r.warnings, r.undecided = undecided, true
-		case len(accepted) == 0 && noApprover(g.Approver):
+		case len(r.warnings) > 0:
+			r.undecided = slices.Contains(d.UndecidedApps, app.ID)
+		case noApprover(g.Approver):
 			r.unchecked = true
-		default:
-			r.warnings = accepted
 		}
 		m.results[g.AppID] = r
 	}
@@ -736,7 +726,7 @@ func (m *Model) appDone(res appResult) tea.Cmd {
 func (m *Model) syncDraft() {
 	d := &m.draft
 	d.SelectedApps = m.selected
-	d.Apps, d.SkippedApps, d.Warnings = nil, nil, nil
+	d.Apps, d.SkippedApps, d.Warnings, d.UndecidedApps = nil, nil, nil, nil
 	for _, a := range m.c.deps.Apps {
 		r := m.results[a.ID]
 		if r == nil {
@@ -749,11 +739,9 @@ func (m *Model) syncDraft() {
 				d.Org.ID, d.Org.Name = r.org.ID, r.org.Name
 				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
 			}
-			for _, w := range r.warnings {
-				if r.undecided {
-					w = r.app.Name + ": " + undecidedMark + strings.TrimPrefix(w, r.app.Name+": ")
-				}
-				d.Warnings = append(d.Warnings, w)
+			d.Warnings = append(d.Warnings, r.warnings...)
+			if r.undecided {
+				d.UndecidedApps = append(d.UndecidedApps, a.ID)
 			}
 		case statusSkipped, statusFailed:
 			d.SkippedApps = append(d.SkippedApps, a.ID)
