@@ -241,7 +241,7 @@ type PollEvent struct {
 // Config.OnRetry). It holds no token, device code or client secret: Err is
 // sanitized and scrubbed like the errors Start and Identify return.
 type RetryEvent struct {
-	Op      string        // "start" or "identify"
+	Op      string        // RetryStart or RetryIdentify
 	AppID   string        // the app being started or identified
 	Attempt int           // the attempt that failed, 1-based; the next is Attempt+1
 	Wait    time.Duration // until the next attempt (backoff, or Retry-After if longer)
