@@ -438,7 +438,7 @@ func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
 		fmt.Fprintln(e.stdout, "sealed with a passphrase")
 	}
 	if openHint != nil {
-		fmt.Fprintf(e.stdout, "open on the UCX side: %s\n", openHint(r))
+		fmt.Fprintf(e.stdout, "on the UCX side: %s\n", openHint(r))
 	}
 }
 
