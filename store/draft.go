@@ -147,6 +147,12 @@ func removeStaleTemps(dir string) error {
 func (d *Drafts) draftDir() string      { return filepath.Join(d.dir, "drafts") }
 func (d *Drafts) path(id string) string { return filepath.Join(d.draftDir(), id+".age") }
 
+// NewID returns a fresh draft ID. A caller that must know a new draft's ID
+// before its first Save returns (to save it again or remove it after an
+// interruption) sets Draft.ID to it; Save then creates the draft under that
+// ID.
+func (d *Drafts) NewID() string { return newDraftID(d.now().UTC()) }
+
 func newDraftID(now time.Time) string {
 	var b [4]byte
 	rand.Read(b[:])

@@ -493,7 +493,11 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			s.warnings = approverWarnings(id, admin, m.orgID())
 		}
 		id := s.identity
-		a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
+		if id.OrgName != "" {
+			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
+		} else {
+			a.say("Approved by %s <%s>.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
+		}
 		if len(s.warnings) == 0 {
 			return s.result(statusAuthorized), false, nil
 		}

@@ -204,14 +204,23 @@ func (f *fakeDrafts) Save(d *Draft) error {
 		return f.saveErr
 	}
 	if d.ID == "" {
+		d.ID = fmt.Sprintf("draft-%d", f.n+1)
+	}
+	if _, ok := f.drafts[d.ID]; !ok { // a new draft, under an ID given or assigned
 		f.n++
-		d.ID = fmt.Sprintf("draft-%d", f.n)
 		d.Created = t0
 	}
 	d.Updated = t0
 	f.drafts[d.ID] = *d
 	f.saves++
 	return nil
+}
+
+// NewID names the next draft as Save would.
+func (f *fakeDrafts) NewID() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fmt.Sprintf("draft-%d", f.n+1)
 }
 
 func (f *fakeDrafts) List() ([]DraftInfo, error) {

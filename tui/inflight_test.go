@@ -9,19 +9,35 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// heldDrafts is a DraftStore whose first Save blocks until released.
+// heldDrafts is a DraftStore whose first Save blocks until released (a
+// slow keyring creating the new draft's key). Like store.Drafts, it runs
+// one Save or Remove at a time: a call made while another holds the store
+// waits, and says so on waiting.
 type heldDrafts struct {
 	*fakeDrafts
+	lock    sync.Mutex
 	once    sync.Once
 	entered chan struct{}
 	release chan struct{}
+	waiting chan struct{}
 }
 
 func newHeldDrafts() *heldDrafts {
-	return &heldDrafts{fakeDrafts: newFakeDrafts(), entered: make(chan struct{}), release: make(chan struct{})}
+	return &heldDrafts{fakeDrafts: newFakeDrafts(), entered: make(chan struct{}), release: make(chan struct{}),
+		waiting: make(chan struct{}, 8)}
+}
+
+// acquire takes the store, reporting on waiting when it has to wait.
+func (h *heldDrafts) acquire() {
+	if !h.lock.TryLock() {
+		h.waiting <- struct{}{}
+		h.lock.Lock()
+	}
 }
 
 func (h *heldDrafts) Save(d *Draft) error {
+	h.acquire()
+	defer h.lock.Unlock()
 	first := false
 	h.once.Do(func() { first = true })
 	if first {
@@ -29,6 +45,12 @@ func (h *heldDrafts) Save(d *Draft) error {
 		<-h.release
 	}
 	return h.fakeDrafts.Save(d)
+}
+
+func (h *heldDrafts) Remove(id string) error {
+	h.acquire()
+	defer h.lock.Unlock()
+	return h.fakeDrafts.Remove(id)
 }
 
 // saveCmd is the draft save among cmd's commands.
@@ -103,5 +125,59 @@ func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 	d := h.drafts["draft-1"]
 	if len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
 		t.Errorf("the queued save was lost: draft apps %+v", d.Apps)
+	}
+}
+
+// slowFirstSave approves users with its first save held, has the bundle
+// written if bundle is set, then ends the program as a kill would. The held
+// save outlasts finishSaves' wait; it is released once finishSaves' own
+// Save or Remove waits for the store.
+func slowFirstSave(t *testing.T, bundle bool) (*fixture, *heldDrafts) {
+	t.Helper()
+	f := newFixture(t, 80, 24, nil)
+	h := newHeldDrafts()
+	f.m.c.deps.Drafts = h
+	f.toAuth()
+	f.withCode()
+	_, cmd := f.m.Update(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
+	held := saveCmd(t, cmd)
+	saved := make(chan struct{})
+	go func() { held(); close(saved) }()
+	<-h.entered
+	if bundle {
+		f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "acme.ucxbundle"}})
+	}
+	f.m.cancel()
+	done := make(chan struct{})
+	go func() { f.m.finishSaves(); close(done) }()
+	select {
+	case <-h.waiting: // finishSaves gave up waiting and now waits for the store
+	case <-done: // finishSaves never went back to the store
+	}
+	close(h.release)
+	<-done
+	<-saved
+	return f, h
+}
+
+// TestSlowSaveThenBundleLeavesNoDraft: the bundle is written while the
+// first draft save hangs past finishSaves' wait: the draft, whose ID the
+// model chose before saving, is removed once that save ends, so no token
+// stays in a draft.
+func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
+	f, h := slowFirstSave(t, true)
+	if savedGrant(h.fakeDrafts, "users") || len(h.drafts) != 0 {
+		res, _ := f.m.Result()
+		t.Errorf("a draft with the token survives the bundle: %d drafts; Result %+v", len(h.drafts), res)
+	}
+}
+
+// TestSlowSaveThenKillKeepsOneDraft: killed while the first save hangs
+// past finishSaves' wait: the final save goes into the same draft.
+func TestSlowSaveThenKillKeepsOneDraft(t *testing.T) {
+	f, h := slowFirstSave(t, false)
+	res, _ := f.m.Result()
+	if h.n != 1 || res.DraftID != "draft-1" || !savedGrant(h.fakeDrafts, "users") {
+		t.Errorf("%d drafts created, Result %+v", h.n, res)
 	}
 }

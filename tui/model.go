@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -321,6 +322,11 @@ func (m *Model) save() tea.Cmd {
 		return nil
 	}
 	m.syncDraft()
+	if m.draft.ID == "" {
+		// Known before the first save returns, so that an interrupted
+		// run saves again or removes this draft, never a second one.
+		m.draft.ID = m.c.deps.Drafts.NewID()
+	}
 	m.saving = true
 	m.saveDone = make(chan draftSavedMsg, 1)
 	return saveDraft(m.c.deps.Drafts, m.draft, m.saveDone)
@@ -552,6 +558,9 @@ func (m *Model) active(msg tea.Msg) tea.Cmd {
 // rest to the active screen.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.keys
+	if m.quitting {
+		return nil // the quit is confirmed: no key may change what is saved
+	}
 	if m.confirmQuit {
 		switch {
 		case key.Matches(msg, k.ForceQuit), key.Matches(msg, k.Yes):
@@ -649,17 +658,26 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		// The approver warnings accepted before are kept, so that the
 		// bundle still carries them (syncDraft rebuilds d.Warnings); those
 		// never accepted bring the warning screen back, and an approver
-		// never checked is checked again.
+		// never checked is checked again. Warnings are matched by the app's
+		// name when it was approved (the catalog may have renamed it since)
+		// and carry the current name from here on.
+		saved := cmp.Or(g.AppName, app.Name)
 		for _, w := range d.Warnings {
-			if strings.HasPrefix(w, app.Name+": ") {
-				r.warnings = append(r.warnings, w)
+			if rest, ok := strings.CutPrefix(w, saved+": "); ok {
+				r.warnings = append(r.warnings, app.Name+": "+rest)
 			}
 		}
+		r.grant.AppName = app.Name
+		undecided := slices.Contains(d.UndecidedApps, app.ID)
 		switch {
-		case len(r.warnings) > 0:
-			r.undecided = slices.Contains(d.UndecidedApps, app.ID)
-		case noApprover(g.Approver):
-			r.unchecked = true
+		case undecided && len(r.warnings) > 0:
+			// The draft keeps one org; this approver's may differ (that
+			// can be what the warning says), so it is not claimed.
+			r.undecided, r.org = true, store.Org{}
+		case undecided, len(r.warnings) == 0 && noApprover(g.Approver):
+			// Undecided without its warnings, or never checked: ask
+			// Webex again rather than take it as accepted.
+			r.warnings, r.unchecked = nil, true
 		}
 		m.results[g.AppID] = r
 	}

@@ -96,7 +96,9 @@ func (m *Model) finishSaves() {
 				}
 			}
 		case <-time.After(inflightWait):
-			// Still hanging: save anyway (at worst a second draft).
+			// Still hanging: the draft's ID is known (save sets it before
+			// the first save), so saving again or removing it below acts
+			// on the same draft; the store serializes the two.
 		}
 	}
 	if m.result.Receipt == nil && (!m.quitting || m.saving || m.saveAgain) {

@@ -76,6 +76,9 @@ type Authorizer interface {
 // Save assigns d.ID (when empty) and the timestamps. List returns one
 // DraftInfo per draft; a draft that cannot be resumed has Err set.
 type DraftStore interface {
+	// NewID returns an ID for a new draft, so that the ID is known before
+	// the first Save returns.
+	NewID() string
 	Save(d *Draft) error
 	List() ([]DraftInfo, error)
 	Load(id string) (Draft, error)

@@ -1,0 +1,104 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// TestResumedUndecidedWarningSurvivesAppRename: the app catalog renames "users" between quit and resume; the
+// undecided approver warning must neither vanish nor be taken as accepted.
+func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
+	g := resumeAfterQuit(t,
+		func(f *fixture) {
+			f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+		},
+		func(g *fixture) {
+			apps := append([]flows.App(nil), g.m.c.deps.Apps...)
+			for i := range apps {
+				if apps[i].ID == "users" {
+					apps[i].Name = "UCX Users Sync"
+				}
+			}
+			g.m.c.deps.Apps = apps
+		})
+	if g.m.screen != scrAuth || g.m.auth.app.ID != "users" || g.m.auth.state != authWarning {
+		r := g.m.results["users"]
+		t.Errorf("undecided warning not asked again after a rename: screen %d app %q state %d; users result pending=%v warnings=%q",
+			g.m.screen, g.m.auth.app.ID, g.m.auth.state, r != nil && r.pending(), r.warnings)
+	}
+	g.m.syncDraft()
+	found := false
+	for _, w := range g.m.draft.Warnings {
+		found = found || strings.Contains(w, "Help Desk")
+	}
+	if !found {
+		t.Errorf("the Help Desk warning is gone from the draft: %q (undecided %q)", g.m.draft.Warnings, g.m.draft.UndecidedApps)
+	}
+}
+
+// TestResumedUndecidedClaimsNoOrg: the draft keeps one org, so a resumed
+// undecided approval whose approver is in another org must not be shown
+// in the draft's org next to the warning that says it is another one.
+func TestResumedUndecidedClaimsNoOrg(t *testing.T) {
+	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	apps := testApps()
+	jane := testIdentity()
+	users := appGrant(apps[0], testGrant(apps[0]), jane, adminEmail)
+	other := otherApprover()
+	other.OrgID, other.OrgName = "org-other", "Other Support Co"
+	presence := appGrant(apps[1], testGrant(apps[1]), other, adminEmail)
+	var warns []string
+	for _, w := range approverWarnings(other, adminEmail, jane.OrgID) {
+		warns = append(warns, apps[1].Name+": "+w)
+	}
+	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence"},
+		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName}, Warnings: warns,
+		UndecidedApps: []string{"presence"}}
+	if err := f.drafts.Save(&dr); err != nil {
+		t.Fatal(err)
+	}
+	d := testDeps(f)
+	d.Accessible = true
+	in := "1\n" + strings.Repeat("\n", 6) + "y\n" + "a\n" + "y\n"
+	var out bytes.Buffer
+	Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	text := out.String()
+	i := strings.Index(text, "warnings were not accepted")
+	if i < 0 {
+		t.Fatalf("no resumed warning:\n%s", text)
+	}
+	line := text[i:]
+	line = line[:strings.Index(line, "Warning:")]
+	if strings.Contains(line, "Acme Industries") || !strings.Contains(line, "Approved by Help Desk") {
+		t.Errorf("resumed approver shown in the draft's org:\n%s", line)
+	}
+}
+
+// TestKeysIgnoredOnceQuitConfirmed: once the quit is confirmed (its save
+// in flight, the screen blank), a stray key must not reach the warning
+// screen: s would drop the approval from the draft being kept.
+func TestKeysIgnoredOnceQuitConfirmed(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+	f.toAuth()
+	f.withCode()
+	f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
+	if f.m.auth.state != authWarning || !savedGrant(f.drafts, "users") {
+		t.Fatalf("setup: state %d", f.m.auth.state)
+	}
+	f.step(press("q"))
+	_, save := f.m.Update(press("y"))
+	_, cmd := f.m.Update(press("s"))
+	f.drive(t, save())
+	if cmd != nil {
+		f.drive(t, cmd())
+	}
+	if !savedGrant(f.drafts, "users") {
+		t.Errorf("a key pressed after the quit was confirmed removed the approval from the draft")
+	}
+}
