@@ -12,7 +12,7 @@ import (
 // TestAccessible runs the line-by-line flow with typed answers: no QR
 // code, the URL and user code instead, the passphrase asked twice.
 func TestAccessible(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	d := testDeps(f)
 	d.Accessible = true
 	d.Protection = Protection{Passphrase: true}
@@ -52,7 +52,7 @@ func TestAccessible(t *testing.T) {
 // TestAccessiblePrefillKept answers every customer prompt with enter: the
 // prefilled values are shown in the prompts and kept (none is "required").
 func TestAccessiblePrefillKept(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	d := testDeps(f)
 	d.Accessible = true
 	c := testCustomer()

@@ -144,7 +144,7 @@ func TestReauthorizeDropsSavedGrant(t *testing.T) {
 // TestAccessibleGrantSavedBeforeIdentify: the line-by-line flow saves the
 // approval before asking who approved, too.
 func TestAccessibleGrantSavedBeforeIdentify(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	f.auth.identifyBlock = true
 	f.auth.identifying = make(chan string, 1)
 	d := testDeps(f)
@@ -179,7 +179,7 @@ func TestAccessibleGrantSavedBeforeIdentify(t *testing.T) {
 
 // TestAccessibleIdentifyRetry: i asks who approved again.
 func TestAccessibleIdentifyRetry(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	f.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
 	d := testDeps(f)
 	d.Accessible = true

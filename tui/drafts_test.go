@@ -117,7 +117,7 @@ func TestDoneWaitsForRemove(t *testing.T) {
 // TestAccessibleDraftRemoveError: the line-by-line flow reports a draft it
 // could not delete, too.
 func TestAccessibleDraftRemoveError(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	f.drafts.removeErr = errPermission
 	d := testDeps(f)
 	d.Accessible = true
@@ -222,7 +222,7 @@ func TestResumeDiscardFails(t *testing.T) {
 
 // TestAccessibleDiscard: the line-by-line flow offers the same choice.
 func TestAccessibleDiscard(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	infos := savedDrafts(t, f)
 	d := testDeps(f)
 	d.Accessible = true
@@ -321,7 +321,7 @@ func TestApprovalNotClaimedKept(t *testing.T) {
 // TestAccessibleSaveError: the line-by-line flow says a save failed, and
 // does not claim the approval is kept.
 func TestAccessibleSaveError(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	f.drafts.saveErr = errDiskFull
 	d := testDeps(f)
 	d.Accessible = true

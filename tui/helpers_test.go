@@ -317,9 +317,15 @@ func testDeps(f *fixture) Deps {
 
 // newFixture builds the model with fake deps, adjusted by tweak, and sizes
 // it to w x h.
+// newFakes returns a fixture of fresh fakes (Authorizer, DraftStore,
+// bundle writer) with no model yet.
+func newFakes() *fixture {
+	return &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+}
+
 func newFixture(t testing.TB, w, h int, tweak func(*Deps)) *fixture {
 	t.Helper()
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	d := testDeps(f)
 	if tweak != nil {
 		tweak(&d)

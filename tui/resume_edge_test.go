@@ -45,7 +45,7 @@ func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
 // undecided approval whose approver is in another org must not be shown
 // in the draft's org next to the warning that says it is another one.
 func TestResumedUndecidedClaimsNoOrg(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	apps := testApps()
 	jane := testIdentity()
 	users := appGrant(apps[0], testGrant(apps[0]), jane, adminEmail)

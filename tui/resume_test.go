@@ -140,7 +140,7 @@ func TestResumedUndecidedWarningReauthorize(t *testing.T) {
 // one whose warnings were never accepted asks a/r/s again; neither asks
 // for a new code.
 func TestAccessibleResumesPendingApprovals(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	apps := testApps()
 	users := appGrant(apps[0], testGrant(apps[0]), flows.Identity{}, adminEmail)
 	other := otherApprover()

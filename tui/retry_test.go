@@ -126,7 +126,7 @@ func (r retryingAuth) Identify(ctx context.Context, app flows.App, g flows.Grant
 // retry of the current app's Start and Identify, sanitized, and none for
 // others.
 func TestAccessibleShowsRetries(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	d := testDeps(f)
 	ch := make(chan flows.RetryEvent, 16)
 	d.Authorizer = retryingAuth{fakeAuth: f.auth, ch: ch}

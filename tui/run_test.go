@@ -71,7 +71,7 @@ func (*panicAuth) Start(context.Context, flows.App) (flows.DeviceCode, error) {
 // (wrapping tea.ErrProgramPanic), not ErrUserAborted, and the progress is
 // still saved as a draft.
 func TestRunPanic(t *testing.T) {
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	d := testDeps(f)
 	prefill(&d)
 	d.Authorizer = &panicAuth{}

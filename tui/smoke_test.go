@@ -56,7 +56,7 @@ func (r *recorder) seen(s, secret string) (found bool, leaks int) {
 
 func smokeModel(t *testing.T, tweak func(*fixture)) (*fixture, *teatest.TestModel) {
 	t.Helper()
-	f := &fixture{auth: &fakeAuth{waitErr: map[string][]error{}, block: map[string]bool{}}, drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	f := newFakes()
 	if tweak != nil {
 		tweak(f)
 	}
