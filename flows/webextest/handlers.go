@@ -416,16 +416,26 @@ func statusMessage(status int) string {
 	return fmt.Sprintf("Error %d.", status)
 }
 
+// checkGrant checks what both token endpoints check first: the grant_type
+// is want, and the client authenticated. It returns the error answer, or
+// nil. mu must be held.
+func (s *Server) checkGrant(want, grantType, id, secret string, credsOK bool) *answer {
+	switch grantType {
+	case want:
+	case "":
+		a := errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
+		return &a
+	default:
+		a := errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
+		return &a
+	}
+	_, bad := s.authClient(id, secret, credsOK)
+	return bad
+}
+
 // pollLocked handles a device-code poll; mu must be held.
 func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc string) answer {
-	switch grantType {
-	case DeviceGrantType:
-	case "":
-		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
-	default:
-		return errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
-	}
-	if _, bad := s.authClient(id, secret, credsOK); bad != nil {
+	if bad := s.checkGrant(DeviceGrantType, grantType, id, secret, credsOK); bad != nil {
 		return *bad
 	}
 	if dc == "" {
@@ -512,14 +522,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request, info *req
 }
 
 func (s *Server) refreshLocked(id, secret string, credsOK bool, grantType, rt string, info *reqInfo) answer {
-	switch grantType {
-	case "refresh_token":
-	case "":
-		return errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
-	default:
-		return errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
-	}
-	if _, bad := s.authClient(id, secret, credsOK); bad != nil {
+	if bad := s.checkGrant("refresh_token", grantType, id, secret, credsOK); bad != nil {
 		return *bad
 	}
 	if rt == "" {
