@@ -110,6 +110,10 @@ var (
 	// reports it in PollEvent.Err and keeps polling, except for an
 	// untrusted TLS certificate, which ends Wait at once.
 	ErrUnreachable = errors.New("flows: webex API unreachable")
+	// ErrTokenLimit: Webex refused to issue another token for this
+	// integration and user (tokenlimit_reached). Final: a fresh code will
+	// not help until older tokens of the integration are revoked.
+	ErrTokenLimit = errors.New("flows: token limit reached")
 )
 
 // DeviceCode is a started device authorization. Only UserCode and the two
@@ -121,10 +125,15 @@ type DeviceCode struct {
 	AppID                   string
 	UserCode                string
 	VerificationURI         string
-	VerificationURIComplete string // may be empty if Webex did not send it
-	IssuedAt                time.Time
-	Expiry                  time.Time
-	Interval                time.Duration // minimum time between polls, in [1s, 60s]
+	VerificationURIComplete string // may be empty if Webex did not send it, or sent an unusable one
+	// Notice, when not empty, says in plain words why Start dropped the
+	// answer's verification_uri_complete (e.g. "it is not an https URL"):
+	// show it, and the QR code of VerificationURI with UserCode to type.
+	// It is sanitized and holds no part of the dropped URL.
+	Notice   string
+	IssuedAt time.Time
+	Expiry   time.Time
+	Interval time.Duration // minimum time between polls, in [1s, 60s]
 
 	deviceCode store.Secret
 }
@@ -138,6 +147,7 @@ type deviceCodeView struct {
 	UserCode                string
 	VerificationURI         string
 	VerificationURIComplete string
+	Notice                  string
 	IssuedAt                time.Time
 	Expiry                  time.Time
 	Interval                time.Duration
@@ -145,7 +155,7 @@ type deviceCodeView struct {
 }
 
 func (d DeviceCode) view() deviceCodeView {
-	return deviceCodeView{d.AppID, d.UserCode, d.VerificationURI, d.VerificationURIComplete,
+	return deviceCodeView{d.AppID, d.UserCode, d.VerificationURI, d.VerificationURIComplete, d.Notice,
 		d.IssuedAt, d.Expiry, d.Interval, d.deviceCode}
 }
 
