@@ -27,16 +27,6 @@ const (
 // (https://datatracker.ietf.org/doc/html/rfc8628#section-3.4).
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
-// RFC 8628 error codes (https://datatracker.ietf.org/doc/html/rfc8628#section-3.5)
-// and RFC 6749's invalid_client (https://datatracker.ietf.org/doc/html/rfc6749#section-5.2).
-const (
-	errAuthorizationPending = "authorization_pending"
-	errSlowDown             = "slow_down"
-	errAccessDenied         = "access_denied"
-	errExpiredToken         = "expired_token"
-	errInvalidClient        = "invalid_client"
-)
-
 // Limits applied to a device authorization answer.
 const (
 	// defaultInterval is used when the answer has no interval ("If no value
@@ -62,8 +52,12 @@ const (
 	// even with a little clock skew between the two.
 	pollMargin = 50 * time.Millisecond
 	// slowDownStep is what slow_down (and a 429) adds to the interval
-	// "for this and all subsequent requests" (RFC 8628 section 3.5).
+	// "for this and all subsequent requests" (RFC 8628 section 3.5), up
+	// to maxInterval.
 	slowDownStep = 5 * time.Second
+	// maxRepolls is how many more times Wait polls the same code after a
+	// 200 whose token could not be read, before calling it spent.
+	maxRepolls = 2
 	// maxBackoff caps the wait after consecutive transient failures (see
 	// backoff): Wait's starts at the interval and doubles.
 	maxBackoff = 60 * time.Second
@@ -74,26 +68,34 @@ type deviceAuth struct {
 	resp      oauth2.DeviceAuthResponse // Expiry unset: Start sets it from the Clock
 	expiresIn time.Duration             // in (0, maxExpiresIn]
 	interval  time.Duration             // in [minInterval, maxInterval]
+	// notice says why verification_uri_complete was dropped (DeviceCode.Notice);
+	// "" when it was usable or absent.
+	notice string
 }
 
 // parseDeviceAuth checks a device authorization answer. It is a pure
 // function of the answer (fuzzed by FuzzParseDeviceAuth). allowHTTP permits
 // plain http verification URIs to a loopback host (only against a loopback
-// base URL). A
-// non-2xx answer gives a *WebexError; a malformed 2xx answer an error that
-// names the field but never quotes the device code or the body.
+// base URL). A non-2xx answer gives a *WebexError; a malformed 2xx answer
+// (device_code, user_code, verification_uri, expires_in or interval
+// unusable) an error that names the field but never quotes the device code
+// or the body. An unusable verification_uri_complete, which RFC 8628
+// makes optional, is dropped and the notice says why, in words that quote
+// nothing of it.
 func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (deviceAuth, error) {
 	if status < 200 || status > 299 {
 		return deviceAuth{}, parseWebexError(status, h, body)
 	}
 	var aux struct {
-		DeviceCode              *string     `json:"device_code"`
-		UserCode                *string     `json:"user_code"`
-		VerificationURI         *string     `json:"verification_uri"`
-		VerificationURL         *string     `json:"verification_url"` // a common misspelling, as x/oauth2 accepts
-		VerificationURIComplete *string     `json:"verification_uri_complete"`
-		ExpiresIn               json.Number `json:"expires_in"`
-		Interval                json.Number `json:"interval"`
+		DeviceCode      *string `json:"device_code"`
+		UserCode        *string `json:"user_code"`
+		VerificationURI *string `json:"verification_uri"`
+		VerificationURL *string `json:"verification_url"` // a common misspelling, as x/oauth2 accepts
+		// Optional: any JSON value, so that a wrong type drops it
+		// rather than the answer.
+		VerificationURIComplete json.RawMessage `json:"verification_uri_complete"`
+		ExpiresIn               json.Number     `json:"expires_in"`
+		Interval                json.Number     `json:"interval"`
 	}
 	if err := json.Unmarshal(body, &aux); err != nil {
 		return deviceAuth{}, fmt.Errorf("malformed device authorization answer: %s", jsonErr(err))
@@ -131,13 +133,7 @@ func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (de
 	} else {
 		da.resp.VerificationURI = *vu
 	}
-	if c := aux.VerificationURIComplete; c != nil && *c != "" {
-		if err := checkVerificationURI(*c, allowHTTP); err != nil {
-			bad("verification_uri_complete %v", err)
-		} else {
-			da.resp.VerificationURIComplete = *c
-		}
-	}
+	da.resp.VerificationURIComplete, da.notice = optionalURI(aux.VerificationURIComplete, allowHTTP)
 
 	if aux.ExpiresIn == "" {
 		bad("expires_in missing")
@@ -169,6 +165,39 @@ func parseDeviceAuth(status int, h http.Header, body []byte, allowHTTP bool) (de
 	return da, nil
 }
 
+// optionalURI reads verification_uri_complete: absent, null or "" gives
+// ("", "") (the screen shows verification_uri and the code, no notice); a
+// usable URI gives (uri, ""); anything else ("", notice), the notice
+// saying in fixed words why it was dropped, never quoting it.
+func optionalURI(raw json.RawMessage, allowHTTP bool) (uri, notice string) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", completeURINotice("it is not text")
+	}
+	if s == "" {
+		return "", ""
+	}
+	if err := checkVerificationURI(s, allowHTTP); err != nil {
+		why := "it is not usable"
+		var ue *uriError
+		if errors.As(err, &ue) {
+			why = ue.plain
+		}
+		return "", completeURINotice(why)
+	}
+	return s, ""
+}
+
+// completeURINotice is DeviceCode.Notice for a dropped
+// verification_uri_complete; why is one of flows' own phrases.
+func completeURINotice(why string) string {
+	return "Webex sent no usable link with the code (" + why +
+		"): scan the QR code of the verification page and type the code."
+}
+
 // clampSeconds converts f seconds to a duration in [lo, hi].
 func clampSeconds(f float64, lo, hi time.Duration) time.Duration {
 	switch {
@@ -180,36 +209,46 @@ func clampSeconds(f float64, lo, hi time.Duration) time.Duration {
 	return time.Duration(f * float64(time.Second))
 }
 
+// uriError is why checkVerificationURI refused a URI: Error() for the
+// error of a refused answer (it may name the host), plain for a notice
+// (flows' own words only).
+type uriError struct {
+	msg   string
+	plain string // "it is ...", quoting nothing of the URI
+}
+
+func (e *uriError) Error() string { return e.msg }
+
 // checkVerificationURI accepts an absolute https URL with a host, no user
 // info and nothing a terminal would interpret. When allowHTTP (the base URL
 // is http, so a loopback fake) it also accepts http, but only to a loopback
 // host (localhost, 127.0.0.0/8, ::1): a fake may not send the admin to a
-// plain-http page elsewhere.
+// plain-http page elsewhere. The error is a *uriError.
 func checkVerificationURI(s string, allowHTTP bool) error {
 	if len(s) > maxURILen {
-		return fmt.Errorf("longer than %d bytes", maxURILen)
+		return &uriError{fmt.Sprintf("longer than %d bytes", maxURILen), "it is too long"}
 	}
 	if Sanitize(s) != s || strings.ContainsAny(s, " \\") {
-		return errors.New("contains spaces or control characters")
+		return &uriError{"contains spaces or control characters", "it contains spaces or control characters"}
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return errors.New("is not a URL")
+		return &uriError{"is not a URL", "it is not a URL"}
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && allowHTTP:
 	default:
-		return errors.New("is not an absolute https URL")
+		return &uriError{"is not an absolute https URL", "it is not an https URL"}
 	}
 	if u.Host == "" || u.Opaque != "" {
-		return errors.New("has no host")
+		return &uriError{"has no host", "it has no host"}
 	}
 	if u.User != nil {
-		return errors.New("has user info")
+		return &uriError{"has user info", "it has user info"}
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("is http to %s: http only to a loopback host", u.Hostname())
+		return &uriError{fmt.Sprintf("is http to %s: http only to a loopback host", Sanitize(u.Hostname())), "it is not an https URL"}
 	}
 	return nil
 }
@@ -218,26 +257,33 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // with the form fields client_id and scope (space separated); no client
 // secret is sent. The answer is checked by the same rules as
 // FuzzParseDeviceAuth exercises (see DeviceCode): missing device_code,
-// user_code or verification_uri, a verification URI that is not https
+// user_code or verification_uri, a verification_uri that is not https
 // (http only to a loopback host, against a loopback base URL) or a
 // non-positive expires_in are errors; expires_in and interval may be JSON
 // numbers or numeric strings; interval 0 means 5 s, a fraction is rounded
 // up, and it is clamped to [1 s, 60 s]; expires_in is clamped to at most
 // 3600 s, measured from when the answered request was sent.
+// verification_uri_complete is optional (RFC 8628): when it is absent the
+// DeviceCode has none; when it is unusable by the same rules (or not a
+// string) it is dropped and DeviceCode.Notice says why, without quoting it.
 //
 // Start sends the request again after a transient failure (no answer:
 // timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
 // short), waiting 1 s, then 2 s, 4 s... or Retry-After if longer, within
 // RetryBudget; each retry is reported to Config.OnRetry. A code lost to a
-// failed attempt is never shown and simply expires. Final answers (400 such as invalid_scope, 401, 403, 404...) and
-// an untrusted TLS certificate are not retried.
+// failed attempt is never shown and simply expires. Final answers (400
+// such as invalid_scope, 401, 403, 404...) and an untrusted TLS
+// certificate are not retried.
 //
 // Errors wrap ErrUnsupported (OpenID Connect scopes), ErrInvalidClient
-// (401 or invalid_client), ErrUnreachable (no answer, and retrying could
-// not help or ran out of budget), the context's error (as soon as ctx is
-// done, even between retries), or a *WebexError (any other error answer,
-// including the last 429 or 5xx when the budget ran out: the text then
-// starts "gave up after N attempts").
+// (401 or invalid_client: the client_id is at fault, as no secret is
+// sent), ErrTokenLimit (tokenlimit_reached), ErrUnreachable (no answer,
+// and retrying could not help or ran out of budget), the context's error
+// (as soon as ctx is done, even between retries), or a *WebexError (any
+// other error answer, including the last 429 or 5xx when the budget ran
+// out: the text then starts "gave up after N attempts"). Webex's error
+// codes are found as Wait finds them. The client secret appears in no
+// error, in any form (see Wait).
 func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 	prefix := "flows: " + app.ID + ": start"
 	if err := checkApp(app, false); err != nil {
@@ -248,8 +294,10 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 		"client_id": {cfg.ClientID},
 		"scope":     {strings.Join(cfg.Scopes, " ")},
 	}
+	rt := c.newRetrier(opStart, app.ID)
+	rt.secrets = redactions(app.ClientID, app.Secret.Reveal())
 	var sent time.Time
-	r, err := c.newRetrier(opStart, app.ID, app.Secret.Reveal()).do(ctx, func(ctx context.Context) (*response, error) {
+	r, err := rt.do(ctx, func(ctx context.Context) (*response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.Endpoint.DeviceAuthURL, strings.NewReader(form.Encode()))
 		if err != nil {
 			return nil, err
@@ -269,22 +317,26 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 	da, err := parseDeviceAuth(r.status, r.header, r.body, c.plainHTTP)
 	if err != nil {
 		var we *WebexError
-		if errors.As(err, &we) {
-			we = parseWebexError(r.status, r.header, r.body, app.Secret.Reveal())
-			if we.Status == http.StatusUnauthorized || we.Code == errInvalidClient {
-				// Start sends no secret: the client_id is at fault.
-				return DeviceCode{}, newError(prefix, ErrInvalidClient,
-					fmt.Errorf("check the client_id of app %s", app.ID), we)
-			}
-			return DeviceCode{}, newError(prefix, we)
+		if !errors.As(err, &we) {
+			return DeviceCode{}, newError(prefix, err)
 		}
-		return DeviceCode{}, newError(prefix, err)
+		we = parseWebexError(r.status, r.header, r.body, rt.secrets...)
+		switch {
+		case we.Status == http.StatusUnauthorized || we.Code == errInvalidClient:
+			// Start sends no secret: the client_id is at fault.
+			return DeviceCode{}, newError(prefix, ErrInvalidClient,
+				fmt.Errorf("check the client_id of app %s", app.ID), we)
+		case we.Code == errTokenLimit && we.Status >= 400 && we.Status <= 499:
+			return DeviceCode{}, newError(prefix, ErrTokenLimit, we)
+		}
+		return DeviceCode{}, newError(prefix, we)
 	}
 	return DeviceCode{
 		AppID:                   app.ID,
 		UserCode:                da.resp.UserCode,
 		VerificationURI:         da.resp.VerificationURI,
 		VerificationURIComplete: da.resp.VerificationURIComplete,
+		Notice:                  da.notice,
 		IssuedAt:                issued,
 		Expiry:                  sent.Add(da.expiresIn), // measured from the request: never later than Webex's
 		Interval:                da.interval,
@@ -340,12 +392,28 @@ const (
 	kindRateLimited
 	kindTransient
 	kindDone
-	kindSpent
+	kindUnreadable // a 2xx whose token could not be read
 	kindExpired
+	kindInvalidGrant // invalid_grant not saying "expired": Wait decides
 	kindDenied
 	kindInvalidClient
+	kindTokenLimit
 	kindFailed
+	kindUnreachable // no answer, and waiting will not help (untrusted certificate)
 )
+
+// codeKinds maps the OAuth codes found in a 4xx answer to their kind.
+var codeKinds = map[string]pollKind{
+	errAuthorizationPending: kindPending,
+	errSlowDown:             kindSlowDown,
+	errAccessDenied:         kindDenied,
+	errExpiredToken:         kindExpired,
+	errInvalidGrant:         kindInvalidGrant,
+	errInvalidClient:        kindInvalidClient,
+	errTokenLimit:           kindTokenLimit,
+	errUnsupportedGrantType: kindFailed,
+	errInvalidRequest:       kindFailed,
+}
 
 // tokenAnswer is a classified token endpoint answer.
 type tokenAnswer struct {
@@ -353,7 +421,8 @@ type tokenAnswer struct {
 	retryAfter time.Duration // from Retry-After; 0 when absent or invalid
 	token      *oauth2.Token // kindDone only
 	werr       *WebexError   // the server's error answer, if any
-	reason     string        // kindSpent: why the token is unreadable
+	reason     string        // kindUnreadable: why the token is unreadable
+	cause      error         // kindTransient, kindUnreachable without an answer: why
 }
 
 // webexErr returns werr as an error, nil when there is none.
@@ -364,38 +433,41 @@ func (a tokenAnswer) webexErr() error {
 	return a.werr
 }
 
+// err returns cause, or else werr as an error; nil when there is neither.
+func (a tokenAnswer) err() error {
+	if a.cause != nil {
+		return a.cause
+	}
+	return a.webexErr()
+}
+
 // maxRetryAfter bounds a Retry-After value; the code's expiry bounds it
 // further.
 const maxRetryAfter = time.Hour
 
 // parseTokenResponse classifies a token endpoint answer. It is a pure
 // function of (status, headers, body, now), fuzzed by
-// FuzzParseTokenResponse. The RFC 8628 error code, when present, wins over
-// the status: authorization_pending, slow_down, access_denied,
-// expired_token, invalid_client. Otherwise: 2xx is a token (or a spent code
-// when unreadable), 428 pending, 429 rate limited, 401 invalid client, 403
-// denied, 408/5xx transient, anything else final.
+// FuzzParseTokenResponse. In a 4xx answer the OAuth code wins over the
+// status, wherever Webex put it (see parseWebexError): authorization_pending
+// (pending), slow_down, access_denied (denied), expired_token (expired),
+// invalid_grant (expired when the text says "expired", else
+// kindInvalidGrant, for Wait to judge by the code's expiry),
+// invalid_client, tokenlimit_reached, unsupported_grant_type and
+// invalid_request (final). Otherwise the status decides: 2xx is a token
+// (or unreadable), 428 pending, 429 rate limited, 401 invalid client, 403
+// denied, 408/5xx transient (whatever words their body holds: an
+// overloaded server's page is not a protocol answer), anything else final.
 func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) tokenAnswer {
 	if status >= 200 && status <= 299 {
 		return parseToken(body, now)
 	}
 	a := tokenAnswer{retryAfter: parseRetryAfter(h.Get("Retry-After"), now)}
 	a.werr = parseWebexError(status, h, body)
-	switch a.werr.Code {
-	case errAuthorizationPending:
-		a.kind = kindPending
-		return a
-	case errSlowDown:
-		a.kind = kindSlowDown
-		return a
-	case errAccessDenied:
-		a.kind = kindDenied
-		return a
-	case errExpiredToken:
-		a.kind = kindExpired
-		return a
-	case errInvalidClient:
-		a.kind = kindInvalidClient
+	if k, ok := codeKinds[a.werr.Code]; ok && status >= 400 && status <= 499 {
+		a.kind = k
+		if k == kindInvalidGrant && a.werr.saysExpired {
+			a.kind = kindExpired
+		}
 		return a
 	}
 	switch {
@@ -416,9 +488,9 @@ func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) t
 }
 
 // parseToken reads a 2xx token answer. Anything but a JSON object with a
-// usable access_token means the code is spent.
+// usable access_token is unreadable (kindUnreadable).
 func parseToken(body []byte, now time.Time) tokenAnswer {
-	spent := func(reason string) tokenAnswer { return tokenAnswer{kind: kindSpent, reason: reason} }
+	spent := func(reason string) tokenAnswer { return tokenAnswer{kind: kindUnreadable, reason: reason} }
 	var raw map[string]any
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		return spent("not a JSON object")
@@ -519,17 +591,28 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // because x/oauth2's DeviceAccessToken aborts on Webex's 428 and on every
 // transient error.
 //
-// The first poll is one interval after dc.IssuedAt; each later poll is at
-// least the interval (plus 50 ms) after the previous answer arrived:
-//   - 428, or 400 authorization_pending: pending, poll again;
-//   - slow_down: the interval grows by 5 s for this and later polls;
+// Webex puts its OAuth codes in "message" or "errors[].description"
+// rather than RFC 6749's "error": Wait looks in all three, for the code as
+// a whole word in any case (see parseTokenResponse); in a 4xx answer the
+// code wins over the status. The first poll is one interval after
+// dc.IssuedAt; each later poll is at least the interval (plus 50 ms) after
+// the previous answer arrived:
+//   - 428, or authorization_pending: pending, poll again;
+//   - slow_down: the interval grows by 5 s for this and later polls, up
+//     to 60 s;
 //   - 429: wait Retry-After (seconds or HTTP date), and the interval grows
-//     by 5 s;
+//     by 5 s, up to 60 s;
 //   - 5xx, 408, timeouts, connection resets, DNS failures: retry after the
 //     interval, doubling for each consecutive failure up to 60 s (or
 //     Retry-After if longer); reported with the error;
-//   - 200 with an unreadable body: the code is spent (ErrCodeSpent), no
-//     retry;
+//   - a 2xx whose token cannot be read (cut short, not JSON, no usable
+//     access_token): Webex may have spent the code on it, but may also
+//     answer again, so Wait polls the same code up to twice more, an
+//     interval apart, each reported as PollTransient with an error saying
+//     the token answer was cut short. A token ends Wait well; pending or
+//     slow_down means the code lives on and polling goes on as usual;
+//     invalid_grant or expired_token, no definitive answer in those two
+//     polls, or the expiry coming first, give ErrCodeSpent;
 //   - a TLS certificate the client does not trust (a TLS-inspecting proxy
 //     or a wrong base URL), or a server that does not speak TLS: no retry,
 //     the error wraps ErrUnreachable, as Start's and Identify's do.
@@ -537,14 +620,20 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // report, if not nil, is called synchronously from Wait's goroutine after
 // every poll.
 //
-// The error wraps ErrExpired (expired_token, a 400 at or after the expiry,
-// or the next allowed poll would fall after dc.Expiry: Wait returns then,
+// The error wraps ErrExpired (expired_token, invalid_grant saying
+// "expired", an invalid_grant or any other 400 at or after the expiry, or
+// the next allowed poll would fall after dc.Expiry: Wait returns then,
 // without waiting for the expiry), ErrDenied (access_denied or 403),
-// ErrInvalidClient (401 or invalid_client; the text names the app and
-// its SecretSource), ErrCodeSpent, ErrUnreachable (untrusted
-// certificate), the context's error (context.Canceled), or a *WebexError
-// (any other answer). ErrDenied and ErrInvalidClient errors also wrap the
-// *WebexError with Webex's message and trackingId.
+// ErrInvalidClient (401 or invalid_client: the text names the app and its
+// SecretSource), ErrTokenLimit (tokenlimit_reached), ErrCodeSpent (above),
+// ErrUnreachable (untrusted certificate), the context's error
+// (context.Canceled), or a *WebexError (any other answer, such as
+// invalid_grant before the expiry, invalid_request or
+// unsupported_grant_type). Errors for an answer also wrap its *WebexError
+// with Webex's message and trackingId. Neither the errors nor the events
+// hold the device code, the client secret or the Basic credentials built
+// from it, in any form flows sends them (see redactions), even when Webex
+// echoes the request.
 func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(PollEvent)) (Grant, error) {
 	prefix := "flows: " + app.ID + ": wait"
 	if err := checkApp(app, true); err != nil {
@@ -559,131 +648,204 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 	if report == nil {
 		report = func(PollEvent) {}
 	}
-	interval := dc.Interval
-	if interval < minInterval {
-		interval = defaultInterval
+	w := &waiter{
+		prefix:   prefix,
+		app:      app,
+		dc:       dc,
+		interval: dc.Interval,
+		redact:   redactions(app.ClientID, dc.deviceCode.Reveal(), app.Secret.Reveal()),
 	}
-	secrets := []string{dc.deviceCode.Reveal(), app.Secret.Reveal()}
+	if w.interval < minInterval {
+		w.interval = defaultInterval
+	}
+	w.interval = min(w.interval, maxInterval)
 
-	next := dc.IssuedAt.Add(interval + pollMargin)
-	transient := 0
+	next := dc.IssuedAt.Add(w.interval + pollMargin)
 	for attempt := 1; ; attempt++ {
 		if !next.Before(dc.Expiry) {
-			return Grant{}, newError(prefix, ErrExpired)
+			return Grant{}, w.expired()
 		}
 		if err := c.sleepUntil(ctx, next); err != nil {
 			return Grant{}, newError(prefix, err)
 		}
 		r, err := c.poll(ctx, app, dc)
 		at := c.clock.Now()
-		ev := PollEvent{Attempt: attempt, At: at}
-
-		var a tokenAnswer
-		switch {
-		case err != nil && ctx.Err() != nil:
+		if err != nil && ctx.Err() != nil {
 			return Grant{}, newError(prefix, ctx.Err())
-		case err != nil && !retryableNetErr(err):
-			// An untrusted certificate will not go away by waiting: give
-			// up at once, in the words of Start and Identify.
-			err := newError(prefix, newError("", ErrUnreachable, errors.New(describeNetErr(err))))
-			ev.Outcome = PollFailed
-			ev.Interval = interval
-			ev.Err = err
-			report(ev)
-			return Grant{}, err
-		case err != nil:
-			a = tokenAnswer{kind: kindTransient}
-			ev.Err = newError("", ErrUnreachable, errors.New(describeNetErr(err)))
-		case r.readErr != nil && r.status >= 200 && r.status <= 299:
-			a = tokenAnswer{kind: kindSpent, reason: "reading the answer: " + describeNetErr(r.readErr)}
-		default:
-			a = parseTokenResponse(r.status, r.header, r.body, at)
-			if a.werr != nil {
-				a.werr = parseWebexError(r.status, r.header, r.body, secrets...)
-			}
 		}
-
-		wait := interval
-		switch a.kind {
-		case kindPending:
-			transient = 0
-			ev.Outcome = PollPending
-		case kindSlowDown:
-			transient = 0
-			interval += slowDownStep
-			wait = interval
-			ev.Outcome = PollSlowDown
-		case kindRateLimited:
-			transient = 0
-			interval += slowDownStep
-			wait = interval
-			ev.Outcome = PollRateLimited
-			ev.Err = a.webexErr()
-		case kindTransient:
-			transient++
-			wait = backoff(interval, transient)
-			ev.Outcome = PollTransient
-			if ev.Err == nil {
-				ev.Err = a.webexErr()
-			}
-		case kindDone:
-			g := grantFrom(a.token, app, at)
-			ev.Outcome = PollDone
-			ev.Interval = interval
+		a := w.classify(r, err, at)
+		s := w.schedule(a, at)
+		ev := PollEvent{Attempt: attempt, Outcome: s.outcome, At: at, Interval: w.interval, Err: s.err}
+		switch s.outcome {
+		case PollDone:
 			report(ev)
-			return g, nil
-		default:
-			err := c.finalError(prefix, app, dc, a, at)
-			ev.Outcome = PollFailed
-			ev.Interval = interval
-			ev.Err = err
+			return grantFrom(a.token, app, at), nil
+		case PollFailed:
 			report(ev)
-			return Grant{}, err
+			return Grant{}, s.err
 		}
-		// Retry-After is honoured on any answer that lets us poll again.
-		next = at.Add(max(wait, a.retryAfter) + pollMargin)
-		ev.Interval = interval
+		next = at.Add(s.wait + pollMargin)
 		ev.NextPoll = next
 		report(ev)
 	}
 }
 
+// waiter is the state of one Wait between polls.
+type waiter struct {
+	prefix   string
+	app      App
+	dc       DeviceCode
+	redact   []string      // forms of the device code and secret (redactions)
+	interval time.Duration // in force, in [minInterval, maxInterval]
+	// transient counts consecutive transient failures (for backoff).
+	transient int
+	// cutShort, when not "", says why a 2xx token answer could not be
+	// read: the token is owed, and repolls counts the polls since.
+	cutShort string
+	repolls  int
+}
+
+// classify turns the outcome of one poll (an answer r, or the error of a
+// poll that got none) into a tokenAnswer, its error answer redacted.
+func (w *waiter) classify(r *response, err error, at time.Time) tokenAnswer {
+	switch {
+	case err != nil && !retryableNetErr(err):
+		return tokenAnswer{kind: kindUnreachable, cause: newError("", ErrUnreachable, errors.New(describeNetErr(err)))}
+	case err != nil:
+		return tokenAnswer{kind: kindTransient, cause: newError("", ErrUnreachable, errors.New(describeNetErr(err)))}
+	case r.readErr != nil && r.status >= 200 && r.status <= 299:
+		return tokenAnswer{kind: kindUnreadable, reason: "reading the answer: " + describeNetErr(r.readErr)}
+	}
+	a := parseTokenResponse(r.status, r.header, r.body, at)
+	if a.werr != nil {
+		a.werr = parseWebexError(r.status, r.header, r.body, w.redact...)
+	}
+	return a
+}
+
+// step is what schedule decided for one answer: the outcome to report,
+// its error, and the wait until the next poll (not for PollDone and
+// PollFailed, which end Wait).
+type step struct {
+	outcome PollOutcome
+	err     error
+	wait    time.Duration
+}
+
+// schedule updates the interval, the failure count and the owed token
+// for answer a, and says what comes next.
+func (w *waiter) schedule(a tokenAnswer, at time.Time) step {
+	// owedAgain counts a poll that did not settle an owed token, and
+	// tells whether the re-polls are used up.
+	owedAgain := func() bool {
+		if w.cutShort == "" {
+			return false
+		}
+		w.repolls++
+		return w.repolls >= maxRepolls
+	}
+	switch a.kind {
+	case kindDone:
+		return step{outcome: PollDone}
+	case kindPending, kindSlowDown:
+		w.transient, w.cutShort = 0, "" // the code lives on
+		if a.kind == kindPending {
+			return step{outcome: PollPending, wait: max(w.interval, a.retryAfter)}
+		}
+		w.interval = min(w.interval+slowDownStep, maxInterval)
+		return step{outcome: PollSlowDown, wait: max(w.interval, a.retryAfter)}
+	case kindRateLimited:
+		w.transient = 0
+		w.interval = min(w.interval+slowDownStep, maxInterval)
+		if owedAgain() {
+			return w.fail(w.spent(a.webexErr()))
+		}
+		return step{outcome: PollRateLimited, err: a.webexErr(), wait: max(w.interval, a.retryAfter)}
+	case kindTransient:
+		w.transient++
+		if owedAgain() {
+			return w.fail(w.spent(a.err()))
+		}
+		return step{outcome: PollTransient, err: a.err(),
+			wait: max(backoff(w.interval, w.transient), a.retryAfter)}
+	case kindUnreadable:
+		if w.cutShort == "" {
+			w.cutShort, w.repolls = a.reason, 0
+		} else if owedAgain() {
+			return w.fail(w.spent(errors.New(a.reason)))
+		}
+		return step{outcome: PollTransient, wait: w.interval,
+			err: fmt.Errorf("the token answer was cut short (%s): asking again with the same code", a.reason)}
+	}
+	return w.fail(w.finalError(a, at))
+}
+
+func (w *waiter) fail(err error) step { return step{outcome: PollFailed, err: err} }
+
+// spent is ErrCodeSpent for an owed token that did not come; last is the
+// answer that ended the wait for it, if any.
+func (w *waiter) spent(last error) error {
+	errs := []error{ErrCodeSpent, errors.New(w.cutShort)}
+	if last != nil {
+		errs = append(errs, fmt.Errorf("asked again: %w", last))
+	}
+	return newError(w.prefix, errs...)
+}
+
+// expired is Wait's error when the next poll would fall after the expiry.
+func (w *waiter) expired() error {
+	if w.cutShort != "" {
+		return w.spent(errors.New("the code expired before Webex answered again"))
+	}
+	return newError(w.prefix, ErrExpired)
+}
+
 // finalError builds Wait's error for a final answer.
-func (c *Client) finalError(prefix string, app App, dc DeviceCode, a tokenAnswer, at time.Time) error {
+func (w *waiter) finalError(a tokenAnswer, at time.Time) error {
 	werr := a.webexErr()
 	withWebex := func(sentinel error) error {
 		if werr != nil {
-			return newError(prefix, sentinel, werr)
+			return newError(w.prefix, sentinel, werr)
 		}
-		return newError(prefix, sentinel)
+		return newError(w.prefix, sentinel)
 	}
+	pastExpiry := !at.Before(w.dc.Expiry)
 	switch a.kind {
-	case kindSpent:
-		return newError(prefix, ErrCodeSpent, errors.New(a.reason))
-	case kindExpired:
-		return withWebex(ErrExpired)
+	case kindUnreachable:
+		// An untrusted certificate will not go away by waiting: give
+		// up at once, in the words of Start and Identify.
+		return newError(w.prefix, a.cause)
+	case kindExpired, kindInvalidGrant:
+		switch {
+		case w.cutShort != "":
+			return w.spent(werr) // the code went on the answer that was cut short
+		case a.kind == kindExpired || pastExpiry:
+			return withWebex(ErrExpired)
+		}
 	case kindDenied:
 		return withWebex(ErrDenied)
+	case kindTokenLimit:
+		return withWebex(ErrTokenLimit)
 	case kindInvalidClient:
-		src := app.SecretSource
+		src := w.app.SecretSource
 		if src == "" {
 			src = "an unknown source"
 		}
-		errs := []error{ErrInvalidClient, fmt.Errorf("check the client secret of app %s (from %s)", app.ID, src)}
+		errs := []error{ErrInvalidClient, fmt.Errorf("check the client secret of app %s (from %s)", w.app.ID, src)}
 		if werr != nil {
 			errs = append(errs, werr)
 		}
-		return newError(prefix, errs...)
+		return newError(w.prefix, errs...)
 	}
 	// A 400 at or after the expiry is the expiry (Webex answers expired
 	// codes with a plain 400).
-	if a.werr != nil && a.werr.Status == http.StatusBadRequest && !at.Before(dc.Expiry) {
+	if a.werr != nil && a.werr.Status == http.StatusBadRequest && pastExpiry {
 		return withWebex(ErrExpired)
 	}
 	if werr != nil {
-		return newError(prefix, werr)
+		return newError(w.prefix, werr)
 	}
-	return newError(prefix, errors.New("unexpected answer"))
+	return newError(w.prefix, errors.New("unexpected answer"))
 }
 
 // poll sends one device access token request, bounded by the code's

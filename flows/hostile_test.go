@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -86,7 +87,7 @@ func TestStartHostileAnswers(t *testing.T) {
 		{"http localhost uri on loopback base", false, `{` + fields + `,"verification_uri":"http://localhost:8080/x"}`, ""},
 		{"https uri on loopback base", false, `{` + fields + `,"verification_uri":"https://verify.example/x"}`, ""},
 		{"http uri to another host on loopback base", false, `{` + fields + `,"verification_uri":"http://verify.example/x"}`, "http only to a loopback host"},
-		{"http complete uri to another host on loopback base", false, `{` + fields + `,"verification_uri":"http://127.0.0.1/x","verification_uri_complete":"http://phish.example/x"}`, "verification_uri_complete is http"},
+		{"http complete uri to another host on loopback base: dropped", false, `{` + fields + `,"verification_uri":"http://127.0.0.1/x","verification_uri_complete":"http://phish.example/x"}`, ""},
 		{"body over 1 MiB", false, `{"user_code":"` + strings.Repeat("A", maxBody) + `"}`, "larger than 1 MiB"},
 		{"missing user_code", false, `{"device_code":"dc-FAKE-x","verification_uri":"https://v.example/","expires_in":60}`, "user_code missing"},
 		{"interval not a number", false, `{` + fields + `,"verification_uri":"https://v.example/","interval":"1.5s"}`, "malformed device authorization answer"},
@@ -97,6 +98,9 @@ func TestStartHostileAnswers(t *testing.T) {
 			if tc.err == "" {
 				if err != nil {
 					t.Fatal(err)
+				}
+				if strings.Contains(tc.body, "phish") && (dc.VerificationURIComplete != "" || dc.Notice == "" || strings.Contains(dc.Notice, "phish")) {
+					t.Errorf("complete URI %q, notice %q: want it dropped, said without quoting it", dc.VerificationURIComplete, dc.Notice)
 				}
 				return
 			}
@@ -152,9 +156,14 @@ func TestWaitHostileAnswers(t *testing.T) {
 			w.(http.Flusher).Flush()
 			conn, _, _ := http.NewResponseController(w).Hijack()
 			conn.Close()
-		}, ErrCodeSpent, func(t *testing.T, err error, _ []PollEvent, polls []time.Time) {
-			if len(polls) != 1 {
-				t.Errorf("%d polls, want 1 (a 200 spends the code)", len(polls))
+		}, ErrCodeSpent, func(t *testing.T, err error, evs []PollEvent, polls []time.Time) {
+			// Cut short every time: asked again twice, an interval apart.
+			if len(polls) != 1+maxRepolls {
+				t.Errorf("%d polls, want %d (the 200, then %d more)", len(polls), 1+maxRepolls, maxRepolls)
+			}
+			checkGaps(t, "polls", polls, []time.Duration{5 * time.Second, 5 * time.Second})
+			if want := []PollOutcome{PollTransient, PollTransient, PollFailed}; !slices.Equal(outcomes(evs), want) {
+				t.Errorf("outcomes %v, want %v", outcomes(evs), want)
 			}
 		}},
 		{"redirect not followed", func(w http.ResponseWriter, r *http.Request) {

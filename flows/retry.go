@@ -83,14 +83,18 @@ type retrier struct {
 	op       string    // opStart or opIdentify, for RetryEvent
 	appID    string    // for RetryEvent
 	deadline time.Time // on c.clock
-	secrets  []string  // scrubbed from error answers
+	// secrets are the forms (see redactions) of the values that error
+	// answers must not echo; scrubbed from every error answer. Pass them
+	// to parseWebexError as they are.
+	secrets []string
 }
 
 // newRetrier starts a budget of RetryBudget from now for op on app appID.
 // secrets are values (client secret, tokens) that error answers must not
-// echo.
+// echo in any form; newRetrier expands them with redactions (without a
+// Basic pair: set r.secrets to redactions(clientID, ...) for that).
 func (c *Client) newRetrier(op, appID string, secrets ...string) *retrier {
-	return &retrier{c: c, op: op, appID: appID, deadline: c.clock.Now().Add(RetryBudget), secrets: secrets}
+	return &retrier{c: c, op: op, appID: appID, deadline: c.clock.Now().Add(RetryBudget), secrets: redactions("", secrets...)}
 }
 
 // do calls send, which sends one request bound to the context it is given

@@ -292,8 +292,9 @@ func TestWaitTimeout(t *testing.T) {
 	}
 }
 
-// TestWaitCorruptToken: a 200 with an unparseable body spends the code; no
-// retry.
+// TestWaitCorruptToken: after a 200 with an unparseable body Wait asks
+// again with the same code; webextest spent it on the 200 and says
+// invalid_grant, so the code is spent.
 func TestWaitCorruptToken(t *testing.T) {
 	e := newEnv(t, nil)
 	dc := e.start(t)
@@ -303,11 +304,14 @@ func TestWaitCorruptToken(t *testing.T) {
 	if !errors.Is(err, ErrCodeSpent) {
 		t.Fatalf("Wait: %v, want ErrCodeSpent", err)
 	}
-	if want := []PollOutcome{PollPending, PollFailed}; !slices.Equal(outcomes(evs), want) {
+	if want := []PollOutcome{PollPending, PollTransient, PollFailed}; !slices.Equal(outcomes(evs), want) {
 		t.Fatalf("outcomes = %v, want %v", outcomes(evs), want)
 	}
-	if n := len(e.polls()); n != 2 {
-		t.Errorf("%d polls, want 2 (no retry after a 200)", n)
+	if !strings.Contains(evs[1].Err.Error(), "cut short") {
+		t.Errorf("re-poll event error %v, want one saying the answer was cut short", evs[1].Err)
+	}
+	if n := len(e.polls()); n != 3 {
+		t.Errorf("%d polls, want 3 (the 200 asked again once: invalid_grant)", n)
 	}
 }
 
