@@ -36,11 +36,12 @@ type Config struct {
 	// BaseURL is the Webex API base, default DefaultBaseURL. It must be
 	// https, or http to a loopback address (a fake server).
 	BaseURL string
-	// HTTPClient sends every request; default NewHTTPClient(UserAgent's
-	// version). Redirects are never followed whatever its CheckRedirect.
+	// HTTPClient sends every request; default NewHTTPClient("dev").
+	// Redirects are never followed whatever its CheckRedirect.
 	HTTPClient *http.Client
-	// UserAgent, when set, is sent on every request (replacing the one of
-	// HTTPClient, if any).
+	// UserAgent, when set, is sent (sanitized) on every request, with the
+	// default HTTPClient as with one of the caller's, replacing any
+	// User-Agent that client would send.
 	UserAgent string
 	// Clock is the poll loop's time source, default SystemClock.
 	Clock Clock
@@ -101,8 +102,14 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := *hc // never mutate the caller's client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	if cfg.UserAgent != "" {
-		c.Transport = &uaTransport{ua: cfg.UserAgent, next: c.Transport}
+	if ua := Sanitize(cfg.UserAgent); ua != "" {
+		// Replace, rather than wrap, a uaTransport (NewHTTPClient's): the
+		// inner one would set its own User-Agent last.
+		next := c.Transport
+		if t, ok := next.(*uaTransport); ok {
+			next = t.next
+		}
+		c.Transport = &uaTransport{ua: ua, next: next}
 	}
 	clock := cfg.Clock
 	if clock == nil {

@@ -50,33 +50,56 @@ func TestNewClientBaseURL(t *testing.T) {
 	}
 }
 
+// TestUserAgent: the server sees Config.UserAgent whatever the
+// HTTPClient (nil, NewHTTPClient's, the caller's own), and the version of
+// NewHTTPClient when no UserAgent is set.
 func TestUserAgent(t *testing.T) {
-	var got []string
+	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = append(got, r.UserAgent())
+		got = r.UserAgent()
 	}))
 	defer srv.Close()
-	hc := NewHTTPClient("1.2.3")
-	if hc.Timeout != requestTimeout {
+	if hc := NewHTTPClient("1.2.3"); hc.Timeout != requestTimeout {
 		t.Errorf("Timeout %v", hc.Timeout)
 	}
-	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: hc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Ping(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	c, _ = NewClient(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), UserAgent: "ucx-onboard/test"})
-	if err := c.Ping(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || got[0] != "ucx-onboard/1.2.3" || got[1] != "ucx-onboard/test" {
-		t.Errorf("User-Agents %q", got)
+	for _, tc := range []struct {
+		name string
+		hc   *http.Client
+		ua   string
+		want string
+	}{
+		{"default client, UserAgent", nil, "ucx-onboard/9.9.9", "ucx-onboard/9.9.9"},
+		{"default client, no UserAgent", nil, "", "ucx-onboard/dev"},
+		{"NewHTTPClient, UserAgent", NewHTTPClient("1.2.3"), "ucx-onboard/test", "ucx-onboard/test"},
+		{"NewHTTPClient, no UserAgent", NewHTTPClient("1.2.3"), "", "ucx-onboard/1.2.3"},
+		{"caller's client, UserAgent", srv.Client(), "ucx-onboard/test", "ucx-onboard/test"},
+		{"UserAgent with control characters", nil, "ucx-onboard/1\r\nX-Evil: 1", "ucx-onboard/1  X-Evil: 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got = ""
+			c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: tc.hc, UserAgent: tc.ua})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Ping(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("User-Agent %q, want %q", got, tc.want)
+			}
+		})
 	}
 	// NewClient does not change the caller's client.
 	if srv.Client().CheckRedirect != nil {
 		t.Error("caller's http.Client modified")
+	}
+	hc := NewHTTPClient("1.2.3")
+	tr := hc.Transport
+	if _, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: hc, UserAgent: "x/1"}); err != nil {
+		t.Fatal(err)
+	}
+	if hc.Transport != tr || tr.(*uaTransport).ua != "ucx-onboard/1.2.3" {
+		t.Error("caller's transport modified")
 	}
 }
 

@@ -175,10 +175,10 @@ func saysExpired(s string) bool {
 func parseWebexError(status int, h http.Header, body []byte, redact ...string) *WebexError {
 	e := &WebexError{Status: status}
 	var j struct {
-		Message          any    `json:"message"`
-		Error            any    `json:"error"`
-		ErrorDescription any    `json:"error_description"`
-		TrackingID       any    `json:"trackingId"`
+		Message          any `json:"message"`
+		Error            any `json:"error"`
+		ErrorDescription any `json:"error_description"`
+		TrackingID       any `json:"trackingId"`
 		Errors           []struct {
 			Description any `json:"description"`
 		} `json:"errors"`
