@@ -51,6 +51,8 @@ func hint(err error) string {
 		return "resume it with the newer ucx-onboard that made it; this version leaves it and its key untouched"
 	case errors.Is(err, store.ErrDraftKeyUnavailable):
 		return "unlock the OS keyring, or resume on the machine and account where the draft was started; otherwise discard the draft"
+	case errors.Is(err, flows.ErrTokenLimit):
+		return "Webex issues no more tokens of this integration to this admin until older ones are revoked; a fresh code will not help: have the integration's older tokens for this admin revoked (Webex support can help: give them the trackingId), then authorize again"
 	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
 		return "the code can no longer be used: start a new authorization for this app"
 	case errors.Is(err, flows.ErrDenied):
