@@ -181,3 +181,187 @@ func TestWebexErrorText(t *testing.T) {
 		t.Errorf("Error() = %q", got)
 	}
 }
+
+// TestTokenErrorCodes: every OAuth code Webex documents for its token
+// endpoint is found in every shape an answer may give it: RFC 6749's
+// "error" (JSON or form-encoded), Webex's "message" or any
+// "errors[].description", in any case, inside a sentence as a whole
+// word; never as part of another word.
+func TestTokenErrorCodes(t *testing.T) {
+	codes := []struct {
+		code string
+		kind pollKind
+	}{
+		{"authorization_pending", kindPending},
+		{"slow_down", kindSlowDown},
+		{"access_denied", kindDenied},
+		{"expired_token", kindExpired},
+		{"invalid_grant", kindInvalidGrant},
+		{"invalid_client", kindInvalidClient},
+		{"tokenlimit_reached", kindTokenLimit},
+		{"unsupported_grant_type", kindFailed},
+		{"invalid_request", kindFailed},
+	}
+	const jsonCT, formCT = "application/json", "application/x-www-form-urlencoded"
+	mixed := func(s string) string { // sLoW_DoWn
+		b := []byte(s)
+		for i := range b {
+			if i%2 == 1 {
+				b[i] = strings.ToUpper(string(b[i]))[0]
+			}
+		}
+		return string(b)
+	}
+	shapes := []struct {
+		name  string
+		ct    string
+		body  func(code string) string
+		found bool // the code is found (else: the status decides, no Code)
+	}{
+		{"rfc error", jsonCT, func(c string) string { return `{"error":"` + c + `","error_description":"Something."}` }, true},
+		{"webex message", jsonCT, func(c string) string { return `{"message":"` + c + `","trackingId":"ROUTER_1"}` }, true},
+		{"webex message and description", jsonCT, func(c string) string {
+			return `{"message":"` + c + `","errors":[{"description":"` + c + `"}],"trackingId":"ROUTER_1"}`
+		}, true},
+		{"second errors description", jsonCT, func(c string) string {
+			return `{"message":"Bad Request","errors":[{"description":"The request failed."},{"description":"` + c + `"}],"trackingId":"ROUTER_1"}`
+		}, true},
+		{"form-encoded rfc", formCT, func(c string) string { return "error=" + c + "&error_description=Something." }, true},
+		{"upper case", jsonCT, func(c string) string { return `{"message":"` + strings.ToUpper(c) + `"}` }, true},
+		{"mixed case", jsonCT, func(c string) string { return `{"errors":[{"description":"` + mixed(c) + `"}]}` }, true},
+		{"in a sentence", jsonCT, func(c string) string { return `{"message":"Token request failed (` + c + `): see the docs."}` }, true},
+		{"at the end of a sentence", jsonCT, func(c string) string { return `{"message":"The answer is ` + c + `."}` }, true},
+		{"prefix of a word", jsonCT, func(c string) string { return `{"message":"` + c + `s happen"}` }, false},
+		{"suffix of a word", jsonCT, func(c string) string { return `{"message":"x` + c + `"}` }, false},
+		{"inside a word", jsonCT, func(c string) string { return `{"errors":[{"description":"no` + c + `2"}]}` }, false},
+		{"json body read as a form", jsonCT, func(c string) string { return "error=" + c }, false},
+	}
+	for _, c := range codes {
+		for _, sh := range shapes {
+			t.Run(c.code+"/"+sh.name, func(t *testing.T) {
+				h := http.Header{"Content-Type": {sh.ct}}
+				a := parseTokenResponse(http.StatusBadRequest, h, []byte(sh.body(c.code)), fuzzNow)
+				wantKind, wantCode := c.kind, c.code
+				if !sh.found {
+					wantKind, wantCode = kindFailed, ""
+				}
+				if a.kind != wantKind || a.werr == nil || a.werr.Code != wantCode {
+					t.Fatalf("kind %d, WebexError %+v; want kind %d, code %q", a.kind, a.werr, wantKind, wantCode)
+				}
+			})
+		}
+	}
+}
+
+// TestTokenErrorPrecedence: where the code is looked for first, and when
+// the status decides instead.
+func TestTokenErrorPrecedence(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		kind   pollKind
+		code   string
+	}{
+		{"error before message", 400, `{"error":"slow_down","message":"access_denied"}`, kindSlowDown, "slow_down"},
+		{"message before descriptions", 400, `{"message":"authorization_pending","errors":[{"description":"access_denied"}]}`, kindPending, "authorization_pending"},
+		{"unknown error, code in message", 400, `{"error":"bad_thing","message":"slow_down"}`, kindSlowDown, "slow_down"},
+		{"unknown error kept as the code", 400, `{"error":"invalid_scope","message":"Bad scope"}`, kindFailed, "invalid_scope"},
+		{"first code of a sentence", 400, `{"message":"not slow_down but access_denied"}`, kindSlowDown, "slow_down"},
+		{"invalid_grant saying expired", 400, `{"message":"invalid_grant","errors":[{"description":"The device code has EXPIRED."}]}`, kindExpired, "invalid_grant"},
+		{"invalid_grant, used", 400, `{"message":"invalid_grant: the device code has already been used"}`, kindInvalidGrant, "invalid_grant"},
+		{"invalid_grant, expiredness not a word", 400, `{"message":"invalid_grant: not_expired"}`, kindInvalidGrant, "invalid_grant"},
+		{"401 invalid_client", 401, `{"message":"invalid_client"}`, kindInvalidClient, "invalid_client"},
+		{"429 slow_down", 429, `{"message":"slow_down"}`, kindSlowDown, "slow_down"},
+		{"428 Webex pending", 428, `{"message":"The user has not yet completed authorization."}`, kindPending, ""},
+		{"503 words are not codes", 503, `{"message":"access_denied by the load balancer"}`, kindTransient, "access_denied"},
+		{"500 words are not codes", 500, `{"message":"slow_down"}`, kindTransient, "slow_down"},
+		{"non-string fields", 400, `{"error":7,"message":["slow_down"],"errors":[{"description":{"x":1}}]}`, kindFailed, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := parseTokenResponse(tc.status, http.Header{"Content-Type": {"application/json"}}, []byte(tc.body), fuzzNow)
+			if a.kind != tc.kind || a.werr.Code != tc.code {
+				t.Errorf("kind %d code %q, want %d %q", a.kind, a.werr.Code, tc.kind, tc.code)
+			}
+		})
+	}
+}
+
+// TestWebexErrorCodeNotRepeated: a message that is only the code is not
+// printed twice.
+func TestWebexErrorCodeNotRepeated(t *testing.T) {
+	we := parseWebexError(400, nil, []byte(`{"message":"slow_down","errors":[{"description":"slow_down"}],"trackingId":"T1"}`))
+	if got, want := we.Error(), "webex: HTTP 400 Bad Request: slow_down (trackingId T1)"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestParseDeviceAuthOptionalComplete: an unusable
+// verification_uri_complete is dropped, with a notice that says why and
+// quotes none of it; an absent one gives no notice; the answer stays good.
+func TestParseDeviceAuthOptionalComplete(t *testing.T) {
+	const ok = `"device_code":"dc-FAKE-1","user_code":"729703","verification_uri":"https://oauth-helper-r.wbx2.com/verify","expires_in":300,"interval":2`
+	good := "https://oauth-helper-r.wbx2.com/verify?userCode=" + strings.Repeat("ab", 32)
+	for _, tc := range []struct {
+		name      string
+		complete  string // the JSON value; "" for absent
+		allowHTTP bool
+		want      string // the kept URI
+		why       string // in the notice; "" for no notice
+	}{
+		{"absent", ``, false, "", ""},
+		{"null", `null`, false, "", ""},
+		{"empty", `""`, false, "", ""},
+		{"usable", `"` + good + `"`, false, good, ""},
+		{"http", `"http://oauth-helper-r.wbx2.com/verify?userCode=1"`, false, "", "it is not an https URL"},
+		{"ftp", `"ftp://x.example/"`, false, "", "it is not an https URL"},
+		{"relative", `"/verify?userCode=1"`, false, "", "it is not an https URL"},
+		{"http to another host on a loopback base", `"http://phish.example/v?c=1"`, true, "", "it is not an https URL"},
+		{"70 KB", `"https://x.example/` + strings.Repeat("a", 70<<10) + `"`, false, "", "it is too long"},
+		{"control characters", `"https://x.example/\u001b]8;;https://phish.example\u0007v"`, false, "", "it contains spaces or control characters"},
+		{"user info", `"https://webex.com@phish.example/v"`, false, "", "it has user info"},
+		{"no host", `"https:///v"`, false, "", "it has no host"},
+		{"a number", `42`, false, "", "it is not text"},
+		{"an object", `{"url":"https://x.example/"}`, false, "", "it is not text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{` + ok
+			if tc.complete != "" {
+				body += `,"verification_uri_complete":` + tc.complete
+			}
+			body += `}`
+			da, err := parseDeviceAuth(200, http.Header{}, []byte(body), tc.allowHTTP)
+			if err != nil {
+				t.Fatalf("answer refused: %v", err)
+			}
+			if da.resp.VerificationURIComplete != tc.want || da.resp.UserCode != "729703" || da.resp.VerificationURI == "" {
+				t.Errorf("complete URI %q, want %q (user code %q, uri %q)", da.resp.VerificationURIComplete, tc.want, da.resp.UserCode, da.resp.VerificationURI)
+			}
+			if tc.why == "" {
+				if da.notice != "" {
+					t.Errorf("notice %q, want none", da.notice)
+				}
+				return
+			}
+			want := "Webex sent no usable link with the code (" + tc.why + "): scan the QR code of the verification page and type the code."
+			if da.notice != want {
+				t.Errorf("notice %q, want %q", da.notice, want)
+			}
+			for _, leak := range []string{"phish", "wbx2", "x.example", "aaaa", "42", "userCode"} {
+				if strings.Contains(da.notice, leak) {
+					t.Errorf("notice %q quotes the dropped URI (%q)", da.notice, leak)
+				}
+			}
+		})
+	}
+	// The required fields still refuse the answer.
+	for _, body := range []string{
+		`{"device_code":"d","user_code":"u","verification_uri":"http://x.example/v","verification_uri_complete":"` + good + `","expires_in":60}`,
+		`{"device_code":"d","user_code":"","verification_uri":"https://x.example/v","verification_uri_complete":"` + good + `","expires_in":60}`,
+		`{"user_code":"u","verification_uri":"https://x.example/v","verification_uri_complete":"` + good + `","expires_in":60}`,
+	} {
+		if _, err := parseDeviceAuth(200, http.Header{}, []byte(body), false); err == nil {
+			t.Errorf("answer %s accepted", body)
+		}
+	}
+}
