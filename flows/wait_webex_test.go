@@ -248,3 +248,29 @@ func TestWaitCutShortRepoll(t *testing.T) {
 		})
 	}
 }
+
+// TestStartWebexShapedErrors: Start finds the codes where Webex puts them.
+func TestStartWebexShapedErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body string
+		want error
+	}{
+		{"invalid_client in message", webexBody("invalid_client"), ErrInvalidClient},
+		{"tokenlimit_reached in a description", `{"message":"Bad Request","errors":[{"description":"TOKENLIMIT_REACHED"}],"trackingId":"T"}`, ErrTokenLimit},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHostile(t, false, answer(400, tc.body), okToken)
+			_, err := h.client.Start(t.Context(), testApp())
+			var we *WebexError
+			if !errors.Is(err, tc.want) || !errors.As(err, &we) || we.Status != 400 {
+				t.Fatalf("Start: %v, want %v wrapping the 400", err, tc.want)
+			}
+		})
+	}
+	h := newHostile(t, false, answer(400, `{"message":"Invalid scope: spark-admin:x","trackingId":"T"}`), okToken)
+	_, err := h.client.Start(t.Context(), testApp())
+	if errors.Is(err, ErrInvalidClient) || errors.Is(err, ErrTokenLimit) {
+		t.Errorf("Start: %v, want a plain WebexError", err)
+	}
+}
