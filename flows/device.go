@@ -447,23 +447,24 @@ const maxRetryAfter = time.Hour
 
 // parseTokenResponse classifies a token endpoint answer. It is a pure
 // function of (status, headers, body, now), fuzzed by
-// FuzzParseTokenResponse. In a 4xx answer the OAuth code wins over the
-// status, wherever Webex put it (see parseWebexError): authorization_pending
+// FuzzParseTokenResponse. In a 4xx answer (but 408) the OAuth code wins
+// over the status, wherever Webex put it (see parseWebexError): authorization_pending
 // (pending), slow_down, access_denied (denied), expired_token (expired),
 // invalid_grant (expired when the text says "expired", else
 // kindInvalidGrant, for Wait to judge by the code's expiry),
 // invalid_client, tokenlimit_reached, unsupported_grant_type and
 // invalid_request (final). Otherwise the status decides: 2xx is a token
 // (or unreadable), 428 pending, 429 rate limited, 401 invalid client, 403
-// denied, 408/5xx transient (whatever words their body holds: an
-// overloaded server's page is not a protocol answer), anything else final.
+// denied, 408/5xx transient (whatever words their body holds: a timed-out
+// or overloaded server's page is not a protocol answer), anything else
+// final.
 func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) tokenAnswer {
 	if status >= 200 && status <= 299 {
 		return parseToken(body, now)
 	}
 	a := tokenAnswer{retryAfter: parseRetryAfter(h.Get("Retry-After"), now)}
 	a.werr = parseWebexError(status, h, body)
-	if k, ok := codeKinds[a.werr.Code]; ok && status >= 400 && status <= 499 {
+	if k, ok := codeKinds[a.werr.Code]; ok && status >= 400 && status <= 499 && !transientStatus(status) {
 		a.kind = k
 		if k == kindInvalidGrant && a.werr.saysExpired {
 			a.kind = kindExpired
@@ -593,8 +594,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 //
 // Webex puts its OAuth codes in "message" or "errors[].description"
 // rather than RFC 6749's "error": Wait looks in all three, for the code as
-// a whole word in any case (see parseTokenResponse); in a 4xx answer the
-// code wins over the status. The first poll is one interval after
+// a whole word in any case (see parseTokenResponse); in a 4xx answer (but
+// 408) the code wins over the status. The first poll is one interval after
 // dc.IssuedAt; each later poll is at least the interval (plus 50 ms) after
 // the previous answer arrived:
 //   - 428, or authorization_pending: pending, poll again;

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,15 @@ func FuzzParseDeviceAuth(f *testing.F) {
 	f.Add(400, "application/json", []byte(`{"message":"Invalid client_id","errors":[{"description":"bad"}],"trackingId":"ROUTER_123"}`), false)
 	f.Add(401, "application/x-www-form-urlencoded", []byte(`error=invalid_client&error_description=nope`), false)
 	f.Add(503, "text/html", []byte("<html>\x1b]0;pwned\x07 overloaded</html>"), false)
+	// Unusable verification_uri_complete: dropped, with a notice.
+	const fine = `"device_code":"dc-FAKE-1234567890","user_code":"729703","verification_uri":"https://oauth-helper-r.wbx2.com/verify","expires_in":300,"interval":2`
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":"http://oauth-helper-r.wbx2.com/verify?userCode=1"}`), false)
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":"https://x.example/`+strings.Repeat("a", 70<<10)+`"}`), false)
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":"https://x.example/\u001b]8;;https://phish.example\u0007"}`), false)
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":"https://webex.com@phish.example/v"}`), false)
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":42}`), false)
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":null}`), false)
+	f.Add(200, "application/json", []byte(`{`+fine+`,"verification_uri_complete":"scan the QR code of the verification page"}`), false)
 	f.Fuzz(func(t *testing.T, status int, contentType string, body []byte, allowHTTP bool) {
 		h := http.Header{"Content-Type": {contentType}}
 		da, err := parseDeviceAuth(status, h, body, allowHTTP)
@@ -100,25 +110,110 @@ func FuzzParseDeviceAuth(f *testing.F) {
 		if da.expiresIn <= 0 || da.expiresIn > maxExpiresIn {
 			t.Fatalf("expires_in %v outside (0, 3600s]", da.expiresIn)
 		}
+		// A notice only for a dropped verification_uri_complete, and
+		// then one of flows' own sentences, which quote nothing of it.
+		var m struct { // keys matched as parseDeviceAuth's (case folded)
+			C json.RawMessage `json:"verification_uri_complete"`
+		}
+		_ = json.Unmarshal(body, &m)
+		sent := m.C
+		var sentStr string
+		present := len(sent) > 0 && string(sent) != "null" && !(json.Unmarshal(sent, &sentStr) == nil && sentStr == "")
+		switch {
+		case r.VerificationURIComplete != "" && da.notice != "":
+			t.Fatalf("notice %q with a usable complete URI", da.notice)
+		case !present && da.notice != "":
+			t.Fatalf("notice %q without a complete URI", da.notice)
+		case present && r.VerificationURIComplete == "" && !completeURINotices[da.notice]:
+			t.Fatalf("complete URI %s dropped with notice %q", sent, da.notice)
+		}
 	})
 }
 
+// completeURINotices are the notices Start may give; every other text is
+// a leak.
+var completeURINotices = func() map[string]bool {
+	m := map[string]bool{}
+	for _, why := range []string{"it is too long", "it contains spaces or control characters", "it is not a URL",
+		"it is not an https URL", "it has no host", "it has user info", "it is not text", "it is not usable"} {
+		m[completeURINotice(why)] = true
+	}
+	return m
+}()
+
+// codeOracle finds the OAuth code of an error answer apart from findCode:
+// ASCII case folded, a regular expression for the whole word, in the
+// fields in order (RFC error, message, then each errors[].description; in
+// a body that is not a JSON object and is sent as a form: error, then
+// message).
+var codeOracle = regexp.MustCompile(`(?:^|[^a-z0-9_])(authorization_pending|slow_down|access_denied|expired_token|invalid_grant|invalid_client|tokenlimit_reached|unsupported_grant_type|invalid_request)(?:[^a-z0-9_]|$)`)
+
+func oracleCode(form bool, body []byte) string {
+	var texts []string
+	var j struct {
+		Error   any `json:"error"`
+		Message any `json:"message"`
+		Errors  []struct {
+			Description any `json:"description"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &j) == nil {
+		texts = []string{stringOf(j.Error), stringOf(j.Message)}
+		for _, d := range j.Errors {
+			texts = append(texts, stringOf(d.Description))
+		}
+	} else if form {
+		if v, err := url.ParseQuery(string(body)); err == nil {
+			texts = []string{v.Get("error"), v.Get("message")}
+		}
+	}
+	for _, t := range texts {
+		lower := strings.Map(func(r rune) rune {
+			if 'A' <= r && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			return r
+		}, t)
+		if m := codeOracle.FindStringSubmatch(lower); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
 func FuzzParseTokenResponse(f *testing.F) {
-	f.Add(200, "", []byte(`{"access_token":"tok-FAKE-abc","expires_in":1209599,"refresh_token":"ref-FAKE-def","refresh_token_expires_in":7775999,"token_type":"Bearer"}`))
-	f.Add(200, "", []byte(`{"access_token":"tok-FAKE-abc","token_type":"mac","expires_in":"12"}`))
-	f.Add(200, "", []byte(`{"access_token":"tok FAKE\nx"}`))
-	f.Add(200, "", []byte(`not json`))
-	f.Add(428, "", []byte(`{"message":"The user has not yet completed authorization.","errors":[{"description":"pending"}],"trackingId":"ROUTER_1"}`))
-	f.Add(400, "", []byte(`{"error":"authorization_pending"}`))
-	f.Add(400, "", []byte(`{"error":"slow_down"}`))
-	f.Add(400, "", []byte(`{"error":"expired_token","error_description":"The device code has expired."}`))
-	f.Add(400, "", []byte(`{"error":"access_denied"}`))
-	f.Add(401, "", []byte(`{"error":"invalid_client","message":"Bad secret"}`))
-	f.Add(429, "120", []byte(``))
-	f.Add(429, "Wed, 21 Oct 2015 07:28:00 GMT", []byte(`{}`))
-	f.Add(503, "99999999999999999999", []byte(`{"message":"\x1b[2J\u202eoverloaded","trackingId":7}`))
-	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte) {
-		h := http.Header{"Retry-After": {retryAfter}, "Content-Type": {"application/json"}}
+	f.Add(200, "", false, []byte(`{"access_token":"tok-FAKE-abc","expires_in":1209599,"refresh_token":"ref-FAKE-def","refresh_token_expires_in":7775999,"token_type":"Bearer"}`))
+	f.Add(200, "", false, []byte(`{"access_token":"tok-FAKE-abc","token_type":"mac","expires_in":"12"}`))
+	f.Add(200, "", false, []byte(`{"access_token":"tok FAKE\nx"}`))
+	f.Add(200, "", false, []byte(`not json`))
+	f.Add(200, "", false, []byte(`{"access_token":"tok-FAKE-abc"`))
+	f.Add(428, "", false, []byte(`{"message":"The user has not yet completed authorization.","errors":[{"description":"pending"}],"trackingId":"ROUTER_1"}`))
+	f.Add(400, "", false, []byte(`{"error":"authorization_pending"}`))
+	f.Add(400, "", false, []byte(`{"error":"slow_down"}`))
+	f.Add(400, "", false, []byte(`{"error":"expired_token","error_description":"The device code has expired."}`))
+	f.Add(400, "", false, []byte(`{"error":"access_denied"}`))
+	f.Add(401, "", false, []byte(`{"error":"invalid_client","message":"Bad secret"}`))
+	// Webex-shaped: the code in message or errors[].description.
+	f.Add(400, "", false, []byte(`{"message":"slow_down","errors":[{"description":"slow_down"}],"trackingId":"ROUTER_5F3A"}`))
+	f.Add(400, "", false, []byte(`{"message":"Bad Request","errors":[{"description":"x"},{"description":"TokenLimit_Reached"}]}`))
+	f.Add(400, "", false, []byte(`{"message":"invalid_grant","errors":[{"description":"The device code has expired."}]}`))
+	f.Add(400, "", false, []byte(`{"message":"invalid_grant: already used"}`))
+	f.Add(400, "", false, []byte(`{"message":"Request failed (access_denied): see docs"}`))
+	f.Add(400, "", false, []byte(`{"message":"xslow_downs unsupported_grant_types invalid_requests"}`))
+	f.Add(400, "", false, []byte(`{"error":"invalid_scope","message":"invalid_request"}`))
+	f.Add(400, "", true, []byte(`error=unsupported_grant_type&error_description=nope`))
+	f.Add(400, "", true, []byte(`message=INVALID_CLIENT`))
+	f.Add(503, "", false, []byte(`{"message":"access_denied by the balancer"}`))
+	f.Add(408, "", false, []byte(`{"message":"slow_down"}`))
+	f.Add(429, "120", false, []byte(``))
+	f.Add(429, "Wed, 21 Oct 2015 07:28:00 GMT", false, []byte(`{}`))
+	f.Add(503, "99999999999999999999", false, []byte(`{"message":"\x1b[2J\u202eoverloaded","trackingId":7}`))
+	f.Fuzz(func(t *testing.T, status int, retryAfter string, form bool, body []byte) {
+		ct := "application/json"
+		if form {
+			ct = "application/x-www-form-urlencoded"
+		}
+		h := http.Header{"Retry-After": {retryAfter}, "Content-Type": {ct}}
 		a := parseTokenResponse(status, h, body, fuzzNow)
 		if a.kind < kindPending || a.kind > kindFailed {
 			t.Fatalf("kind %d", a.kind)
@@ -134,6 +229,24 @@ func FuzzParseTokenResponse(f *testing.F) {
 			t.Fatalf("status %d classified %d", status, a.kind)
 		case !ok && a.werr == nil:
 			t.Fatalf("status %d without a WebexError", status)
+		}
+		if !ok {
+			// The code is the one the oracle finds (when the body is
+			// read the way the oracle reads it), and in a 4xx it decides.
+			if want := oracleCode(form, body); want != "" && a.werr.Code != want {
+				t.Fatalf("code %q, the oracle finds %q", a.werr.Code, want)
+			}
+			if k, known := codeKinds[a.werr.Code]; known && status >= 400 && status <= 499 && status != http.StatusRequestTimeout {
+				if a.werr.Code == errInvalidGrant && a.werr.saysExpired {
+					k = kindExpired
+				}
+				if a.kind != k {
+					t.Fatalf("code %q in a %d classified %d, want %d", a.werr.Code, status, a.kind, k)
+				}
+			}
+			if transientStatus(status) && a.kind != kindTransient {
+				t.Fatalf("%d classified %d: the status decides", status, a.kind)
+			}
 		}
 		if a.kind == kindDone {
 			tok := a.token
