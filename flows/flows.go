@@ -19,8 +19,13 @@
 //
 // Webex answers 428 Precondition Required while the user has not finished,
 // where RFC 8628 says 400 authorization_pending; Wait accepts both, honours
-// slow_down and Retry-After, and retries transient network and server
-// errors with a capped backoff until the code expires. Stock x/oauth2
+// slow_down and Retry-After (the interval never grows past 60 s), and
+// retries transient network and server errors with a capped backoff until
+// the code expires. Webex's error bodies carry the OAuth code in "message"
+// or "errors[].description" rather than RFC 6749's "error": flows looks in
+// all three, for the code as a whole word in any case. A 200 whose token
+// cannot be read does not throw the approval away: Wait asks again with
+// the same code, twice at most, before calling the code spent. Stock x/oauth2
 // DeviceAccessToken aborts on all of those, so Wait polls by itself. Start
 // sends its own request too, and reads the answer only by the rules under
 // "Hostile servers" (x/oauth2's Config.DeviceAuth decodes more strictly and
@@ -48,7 +53,8 @@
 // Use errors.Is with ErrExpired (offer a fresh code), ErrDenied (allow the
 // integration in Control Hub), ErrInvalidClient (fix the client secret: the
 // text names the app and its SecretSource), ErrCodeSpent (start a fresh
-// code), ErrUnsupported (OpenID Connect scopes in the catalog) and
+// code), ErrTokenLimit (a fresh code will not help: older tokens must be
+// revoked), ErrUnsupported (OpenID Connect scopes in the catalog) and
 // ErrUnreachable (network). errors.As with *WebexError gives Webex's
 // message and trackingId. Remedies are the caller's business: flows only
 // classifies.
@@ -56,14 +62,18 @@
 // # Hostile servers
 //
 // Every answer is capped at 1 MiB. A device authorization answer without
-// device_code, user_code or verification_uri is rejected; so is one whose
-// expires_in is missing, zero or negative (the code would be dead on
-// arrival; flows does not guess a lifetime). expires_in is clamped to at
+// a usable device_code, user_code or verification_uri is rejected; so is
+// one whose expires_in is missing, zero or negative (the code would be dead
+// on arrival; flows does not guess a lifetime). verification_uri_complete
+// is optional (RFC 8628): an unusable one (not https, too long, control
+// characters, user info, not a string...) is dropped, and
+// DeviceCode.Notice says why in flows' own words, quoting none of it. expires_in is clamped to at
 // most 3600 s; interval 0 or missing means 5 s, a fraction is rounded up,
 // and it is clamped to [1 s, 60 s]; both may be JSON numbers or numeric
 // strings. Verification URIs must be absolute https URLs without user
-// info; plain http only when the base URL itself is http (a loopback
-// fake), and then only to a loopback host (localhost, 127.0.0.0/8, ::1).
+// info, at most 2048 bytes; plain http only when the base URL itself is
+// http (a loopback fake), and then only to a loopback host (localhost,
+// 127.0.0.0/8, ::1).
 // Every server string that may be displayed has passed through
 // Sanitize. Redirects are never followed, and Identify sends the bearer
 // token only to the base URL's host.
@@ -72,8 +82,11 @@
 //
 // Tokens, device codes and client secrets are held in store.Secret and never
 // appear in errors, logs or formatted output (DeviceCode formats with its
-// device code redacted). A server that echoes a device code or secret into
-// an error message gets it replaced by "[redacted]".
+// device code redacted). A server that echoes a device code, secret or
+// token into an error (message, description or trackingId) gets it
+// replaced by "[redacted]", in every form flows itself sent it: as is,
+// query- or path-escaped, and as the HTTP Basic credentials of the client
+// secret in standard or URL-safe base64, padded or not.
 package flows
 
 import (
@@ -88,8 +101,9 @@ import (
 
 // Sentinel errors returned (wrapped) by Start and Wait. Use errors.Is.
 var (
-	// ErrExpired: the device code expired (expired_token, or its expiry
-	// passed while polling). Start a fresh code.
+	// ErrExpired: the device code expired (expired_token, invalid_grant
+	// saying "expired", or its expiry passed while polling). Start a fresh
+	// code.
 	ErrExpired = errors.New("flows: device code expired")
 	// ErrDenied: the user or the organization's policy denied access
 	// (access_denied, or 403). The remedy is to allow the integration in
@@ -98,8 +112,10 @@ var (
 	// ErrInvalidClient: Webex rejected the client credentials (401 or
 	// invalid_client): the client secret is wrong.
 	ErrInvalidClient = errors.New("flows: client credentials rejected")
-	// ErrCodeSpent: Webex answered 200 but the token could not be read; the
-	// code is used up, so start a fresh one.
+	// ErrCodeSpent: Webex answered 200 but the token could not be read,
+	// and asking again with the same code (twice at most) did not give it:
+	// Webex said invalid_grant or expired_token, gave no token, or the code
+	// expired first. The code is used up, so start a fresh one.
 	ErrCodeSpent = errors.New("flows: token answer unreadable, device code spent")
 	// ErrUnsupported: the app cannot be authorized with a device grant
 	// (e.g. OpenID Connect scopes).
@@ -210,7 +226,7 @@ const (
 	PollPending     PollOutcome = iota // 428 or authorization_pending
 	PollSlowDown                       // slow_down: interval raised by 5 s
 	PollRateLimited                    // 429: waiting Retry-After, interval raised
-	PollTransient                      // 5xx, timeout, reset, DNS: retrying with backoff
+	PollTransient                      // 5xx, timeout, reset, DNS: retrying with backoff; or a 200 whose token could not be read: asking again with the same code (Err says the token answer was cut short)
 	PollDone                           // token obtained
 	PollFailed                         // final error
 )
