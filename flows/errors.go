@@ -179,17 +179,21 @@ func parseWebexError(status int, h http.Header, body []byte, redact ...string) *
 		Error            any `json:"error"`
 		ErrorDescription any `json:"error_description"`
 		TrackingID       any `json:"trackingId"`
-		Errors           []struct {
-			Description any `json:"description"`
-		} `json:"errors"`
+		// Errors is decoded apart, so that an odd "errors" does not
+		// lose the message.
+		Errors json.RawMessage `json:"errors"`
 	}
 	var rfcCode string
 	var texts []string // where a code may be, in order of precedence
 	if json.Unmarshal(body, &j) == nil {
 		rfcCode = stringOf(j.Error)
 		texts = append(texts, rfcCode, stringOf(j.Message))
+		var errs []struct {
+			Description any `json:"description"`
+		}
+		_ = json.Unmarshal(j.Errors, &errs)
 		var descs []string
-		for _, d := range j.Errors {
+		for _, d := range errs {
 			if s := stringOf(d.Description); s != "" {
 				descs = append(descs, s)
 			}

@@ -151,15 +151,17 @@ var codeOracle = regexp.MustCompile(`(?:^|[^a-z0-9_])(authorization_pending|slow
 func oracleCode(form bool, body []byte) string {
 	var texts []string
 	var j struct {
-		Error   any `json:"error"`
-		Message any `json:"message"`
-		Errors  []struct {
-			Description any `json:"description"`
-		} `json:"errors"`
+		Error   any             `json:"error"`
+		Message any             `json:"message"`
+		Errors  json.RawMessage `json:"errors"`
 	}
 	if json.Unmarshal(body, &j) == nil {
 		texts = []string{stringOf(j.Error), stringOf(j.Message)}
-		for _, d := range j.Errors {
+		var errs []struct {
+			Description any `json:"description"`
+		}
+		_ = json.Unmarshal(j.Errors, &errs)
+		for _, d := range errs {
 			texts = append(texts, stringOf(d.Description))
 		}
 	} else if form {
@@ -205,6 +207,7 @@ func FuzzParseTokenResponse(f *testing.F) {
 	f.Add(400, "", true, []byte(`message=INVALID_CLIENT`))
 	f.Add(503, "", false, []byte(`{"message":"access_denied by the balancer"}`))
 	f.Add(408, "", false, []byte(`{"message":"slow_down"}`))
+	f.Add(400, "", true, []byte(`{"errors":1,"m":"&error=slow_down","message":"access_denied"}`))
 	f.Add(429, "120", false, []byte(``))
 	f.Add(429, "Wed, 21 Oct 2015 07:28:00 GMT", false, []byte(`{}`))
 	f.Add(503, "99999999999999999999", false, []byte(`{"message":"\x1b[2J\u202eoverloaded","trackingId":7}`))

@@ -276,6 +276,7 @@ func TestTokenErrorPrecedence(t *testing.T) {
 		{"428 Webex pending", 428, `{"message":"The user has not yet completed authorization."}`, kindPending, ""},
 		{"503 words are not codes", 503, `{"message":"access_denied by the load balancer"}`, kindTransient, "access_denied"},
 		{"500 words are not codes", 500, `{"message":"slow_down"}`, kindTransient, "slow_down"},
+		{"odd errors keeps the message", 400, `{"message":"slow_down","errors":{"description":"x"}}`, kindSlowDown, "slow_down"},
 		{"non-string fields", 400, `{"error":7,"message":["slow_down"],"errors":[{"description":{"x":1}}]}`, kindFailed, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
