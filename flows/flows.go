@@ -50,8 +50,8 @@
 // integration in Control Hub), ErrInvalidClient (fix the client secret: the
 // text names the app and its SecretSource), ErrCodeSpent (start a fresh
 // code), ErrUnsupported (OpenID Connect scopes in the catalog),
-// ErrUnreachable (network) and ErrForbidden (Identify: Webex refused the
-// token a call, 401 or 403: a permission outcome, not a network problem). errors.As with *WebexError gives Webex's
+// ErrUnreachable (network) and ErrForbidden (Webex answered a call of
+// Identify 401 or 403: a permission outcome, not a network problem). errors.As with *WebexError gives Webex's
 // message and trackingId. Remedies are the caller's business: flows only
 // classifies.
 //
