@@ -16,6 +16,7 @@ import (
 type reviewData struct {
 	customer   store.Customer
 	org        store.Org
+	gaps       orgGaps // why the org's name and size are unknown
 	apps       []appResult
 	warnings   []string // written into the bundle
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
@@ -196,9 +197,18 @@ func describeProtection(p Protection) string {
 	return "unknown"
 }
 
-func orgLine(o store.Org) string {
+// orgLine words the org for the review: its name, its size and its id,
+// with why the name or size is unknown (gaps).
+func orgLine(o store.Org, gaps orgGaps) string {
 	if o.ID == "" && o.Name == "" {
 		return "unknown (no app authorized)"
+	}
+	name := clean(o.Name)
+	if name == "" {
+		name = "name unknown"
+		if gaps.name != "" {
+			name += " (" + gaps.name + ")"
+		}
 	}
 	users := "users not counted"
 	switch {
@@ -206,8 +216,10 @@ func orgLine(o store.Org) string {
 		users = "more than 1,000 users"
 	case o.UserCount > 0:
 		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
+	case gaps.size != "":
+		users = "size not checked (" + gaps.size + ")"
 	}
-	return clean(o.Name) + " · " + users + " · id " + clean(o.ID)
+	return name + " · " + users + " · id " + clean(o.ID)
 }
 
 func customerLine(c store.Customer) string {
@@ -442,7 +454,7 @@ func (s *reviewScreen) view() string {
 	headLines := func(wrapCustomer, wrapOrg bool) []string {
 		var head []string
 		head = append(head, row("Customer", customerLine(d.customer), wrapCustomer)...)
-		head = append(head, row("Webex org", orgLine(d.org), wrapOrg)...)
+		head = append(head, row("Webex org", orgLine(d.org, d.gaps), wrapOrg)...)
 		if sharedWho != "" {
 			head = append(head, row("Approver", sharedWho, wrapCustomer)...)
 		}
