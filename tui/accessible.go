@@ -549,6 +549,9 @@ func (a *accessible) complete() error {
 	a.say("\nReview")
 	a.say("Customer: %s", customerLine(rd.customer))
 	a.say("Webex organization: %s", orgLine(rd.org, rd.gaps))
+	for _, n := range rd.notes {
+		a.say("Note: %s", n)
+	}
 	for _, r := range rd.apps {
 		switch r.status {
 		case statusAuthorized:

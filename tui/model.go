@@ -806,6 +806,8 @@ func (m *Model) reviewData() reviewData {
 		}
 	}
 	rd.gaps = orgUnknowns(rd.apps, m.draft.Org)
+	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.status == statusAuthorized && isPresence(r.app) })
+	rd.notes = orgNotes(rd.gaps, presence)
 	rd.warnings = bundleWarnings(rd.apps, m.draft.Org)
 	rd.shown = bundleWarnings(rd.apps, m.draft.Org, statusAuthorized)
 	return rd

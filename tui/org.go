@@ -21,9 +21,9 @@ import (
 func unknownWhy(why flows.Unknown, err error, scope string) string {
 	switch why {
 	case flows.UnknownNoScope:
-		return "this app's token may not read it (it lacks " + scope + ")"
+		return "the app's token lacks " + scope
 	case flows.UnknownForbidden:
-		return "Webex refused it (" + statusText(err) + "): the approver is not an admin of the organization, or the integration does not hold " + scope
+		return "Webex refused it (" + statusText(err) + "): the approver is not an admin of the organization, and an admin scope gives a non-admin nothing"
 	case flows.UnknownFailed:
 		return "it could not be read: " + errText(err)
 	}
@@ -66,13 +66,18 @@ func orgOf(id flows.Identity) store.Org {
 }
 
 // idOrgName is the org's name as the approval screens show it: the name,
-// or "name unknown (why)".
+// or "name unknown" with a short reason.
 func idOrgName(id flows.Identity) string {
 	if n := clean(id.OrgName); n != "" {
 		return n
 	}
-	if why := unknownWhy(id.OrgNameUnknown, id.OrgNameErr, flows.OrganizationsReadScope); why != "" {
-		return "name unknown (" + why + ")"
+	switch id.OrgNameUnknown {
+	case flows.UnknownNoScope:
+		return "name unknown (no " + flows.OrganizationsReadScope + ")"
+	case flows.UnknownForbidden:
+		return "name unknown (Webex refused it, " + statusText(id.OrgNameErr) + ")"
+	case flows.UnknownFailed:
+		return "name unknown (it could not be read)"
 	}
 	return "name unknown"
 }
@@ -97,7 +102,8 @@ func orgUnknowns(apps []appResult, org store.Org) orgGaps {
 
 func gapText(apps []appResult, org store.Org, scope string, why func(appResult) string) string {
 	can := false
-	var reasons []string
+	var reasons []string         // distinct, in order
+	who := map[string][]string{} // apps per reason
 	for _, r := range apps {
 		if r.status != statusAuthorized || (org.ID != "" && r.org.ID != "" && r.org.ID != org.ID) {
 			continue
@@ -107,7 +113,10 @@ func gapText(apps []appResult, org store.Org, scope string, why func(appResult) 
 		}
 		can = true
 		if w := why(r); w != "" {
-			reasons = append(reasons, clean(r.app.Name)+": "+w)
+			if who[w] == nil {
+				reasons = append(reasons, w)
+			}
+			who[w] = append(who[w], clean(r.app.Name))
 		}
 	}
 	switch {
@@ -115,8 +124,27 @@ func gapText(apps []appResult, org store.Org, scope string, why func(appResult) 
 		return "no authorized app may read it: none holds " + scope
 	case len(reasons) == 0:
 		return "it could not be read (the reason is not kept in a draft)"
+	case len(reasons) == 1:
+		return reasons[0]
 	}
-	return strings.Join(reasons, "; ")
+	parts := make([]string, len(reasons))
+	for i, w := range reasons {
+		parts[i] = strings.Join(who[w], ", ") + ": " + w
+	}
+	return strings.Join(parts, "; ")
+}
+
+// orgNotes are the review's notes on what is unknown of the org, and why;
+// the size only when no presence warning says it already.
+func orgNotes(g orgGaps, presenceWarned bool) []string {
+	var n []string
+	if g.name != "" {
+		n = append(n, "The organization's name is unknown: "+g.name+".")
+	}
+	if g.size != "" && !presenceWarned {
+		n = append(n, "The organization's size could not be checked: "+g.size+".")
+	}
+	return n
 }
 
 // holds tells whether r's token holds scope (the granted scopes, or the
@@ -140,7 +168,7 @@ func identifyProblem(err error) (title, cause string) {
 			"Webex refused this app's token when asked who approved (" + statusText(err) + "). " +
 				"Reading one's own profile needs no admin scope, so the token itself was refused: " +
 				"the approving account may be deactivated or without a Webex license, or the authorization was revoked meanwhile. " +
-				"Asking again will not help; authorizing again with the customer's Full Admin may."
+				"This is not a network problem: authorizing again with the customer's Full Admin may help."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, flows.ErrUnreachable):
 	case errors.As(err, &we) && we.Status != 408 && we.Status != 429 && we.Status < 500:
 		return "Could not check who approved", "Webex refused the check (" + statusText(err) + ")."

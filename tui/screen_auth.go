@@ -890,7 +890,9 @@ func (s *authScreen) view() string {
 		rows -= s.lay.qr.h + 1
 	}
 	for i, sec := range s.panelBottom {
-		if i > 0 && len(panel)+len(sec) > rows {
+		// The hint is shown even cut, unless notices took its room (they
+		// say what to type).
+		if (i > 0 || len(s.notices()) > 0) && len(panel)+len(sec) > rows {
 			break
 		}
 		panel = append(panel, sec...)

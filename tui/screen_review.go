@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 type reviewData struct {
 	customer   store.Customer
 	org        store.Org
-	gaps       orgGaps // why the org's name and size are unknown
+	gaps       orgGaps  // why the org's name and size are unknown
+	notes      []string // orgNotes: shown before the warnings, not in the bundle
 	apps       []appResult
 	warnings   []string // written into the bundle
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
@@ -197,8 +199,8 @@ func describeProtection(p Protection) string {
 	return "unknown"
 }
 
-// orgLine words the org for the review: its name, its size and its id,
-// with why the name or size is unknown (gaps).
+// orgLine words the org for the review on one line: its name, its size
+// ("size not checked" when gaps says why; orgNotes tell why) and its id.
 func orgLine(o store.Org, gaps orgGaps) string {
 	if o.ID == "" && o.Name == "" {
 		return "unknown (no app authorized)"
@@ -206,9 +208,6 @@ func orgLine(o store.Org, gaps orgGaps) string {
 	name := clean(o.Name)
 	if name == "" {
 		name = "name unknown"
-		if gaps.name != "" {
-			name += " (" + gaps.name + ")"
-		}
 	}
 	users := "users not counted"
 	switch {
@@ -217,7 +216,7 @@ func orgLine(o store.Org, gaps orgGaps) string {
 	case o.UserCount > 0:
 		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
 	case gaps.size != "":
-		users = "size not checked (" + gaps.size + ")"
+		users = "size not checked"
 	}
 	return name + " · " + users + " · id " + clean(o.ID)
 }
@@ -480,7 +479,7 @@ func (s *reviewScreen) view() string {
 		return apps
 	}
 	var warn []string
-	for _, wn := range d.shown {
+	for _, wn := range append(slices.Clone(d.notes), d.shown...) {
 		lines := strings.Split(wrap(wn, w-2), "\n")
 		warn = append(warn, st.Warn.Render(markWarn)+" "+lines[0])
 		for _, l := range lines[1:] {
