@@ -379,7 +379,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			return appResult{}, err2
 		}
 		if ans == "s" {
-			return appResult{app: app, status: statusFailed, reason: errText(err)}, nil
+			return appResult{app: app, status: statusFailed, reason: shortReason(err)}, nil
 		}
 	}
 }
