@@ -362,7 +362,9 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		switch {
 		case errors.Is(err, context.Canceled) && a.ctx.Err() != nil:
 			return appResult{}, errors.Join(ErrUserAborted, a.ctx.Err())
-		case errors.Is(err, flows.ErrExpired):
+		case errors.Is(err, flows.ErrExpired) && expiries < maxAutoRenew:
+			// As the screen: at most maxAutoRenew fresh codes in a row,
+			// then the engineer decides (remedy names the likely cause).
 			expiries++
 			expiredAt = a.m.c.deps.Clock.Now()
 			a.say("The code expired unused at %s; here is a fresh one.", expiredAt.Format("15:04"))

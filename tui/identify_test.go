@@ -413,3 +413,31 @@ func TestAccessibleIdentifyGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessibleRenewalCap: the accessible mode renews an expired code
+// at most maxAutoRenew times in a row, as the screen does, then asks, with
+// the redirect-URI cause in the remedy.
+func TestAccessibleRenewalCap(t *testing.T) {
+	f := newFakes()
+	for range maxAutoRenew + 1 {
+		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", flows.ErrExpired))
+	}
+	d := testDeps(f)
+	d.Accessible = true
+	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	if n := strings.Count(text, "here is a fresh one"); n != maxAutoRenew {
+		t.Errorf("%d fresh codes, want %d", n, maxAutoRenew)
+	}
+	if f.auth.starts != maxAutoRenew+1+3 { // users' codes, then one per other app
+		t.Errorf("%d codes requested", f.auth.starts)
+	}
+	if !strings.Contains(text, "The previous 5 codes expired unused, the last at 09:30.") || !strings.Contains(text, "Type r to try again, or s to skip the app") ||
+		!strings.Contains(spaces.ReplaceAllString(text, " "), "device-grant redirect URIs") {
+		t.Errorf("output:\n%s", text)
+	}
+}
