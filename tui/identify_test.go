@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -381,6 +382,12 @@ func TestIdentifyBothFrontEnds(t *testing.T) {
 			for _, w := range sc.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("accessible output lacks %q:\n%s", w, out.String())
+				}
+			}
+			if sc.name == "org unknown" {
+				b, _, _ := f.writer.got()
+				if !slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "size could not be checked") }) || b.Org.Name != "" || b.Org.ID != orgID {
+					t.Errorf("bundle org %+v, warnings %q", b.Org, b.Warnings)
 				}
 			}
 			if strings.Contains(text, "most likely a network problem") {
