@@ -13,7 +13,8 @@
 //     VerificationURIComplete is shown as a QR code; Client.Wait polls until
 //     the admin approves and returns a Grant; Client.Identify tells who
 //     approved, whether they are a Full Administrator, the organization and
-//     whether it has more than 1,000 users.
+//     whether it has more than 1,000 users, each asked only with a token
+//     whose scopes may read it (Identity says why a fact is unknown).
 //
 // # Polling
 //
@@ -54,8 +55,10 @@
 // integration in Control Hub), ErrInvalidClient (fix the client secret: the
 // text names the app and its SecretSource), ErrCodeSpent (start a fresh
 // code), ErrTokenLimit (a fresh code will not help: older tokens must be
-// revoked), ErrUnsupported (OpenID Connect scopes in the catalog) and
-// ErrUnreachable (network). errors.As with *WebexError gives Webex's
+// revoked), ErrUnsupported (OpenID Connect scopes in the catalog),
+// ErrUnreachable (network) and ErrForbidden (Webex answered a call of
+// Identify 401 or 403: a permission outcome, not a network problem).
+// errors.As with *WebexError gives Webex's
 // message and trackingId. Remedies are the caller's business: flows only
 // classifies.
 //
@@ -203,19 +206,68 @@ type Grant struct {
 	ObtainedAt         time.Time
 }
 
-// Identity is who approved a device code, and the organization they belong to.
+// Identity is who approved a device code, and the organization they belong
+// to. Identify learns each fact only with a token allowed to read it; a
+// fact it could not learn is empty, and its Unknown field says why.
 type Identity struct {
 	PersonID    string
 	Emails      []string
 	DisplayName string
 	OrgID       string
-	OrgName     string
-	FullAdmin   bool
+	// OrgName is the organization's display name; "" when not known (see
+	// OrgNameUnknown).
+	OrgName   string
+	FullAdmin bool
 	// OrgUsers is the number of users counted in the org, counting stops at
-	// 1,001; 0 when not counted (the app lacks spark-admin:people_read).
+	// 1,001; 0 when not counted (see OrgUsersUnknown).
 	OrgUsers int
 	// OrgUsersCounted tells whether OrgUsers is meaningful.
 	OrgUsersCounted bool
+
+	// OrgNameUnknown says why OrgName is empty (Known when it is set, or
+	// when this Identity did not come from Identify). OrgNameErr is the
+	// failure behind UnknownForbidden or UnknownFailed (sanitized; it
+	// wraps ErrForbidden for a 401 or 403), nil otherwise.
+	OrgNameUnknown Unknown
+	OrgNameErr     error
+	// OrgUsersUnknown and OrgUsersErr say the same of OrgUsers.
+	OrgUsersUnknown Unknown
+	OrgUsersErr     error
+}
+
+// Unknown says why Identify left a fact of an Identity unknown.
+type Unknown int
+
+// Reasons for an unknown fact of an Identity.
+const (
+	// Known: the fact is known (the zero value).
+	Known Unknown = iota
+	// UnknownNoScope: the app's token lacks the scope the call needs
+	// (OrganizationsReadScope, PeopleReadScope), so it was not asked.
+	UnknownNoScope
+	// UnknownForbidden: Webex answered 401 or 403 although the token holds
+	// the scope, e.g. because the approver is not an admin of the org
+	// (admin scopes give a non-admin nothing).
+	UnknownForbidden
+	// UnknownFailed: the call failed otherwise (no answer, or Webex busy,
+	// after the retries; another error answer; an unreadable or hostile
+	// answer).
+	UnknownFailed
+)
+
+// String returns the reason's name, e.g. "no scope".
+func (u Unknown) String() string {
+	switch u {
+	case Known:
+		return "known"
+	case UnknownNoScope:
+		return "no scope"
+	case UnknownForbidden:
+		return "forbidden"
+	case UnknownFailed:
+		return "failed"
+	}
+	return "Unknown(" + strconv.Itoa(int(u)) + ")"
 }
 
 // PollOutcome classifies one poll of the token endpoint.

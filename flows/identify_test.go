@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 
 	"net/http"
 	"net/http/httptest"
@@ -88,8 +89,9 @@ func TestIdentifyNotFullAdmin(t *testing.T) {
 	}
 }
 
-// TestIdentifyWithoutPeopleScope does not count users for an app that
-// cannot read them.
+// TestIdentifyWithoutPeopleScope asks nothing an app's token may not read:
+// an app holding only spark-admin:calling_cdr_read neither reads the org
+// nor counts users, and the Identity says why, without an error.
 func TestIdentifyWithoutPeopleScope(t *testing.T) {
 	cdr := App{ID: "cdr", Name: "CDR", ClientID: "C-cdr", Scopes: []string{"spark-admin:calling_cdr_read"},
 		Secret: store.NewSecret("sec-FAKE-cdr"), SecretSource: "env UCX_SECRET_CDR"}
@@ -102,23 +104,195 @@ func TestIdentifyWithoutPeopleScope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id.OrgUsersCounted || id.OrgUsers != 0 || id.OrgName == "" {
+	if id.OrgUsersCounted || id.OrgUsers != 0 || id.OrgName != "" || id.OrgID != "org-1" {
 		t.Errorf("Identity = %+v", id)
 	}
-	if n := e.peopleRequests(); n != 0 {
-		t.Errorf("%d /v1/people requests, want 0", n)
+	if id.OrgNameUnknown != UnknownNoScope || id.OrgUsersUnknown != UnknownNoScope || id.OrgNameErr != nil || id.OrgUsersErr != nil {
+		t.Errorf("unknown reasons: name %v (%v), users %v (%v), want no scope",
+			id.OrgNameUnknown, id.OrgNameErr, id.OrgUsersUnknown, id.OrgUsersErr)
+	}
+	for _, r := range e.srv.Requests() {
+		if r.Path == "/v1/people" || strings.HasPrefix(r.Path, "/v1/organizations/") {
+			t.Errorf("request to %s with a token that may not read it", r.Path)
+		}
 	}
 }
 
-func TestIdentifyBadToken(t *testing.T) {
-	e := newEnv(t, nil)
-	_, err := e.client.Identify(context.Background(), e.app, Grant{AccessToken: store.NewSecret("tok-FAKE-bogus")})
-	var we *WebexError
-	if !errors.As(err, &we) || we.Status != http.StatusUnauthorized {
-		t.Fatalf("Identify: %v, want a 401 WebexError", err)
+// identifyServer is a plain Webex stand-in for Identify: /v1/people/me,
+// /v1/organizations/o1 and /v1/people, each answered by its handler (nil:
+// a default answer). The org has users people, served in pages of at most
+// pageMax (Webex clamps max).
+type identifyServer struct {
+	me, org, people http.HandlerFunc
+	users, pageMax  int
+	requests        []string
+}
+
+func (s *identifyServer) start(t *testing.T) *Client {
+	t.Helper()
+	var srv *httptest.Server
+	mux := http.NewServeMux()
+	record := func(h http.HandlerFunc, def http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			s.requests = append(s.requests, r.URL.RequestURI())
+			if h != nil {
+				h(w, r)
+				return
+			}
+			def(w, r)
+		}
 	}
-	if strings.Contains(err.Error(), "tok-FAKE") {
-		t.Errorf("error %q holds the token", err)
+	mux.HandleFunc("/v1/people/me", record(s.me, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id":"p1","emails":["a@example.com"],"displayName":"A","orgId":"o1","roles":["`+FullAdminRoleID+`"]}`)
+	}))
+	mux.HandleFunc("/v1/organizations/o1", record(s.org, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id":"o1","displayName":"Org One"}`)
+	}))
+	mux.HandleFunc("/v1/people", record(s.people, func(w http.ResponseWriter, r *http.Request) {
+		size := 100
+		if n, err := strconv.Atoi(r.URL.Query().Get("max")); err == nil {
+			size = n
+		}
+		if s.pageMax > 0 {
+			size = min(size, s.pageMax)
+		}
+		from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+		to := min(from+size, s.users)
+		if to < s.users {
+			w.Header().Set("Link", fmt.Sprintf(`<%s/v1/people?max=%d&from=%d>; rel="next"`, srv.URL, size, to))
+		}
+		items := make([]string, 0, to-from)
+		for i := from; i < to; i++ {
+			items = append(items, fmt.Sprintf(`{"id":"u%d"}`, i))
+		}
+		fmt.Fprint(w, `{"items":[`+strings.Join(items, ",")+`]}`)
+	}))
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (s *identifyServer) count(prefix string) int {
+	n := 0
+	for _, r := range s.requests {
+		if strings.HasPrefix(r, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestIdentifyByScope runs Identify against plain handlers: each fact is
+// asked only with the scope it needs, a 401/403 is a permission outcome
+// (ErrForbidden), and a refused or failed name or count leaves only that
+// fact unknown, with the reason.
+func TestIdentifyByScope(t *testing.T) {
+	const forbiddenBody = `{"message":"The access token does not have the required scope.","trackingId":"ROUTER_1"}`
+	both := []string{PeopleReadScope, OrganizationsReadScope}
+	for _, tc := range []struct {
+		name                string
+		srv                 identifyServer
+		appScopes, granted  []string
+		wantErr             error // errors.Is target; nil: no error
+		wantName            string
+		nameWhy, usersWhy   Unknown
+		wantUsers           int
+		wantOrgReq, wantPpl int
+	}{
+		{name: "all scopes", srv: identifyServer{users: 25}, appScopes: both,
+			wantName: "Org One", wantUsers: 25, wantOrgReq: 1, wantPpl: 1},
+		{name: "cdr only", srv: identifyServer{users: 25}, appScopes: []string{"spark-admin:calling_cdr_read"},
+			nameWhy: UnknownNoScope, usersWhy: UnknownNoScope},
+		{name: "people only", srv: identifyServer{users: 25}, appScopes: []string{PeopleReadScope},
+			nameWhy: UnknownNoScope, wantUsers: 25, wantPpl: 1},
+		{name: "organizations only", srv: identifyServer{users: 25}, appScopes: []string{OrganizationsReadScope},
+			wantName: "Org One", usersWhy: UnknownNoScope, wantOrgReq: 1},
+		{name: "granted scopes win over the catalog's", srv: identifyServer{users: 25}, appScopes: both,
+			granted: []string{PeopleReadScope}, nameWhy: UnknownNoScope, wantUsers: 25, wantPpl: 1},
+		{name: "org 403: approver not an admin", srv: identifyServer{users: 25, org: answer(403, forbiddenBody)}, appScopes: both,
+			nameWhy: UnknownForbidden, wantUsers: 25, wantOrgReq: 1, wantPpl: 1},
+		{name: "people 403", srv: identifyServer{users: 25, people: answer(403, forbiddenBody)}, appScopes: both,
+			wantName: "Org One", usersWhy: UnknownForbidden, wantOrgReq: 1, wantPpl: 1},
+		{name: "org 404", srv: identifyServer{users: 25, org: answer(404, `{"message":"no such org"}`)}, appScopes: both,
+			nameWhy: UnknownFailed, wantUsers: 25, wantOrgReq: 1, wantPpl: 1},
+		{name: "org without a name", srv: identifyServer{users: 25, org: answer(200, `{"id":"o1","displayName":"[2J"}`)}, appScopes: both,
+			nameWhy: UnknownFailed, wantUsers: 25, wantOrgReq: 1, wantPpl: 1},
+		{name: "people/me 403", srv: identifyServer{me: answer(403, forbiddenBody)}, appScopes: both, wantErr: ErrForbidden},
+		{name: "people/me 401", srv: identifyServer{me: answer(401, `{"message":"invalid token"}`)}, appScopes: both, wantErr: ErrForbidden},
+		{name: "1,500 users, max clamped to 100", srv: identifyServer{users: 1500, pageMax: 100}, appScopes: both,
+			wantName: "Org One", wantUsers: UserCountLimit + 1, wantOrgReq: 1, wantPpl: 11},
+		{name: "250 users, max clamped to 100", srv: identifyServer{users: 250, pageMax: 100}, appScopes: both,
+			wantName: "Org One", wantUsers: 250, wantOrgReq: 1, wantPpl: 3},
+		{name: "exactly 1,000 users", srv: identifyServer{users: 1000, pageMax: 100}, appScopes: both,
+			wantName: "Org One", wantUsers: 1000, wantOrgReq: 1, wantPpl: 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := tc.srv
+			c := srv.start(t)
+			app := testApp()
+			app.Scopes = tc.appScopes
+			id, err := c.Identify(context.Background(), app, Grant{AccessToken: store.NewSecret("tok-FAKE-1"), Scopes: tc.granted})
+			if tc.wantErr != nil {
+				var we *WebexError
+				if !errors.Is(err, tc.wantErr) || !errors.As(err, &we) {
+					t.Fatalf("Identify: %v, want %v with a *WebexError", err, tc.wantErr)
+				}
+				if srv.count("/v1/organizations/")+srv.count("/v1/people?") != 0 {
+					t.Errorf("asked more after people/me failed: %v", srv.requests)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Identify: %v", err)
+			}
+			if id.OrgID != "o1" || !id.FullAdmin || id.OrgName != tc.wantName {
+				t.Errorf("Identity = %+v, want org %q", id, tc.wantName)
+			}
+			if id.OrgNameUnknown != tc.nameWhy || id.OrgUsersUnknown != tc.usersWhy {
+				t.Errorf("unknown: name %v (%v), users %v (%v); want %v, %v",
+					id.OrgNameUnknown, id.OrgNameErr, id.OrgUsersUnknown, id.OrgUsersErr, tc.nameWhy, tc.usersWhy)
+			}
+			for _, f := range []struct {
+				why Unknown
+				err error
+			}{{id.OrgNameUnknown, id.OrgNameErr}, {id.OrgUsersUnknown, id.OrgUsersErr}} {
+				switch {
+				case (f.why == UnknownForbidden || f.why == UnknownFailed) != (f.err != nil):
+					t.Errorf("reason %v with error %v", f.why, f.err)
+				case errors.Is(f.err, ErrForbidden) != (f.why == UnknownForbidden):
+					t.Errorf("reason %v: errors.Is(%v, ErrForbidden) = %v", f.why, f.err, !(f.why == UnknownForbidden))
+				}
+			}
+			if counted := tc.usersWhy == Known; id.OrgUsersCounted != counted || id.OrgUsers != tc.wantUsers {
+				t.Errorf("users %d (counted %v), want %d", id.OrgUsers, id.OrgUsersCounted, tc.wantUsers)
+			}
+			if n := srv.count("/v1/organizations/"); n != tc.wantOrgReq {
+				t.Errorf("%d org requests, want %d", n, tc.wantOrgReq)
+			}
+			if n := srv.count("/v1/people?"); n != tc.wantPpl {
+				t.Errorf("%d /v1/people pages, want %d: %v", n, tc.wantPpl, srv.requests)
+			}
+		})
+	}
+}
+
+// TestIdentifyCanceledWhileCounting returns the context's error, not an
+// Identity with an unknown count, when the caller gives up.
+func TestIdentifyCanceledWhileCounting(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := identifyServer{people: func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-r.Context().Done()
+	}}
+	c := srv.start(t)
+	_, err := c.Identify(ctx, testApp(), Grant{AccessToken: store.NewSecret("tok-FAKE-1")})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Identify: %v, want context.Canceled", err)
 	}
 }
 
@@ -154,8 +328,11 @@ func TestIdentifyHostileLinks(t *testing.T) {
 				t.Fatal(err)
 			}
 			id, err := c.Identify(context.Background(), testApp(), Grant{AccessToken: store.NewSecret("tok-FAKE-1")})
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Identify: %v, want ...%s...", err, tc.want)
+			if err != nil {
+				t.Fatalf("Identify: %v, want the count unknown, not a failed check", err)
+			}
+			if id.OrgUsersUnknown != UnknownFailed || id.OrgUsersErr == nil || !strings.Contains(id.OrgUsersErr.Error(), tc.want) {
+				t.Fatalf("users unknown %v (%v), want failed ...%s...", id.OrgUsersUnknown, id.OrgUsersErr, tc.want)
 			}
 			if !id.FullAdmin || id.OrgName != "O" {
 				t.Errorf("partial Identity lost: %+v", id)

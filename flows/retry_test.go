@@ -285,7 +285,10 @@ func TestIdentifyRetries(t *testing.T) {
 		status int                        // the WebexError the error wraps; 0 and want nil: success
 		want   error
 		text   string
-		check  func(t *testing.T, id Identity)
+		// in: the error is not Identify's but that of the fact it left
+		// unknown ("name": OrgNameErr, "users": OrgUsersErr).
+		in    string
+		check func(t *testing.T, id Identity)
 	}{
 		{name: "people/me 503 then reset",
 			faults: map[string][]fault{me: {{status: 503}, {err: errReset}}},
@@ -304,7 +307,7 @@ func TestIdentifyRetries(t *testing.T) {
 		{name: "people/me 401 final",
 			faults: map[string][]fault{me: {{status: 401}}},
 			sent:   map[string]int{me: 1},
-			status: 401, text: "people/me: webex: HTTP 401",
+			status: 401, want: ErrForbidden, text: "people/me: not allowed by Webex: webex: HTTP 401",
 			check: func(t *testing.T, id Identity) {
 				if id.PersonID != "" {
 					t.Errorf("Identity = %+v", id)
@@ -312,8 +315,8 @@ func TestIdentifyRetries(t *testing.T) {
 			}},
 		{name: "organization 404 final",
 			faults: map[string][]fault{org: {{status: 404}}},
-			sent:   map[string]int{me: 1, org: 1},
-			status: 404, text: "organization: webex: HTTP 404",
+			sent:   map[string]int{me: 1, org: 1, list: 1},
+			status: 404, text: "organization: webex: HTTP 404", in: "name",
 			check: func(t *testing.T, id Identity) {
 				if !id.FullAdmin || id.OrgID != "org-1" || id.OrgName != "" {
 					t.Errorf("Identity = %+v, want people/me's part", id)
@@ -327,18 +330,19 @@ func TestIdentifyRetries(t *testing.T) {
 			faults: map[string][]fault{list: times(20, fault{status: 503})},
 			sent:   map[string]int{me: 1, org: 1, list: 5},
 			gaps:   map[string][]time.Duration{list: {1 * s, 2 * s, 4 * s, 8 * s}},
-			status: 503, text: "count users: gave up after 5 attempts within the 30s retry budget",
+			status: 503, text: "count users: gave up after 5 attempts within the 30s retry budget", in: "users",
 			check: func(t *testing.T, id Identity) {
 				if !id.FullAdmin || id.OrgName != "Acme S.p.A." || id.OrgUsersCounted {
 					t.Errorf("Identity = %+v, want all but the count", id)
 				}
 			}},
 		// people/me succeeds at 15 s; the organization fails at 15, 16, 18
-		// and 22 s, and the next try (30 s) is past the shared budget.
+		// and 22 s, and the next try (30 s) is past the shared budget: the
+		// name is unknown, and the count gets its one attempt, no retry.
 		{name: "one budget for all GETs",
 			faults: map[string][]fault{me: times(4, fault{status: 503}), org: times(4, fault{status: 502})},
-			sent:   map[string]int{me: 5, org: 4},
-			status: 502, text: "organization: gave up after 4 attempts",
+			sent:   map[string]int{me: 5, org: 4, list: 1},
+			status: 502, text: "organization: gave up after 4 attempts", in: "name",
 			check: func(t *testing.T, id Identity) {
 				if id.PersonID == "" || id.OrgName != "" {
 					t.Errorf("Identity = %+v, want people/me's part", id)
@@ -369,6 +373,12 @@ func TestIdentifyRetries(t *testing.T) {
 			}
 			if tc.check != nil {
 				tc.check(t, id)
+			}
+			if tc.in != "" {
+				if err != nil {
+					t.Fatalf("Identify: %v, want the %s unknown, not a failed check", err, tc.in)
+				}
+				err = map[string]error{"name": id.OrgNameErr, "users": id.OrgUsersErr}[tc.in]
 			}
 			if tc.status == 0 && tc.want == nil {
 				if err != nil {

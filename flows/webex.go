@@ -18,6 +18,19 @@ const FullAdminRoleID = "Y2lzY29zcGFyazovL3VzL1JPTEUvaWRfZnVsbF9hZG1pbg"
 // PeopleReadScope is the scope that lets Identify count the org's users.
 const PeopleReadScope = "spark-admin:people_read"
 
+// OrganizationsReadScope is the scope that lets Identify read the org's
+// name (GET /v1/organizations/{orgId}).
+const OrganizationsReadScope = "spark-admin:organizations_read"
+
+// ErrForbidden: Webex answered 401 or 403 to a call of Identify: the
+// token may not read what was asked (a scope the integration lacks, or an
+// approver who is not an admin of the org), or it was refused. A
+// permission outcome, not a network problem: asking again will not help.
+// Identify returns it (wrapped, with the *WebexError) when GET
+// /v1/people/me is refused; a refused organization name or user count
+// only leaves that fact unknown (Identity.OrgNameErr, OrgUsersErr wrap it).
+var ErrForbidden = errors.New("flows: not allowed by Webex")
+
 // UserCountLimit is the org size above which the presence integration must
 // not be enabled (a Cisco API limitation). Identify stops counting at
 // UserCountLimit+1.
@@ -25,30 +38,42 @@ const UserCountLimit = 1000
 
 // Paging limits of the user count.
 const (
-	peoplePageSize = 1000 // the largest max Webex accepts for /v1/people
-	maxPeoplePages = 50   // a server that keeps sending empty pages stops here
+	peoplePageSize = 1000 // asked for; Webex may clamp it (to 100), so counting 1,001 users may take 11 pages
+	maxPeoplePages = 50   // a server that keeps sending tiny pages stops here
 )
 
-// Identify finds out who approved a grant: GET /v1/people/me (id, emails,
-// display name, org, Full Administrator role), GET
-// /v1/organizations/{orgId} (the org's display name), and, when the app's
-// scopes include spark-admin:people_read, the number of users in the org
-// (GET /v1/people, following Link rel="next" only on the base URL's host,
-// stopping at 1,001).
+// Identify finds out who approved a grant, asking each question only with
+// a token allowed to answer it:
+//
+//   - GET /v1/people/me (any token): id, emails, display name, org, Full
+//     Administrator role. Its failure is Identify's error.
+//   - GET /v1/organizations/{orgId}, the org's display name, only when the
+//     grant's scopes (the app's when Webex did not say) include
+//     spark-admin:organizations_read;
+//   - the number of users in the org, only with spark-admin:people_read
+//     (GET /v1/people, following Link rel="next" only on the base URL's
+//     host, page after page, stopping at 1,001).
+//
+// The name and the count are never a failed check: when one cannot be
+// learned, Identify still returns a nil error and the Identity says why
+// (OrgNameUnknown, OrgUsersUnknown, with the failure in OrgNameErr,
+// OrgUsersErr). The caller may take the name or count from another app's
+// Identity with the same OrgID.
 //
 // Each GET is sent again after a transient failure (no answer: timeout,
 // connection reset, DNS failure; 408, 429 or 5xx; a 200 cut short), as
 // Start does: waiting 1 s, 2 s, 4 s... or Retry-After if longer. One
 // RetryBudget bounds all the retries of a call; each retry is reported to
-// Config.OnRetry. Final answers (401, 403,
-// 404...) are not retried.
+// Config.OnRetry. Final answers (401, 403, 404...) are not retried.
 //
-// On error the Identity holds what was learned before it; the error wraps a
-// *WebexError for an error answer (including the last 429 or 5xx when the
-// budget ran out: the text then says "gave up after N attempts"),
+// On error the Identity holds what was learned before it; the error wraps
+// ErrForbidden and a *WebexError for a 401 or 403 of /v1/people/me, a
+// *WebexError for another error answer (including the last 429 or 5xx when
+// the budget ran out: the text then says "gave up after N attempts"),
 // ErrUnreachable for no answer, or the context's error (as soon as ctx is
-// done, even between retries). All strings are sanitized; the bearer token
-// is never in an error, even when Webex echoes it.
+// done, even between retries, and also while reading the name or count).
+// All strings are sanitized; the bearer token is never in an error, even
+// when Webex echoes it.
 func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, error) {
 	prefix := "flows: " + app.ID + ": identify"
 	if g.AccessToken.IsZero() {
@@ -64,7 +89,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 		Roles       []string `json:"roles"`
 	}
 	if _, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/people/me"), &me); err != nil {
-		return id, newError(prefix+": people/me", err)
+		return id, identifyError(prefix+": people/me", err)
 	}
 	id.PersonID = clip(me.ID, maxIDLen)
 	for _, e := range me.Emails {
@@ -79,23 +104,67 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, erro
 		return id, newError(prefix+": people/me", errors.New("answer has no usable orgId"))
 	}
 
-	var org struct {
-		DisplayName string `json:"displayName"`
+	scopes := g.Scopes
+	if len(scopes) == 0 {
+		scopes = app.Scopes
 	}
-	if _, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/organizations/"+url.PathEscape(me.OrgID)), &org); err != nil {
-		return id, newError(prefix+": organization", err)
+	if !slices.Contains(scopes, OrganizationsReadScope) {
+		id.OrgNameUnknown = UnknownNoScope
+	} else {
+		var org struct {
+			DisplayName string `json:"displayName"`
+		}
+		_, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/organizations/"+url.PathEscape(me.OrgID)), &org)
+		if err == nil && Sanitize(org.DisplayName) == "" {
+			err = errors.New("answer has no displayName")
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return id, newError(prefix+": organization", err)
+			}
+			id.OrgNameUnknown, id.OrgNameErr = unknownOf(prefix+": organization", err)
+		} else {
+			id.OrgName = clip(org.DisplayName, maxIDLen)
+		}
 	}
-	id.OrgName = clip(org.DisplayName, maxIDLen)
 
-	if !slices.Contains(app.Scopes, PeopleReadScope) {
+	if !slices.Contains(scopes, PeopleReadScope) {
+		id.OrgUsersUnknown = UnknownNoScope
 		return id, nil
 	}
 	n, err := c.countPeople(ctx, rt, g)
 	if err != nil {
-		return id, newError(prefix+": count users", err)
+		if ctx.Err() != nil {
+			return id, newError(prefix+": count users", err)
+		}
+		id.OrgUsersUnknown, id.OrgUsersErr = unknownOf(prefix+": count users", err)
+		return id, nil
 	}
 	id.OrgUsers, id.OrgUsersCounted = n, true
 	return id, nil
+}
+
+// forbidden tells a 401 or 403 answer.
+func forbidden(err error) bool {
+	var we *WebexError
+	return errors.As(err, &we) && (we.Status == http.StatusUnauthorized || we.Status == http.StatusForbidden)
+}
+
+// identifyError wraps err of an Identify call, with ErrForbidden for a
+// 401 or 403.
+func identifyError(prefix string, err error) error {
+	if forbidden(err) {
+		return newError(prefix, ErrForbidden, err)
+	}
+	return newError(prefix, err)
+}
+
+// unknownOf classifies the failure err of reading the org's name or count.
+func unknownOf(prefix string, err error) (Unknown, error) {
+	if forbidden(err) {
+		return UnknownForbidden, identifyError(prefix, err)
+	}
+	return UnknownFailed, newError(prefix, err)
 }
 
 // countPeople counts the org's users up to UserCountLimit+1.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
@@ -308,6 +309,10 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 	auth := m.c.deps.Authorizer
 	a.say("\nApp %d of %d: %s", pos, total, app.Name)
 	a.say("Integration ID %s; scopes %s.", app.ClientID, strings.Join(app.Scopes, " "))
+	// Codes that expired unused in a row, the last at expiredAt: said
+	// again with each fresh code, as the screen keeps it on.
+	expiries := 0
+	var expiredAt time.Time
 	for {
 		ctx, cancel := context.WithCancel(a.ctx)
 		var code flows.DeviceCode
@@ -317,6 +322,12 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
 			if code.VerificationURIComplete != "" {
 				a.say("(or open %s, which carries the code).", clean(code.VerificationURIComplete))
+			}
+			if code.Notice != "" {
+				a.say("Note: %s", codeNotice(code.Notice))
+			}
+			if expiries > 0 {
+				a.say("Note: %s", expiredNotice(expiries, expiredAt))
 			}
 			a.say("Sign in as the customer's Full Admin. The code expires in %d minutes.", int(code.Expiry.Sub(code.IssuedAt).Minutes()+0.5))
 			a.say("Waiting for approval…")
@@ -351,10 +362,18 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		switch {
 		case errors.Is(err, context.Canceled) && a.ctx.Err() != nil:
 			return appResult{}, errors.Join(ErrUserAborted, a.ctx.Err())
-		case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
-			a.say("The code expired; here is a fresh one.")
+		case errors.Is(err, flows.ErrExpired) && expiries < maxAutoRenew:
+			// As the screen: at most maxAutoRenew fresh codes in a row,
+			// then the engineer decides (remedy names the likely cause).
+			expiries++
+			expiredAt = a.m.c.deps.Clock.Now()
+			a.say("The code expired unused at %s; here is a fresh one.", expiredAt.Format("15:04"))
+			continue
+		case errors.Is(err, flows.ErrCodeSpent):
+			a.say("The code can no longer be used; here is a fresh one.")
 			continue
 		}
+		expiries = 0
 		a.say("Error: %s", errText(err))
 		a.say("%s", remedy(err, app))
 		ans, err2 := a.choose("Type r to try again, or s to skip the app: ", "rs", "")
@@ -362,7 +381,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			return appResult{}, err2
 		}
 		if ans == "s" {
-			return appResult{app: app, status: statusFailed, reason: errText(err)}, nil
+			return appResult{app: app, status: statusFailed, reason: shortReason(err)}, nil
 		}
 	}
 }
@@ -472,8 +491,10 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())
 			}
 			if ierr != nil {
-				a.say("Could not check who approved: %s", errText(ierr))
-				ans, err := a.choose("This is most likely a network problem. Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
+				title, cause := identifyProblem(ierr)
+				a.say("%s: %s", title, errText(ierr))
+				a.say("%s", cause)
+				ans, err := a.choose("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
 				if err != nil {
 					return appResult{}, false, err
 				}
@@ -489,12 +510,13 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 				drop()
 				return appResult{}, true, nil
 			}
-			s.identity = id
-			s.warnings = approverWarnings(id, admin, m.orgID())
+			prior := m.knownOrg()
+			s.identity = withPrior(id, prior)
+			s.warnings = approverWarnings(s.identity, admin, prior.ID)
 		}
 		id := s.identity
-		if id.OrgName != "" {
-			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), clean(id.OrgName))
+		if id.OrgID != "" {
+			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), idOrgName(id))
 		} else {
 			a.say("Approved by %s <%s>.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
 		}
@@ -528,7 +550,10 @@ func (a *accessible) complete() error {
 	m.review.set(rd)
 	a.say("\nReview")
 	a.say("Customer: %s", customerLine(rd.customer))
-	a.say("Webex organization: %s", orgLine(rd.org))
+	a.say("Webex organization: %s", orgLine(rd.org, rd.gaps))
+	for _, n := range rd.notes {
+		a.say("Note: %s", n)
+	}
 	for _, r := range rd.apps {
 		switch r.status {
 		case statusAuthorized:

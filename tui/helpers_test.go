@@ -89,9 +89,11 @@ type fakeAuth struct {
 	mu       sync.Mutex
 	waitErr  map[string][]error // per app, consumed one per Wait
 	identity func(app flows.App) flows.Identity
-	starts   int
-	events   []flows.PollEvent // reported by each Wait before it answers
-	block    map[string]bool   // Wait blocks until canceled for these apps
+	// code, when set, makes the codes Start returns (default testCode).
+	code   func(app flows.App) flows.DeviceCode
+	starts int
+	events []flows.PollEvent // reported by each Wait before it answers
+	block  map[string]bool   // Wait blocks until canceled for these apps
 	// identifyErr is consumed one per Identify; identifyBlock makes
 	// Identify block until canceled, after signalling identifying.
 	identifyErr   []error
@@ -135,7 +137,11 @@ func (f *fakeAuth) drainParked() {
 func (f *fakeAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
 	f.mu.Lock()
 	f.starts++
+	mk := f.code
 	f.mu.Unlock()
+	if mk != nil {
+		return mk(app), nil
+	}
 	return testCode(app), nil
 }
 

@@ -89,6 +89,10 @@ type appResult struct {
 	org      store.Org
 	warnings []string // approver warnings the engineer accepted
 	reason   string   // why it failed, sanitized
+	// nameWhy and usersWhy say why this approval's Identify left the
+	// org's name and user count unknown (unknownWhy; "" when known, or
+	// when the approval comes from a draft, which keeps no reasons).
+	nameWhy, usersWhy string
 	// An approval kept in the draft before the engineer was done with it
 	// (status is statusAuthorized): unchecked, its approver was never
 	// checked (Identify runs again when its turn comes); undecided, its
@@ -710,6 +714,26 @@ func (m *Model) orgID() string {
 	return m.draft.Org.ID
 }
 
+// knownOrg is the org of the apps authorized so far, with the name and
+// user count any of them (or the resumed draft) learned: a later app whose
+// token may not read them takes them from here (withPrior).
+func (m *Model) knownOrg() store.Org {
+	o := store.Org{ID: m.orgID()}
+	if o.ID == "" {
+		return o
+	}
+	if m.draft.Org.ID == o.ID {
+		o = m.draft.Org
+	}
+	for _, id := range m.selected {
+		if r := m.results[id]; r != nil && r.status == statusAuthorized && r.org.ID == o.ID {
+			o.Name = cmp.Or(o.Name, r.org.Name)
+			o.UserCount = max(o.UserCount, r.org.UserCount)
+		}
+	}
+	return o
+}
+
 // next opens the authorization screen of the next app, or the review.
 func (m *Model) next() tea.Cmd {
 	if len(m.queue) == 0 {
@@ -720,7 +744,7 @@ func (m *Model) next() tea.Cmd {
 	id := m.queue[0]
 	app, _ := m.appByID(id)
 	pos := slices.Index(m.selected, id)
-	m.auth = newAuthScreen(m.c, app, pos+1, len(m.selected), m.draft.Customer.AdminEmail, m.orgID())
+	m.auth = newAuthScreen(m.c, app, pos+1, len(m.selected), m.draft.Customer.AdminEmail, m.knownOrg())
 	m.screen = scrAuth
 	if r := m.results[id]; r != nil && r.pending() {
 		return m.auth.resumeApproval(*r)
@@ -754,7 +778,9 @@ func (m *Model) syncDraft() {
 		case statusAuthorized:
 			d.Apps = append(d.Apps, r.grant)
 			if r.org.ID != "" && (d.Org.ID == "" || d.Org.ID == r.org.ID) {
-				d.Org.ID, d.Org.Name = r.org.ID, r.org.Name
+				// An app whose token may not read the name keeps the one
+				// another app of the same org read.
+				d.Org.ID, d.Org.Name = r.org.ID, cmp.Or(r.org.Name, d.Org.Name)
 				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
 			}
 			d.Warnings = append(d.Warnings, r.warnings...)
@@ -779,6 +805,9 @@ func (m *Model) reviewData() reviewData {
 			rd.apps = append(rd.apps, appResult{app: app, status: statusSkipped})
 		}
 	}
+	rd.gaps = orgUnknowns(rd.apps, m.draft.Org)
+	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.status == statusAuthorized && isPresence(r.app) })
+	rd.notes = orgNotes(rd.gaps, presence)
 	rd.warnings = bundleWarnings(rd.apps, m.draft.Org)
 	rd.shown = bundleWarnings(rd.apps, m.draft.Org, statusAuthorized)
 	return rd
@@ -786,13 +815,21 @@ func (m *Model) reviewData() reviewData {
 
 // bundleWarnings are the pitfalls raised before COMPLETE REQUEST, in the
 // words written into the bundle. With only, the warnings about skipped and
-// failed apps are left out (the review lists those apps anyway).
+// failed apps are left out (the review lists those apps anyway). The
+// presence warning is raised when the org has more than 1,000 users, and
+// also when its size could not be checked (saying why).
 func bundleWarnings(apps []appResult, org store.Org, only ...appStatus) []string {
 	var w []string
 	for _, r := range apps {
-		if r.status == statusAuthorized && isPresence(r.app) && org.UserCount > 1000 {
+		switch {
+		case r.status != statusAuthorized || !isPresence(r.app):
+		case org.UserCount > 1000:
 			w = append(w, "The organization has more than 1,000 users: do not enable the presence integration ("+
 				r.app.Name+"); Cisco's API does not support it.")
+		case org.UserCount == 0:
+			w = append(w, "The organization's size could not be checked ("+orgUnknowns(apps, org).size+
+				"): make sure it has at most 1,000 users before enabling the presence integration ("+
+				r.app.Name+"); Cisco's API does not support more.")
 		}
 	}
 	for _, r := range apps {

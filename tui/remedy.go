@@ -46,7 +46,13 @@ func remedy(err error, app flows.App) string {
 		return "Webex rejected the client secret of this integration (" + id + "). " +
 			"Fix the secret in " + src + " and start ucx-onboard again (progress is kept as a draft), " +
 			"or press s to skip this app."
-	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
+	case errors.Is(err, flows.ErrTokenLimit):
+		return "Webex will not issue more tokens for this integration (" + id + ") and this user: " +
+			"older authorizations of it are still active. Revoke them (the user in their Webex settings, " +
+			"or an admin in Control Hub), then press r to authorize again; or press s to skip this app."
+	case errors.Is(err, flows.ErrExpired):
+		return "The code can no longer be used. Press r for a fresh one. " + redirectHint
+	case errors.Is(err, flows.ErrCodeSpent):
 		return "The code can no longer be used. Press r for a fresh one."
 	case errors.Is(err, flows.ErrUnsupported):
 		return "This app cannot be authorized with a device grant (its scopes include OpenID Connect ones). " +
@@ -91,6 +97,12 @@ func remedy(err error, app flows.App) string {
 	return "Press r to try again, or s to skip this app. Quote the trackingId, if any, to Webex support."
 }
 
+// redirectHint is the likely cause of codes that expire although the admin
+// approved them (DOMAIN.md): Webex then only ever answers "pending".
+const redirectHint = "If the admin did approve it, the integration may lack Webex's device-grant redirect URIs " +
+	"(the admin's browser then shows \"We've encountered an error\" after login): " +
+	"they must be added to the integration on the vendor's side."
+
 // errText is err's message made safe to render.
 func errText(err error) string {
 	if err == nil {
@@ -123,6 +135,8 @@ func shortReason(err error) string {
 		return "client secret rejected by Webex"
 	case errors.Is(err, flows.ErrExpired):
 		return "the code expired"
+	case errors.Is(err, flows.ErrTokenLimit):
+		return "Webex token limit reached; revoke older authorizations of the integration"
 	case errors.Is(err, flows.ErrUnsupported):
 		return "not supported by the device grant"
 	}

@@ -77,7 +77,9 @@ type authScreen struct {
 	app        flows.App
 	pos, total int
 	adminEmail string
-	orgID      string // org of the apps approved before ("" if none)
+	// prior is the org of the apps approved before (zero if none), with
+	// the name and user count they learned.
+	prior store.Org
 
 	gen    int
 	ctx    context.Context // of the current code; canceled by stop
@@ -95,7 +97,12 @@ type authScreen struct {
 	retryAt  time.Time
 	renewals int  // automatic fresh codes in a row
 	expired  bool // the current renewal follows an expiry
-	err      error
+	// expiries counts the codes of this app that expired unused in a row
+	// (automatic renewals), the last at expiredAt (Deps clock): the fresh
+	// code's screen says so for as long as it is shown.
+	expiries  int
+	expiredAt time.Time
+	err       error
 
 	grant    flows.Grant // tokens: never rendered
 	identity flows.Identity
@@ -131,8 +138,8 @@ func (s *authScreen) takeRecord() *recordReq {
 	return r
 }
 
-func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail, orgID string) authScreen {
-	return authScreen{c: c, app: app, pos: pos, total: total, adminEmail: adminEmail, orgID: orgID}
+func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail string, prior store.Org) authScreen {
+	return authScreen{c: c, app: app, pos: pos, total: total, adminEmail: adminEmail, prior: prior}
 }
 
 // stop cancels the code in flight, if any.
@@ -233,10 +240,9 @@ func (s *authScreen) result(status appStatus) appResult {
 	switch status {
 	case statusAuthorized:
 		res.grant = appGrant(s.app, s.grant, s.identity, s.adminEmail)
-		res.org = store.Org{ID: clean(s.identity.OrgID), Name: clean(s.identity.OrgName)}
-		if s.identity.OrgUsersCounted {
-			res.org.UserCount = s.identity.OrgUsers
-		}
+		res.org = orgOf(s.identity)
+		res.nameWhy = unknownWhy(s.identity.OrgNameUnknown, s.identity.OrgNameErr, flows.OrganizationsReadScope)
+		res.usersWhy = unknownWhy(s.identity.OrgUsersUnknown, s.identity.OrgUsersErr, flows.PeopleReadScope)
 		for _, w := range s.warnings {
 			res.warnings = append(res.warnings, s.app.Name+": "+w)
 		}
@@ -276,7 +282,8 @@ func appGrant(app flows.App, g flows.Grant, id flows.Identity, adminEmail string
 
 // approverWarnings says what is wrong with who approved: not a Full Admin,
 // not the admin of the form (any of their emails, case-insensitive), or
-// another org than the apps before.
+// another org than the apps before (compared by ID, whether or not either
+// name is known).
 func approverWarnings(id flows.Identity, adminEmail, orgID string) []string {
 	who := clean(id.DisplayName)
 	emails := clean(strings.Join(id.Emails, ", "))
@@ -351,8 +358,8 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 			s.state = authUnidentified
 			return nil
 		}
-		s.identity = msg.id
-		s.warnings = approverWarnings(msg.id, s.adminEmail, s.orgID)
+		s.identity = withPrior(msg.id, s.prior)
+		s.warnings = approverWarnings(s.identity, s.adminEmail, s.prior.ID)
 		if len(s.warnings) == 0 {
 			return s.finish(statusAuthorized)
 		}
@@ -497,10 +504,18 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 		return s.identify()
 	case errors.Is(err, context.Canceled):
 		return nil
+	case errors.Is(err, flows.ErrTokenLimit):
+		// Final: a fresh code gets no token either until older
+		// authorizations are revoked (remedy), so no renewal.
+		s.state, s.err = authFailed, err
 	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
 		if s.renewals >= maxAutoRenew {
 			s.state, s.err = authFailed, err
 			return nil
+		}
+		if errors.Is(err, flows.ErrExpired) {
+			s.expiries++
+			s.expiredAt = s.c.deps.Clock.Now()
 		}
 		s.renewals++
 		cmd := s.start()
@@ -530,7 +545,7 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 			s.record = &recordReq{res: appResult{app: s.app}, drop: true}
 			s.grant = flows.Grant{}
 		}
-		s.renewals = 0
+		s.renewals, s.expiries = 0, 0
 		s.expired = false
 		return s.start()
 	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
@@ -693,8 +708,17 @@ func (s *authScreen) wrapPanel() {
 		}
 		top = append(top, lead+st.URL.Render(l))
 	}
+	for _, n := range s.notices() {
+		top = append(top, "")
+		lines := strings.Split(wrap(n, max(pw-2, 10)), "\n")
+		top = append(top, st.Warn.Render(markWarn)+" "+st.Warn.Render(lines[0]))
+		for _, l := range lines[1:] {
+			top = append(top, "  "+st.Warn.Render(l))
+		}
+	}
 	var bottom [][]string
 	var hint string
+	noComplete := s.code.VerificationURIComplete == ""
 	switch {
 	case s.lay.mode == layoutText && s.lay.full != nil:
 		hint = "Open the URL on a phone or computer, sign in as the customer's Full Admin and enter the code. " +
@@ -702,6 +726,8 @@ func (s *authScreen) wrapPanel() {
 	case s.lay.mode == layoutText:
 		hint = "Open the URL on a phone or computer, sign in as the customer's Full Admin and enter the code. " +
 			"Enlarge the window for a QR code."
+	case noComplete:
+		hint = "Scan the QR code with a phone, sign in as the customer's Full Admin and type the code."
 	case s.lay.short:
 		hint = "Scan the QR code with a phone, sign in as the customer's Full Admin and type the code. " +
 			"Press f for a full-screen QR that carries the code."
@@ -714,6 +740,38 @@ func (s *authScreen) wrapPanel() {
 		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
 	}
 	s.panelTop, s.panelBottom = top, bottom
+}
+
+// notices are what the code's screen must say besides the code: why Webex's
+// link with the code is not used (DeviceCode.Notice), and that the codes
+// before this one expired unused (with the possible cause when the admin
+// did approve). They stay as long as the code is shown.
+func (s *authScreen) notices() []string {
+	var n []string
+	if s.code.Notice != "" {
+		n = append(n, codeNotice(s.code.Notice))
+	}
+	if s.expiries > 0 && s.state == authWaiting {
+		n = append(n, expiredNotice(s.expiries, s.expiredAt))
+	}
+	return n
+}
+
+// codeNotice words DeviceCode.Notice: the QR code then carries the short
+// URL only, and the code is typed.
+func codeNotice(notice string) string {
+	return "Webex's link that carries the code is not used (" + strings.TrimSuffix(clean(notice), ".") +
+		"): open the URL, then type the code."
+}
+
+// expiredNotice says that n codes in a row expired unused, the last at at,
+// and names the likely cause when the admin says they approved.
+func expiredNotice(n int, at time.Time) string {
+	what := "The previous code expired at " + at.Format("15:04") + " unused."
+	if n > 1 {
+		what = fmt.Sprintf("The previous %d codes expired unused, the last at %s.", n, at.Format("15:04"))
+	}
+	return what + " " + redirectHint
 }
 
 // remaining is the time left on the code at the last tick.
@@ -832,7 +890,9 @@ func (s *authScreen) view() string {
 		rows -= s.lay.qr.h + 1
 	}
 	for i, sec := range s.panelBottom {
-		if i > 0 && len(panel)+len(sec) > rows {
+		// The hint is shown even cut, unless notices took its room (they
+		// say what to type).
+		if (i > 0 || len(s.notices()) > 0) && len(panel)+len(sec) > rows {
 			break
 		}
 		panel = append(panel, sec...)
@@ -888,6 +948,8 @@ func (s *authScreen) errorView() string {
 		what = "Client secret rejected"
 	case errors.Is(s.err, flows.ErrExpired):
 		what = "The code expired"
+	case errors.Is(s.err, flows.ErrTokenLimit):
+		what = "Token limit reached"
 	}
 	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.err), w)) + "\n\n")
@@ -917,7 +979,7 @@ func (s *authScreen) warningView() string {
 		role = "not a Full Admin"
 	}
 	row("Role", role)
-	org := clean(id.OrgName)
+	org := idOrgName(id)
 	if id.OrgID != "" {
 		org += " (" + clean(id.OrgID) + ")"
 	}
@@ -953,9 +1015,10 @@ func (s *authScreen) unidentifiedView() string {
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
-	b.WriteString(st.Warn.Render(markWarn+" Could not check who approved") + "\n")
+	title, cause := identifyProblem(s.idErr)
+	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
-	b.WriteString(wrap("This is most likely a network problem: press i to try again. "+
+	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
 		"r authorizes again, s skips the app.", w) + "\n\n")
 	b.WriteString(st.Label.Render("Expected") + "  " + s.adminEmail + "\n")
@@ -975,6 +1038,9 @@ func (s *authScreen) fullView() string {
 	caption := []string{
 		st.Title.Render("Scan with a phone"),
 		"",
+	}
+	if s.code.VerificationURIComplete == "" {
+		caption[1] = st.Warn.Render("then type the code")
 	}
 	caption = append(caption, strings.Split(wrap(clean(s.app.Name), capW), "\n")...)
 	caption = append(caption,

@@ -81,7 +81,12 @@ func (s *doneScreen) view() string {
 	case s.presence && s.org.UserCount > 1000:
 		steps = append(steps, "Do not enable presence retrieval: the organization has more than 1,000 users, which Cisco's API does not support (for UCX Suite on premises, leave WebexPresence.Enable=0 in Apps\\Presence\\Settings\\Presence.ini).")
 	case s.customer.Deployment == store.DeploymentOnPrem && s.presence:
+		if s.org.UserCount == 0 {
+			steps = append(steps, sizeUnknownStep)
+		}
 		steps = append(steps, "On-premises presence: set WebexPresence.Enable=1 in Apps\\Presence\\Settings\\Presence.ini under the UCX install folder; Webex users are matched by UPN in each user's \"Rich Presence Webex URI\" field.")
+	case s.presence && s.org.UserCount == 0:
+		steps = append(steps, sizeUnknownStep)
 	}
 	steps = append(steps, "The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.")
 	for i, t := range steps {
@@ -102,6 +107,11 @@ func (s *doneScreen) view() string {
 	}
 	return b.String()
 }
+
+// sizeUnknownStep is the done screen's step when presence is authorized in
+// an org whose size could not be checked.
+const sizeUnknownStep = "Before enabling presence retrieval, check that the organization has at most 1,000 users: " +
+	"its size could not be checked (the bundle's warnings say why), and Cisco's API does not support more."
 
 // plain is the done screen without styles, for the accessible flow.
 // Lines are not wrapped: the screen reader's terminal does that.

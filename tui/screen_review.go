@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 type reviewData struct {
 	customer   store.Customer
 	org        store.Org
+	gaps       orgGaps  // why the org's name and size are unknown
+	notes      []string // orgNotes: shown before the warnings, not in the bundle
 	apps       []appResult
 	warnings   []string // written into the bundle
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
@@ -196,9 +199,15 @@ func describeProtection(p Protection) string {
 	return "unknown"
 }
 
-func orgLine(o store.Org) string {
+// orgLine words the org for the review on one line: its name, its size
+// ("size not checked" when gaps says why; orgNotes tell why) and its id.
+func orgLine(o store.Org, gaps orgGaps) string {
 	if o.ID == "" && o.Name == "" {
 		return "unknown (no app authorized)"
+	}
+	name := clean(o.Name)
+	if name == "" {
+		name = "name unknown"
 	}
 	users := "users not counted"
 	switch {
@@ -206,8 +215,10 @@ func orgLine(o store.Org) string {
 		users = "more than 1,000 users"
 	case o.UserCount > 0:
 		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
+	case gaps.size != "":
+		users = "size not checked"
 	}
-	return clean(o.Name) + " · " + users + " · id " + clean(o.ID)
+	return name + " · " + users + " · id " + clean(o.ID)
 }
 
 func customerLine(c store.Customer) string {
@@ -442,7 +453,7 @@ func (s *reviewScreen) view() string {
 	headLines := func(wrapCustomer, wrapOrg bool) []string {
 		var head []string
 		head = append(head, row("Customer", customerLine(d.customer), wrapCustomer)...)
-		head = append(head, row("Webex org", orgLine(d.org), wrapOrg)...)
+		head = append(head, row("Webex org", orgLine(d.org, d.gaps), wrapOrg)...)
 		if sharedWho != "" {
 			head = append(head, row("Approver", sharedWho, wrapCustomer)...)
 		}
@@ -468,7 +479,7 @@ func (s *reviewScreen) view() string {
 		return apps
 	}
 	var warn []string
-	for _, wn := range d.shown {
+	for _, wn := range append(slices.Clone(d.notes), d.shown...) {
 		lines := strings.Split(wrap(wn, w-2), "\n")
 		warn = append(warn, st.Warn.Render(markWarn)+" "+lines[0])
 		for _, l := range lines[1:] {
