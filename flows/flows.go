@@ -272,8 +272,8 @@ type App struct {
 	// SecretSource says where the secret came from, for remedies:
 	// "env UCX_SECRET_PRESENCE" or "file /path/to/secret".
 	SecretSource string
-	// Note is the catalog's free-text note (e.g. why its scopes are an
-	// assumption); may be empty.
+	// Note is the catalog's free-text note (e.g. what the approving admin
+	// needs besides); may be empty.
 	Note string
 }
 
