@@ -86,7 +86,7 @@ func TestPreflightAsksWebex(t *testing.T) {
 			}
 			continue
 		}
-		if !c.OK || !strings.Contains(c.Detail, "accepted") {
+		if !c.OK || !strings.Contains(c.Detail, "secret OK") {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
 	}
@@ -166,7 +166,7 @@ func TestPreflightUnreachable(t *testing.T) {
 	}
 	for _, a := range webextest.DemoApps() {
 		c := findCheck(t, checks, "Webex accepts "+a.Name)
-		if c.OK || c.Blocking || !strings.Contains(c.Detail, "not verified") || c.Fix == "" {
+		if c.OK || c.Blocking || c.Detail != a.ID+": not verified (see above)" {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
 	}
@@ -185,19 +185,21 @@ func TestVerifyCheckWording(t *testing.T) {
 		ok, blocking bool
 		detail, fix  string
 	}{
-		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "cdr: client_id, scopes and client secret accepted", ""},
+		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "cdr: client_id, scopes, secret OK", ""},
 		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "nobody was shown", ""},
 		{"client_id refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id", Err: werr}, nil, false, false, true,
 			"client id or scopes refused: Webex does not accept the client_id", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
 		{"either refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id/scopes", Err: werr}, nil, false, false, true,
-			"the client_id or scopes of this app (webex: HTTP 400", "check client_id (C2b09) and scopes of app cdr in apps.json"},
-		{"secret rejected", flows.VerifyResult{Outcome: flows.VerifySecretRejected, Field: "client_secret_file", SecretSource: app.SecretSource}, nil, false, false, true,
-			"secret rejected: fix file /etc/ucx/cdr.secret", "start ucx-onboard again"},
+			"the client_id or scopes of this app (HTTP 400 invalid_grant: The device code is invalid.)", "check client_id (C2b09) and scopes of app cdr in apps.json"},
+		{"secret rejected", flows.VerifyResult{Outcome: flows.VerifySecretRejected, Field: "client_secret_file", SecretSource: app.SecretSource,
+			Err: &flows.WebexError{Status: 401, Code: "invalid_client", Message: "Client authentication failed.", TrackingID: "ROUTER_9"}}, nil, false, false, true,
+			"cdr: secret rejected: fix file /etc/ucx/cdr.secret (HTTP 401 invalid_client)", "put the app's client secret in file /etc/ucx/cdr.secret and start again"},
 		{"unreachable", flows.VerifyResult{Outcome: flows.VerifyUnreachable, Err: fmt.Errorf("flows: cdr: start: %w: timeout", flows.ErrUnreachable)}, nil, false, false, false,
 			"cdr: not verified: no usable answer from Webex (webex API unreachable: timeout)", "press r"},
 		{"denied", flows.VerifyResult{Outcome: flows.VerifyDenied}, nil, false, false, false, "access denied", "Control Hub"},
-		{"unexpected", flows.VerifyResult{Outcome: flows.VerifyUnexpected, Err: werr}, nil, false, false, false, "unexpected answer (webex: HTTP 400 Bad Request: invalid_grant", "press r"},
-		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "cdr: not verified: Webex is unreachable", "press r"},
+		{"unexpected", flows.VerifyResult{Outcome: flows.VerifyUnexpected, Err: werr}, nil, false, false, false, "unexpected answer (HTTP 400 invalid_grant: The device code is invalid.)", "press r"},
+		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "cdr: not verified (see above)", ""},
+		{"ping failed, Start gave up", flows.VerifyResult{Outcome: flows.VerifyUnreachable}, nil, true, false, false, "cdr: not verified (see above)", ""},
 		{"timeout", flows.VerifyResult{}, context.DeadlineExceeded, false, false, false, "did not answer within", "press r"},
 		{"not checkable", flows.VerifyResult{}, errors.New("flows: cdr: verify: app has no scopes"), false, false, false, "cdr: not checked: app has no scopes", "press r"},
 	}
@@ -209,5 +211,43 @@ func TestVerifyCheckWording(t *testing.T) {
 				t.Errorf("check %+v\nwant ok=%v blocking=%v detail ...%s... fix ...%s...", c, tc.ok, tc.blocking, tc.detail, tc.fix)
 			}
 		})
+	}
+}
+
+// TestPreflightAccessible: the accessible front-end shows the same Webex
+// checks, and a rejected secret blocks there too.
+func TestPreflightAccessible(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	dir := t.TempDir()
+	apps := filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(apps, webextest.DemoCatalogJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, a := range webextest.DemoApps() {
+		vars[a.SecretEnv] = a.ClientSecret
+	}
+	bad := webextest.DemoApps()[0]
+	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
+	var stdout, stderr bytes.Buffer
+	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	code := run(context.Background(), e, []string{"--accessible", "--webex-url", srv.URL, "--apps", apps,
+		"--out", filepath.Join(dir, "acme.ucxbundle"), "--state-dir", filepath.Join(dir, "state")})
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	want := "- Webex accepts " + bad.Name + ": BLOCKING. " + bad.ID + ": secret rejected: fix env " + bad.SecretEnv
+	if !strings.Contains(out, want) {
+		t.Errorf("no line %q in:\n%s", want, out)
+	}
+	for _, a := range webextest.DemoApps()[1:] {
+		if line := "- Webex accepts " + a.Name + ": ok. "; !strings.Contains(out, line) {
+			t.Errorf("no line %q in:\n%s", line, out)
+		}
+	}
+	if strings.Contains(out+stderr.String(), "demo-secret-FAKE-wrong") {
+		t.Error("the secret is in the output")
 	}
 }

@@ -82,7 +82,7 @@ func runWizard(ctx context.Context, e env, args []string) error {
 		reportDraft(e, res, w.stateDir)
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
-		return &exitError{1, errors.New("stopped at the preflight checks: nothing was sent to Webex")}
+		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
 	}
 	return err
 }
@@ -438,11 +438,14 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 	say := func(format string, args ...any) {
 		ck.Detail = app.ID + ": " + fmt.Sprintf(format, args...)
 	}
-	retry := "press r to check again, or go on: the authorization will tell"
+	retry := "press r to check again, or go on"
 	if err != nil {
 		switch {
 		case pingFailed:
-			say("not verified: Webex is unreachable (see above)")
+			// The reachability check says why and what to do; one line
+			// per app is enough.
+			say("not verified (see above)")
+			return ck
 		case errors.Is(err, context.DeadlineExceeded):
 			say("not verified: Webex did not answer within %v", verifyTimeout)
 		default:
@@ -453,12 +456,12 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 	}
 	cause := ""
 	if res.Err != nil {
-		cause = " (" + verifyText(app, res.Err) + ")"
+		cause = " (" + verifyCause(app, res.Err, res.Outcome != flows.VerifySecretRejected) + ")"
 	}
 	switch res.Outcome {
 	case flows.VerifyAccepted:
 		ck.OK = true
-		say("client_id, scopes and client secret accepted")
+		say("client_id, scopes, secret OK")
 	case flows.VerifyApproved:
 		ck.OK = true
 		say("client secret accepted; Webex even issued a token for the test code nobody was shown (dropped, not kept)")
@@ -482,13 +485,17 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 			src = "the client secret (" + res.Field + ")"
 		}
 		say("secret rejected: fix %s%s", src, cause)
-		ck.Fix = fmt.Sprintf("put the client secret of %s in %s, then start ucx-onboard again (secrets are read at start)", app.Name, src)
+		ck.Fix = fmt.Sprintf("set %s to the app's client secret", src)
+		if strings.HasPrefix(src, "file ") {
+			ck.Fix = fmt.Sprintf("put the app's client secret in %s", src)
+		}
+		ck.Fix += " and start again (secrets are read at start)"
 	case flows.VerifyUnreachable:
 		if pingFailed {
-			say("not verified: Webex is unreachable (see above)")
-		} else {
-			say("not verified: no usable answer from Webex%s", cause)
+			say("not verified (see above)")
+			return ck
 		}
+		say("not verified: no usable answer from Webex%s", cause)
 		ck.Fix = retry
 	case flows.VerifyDenied:
 		say("not verified: Webex answered \"access denied\" to a test code nobody was shown, so the integration may be blocked or disabled%s", cause)
@@ -498,6 +505,31 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		ck.Fix = retry
 	}
 	return ck
+}
+
+// maxCauseLen cuts Webex's message in a check: the screen has room for
+// about 20 lines of checks.
+const maxCauseLen = 100
+
+// verifyCause is what Webex answered, short: "HTTP 400 invalid_scope:
+// <message>" (the message only withMessage), without the trackingId; a
+// failure without an answer as verifyText words it.
+func verifyCause(app flows.App, err error, withMessage bool) string {
+	var we *flows.WebexError
+	if !errors.As(err, &we) {
+		return verifyText(app, err)
+	}
+	s := fmt.Sprintf("HTTP %d", we.Status)
+	if we.Code != "" {
+		s += " " + we.Code
+	}
+	if msg := []rune(we.Message); withMessage && len(msg) > 0 && !strings.EqualFold(we.Message, we.Code) {
+		if len(msg) > maxCauseLen {
+			msg = append(msg[:maxCauseLen], '…')
+		}
+		s += ": " + string(msg)
+	}
+	return s
 }
 
 // verifyText is a Verify error or cause in one line, without the
