@@ -34,9 +34,13 @@ func DefaultCatalogJSON() []byte { return bytes.Clone(defaultCatalogJSON) }
 // secrets read through getenv from UCX_SECRET_USERS_SYNC,
 // UCX_SECRET_PRESENCE, UCX_SECRET_CALL_CONTROL and UCX_SECRET_CDR.
 //
-// The scopes of users-sync and call-control are assumptions (the vendor
-// documents do not list them); the catalog says so in each app's "note",
-// and a deployment overrides them with its own catalog file.
+// The scopes are those of the vendor's knowledge base, one article per app;
+// each app's "note" says what the approving admin needs besides (a Full
+// Admin; for call-control a Webex Professional license and presence
+// already enabled; for cdr the "Webex Calling Detailed Call History API
+// access" role). Newer UCX Suite releases describe users-sync as a Service
+// App authorized in Control Hub rather than a device grant; its note says
+// so. A deployment overrides any of it with its own catalog file.
 //
 // The error lists every missing variable, as ParseCatalog does.
 func DefaultCatalog(getenv func(string) string) (Catalog, error) {

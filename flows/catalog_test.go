@@ -30,9 +30,9 @@ func TestDefaultCatalog(t *testing.T) {
 		id, clientID, env string
 		scopes            []string
 	}{
-		{"users-sync", "C89a4ba3aa80c33dd80bfc17a1572c5026049234c0aa90b7793b47dac37d7fa6c", "UCX_SECRET_USERS_SYNC", []string{"spark-admin:people_read"}},
+		{"users-sync", "C89a4ba3aa80c33dd80bfc17a1572c5026049234c0aa90b7793b47dac37d7fa6c", "UCX_SECRET_USERS_SYNC", []string{"spark-admin:people_read", "spark-admin:organizations_read", "spark-admin:locations_read", "spark-admin:telephony_config_read", "spark-admin:xsi"}},
 		{"presence", "C1468e046a54f78620ca6d1b16eda8096165d0f960078c8e38c5ac09fb7f7f120", "UCX_SECRET_PRESENCE", []string{"spark-admin:people_read", "spark-admin:organizations_read"}},
-		{"call-control", "C143958d8c8645673914400fbf4b06fa022da2a7caeac67b5eb48d062709cf24e", "UCX_SECRET_CALL_CONTROL", []string{"spark:calls_write", "spark-admin:people_read"}},
+		{"call-control", "C143958d8c8645673914400fbf4b06fa022da2a7caeac67b5eb48d062709cf24e", "UCX_SECRET_CALL_CONTROL", []string{"spark-admin:people_read", "spark-admin:organizations_read", "spark-admin:xsi"}},
 		{"cdr", "C2b09ee9cb8a3ae94ae0e6417d7dcf7e33351ae00bbb22fb9937a79796a8371b5", "UCX_SECRET_CDR", []string{"spark-admin:calling_cdr_read"}},
 	}
 	if len(cat.Apps) != len(want) {
@@ -47,8 +47,17 @@ func TestDefaultCatalog(t *testing.T) {
 			t.Errorf("app %s: secret not from %s", a.ID, w.env)
 		}
 	}
-	if !strings.Contains(cat.Apps[2].Note, "assumed") {
-		t.Errorf("call-control note %q does not flag its scopes as an assumption", cat.Apps[2].Note)
+	// The scopes come from the vendor's documents: nothing is assumed any
+	// more, and the notes say what the approving admin needs.
+	for _, a := range cat.Apps {
+		if strings.Contains(strings.ToLower(a.Note), "assum") {
+			t.Errorf("app %s: note %q still calls something assumed", a.ID, a.Note)
+		}
+	}
+	for id, want := range map[int]string{0: "Service App", 2: "Webex Professional license", 3: "Detailed Call History API access"} {
+		if !strings.Contains(cat.Apps[id].Note, want) {
+			t.Errorf("app %s: note %q does not mention %q", cat.Apps[id].ID, cat.Apps[id].Note, want)
+		}
 	}
 	// The SSO integration (OpenID Connect) is not in it.
 	for _, a := range cat.Apps {

@@ -48,9 +48,9 @@ func ExampleDefaultCatalog() {
 		fmt.Printf("%-12s %-28s %v\n", app.ID, app.SecretSource, app.Scopes)
 	}
 	// Output:
-	// users-sync   env UCX_SECRET_USERS_SYNC    [spark-admin:people_read]
+	// users-sync   env UCX_SECRET_USERS_SYNC    [spark-admin:people_read spark-admin:organizations_read spark-admin:locations_read spark-admin:telephony_config_read spark-admin:xsi]
 	// presence     env UCX_SECRET_PRESENCE      [spark-admin:people_read spark-admin:organizations_read]
-	// call-control env UCX_SECRET_CALL_CONTROL  [spark:calls_write spark-admin:people_read]
+	// call-control env UCX_SECRET_CALL_CONTROL  [spark-admin:people_read spark-admin:organizations_read spark-admin:xsi]
 	// cdr          env UCX_SECRET_CDR           [spark-admin:calling_cdr_read]
 }
 

@@ -8,7 +8,10 @@
 //     naming the app and the field.
 //  2. Make a Client with NewClient (NewHTTPClient gives the default HTTP
 //     client: timeouts, HTTPS_PROXY, User-Agent). Client.Ping is the
-//     preflight: it says whether Webex is reachable, and if not, why.
+//     preflight: it says whether Webex is reachable, and if not, why;
+//     Client.Verify, one per app in parallel, says whether Webex accepts
+//     the app's client_id, scopes and client secret (a device code that is
+//     polled once and never shown), in about one interval.
 //  3. For each app: Client.Start gives a DeviceCode whose
 //     VerificationURIComplete is shown as a QR code; Client.Wait polls until
 //     the admin approves and returns a Grant; Client.Identify tells who
@@ -340,8 +343,8 @@ type App struct {
 	// SecretSource says where the secret came from, for remedies:
 	// "env UCX_SECRET_PRESENCE" or "file /path/to/secret".
 	SecretSource string
-	// Note is the catalog's free-text note (e.g. why its scopes are an
-	// assumption); may be empty.
+	// Note is the catalog's free-text note (e.g. what the approving admin
+	// needs besides); may be empty.
 	Note string
 }
 

@@ -78,12 +78,21 @@ func (x *e2e) start() *terminal {
 	return startTerminal(x.t, 100, 30, x.env, x.args...)
 }
 
+// passChecks waits for the preflight to pass and goes on. The codes the
+// preflight requested from the fake (to check each app's credentials;
+// never shown) are all issued by then: they do not count as the apps'.
+func (x *e2e) passChecks(term *terminal) {
+	x.t.Helper()
+	term.WaitFor(screenTimeout, "All set")
+	x.seen = len(x.srv.UserCodes())
+	term.Type(keyEnter)
+}
+
 // throughCustomer passes the preflight and confirms the prefilled customer
 // data and the app selection.
 func (x *e2e) throughCustomer(term *terminal) {
 	x.t.Helper()
-	term.WaitFor(screenTimeout, "All set")
-	term.Type(keyEnter)
+	x.passChecks(term)
 	term.WaitFor(screenTimeout, "Company", "Acme Corp")
 	for range 6 { // company, email, deployment, host, engineer, notes
 		term.Type(keyEnter)
@@ -245,8 +254,7 @@ func TestE2EQuitAndResume(t *testing.T) {
 
 	// Start again: the draft is offered, the two approvals are kept.
 	term = x.start()
-	term.WaitFor(screenTimeout, "All set")
-	term.Type(keyEnter)
+	x.passChecks(term)
 	term.WaitFor(screenTimeout, "Resume", "Acme Corp")
 	term.Type(keyEnter)
 	for screen := term.Screen(); !strings.Contains(screen, "Authorize app 3 of 4"); screen = term.Screen() {
@@ -309,4 +317,39 @@ func TestE2EDeniedAndExpiredRecovered(t *testing.T) {
 	x.approve(term, 4)
 	x.complete(term)
 	x.checkBundleHoldsIssuedTokens()
+}
+
+// TestE2EPreflightWrongSecret: a wrong client secret is found by the
+// preflight, before the customer is involved: the ✗ line names the
+// variable to fix, no code is shown, and the engineer cannot go on.
+func TestE2EPreflightWrongSecret(t *testing.T) {
+	t.Parallel()
+	x := newE2E(t)
+	bad := webextest.DemoApps()[3]
+	for i, kv := range x.env {
+		if strings.HasPrefix(kv, bad.SecretEnv+"=") {
+			x.env[i] = bad.SecretEnv + "=demo-secret-FAKE-wrong"
+		}
+	}
+	term := x.start()
+	screen := term.WaitFor(screenTimeout, "✗", "secret rejected: fix env", bad.SecretEnv, "Fix what is marked")
+	for _, a := range webextest.DemoApps()[:3] {
+		if strings.Contains(screen, a.ID+": not verified") || !strings.Contains(screen, a.ID+": client_id, scopes, secret OK") {
+			t.Errorf("app %s not shown as accepted:\n%s", a.ID, screen)
+		}
+	}
+	if strings.Contains(screen, "demo-secret-FAKE-wrong") {
+		t.Errorf("the secret is on the screen:\n%s", screen)
+	}
+	term.Type(keyEnter) // blocked: nothing happens
+	term.Type("q")
+	if code := term.Wait(screenTimeout); code != 1 {
+		t.Fatalf("exit %d, want 1; screen:\n%s", code, term.Screen())
+	}
+	if strings.Contains(term.Screen(), "Authorize app") {
+		t.Errorf("an authorization screen was shown:\n%s", term.Screen())
+	}
+	if n := len(x.srv.Issued()); n != 0 {
+		t.Errorf("%d tokens issued", n)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -80,7 +82,7 @@ func runWizard(ctx context.Context, e env, args []string) error {
 		reportDraft(e, res, w.stateDir)
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
-		return &exitError{1, errors.New("stopped at the preflight checks: nothing was sent to Webex")}
+		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
 	}
 	return err
 }
@@ -172,6 +174,12 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", clientErr)}
 	}
 	deps.Authorizer = client
+	// The preflight's own client: its retries are not the screen's (an
+	// authorization screen would take them for its own Start's).
+	verifier, err := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
+	if err != nil {
+		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", err)}
+	}
 
 	// Protection: recipients from the flags, a demo identity, or a
 	// passphrase asked on the review screen.
@@ -253,13 +261,13 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 
 	w.stateDir = stateDir
 	deps.Preflight = func(ctx context.Context) []tui.Check {
-		return []tui.Check{
-			catalogCheck(deps.Apps, catalogErr, o),
-			reachCheck(ctx, client, baseURL, getenv),
+		checks := []tui.Check{catalogCheck(deps.Apps, catalogErr, o)}
+		checks = append(checks, webexChecks(ctx, verifier, deps.Apps, baseURL, catalogSource(o), getenv)...)
+		return append(checks,
 			protectionCheck(deps.Protection, protErr),
 			outputCheck(o.out, outDir),
 			draftsCheck(stateDir, draftsErr),
-		}
+		)
 	}
 
 	if !o.accessible && isTerminal(e.stdout) {
@@ -341,15 +349,20 @@ func demoRecipient(path string) (string, error) {
 	return "", fmt.Errorf("%s is not a demo identity (one age X25519 key); remove it to get a new one", path)
 }
 
+// catalogSource names where the apps come from, for the checks.
+func catalogSource(o wizardOptions) string {
+	switch {
+	case o.demo:
+		return "the demo catalog"
+	case o.appsFile != "":
+		return o.appsFile
+	}
+	return "the built-in catalog"
+}
+
 func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true}
-	source := "the built-in catalog"
-	if o.appsFile != "" {
-		source = o.appsFile
-	}
-	if o.demo {
-		source = "the demo catalog"
-	}
+	source := catalogSource(o)
 	if err == nil {
 		ck.Detail = fmt.Sprintf("%d apps from %s, every secret present", len(apps), source)
 		return ck
@@ -359,19 +372,174 @@ func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 	return ck
 }
 
+// reachCheck pings the Webex API. Unreachable is a warning, not a block:
+// the engineer may go on (e.g. enter the customer's data while the
+// network is fixed); the authorization screens say it again.
 func reachCheck(ctx context.Context, c *flows.Client, base string, getenv func(string) string) tui.Check {
-	ck := tui.Check{Name: reachabilityCheck, Blocking: true}
+	ck := tui.Check{Name: reachabilityCheck}
 	if err := c.Ping(ctx); err != nil {
 		ck.Detail = err.Error()
 		ck.Fix = "UCX onboarding needs HTTPS to " + base + "; check the network"
 		if getenv("HTTPS_PROXY") != "" || getenv("https_proxy") != "" {
 			ck.Fix += " and the proxy in HTTPS_PROXY"
 		}
+		ck.Fix += ", then press r"
 		return ck
 	}
 	ck.OK = true
 	ck.Detail = base + " answers"
 	return ck
+}
+
+// verifyTimeout bounds the Webex checks of one preflight run. When Webex
+// answers they take about one poll interval (2 s at Webex); an app still
+// unanswered then is "not verified".
+const verifyTimeout = 20 * time.Second
+
+// webexChecks runs the reachability check and, in parallel, one
+// flows.Client.Verify per app (each in about one interval), and returns
+// the reachability check followed by one check per app, in catalog order.
+// When the ping fails the verifications still running are stopped: their
+// apps are "not verified".
+func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, source string, getenv func(string) string) []tui.Check {
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	checks := make([]tui.Check, 1+len(apps))
+	var pingFailed atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1 + len(apps))
+	go func() {
+		defer wg.Done()
+		checks[0] = reachCheck(ctx, c, base, getenv)
+		if !checks[0].OK {
+			pingFailed.Store(true)
+			cancel()
+		}
+	}()
+	for i, app := range apps {
+		go func() {
+			defer wg.Done()
+			res, err := c.Verify(ctx, app)
+			checks[1+i] = verifyCheck(app, res, err, pingFailed.Load(), source)
+		}()
+	}
+	wg.Wait()
+	return checks
+}
+
+// verifyCheck words the outcome of flows.Client.Verify for one app: what
+// Webex answered, what it means, and what to fix. A refused client_id or
+// scopes and a rejected secret block; everything that leaves the
+// credentials unconfirmed is a warning ("not verified"), and the engineer
+// may go on.
+func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bool, source string) tui.Check {
+	ck := tui.Check{Name: "Webex accepts " + app.Name}
+	// Names are cut to fit the screen: the detail starts with the app's id.
+	say := func(format string, args ...any) {
+		ck.Detail = app.ID + ": " + fmt.Sprintf(format, args...)
+	}
+	retry := "press r to check again, or go on"
+	if err != nil {
+		switch {
+		case pingFailed:
+			// The reachability check says why and what to do; one line
+			// per app is enough.
+			say("not verified (see above)")
+			return ck
+		case errors.Is(err, context.DeadlineExceeded):
+			say("not verified: Webex did not answer within %v", verifyTimeout)
+		default:
+			say("not checked: %s", verifyText(app, err))
+		}
+		ck.Fix = retry
+		return ck
+	}
+	cause := ""
+	if res.Err != nil {
+		cause = " (" + verifyCause(app, res.Err, res.Outcome != flows.VerifySecretRejected) + ")"
+	}
+	switch res.Outcome {
+	case flows.VerifyAccepted:
+		ck.OK = true
+		say("client_id, scopes, secret OK")
+	case flows.VerifyApproved:
+		ck.OK = true
+		say("client secret accepted; Webex even issued a token for the test code nobody was shown (dropped, not kept)")
+	case flows.VerifyClientRefused:
+		ck.Blocking = true
+		field := strings.ReplaceAll(res.Field, "/", " or ")
+		say("client id or scopes refused: Webex does not accept the %s of this app%s", field, cause)
+		switch res.Field {
+		case "client_id":
+			ck.Fix = fmt.Sprintf("correct client_id of app %s in %s: the integration ID is %s", app.ID, source, app.ClientID)
+		case "scopes":
+			ck.Fix = fmt.Sprintf("correct scopes of app %s in %s to those the integration holds", app.ID, source)
+		default:
+			ck.Fix = fmt.Sprintf("check client_id (%s) and scopes of app %s in %s against the integration", app.ClientID, app.ID, source)
+		}
+		ck.Fix += "; pass the corrected catalog with --apps and start again"
+	case flows.VerifySecretRejected:
+		ck.Blocking = true
+		src := res.SecretSource
+		if src == "" {
+			src = "the client secret (" + res.Field + ")"
+		}
+		say("secret rejected: fix %s%s", src, cause)
+		ck.Fix = fmt.Sprintf("set %s to the app's client secret", src)
+		if strings.HasPrefix(src, "file ") {
+			ck.Fix = fmt.Sprintf("put the app's client secret in %s", src)
+		}
+		ck.Fix += " and start again (secrets are read at start)"
+	case flows.VerifyUnreachable:
+		if pingFailed {
+			say("not verified (see above)")
+			return ck
+		}
+		say("not verified: no usable answer from Webex%s", cause)
+		ck.Fix = retry
+	case flows.VerifyDenied:
+		say("not verified: Webex answered \"access denied\" to a test code nobody was shown, so the integration may be blocked or disabled%s", cause)
+		ck.Fix = "go on: if the customer's authorization is denied too, allow integration " + app.ClientID + " in Control Hub (Apps > Integrations)"
+	default:
+		say("not verified: unexpected answer%s", cause)
+		ck.Fix = retry
+	}
+	return ck
+}
+
+// maxCauseLen cuts Webex's message in a check: the screen has room for
+// about 20 lines of checks.
+const maxCauseLen = 100
+
+// verifyCause is what Webex answered, short: "HTTP 400 invalid_scope:
+// <message>" (the message only withMessage), without the trackingId; a
+// failure without an answer as verifyText words it.
+func verifyCause(app flows.App, err error, withMessage bool) string {
+	var we *flows.WebexError
+	if !errors.As(err, &we) {
+		return verifyText(app, err)
+	}
+	s := fmt.Sprintf("HTTP %d", we.Status)
+	if we.Code != "" {
+		s += " " + we.Code
+	}
+	if msg := []rune(we.Message); withMessage && len(msg) > 0 && !strings.EqualFold(we.Message, we.Code) {
+		if len(msg) > maxCauseLen {
+			msg = append(msg[:maxCauseLen], '…')
+		}
+		s += ": " + string(msg)
+	}
+	return s
+}
+
+// verifyText is a Verify error or cause in one line, without the
+// "flows: <app>: start:" prefix of Start's errors.
+func verifyText(app flows.App, err error) string {
+	msg := err.Error()
+	for _, p := range []string{"flows: " + app.ID + ": start: ", "flows: " + app.ID + ": verify: ", "flows: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return flows.Sanitize(strings.ReplaceAll(msg, "\n", "; "))
 }
 
 func protectionCheck(p tui.Protection, err error) tui.Check {

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui"
+)
+
+// preflightWizard assembles the wizard against base (a fake Webex) with the
+// demo catalog in a file, the demo secrets but those in override, and
+// returns its preflight checks.
+func preflightWizard(t *testing.T, base string, catalog []byte, override map[string]string) []tui.Check {
+	t.Helper()
+	dir := t.TempDir()
+	apps := filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(apps, catalog, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "ucx.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, a := range webextest.DemoApps() {
+		vars[a.SecretEnv] = a.ClientSecret
+	}
+	for k, v := range override {
+		vars[k] = v
+	}
+	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
+		getenv: func(k string) string { return vars[k] }}
+	o := wizardOptions{webexURL: base, appsFile: apps, recipients: stringList{recipient},
+		out: filepath.Join(dir, "acme.ucxbundle"), stateDir: filepath.Join(dir, "state"), accessible: true}
+	w, err := newWizard(context.Background(), e, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.close)
+	return w.deps.Preflight(context.Background())
+}
+
+func findCheck(t *testing.T, checks []tui.Check, name string) tui.Check {
+	t.Helper()
+	for _, c := range checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no check %q in %+v", name, checks)
+	return tui.Check{}
+}
+
+// TestPreflightAsksWebex: with one wrong client secret, the preflight has a
+// blocking check for that app naming the variable to fix, and the other
+// apps are accepted; all in about one interval (1 s here), not one per app.
+func TestPreflightAsksWebex(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	apps := webextest.DemoApps()
+	bad := apps[3]
+	began := time.Now()
+	checks := preflightWizard(t, srv.URL, webextest.DemoCatalogJSON(), map[string]string{bad.SecretEnv: "demo-secret-FAKE-wrong"})
+	took := time.Since(began)
+
+	if c := findCheck(t, checks, reachabilityCheck); !c.OK {
+		t.Errorf("reachability: %+v", c)
+	}
+	for _, a := range apps {
+		c := findCheck(t, checks, "Webex accepts "+a.Name)
+		if a.ID == bad.ID {
+			if c.OK || !c.Blocking || !strings.Contains(c.Detail, "secret rejected: fix env "+bad.SecretEnv) ||
+				!strings.HasPrefix(c.Detail, bad.ID+": ") || !strings.Contains(c.Fix, bad.SecretEnv) {
+				t.Errorf("wrong secret: %+v", c)
+			}
+			continue
+		}
+		if !c.OK || !strings.Contains(c.Detail, "secret OK") {
+			t.Errorf("%s: %+v", a.ID, c)
+		}
+	}
+	for _, c := range checks {
+		if strings.Contains(fmt.Sprintf("%+v", c), "demo-secret-FAKE-wrong") {
+			t.Errorf("check shows the secret: %+v", c)
+		}
+	}
+	// Four apps in parallel: every code is requested before the first
+	// poll (one interval later), so the whole takes one interval, not four.
+	var lastAuthorize, firstPoll time.Time
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Path == "/v1/device/authorize":
+			lastAuthorize = r.At
+		case r.Path == "/v1/device/token" && firstPoll.IsZero():
+			firstPoll = r.At
+		}
+	}
+	if firstPoll.IsZero() || !lastAuthorize.Before(firstPoll) {
+		t.Errorf("last code requested at %v, first poll at %v: not in parallel", lastAuthorize, firstPoll)
+	}
+	if took > 10*time.Second {
+		t.Errorf("preflight took %v", took)
+	}
+	// Codes were requested but nobody approved one: none was issued.
+	if n := len(srv.UserCodes()); n != len(apps) {
+		t.Errorf("%d codes requested, want %d", n, len(apps))
+	}
+	if n := len(srv.Issued()); n != 0 {
+		t.Errorf("%d tokens issued", n)
+	}
+}
+
+// TestPreflightRefusedScope: a catalog asking for a scope the integration
+// does not hold blocks, naming the app and the catalog field.
+func TestPreflightRefusedScope(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	apps := webextest.DemoApps()
+	presence := apps[1]
+	catalog := bytes.Replace(webextest.DemoCatalogJSON(), []byte(`"spark-admin:organizations_read"`),
+		[]byte(`"spark-admin:organizations_read", "spark-admin:not_held"`), 1)
+	checks := preflightWizard(t, srv.URL, catalog, nil)
+	for _, a := range apps {
+		c := findCheck(t, checks, "Webex accepts "+a.Name)
+		if a.ID != presence.ID {
+			if !c.OK {
+				t.Errorf("%s: %+v", a.ID, c)
+			}
+			continue
+		}
+		if c.OK || !c.Blocking || !strings.Contains(c.Detail, "client id or scopes refused") || !strings.Contains(c.Detail, "scopes") ||
+			!strings.Contains(c.Fix, "scopes of app "+presence.ID) {
+			t.Errorf("refused scope: %+v", c)
+		}
+	}
+}
+
+// TestPreflightUnreachable: a Webex that cannot be reached leaves every app
+// "not verified", a warning: nothing of it blocks, and the checks end as
+// soon as the ping fails, not after the retry budget.
+func TestPreflightUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	l.Close() // connection refused from now on
+	began := time.Now()
+	checks := preflightWizard(t, base, webextest.DemoCatalogJSON(), nil)
+	if took := time.Since(began); took > 10*time.Second {
+		t.Errorf("preflight took %v", took)
+	}
+	if c := findCheck(t, checks, reachabilityCheck); c.OK || c.Blocking {
+		t.Errorf("reachability: %+v", c)
+	}
+	for _, a := range webextest.DemoApps() {
+		c := findCheck(t, checks, "Webex accepts "+a.Name)
+		if c.OK || c.Blocking || c.Detail != a.ID+": not verified (see above)" {
+			t.Errorf("%s: %+v", a.ID, c)
+		}
+	}
+}
+
+// TestVerifyCheckWording: every outcome of Verify gets a check that says
+// what it means; only a refused client or a rejected secret blocks.
+func TestVerifyCheckWording(t *testing.T) {
+	app := flows.App{ID: "cdr", Name: "Call Analytics CDRs", ClientID: "C2b09", SecretSource: "file /etc/ucx/cdr.secret"}
+	werr := &flows.WebexError{Status: 400, Code: "invalid_grant", Message: "The device code is invalid.", TrackingID: "ROUTER_9"}
+	tests := []struct {
+		name         string
+		res          flows.VerifyResult
+		err          error
+		pingFailed   bool
+		ok, blocking bool
+		detail, fix  string
+	}{
+		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "cdr: client_id, scopes, secret OK", ""},
+		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "nobody was shown", ""},
+		{"client_id refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id", Err: werr}, nil, false, false, true,
+			"client id or scopes refused: Webex does not accept the client_id", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
+		{"either refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id/scopes", Err: werr}, nil, false, false, true,
+			"the client_id or scopes of this app (HTTP 400 invalid_grant: The device code is invalid.)", "check client_id (C2b09) and scopes of app cdr in apps.json"},
+		{"secret rejected", flows.VerifyResult{Outcome: flows.VerifySecretRejected, Field: "client_secret_file", SecretSource: app.SecretSource,
+			Err: &flows.WebexError{Status: 401, Code: "invalid_client", Message: "Client authentication failed.", TrackingID: "ROUTER_9"}}, nil, false, false, true,
+			"cdr: secret rejected: fix file /etc/ucx/cdr.secret (HTTP 401 invalid_client)", "put the app's client secret in file /etc/ucx/cdr.secret and start again"},
+		{"unreachable", flows.VerifyResult{Outcome: flows.VerifyUnreachable, Err: fmt.Errorf("flows: cdr: start: %w: timeout", flows.ErrUnreachable)}, nil, false, false, false,
+			"cdr: not verified: no usable answer from Webex (webex API unreachable: timeout)", "press r"},
+		{"denied", flows.VerifyResult{Outcome: flows.VerifyDenied}, nil, false, false, false, "access denied", "Control Hub"},
+		{"unexpected", flows.VerifyResult{Outcome: flows.VerifyUnexpected, Err: werr}, nil, false, false, false, "unexpected answer (HTTP 400 invalid_grant: The device code is invalid.)", "press r"},
+		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "cdr: not verified (see above)", ""},
+		{"ping failed, Start gave up", flows.VerifyResult{Outcome: flows.VerifyUnreachable}, nil, true, false, false, "cdr: not verified (see above)", ""},
+		{"timeout", flows.VerifyResult{}, context.DeadlineExceeded, false, false, false, "did not answer within", "press r"},
+		{"not checkable", flows.VerifyResult{}, errors.New("flows: cdr: verify: app has no scopes"), false, false, false, "cdr: not checked: app has no scopes", "press r"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := verifyCheck(app, tc.res, tc.err, tc.pingFailed, "apps.json")
+			if c.Name != "Webex accepts Call Analytics CDRs" || c.OK != tc.ok || c.Blocking != tc.blocking ||
+				!strings.Contains(c.Detail, tc.detail) || !strings.Contains(c.Fix, tc.fix) || (tc.fix == "") != (c.Fix == "") {
+				t.Errorf("check %+v\nwant ok=%v blocking=%v detail ...%s... fix ...%s...", c, tc.ok, tc.blocking, tc.detail, tc.fix)
+			}
+		})
+	}
+}
+
+// TestPreflightAccessible: the accessible front-end shows the same Webex
+// checks, and a rejected secret blocks there too.
+func TestPreflightAccessible(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	dir := t.TempDir()
+	apps := filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(apps, webextest.DemoCatalogJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, a := range webextest.DemoApps() {
+		vars[a.SecretEnv] = a.ClientSecret
+	}
+	bad := webextest.DemoApps()[0]
+	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
+	var stdout, stderr bytes.Buffer
+	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	code := run(context.Background(), e, []string{"--accessible", "--webex-url", srv.URL, "--apps", apps,
+		"--out", filepath.Join(dir, "acme.ucxbundle"), "--state-dir", filepath.Join(dir, "state")})
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	want := "- Webex accepts " + bad.Name + ": BLOCKING. " + bad.ID + ": secret rejected: fix env " + bad.SecretEnv
+	if !strings.Contains(out, want) {
+		t.Errorf("no line %q in:\n%s", want, out)
+	}
+	for _, a := range webextest.DemoApps()[1:] {
+		if line := "- Webex accepts " + a.Name + ": ok. "; !strings.Contains(out, line) {
+			t.Errorf("no line %q in:\n%s", line, out)
+		}
+	}
+	if strings.Contains(out+stderr.String(), "demo-secret-FAKE-wrong") {
+		t.Error("the secret is in the output")
+	}
+}
