@@ -28,16 +28,16 @@ func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 	}
 	old := time.Now().Add(-time.Hour)
 	leftovers := map[string]bool{ // path: stale
-		filepath.Join(dir, "drafts", ".x.age"+tempInfix+"1"):         true,
-		filepath.Join(dir, "keys", ".draft-x.key"+tempInfix+"2"):     true,
-		filepath.Join(dir, "keys", ".draft-y.key"+tempInfix+"3"):     false,
-		filepath.Join(dir, "drafts", ".y.age"+tempInfix+"4"):         false,
+		filepath.Join(dir, "drafts", ".x.age"+tempInfix+"1"):             true,
+		filepath.Join(dir, "keys", ".draft-x.key"+tempInfix+"2"):         true,
+		filepath.Join(dir, "keys", ".draft-y.key"+tempInfix+"3"):         false,
+		filepath.Join(dir, "drafts", ".y.age"+tempInfix+"4"):             false,
 		filepath.Join(dir, "keys", "draft-20261121-093000-abcd1234.key"): false, // its draft exists
 		filepath.Join(dir, "drafts", "20261121-093000-abcd1234.age"):     false,
 		filepath.Join(dir, "keys", "draft-20261121-093000-0bad0bad.key"): true, // an orphan key
 		filepath.Join(dir, "drafts", "20261121-093000-0dead0ed.lock"):    true, // a lock of no draft
 		// Fresh temporary files: a dead writer's goes, a live one's stays.
-		filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(deadPID(t))+"-5"): true,
+		filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(deadPID(t))+"-5"):      true,
 		filepath.Join(dir, "keys", ".draft-z.key"+tempInfix+strconv.Itoa(os.Getpid())+"-6"): false,
 	}
 	for p, stale := range leftovers {
