@@ -81,7 +81,7 @@ const crashKillsEnv = "UCX_CRASH_KILLS"
 // crashTally adds up TestCrash's runs.
 type crashTally struct {
 	runs, bundles, drafts, acked, lost, keyless, completed int
-	leftBefore, leftAfter                                 int
+	leftBefore, leftAfter                                  int
 }
 
 // TestCrash kills a child process with SIGKILL at random points while it
