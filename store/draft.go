@@ -60,6 +60,9 @@ type DraftInfo struct {
 	// Completed is set when the draft's bundle was written (see
 	// Draft.Completed): the draft must not be resumed, only discarded.
 	Completed *Completion
+	// HeldBy is the process ID of the ucx-onboard that holds the draft
+	// when Err wraps ErrDraftInUse (0 if unknown).
+	HeldBy int
 	// Err is non-nil when the draft cannot be resumed. If it wraps
 	// ErrDraftInUse another ucx-onboard holds the draft (the message
 	// names its process ID): it can be neither resumed nor discarded, and
@@ -481,7 +484,7 @@ func (d *Drafts) List() ([]DraftInfo, error) {
 			info.Updated = fi.ModTime()
 		}
 		if busy, pid := d.lockedByOther(id); busy {
-			info.Err = inUse(id, pid)
+			info.Err, info.HeldBy = inUse(id, pid), pid
 			out = append(out, info)
 			continue
 		}
