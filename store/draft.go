@@ -144,10 +144,10 @@ func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 			return nil, stateDirError(p, err)
 		}
 	}
-	if _, err := removeStaleTemps(d.draftDir(), nil); err != nil {
+	if _, err := RemoveStaleTemps(d.draftDir()); err != nil {
 		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
 	}
-	removeStaleTemps(keyDir, nil) // absent when keys live in the keyring
+	RemoveStaleTemps(keyDir) // absent when keys live in the keyring
 	d.removeOrphans()
 	return d, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // deadPID returns the ID of a process that has exited.
@@ -324,7 +326,7 @@ func TestStateDirNotOwned(t *testing.T) {
 	}
 	t.Parallel()
 	for _, sub := range []string{"", "drafts", "keys"} {
-		t.Run("foreign "+sub, func(t *testing.T) {
+		t.Run("foreign "+cmp.Or(sub, "state"), func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "state")
 			os.MkdirAll(filepath.Join(dir, "drafts"), 0o700)
 			os.MkdirAll(filepath.Join(dir, "keys"), 0o700)
@@ -357,5 +359,54 @@ func TestStateDirNotOwned(t *testing.T) {
 	}
 	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
 		t.Errorf("own folder: mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+// TestRemoveStaleTemps: in an output folder only our temporary files go,
+// and only a dead writer's or an old one; a live writer's fresh file, a
+// bundle, and files of other programs stay.
+func TestRemoveStaleTemps(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	dead, live := strconv.Itoa(deadPID(t)), strconv.Itoa(os.Getpid())
+	files := []struct {
+		name      string
+		old, gone bool
+	}{
+		{".acme-2026-11-21.ucxbundle" + tempInfix + dead + "-123", false, true},
+		{".acme-2026-11-21.ucxbundle" + ReceiptSuffix + tempInfix + dead + "-4", false, true},
+		{".acme.ucxbundle" + tempInfix + live + "-5", false, false}, // a live writer's
+		{".acme.ucxbundle" + tempInfix + "77", false, false},        // earlier version, fresh
+		{".acme.ucxbundle" + tempInfix + "78", true, true},          // earlier version, old
+		{".notes.txt" + tempInfix + "draft", true, false},           // not ours
+		{"acme-2026-11-21.ucxbundle", true, false},                  // a bundle
+		{"x" + tempInfix + dead + "-1", true, false},                // not hidden: not ours
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if f.old {
+			os.Chtimes(p, old, old)
+		}
+	}
+	n, err := RemoveStaleTemps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		if gone := err != nil; gone != f.gone {
+			t.Errorf("%s: removed %v, want %v", f.name, gone, f.gone)
+		}
+		if f.gone {
+			want++
+		}
+	}
+	if n != want {
+		t.Errorf("RemoveStaleTemps = %d, want %d", n, want)
 	}
 }

@@ -59,22 +59,14 @@ func userName(uid int) string {
 const staleTempAge = 5 * time.Minute
 
 // RemoveStaleTemps removes from dir the temporary files that
-// ucx-onboard's bundle and receipt writes left behind (".NAME.age.tmp-…"
-// and ".NAME.age.receipt.txt.tmp-…", NAME.age being the file being
-// written), and returns how many it removed. A temporary file is removed
-// only when the process that wrote it is no longer running (its ID is in
-// the name) or it is older than five minutes, never while a live writer
-// may still publish it. Other files are never touched.
+// ucx-onboard's writes (bundle, receipt, draft, key) left behind, named
+// ".NAME.tmp-PID-RANDOM" (".NAME.tmp-RANDOM" from earlier versions),
+// NAME being the file that was being written, and returns how many it
+// removed. A temporary file is removed only when the process that wrote
+// it is no longer running (its ID is in the name) or it is older than
+// five minutes, never while a live writer may still publish it. No other
+// file is touched.
 func RemoveStaleTemps(dir string) (int, error) {
-	return removeStaleTemps(dir, func(target string) bool {
-		return strings.HasSuffix(target, ".age") || strings.HasSuffix(target, ".age"+ReceiptSuffix)
-	})
-}
-
-// removeStaleTemps removes writeFileAtomic's temporary files in dir whose
-// writer is dead or that are older than staleTempAge, and whose target
-// name passes keep (nil: all).
-func removeStaleTemps(dir string, target func(string) bool) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0, err
@@ -82,10 +74,7 @@ func removeStaleTemps(dir string, target func(string) bool) (int, error) {
 	n := 0
 	for _, e := range entries {
 		name := e.Name()
-		if !isTempName(name) || !e.Type().IsRegular() {
-			continue
-		}
-		if i := strings.Index(name, tempInfix); target != nil && (i < 1 || !target(name[1:i])) {
+		if !ourTempName(name) || !e.Type().IsRegular() {
 			continue
 		}
 		info, err := e.Info()
@@ -101,11 +90,35 @@ func removeStaleTemps(dir string, target func(string) bool) (int, error) {
 	return n, nil
 }
 
+// ourTempName reports whether name has the exact shape of
+// writeFileAtomic's temporary files: "." + target + tempInfix + digits,
+// or + digits + "-" + digits.
+func ourTempName(name string) bool {
+	i := strings.LastIndex(name, tempInfix)
+	if i < 2 || name[0] != '.' {
+		return false
+	}
+	pid, rnd, ok := strings.Cut(name[i+len(tempInfix):], "-")
+	if !ok {
+		pid, rnd = "1", pid
+	}
+	return allDigits(pid) && allDigits(rnd)
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // tempWriterDead reports whether the process whose ID is in temporary
 // file name (see writeFileAtomic) has exited. Names without an ID (made
 // by earlier versions) and platforms that cannot tell give false.
 func tempWriterDead(name string) bool {
-	i := strings.Index(name, tempInfix)
+	i := strings.LastIndex(name, tempInfix)
 	if i < 0 {
 		return false
 	}
