@@ -204,14 +204,14 @@ func (d *Drafts) Save(dr *Draft) error {
 			return err
 		}
 		if d.removed[dr.ID] {
-			return keyGone(dr.ID, "it was removed")
+			return keyGone(dr.ID, "already removed")
 		}
 		if err := d.lock(dr.ID); err != nil {
 			return err
 		}
 		_, statErr := os.Lstat(d.path(dr.ID))
 		if d.known[dr.ID] && errors.Is(statErr, fs.ErrNotExist) {
-			return keyGone(dr.ID, "its file was deleted")
+			return keyGone(dr.ID, "deleted meanwhile with its key, by another ucx-onboard or by hand")
 		}
 		id, _ = d.identity(dr.ID)
 		if statErr == nil && (id == nil || !d.replaceable(dr.ID, id)) {
@@ -262,22 +262,25 @@ func (d *Drafts) Save(dr *Draft) error {
 }
 
 // keepKey makes sure the key store still has key, the key of the
-// existing draft id: one deleted meanwhile (by hand, by a cleanup of
-// another version) is stored again; if it cannot be, the error wraps
-// ErrDraftKeyGone. A key store that cannot be asked (a locked keyring)
-// is trusted.
+// existing draft id: one the store reports missing (ErrKeyNotFound:
+// deleted by hand, or a keyring that is locked now, which counts as none
+// as it does for a new draft) is stored again; if it cannot be, the error
+// wraps ErrDraftKeyGone. Any other error of the store is trusted to mean
+// the key is there.
 func (d *Drafts) keepKey(id string, key *age.X25519Identity) error {
 	if _, err := d.keys.Get(id); err == nil || !errors.Is(err, ErrKeyNotFound) {
 		return nil
 	}
 	if err := d.keys.Set(id, NewSecret(key.String())); err != nil {
-		return keyGone(id, "its key was deleted and cannot be stored again: "+oneLine(err.Error(), 120))
+		return keyGone(id, "key deleted meanwhile and cannot be stored again ("+oneLine(err.Error(), 120)+")")
 	}
 	return nil
 }
 
+// keyGone says why draft id is not saved; what comes first fits a
+// status line.
 func keyGone(id, why string) error {
-	return newError(ErrDraftKeyGone, fmt.Sprintf("store: draft %s cannot be saved: %s (by another ucx-onboard, or by hand); nothing was written", id, why), nil)
+	return newError(ErrDraftKeyGone, fmt.Sprintf("store: draft %s, not saved again (draft %s)", why, id), nil)
 }
 
 // replaceable reports whether Save may overwrite draft id, encrypted to

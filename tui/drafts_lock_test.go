@@ -3,8 +3,10 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +213,50 @@ func TestResumeHeldByAnotherStore(t *testing.T) {
 	}
 	if list, _ := other.List(); len(list) != 1 || list[0].Err != nil {
 		t.Errorf("the holder's draft: %+v", list)
+	}
+}
+
+// TestDraftKeyGoneShown: with the real store, a draft deleted with its key
+// behind the wizard's back (by hand, or another ucx-onboard) is not saved
+// again without its key: the save fails with store.ErrDraftKeyGone, the
+// screen says so, and the quit does not claim the progress is kept.
+func TestDraftKeyGoneShown(t *testing.T) {
+	dir := t.TempDir()
+	drafts, err := store.OpenDrafts(dir, store.NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drafts.Close()
+	f := newFixture(t, 80, 24, func(d *Deps) { prefill(d); d.Drafts = drafts })
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	for _, a := range testApps() {
+		f.auth.block[a.ID] = true
+	}
+	f.drive(t, press("enter"))
+	f.drive(t, press("s")) // skip users: the first save, which works
+	id := f.m.draft.ID
+	if id == "" || f.m.result.DraftSaveErr != nil {
+		t.Fatalf("first save: %q %v", id, f.m.result.DraftSaveErr)
+	}
+	os.Remove(filepath.Join(dir, "drafts", id+".age"))
+	os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))
+	f.drive(t, press("s")) // skip presence: a save, which must fail
+	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "progress could not be saved: store: draft deleted meanwhile") {
+		t.Errorf("the failed save is not on screen:\n%s", f.view())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "drafts", id+".age")); err == nil {
+		t.Error("the draft was written again without its key")
+	}
+	f.drive(t, press("q"))
+	if v := f.view(); strings.Contains(v, "kept as a draft") || !strings.Contains(v, "could not be saved") {
+		t.Errorf("quit question after the failed save:\n%s", v)
+	}
+	f.drive(t, press("y"))
+	if res, _ := f.m.Result(); !errors.Is(res.DraftSaveErr, store.ErrDraftKeyGone) {
+		t.Errorf("Result.DraftSaveErr = %v, want ErrDraftKeyGone", res.DraftSaveErr)
+	}
+	if list, _ := drafts.List(); len(list) != 0 {
+		t.Errorf("drafts after the quit: %+v", list)
 	}
 }
