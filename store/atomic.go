@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
-// tempPrefix starts every temporary file's name: "." + target name +
-// tempInfix + random. Temporary files are created 0600 and are removed
-// unless the process dies; leftovers are owner-only and harmless.
+// tempInfix is in every temporary file's name: "." + target name +
+// tempInfix + writer's process ID + "-" + random. Temporary files are
+// created 0600 and are removed unless the process dies; leftovers are
+// owner-only, and removed by the next start (RemoveStaleTemps) once their
+// writer is dead.
 const tempInfix = ".tmp-"
 
 // writeFileAtomic writes data to path so that, whatever happens to the
@@ -33,7 +36,7 @@ func writeFileAtomic(path string, data []byte, replace bool) (err error) {
 			return existsError(path)
 		}
 	}
-	f, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
+	f, err := os.CreateTemp(dir, "."+base+tempInfix+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return fmt.Errorf("store: create temporary file in %s: %w", dir, unwrapPath(err))
 	}

@@ -17,11 +17,15 @@
 // ErrTruncated, ErrNotAge, ErrUnknownFormat, ...): pick the user's remedy
 // with errors.Is. The plaintext JSON is documented in docs/bundle.md.
 //
-// Drafts: OpenDrafts(stateDir, nil) (DefaultStateDir gives the default),
-// then Save after every authorization, List and Load to resume, Remove
-// once the bundle is written. Each draft is age-encrypted to its own key,
-// kept in the OS keyring or, where there is none, in a 0600 file in the
-// state directory (docs/security.md).
+// Drafts: OpenDrafts(stateDir, nil) (DefaultStateDir gives the default;
+// it refuses a folder of another user and cleans up what killed runs
+// left), then NewID for a new draft, Save after every authorization, List
+// and Load to resume, and once the bundle is written Save with
+// Draft.Completed set, then Remove. A draft is held by one Drafts at a
+// time (an OS file lock, released when the process exits): others see
+// ErrDraftInUse. Each draft is age-encrypted to its own key, kept in the
+// OS keyring or, where there is none, in a 0600 file in the state
+// directory (docs/security.md). RemoveStaleTemps cleans an output folder.
 //
 // Secrets: tokens travel in Secret, which never renders. Only the bundle
 // and draft writers call Reveal, to build the plaintext they encrypt at

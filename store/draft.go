@@ -10,13 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"filippo.io/age"
+	"github.com/gofrs/flock"
 )
 
 // Draft is the wizard's progress, saved after every successful
@@ -35,8 +35,20 @@ type Draft struct {
 	// (in Warnings) the engineer has not accepted yet: on resume the
 	// wizard asks again instead of taking them as accepted.
 	UndecidedApps []string
-	Created       time.Time // set by the first Save
-	Updated       time.Time // set by every Save
+	// Completed is set once the draft's bundle has been written: the
+	// wizard saves the draft with it right after the bundle is published
+	// and before it removes the draft, so a run killed in between leaves a
+	// draft that says so, which is never resumed (it would write a second
+	// bundle with the same tokens), only discarded.
+	Completed *Completion
+	Created   time.Time // set by the first Save
+	Updated   time.Time // set by every Save
+}
+
+// Completion names the bundle a draft was completed with.
+type Completion struct {
+	BundlePath string
+	SHA256     string // hex SHA-256 of the bundle file
 }
 
 // DraftInfo summarizes a draft for a resume list, without any token.
@@ -45,17 +57,31 @@ type DraftInfo struct {
 	Company  string
 	AppsDone []string // names (else IDs) of the apps already authorized
 	Updated  time.Time
+	// Completed is set when the draft's bundle was written (see
+	// Draft.Completed): the draft must not be resumed, only discarded.
+	Completed *Completion
+	// HeldBy is the process ID of the ucx-onboard that holds the draft
+	// when Err wraps ErrDraftInUse (0 if unknown).
+	HeldBy int
 	// Err is non-nil when the draft cannot be resumed. If it wraps
+	// ErrDraftInUse another ucx-onboard holds the draft (the message
+	// names its process ID): it can be neither resumed nor discarded, and
+	// the other fields but ID and Updated are empty. If it wraps
 	// ErrDraftDamaged the file has been renamed aside (*.damaged), its key
 	// deleted, and it no longer appears in List; if it wraps
 	// ErrDraftKeyUnavailable (the keyring may be locked) or
 	// ErrDraftUnsupported (a newer ucx-onboard made it) the file stays
-	// where it is with its key. Remove discards any of them.
+	// where it is with its key. Remove discards any of these.
 	Err error
 }
 
 // Drafts is a directory of encrypted drafts. Its methods are safe for
 // concurrent use.
+//
+// A draft is held by one Drafts at a time, through an OS file lock
+// (drafts/<id>.lock) that dies with the process: NewID, Save and Load
+// take it, Remove and Close release it. A draft held elsewhere is listed
+// with ErrDraftInUse and cannot be loaded, saved or removed.
 type Drafts struct {
 	dir  string // drafts live in dir/drafts
 	keys KeyStore
@@ -64,6 +90,11 @@ type Drafts struct {
 	// keyCache holds the keys this Drafts has used, so a keyring that
 	// locks mid-session does not stop the wizard from saving or resuming.
 	keyCache map[string]*age.X25519Identity
+	// locks are the drafts this Drafts holds.
+	locks map[string]*flock.Flock
+	// known: drafts this Drafts saved or loaded, which must still exist
+	// when saved again; removed: drafts it removed, never saved again.
+	known, removed map[string]bool
 }
 
 // String and GoString describe Drafts without its key store.
@@ -82,76 +113,67 @@ func DefaultStateDir() (string, error) {
 
 // OpenDrafts opens (creating it with mode 0700) the state directory dir.
 // keys nil means NewKeyStore(dir): the OS keyring, else 0600 files in
-// dir/keys. An existing dir, dir/drafts and dir/keys are set to mode 0700
-// (except on Windows, where they keep the ACL they inherit), so give
-// ucx-onboard a directory of its own. Temporary files left by a killed
-// process in dir/drafts and dir/keys are removed.
+// dir/keys.
+//
+// A dir, dir/drafts or dir/keys that belongs to another user is refused
+// with an error wrapping ErrStateDirNotOwned that names the folder and its
+// owner: whoever owns it could read or swap the drafts. One that belongs
+// to the user but is open to others is set to mode 0700 (not on Windows,
+// where folders keep the ACL they inherit), so give ucx-onboard a
+// directory of its own.
+//
+// OpenDrafts then removes what killed processes left behind: temporary
+// files in dir/drafts and dir/keys (see RemoveStaleTemps), key files
+// whose draft does not exist and is not held by a running ucx-onboard,
+// and the lock files of drafts that no longer exist.
 func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 	if keys == nil {
 		keys = NewKeyStore(dir)
 	}
-	d := &Drafts{dir: dir, keys: keys, now: time.Now, keyCache: map[string]*age.X25519Identity{}}
+	d := &Drafts{dir: dir, keys: keys, now: time.Now, keyCache: map[string]*age.X25519Identity{},
+		locks: map[string]*flock.Flock{}, known: map[string]bool{}, removed: map[string]bool{}}
+	if err := ownerOnlyDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, stateDirError(dir, err)
+	}
 	if err := os.MkdirAll(d.draftDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
 	}
 	keyDir := filepath.Join(dir, "keys")
 	for _, p := range []string{dir, d.draftDir(), keyDir} {
 		if err := ownerOnlyDir(p); err != nil && !(p == keyDir && errors.Is(err, fs.ErrNotExist)) {
-			return nil, fmt.Errorf("store: state directory: %s: %w", p, unwrapPath(err))
+			return nil, stateDirError(p, err)
 		}
 	}
-	if err := removeStaleTemps(d.draftDir()); err != nil {
+	if _, err := RemoveStaleTemps(d.draftDir()); err != nil {
 		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
 	}
-	_ = removeStaleTemps(keyDir) // absent when keys live in the keyring
+	RemoveStaleTemps(keyDir) // absent when keys live in the keyring
+	d.removeOrphans()
 	return d, nil
 }
 
-// ownerOnlyDir sets directory p to mode 0700 unless it is already; a
-// no-op on Windows, where permissions are ACLs inherited from the parent.
-func ownerOnlyDir(p string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	fi, err := os.Stat(p)
-	if err != nil {
+func stateDirError(p string, err error) error {
+	if errors.Is(err, ErrStateDirNotOwned) {
 		return err
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("not a directory")
-	}
-	if fi.Mode().Perm() == 0o700 {
-		return nil
-	}
-	return os.Chmod(p, 0o700)
-}
-
-// removeStaleTemps removes writeFileAtomic's temporary files older than a
-// minute from dir: left by a killed process (younger ones may belong to a
-// wizard running now).
-func removeStaleTemps(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if isTempName(e.Name()) {
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	return nil
+	return fmt.Errorf("store: state directory: %s: %w", p, unwrapPath(err))
 }
 
 func (d *Drafts) draftDir() string      { return filepath.Join(d.dir, "drafts") }
 func (d *Drafts) path(id string) string { return filepath.Join(d.draftDir(), id+".age") }
 
-// NewID returns a fresh draft ID. A caller that must know a new draft's ID
-// before its first Save returns (to save it again or remove it after an
-// interruption) sets Draft.ID to it; Save then creates the draft under that
-// ID.
-func (d *Drafts) NewID() string { return newDraftID(d.now().UTC()) }
+// NewID returns a fresh draft ID, and takes its lock for d. A caller that
+// must know a new draft's ID before its first Save returns (to save it
+// again or remove it after an interruption) sets Draft.ID to it; Save then
+// creates the draft under that ID. If the lock cannot be taken now, Save
+// tries again and reports the error.
+func (d *Drafts) NewID() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id := newDraftID(d.now().UTC())
+	_ = d.lock(id)
+	return id
+}
 
 func newDraftID(now time.Time) string {
 	var b [4]byte
@@ -165,24 +187,47 @@ func newDraftID(now time.Time) string {
 // If the existing draft dr.ID cannot be read with its key (the key has
 // become unavailable, or a newer ucx-onboard rewrote the draft), Save
 // writes dr under a new ID (and sets dr.ID) rather than destroy that file.
+//
+// Save takes the draft's lock (see Drafts) and fails with an error
+// wrapping ErrDraftInUse if another ucx-onboard holds it. It fails with
+// ErrDraftKeyGone, writing nothing, when the draft was saved or loaded
+// through d and has been removed since (a keyless draft would be left
+// otherwise), or when d removed it; a key deleted from under an existing
+// draft is stored again.
 func (d *Drafts) Save(dr *Draft) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now().UTC()
+	var id *age.X25519Identity
 	if dr.ID != "" {
 		if err := checkID(dr.ID); err != nil {
 			return err
 		}
-	}
-	var id *age.X25519Identity
-	if dr.ID != "" {
+		if d.removed[dr.ID] {
+			return keyGone(dr.ID, "already removed")
+		}
+		if err := d.lock(dr.ID); err != nil {
+			return err
+		}
+		_, statErr := os.Lstat(d.path(dr.ID))
+		if d.known[dr.ID] && errors.Is(statErr, fs.ErrNotExist) {
+			return keyGone(dr.ID, "deleted meanwhile with its key, by another ucx-onboard or by hand")
+		}
 		id, _ = d.identity(dr.ID)
-		if _, err := os.Lstat(d.path(dr.ID)); err == nil && (id == nil || !d.replaceable(dr.ID, id)) {
+		if statErr == nil && (id == nil || !d.replaceable(dr.ID, id)) {
 			dr.ID, id = "", nil // keep the old file; save under a new ID
+		}
+		if id != nil && statErr == nil {
+			if err := d.keepKey(dr.ID, id); err != nil {
+				return err
+			}
 		}
 	}
 	if dr.ID == "" {
 		dr.ID = newDraftID(now)
+		if err := d.lock(dr.ID); err != nil {
+			return err
+		}
 	}
 	if id == nil {
 		var err error
@@ -209,7 +254,33 @@ func (d *Drafts) Save(dr *Draft) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(d.path(dr.ID), sealed, true)
+	if err := writeFileAtomic(d.path(dr.ID), sealed, true); err != nil {
+		return err
+	}
+	d.known[dr.ID] = true
+	return nil
+}
+
+// keepKey makes sure the key store still has key, the key of the
+// existing draft id: one the store reports missing (ErrKeyNotFound:
+// deleted by hand, or a keyring that is locked now, which counts as none
+// as it does for a new draft) is stored again; if it cannot be, the error
+// wraps ErrDraftKeyGone. Any other error of the store is trusted to mean
+// the key is there.
+func (d *Drafts) keepKey(id string, key *age.X25519Identity) error {
+	if _, err := d.keys.Get(id); err == nil || !errors.Is(err, ErrKeyNotFound) {
+		return nil
+	}
+	if err := d.keys.Set(id, NewSecret(key.String())); err != nil {
+		return keyGone(id, "key deleted meanwhile and cannot be stored again ("+oneLine(err.Error(), 120)+")")
+	}
+	return nil
+}
+
+// keyGone says why draft id is not saved; what comes first fits a
+// status line.
+func keyGone(id, why string) error {
+	return newError(ErrDraftKeyGone, fmt.Sprintf("store: draft %s, not saved again (draft %s)", why, id), nil)
 }
 
 // replaceable reports whether Save may overwrite draft id, encrypted to
@@ -256,19 +327,36 @@ func marshalDraft(dr *Draft) ([]byte, error) {
 		Format: draftFormat, Version: draftVersion, ID: dr.ID,
 		Customer: dr.Customer, SelectedApps: nonNil(dr.SelectedApps), SkippedApps: nonNil(dr.SkippedApps),
 		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Warnings: nonNil(dr.Warnings), UndecidedApps: dr.UndecidedApps,
-		Created: utc(dr.Created), Updated: utc(dr.Updated),
+		Completed: toWireCompletion(dr.Completed), Created: utc(dr.Created), Updated: utc(dr.Updated),
 	}
 	return jsonMarshal(w)
 }
 
-// Load decrypts draft id. Errors wrap ErrDraftNotFound,
-// ErrDraftKeyUnavailable, ErrDraftUnsupported (a newer ucx-onboard made
-// it; it is left as it is), or ErrDraftDamaged (the file is then renamed
-// aside and kept, and its key deleted).
+// Load decrypts draft id and takes its lock (see Drafts), which it keeps
+// if the draft loads. Errors wrap ErrDraftInUse (another ucx-onboard holds
+// it), ErrDraftNotFound, ErrDraftKeyUnavailable, ErrDraftUnsupported (a
+// newer ucx-onboard made it; it is left as it is), or ErrDraftDamaged (the
+// file is then renamed aside and kept, and its key deleted). A completed
+// draft (Draft.Completed) loads too: the caller must not resume it.
 func (d *Drafts) Load(id string) (Draft, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.load(id)
+	if err := checkID(id); err != nil {
+		return Draft{}, err
+	}
+	held := d.locks[id] != nil
+	if err := d.lock(id); err != nil {
+		return Draft{}, err
+	}
+	dr, err := d.load(id)
+	if err != nil {
+		if !held {
+			d.unlock(id, !d.exists(id))
+		}
+		return Draft{}, err
+	}
+	d.known[id] = true
+	return dr, nil
 }
 
 func (d *Drafts) load(id string) (Draft, error) {
@@ -304,7 +392,7 @@ func (d *Drafts) load(id string) (Draft, error) {
 	return Draft{
 		ID: id, Customer: w.Customer, SelectedApps: w.SelectedApps, SkippedApps: w.SkippedApps,
 		Apps: fromWireApps(w.Apps), Org: fromWireOrg(w.Org), Warnings: w.Warnings, UndecidedApps: w.UndecidedApps,
-		Created: w.Created, Updated: w.Updated,
+		Completed: fromWireCompletion(w.Completed), Created: w.Created, Updated: w.Updated,
 	}, nil
 }
 
@@ -398,11 +486,17 @@ func (d *Drafts) List() ([]DraftInfo, error) {
 		if fi, err := e.Info(); err == nil {
 			info.Updated = fi.ModTime()
 		}
+		if busy, pid := d.lockedByOther(id); busy {
+			info.Err, info.HeldBy = inUse(id, pid), pid
+			out = append(out, info)
+			continue
+		}
 		dr, err := d.load(id)
 		if err != nil {
 			info.Err = err
 		} else {
 			info.Company = dr.Customer.Company
+			info.Completed = dr.Completed
 			info.Updated = dr.Updated
 			for _, a := range dr.Apps {
 				n := a.AppName
@@ -418,13 +512,18 @@ func (d *Drafts) List() ([]DraftInfo, error) {
 	return out, nil
 }
 
-// Remove deletes draft id, any *.damaged copy of it, and its key. It never
-// decrypts, so it works for a draft whose key is unavailable or damaged.
-// A missing draft or key is not an error.
+// Remove deletes draft id, any *.damaged copy of it, and its key, then
+// releases its lock. It never decrypts, so it works for a draft whose key
+// is unavailable or damaged. A missing draft or key is not an error; a
+// draft held by another ucx-onboard is (ErrDraftInUse), and is left alone.
+// d never saves id again (Save reports ErrDraftKeyGone).
 func (d *Drafts) Remove(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := checkID(id); err != nil {
+		return err
+	}
+	if err := d.lock(id); err != nil {
 		return err
 	}
 	copies, err := d.damagedCopies(id)
@@ -437,9 +536,12 @@ func (d *Drafts) Remove(id string) error {
 		}
 	}
 	delete(d.keyCache, id)
+	delete(d.known, id)
+	d.removed[id] = true
 	if err := d.keys.Delete(id); err != nil {
 		return fmt.Errorf("store: remove key of draft %s: %w", id, err)
 	}
+	d.unlock(id, true)
 	return nil
 }
 

@@ -147,6 +147,7 @@ func TestDrafts(t *testing.T) {
 	}
 	// A new session without the key: reported, not moved, and Save keeps
 	// the old file.
+	d.Close() // the first session ends: its locks go
 	d, err = OpenDrafts(dir, keys)
 	if err != nil {
 		t.Fatal(err)
@@ -297,6 +298,7 @@ func TestDraftFromNewerVersion(t *testing.T) {
 			key, _ := keys.Get(dr.ID)
 
 			// The older binary starts: List, then Load.
+			d.Close()
 			d, err = OpenDrafts(dir, keys)
 			if err != nil {
 				t.Fatal(err)
@@ -418,18 +420,29 @@ func TestRemoveDamagedCopies(t *testing.T) {
 	}
 	other := d.path(drafts[1].ID) + ".damaged"
 	os.WriteFile(other, nil, 0o600)
-	if m, _ := os.ReadDir(d.draftDir()); len(m) != 4 {
-		t.Fatalf("setup: %d files", len(m))
+	if m := draftFiles(t, d); len(m) != 4 {
+		t.Fatalf("setup: %d files: %v", len(m), m)
 	}
 	if err := d.Remove(id); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := os.ReadDir(d.draftDir())
-	var left []string
-	for _, e := range entries {
-		left = append(left, e.Name())
-	}
-	if want := []string{drafts[1].ID + ".age", drafts[1].ID + ".age.damaged"}; !slices.Equal(left, want) {
+	if left, want := draftFiles(t, d), []string{drafts[1].ID + ".age", drafts[1].ID + ".age.damaged"}; !slices.Equal(left, want) {
 		t.Errorf("after Remove: %q, want %q", left, want)
 	}
+}
+
+// draftFiles lists d's drafts folder without the lock files.
+func draftFiles(t *testing.T, d *Drafts) []string {
+	t.Helper()
+	entries, err := os.ReadDir(d.draftDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), lockSuffix) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -13,8 +14,9 @@ import (
 
 // TestStateDirPermissionsAndLeftovers: OpenDrafts forces an existing state
 // directory, drafts/ and keys/ to 0700, and removes stale temporary files
-// left by a killed process in drafts/ and in keys/ (fresh ones may belong
-// to a running wizard and stay).
+// left by a killed process in drafts/ and in keys/ (old ones, or those of
+// a dead writer; fresh ones of a live writer may belong to a running
+// wizard and stay), key files of no draft and lock files of no draft.
 func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
@@ -26,12 +28,17 @@ func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 	}
 	old := time.Now().Add(-time.Hour)
 	leftovers := map[string]bool{ // path: stale
-		filepath.Join(dir, "drafts", ".x.age"+tempInfix+"1"):         true,
-		filepath.Join(dir, "keys", ".draft-x.key"+tempInfix+"2"):     true,
-		filepath.Join(dir, "keys", ".draft-y.key"+tempInfix+"3"):     false,
-		filepath.Join(dir, "drafts", ".y.age"+tempInfix+"4"):         false,
-		filepath.Join(dir, "keys", "draft-kept.key"):                 false, // not a temporary file
-		filepath.Join(dir, "drafts", "20261121-093000-abcd1234.age"): false,
+		filepath.Join(dir, "drafts", ".x.age"+tempInfix+"1"):             true,
+		filepath.Join(dir, "keys", ".draft-x.key"+tempInfix+"2"):         true,
+		filepath.Join(dir, "keys", ".draft-y.key"+tempInfix+"3"):         false,
+		filepath.Join(dir, "drafts", ".y.age"+tempInfix+"4"):             false,
+		filepath.Join(dir, "keys", "draft-20261121-093000-abcd1234.key"): false, // its draft exists
+		filepath.Join(dir, "drafts", "20261121-093000-abcd1234.age"):     false,
+		filepath.Join(dir, "keys", "draft-20261121-093000-0bad0bad.key"): true, // an orphan key
+		filepath.Join(dir, "drafts", "20261121-093000-0dead0ed.lock"):    true, // a lock of no draft
+		// Fresh temporary files: a dead writer's goes, a live one's stays.
+		filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(deadPID(t))+"-5"):      true,
+		filepath.Join(dir, "keys", ".draft-z.key"+tempInfix+strconv.Itoa(os.Getpid())+"-6"): false,
 	}
 	for p, stale := range leftovers {
 		if err := os.WriteFile(p, []byte("AGE-SECRET-KEY-1TOKFAKE"), 0o600); err != nil {
@@ -147,6 +154,7 @@ func TestRemoveWithoutKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.spoil(dir, dr.ID, fk)
+			d.Close()
 			d, err = OpenDrafts(dir, ks) // a new session: no cached key
 			if err != nil {
 				t.Fatal(err)

@@ -72,9 +72,32 @@ type wireDraft struct {
 	Warnings     []string  `json:"warnings"`
 	// UndecidedApps is omitted when empty, so drafts without it stay
 	// readable by earlier builds of the same draft version.
-	UndecidedApps []string  `json:"undecided_apps,omitempty"`
-	Created       time.Time `json:"created"`
-	Updated       time.Time `json:"updated"`
+	UndecidedApps []string `json:"undecided_apps,omitempty"`
+	// Completed is omitted until the bundle is written, so drafts
+	// without it stay readable by earlier builds of the same version.
+	Completed *wireCompletion `json:"completed,omitempty"`
+	Created   time.Time       `json:"created"`
+	Updated   time.Time       `json:"updated"`
+}
+
+// wireCompletion is Draft.Completed.
+type wireCompletion struct {
+	BundlePath string `json:"bundle_path"`
+	SHA256     string `json:"sha256"`
+}
+
+func toWireCompletion(c *Completion) *wireCompletion {
+	if c == nil {
+		return nil
+	}
+	return &wireCompletion{BundlePath: c.BundlePath, SHA256: c.SHA256}
+}
+
+func fromWireCompletion(w *wireCompletion) *Completion {
+	if w == nil {
+		return nil
+	}
+	return &Completion{BundlePath: w.BundlePath, SHA256: w.SHA256}
 }
 
 func nonNil(s []string) []string {

@@ -258,8 +258,15 @@ func (a *accessible) resume() error {
 			if i == 0 {
 				a.say("\nUnfinished onboardings were found:")
 			}
-			if in.Err != nil {
+			switch {
+			case inUse(in):
+				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, clean(in.ID), inUseText(in))
+				continue
+			case in.Err != nil:
 				a.say("%d. %s: unreadable (%s)", i+1, in.ID, errText(in.Err))
+				continue
+			case in.Completed != nil:
+				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, clean(in.Company), completedText(in), i+1)
 				continue
 			}
 			a.say("%d. %s, %d apps authorized, saved %s", i+1, clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
@@ -271,8 +278,16 @@ func (a *accessible) resume() error {
 		}
 		del := strings.HasPrefix(strings.ToLower(s), "d")
 		n, cerr := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(s, "dD")))
-		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil) {
+		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil && !inUse(infos[n-1])) {
 			a.say("No such draft.")
+			continue
+		}
+		if inUse(infos[n-1]) {
+			a.say("That draft is %s: it can be neither resumed nor discarded while that one runs.", inUseText(infos[n-1]))
+			continue
+		}
+		if !del && infos[n-1].Completed != nil {
+			a.say("That onboarding is %s; discard its draft with d%d.", completedText(infos[n-1]), n)
 			continue
 		}
 		if del {
@@ -616,7 +631,7 @@ func (a *accessible) complete() error {
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
 			if d.Drafts != nil && m.draft.ID != "" {
-				m.removed(draftRemovedMsg{id: m.draft.ID, err: d.Drafts.Remove(m.draft.ID)})
+				m.removed(draftRemovedMsg{id: m.draft.ID, err: finishDraft(d.Drafts, m.draft, r)})
 			}
 			m.done.c = m.c
 			m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)

@@ -282,22 +282,29 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 	}
 }
 
-func removeDraft(d DraftStore, id string) tea.Cmd {
-	if id == "" {
-		return nil
-	}
-	return func() tea.Msg { return draftRemovedMsg{id: id, err: d.Remove(id)} }
-}
-
-// removeAfterBundle removes the draft id once the bundle is written; a
-// failure is reported (Result.DraftRemoveErr, the done screen).
+// removeAfterBundle marks the draft id completed and removes it, once the
+// bundle is written (finishDraft); a failure is reported
+// (Result.DraftRemoveErr, the done screen).
 func (m *Model) removeAfterBundle(id string) tea.Cmd {
-	cmd := removeDraft(m.c.deps.Drafts, id)
-	if cmd == nil {
+	if id == "" || m.result.Receipt == nil {
 		return m.removed(draftRemovedMsg{}) // nothing to remove
 	}
+	d, dr, r := m.c.deps.Drafts, m.draft, *m.result.Receipt
+	dr.ID = id
 	m.removing = true
-	return cmd
+	return func() tea.Msg { return draftRemovedMsg{id: id, err: finishDraft(d, dr, r)} }
+}
+
+// finishDraft ends draft dr once the bundle of r is written: it saves the
+// draft marked completed (store.Draft.Completed) and then removes it. A
+// run killed between the two leaves a draft that says its bundle is
+// written, which the next run offers only to discard: resuming it could
+// write a second bundle with the same tokens. The marker's save failing
+// does not stop the removal; the removal's error is returned.
+func finishDraft(d DraftStore, dr Draft, r Receipt) error {
+	dr.Completed = &store.Completion{BundlePath: r.BundlePath, SHA256: r.SHA256}
+	_ = d.Save(&dr)
+	return d.Remove(dr.ID)
 }
 
 // removed takes the answer of the removal after the bundle.

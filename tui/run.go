@@ -108,10 +108,10 @@ func (m *Model) finishSaves() {
 		m.saveAfterCrash()
 	}
 	if m.result.Receipt != nil && (m.removing || m.removeAfterSave) && m.draft.ID != "" {
-		// Killed before the draft's removal answered: remove it here
-		// (Remove is idempotent).
+		// Killed before the draft's removal answered: mark it completed
+		// and remove it here (Remove is idempotent).
 		m.removeAfterSave = false
-		m.removed(draftRemovedMsg{id: m.draft.ID, err: m.c.deps.Drafts.Remove(m.draft.ID)})
+		m.removed(draftRemovedMsg{id: m.draft.ID, err: finishDraft(m.c.deps.Drafts, m.draft, *m.result.Receipt)})
 	}
 }
 

@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // resumeScreen offers the saved drafts, to resume one or discard it.
@@ -22,11 +24,40 @@ type resumeScreen struct {
 	discardErr          error
 }
 
-func (s *resumeScreen) usable(i int) bool { return i >= 0 && i < len(s.infos) && s.infos[i].Err == nil }
+// usable reports whether draft i can be resumed: readable, not held by
+// another ucx-onboard, and not completed (resuming a completed draft could
+// write a second bundle with the same tokens).
+func (s *resumeScreen) usable(i int) bool {
+	return i >= 0 && i < len(s.infos) && s.infos[i].Err == nil && s.infos[i].Completed == nil
+}
+
+// inUse reports whether another ucx-onboard holds draft d: it can be
+// neither resumed nor discarded.
+func inUse(d DraftInfo) bool { return errors.Is(d.Err, store.ErrDraftInUse) }
+
+// inUseText says who holds draft d.
+func inUseText(d DraftInfo) string {
+	if d.HeldBy > 0 {
+		return fmt.Sprintf("in use by another ucx-onboard (pid %d)", d.HeldBy)
+	}
+	return "in use by another ucx-onboard"
+}
+
+// completedText says which bundle completed draft d.
+func completedText(d DraftInfo) string {
+	return "already completed: " + clean(d.Completed.BundlePath)
+}
 
 // discardQuestion asks before a draft is deleted; the accessible flow asks
 // it too.
 func discardQuestion(d DraftInfo) string {
+	if d.Completed != nil {
+		name := clean(d.Company)
+		if name == "" {
+			name = clean(d.ID)
+		}
+		return "Discard the completed draft for " + name + "? Its bundle " + clean(d.Completed.BundlePath) + " is written; the draft's copy of the tokens is deleted."
+	}
 	if d.Err != nil {
 		return "Discard the unreadable draft " + clean(d.ID) + "? It is deleted with its key."
 	}
@@ -65,7 +96,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(km, k.Discard) && s.cursor < len(s.infos):
+	case key.Matches(km, k.Discard) && s.cursor < len(s.infos) && !inUse(s.infos[s.cursor]):
 		s.confirm, s.err, s.discardErr = true, nil, nil
 	case key.Matches(km, k.Up):
 		s.cursor = max(s.cursor-1, 0)
@@ -124,10 +155,21 @@ func (s *resumeScreen) entry(i int) []string {
 		cur = st.Selected.Render("> ")
 	}
 	var b strings.Builder
-	if d.Err != nil {
+	switch {
+	case inUse(d):
+		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": "+inUseText(d), c.width-2)) + "\n")
+		b.WriteString(indented(st.Dim.Render("It can be neither resumed nor discarded while that one runs."), 4, c.width, 2))
+	case d.Err != nil:
 		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable", c.width-2)) + "\n")
 		b.WriteString(indented(st.Dim.Render(errText(d.Err)), 4, c.width, 2))
-	} else {
+	case d.Completed != nil:
+		name := clean(d.Company)
+		if name == "" {
+			name = clean(d.ID)
+		}
+		b.WriteString(cur + st.Dim.Render(truncate(name, c.width-2)) + "\n")
+		b.WriteString(indented(st.Dim.Render(completedText(d)+"; discard the draft (d), it cannot be resumed"), 4, c.width, 2))
+	default:
 		name := clean(d.Company)
 		if name == "" {
 			name = "(no company)"

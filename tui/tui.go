@@ -74,7 +74,11 @@ type Authorizer interface {
 // DraftStore keeps unfinished onboardings. *store.Drafts satisfies it.
 //
 // Save assigns d.ID (when empty) and the timestamps. List returns one
-// DraftInfo per draft; a draft that cannot be resumed has Err set.
+// DraftInfo per draft; a draft that cannot be resumed has Err set (one
+// that wraps store.ErrDraftInUse, held by another ucx-onboard, cannot be
+// discarded either) or Completed set (its bundle is written: it can only
+// be discarded). Once the bundle is written the wizard saves the draft
+// with Completed set, then removes it.
 type DraftStore interface {
 	// NewID returns an ID for a new draft, so that the ID is known before
 	// the first Save returns.

@@ -255,6 +255,9 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		drafts, err := store.OpenDrafts(stateDir, nil)
 		if err == nil {
 			deps.Drafts = drafts
+			// Bundle temporary files of killed runs (never a live
+			// writer's) go at the start too.
+			_, _ = store.RemoveStaleTemps(outDir)
 		}
 		draftsErr = err
 	}

@@ -1,0 +1,412 @@
+package store
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// deadPID returns the ID of a process that has exited.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd.Process.Pid
+}
+
+// TestDraftLockTwoHandles: two wizards on one state folder. The draft the
+// first holds (from NewID on) is listed by the second as in use, with the
+// first's process ID, and cannot be loaded, saved or removed by it; once
+// the first removes it, nothing of it is left and the first's next save
+// fails loudly (ErrDraftKeyGone) instead of writing a keyless draft.
+func TestDraftLockTwoHandles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keys := NewFileKeyStore(dir)
+	a, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	dr := testDraft()
+	dr.ID = a.NewID()
+	// Held from NewID on, before the first save.
+	if err := b.Save(&Draft{ID: dr.ID}); !errors.Is(err, ErrDraftInUse) {
+		t.Fatalf("b.Save of a's new ID: %v, want ErrDraftInUse", err)
+	}
+	if err := a.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	list, err := b.List()
+	if err != nil || len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) {
+		t.Fatalf("b.List: %+v %v, want one draft in use", list, err)
+	}
+	if want := fmt.Sprintf("in use by another ucx-onboard (pid %d)", os.Getpid()); !strings.Contains(list[0].Err.Error(), want) {
+		t.Errorf("in-use error %q lacks %q", list[0].Err, want)
+	}
+	for name, op := range map[string]func() error{
+		"Load":   func() error { _, err := b.Load(dr.ID); return err },
+		"Save":   func() error { c := *dr; return b.Save(&c) },
+		"Remove": func() error { return b.Remove(dr.ID) },
+	} {
+		if err := op(); !errors.Is(err, ErrDraftInUse) {
+			t.Errorf("b.%s: %v, want ErrDraftInUse", name, err)
+		}
+	}
+	if _, err := os.Stat(a.path(dr.ID)); err != nil {
+		t.Fatalf("the draft is gone after b's attempts: %v", err)
+	}
+	// a lists its own draft as usual.
+	if list, _ := a.List(); len(list) != 1 || list[0].Err != nil {
+		t.Errorf("a.List: %+v", list)
+	}
+
+	if err := a.Remove(dr.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Save(dr); !errors.Is(err, ErrDraftKeyGone) {
+		t.Errorf("a.Save after Remove: %v, want ErrDraftKeyGone", err)
+	}
+	if left := draftFiles(t, a); len(left) != 0 {
+		t.Errorf("left in drafts/: %v", left)
+	}
+	if _, err := keys.Get(dr.ID); !errors.Is(err, ErrKeyNotFound) {
+		t.Errorf("key after Remove: %v", err)
+	}
+	if list, _ := b.List(); len(list) != 0 {
+		t.Errorf("b.List after a's Remove: %+v", list)
+	}
+
+	// Close releases: b may now take a's other draft.
+	other := testDraft()
+	if err := a.Save(other); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if _, err := b.Load(other.ID); err != nil {
+		t.Errorf("b.Load after a.Close: %v", err)
+	}
+}
+
+// TestDraftSaveKeyGone: a draft removed behind the back of the Drafts
+// that saved it (draft and key deleted by another program or by hand) is
+// never written again without its key: Save fails with ErrDraftKeyGone
+// and writes nothing. A key deleted under a draft that still exists is
+// stored again, so the draft stays readable.
+func TestDraftSaveKeyGone(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		spoil       func(d *Drafts, id string)
+		wantErr     error
+		wantReadble bool // the draft is on disk and a new session reads it
+	}{
+		{"draft and key deleted", func(d *Drafts, id string) {
+			os.Remove(d.path(id))
+			d.keys.Delete(id)
+		}, ErrDraftKeyGone, false},
+		{"draft deleted", func(d *Drafts, id string) { os.Remove(d.path(id)) }, ErrDraftKeyGone, false},
+		{"key deleted", func(d *Drafts, id string) { d.keys.Delete(id) }, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			d, err := OpenDrafts(dir, NewFileKeyStore(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dr := testDraft()
+			if err := d.Save(dr); err != nil {
+				t.Fatal(err)
+			}
+			tc.spoil(d, dr.ID)
+			dr.Org.UserCount = 77
+			err = d.Save(dr)
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
+				t.Fatalf("Save: %v, want %v", err, tc.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), dr.ID) {
+				t.Errorf("error %q does not name the draft", err)
+			}
+			d.Close()
+			d2, err := OpenDrafts(dir, NewFileKeyStore(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d2.Close()
+			list, _ := d2.List()
+			if !tc.wantReadble {
+				if len(list) != 0 {
+					t.Errorf("List: %+v, want nothing", list)
+				}
+				return
+			}
+			if len(list) != 1 || list[0].Err != nil {
+				t.Fatalf("List: %+v, want the draft, readable", list)
+			}
+			got, err := d2.Load(dr.ID)
+			if err != nil || got.Org.UserCount != 77 {
+				t.Errorf("Load: %d %v", got.Org.UserCount, err)
+			}
+		})
+	}
+}
+
+const lockChildEnv = "UCX_STORE_LOCK_CHILD"
+
+// TestDraftLockChild is the child of TestDraftLockOtherProcess: with
+// UCX_STORE_LOCK_CHILD set to "dir id" it loads draft id (taking its lock),
+// says "locked", and waits to be killed.
+func TestDraftLockChild(t *testing.T) {
+	arg := os.Getenv(lockChildEnv)
+	if arg == "" {
+		t.Skip("child process of TestDraftLockOtherProcess")
+	}
+	dir, id, _ := strings.Cut(arg, " ")
+	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(2)
+	}
+	if _, err := d.Load(id); err != nil {
+		fmt.Println("error:", err)
+		os.Exit(2)
+	}
+	fmt.Println("locked")
+	select {}
+}
+
+// TestDraftLockOtherProcess: a draft resumed by another process is in use
+// (with that process's ID) until the process dies, killed: then its lock
+// is gone with it and the draft can be resumed here.
+func TestDraftLockOtherProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	dr := testDraft()
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDraftLockChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir+" "+dr.ID)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	if line, _ := bufio.NewReader(out).ReadString('\n'); strings.TrimSpace(line) != "locked" {
+		t.Fatalf("child: %q", line)
+	}
+	list, _ := d.List()
+	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) ||
+		!strings.Contains(list[0].Err.Error(), "(pid "+strconv.Itoa(cmd.Process.Pid)+")") {
+		t.Fatalf("List while the child holds it: %+v", list)
+	}
+	if err := d.Remove(dr.ID); !errors.Is(err, ErrDraftInUse) {
+		t.Errorf("Remove: %v, want ErrDraftInUse", err)
+	}
+	// A start meanwhile leaves the held draft's key and lock alone.
+	d2, err := OpenDrafts(dir, NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2.Close()
+	cmd.Process.Kill()
+	cmd.Wait()
+	got, err := d.Load(dr.ID)
+	if err != nil || got.Customer != dr.Customer {
+		t.Fatalf("Load after the child died: %v", err)
+	}
+}
+
+// TestDraftCompleted: the completion marker survives a save and a new
+// session, and List reports it.
+func TestDraftCompleted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := testDraft()
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	done := Completion{BundlePath: "/out/acme.age", SHA256: strings.Repeat("ab", 32)}
+	dr.Completed = &done
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	d, err = OpenDrafts(dir, NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	list, _ := d.List()
+	if len(list) != 1 || list[0].Completed == nil || *list[0].Completed != done {
+		t.Fatalf("List: %+v", list)
+	}
+	got, err := d.Load(dr.ID)
+	if err != nil || got.Completed == nil || *got.Completed != done {
+		t.Fatalf("Load: %+v %v", got.Completed, err)
+	}
+}
+
+// fixtureID is the draft in testdata/draft-v1.age (key in
+// testdata/draft-v1.key): testDraft() saved under that ID by the build
+// before Completed existed (commit 77146f0), draft format version 1.
+const fixtureID = "20261121-093000-0f1c7a5e"
+
+// TestDraftFixtureCurrentVersion: a draft of the current version written
+// before this build still loads, with nothing marked completed.
+func TestDraftFixtureCurrentVersion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for src, dst := range map[string]string{
+		"draft-v1.age": filepath.Join(dir, "drafts", fixtureID+".age"),
+		"draft-v1.key": filepath.Join(dir, "keys", "draft-"+fixtureID+".key"),
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(dst), 0o700)
+		if err := os.WriteFile(dst, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	got, err := d.Load(fixtureID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := testDraft()
+	if got.Customer != want.Customer || len(got.Apps) != len(want.Apps) || got.Completed != nil {
+		t.Errorf("fixture: %+v", got)
+	}
+}
+
+// TestStateDirNotOwned: a state folder (or its drafts/ or keys/) that
+// belongs to another user is refused, with an error naming the folder and
+// the owner, and left as it was; needs root, to give a folder away.
+func TestStateDirNotOwned(t *testing.T) {
+	if runtime.GOOS == "windows" || os.Geteuid() != 0 {
+		t.Skip("needs root on a Unix to chown")
+	}
+	t.Parallel()
+	for _, sub := range []string{"", "drafts", "keys"} {
+		t.Run("foreign "+cmp.Or(sub, "state"), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "state")
+			os.MkdirAll(filepath.Join(dir, "drafts"), 0o700)
+			os.MkdirAll(filepath.Join(dir, "keys"), 0o700)
+			p := filepath.Join(dir, sub)
+			if err := os.Chown(p, 65534, 65534); err != nil {
+				t.Skip(err)
+			}
+			os.Chmod(p, 0o777)
+			_, err := OpenDrafts(dir, NewFileKeyStore(dir))
+			if !errors.Is(err, ErrStateDirNotOwned) {
+				t.Fatalf("OpenDrafts: %v, want ErrStateDirNotOwned", err)
+			}
+			for _, want := range []string{p, "uid 65534", "not to you"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+			if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o777 {
+				t.Errorf("mode of the foreign folder changed to %v", fi.Mode().Perm())
+			}
+		})
+	}
+	// The user's own folder open to all is still locked down.
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777)
+	if d, err := OpenDrafts(dir, NewFileKeyStore(dir)); err != nil {
+		t.Fatal(err)
+	} else {
+		d.Close()
+	}
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
+		t.Errorf("own folder: mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+// TestRemoveStaleTemps: in an output folder only our temporary files go,
+// and only a dead writer's or an old one; a live writer's fresh file, a
+// bundle, and files of other programs stay.
+func TestRemoveStaleTemps(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	dead, live := strconv.Itoa(deadPID(t)), strconv.Itoa(os.Getpid())
+	files := []struct {
+		name      string
+		old, gone bool
+	}{
+		{".acme-2026-11-21.ucxbundle" + tempInfix + dead + "-123", false, true},
+		{".acme-2026-11-21.ucxbundle" + ReceiptSuffix + tempInfix + dead + "-4", false, true},
+		{".acme.ucxbundle" + tempInfix + live + "-5", false, false}, // a live writer's
+		{".acme.ucxbundle" + tempInfix + "77", false, false},        // earlier version, fresh
+		{".acme.ucxbundle" + tempInfix + "78", true, true},          // earlier version, old
+		{".notes.txt" + tempInfix + "draft", true, false},           // not ours
+		{"acme-2026-11-21.ucxbundle", true, false},                  // a bundle
+		{"x" + tempInfix + dead + "-1", true, false},                // not hidden: not ours
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if f.old {
+			os.Chtimes(p, old, old)
+		}
+	}
+	n, err := RemoveStaleTemps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		if gone := err != nil; gone != f.gone {
+			t.Errorf("%s: removed %v, want %v", f.name, gone, f.gone)
+		}
+		if f.gone {
+			want++
+		}
+	}
+	if n != want {
+		t.Errorf("RemoveStaleTemps = %d, want %d", n, want)
+	}
+}

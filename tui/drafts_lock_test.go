@@ -1,0 +1,262 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// heldAndCompleted are a draft another ucx-onboard holds, a completed one
+// and a plain one.
+func heldAndCompleted() []DraftInfo {
+	return []DraftInfo{
+		{ID: "20261120-1712-held", Updated: t0, HeldBy: 4242,
+			Err: fmt.Errorf("store: draft 20261120-1712-held is in use by another ucx-onboard (pid 4242): %w", store.ErrDraftInUse)},
+		{ID: "20261120-1700-done", Company: "Acme Industries", AppsDone: []string{"users"}, Updated: t0,
+			Completed: &store.Completion{BundlePath: "/home/fe/acme-20261120.ucxbundle", SHA256: strings.Repeat("ab", 32)}},
+		{ID: "20261120-1600-open", Company: "Globex", AppsDone: []string{"users"}, Updated: t0},
+	}
+}
+
+// TestResumeInUseAndCompleted: the resume screen shows a draft held by
+// another ucx-onboard as in use, with its pid, and lets it be neither
+// resumed nor discarded; a completed draft says which bundle completed
+// it and can only be discarded.
+func TestResumeInUseAndCompleted(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.drive(t, draftsMsg{infos: heldAndCompleted()})
+	if f.m.screen != scrResume {
+		t.Fatalf("no resume offer:\n%s", f.view())
+	}
+	v := f.view()
+	assertNoSecrets(t, v)
+	golden.RequireEqual(t, []byte(v))
+	for _, want := range []string{"in use by another ucx-onboard (pid 4242)", "already completed: /home/fe/acme-20261120.ucxbundle"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("resume screen lacks %q:\n%s", want, v)
+		}
+	}
+	// On the held draft: neither enter nor d does anything.
+	f.drive(t, press("enter"), press("d"))
+	if f.m.screen != scrResume || f.m.resume.confirm || len(f.drafts.removed) != 0 {
+		t.Fatalf("held draft resumed or discard asked:\n%s", f.view())
+	}
+	// On the completed one: enter does nothing, d discards.
+	f.drive(t, press("down"), press("enter"))
+	if f.m.screen != scrResume {
+		t.Fatalf("completed draft resumed:\n%s", f.view())
+	}
+	f.drive(t, press("d"))
+	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "Discard the completed draft for Acme Industries? Its bundle /home/fe/acme-20261120.ucxbundle is written") {
+		t.Fatalf("no discard question for the completed draft:\n%s", f.view())
+	}
+	f.drive(t, press("y"))
+	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != "20261120-1700-done" {
+		t.Errorf("removed %v", f.drafts.removed)
+	}
+}
+
+// TestAccessibleInUseAndCompleted: the line-by-line listing says the same,
+// and refuses to resume or discard the held draft or to resume the
+// completed one.
+func TestAccessibleInUseAndCompleted(t *testing.T) {
+	f := newFakes()
+	d := testDeps(f)
+	d.Accessible = true
+	d.Drafts = listedDrafts{f.drafts, heldAndCompleted()}
+	// held: resume, discard; completed: resume; then a new onboarding,
+	// quit at the form.
+	in := "1\nd1\n2\n\n"
+	var out bytes.Buffer
+	Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	text := out.String()
+	for _, want := range []string{
+		"1. 20261120-1712-held: in use by another ucx-onboard (pid 4242); it can be neither resumed nor discarded",
+		"2. Acme Industries: already completed: /home/fe/acme-20261120.ucxbundle; it can only be discarded (d2)",
+		"That draft is in use by another ucx-onboard (pid 4242)",
+		"That onboarding is already completed: /home/fe/acme-20261120.ucxbundle; discard its draft with d2.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if len(f.drafts.removed) != 0 {
+		t.Errorf("removed %v", f.drafts.removed)
+	}
+}
+
+// listedDrafts lists infos whatever its store holds.
+type listedDrafts struct {
+	*fakeDrafts
+	infos []DraftInfo
+}
+
+func (l listedDrafts) List() ([]DraftInfo, error) { return l.infos, nil }
+
+// opDrafts records the order of saves and removals.
+type opDrafts struct {
+	DraftStore
+	mu  sync.Mutex
+	ops []string
+}
+
+func (o *opDrafts) Save(d *Draft) error {
+	o.mu.Lock()
+	op := "save"
+	if d.Completed != nil {
+		op = "save completed " + d.Completed.BundlePath + " " + d.Completed.SHA256[:8]
+	}
+	o.ops = append(o.ops, op)
+	o.mu.Unlock()
+	return o.DraftStore.Save(d)
+}
+
+func (o *opDrafts) Remove(id string) error {
+	o.mu.Lock()
+	o.ops = append(o.ops, "remove "+id)
+	o.mu.Unlock()
+	return o.DraftStore.Remove(id)
+}
+
+// TestCompleteMarksDraftBeforeRemoving: once the bundle is written the
+// draft is saved marked completed (bundle path and SHA-256), then
+// removed; in both front-ends.
+func TestCompleteMarksDraftBeforeRemoving(t *testing.T) {
+	for _, accessible := range []bool{false, true} {
+		t.Run(fmt.Sprintf("accessible=%v", accessible), func(t *testing.T) {
+			var ops *opDrafts
+			tweak := func(d *Deps) {
+				prefill(d)
+				ops = &opDrafts{DraftStore: d.Drafts}
+				d.Drafts = ops
+			}
+			var id, path string
+			if accessible {
+				f := newFakes()
+				d := testDeps(f)
+				d.Accessible = true
+				tweak(&d)
+				var out bytes.Buffer
+				res, err := Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\n"), Out: &out})
+				if err != nil || res.Receipt == nil {
+					t.Fatalf("Run = %+v, %v\n%s", res, err, out.String())
+				}
+				path = res.Receipt.BundlePath
+				for _, op := range ops.ops {
+					if rest, ok := strings.CutPrefix(op, "remove "); ok {
+						id = rest
+					}
+				}
+			} else {
+				f := newFixture(t, 80, 24, tweak)
+				f.drive(t, draftsMsg{})
+				f.submitForm(t)
+				f.drive(t, press("enter"))
+				id = f.m.draft.ID
+				f.drive(t, press("enter"))
+				if f.m.screen != scrDone {
+					t.Fatalf("not done:\n%s", f.view())
+				}
+				path = f.m.result.Receipt.BundlePath
+			}
+			n := len(ops.ops)
+			want := []string{"save completed " + path + " 9f86d081", "remove " + id}
+			if n < 2 || ops.ops[n-2] != want[0] || ops.ops[n-1] != want[1] {
+				t.Errorf("last operations %q, want %q", ops.ops, want)
+			}
+		})
+	}
+}
+
+// TestResumeHeldByAnotherStore: with the real store, a draft that a second
+// Drafts on the same folder holds (another wizard) is listed as in use by
+// this process.
+func TestResumeHeldByAnotherStore(t *testing.T) {
+	dir := t.TempDir()
+	other, err := store.OpenDrafts(dir, store.NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	dr := Draft{Customer: testCustomer()}
+	dr.ID = other.NewID()
+	if err := other.Save(&dr); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := store.OpenDrafts(dir, store.NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mine.Close()
+	infos, err := mine.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, 80, 24, func(d *Deps) { d.Drafts = mine })
+	f.drive(t, draftsMsg{infos: infos})
+	want := fmt.Sprintf("in use by another ucx-onboard (pid %d)", os.Getpid())
+	if v := f.view(); !strings.Contains(v, want) {
+		t.Fatalf("resume screen lacks %q:\n%s", want, v)
+	}
+	f.drive(t, press("enter"), press("d"), press("y"))
+	if f.m.screen != scrResume {
+		t.Fatalf("held draft resumed:\n%s", f.view())
+	}
+	if list, _ := other.List(); len(list) != 1 || list[0].Err != nil {
+		t.Errorf("the holder's draft: %+v", list)
+	}
+}
+
+// TestDraftKeyGoneShown: with the real store, a draft deleted with its key
+// behind the wizard's back (by hand, or another ucx-onboard) is not saved
+// again without its key: the save fails with store.ErrDraftKeyGone, the
+// screen says so, and the quit does not claim the progress is kept.
+func TestDraftKeyGoneShown(t *testing.T) {
+	dir := t.TempDir()
+	drafts, err := store.OpenDrafts(dir, store.NewFileKeyStore(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drafts.Close()
+	f := newFixture(t, 80, 24, func(d *Deps) { prefill(d); d.Drafts = drafts })
+	f.drive(t, draftsMsg{})
+	f.submitForm(t)
+	for _, a := range testApps() {
+		f.auth.block[a.ID] = true
+	}
+	f.drive(t, press("enter"))
+	f.drive(t, press("s")) // skip users: the first save, which works
+	id := f.m.draft.ID
+	if id == "" || f.m.result.DraftSaveErr != nil {
+		t.Fatalf("first save: %q %v", id, f.m.result.DraftSaveErr)
+	}
+	os.Remove(filepath.Join(dir, "drafts", id+".age"))
+	os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))
+	f.drive(t, press("s")) // skip presence: a save, which must fail
+	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "progress could not be saved: store: draft deleted meanwhile") {
+		t.Errorf("the failed save is not on screen:\n%s", f.view())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "drafts", id+".age")); err == nil {
+		t.Error("the draft was written again without its key")
+	}
+	f.drive(t, press("q"))
+	if v := f.view(); strings.Contains(v, "kept as a draft") || !strings.Contains(v, "could not be saved") {
+		t.Errorf("quit question after the failed save:\n%s", v)
+	}
+	f.drive(t, press("y"))
+	if res, _ := f.m.Result(); !errors.Is(res.DraftSaveErr, store.ErrDraftKeyGone) {
+		t.Errorf("Result.DraftSaveErr = %v, want ErrDraftKeyGone", res.DraftSaveErr)
+	}
+	if list, _ := drafts.List(); len(list) != 0 {
+		t.Errorf("drafts after the quit: %+v", list)
+	}
+}
