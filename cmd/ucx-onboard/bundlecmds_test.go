@@ -231,7 +231,9 @@ func TestOpenPassphrase(t *testing.T) {
 		t.Fatalf("open passphrase bundle: %d %q", code, stderr)
 	}
 
-	readBundlePassphrase = func(context.Context, env, string) (store.Secret, error) { return store.Secret{}, errNoPassphraseTerminal }
+	readBundlePassphrase = func(context.Context, env, string) (store.Secret, error) {
+		return store.Secret{}, errNoPassphraseTerminal
+	}
 	code, stdout, stderr = runCmd(t, "open", bundle)
 	checkFailure(t, code, stdout, stderr, "no terminal")
 }
