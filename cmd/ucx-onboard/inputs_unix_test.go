@@ -35,7 +35,8 @@ func mkfifo(t *testing.T, dir, name string) string {
 	return path
 }
 
-// promptly runs f and fails the test if it has not returned within 5 s.
+// promptly runs f and fails the test if it has not returned within 5 s:
+// reading a named pipe with no writer, or /dev/zero, never ends by itself.
 func promptly[T any](t *testing.T, f func() T) T {
 	t.Helper()
 	done := make(chan T, 1)
@@ -44,7 +45,7 @@ func promptly[T any](t *testing.T, f func() T) T {
 	case v := <-done:
 		return v
 	case <-time.After(5 * time.Second):
-		t.Fatal("still reading after 5 s: a named pipe with no writer was opened")
+		t.Fatal("still reading after 5 s: a pipe with no writer or a device with no end was read")
 		panic("unreachable")
 	}
 }
