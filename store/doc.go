@@ -17,6 +17,11 @@
 // ErrTruncated, ErrNotAge, ErrUnknownFormat, ...): pick the user's remedy
 // with errors.Is. The plaintext JSON is documented in docs/bundle.md.
 //
+// Input files: open every file read on the user's behalf with OpenRegular
+// (ParseIdentityFile and ParseRecipientsFile do), which refuses named
+// pipes, devices and directories (ErrNotRegular) without blocking, then
+// bound the read.
+//
 // Drafts: OpenDrafts(stateDir, nil) (DefaultStateDir gives the default),
 // then Save after every authorization, List and Load to resume, Remove
 // once the bundle is written. Each draft is age-encrypted to its own key,
