@@ -283,9 +283,11 @@ func describeNetErrVia(err error, proxy func(*http.Request) (*url.URL, error), f
 
 // route says, in parentheses after a space, which way a request to raw
 // went: " (through proxy HTTPS_PROXY=http://proxy:3128)" when proxy chose
-// one, " (direct: NO_PROXY matches host)" when the environment names a
-// proxy that fromEnv's proxy function skipped for this host. It is empty
-// when no proxy was used and none is configured, or the URL is unreadable.
+// one; when the environment names a proxy that fromEnv's proxy function
+// did not use, why: NO_PROXY matches the host, the host is loopback, or
+// the setting is not a URL (ProxyFromEnvironment ignores it). It is empty
+// when no proxy was used and none is configured (or the transport ignores
+// the environment), or the URL is unreadable.
 func route(raw string, proxy func(*http.Request) (*url.URL, error), fromEnv bool) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -295,7 +297,9 @@ func route(raw string, proxy func(*http.Request) (*url.URL, error), fromEnv bool
 	var p *url.URL
 	if proxy != nil {
 		if p, err = proxy(&http.Request{URL: u}); err != nil {
-			return " (proxy setting not usable: " + clipProxyErr(err) + ")"
+			// The error may quote the setting, password included: never
+			// shown.
+			return " (the proxy setting is not usable)"
 		}
 	}
 	host := Sanitize(u.Hostname())
@@ -306,24 +310,23 @@ func route(raw string, proxy func(*http.Request) (*url.URL, error), fromEnv bool
 		return " (through proxy " + redactProxy(p.String()) + ")"
 	case !fromEnv || set == "":
 		return ""
+	case !usableProxy(set):
+		return " (direct: " + name + " is not a usable proxy URL, so it is ignored)"
 	case isLoopback(u.Hostname()):
 		return " (direct: " + host + " is a loopback address, never proxied)"
 	}
 	return " (direct: NO_PROXY matches " + host + ")"
 }
 
-// clipProxyErr shortens the error of a proxy function for a message; it
-// may quote the proxy setting, so any password is never in it: the
-// setting is not a URL that parsed.
-func clipProxyErr(err error) string {
-	msg := Sanitize(err.Error())
-	if len(msg) > 80 {
-		msg = msg[:80] + "…"
+// usableProxy reports whether http.ProxyFromEnvironment can use the proxy
+// setting v: it parses as a URL with a scheme and host, or does with
+// "http://" in front. A setting that does not is ignored, silently.
+func usableProxy(v string) bool {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		return true
 	}
-	if strings.Contains(msg, "@") {
-		return "invalid proxy address"
-	}
-	return msg
+	_, err := url.Parse("http://" + v)
+	return err == nil
 }
 
 // proxyEnv returns the name and value of the proxy variable that
@@ -364,12 +367,14 @@ func transportProxy(rt http.RoundTripper) (func(*http.Request) (*url.URL, error)
 	}
 }
 
-// redactProxy drops any password from a proxy URL.
+// redactProxy shows a proxy URL as scheme://host[:port] only: no user
+// or password, and no path, query or fragment, where a password lands
+// when the setting is malformed ("http://http://user:pw@[host" parses with
+// host "http:").
 func redactProxy(p string) string {
 	u, err := url.Parse(p)
 	if err != nil || u.Host == "" {
 		return "(set)"
 	}
-	u.User = nil
-	return Sanitize(u.String())
+	return Sanitize(u.Scheme + "://" + u.Host)
 }

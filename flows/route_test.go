@@ -33,6 +33,8 @@ func TestDescribeNetErrRoute(t *testing.T) {
 	}{
 		{"proxy", map[string]string{"HTTPS_PROXY": "http://user:pw@proxy.corp:3128", "NO_PROXY": "webex.test,.corp.example"}},
 		{"lowercase", map[string]string{"https_proxy": "http://user:pw@proxy.corp:3128", "no_proxy": "webex.test"}},
+		{"malformed", map[string]string{"HTTPS_PROXY": "http://user:pw@[proxy.corp"}},
+		{"unusable", map[string]string{"HTTPS_PROXY": "http://user:pw@proxy.corp:3128/\x7f"}}, // a control character: no parse
 		{"none", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,6 +72,16 @@ func routeChild(t *testing.T, c string) {
 			{timeout("https://webexapis.com/"), "timeout (through proxy https_proxy=http://proxy.corp:3128)"},
 			{timeout("https://webex.test/"), "timeout (direct: NO_PROXY matches webex.test)"},
 		},
+		"unusable": {
+			// ProxyFromEnvironment ignores it: the request went direct.
+			{timeout("https://webexapis.com/"), "timeout (direct: HTTPS_PROXY is not a usable proxy URL, so it is ignored)"},
+		},
+		"malformed": {
+			// ProxyFromEnvironment retries it with "http://" in front,
+			// which parses (host "http:"): the route is that, and the
+			// password, now in the path, is not shown.
+			{timeout("https://webexapis.com/"), "timeout (through proxy HTTPS_PROXY=http://http:)"},
+		},
 		"none": {
 			{timeout("https://webexapis.com/"), "timeout"},
 			{&net.DNSError{Name: "webexapis.com", Err: "no such host"}, "DNS lookup of webexapis.com failed"},
@@ -79,8 +91,12 @@ func routeChild(t *testing.T, c string) {
 		t.Fatalf("unknown case %q", c)
 	}
 	for _, r := range rows {
-		if got := describeNetErr(r.err); got != r.want {
+		got := describeNetErr(r.err)
+		if got != r.want {
 			t.Errorf("describeNetErr(%v) = %q, want %q", r.err, got, r.want)
+		}
+		if strings.Contains(got, "pw") {
+			t.Errorf("%q shows the proxy password", got)
 		}
 	}
 }
