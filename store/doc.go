@@ -17,11 +17,6 @@
 // ErrTruncated, ErrNotAge, ErrUnknownFormat, ...): pick the user's remedy
 // with errors.Is. The plaintext JSON is documented in docs/bundle.md.
 //
-// Input files: open every file read on the user's behalf with OpenRegular
-// (ParseIdentityFile and ParseRecipientsFile do), which refuses named
-// pipes, devices and directories (ErrNotRegular) without blocking, then
-// bound the read.
-//
 // Drafts: OpenDrafts(stateDir, nil) (DefaultStateDir gives the default),
 // then Save after every authorization, List and Load to resume, Remove
 // once the bundle is written. Each draft is age-encrypted to its own key,
@@ -32,4 +27,9 @@
 // and draft writers call Reveal, to build the plaintext they encrypt at
 // once; identities returned by this package never print their key.
 // Errors are one line, start with "store:", and never contain a secret.
+//
+// Input files: open every file read on the user's behalf with OpenRegular
+// (ParseIdentityFile and ParseRecipientsFile do), which refuses named
+// pipes, devices and directories (ErrNotRegular) without blocking, then
+// bound the read.
 package store
