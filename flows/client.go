@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -209,7 +210,9 @@ func readBody(rc io.Reader) ([]byte, error) {
 // Ping checks that the base URL answers over TLS within 5 s; any HTTP
 // status counts as reachable. The error wraps ErrUnreachable and says what
 // failed: DNS, TLS (certificate, often a TLS-inspecting proxy), timeout,
-// proxy (naming HTTPS_PROXY when it is set) or connection.
+// proxy or connection, and which route the request took, as the client's
+// own transport decided it: "through proxy HTTPS_PROXY=…" or, when a proxy
+// is set but was not used, "direct: NO_PROXY matches <host>".
 func (c *Client) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
@@ -219,18 +222,35 @@ func (c *Client) Ping(ctx context.Context) error {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %s", ErrUnreachable, c.base.Host, describeNetErr(err))
+		proxy, fromEnv := transportProxy(c.http.Transport)
+		return fmt.Errorf("%w: %s: %s", ErrUnreachable, c.base.Host, describeNetErrVia(err, proxy, fromEnv))
 	}
 	resp.Body.Close()
 	return nil
 }
 
-// describeNetErr says in a few words why a request got no answer. It never
-// includes a URL query or body.
+// describeNetErr says in a few words why a request got no answer and, for
+// a *url.Error, which route it took as http.ProxyFromEnvironment decides
+// it (the proxy function of NewHTTPClient's transport, with the same
+// once-per-process reading of the environment). It never includes a URL
+// query or body.
 func describeNetErr(err error) string {
-	proxy := ""
-	if p := firstEnv("HTTPS_PROXY", "https_proxy"); p != "" {
-		proxy = " (through proxy HTTPS_PROXY=" + redactProxy(p) + ")"
+	return describeNetErrVia(err, http.ProxyFromEnvironment, true)
+}
+
+// describeNetErrVia is describeNetErr for a transport whose proxy function
+// is proxy (nil: it never uses a proxy); fromEnv says that proxy follows
+// HTTPS_PROXY, HTTP_PROXY and NO_PROXY, so that a direct route can be
+// explained by them.
+func describeNetErrVia(err error, proxy func(*http.Request) (*url.URL, error), fromEnv bool) string {
+	var ue *url.Error
+	var via string
+	if errors.As(err, &ue) {
+		via = route(ue.URL, proxy, fromEnv)
+	} else if name, v := proxyEnv("https"); v != "" && fromEnv {
+		// No request URL (the answer broke off while being read): the
+		// route is unknown, only that a proxy is configured.
+		via = " (" + name + "=" + redactProxy(v) + " is set)"
 	}
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
@@ -241,49 +261,127 @@ func describeNetErr(err error) string {
 	var netErr net.Error
 	switch {
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
-		return "cannot connect to the proxy" + proxy + ": " + Sanitize(opErr.Err.Error())
+		return "cannot connect to the proxy" + via + ": " + Sanitize(opErr.Err.Error())
 	case errors.As(err, &dnsErr):
-		return "DNS lookup of " + Sanitize(dnsErr.Name) + " failed" + proxy
+		return "DNS lookup of " + Sanitize(dnsErr.Name) + " failed" + via
 	case errors.As(err, &unknownCA), errors.As(err, &certErr):
-		return "TLS: certificate not trusted (a TLS-inspecting proxy?)" + proxy
+		return "TLS: certificate not trusted (a TLS-inspecting proxy?)" + via
 	case errors.As(err, &hostErr):
-		return "TLS: certificate is for another host" + proxy
+		return "TLS: certificate is for another host" + via
 	case errors.As(err, &recErr), strings.Contains(err.Error(), "HTTP response to HTTPS client"):
-		return "TLS: the server did not answer TLS" + proxy
+		return "TLS: the server did not answer TLS" + via
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "timeout" + proxy
+		return "timeout" + via
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed without an answer" + proxy
+		return "connection closed without an answer" + via
 	case errors.As(err, &opErr):
 		if strings.Contains(opErr.Err.Error(), "tls") {
-			return "TLS: " + Sanitize(opErr.Err.Error()) + proxy
+			return "TLS: " + Sanitize(opErr.Err.Error()) + via
 		}
-		return "connection failed: " + Sanitize(opErr.Err.Error()) + proxy
+		return "connection failed: " + Sanitize(opErr.Err.Error()) + via
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue != nil {
 		err = ue.Err // drop the URL
 	}
-	return Sanitize(err.Error()) + proxy
+	return Sanitize(err.Error()) + via
 }
 
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
+// route says, in parentheses after a space, which way a request to raw
+// went: " (through proxy HTTPS_PROXY=http://proxy:3128)" when proxy chose
+// one; when the environment names a proxy that fromEnv's proxy function
+// did not use, why: NO_PROXY matches the host, the host is loopback, or
+// the setting is not a URL (ProxyFromEnvironment ignores it). It is empty
+// when no proxy was used and none is configured (or the transport ignores
+// the environment), or the URL is unreadable.
+func route(raw string, proxy func(*http.Request) (*url.URL, error), fromEnv bool) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	name, set := proxyEnv(u.Scheme)
+	var p *url.URL
+	if proxy != nil {
+		if p, err = proxy(&http.Request{URL: u}); err != nil {
+			// The error may quote the setting, password included: never
+			// shown.
+			return " (the proxy setting is not usable)"
 		}
 	}
-	return ""
+	host := Sanitize(u.Hostname())
+	switch {
+	case p != nil && fromEnv && set != "":
+		return " (through proxy " + name + "=" + redactProxy(p.String()) + ")"
+	case p != nil:
+		return " (through proxy " + redactProxy(p.String()) + ")"
+	case !fromEnv || set == "":
+		return ""
+	case !usableProxy(set):
+		return " (direct: " + name + " is not a usable proxy URL, so it is ignored)"
+	case isLoopback(u.Hostname()):
+		return " (direct: " + host + " is a loopback address, never proxied)"
+	}
+	return " (direct: NO_PROXY matches " + host + ")"
 }
 
-// redactProxy drops any password from a proxy URL.
+// usableProxy reports whether http.ProxyFromEnvironment can use the proxy
+// setting v: it parses as a URL with a scheme and host, or does with
+// "http://" in front. A setting that does not is ignored, silently.
+func usableProxy(v string) bool {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		return true
+	}
+	_, err := url.Parse("http://" + v)
+	return err == nil
+}
+
+// proxyEnv returns the name and value of the proxy variable that
+// http.ProxyFromEnvironment reads for scheme ("HTTPS_PROXY" or
+// "https_proxy" for https, "HTTP_PROXY"/"http_proxy" for http).
+func proxyEnv(scheme string) (name, value string) {
+	names := []string{"HTTPS_PROXY", "https_proxy"}
+	if scheme == "http" {
+		names = []string{"HTTP_PROXY", "http_proxy"}
+	}
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return n, v
+		}
+	}
+	return names[0], ""
+}
+
+// transportProxy returns the proxy function of rt (through uaTransport),
+// and whether it is http.ProxyFromEnvironment. A nil rt is
+// http.DefaultTransport, which uses it. For a RoundTripper of another
+// kind the route is unknown: nil, false.
+func transportProxy(rt http.RoundTripper) (func(*http.Request) (*url.URL, error), bool) {
+	for {
+		switch t := rt.(type) {
+		case nil:
+			return http.ProxyFromEnvironment, true
+		case *uaTransport:
+			rt = t.next
+			continue
+		case *http.Transport:
+			if t.Proxy == nil {
+				return nil, false
+			}
+			return t.Proxy, reflect.ValueOf(t.Proxy).Pointer() == reflect.ValueOf(http.ProxyFromEnvironment).Pointer()
+		}
+		return nil, false
+	}
+}
+
+// redactProxy shows a proxy URL as scheme://host[:port] only: no user
+// or password, and no path, query or fragment, where a password lands
+// when the setting is malformed ("http://http://user:pw@[host" parses with
+// host "http:").
 func redactProxy(p string) string {
 	u, err := url.Parse(p)
 	if err != nil || u.Host == "" {
 		return "(set)"
 	}
-	u.User = nil
-	return Sanitize(u.String())
+	return Sanitize(u.Scheme + "://" + u.Host)
 }

@@ -163,8 +163,10 @@ func TestDescribeNetErr(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&net.DNSError{Name: "webexapis.com", Err: "no such host"}, "DNS lookup of webexapis.com failed (through proxy HTTPS_PROXY=http://proxy.corp:3128)"},
-		{&net.OpError{Op: "proxyconnect", Err: errors.New("connection refused")}, "cannot connect to the proxy (through proxy HTTPS_PROXY=http://proxy.corp:3128): connection refused"},
+		// Without the request's URL the route is unknown: only the setting
+		// is named (TestDescribeNetErrRoute has the routes).
+		{&net.DNSError{Name: "webexapis.com", Err: "no such host"}, "DNS lookup of webexapis.com failed (HTTPS_PROXY=http://proxy.corp:3128 is set)"},
+		{&net.OpError{Op: "proxyconnect", Err: errors.New("connection refused")}, "cannot connect to the proxy (HTTPS_PROXY=http://proxy.corp:3128 is set): connection refused"},
 		{x509.UnknownAuthorityError{}, "TLS: certificate not trusted"},
 		{context.DeadlineExceeded, "timeout"},
 	} {

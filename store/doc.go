@@ -31,4 +31,9 @@
 // and draft writers call Reveal, to build the plaintext they encrypt at
 // once; identities returned by this package never print their key.
 // Errors are one line, start with "store:", and never contain a secret.
+//
+// Input files: open every file read on the user's behalf with OpenRegular
+// (ParseIdentityFile and ParseRecipientsFile do), which refuses named
+// pipes, devices and directories (ErrNotRegular) without blocking, then
+// bound the read.
 package store

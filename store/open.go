@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 
 	"filippo.io/age"
@@ -27,6 +29,68 @@ const (
 	ageChunkSize = 64 << 10
 	ageTagSize   = 16
 )
+
+// ErrNotRegular: an input file is a named pipe, a device, a directory or
+// a socket. Every file ucx-onboard reads (bundle, receipt, identity,
+// recipients, customer, catalog) must be a regular file, so that no read
+// can wait forever for a writer or never reach its end (/dev/zero).
+var ErrNotRegular = errors.New("store: not a regular file")
+
+// notRegularError names what the path is instead; it matches
+// ErrNotRegular.
+type notRegularError struct{ what string }
+
+func (e notRegularError) Error() string        { return e.what + ", not a regular file" }
+func (e notRegularError) Is(target error) bool { return target == ErrNotRegular }
+
+// OpenRegular opens path for reading if it is a regular file (a symlink
+// to one counts). It never blocks: a named pipe is opened without waiting
+// for a writer (O_NONBLOCK on Unix) and refused, like a device, a
+// directory or a socket. Errors are *fs.PathError; a path that is not a
+// regular file gives one whose error wraps ErrNotRegular ("open p: a named
+// pipe (FIFO), not a regular file"). The caller must Close the file and
+// still bound what it reads: a regular file can be of any size.
+func OpenRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if m := st.Mode(); !m.IsRegular() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: path, Err: notRegularError{modeName(m)}}
+	}
+	return f, nil
+}
+
+// CheckRegular reports whether path can be opened as a regular file, with
+// the errors of OpenRegular, for a reader that opens the path itself.
+func CheckRegular(path string) error {
+	f, err := OpenRegular(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// modeName says what kind of file m is, for ErrNotRegular messages.
+func modeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeDir != 0:
+		return "a directory"
+	case m&fs.ModeCharDevice != 0, m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
 
 // readLimited reads all of r, refusing more than maxFileSize bytes.
 func readLimited(r io.Reader, what string) ([]byte, error) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -140,19 +139,33 @@ func parseRecipient(k string) (age.Recipient, error) {
 	}
 }
 
+// maxKeyFileSize bounds a recipients file and an identity file.
+const maxKeyFileSize = 1 << 20
+
 // ParseRecipientsFile reads public keys from path, one per line; blank
 // lines and lines starting with "#" are ignored. Each key is checked as
 // NewRecipientProtection would, and a bad one is named by its line number,
 // never quoted. Pass the result to NewRecipientProtection.
+//
+// path must be a regular file of at most 1 MiB: anything else is refused
+// (ErrBadRecipient; a pipe or device also matches ErrNotRegular) rather
+// than read in part, so no key is ever dropped silently.
 func ParseRecipientsFile(path string) ([]string, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return nil, newError(ErrBadRecipient, fmt.Sprintf("store: recipients file %s", path), unwrapPath(err))
 	}
 	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
+	if err != nil {
+		return nil, newError(ErrBadRecipient, fmt.Sprintf("store: recipients file %s", path), unwrapPath(err))
+	}
+	if len(data) > maxKeyFileSize {
+		return nil, newError(ErrBadRecipient, fmt.Sprintf("store: recipients file %s is larger than 1 MiB; it should hold public keys, one per line", path), nil)
+	}
 	var keys []string
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), maxKeyFileSize+1)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -284,18 +297,20 @@ func PassphraseIdentity(p Secret) (age.Identity, error) {
 // (AGE-SECRET-KEY-1... lines, "#" comments) or an unencrypted OpenSSH or
 // PEM private key (ed25519 or RSA). Errors wrap ErrBadIdentity; a
 // passphrase-protected SSH key gives ErrEncryptedSSHKey. The returned
-// identities never print their secret.
+// identities never print their secret. path must be a regular file of at
+// most 1 MiB; a pipe or device is refused (the error also matches
+// ErrNotRegular).
 func ParseIdentityFile(path string) ([]age.Identity, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return nil, newError(ErrBadIdentity, fmt.Sprintf("store: identity file %s", path), unwrapPath(err))
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
 	if err != nil {
 		return nil, newError(ErrBadIdentity, fmt.Sprintf("store: identity file %s", path), unwrapPath(err))
 	}
-	if len(data) > 1<<20 {
+	if len(data) > maxKeyFileSize {
 		return nil, newError(ErrBadIdentity, fmt.Sprintf("store: identity file %s is too large to be an identity", path), nil)
 	}
 	return parseIdentities(path, data)

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,23 +42,29 @@ var bundleNow = time.Now
 // errNoPassphraseTerminal: a passphrase bundle with no terminal to ask on.
 var errNoPassphraseTerminal = errors.New("the bundle is passphrase-protected and there is no terminal to ask for the passphrase")
 
+// errInterrupted: Ctrl-C (SIGINT), SIGTERM or SIGHUP arrived while a
+// command waited at a prompt; exit status 130 like the wizard's quit.
+var errInterrupted = &exitError{code: exitAborted, err: errors.New("interrupted: nothing was opened")}
+
+// maxPassphraseRead bounds a typed passphrase, in bytes.
+const maxPassphraseRead = 1024
+
 // readBundlePassphrase asks for a passphrase without echo on the
 // controlling terminal (/dev/tty), else on stdin if it is a terminal;
-// tests replace it.
-var readBundlePassphrase = func(e env, prompt string) (store.Secret, error) {
+// tests replace it. When ctx ends first (Ctrl-C, SIGTERM) it restores the
+// terminal's echo and returns ctx's error at once.
+var readBundlePassphrase = func(ctx context.Context, e env, prompt string) (store.Secret, error) {
 	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
 		defer tty.Close()
 		if term.IsTerminal(int(tty.Fd())) {
-			fmt.Fprint(tty, prompt)
-			b, err := term.ReadPassword(int(tty.Fd()))
+			b, err := readPassword(ctx, int(tty.Fd()), func() { fmt.Fprint(tty, prompt) })
 			fmt.Fprintln(tty)
 			defer clear(b)
 			return store.NewSecret(string(b)), err
 		}
 	}
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(e.stderr, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
+		b, err := readPassword(ctx, int(f.Fd()), func() { fmt.Fprint(e.stderr, prompt) })
 		fmt.Fprintln(e.stderr)
 		defer clear(b)
 		return store.NewSecret(string(b)), err
@@ -143,9 +150,14 @@ func parseBundleArgs(name, summary string, e env, args []string, extra ...func(*
 // files over 16 MiB, so reading stops just past that, whatever the file.
 const maxBundleRead = 16<<20 + 1
 
-// readCapped reads at most limit bytes of path.
+// maxReceiptRead caps what inspect reads of a receipt: one is a few KiB.
+const maxReceiptRead = 1 << 20
+
+// readCapped reads at most limit bytes of path, which must be a regular
+// file: a named pipe or a device is refused (store.ErrNotRegular) before
+// any read, so none can wait forever.
 func readCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := store.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -183,11 +195,14 @@ func loadBundle(ctx context.Context, e env, path string, files identityFiles) (b
 	b, err = store.OpenBundle(bytes.NewReader(data), ids...)
 	for attempt := 0; attempt < 3 && (errors.Is(err, store.ErrPassphraseRequired) || attempt > 0 && errors.Is(err, store.ErrWrongPassphrase)); attempt++ {
 		if ctx.Err() != nil {
-			return store.Bundle{}, sum, ctx.Err()
+			return store.Bundle{}, sum, errInterrupted
 		}
-		pass, perr := readBundlePassphrase(e, "passphrase for "+path+": ")
+		pass, perr := readBundlePassphrase(ctx, e, "passphrase for "+path+": ")
 		if perr != nil {
-			if errors.Is(perr, errNoPassphraseTerminal) {
+			switch {
+			case ctx.Err() != nil:
+				return store.Bundle{}, sum, errInterrupted
+			case errors.Is(perr, errNoPassphraseTerminal):
 				return store.Bundle{}, sum, perr
 			}
 			return store.Bundle{}, sum, fmt.Errorf("read passphrase: %w", perr)
@@ -257,20 +272,33 @@ func runInspect(ctx context.Context, e env, args []string) error {
 }
 
 // receiptCheck reports the SHA-256 of the bundle that was opened and, if
-// its receipt is beside it, whether the two agree.
+// its receipt is beside it, whether the two agree. The receipt is read
+// like every input: a regular file (never a pipe or device), at most
+// maxReceiptRead bytes; one that cannot be read that way is reported, not
+// read.
 func receiptCheck(path string, digest [sha256.Size]byte) string {
 	sum := fmt.Sprintf("%x", digest)
 	line := "sha256:      " + sum + "\n"
-	receipt, err := os.ReadFile(path + store.ReceiptSuffix)
-	if err != nil {
+	name := clean(filepath.Base(path + store.ReceiptSuffix))
+	receipt, err := readCapped(path+store.ReceiptSuffix, maxReceiptRead+1)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return line
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return line + "receipt:     WARNING: " + name + " not read: " + clean(err.Error()) + "\n"
+	case len(receipt) > maxReceiptRead:
+		return line + "receipt:     WARNING: " + name + " not read: larger than 1 MiB, not a ucx-onboard receipt\n"
 	}
 	for _, l := range strings.Split(string(receipt), "\n") {
 		if v, ok := strings.CutPrefix(l, "sha256:"); ok {
 			if strings.TrimSpace(v) == sum {
-				return line + "receipt:     matches " + filepath.Base(path+store.ReceiptSuffix) + "\n"
+				return line + "receipt:     matches " + name + "\n"
 			}
-			return line + "receipt:     WARNING: " + filepath.Base(path+store.ReceiptSuffix) + " names another file (sha256 " + clean(strings.TrimSpace(v)) + ")\n"
+			return line + "receipt:     WARNING: " + name + " names another file (sha256 " + clean(strings.TrimSpace(v)) + ")\n"
 		}
 	}
 	return line

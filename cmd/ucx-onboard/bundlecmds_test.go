@@ -218,10 +218,10 @@ func TestOpenPassphrase(t *testing.T) {
 	if err := os.WriteFile(bundle, sealed.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	defer func(f func(env, string) (store.Secret, error)) { readBundlePassphrase = f }(readBundlePassphrase)
+	defer func(f func(context.Context, env, string) (store.Secret, error)) { readBundlePassphrase = f }(readBundlePassphrase)
 
 	answers := []string{"tok-FAKE-wrong-one", "tok-FAKE-long-passphrase"}
-	readBundlePassphrase = func(e env, prompt string) (store.Secret, error) {
+	readBundlePassphrase = func(_ context.Context, e env, prompt string) (store.Secret, error) {
 		a := answers[0]
 		answers = answers[1:]
 		return store.NewSecret(a), nil
@@ -231,7 +231,9 @@ func TestOpenPassphrase(t *testing.T) {
 		t.Fatalf("open passphrase bundle: %d %q", code, stderr)
 	}
 
-	readBundlePassphrase = func(env, string) (store.Secret, error) { return store.Secret{}, errNoPassphraseTerminal }
+	readBundlePassphrase = func(context.Context, env, string) (store.Secret, error) {
+		return store.Secret{}, errNoPassphraseTerminal
+	}
 	code, stdout, stderr = runCmd(t, "open", bundle)
 	checkFailure(t, code, stdout, stderr, "no terminal")
 }
@@ -243,7 +245,7 @@ func TestHints(t *testing.T) {
 		store.ErrExists, store.ErrNoProtection, store.ErrPassphraseTooShort, store.ErrBadRecipient,
 		store.ErrNoIdentityMatch, store.ErrPassphraseRequired, store.ErrWrongPassphrase, store.ErrTampered,
 		store.ErrTruncated, store.ErrNotAge, store.ErrUnknownFormat, store.ErrBadIdentity, store.ErrEncryptedSSHKey,
-		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, store.ErrDraftUnsupported, errNoPassphraseTerminal, errTokensToTerminal,
+		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, store.ErrDraftUnsupported, store.ErrNotRegular, errNoPassphraseTerminal, errTokensToTerminal,
 	} {
 		h := hint(fmt.Errorf("wrapped: %w", err))
 		if h == "" {

@@ -19,6 +19,8 @@ func hint(err error) string {
 		return "pipe it into UCX Suite's import (ucx-onboard open B -i K | ...), use 'ucx-onboard inspect' for a summary without tokens, or pass --to-terminal"
 	case errors.Is(err, errNoPassphraseTerminal):
 		return "run the command in a terminal to type the passphrase, or ask for a bundle sealed to UCX's age identity (ucx-onboard keygen)"
+	case errors.Is(err, store.ErrNotRegular):
+		return "give a regular file: pipes, devices and directories are refused so that no read can wait forever (save the content to a file first)"
 	case errors.Is(err, store.ErrWrongPassphrase):
 		return "passphrases are case-sensitive; ask the field engineer for it again"
 	case errors.Is(err, store.ErrPassphraseRequired):

@@ -74,7 +74,10 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 // main cancels the context on Ctrl-C, SIGTERM and SIGHUP (a dropped SSH
-// session), so the wizard saves its draft and restores the terminal.
+// session), so the wizard saves its draft and restores the terminal, and
+// the passphrase prompt of open and inspect gives up, echo restored (exit
+// 130). No input waits on its own: inputs are regular files
+// (store.OpenRegular) read with a bound.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}

@@ -153,7 +153,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 				Deployment: store.DeploymentCloud, Engineer: "Demo Engineer"}
 		}
 	} else if o.appsFile != "" {
-		catalog, catalogErr = flows.LoadCatalog(o.appsFile, getenv)
+		catalog, catalogErr = loadCatalog(o.appsFile, getenv)
 	} else {
 		catalog, catalogErr = flows.DefaultCatalog(getenv)
 	}
@@ -302,11 +302,13 @@ func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store
 	}
 }
 
-// readCustomer reads a --customer prefill file.
+// readCustomer reads a --customer prefill file, which must be a regular
+// file (a named pipe or a device is refused before any read; ParseCustomer
+// reads at most 1 MiB).
 func readCustomer(path string) (store.Customer, error) {
-	f, err := os.Open(path)
+	f, err := store.OpenRegular(path)
 	if err != nil {
-		return store.Customer{}, fmt.Errorf("--customer: %v", err)
+		return store.Customer{}, fmt.Errorf("--customer: %w", err)
 	}
 	defer f.Close()
 	c, err := store.ParseCustomer(f)
@@ -560,15 +562,19 @@ func protectionCheck(p tui.Protection, err error) tui.Check {
 }
 
 // outputCheck checks that the bundle's folder is writable and, with --out,
-// that the file does not exist yet (bundles are never overwritten).
+// that neither the bundle nor its receipt (out+store.ReceiptSuffix) exists
+// yet: store.WriteBundle refuses both, and never overwrites. Without --out
+// the wizard picks a free name itself.
 func outputCheck(out, dir string) tui.Check {
 	ck := tui.Check{Name: "Output folder", Blocking: true}
 	abs, _ := filepath.Abs(dir)
 	if out != "" {
-		if _, err := os.Lstat(out); err == nil {
-			ck.Detail = out + " exists already"
-			ck.Fix = "bundles are never overwritten: move it away or choose another --out"
-			return ck
+		for _, f := range []string{out, out + store.ReceiptSuffix} {
+			if _, err := os.Lstat(f); err == nil {
+				ck.Detail = f + " exists already"
+				ck.Fix = "bundles and receipts are never overwritten: move it away or choose another --out"
+				return ck
+			}
 		}
 	}
 	f, err := os.CreateTemp(dir, ".ucx-onboard-check-*")
