@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,7 +115,10 @@ type wizard struct {
 // newWizard builds the dependencies. Problems the engineer can fix while
 // the wizard runs (missing secrets, no network, a bad recipient, an
 // unwritable output folder) become preflight checks; a bad --customer file
-// is a usage error, reported before the screen opens.
+// is a usage error, reported before the screen opens. The parts come from
+// their own builders: startDemo (the in-process fake Webex of --demo),
+// buildProtection (recipients and the bundle writer), buildDrafts (the
+// state directory) and buildPreflight (the checks).
 func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	w := &wizard{close: func() {}}
 	deps := &w.deps
@@ -136,21 +140,12 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	var catalog flows.Catalog
 	var catalogErr error
 	if o.demo {
-		srv := webextest.NewServer(webextest.Options{
-			Integrations: webextest.DemoIntegrations(),
-			Interval:     demoInterval,
-			AutoApprove:  demoAutoApprove,
-			Org:          webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
-			Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
-				OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
-		})
-		w.close = srv.Close
-		baseURL, httpClient = srv.URL, srv.Client()
-		getenv = demoGetenv(getenv)
-		catalog, catalogErr = flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", getenv)
+		d := startDemo(getenv)
+		w.close = d.close
+		baseURL, httpClient, getenv = d.baseURL, d.httpClient, d.getenv
+		catalog, catalogErr = d.catalog, d.catalogErr
 		if deps.Prefill == nil {
-			deps.Prefill = &store.Customer{Company: "Demo Customer Ltd", AdminEmail: "admin@demo.example",
-				Deployment: store.DeploymentCloud, Engineer: "Demo Engineer"}
+			deps.Prefill = demoCustomer()
 		}
 	} else if o.appsFile != "" {
 		catalog, catalogErr = loadCatalog(o.appsFile, getenv)
@@ -181,8 +176,82 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", err)}
 	}
 
-	// Protection: recipients from the flags, a demo identity, or a
-	// passphrase asked on the review screen.
+	outDir := bundleDir(o)
+	protErr := buildProtection(deps, o, outDir)
+	stateDir, draftsErr := buildDrafts(deps, o, outDir)
+	w.stateDir = stateDir
+	deps.Preflight = buildPreflight(preflightInputs{
+		opts:       o,
+		apps:       deps.Apps,
+		catalogErr: catalogErr,
+		verifier:   verifier,
+		baseURL:    baseURL,
+		getenv:     getenv,
+		protection: deps.Protection,
+		protErr:    protErr,
+		outDir:     outDir,
+		stateDir:   stateDir,
+		draftsErr:  draftsErr,
+	})
+
+	if !o.accessible && isTerminal(e.stdout) {
+		// Ask the terminal once, before the program starts: View never does.
+		deps.DarkBackground = lipgloss.HasDarkBackground()
+	}
+	return w, nil
+}
+
+// demo is the in-process fake Webex of --demo: its URL and client, the
+// environment with its client secrets, and its catalog. The caller must
+// call close when the wizard ends.
+type demo struct {
+	baseURL    string
+	httpClient *http.Client
+	getenv     func(string) string
+	catalog    flows.Catalog
+	catalogErr error
+	close      func()
+}
+
+// startDemo starts the fake Webex that approves every code by itself
+// demoAutoApprove after it is shown, and loads the demo catalog with the
+// fake's secrets on top of getenv.
+func startDemo(getenv func(string) string) demo {
+	srv := webextest.NewServer(webextest.Options{
+		Integrations: webextest.DemoIntegrations(),
+		Interval:     demoInterval,
+		AutoApprove:  demoAutoApprove,
+		Org:          webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
+		Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
+			OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
+	})
+	d := demo{baseURL: srv.URL, httpClient: srv.Client(), getenv: demoGetenv(getenv), close: srv.Close}
+	d.catalog, d.catalogErr = flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", d.getenv)
+	return d
+}
+
+// demoCustomer is the customer form's prefill under --demo without
+// --customer.
+func demoCustomer() *store.Customer {
+	return &store.Customer{Company: "Demo Customer Ltd", AdminEmail: "admin@demo.example",
+		Deployment: store.DeploymentCloud, Engineer: "Demo Engineer"}
+}
+
+// bundleDir is the folder the bundle goes to: --out's, or the current one.
+func bundleDir(o wizardOptions) string {
+	if o.out != "" {
+		return filepath.Dir(o.out)
+	}
+	return "."
+}
+
+// buildProtection sets how the bundle is sealed and written: deps.Protection,
+// WriteBundle, OpenHint and, with --out, OutPath. The recipients come from
+// --recipient and --recipients-file, or under --demo from a demo identity in
+// outDir (created the first time); with none the review screen asks for a
+// passphrase. A bad recipient is returned for the preflight (its check
+// blocks) and leaves deps.Protection zero.
+func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 	keys := append([]string(nil), o.recipients...)
 	var protErr error
 	if o.recipientsFile != "" {
@@ -191,10 +260,6 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 			protErr = err
 		}
 		keys = append(keys, more...)
-	}
-	outDir := "."
-	if o.out != "" {
-		outDir = filepath.Dir(o.out)
 	}
 	var demoIdentity string
 	if o.demo && len(keys) == 0 && protErr == nil {
@@ -241,43 +306,65 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	if o.out != "" {
 		deps.OutPath = func(string, time.Time) string { return o.out }
 	}
+	return protErr
+}
 
-	// Drafts live in the state directory; the demo keeps its own.
+// buildDrafts opens the draft store (deps.Drafts) in --state-dir or the
+// default state directory (its demo subfolder under --demo) and returns
+// that directory. Bundle temporary files that killed runs left in outDir
+// are removed once the store is open. An error leaves deps.Drafts nil: the
+// wizard runs without drafts, and the preflight says so.
+func buildDrafts(deps *tui.Deps, o wizardOptions, outDir string) (string, error) {
 	stateDir := o.stateDir
-	var draftsErr error
 	if stateDir == "" {
-		stateDir, draftsErr = store.DefaultStateDir()
-		if o.demo && draftsErr == nil {
+		var err error
+		if stateDir, err = store.DefaultStateDir(); err != nil {
+			return stateDir, err
+		}
+		if o.demo {
 			stateDir = filepath.Join(stateDir, demoStateSubdir)
 		}
 	}
-	if draftsErr == nil {
-		drafts, err := store.OpenDrafts(stateDir, nil)
-		if err == nil {
-			deps.Drafts = drafts
-			// Bundle temporary files of killed runs (never a live
-			// writer's) go at the start too.
-			_, _ = store.RemoveStaleTemps(outDir)
-		}
-		draftsErr = err
+	drafts, err := store.OpenDrafts(stateDir, nil)
+	if err != nil {
+		return stateDir, err
 	}
+	deps.Drafts = drafts
+	// Bundle temporary files of killed runs (never a live writer's) go at
+	// the start too.
+	_, _ = store.RemoveStaleTemps(outDir)
+	return stateDir, nil
+}
 
-	w.stateDir = stateDir
-	deps.Preflight = func(ctx context.Context) []tui.Check {
-		checks := []tui.Check{catalogCheck(deps.Apps, catalogErr, o)}
-		checks = append(checks, webexChecks(ctx, verifier, deps.Apps, baseURL, catalogSource(o), getenv)...)
+// preflightInputs is what the preflight checks look at: the outcome of
+// each builder, and the Webex the checks ask.
+type preflightInputs struct {
+	opts       wizardOptions
+	apps       []flows.App
+	catalogErr error
+	verifier   *flows.Client // its retries are not the screen's
+	baseURL    string
+	getenv     func(string) string
+	protection tui.Protection
+	protErr    error
+	outDir     string
+	stateDir   string
+	draftsErr  error
+}
+
+// buildPreflight returns the wizard's preflight: the catalog check, the
+// Webex checks (reachability and one per app), then protection, output
+// folder and drafts, in that order.
+func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
+	return func(ctx context.Context) []tui.Check {
+		checks := []tui.Check{catalogCheck(in.apps, in.catalogErr, in.opts)}
+		checks = append(checks, webexChecks(ctx, in.verifier, in.apps, in.baseURL, catalogSource(in.opts), in.getenv)...)
 		return append(checks,
-			protectionCheck(deps.Protection, protErr),
-			outputCheck(o.out, outDir),
-			draftsCheck(stateDir, draftsErr),
+			protectionCheck(in.protection, in.protErr),
+			outputCheck(in.opts.out, in.outDir),
+			draftsCheck(in.stateDir, in.draftsErr),
 		)
 	}
-
-	if !o.accessible && isTerminal(e.stdout) {
-		// Ask the terminal once, before the program starts: View never does.
-		deps.DarkBackground = lipgloss.HasDarkBackground()
-	}
-	return w, nil
 }
 
 // maxNameTries bounds the search for a free default bundle name.

@@ -155,3 +155,93 @@ func TestReportDraft(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildProtection: where the bundle's recipients come from, what the
+// review screen is told, and what the done screen suggests to open it.
+func TestBuildProtection(t *testing.T) {
+	dir := t.TempDir()
+	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "ucx.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keysFile := filepath.Join(dir, "keys.txt")
+	if err := os.WriteFile(keysFile, []byte(recipient+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name       string
+		o          wizardOptions
+		wantErr    bool
+		passphrase bool
+		recipients int
+		hint       string // in OpenHint of a bundle sealed to keys
+	}{
+		{"--recipient", wizardOptions{recipients: stringList{recipient}}, false, false, 1, "ucx-onboard open "},
+		{"--recipients-file", wizardOptions{recipientsFile: keysFile}, false, false, 1, "ucx-onboard open "},
+		{"none: passphrase", wizardOptions{}, false, true, 0, ""},
+		{"demo identity", wizardOptions{demo: true}, false, false, 1, "ucx-onboard inspect "},
+		{"demo with --recipient", wizardOptions{demo: true, recipients: stringList{recipient}}, false, false, 1, "ucx-onboard open "},
+		{"bad key", wizardOptions{recipients: stringList{"age1nope"}}, true, false, 0, ""},
+		{"missing file", wizardOptions{recipientsFile: filepath.Join(dir, "absent")}, true, false, 0, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			var deps tui.Deps
+			err := buildProtection(&deps, c.o, out)
+			if (err != nil) != c.wantErr {
+				t.Fatalf("err = %v, want error %v", err, c.wantErr)
+			}
+			if deps.WriteBundle == nil || deps.OpenHint == nil {
+				t.Fatal("WriteBundle or OpenHint not set")
+			}
+			if c.wantErr {
+				if deps.Protection.Passphrase || len(deps.Protection.Recipients) > 0 {
+					t.Fatalf("protection %+v after an error; want zero", deps.Protection)
+				}
+				return
+			}
+			if p := deps.Protection; p.Passphrase != c.passphrase || len(p.Recipients) != c.recipients {
+				t.Fatalf("protection %+v", p)
+			}
+			_, statErr := os.Stat(filepath.Join(out, demoIdentityName))
+			if wantID := c.hint == "ucx-onboard inspect "; wantID != (statErr == nil) {
+				t.Errorf("demo identity in the output folder: %v, want %v", statErr == nil, wantID)
+			}
+			if c.hint != "" {
+				if h := deps.OpenHint(store.Receipt{BundlePath: "b.ucxbundle"}); !strings.HasPrefix(h, c.hint) {
+					t.Errorf("OpenHint %q, want it to start with %q", h, c.hint)
+				}
+			}
+		})
+	}
+}
+
+// TestBuildDrafts: --state-dir is used as given (also under --demo), and a
+// state directory that cannot be opened leaves the wizard without drafts.
+func TestBuildDrafts(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		o       wizardOptions
+		wantErr bool
+	}{
+		{"state dir", wizardOptions{stateDir: filepath.Join(dir, "state")}, false},
+		{"demo keeps --state-dir", wizardOptions{demo: true, stateDir: filepath.Join(dir, "demo-state")}, false},
+		{"a file", wizardOptions{stateDir: filepath.Join(notDir, "state")}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var deps tui.Deps
+			got, err := buildDrafts(&deps, c.o, t.TempDir())
+			if got != c.o.stateDir {
+				t.Errorf("state dir %q, want %q", got, c.o.stateDir)
+			}
+			if (err != nil) != c.wantErr || (deps.Drafts == nil) != c.wantErr {
+				t.Fatalf("err = %v, drafts set %v; want error %v", err, deps.Drafts != nil, c.wantErr)
+			}
+		})
+	}
+}
