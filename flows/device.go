@@ -464,7 +464,8 @@ func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) t
 	}
 	a := tokenAnswer{retryAfter: parseRetryAfter(h.Get("Retry-After"), now)}
 	a.werr = parseWebexError(status, h, body)
-	if k, ok := codeKinds[a.werr.Code]; ok && status >= 400 && status <= 499 && !transientStatus(status) {
+	class := classifyStatus(status)
+	if k, ok := codeKinds[a.werr.Code]; ok && status >= 400 && status <= 499 && class != exchangeTransient {
 		a.kind = k
 		if k == kindInvalidGrant && a.werr.saysExpired {
 			a.kind = kindExpired
@@ -474,13 +475,13 @@ func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) t
 	switch {
 	case status == http.StatusPreconditionRequired:
 		a.kind = kindPending
-	case status == http.StatusTooManyRequests:
+	case class == exchangeRateLimited:
 		a.kind = kindRateLimited
 	case status == http.StatusUnauthorized:
 		a.kind = kindInvalidClient
 	case status == http.StatusForbidden:
 		a.kind = kindDenied
-	case transientStatus(status):
+	case class == exchangeTransient:
 		a.kind = kindTransient
 	default:
 		a.kind = kindFailed
@@ -671,10 +672,11 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		}
 		r, err := c.poll(ctx, app, dc)
 		at := c.clock.Now()
-		if err != nil && ctx.Err() != nil {
-			return Grant{}, newError(prefix, ctx.Err())
+		x := classifyExchange(ctx, r, err)
+		if x.kind == exchangeCanceled {
+			return Grant{}, newError(prefix, x.cause)
 		}
-		a := w.classify(r, err, at)
+		a := w.classify(x, at)
 		s := w.schedule(a, at)
 		ev := PollEvent{Attempt: attempt, Outcome: s.outcome, At: at, Interval: w.interval, Err: s.err}
 		switch s.outcome {
@@ -706,17 +708,20 @@ type waiter struct {
 	repolls  int
 }
 
-// classify turns the outcome of one poll (an answer r, or the error of a
-// poll that got none) into a tokenAnswer, its error answer redacted.
-func (w *waiter) classify(r *response, err error, at time.Time) tokenAnswer {
-	switch {
-	case err != nil && !retryableNetErr(err):
-		return tokenAnswer{kind: kindUnreachable, cause: newError("", ErrUnreachable, errors.New(describeNetErr(err)))}
-	case err != nil:
-		return tokenAnswer{kind: kindTransient, cause: newError("", ErrUnreachable, errors.New(describeNetErr(err)))}
-	case r.readErr != nil && r.status >= 200 && r.status <= 299:
-		return tokenAnswer{kind: kindUnreadable, reason: "reading the answer: " + describeNetErr(r.readErr)}
+// classify turns one classified poll exchange (not exchangeCanceled) into
+// a tokenAnswer, its error answer redacted: no answer is kindTransient or
+// kindUnreachable as classifyExchange decided, a 2xx body that could not
+// be read kindUnreadable, and an answer is read by parseTokenResponse.
+func (w *waiter) classify(x exchange, at time.Time) tokenAnswer {
+	switch x.kind {
+	case exchangeUnreachable:
+		return tokenAnswer{kind: kindUnreachable, cause: x.cause}
+	case exchangeNoAnswer:
+		return tokenAnswer{kind: kindTransient, cause: x.cause}
+	case exchangeCutShort, exchangeOversized:
+		return tokenAnswer{kind: kindUnreadable, reason: x.cause.Error()}
 	}
+	r := x.resp
 	a := parseTokenResponse(r.status, r.header, r.body, at)
 	if a.werr != nil {
 		a.werr = parseWebexError(r.status, r.header, r.body, w.redact...)

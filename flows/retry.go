@@ -38,11 +38,93 @@ func backoff(base time.Duration, failures int) time.Duration {
 	return max(min(base<<min(failures-1, 6), maxBackoff), base)
 }
 
+// exchangeKind is what one HTTP exchange (a request, and its answer if
+// one came) amounts to before anything of the answer's protocol is read:
+// the transient-or-final decision that the retrier of Start and Identify
+// and the poll loop of Wait share (see classifyExchange).
+type exchangeKind int
+
+const (
+	// exchangeAnswer is an answer for the caller to read: final for the
+	// retrier; Wait reads its OAuth code.
+	exchangeAnswer exchangeKind = iota
+	// exchangeCanceled: the caller's context ended while no answer came.
+	exchangeCanceled
+	// exchangeNoAnswer: no answer, and sending again may get one
+	// (timeouts, resets, refused connections, DNS, proxy hiccups).
+	exchangeNoAnswer
+	// exchangeUnreachable: no answer, and sending again will not help
+	// (see retryableNetErr).
+	exchangeUnreachable
+	// exchangeTransient: 408 Request Timeout or a 5xx, worth sending again
+	// unchanged.
+	exchangeTransient
+	// exchangeRateLimited: 429, to send again after Retry-After (Wait also
+	// slows down, unless the answer holds an OAuth code).
+	exchangeRateLimited
+	// exchangeCutShort: a 2xx whose body could not be read in full.
+	exchangeCutShort
+	// exchangeOversized: a 2xx whose body is larger than 1 MiB; sending
+	// again would bring the same, so the retrier hands it to its caller,
+	// while Wait, which may be owed a token, asks again as for a cut one.
+	exchangeOversized
+)
+
+// exchange is one classified HTTP exchange.
+type exchange struct {
+	kind exchangeKind
+	resp *response // the answer; nil when none came
+	// cause says why, for every kind but exchangeAnswer, exchangeTransient
+	// and exchangeRateLimited (whose answer says it): the context's error;
+	// for no answer an error wrapping ErrUnreachable in describeNetErr's
+	// words; for a 2xx body "reading the answer: ...".
+	cause error
+}
+
+// classifyExchange classifies the outcome of one request sent under ctx:
+// its answer r, or the error of a request that got none. A failure after
+// ctx is done is exchangeCanceled, whatever the transport said.
+func classifyExchange(ctx context.Context, r *response, err error) exchange {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return exchange{kind: exchangeCanceled, cause: ctx.Err()}
+	case err != nil:
+		x := exchange{kind: exchangeNoAnswer, cause: newError("", ErrUnreachable, errors.New(describeNetErr(err)))}
+		if !retryableNetErr(err) {
+			x.kind = exchangeUnreachable
+		}
+		return x
+	case r.readErr != nil && r.status >= 200 && r.status <= 299:
+		x := exchange{kind: exchangeCutShort, resp: r, cause: fmt.Errorf("reading the answer: %s", describeNetErr(r.readErr))}
+		if errors.Is(r.readErr, errBodyTooLarge) {
+			x.kind = exchangeOversized
+		}
+		return x
+	}
+	return exchange{kind: classifyStatus(r.status), resp: r}
+}
+
+// classifyStatus is the part of classifyExchange that a status alone
+// decides: exchangeTransient for 408 and every 5xx, exchangeRateLimited
+// for 429, else exchangeAnswer. parseTokenResponse uses it too, so that a
+// token answer is transient exactly when a one-shot request would be
+// retried.
+func classifyStatus(status int) exchangeKind {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return exchangeRateLimited
+	case status == http.StatusRequestTimeout, status >= 500 && status <= 599:
+		return exchangeTransient
+	}
+	return exchangeAnswer
+}
+
 // transientStatus reports whether an error answer is worth sending again
-// unchanged: 408 Request Timeout and every 5xx. (429 is handled apart:
-// Wait raises its interval, the one-shot requests retry it like these.)
+// unchanged: 408 Request Timeout and every 5xx (classifyStatus). 429 is
+// apart: Wait raises its interval, the one-shot requests retry it like
+// these.
 func transientStatus(status int) bool {
-	return status == http.StatusRequestTimeout || status >= 500 && status <= 599
+	return classifyStatus(status) == exchangeTransient
 }
 
 // retryableNetErr reports whether a request that got no answer may succeed
@@ -98,9 +180,10 @@ func (c *Client) newRetrier(op, appID string, secrets ...string) *retrier {
 }
 
 // do calls send, which sends one request bound to the context it is given
-// (cut at the budget's end), and sends it again after a transient failure:
-// no answer (but see retryableNetErr), 408, 429 or 5xx, or a 2xx whose body
-// could not be read in full (but not one over 1 MiB). The wait is
+// (cut at the budget's end), and sends it again after a transient failure
+// as classifyExchange sees it: no answer (but see retryableNetErr), 408,
+// 429 or 5xx, or a 2xx whose body could not be read in full (but not one
+// over 1 MiB). The wait is
 // backoff(retryFirstWait, failures), or Retry-After if longer; each retry
 // is first reported to Config.OnRetry.
 //
@@ -119,21 +202,20 @@ func (r *retrier) do(ctx context.Context, send func(context.Context) (*response,
 		cancel()
 		at := r.c.clock.Now()
 
+		x := classifyExchange(ctx, resp, err)
 		var cause error
 		var retryAfter time.Duration
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return nil, ctx.Err()
-		case err != nil && !retryableNetErr(err):
-			return nil, newError("", ErrUnreachable, errors.New(describeNetErr(err)))
-		case err != nil:
-			cause = newError("", ErrUnreachable, errors.New(describeNetErr(err)))
-		case resp.status == http.StatusTooManyRequests || transientStatus(resp.status):
+		switch x.kind {
+		case exchangeCanceled, exchangeUnreachable:
+			return nil, x.cause
+		case exchangeNoAnswer:
+			cause = x.cause
+		case exchangeTransient, exchangeRateLimited:
 			cause = parseWebexError(resp.status, resp.header, resp.body, r.secrets...)
 			retryAfter = parseRetryAfter(resp.header.Get("Retry-After"), at)
-		case resp.readErr != nil && !errors.Is(resp.readErr, errBodyTooLarge) && resp.status >= 200 && resp.status <= 299:
-			cause = newError("", ErrUnreachable, fmt.Errorf("reading the answer: %s", describeNetErr(resp.readErr)))
-		default:
+		case exchangeCutShort:
+			cause = newError("", ErrUnreachable, x.cause)
+		default: // exchangeAnswer, exchangeOversized: the caller reads it
 			return resp, nil
 		}
 
