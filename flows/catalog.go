@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -49,9 +48,10 @@ func DefaultCatalog(getenv func(string) string) (Catalog, error) {
 
 // LoadCatalog reads a catalog file; relative client_secret_file paths are
 // taken relative to the catalog's directory. See ParseCatalog for the
-// format and the error contract.
+// format and the error contract. A catalog that is not a regular file (a
+// named pipe, a device, a directory) is refused without blocking.
 func LoadCatalog(path string, getenv func(string) string) (Catalog, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return Catalog{}, &CatalogError{Err: fmt.Errorf("cannot read catalog: %w", err)}
 	}
@@ -95,8 +95,9 @@ var catalogKeys = map[string]bool{
 //	}]}
 //
 // Exactly one of client_secret_env (resolved with getenv) and
-// client_secret_file (relative to baseDir; trailing whitespace trimmed) must
-// be given: secrets never come from the command line or the catalog itself.
+// client_secret_file (relative to baseDir; a regular file, whitespace
+// around the secret trimmed) must be given: secrets never come from the
+// command line or the catalog itself.
 //
 // Every problem is reported, not just the first: the error joins one
 // *CatalogError per problem (unknown keys, duplicate ids, empty scopes, an
@@ -291,10 +292,12 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 	return app, errs
 }
 
-// readSecretFile reads a client secret from a small file. The error names
-// the file but never quotes its content.
+// readSecretFile reads a client secret from a small regular file: a named
+// pipe, a device or a directory is refused without blocking (the error
+// says which). The error names the file but never quotes its content; it
+// wraps the open error (os.ErrNotExist, os.ErrPermission).
 func readSecretFile(p string) (string, error) {
-	f, err := os.Open(p)
+	f, err := openRegular(p)
 	if err != nil {
 		return "", fmt.Errorf("cannot read secret file: %w", err)
 	}
