@@ -59,6 +59,14 @@ func LoadCatalog(path string, getenv func(string) string) (Catalog, error) {
 	return ParseCatalog(f, filepath.Dir(path), getenv)
 }
 
+// ErrNoSecret: an app's client secret is not to be had: its
+// client_secret_env variable is unset or empty, or its client_secret_file
+// is missing, unreadable, not a regular file, empty, larger than 64 KiB
+// or of more than one line. The CatalogError of that app and field wraps
+// it (and, for a file, the open error: os.ErrNotExist, os.ErrPermission),
+// so that a caller can tell a secret to provide from a catalog to correct.
+var ErrNoSecret = errors.New("flows: client secret not available")
+
 // maxCatalogSize bounds a catalog file; maxSecretFileSize a secret file.
 const (
 	maxCatalogSize    = 1 << 20
@@ -104,7 +112,8 @@ var catalogKeys = map[string]bool{
 // unset variable, an unreadable file, both or neither secret source, an
 // empty client_id, ...), each naming the app and the field. OpenID Connect
 // scopes (openid, email, profile, address, phone, offline_access) wrap
-// ErrUnsupported. A Catalog is returned only when there is no problem.
+// ErrUnsupported; an unset variable or an unusable secret file wraps
+// ErrNoSecret. A Catalog is returned only when there is no problem.
 func ParseCatalog(r io.Reader, baseDir string, getenv func(string) string) (Catalog, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxCatalogSize+1))
 	if err != nil {
@@ -263,7 +272,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 		}
 		app.SecretSource = "env " + name
 		if v := strings.TrimSpace(getenv(name)); v == "" {
-			add("client_secret_env", fmt.Errorf("environment variable %s is not set", name))
+			add("client_secret_env", &flowsError{msg: fmt.Sprintf("environment variable %s is not set", name), errs: []error{ErrNoSecret}})
 		} else {
 			app.Secret = store.NewSecret(v)
 		}
@@ -284,7 +293,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 		app.SecretSource = "file " + p
 		v, err := readSecretFile(p)
 		if err != nil {
-			add("client_secret_file", err)
+			add("client_secret_file", &flowsError{msg: err.Error(), errs: []error{ErrNoSecret, err}})
 		} else {
 			app.Secret = store.NewSecret(v)
 		}

@@ -130,12 +130,12 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"no apps", `{}`, []problem{{"", "apps", "missing"}}, nil},
 		{"apps not a list", `{"apps":{}}`, []problem{{"", "apps", "list of objects"}}, nil},
 		{"unknown app key", app(`,"client_secret_env":"S","secret":"x"`), []problem{{"a1", "secret", "unknown key"}}, nil},
-		{"missing env var", app(`,"client_secret_env":"NOPE"`), []problem{{"a1", "client_secret_env", "NOPE is not set"}}, nil},
+		{"missing env var", app(`,"client_secret_env":"NOPE"`), []problem{{"a1", "client_secret_env", "NOPE is not set"}}, ErrNoSecret},
 		{"bad env name", app(`,"client_secret_env":"A B"`), []problem{{"a1", "client_secret_env", "environment variable name"}}, nil},
 		{"both sources", app(`,"client_secret_env":"S","client_secret_file":"good.secret"`), []problem{{"a1", "client_secret_env", "both"}}, nil},
 		{"neither source", app(``), []problem{{"a1", "client_secret_env", "client_secret_file"}}, nil},
-		{"unreadable file", app(`,"client_secret_file":"nope.secret"`), []problem{{"a1", "client_secret_file", "cannot read secret file"}}, nil},
-		{"empty file", app(`,"client_secret_file":"empty.secret"`), []problem{{"a1", "client_secret_file", "empty"}}, nil},
+		{"unreadable file", app(`,"client_secret_file":"nope.secret"`), []problem{{"a1", "client_secret_file", "cannot read secret file"}}, os.ErrNotExist},
+		{"empty file", app(`,"client_secret_file":"empty.secret"`), []problem{{"a1", "client_secret_file", "empty"}}, ErrNoSecret},
 		{"escape in file path", app(`,"client_secret_file":"x\u001b]0;t\u0007.secret"`), []problem{{"a1", "client_secret_file", "control characters"}}, nil},
 		{"bidi override in file path", app(`,"client_secret_file":"good\u202eterces.secret"`), []problem{{"a1", "client_secret_file", "control characters"}}, nil},
 		{"empty scopes", `{"apps":[{"id":"a1","name":"n","client_id":"C1","client_secret_env":"S","scopes":[]}]}`, []problem{{"a1", "scopes", "empty"}}, nil},
@@ -213,5 +213,41 @@ func TestDefaultCatalogJSONRoundTrip(t *testing.T) {
 	b[0] = 'X' // a copy: the embedded file is unchanged
 	if _, err := DefaultCatalog(allSecrets); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCatalogErrNoSecret: a secret that is not to be had (unset variable,
+// unusable file) wraps ErrNoSecret, so that the wizard asks for the secret;
+// a mistake in the catalog itself does not, so that it asks for a
+// corrected catalog.
+func TestCatalogErrNoSecret(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "two.secret"), []byte("a\nb\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	app := func(fields string) string {
+		return `{"apps":[{"id":"a1","name":"App","client_id":"C1","scopes":["x:y"]` + fields + `}]}`
+	}
+	for _, tc := range []struct {
+		name     string
+		json     string
+		noSecret bool
+	}{
+		{"unset variable", app(`,"client_secret_env":"NOPE"`), true},
+		{"missing file", app(`,"client_secret_file":"nope.secret"`), true},
+		{"two-line file", app(`,"client_secret_file":"two.secret"`), true},
+		{"bad variable name", app(`,"client_secret_env":"A B"`), false},
+		{"both sources", app(`,"client_secret_env":"S","client_secret_file":"x"`), false},
+		{"unknown key", app(`,"client_secret_env":"S","colour":"red"`), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseCatalog(strings.NewReader(tc.json), dir, fakeEnv(map[string]string{"S": "sec-FAKE"}))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := errors.Is(err, ErrNoSecret); got != tc.noSecret {
+				t.Errorf("%v: wraps ErrNoSecret %v, want %v", err, got, tc.noSecret)
+			}
+		})
 	}
 }
