@@ -6,9 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,7 +189,6 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		catalogErr: catalogErr,
 		verifier:   verifier,
 		baseURL:    baseURL,
-		getenv:     getenv,
 		protection: deps.Protection,
 		protErr:    protErr,
 		outDir:     outDir,
@@ -266,7 +268,7 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 		demoIdentity = filepath.Join(outDir, demoIdentityName)
 		recipient, err := demoRecipient(demoIdentity)
 		if err != nil {
-			protErr = err
+			protErr = &demoIdentityError{demoIdentity, err}
 		}
 		keys = append(keys, recipient)
 	}
@@ -344,7 +346,6 @@ type preflightInputs struct {
 	catalogErr error
 	verifier   *flows.Client // its retries are not the screen's
 	baseURL    string
-	getenv     func(string) string
 	protection tui.Protection
 	protErr    error
 	outDir     string
@@ -358,7 +359,7 @@ type preflightInputs struct {
 func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
 	return func(ctx context.Context) []tui.Check {
 		checks := []tui.Check{catalogCheck(in.apps, in.catalogErr, in.opts)}
-		checks = append(checks, webexChecks(ctx, in.verifier, in.apps, in.baseURL, catalogSource(in.opts), in.getenv)...)
+		checks = append(checks, webexChecks(ctx, in.verifier, in.apps, in.baseURL, catalogSource(in.opts))...)
 		return append(checks,
 			protectionCheck(in.protection, in.protErr),
 			outputCheck(in.opts.out, in.outDir),
@@ -420,19 +421,25 @@ func demoGetenv(getenv func(string) string) func(string) string {
 	}
 }
 
+// maxDemoIdentitySize bounds the read of an existing demo identity (one
+// key is about 190 bytes).
+const maxDemoIdentitySize = 1 << 20
+
 // demoRecipient returns the public key of the demo identity at path,
-// creating the identity the first time.
+// creating the identity the first time. An existing path must be a regular
+// file (store.OpenRegular: a named pipe or a device is refused at once,
+// the error wrapping store.ErrNotRegular), read up to 1 MiB.
 func demoRecipient(path string) (string, error) {
 	recipient, err := store.GenerateIdentityFile(path)
 	if !errors.Is(err, store.ErrExists) {
 		return recipient, err
 	}
-	f, err := os.Open(path)
+	f, err := store.OpenRegular(path)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("demo identity: %w", err)
 	}
 	defer f.Close()
-	ids, err := age.ParseIdentities(f)
+	ids, err := age.ParseIdentities(io.LimitReader(f, maxDemoIdentitySize))
 	if err == nil && len(ids) == 1 {
 		if x, ok := ids[0].(*age.X25519Identity); ok {
 			return x.Recipient().String(), nil
@@ -460,20 +467,90 @@ func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 		return ck
 	}
 	ck.Detail = flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; "))
-	ck.Fix = "set the environment variables named above (secrets are never taken as flags), or pass --apps FILE"
+	ck.Fix = catalogFix(err, o)
 	return ck
+}
+
+// catalogFix words the fix of a catalog check by its problems, one phrase
+// per kind (the detail names the apps, fields and files): the --apps file
+// itself unreadable (missing, not readable, not a regular file), secrets
+// to provide (flows.ErrNoSecret: a variable to set, a secret file to
+// create, make readable or correct), or a catalog to correct. The catalog
+// and the secrets are read at start, so every fix ends with starting
+// again.
+func catalogFix(err error, o wizardOptions) string {
+	var fixes []string
+	add := func(s string) {
+		if !slices.Contains(fixes, s) {
+			fixes = append(fixes, s)
+		}
+	}
+	for _, e := range leafErrors(err) {
+		var ce *flows.CatalogError
+		if !errors.As(e, &ce) {
+			add("correct " + catalogSource(o))
+			continue
+		}
+		secretFile := ce.Field == "client_secret_file"
+		switch {
+		case ce.Field == "" && errors.Is(ce, store.ErrNotRegular):
+			add("save the catalog to a regular file and pass that with --apps (named pipes and devices are not read)")
+		case ce.Field == "" && errors.Is(ce, fs.ErrNotExist):
+			add("check the --apps path")
+		case errors.Is(ce, fs.ErrPermission):
+			what := "the file named above"
+			if ce.Field == "" {
+				what = o.appsFile
+			}
+			add("make " + what + " readable by this user")
+		case secretFile && errors.Is(ce, fs.ErrNotExist):
+			add("create the secret file named above, the app's client secret on one line")
+		case secretFile && errors.Is(ce, flows.ErrNoSecret):
+			add("put the app's client secret, on one line, in a regular file at the path named above")
+		case errors.Is(ce, flows.ErrNoSecret):
+			fix := "set the environment variables named above (secrets are never taken as flags)"
+			if o.appsFile == "" && !o.demo {
+				fix += ", or pass --apps FILE"
+			}
+			add(fix)
+		default:
+			add("correct " + catalogSource(o))
+		}
+	}
+	return strings.Join(fixes, "; ") + "; then start ucx-onboard again (the catalog is read at start)"
+}
+
+// leafErrors lists the errors joined in err (errors.Join, any depth), or
+// err alone.
+func leafErrors(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, leafErrors(e)...)
+	}
+	return out
 }
 
 // reachCheck pings the Webex API. Unreachable is a warning, not a block:
 // the engineer may go on (e.g. enter the customer's data while the
-// network is fixed); the authorization screens say it again.
-func reachCheck(ctx context.Context, c *flows.Client, base string, getenv func(string) string) tui.Check {
+// network is fixed); the authorization screens say it again. The fix
+// names the proxy only when the ping went through one (flows.Client.Proxy,
+// the route the error names): not when NO_PROXY sent it direct.
+func reachCheck(ctx context.Context, c *flows.Client, base string) tui.Check {
 	ck := tui.Check{Name: reachabilityCheck}
 	if err := c.Ping(ctx); err != nil {
 		ck.Detail = err.Error()
 		ck.Fix = "UCX onboarding needs HTTPS to " + base + "; check the network"
-		if getenv("HTTPS_PROXY") != "" || getenv("https_proxy") != "" {
-			ck.Fix += " and the proxy in HTTPS_PROXY"
+		switch proxy, env := c.Proxy(); {
+		case env != "":
+			ck.Fix += " and the proxy in " + env
+		case proxy == "(not usable)":
+			ck.Fix += " and the proxy setting"
+		case proxy != "":
+			ck.Fix += " and the proxy " + proxy
 		}
 		ck.Fix += ", then press r"
 		return ck
@@ -493,7 +570,7 @@ const verifyTimeout = 20 * time.Second
 // the reachability check followed by one check per app, in catalog order.
 // When the ping fails the verifications still running are stopped: their
 // apps are "not verified".
-func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, source string, getenv func(string) string) []tui.Check {
+func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, source string) []tui.Check {
 	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
 	defer cancel()
 	checks := make([]tui.Check, 1+len(apps))
@@ -502,7 +579,7 @@ func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, s
 	wg.Add(1 + len(apps))
 	go func() {
 		defer wg.Done()
-		checks[0] = reachCheck(ctx, c, base, getenv)
+		checks[0] = reachCheck(ctx, c, base)
 		if !checks[0].OK {
 			pingFailed.Store(true)
 			cancel()
@@ -639,7 +716,7 @@ func protectionCheck(p tui.Protection, err error) tui.Check {
 	switch {
 	case err != nil:
 		ck.Detail = err.Error()
-		ck.Fix = "give age (age1...) or SSH public keys with --recipient or --recipients-file"
+		ck.Fix = protectionFix(err)
 	case p.Passphrase:
 		ck.Detail = "passphrase, entered twice before COMPLETE REQUEST (no --recipient given)"
 	default:
@@ -647,6 +724,42 @@ func protectionCheck(p tui.Protection, err error) tui.Check {
 	}
 	return ck
 }
+
+// protectionFix words the fix of a protection check by its error: a
+// recipients file or demo identity that is not a regular file, missing or
+// not readable, a demo identity that cannot be written or is foreign, or
+// else keys to give. Keys are read at start, so every fix ends with
+// starting again.
+func protectionFix(err error) string {
+	const again = ", then start ucx-onboard again"
+	var demo *demoIdentityError
+	if errors.As(err, &demo) {
+		switch {
+		case errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist):
+			return "run --demo from a writable folder or pass --out PATH, or give keys with --recipient" + again
+		}
+		return "remove " + demo.path + " so that --demo writes a new identity there, or give keys with --recipient" + again
+	}
+	switch {
+	case errors.Is(err, store.ErrNotRegular):
+		return "save the keys to a regular file and pass that with --recipients-file (named pipes and devices are not read)" + again
+	case errors.Is(err, fs.ErrNotExist):
+		return "check the --recipients-file path" + again
+	case errors.Is(err, fs.ErrPermission):
+		return "make the --recipients-file readable by this user" + again
+	}
+	return "give age (age1...) or SSH public keys with --recipient or --recipients-file" + again
+}
+
+// demoIdentityError is a problem with the demo identity of --demo; its
+// text is the problem's.
+type demoIdentityError struct {
+	path string
+	err  error
+}
+
+func (e *demoIdentityError) Error() string { return e.err.Error() }
+func (e *demoIdentityError) Unwrap() error { return e.err }
 
 // outputCheck checks that the bundle's folder is writable and, with --out,
 // that neither the bundle nor its receipt (out+store.ReceiptSuffix) exists

@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui"
 )
@@ -241,6 +247,160 @@ func TestBuildDrafts(t *testing.T) {
 			}
 			if (err != nil) != c.wantErr || (deps.Drafts == nil) != c.wantErr {
 				t.Fatalf("err = %v, drafts set %v; want error %v", err, deps.Drafts != nil, c.wantErr)
+			}
+		})
+	}
+}
+
+// TestCatalogFix: the catalog check's fix follows the problem: a secret to
+// provide, a catalog file to find or correct, never "set the variables"
+// for a catalog that cannot be read.
+func TestCatalogFix(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	none := func(string) string { return "" }
+	app := func(fields string) string {
+		return `{"apps":[{"id":"a1","name":"App","client_id":"C1","scopes":["x:y"]` + fields + `}]}`
+	}
+	for _, tc := range []struct {
+		name string
+		load func() (wizardOptions, error)
+		want []string
+		not  []string
+	}{
+		{"built-in, unset variables", func() (wizardOptions, error) {
+			_, err := flows.DefaultCatalog(none)
+			return wizardOptions{}, err
+		}, []string{"set the environment variables named above", "or pass --apps FILE", "start ucx-onboard again"}, []string{"correct", "--apps path"}},
+		{"--apps missing", func() (wizardOptions, error) {
+			o := wizardOptions{appsFile: filepath.Join(dir, "absent.json")}
+			_, err := loadCatalog(o.appsFile, none)
+			return o, err
+		}, []string{"check the --apps path"}, []string{"environment variables"}},
+		{"--apps not readable", func() (wizardOptions, error) {
+			o := wizardOptions{appsFile: "/etc/ucx/apps.json"}
+			return o, &flows.CatalogError{Err: fmt.Errorf("cannot read catalog: %w", &fs.PathError{Op: "open", Path: o.appsFile, Err: fs.ErrPermission})}
+		}, []string{"make /etc/ucx/apps.json readable by this user"}, []string{"environment variables"}},
+		{"--apps, variable unset", func() (wizardOptions, error) {
+			o := wizardOptions{appsFile: write("env.json", app(`,"client_secret_env":"NOPE"`))}
+			_, err := loadCatalog(o.appsFile, none)
+			return o, err
+		}, []string{"set the environment variables named above"}, []string{"or pass --apps", "correct"}},
+		{"--apps, secret file missing", func() (wizardOptions, error) {
+			o := wizardOptions{appsFile: write("file.json", app(`,"client_secret_file":"nope.secret"`))}
+			_, err := loadCatalog(o.appsFile, none)
+			return o, err
+		}, []string{"create the secret file named above"}, []string{"environment variables", "correct"}},
+		{"--apps, secret file of two lines", func() (wizardOptions, error) {
+			write("two.secret", "a\nb\n")
+			o := wizardOptions{appsFile: write("two.json", app(`,"client_secret_file":"two.secret"`))}
+			_, err := loadCatalog(o.appsFile, none)
+			return o, err
+		}, []string{"put the app's client secret, on one line, in a regular file"}, []string{"environment variables", "correct"}},
+		{"--apps, mistakes and an unset variable", func() (wizardOptions, error) {
+			o := wizardOptions{appsFile: write("bad.json", app(`,"client_secret_env":"NOPE","colour":"red"`))}
+			_, err := loadCatalog(o.appsFile, none)
+			return o, err
+		}, []string{"correct " + filepath.Join(dir, "bad.json"), "set the environment variables named above"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := tc.load()
+			if err == nil {
+				t.Fatal("the catalog loaded")
+			}
+			ck := catalogCheck(nil, err, o)
+			if ck.OK || !ck.Blocking {
+				t.Fatalf("check %+v", ck)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(ck.Fix, w) {
+					t.Errorf("fix %q lacks %q", ck.Fix, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(ck.Fix, n) {
+					t.Errorf("fix %q has %q", ck.Fix, n)
+				}
+			}
+		})
+	}
+}
+
+// TestProtectionFix: the protection check's fix follows the problem with
+// the recipients file or the demo identity; only a bad key asks for keys.
+func TestProtectionFix(t *testing.T) {
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "foreign")
+	if err := os.MkdirAll(foreign, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(foreign, demoIdentityName), []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		o      wizardOptions
+		outDir string
+		want   string
+	}{
+		{"bad key", wizardOptions{recipients: stringList{"age1nope"}}, dir, "give age (age1...) or SSH public keys"},
+		{"recipients file missing", wizardOptions{recipientsFile: filepath.Join(dir, "absent")}, dir, "check the --recipients-file path"},
+		{"demo identity foreign", wizardOptions{demo: true}, foreign, "remove " + filepath.Join(foreign, demoIdentityName) + " so that --demo writes a new identity"},
+		{"demo, no output folder", wizardOptions{demo: true}, filepath.Join(dir, "absent"), "run --demo from a writable folder"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var deps tui.Deps
+			err := buildProtection(&deps, tc.o, tc.outDir)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			ck := protectionCheck(deps.Protection, err)
+			if ck.OK || !strings.HasPrefix(ck.Fix, tc.want) || !strings.HasSuffix(ck.Fix, "start ucx-onboard again") {
+				t.Errorf("check %+v; want the fix to start with %q", ck, tc.want)
+			}
+		})
+	}
+	perm := store.ErrBadRecipient
+	if got := protectionFix(fmt.Errorf("%w: %w", perm, fs.ErrPermission)); !strings.HasPrefix(got, "make the --recipients-file readable") {
+		t.Errorf("permission: fix %q", got)
+	}
+}
+
+// TestReachCheckProxy: the reachability fix names the proxy only when the
+// ping went through one, as the client's transport decides; a client
+// that goes direct never mentions a proxy, whatever HTTPS_PROXY says.
+func TestReachCheckProxy(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close() // connection refused from now on
+	proxyURL, _ := url.Parse("http://" + closed)
+	for _, tc := range []struct {
+		name  string
+		proxy func(*http.Request) (*url.URL, error)
+		want  string
+	}{
+		{"direct", nil, "; check the network, then press r"},
+		{"through a proxy", http.ProxyURL(proxyURL), "; check the network and the proxy http://" + closed + ", then press r"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := "http://" + closed
+			c, err := flows.NewClient(flows.Config{BaseURL: base, HTTPClient: &http.Client{Transport: &http.Transport{Proxy: tc.proxy}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ck := reachCheck(context.Background(), c, base)
+			if ck.OK || ck.Fix != "UCX onboarding needs HTTPS to "+base+tc.want {
+				t.Errorf("check %+v; want the fix to end %q", ck, tc.want)
 			}
 		})
 	}
