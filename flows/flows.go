@@ -5,10 +5,12 @@
 //
 //  1. Load the apps with LoadCatalog (a --apps file) or DefaultCatalog. Both
 //     report every problem of the catalog at once, each a *CatalogError
-//     naming the app and the field.
+//     naming the app and the field; a secret to provide (an unset
+//     variable, an unusable secret file) wraps ErrNoSecret.
 //  2. Make a Client with NewClient (NewHTTPClient gives the default HTTP
 //     client: timeouts, HTTPS_PROXY, User-Agent). Client.Ping is the
-//     preflight: it says whether Webex is reachable, and if not, why;
+//     preflight: it says whether Webex is reachable, and if not, why
+//     (Client.Proxy says which proxy, if any, the requests go through);
 //     Client.Verify, one per app in parallel, says whether Webex accepts
 //     the app's client_id, scopes and client secret (a device code that is
 //     polled once and never shown), in about one interval.
