@@ -503,10 +503,12 @@ func TestUnused(t *testing.T) {
 	da := authorize(t, s)
 	s.FailPolls(2, 503)
 	s.CorruptNextToken()
+	s.TokenLimitNext()
 	s.ApproveAfterPolls(da.UserCode, 1)
 	poll(t, s, da.DeviceCode)
 	u := s.Unused()
-	if len(u) != 3 || !strings.Contains(u[0], "FailPolls: 1") || !strings.Contains(u[1], "CorruptNextToken") || !strings.Contains(u[2], "ApproveAfterPolls") {
+	if len(u) != 4 || !strings.Contains(u[0], "FailPolls: 1") || !strings.Contains(u[1], "CorruptNextToken") ||
+		!strings.Contains(u[2], "TokenLimitNext") || !strings.Contains(u[3], "ApproveAfterPolls") {
 		t.Errorf("Unused %q", u)
 	}
 }

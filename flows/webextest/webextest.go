@@ -1,7 +1,8 @@
 // Package webextest provides a fake Webex: an HTTP server that runs the
-// OAuth 2.0 Device Authorization Grant the way webexapis.com does (428
-// while pending, Webex-shaped error bodies with a trackingId, Basic client
-// authentication) plus the few REST endpoints ucx-onboard reads afterwards.
+// OAuth 2.0 Device Authorization Grant the way webexapis.com is documented
+// to (428 while pending, Webex-shaped error bodies with a trackingId, Basic
+// client authentication, the approval page on another host) plus the few
+// REST endpoints ucx-onboard reads afterwards, each with its scope check.
 //
 // Use it like net/http/httptest:
 //
@@ -16,44 +17,67 @@
 // Then act as the user with Approve, ApproveAs, Deny, Expire or
 // ApproveAfterPolls (by user code, see UserCodes), or set AutoApprove.
 // Inject faults into the token endpoint with FailPolls, RateLimitPolls,
-// SlowDownPolls, DropPolls, DelayPolls and CorruptNextToken; they form one
-// queue, served in the order they were added. Assert afterwards with
-// Requests and Issued, and with Unused for scripted faults that never fired.
+// SlowDownPolls, DropPolls and DelayPolls (one queue, served in the order
+// they were added), and shape the next token answer with CorruptNextToken,
+// CutShortNextToken or TokenLimitNext. Options choose the rest: error body
+// shape (Errors), the code of an expired device code (ExpiredCode), the
+// status of a wrong secret (BadClientStatus), verification_uri_complete
+// (Complete) and a per-request Latency. Assert afterwards with Requests
+// and Issued, and with Unused for scripted faults that never fired.
 //
-// Endpoints (all under URL):
+// Endpoints of the API host (under URL):
 //
 //	POST /v1/device/authorize   form client_id, scope
 //	POST /v1/device/token       grant_type=urn:ietf:params:oauth:grant-type:device_code, device_code; Basic auth or client_id+client_secret
 //	POST /v1/access_token       grant_type=refresh_token, refresh_token; client auth as above
-//	GET  /v1/people/me          Bearer
-//	GET  /v1/people?max=N       Bearer, scope spark-admin:people_read or spark:people_read; Link rel="next"
-//	GET  /v1/organizations/{id} Bearer
-//	GET  /verify[?code=HASH]    HTML page with Approve and Deny buttons (POST /verify)
+//	GET  /v1/people/me          Bearer, any scope
+//	GET  /v1/people?max=N       Bearer, spark-admin:people_read and an admin approver; max clamped to 100; Link rel="next"
+//	GET  /v1/organizations/{id} Bearer, spark-admin:organizations_read and an admin approver
+//
+// and of the verification host (under VerifyURL):
+//
+//	GET  /verify[?userCode=HASH] HTML page with Approve and Deny buttons (POST /verify); without HASH it asks for the code
 //
 // Time-dependent behaviour (code expiry, poll interval enforcement,
 // AutoApprove) follows Options.Clock, so tests can run without waiting.
-// Only DelayPolls waits in real time.
+// Only DelayPolls and Options.Latency wait in real time.
 //
 // Tokens handed out are prefixed "tok-FAKE-" (access), "ref-FAKE-"
 // (refresh) and device codes "dc-FAKE-", so that guard tests can look for
 // them in output that must not contain them.
 //
 // For demos and manual tests, DemoApps lists the four device-grant Imagicle
-// apps with demo secrets, and "ucx-onboard fake-webex" serves them on a
-// fixed address (NewServerAt).
+// apps with the vendor's scopes and demo secrets, and "ucx-onboard
+// fake-webex" serves them on fixed addresses (NewServerAt).
 //
 // # Fidelity
 //
-// From Webex's documentation: 428 with a Webex error body while pending,
-// 401 for bad client credentials, 429 with Retry-After, the token lifetimes,
-// the people, organizations and Link pagination shapes, the Full Admin
-// role ID. Chosen where Webex documents nothing: unknown or used codes are
-// 400 invalid_grant; a denied code is RFC 8628's 400 access_denied; the
-// interval is enforced between polls of one code (with a 100 ms margin),
-// not between issue and first poll; a slow_down adds 5 s to that code's
-// interval (RFC 8628 §3.5); a refresh returns the same refresh token;
-// /v1/people/me and /v1/organizations/{id} accept a token of any scope,
-// while /v1/people needs a people_read scope.
+// From Webex's documentation: six-digit user codes; expires_in 300 and
+// interval 2 by default; verification_uri on a host other than the API's,
+// and verification_uri_complete = that URI + "?userCode=" + 64 hex digits
+// (here SHA-256 of the user code); 428 with a Webex error body while
+// pending; error bodies {"message", "errors": [{"description"}],
+// "trackingId"} without RFC's "error" field; 400 for a device
+// authorization with an unknown client_id or a scope the integration does
+// not hold; the token endpoint's 400 codes (invalid_grant, access_denied,
+// slow_down, tokenlimit_reached, ...); 401 (or 400 invalid_client) for bad
+// client credentials; 429 with Retry-After; the token lifetimes; 403 for
+// an API call whose token lacks the endpoint's scope, and for admin
+// scopes on a token of a non-admin; /v1/people's max defaulting to 100,
+// Link pagination and no total count; the Full Admin role ID.
+//
+// Chosen where Webex documents nothing: the OAuth code of a Webex-shaped
+// error is its message (as Cisco's SDK reads slow_down), with a sentence
+// as description (slow_down: the code again); expiry is 400 invalid_grant
+// (Webex does not document expired_token; ExpiredCode or RFCErrors give
+// RFC 8628's); unknown or used codes are 400 invalid_grant; a denied code
+// is 400 access_denied; a max over 100 is clamped, not refused; "admin"
+// means any role at all; the interval is enforced between polls of one
+// code (with a 100 ms margin), not between issue and first poll; a
+// slow_down adds 5 s to that code's interval (RFC 8628 §3.5); a refresh
+// returns the same refresh token; the verification host is "localhost"
+// on another port; tokenlimit_reached is final for its code; a cut-short
+// 200 leaves the code redeemable once more, with the same tokens.
 package webextest
 
 import (
