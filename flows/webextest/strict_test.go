@@ -90,7 +90,7 @@ func TestScopeChecks(t *testing.T) {
 		"non-admin, all":     tokenFor(t, s, testClient, testSecret, []string{"spark-admin:people_read", "spark-admin:organizations_read"}, user),
 	}
 	tests := []struct {
-		token            string
+		token           string
 		me, org, people int
 	}{
 		{"admin, people+org", 200, 200, 200},
