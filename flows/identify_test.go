@@ -67,8 +67,10 @@ func TestIdentifyLargeOrg(t *testing.T) {
 	if id.OrgUsers != UserCountLimit+1 {
 		t.Errorf("OrgUsers = %d, want counting to stop at %d", id.OrgUsers, UserCountLimit+1)
 	}
-	if n := e.peopleRequests(); n != 2 {
-		t.Errorf("%d /v1/people pages read, want 2 (1000 + the page that passes 1,000)", n)
+	// Webex clamps max to 100 (as the fake does): ten pages of 100, then
+	// the page that passes 1,000.
+	if n := e.peopleRequests(); n != 11 {
+		t.Errorf("%d /v1/people pages read, want 11 (10 x 100 + the page that passes 1,000)", n)
 	}
 }
 

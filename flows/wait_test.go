@@ -22,8 +22,8 @@ func TestStartAgainstWebex(t *testing.T) {
 	if dc.AppID != "presence" || dc.UserCode == "" || dc.deviceCode.IsZero() {
 		t.Fatalf("DeviceCode = %+v", dc)
 	}
-	if !strings.HasPrefix(dc.VerificationURI, e.srv.URL) || !strings.HasPrefix(dc.VerificationURIComplete, e.srv.URL) {
-		t.Errorf("verification URIs %q, %q not on the fake server", dc.VerificationURI, dc.VerificationURIComplete)
+	if !strings.HasPrefix(dc.VerificationURI, e.srv.VerifyURL) || !strings.HasPrefix(dc.VerificationURIComplete, e.srv.VerifyURL) {
+		t.Errorf("verification URIs %q, %q not on the fake's verification host", dc.VerificationURI, dc.VerificationURIComplete)
 	}
 	if dc.Interval != 5*time.Second {
 		t.Errorf("Interval = %v, want 5s", dc.Interval)

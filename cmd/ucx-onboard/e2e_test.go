@@ -118,7 +118,12 @@ func (x *e2e) currentCode(term *terminal, n int) string {
 		if time.Now().After(deadline) {
 			x.t.Fatalf("no new device code for app %d; screen:\n%s", n, term.Screen())
 		}
-		<-term.updates // the screen changes when the code arrives
+		// The screen changes when the code arrives; a screen that stops
+		// changing must not block past the deadline.
+		select {
+		case <-term.updates:
+		case <-time.After(time.Until(deadline) + time.Millisecond):
+		}
 	}
 	term.WaitFor(screenTimeout, code)
 	return code

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows/webextest"
@@ -15,22 +16,38 @@ import (
 // fakeWebexOptions are the flags of "ucx-onboard fake-webex".
 type fakeWebexOptions struct {
 	addr        string
+	verifyAddr  string
 	allowRemote bool
 	autoApprove time.Duration
 	interval    time.Duration
 	expiresIn   time.Duration
+	latency     time.Duration
+	errors      string // "webex" or "rfc"
+	complete    string // see completeChoices
 	catalogOut  string
 	quiet       bool
+}
+
+// completeChoices are the values of --complete.
+var completeChoices = map[string]webextest.CompleteURI{
+	"hashed": webextest.CompleteHashed,
+	"omit":   webextest.CompleteOmitted,
+	"http":   webextest.CompletePlainHTTP,
+	"huge":   webextest.CompleteHuge,
 }
 
 func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 	fs := flag.NewFlagSet("ucx-onboard fake-webex", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen `address` (loopback only unless --allow-remote)")
-	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --addr (the fake has no security)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "API listen `address` (loopback only unless --allow-remote)")
+	fs.StringVar(&o.verifyAddr, "verify-addr", "127.0.0.1:8081", "listen `address` of the verification host (the approval page); 127.0.0.1 is announced as localhost")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow non-loopback addresses (the fake has no security)")
 	fs.DurationVar(&o.autoApprove, "auto-approve", 0, "approve each code after this `duration` (0: use the page)")
-	fs.DurationVar(&o.interval, "interval", 5*time.Second, "announced poll `interval`, whole seconds")
-	fs.DurationVar(&o.expiresIn, "expires-in", 300*time.Second, "device code `lifetime`, whole seconds")
+	fs.DurationVar(&o.interval, "interval", 2*time.Second, "announced poll `interval`, whole seconds (Webex: 2s)")
+	fs.DurationVar(&o.expiresIn, "expires-in", 300*time.Second, "device code `lifetime`, whole seconds (Webex: 300s)")
+	fs.DurationVar(&o.latency, "latency", 0, "hold every request this `long` before answering")
+	fs.StringVar(&o.errors, "webex-errors", "webex", "error body `shape`: webex ({\"message\",\"errors\",\"trackingId\"}, expiry as invalid_grant) or rfc ({\"error\",\"error_description\"}, expired_token)")
+	fs.StringVar(&o.complete, "complete", "hashed", "verification_uri_complete: `kind` hashed (as Webex), omit, http (to a non-loopback host) or huge")
 	fs.StringVar(&o.catalogOut, "catalog", "", "also write the demo catalog JSON to `file`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
 	fs.Usage = func() {
@@ -38,7 +55,8 @@ func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 			"Runs a fake Webex (device grant, people, organizations) with the four\n"+
 			"Imagicle demo apps, prints its URL, a demo catalog and the demo secrets,\n"+
 			"and serves until interrupted. Approve codes in a browser at the printed\n"+
-			"verification URL, or with --auto-approve.\n\nFlags:")
+			"verification URL (a second listener, as Webex's is another host), or\n"+
+			"with --auto-approve.\n\nFlags:")
 		printFlags(e.stderr, fs)
 	}
 	return fs
@@ -58,18 +76,35 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return &exitError{code: 2, err: fmt.Errorf("fake-webex: unexpected argument %q", fs.Arg(0))}
 	}
-	if !isLoopbackAddr(o.addr) {
-		if !o.allowRemote {
-			return &exitError{code: 2, err: fmt.Errorf("fake-webex: --addr %q is not a loopback address; pass --allow-remote to listen on it anyway", o.addr)}
+	for _, a := range []struct{ flag, addr string }{{"--addr", o.addr}, {"--verify-addr", o.verifyAddr}} {
+		if isLoopbackAddr(a.addr) {
+			continue
 		}
-		fmt.Fprintf(e.stderr, "ucx-onboard: warning: the fake Webex on %s is reachable from the network and has no security\n", o.addr)
+		if !o.allowRemote {
+			return &exitError{code: 2, err: fmt.Errorf("fake-webex: %s %q is not a loopback address; pass --allow-remote to listen on it anyway", a.flag, a.addr)}
+		}
+		fmt.Fprintf(e.stderr, "ucx-onboard: warning: the fake Webex on %s is reachable from the network and has no security\n", a.addr)
 	}
 	opts := webextest.Options{
 		Integrations: webextest.DemoIntegrations(),
 		Interval:     o.interval,
 		ExpiresIn:    o.expiresIn,
 		AutoApprove:  o.autoApprove,
+		Latency:      o.latency,
+		VerifyAddr:   o.verifyAddr,
 	}
+	switch o.errors {
+	case "webex":
+	case "rfc":
+		opts.Errors = webextest.RFCErrors
+	default:
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --webex-errors %q: want webex or rfc", o.errors)}
+	}
+	c, ok := completeChoices[o.complete]
+	if !ok {
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --complete %q: want hashed, omit, http or huge", o.complete)}
+	}
+	opts.Complete = c
 	if !o.quiet {
 		opts.OnRequest = func(r webextest.Request) {
 			line := fmt.Sprintf("%s %s %s -> %d", r.At.Format("15:04:05.000"), r.Method, r.Path, r.Status)
@@ -86,24 +121,30 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 	defer srv.Close()
 
 	catalog := webextest.DemoCatalogJSON()
+	catalogPath := "demo-apps.json" // where the printed catalog is to be saved
 	if o.catalogOut != "" {
 		if err := os.WriteFile(o.catalogOut, catalog, 0o644); err != nil {
 			return fmt.Errorf("fake-webex: write catalog: %v", err)
 		}
+		catalogPath = o.catalogOut
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "# Fake Webex (webextest) listening at\n%s\n\n", srv.URL)
-	fmt.Fprintln(w, "# Demo catalog (save it as demo-apps.json, or use --catalog FILE):")
+	fmt.Fprintf(w, "# Fake Webex (webextest) listening at\n%s\n# Verification host (approval page)\n%s/verify\n\n", srv.URL, srv.VerifyURL)
+	if o.catalogOut != "" {
+		fmt.Fprintf(w, "# Demo catalog (written to %s):\n", shellQuote(catalogPath))
+	} else {
+		fmt.Fprintln(w, "# Demo catalog (save it as demo-apps.json, or use --catalog FILE):")
+	}
 	fmt.Fprintf(w, "%s\n", catalog)
 	fmt.Fprintln(w, "# Demo client secrets. They exist only on this fake server, so printing them is fine:")
 	for _, a := range webextest.DemoApps() {
 		fmt.Fprintf(w, "export %s=%s\n", a.SecretEnv, a.ClientSecret)
 	}
-	fmt.Fprintf(w, "\n# Then run: ucx-onboard --webex-url %s --apps demo-apps.json\n", srv.URL)
+	fmt.Fprintf(w, "\n# Then run: ucx-onboard --webex-url %s --apps %s\n", srv.URL, shellQuote(catalogPath))
 	if o.autoApprove > 0 {
 		fmt.Fprintf(e.stderr, "ucx-onboard: codes are approved automatically %v after they are issued\n", o.autoApprove)
 	} else {
-		fmt.Fprintf(e.stderr, "ucx-onboard: approve or deny codes at %s/verify\n", srv.URL)
+		fmt.Fprintf(e.stderr, "ucx-onboard: approve or deny codes at %s/verify\n", srv.VerifyURL)
 	}
 	fmt.Fprintln(e.stderr, "ucx-onboard: serving; press Ctrl-C to stop")
 	<-ctx.Done()
@@ -121,11 +162,23 @@ func newFakeWebex(addr string, opts webextest.Options) (srv *webextest.Server, e
 	if opts.AutoApprove < 0 {
 		return nil, &exitError{code: 2, err: fmt.Errorf("fake-webex: --auto-approve %v is negative", opts.AutoApprove)}
 	}
+	if opts.Latency < 0 {
+		return nil, &exitError{code: 2, err: fmt.Errorf("fake-webex: --latency %v is negative", opts.Latency)}
+	}
 	srv, err = webextest.NewServerAt(addr, opts)
 	if err != nil {
 		return nil, fmt.Errorf("fake-webex: %v", err)
 	}
 	return srv, nil
+}
+
+// shellQuote quotes p for a POSIX shell when it has anything but safe
+// characters, so that a printed command can be pasted as is.
+func shellQuote(p string) string {
+	if p != "" && strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:=@%,") == "" {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 // isLoopbackAddr reports whether host:port names a loopback host

@@ -63,8 +63,8 @@ func TestRefresh(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", st, tt.status, b)
 			}
 			if st != 200 {
-				if e := errBody(t, b); e.Error != tt.oauthErr {
-					t.Fatalf("error %q, want %q", e.Error, tt.oauthErr)
+				if code := errCode(t, b); code != tt.oauthErr {
+					t.Fatalf("error %q, want %q", code, tt.oauthErr)
 				}
 				return
 			}
@@ -206,9 +206,9 @@ func TestPeoplePagination(t *testing.T) {
 		{"default org size and page", 0, "", []int{25}},
 		{"max splits pages", 0, "?max=10", []int{10, 10, 5}},
 		{"exact multiple", 20, "?max=10", []int{10, 10}},
-		{"large org capped at 1000", 2500, "?max=5000", []int{1000, 1000, 500}},
+		{"max clamped to 100", 250, "?max=5000", []int{100, 100, 50}},
 		{"default page 100", 250, "", []int{100, 100, 50}},
-		{"count past 1000", 1001, "?max=1000", []int{1000, 1}},
+		{"max 101 is 100", 101, "?max=101", []int{100, 1}},
 		{"one user", 1, "?max=1", []int{1}},
 	}
 	for _, tt := range tests {
@@ -255,12 +255,22 @@ func TestPeoplePagination(t *testing.T) {
 func TestVerifyPage(t *testing.T) {
 	s, _ := newTest(t, Options{})
 	da := authorize(t, s)
-	page := strings.TrimPrefix(da.VerificationURIComplete, s.URL)
+	verify := s.VerifyURL + "/verify"
+	if !strings.HasPrefix(da.VerificationURIComplete, verify+"?userCode=") {
+		t.Fatalf("verification_uri_complete %q not on %s", da.VerificationURIComplete, verify)
+	}
+	// The API host does not serve the page: it is on the verification host.
+	if st, _, _ := get(t, s, "/verify", ""); st != 404 {
+		t.Errorf("GET /verify on the API host: %d, want 404", st)
+	}
+	if st, _, _ := get(t, s, s.VerifyURL+"/v1/people/me", ""); st != 404 {
+		t.Errorf("GET /v1/people/me on the verification host: %d, want 404", st)
+	}
 
-	st, h, b := get(t, s, page, "")
+	st, h, b := get(t, s, da.VerificationURIComplete, "")
 	body := string(b)
 	if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET %s: %d %s", page, st, h.Get("Content-Type"))
+		t.Fatalf("GET %s: %d %s", da.VerificationURIComplete, st, h.Get("Content-Type"))
 	}
 	for _, want := range []string{da.UserCode, "Presence &lt;Connector&gt;", "spark-admin:people_read", `value="approve"`, `value="deny"`, `method="post"`} {
 		if !strings.Contains(body, want) {
@@ -272,22 +282,22 @@ func TestVerifyPage(t *testing.T) {
 	}
 
 	// The plain verification URI asks for the code; a typed code finds it.
-	if _, _, b := get(t, s, "/verify", ""); !strings.Contains(string(b), `name="user_code"`) {
+	if _, _, b := get(t, s, da.VerificationURI, ""); !strings.Contains(string(b), `name="user_code"`) {
 		t.Errorf("GET /verify has no code form: %s", b)
 	}
-	typed := strings.ToLower(da.UserCode[:4] + "-" + da.UserCode[4:])
-	if _, _, b := get(t, s, "/verify?user_code="+typed, ""); !strings.Contains(string(b), `value="approve"`) {
+	typed := " " + da.UserCode[:3] + "-" + da.UserCode[3:] + " "
+	if _, _, b := get(t, s, verify+"?user_code="+url.QueryEscape(typed), ""); !strings.Contains(string(b), `value="approve"`) {
 		t.Errorf("typed code %q not found: %s", typed, b)
 	}
-	if st, _, _ := get(t, s, "/verify?code=nope", ""); st != 404 {
+	if st, _, _ := get(t, s, verify+"?userCode=nope", ""); st != 404 {
 		t.Errorf("unknown code: %d, want 404", st)
 	}
 
 	form := func(hash, action string) (int, string) {
-		st, _, b := post(t, s, "/verify", url.Values{"code": {hash}, "action": {action}}, "", "")
+		st, _, b := post(t, s, verify, url.Values{"userCode": {hash}, "action": {action}}, "", "")
 		return st, string(b)
 	}
-	hash := strings.TrimPrefix(page, "/verify?code=")
+	hash := strings.TrimPrefix(da.VerificationURIComplete, verify+"?userCode=")
 	if st, b := form(hash, "dance"); st != 400 || !strings.Contains(b, "Choose Approve or Deny") {
 		t.Errorf("bad action: %d %s", st, b)
 	}
@@ -302,14 +312,14 @@ func TestVerifyPage(t *testing.T) {
 	}
 
 	da2 := authorize(t, s)
-	hash2 := strings.TrimPrefix(da2.VerificationURIComplete, s.URL+"/verify?code=")
+	hash2 := strings.TrimPrefix(da2.VerificationURIComplete, verify+"?userCode=")
 	if st, b := form(hash2, "deny"); st != 200 || !strings.Contains(b, "Denied") {
 		t.Errorf("deny: %d %s", st, b)
 	}
-	if st, _, b := poll(t, s, da2.DeviceCode); st != 400 || errBody(t, b).Error != "access_denied" {
+	if st, _, b := poll(t, s, da2.DeviceCode); st != 400 || errCode(t, b) != "access_denied" {
 		t.Errorf("poll after page denial: %d %s", st, b)
 	}
-	if st, _, _ := post(t, s, "/verify", url.Values{"code": {"nope"}, "action": {"approve"}}, "", ""); st != 404 {
+	if st, _, _ := post(t, s, verify, url.Values{"userCode": {"nope"}, "action": {"approve"}}, "", ""); st != 404 {
 		t.Errorf("approve unknown: %d, want 404", st)
 	}
 }
@@ -471,17 +481,20 @@ func TestMethodsAndRoot(t *testing.T) {
 		{"GET", "/v1/device/token", "POST"},
 		{"GET", "/v1/access_token", "POST"},
 		{"POST", "/v1/people/me", "GET"},
-		{"DELETE", "/verify", "GET, POST"},
+		{"DELETE", s.VerifyURL + "/verify", "GET, POST"},
 	} {
-		req, _ := http.NewRequest(tc.method, s.URL+tc.path, nil)
+		req, _ := http.NewRequest(tc.method, abs(s, tc.path), nil)
 		st, h, b := do(t, s, req)
 		if st != 405 || h.Get("Allow") != tc.allow {
 			t.Errorf("%s %s: %d Allow %q", tc.method, tc.path, st, h.Get("Allow"))
 		}
 		errBody(t, b)
 	}
-	if st, _, b := get(t, s, "/", ""); st != 200 || !strings.Contains(string(b), `name="user_code"`) {
-		t.Errorf("GET / does not lead to the code form: %d", st)
+	if st, _, b := get(t, s, s.VerifyURL+"/", ""); st != 200 || !strings.Contains(string(b), `name="user_code"`) {
+		t.Errorf("GET / on the verification host does not lead to the code form: %d", st)
+	}
+	if st, _, _ := get(t, s, "/", ""); st != 404 {
+		t.Errorf("GET / on the API host: %d, want 404", st)
 	}
 }
 
@@ -490,10 +503,12 @@ func TestUnused(t *testing.T) {
 	da := authorize(t, s)
 	s.FailPolls(2, 503)
 	s.CorruptNextToken()
+	s.TokenLimitNext()
 	s.ApproveAfterPolls(da.UserCode, 1)
 	poll(t, s, da.DeviceCode)
 	u := s.Unused()
-	if len(u) != 3 || !strings.Contains(u[0], "FailPolls: 1") || !strings.Contains(u[1], "CorruptNextToken") || !strings.Contains(u[2], "ApproveAfterPolls") {
+	if len(u) != 4 || !strings.Contains(u[0], "FailPolls: 1") || !strings.Contains(u[1], "CorruptNextToken") ||
+		!strings.Contains(u[2], "TokenLimitNext") || !strings.Contains(u[3], "ApproveAfterPolls") {
 		t.Errorf("Unused %q", u)
 	}
 }

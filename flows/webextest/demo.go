@@ -14,7 +14,7 @@ type DemoApp struct {
 	// SecretEnv names the environment variable a demo catalog reads the
 	// client secret from, e.g. "UCX_DEMO_SECRET_PRESENCE".
 	SecretEnv string
-	// Note is a remark for the catalog entry (e.g. an assumed scope).
+	// Note is a remark for the catalog entry (what the approver needs).
 	Note string
 }
 
@@ -23,32 +23,33 @@ type DemoApp struct {
 const demoSecretPrefix = "demo-secret-FAKE-"
 
 // DemoApps returns the four Imagicle apps that use the device grant (not
-// SSO), with their real integration IDs, the scopes of ucx-onboard's
-// default catalog and fixed demo secrets ("demo-secret-FAKE-<id>"). The
-// scopes of users-sync and call-control are assumptions, as in the default
-// catalog. Each call returns a fresh slice.
+// SSO), with their real integration IDs, the scopes the vendor's knowledge
+// base lists for each (the same as ucx-onboard's built-in catalog) and
+// fixed demo secrets ("demo-secret-FAKE-<id>"). Each call returns a fresh
+// slice.
 func DemoApps() []DemoApp {
 	apps := []DemoApp{
 		{ID: "users-sync", Integration: Integration{
 			Name:     "UCX Suite Users' Synch from Control Hub",
 			ClientID: "C89a4ba3aa80c33dd80bfc17a1572c5026049234c0aa90b7793b47dac37d7fa6c",
-			Scopes:   []string{"spark-admin:people_read"},
-		}, Note: "Scope assumed: the vendor documents do not list it."},
+			Scopes: []string{"spark-admin:people_read", "spark-admin:organizations_read", "spark-admin:locations_read",
+				"spark-admin:telephony_config_read", "spark-admin:xsi"},
+		}, Note: "The approving admin must be a Full Admin."},
 		{ID: "presence", Integration: Integration{
 			Name:     "Attendant Console Presence Connector",
 			ClientID: "C1468e046a54f78620ca6d1b16eda8096165d0f960078c8e38c5ac09fb7f7f120",
 			Scopes:   []string{"spark-admin:people_read", "spark-admin:organizations_read"},
-		}},
+		}, Note: "The approving admin must be a Full Admin."},
 		{ID: "call-control", Integration: Integration{
 			Name:     "Attendant Console Call Control",
 			ClientID: "C143958d8c8645673914400fbf4b06fa022da2a7caeac67b5eb48d062709cf24e",
-			Scopes:   []string{"spark:calls_write", "spark-admin:people_read"},
-		}, Note: "Scopes assumed: the vendor documents do not list them."},
+			Scopes:   []string{"spark-admin:people_read", "spark-admin:organizations_read", "spark-admin:xsi"},
+		}, Note: "The approving admin must be a Full Admin with a Webex Professional license."},
 		{ID: "cdr", Integration: Integration{
 			Name:     "Call Analytics CDRs retrieval from Control Hub",
 			ClientID: "C2b09ee9cb8a3ae94ae0e6417d7dcf7e33351ae00bbb22fb9937a79796a8371b5",
 			Scopes:   []string{"spark-admin:calling_cdr_read"},
-		}},
+		}, Note: "The approving admin needs the \"Webex Calling Detailed Call History API access\" role."},
 	}
 	for i := range apps {
 		a := &apps[i]

@@ -53,7 +53,7 @@ func ExampleNewServer() {
 	}
 	// Output:
 	// pending: 428
-	// too soon: 429 Retry-After 5
+	// too soon: 429 Retry-After 2
 	// POST /v1/device/authorize 200 true
 	// POST /v1/device/token 428 true
 	// POST /v1/device/token 429 true

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +55,13 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 // reqInfo is what a handler learned about a request, for the record.
 type reqInfo struct{ clientID, userCode string }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+// serveAPI serves the API host.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) { s.serve(w, r, s.routeAPI) }
+
+// serveVerify serves the verification host.
+func (s *Server) serveVerify(w http.ResponseWriter, r *http.Request) { s.serve(w, r, s.routeVerify) }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, route func(http.ResponseWriter, *http.Request, *reqInfo)) {
 	s.mu.Lock()
 	idx := len(s.requests)
 	s.requests = append(s.requests, Request{At: s.now(), Method: r.Method, Path: r.URL.Path})
@@ -67,18 +72,57 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	info := &reqInfo{}
 	rw := &recorder{ResponseWriter: w, s: s, idx: idx, info: info}
-	s.route(rw, r, info)
-	rw.commit(0) // no answer written (dropped, or the client left)
-
-	if s.onRequest != nil {
-		s.mu.Lock()
-		done := s.requests[idx]
-		s.mu.Unlock()
-		s.onRequest(done)
+	// Deferred: a cut-short answer ends the handler with a panic.
+	defer func() {
+		rw.commit(0) // no answer written (dropped, or the client left)
+		if s.onRequest != nil {
+			s.mu.Lock()
+			done := s.requests[idx]
+			s.mu.Unlock()
+			s.onRequest(done)
+		}
+	}()
+	if s.wait(r, s.latency) {
+		route(rw, r, info)
 	}
 }
 
-func (s *Server) route(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+// wait holds the request for d of real time; it returns false when the
+// client left or the server is closing first.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.closing:
+		return false
+	}
+}
+
+// routeVerify routes requests to the verification host.
+func (s *Server) routeVerify(w http.ResponseWriter, r *http.Request, info *reqInfo) {
+	switch r.URL.Path {
+	case "/verify":
+		if allow(w, r, http.MethodGet, http.MethodPost) {
+			s.handleVerify(w, r, info)
+		}
+	case "/":
+		if allow(w, r, http.MethodGet) {
+			http.Redirect(w, r, "/verify", http.StatusFound)
+		}
+	default:
+		s.writeError(w, http.StatusNotFound, "", "The requested resource could not be found.")
+	}
+}
+
+// routeAPI routes requests to the API host.
+func (s *Server) routeAPI(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 	p := r.URL.Path
 	switch {
 	case p == "/v1/device/authorize":
@@ -105,16 +149,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 		if allow(w, r, http.MethodGet) {
 			s.handleOrg(w, r, info, p[len("/v1/organizations/"):])
 		}
-	case p == "/verify":
-		if allow(w, r, http.MethodGet, http.MethodPost) {
-			s.handleVerify(w, r, info)
-		}
-	case p == "/":
-		if allow(w, r, http.MethodGet) {
-			http.Redirect(w, r, "/verify", http.StatusFound)
-		}
 	default:
-		writeError(w, http.StatusNotFound, "", "The requested resource could not be found.")
+		s.writeError(w, http.StatusNotFound, "", "The requested resource could not be found.")
 	}
 }
 
@@ -124,18 +160,21 @@ func allow(w http.ResponseWriter, r *http.Request, methods ...string) bool {
 		return true
 	}
 	w.Header().Set("Allow", strings.Join(methods, ", "))
-	writeError(w, http.StatusMethodNotAllowed, "", "Method "+r.Method+" is not allowed.")
+	writeWebexError(w, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed.")
 	return false
 }
 
-// webexError is the shape of every error body: Webex's message, errors and
-// trackingId, plus the OAuth error and error_description where there is one.
+// webexError is Webex's error body: message, errors and trackingId.
 type webexError struct {
-	Error            string        `json:"error,omitempty"`
-	ErrorDescription string        `json:"error_description,omitempty"`
-	Message          string        `json:"message"`
-	Errors           []errorDetail `json:"errors"`
-	TrackingID       string        `json:"trackingId"`
+	Message    string        `json:"message"`
+	Errors     []errorDetail `json:"errors"`
+	TrackingID string        `json:"trackingId"`
+}
+
+// rfcError is RFC 6749 §5.2's error body (RFCErrors).
+type rfcError struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
 }
 
 type errorDetail struct {
@@ -150,9 +189,11 @@ type answer struct {
 	retryAfter string
 	body       any    // for 2xx answers
 	raw        []byte // written verbatim (CorruptNextToken)
+	cutShort   bool   // body is sent cut short (CutShortNextToken)
+	rfc        bool   // RFC-shaped error body whatever the ErrorStyle
 }
 
-func (a answer) write(w http.ResponseWriter) {
+func (s *Server) write(w http.ResponseWriter, a answer) {
 	if a.retryAfter != "" {
 		w.Header().Set("Retry-After", a.retryAfter)
 	}
@@ -162,8 +203,11 @@ func (a answer) write(w http.ResponseWriter) {
 		w.Header().Set("TrackingID", trackingID())
 		w.WriteHeader(a.status)
 		_, _ = w.Write(a.raw)
+	case a.status >= 400 && a.rfc:
+		w.Header().Set("TrackingID", trackingID())
+		writeJSON(w, a.status, rfcError{Error: a.oauthErr, ErrorDescription: a.msg})
 	case a.status >= 400:
-		writeError(w, a.status, a.oauthErr, a.msg)
+		s.writeError(w, a.status, a.oauthErr, a.msg)
 	default:
 		writeJSON(w, a.status, a.body)
 	}
@@ -173,14 +217,33 @@ func errAnswer(status int, oauthErr, msg string) answer {
 	return answer{status: status, oauthErr: oauthErr, msg: msg}
 }
 
-func writeError(w http.ResponseWriter, status int, oauthErr, msg string) {
+// writeError writes an error body in the server's ErrorStyle. oauthErr is
+// the OAuth error code, or "" for errors that have none.
+func (s *Server) writeError(w http.ResponseWriter, status int, oauthErr, msg string) {
+	switch {
+	case oauthErr == "":
+		writeWebexError(w, status, msg)
+	case s.errStyle == RFCErrors:
+		w.Header().Set("TrackingID", trackingID())
+		writeJSON(w, status, rfcError{Error: oauthErr, ErrorDescription: msg})
+	default:
+		// Webex: the code is the message (Cisco's SDK reads slow_down
+		// there); slow_down's description is the code as well.
+		desc := msg
+		if oauthErr == "slow_down" {
+			desc = oauthErr
+		}
+		id := trackingID()
+		w.Header().Set("TrackingID", id)
+		writeJSON(w, status, webexError{Message: oauthErr, Errors: []errorDetail{{Description: desc}}, TrackingID: id})
+	}
+}
+
+// writeWebexError writes a Webex error body without an OAuth code.
+func writeWebexError(w http.ResponseWriter, status int, msg string) {
 	id := trackingID()
 	w.Header().Set("TrackingID", id)
-	e := webexError{Error: oauthErr, Message: msg, Errors: []errorDetail{{Description: msg}}, TrackingID: id}
-	if oauthErr != "" {
-		e.ErrorDescription = msg
-	}
-	writeJSON(w, status, e)
+	writeJSON(w, status, webexError{Message: msg, Errors: []errorDetail{{Description: msg}}, TrackingID: id})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -197,14 +260,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // parseForm reads a capped form body; on failure it answers and returns false.
-func parseForm(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "Request body too large.")
+			s.writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "Request body too large.")
 		} else {
-			writeError(w, http.StatusBadRequest, "invalid_request", "Malformed form body.")
+			s.writeError(w, http.StatusBadRequest, "invalid_request", "Malformed form body.")
 		}
 		return false
 	}
@@ -234,12 +297,12 @@ func clientCreds(r *http.Request) (id, secret string, ok bool) {
 // authClient checks the client credentials; mu must be held.
 func (s *Server) authClient(id, secret string, ok bool) (Integration, *answer) {
 	if !ok {
-		a := errAnswer(http.StatusUnauthorized, "invalid_client", "The request requires client authentication.")
+		a := errAnswer(s.badClientStatus, "invalid_client", "The request requires client authentication.")
 		return Integration{}, &a
 	}
 	in, known := s.integrations[id]
 	if !known || subtle.ConstantTimeCompare([]byte(in.ClientSecret), []byte(secret)) != 1 {
-		a := errAnswer(http.StatusUnauthorized, "invalid_client", "Client authentication failed: invalid client_id or client_secret.")
+		a := errAnswer(s.badClientStatus, "invalid_client", "Client authentication failed: invalid client_id or client_secret.")
 		return Integration{}, &a
 	}
 	return in, nil
@@ -250,13 +313,13 @@ type deviceAuthResponse struct {
 	DeviceCode              string `json:"device_code"`
 	UserCode                string `json:"user_code"`
 	VerificationURI         string `json:"verification_uri"`
-	VerificationURIComplete string `json:"verification_uri_complete"`
+	VerificationURIComplete string `json:"verification_uri_complete,omitempty"`
 	ExpiresIn               int64  `json:"expires_in"`
 	Interval                int64  `json:"interval"`
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request, info *reqInfo) {
-	if !parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	id := r.PostForm.Get("client_id")
@@ -266,7 +329,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request, info *r
 	s.mu.Lock()
 	a := s.authorizeLocked(id, scopes, info)
 	s.mu.Unlock()
-	a.write(w)
+	s.write(w, a)
 }
 
 func (s *Server) authorizeLocked(id string, scopes []string, info *reqInfo) answer {
@@ -297,8 +360,7 @@ func (s *Server) authorizeLocked(id string, scopes []string, info *reqInfo) answ
 	for g.userCode == "" || s.byUser[g.userCode] != nil {
 		g.userCode = newUserCode()
 	}
-	sum := sha256.Sum256([]byte(randomHex(16) + g.userCode))
-	g.hash = hex.EncodeToString(sum[:]) + randomHex(20)
+	g.hash = userCodeHash(g.userCode)
 	s.grants[g.deviceCode] = g
 	s.byUser[g.userCode] = g
 	s.byHash[g.hash] = g
@@ -307,11 +369,27 @@ func (s *Server) authorizeLocked(id string, scopes []string, info *reqInfo) answ
 	return answer{status: http.StatusOK, body: deviceAuthResponse{
 		DeviceCode:              g.deviceCode,
 		UserCode:                g.userCode,
-		VerificationURI:         s.URL + "/verify",
-		VerificationURIComplete: s.URL + "/verify?code=" + g.hash,
+		VerificationURI:         s.VerifyURL + "/verify",
+		VerificationURIComplete: s.completeURI(g.hash),
 		ExpiresIn:               int64(s.expiresIn / time.Second),
 		Interval:                int64(s.interval / time.Second),
 	}}
+}
+
+// completeURI is the verification_uri_complete of a code whose user code
+// hashes to hash, as Options.Complete chooses.
+func (s *Server) completeURI(hash string) string {
+	u := s.VerifyURL + "/verify?userCode=" + hash
+	switch s.complete {
+	case CompleteOmitted:
+		return ""
+	case CompletePlainHTTP:
+		return "http://verify.webextest.invalid/verify?userCode=" + hash
+	case CompleteHuge:
+		u += "&pad="
+		return u + strings.Repeat("x", max(HugeCompleteLen-len(u), 0))
+	}
+	return u
 }
 
 // tokenResponse is the body of a successful token answer.
@@ -324,7 +402,7 @@ type tokenResponse struct {
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqInfo) {
-	if !parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	id, secret, credsOK := clientCreds(r)
@@ -343,12 +421,12 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqIn
 		switch f.kind {
 		case faultStatus:
 			s.mu.Unlock()
-			writeError(w, f.status, "", statusMessage(f.status))
+			s.writeError(w, f.status, "", statusMessage(f.status))
 			return
 		case faultRateLimit:
 			s.mu.Unlock()
-			errAnswer(http.StatusTooManyRequests, "", "Too many requests have been made. Please retry later.").
-				withRetryAfter(f.retryAfter).write(w)
+			s.write(w, errAnswer(http.StatusTooManyRequests, "", "Too many requests have been made. Please retry later.").
+				withRetryAfter(f.retryAfter))
 			return
 		case faultSlowDown:
 			if g := s.grants[dc]; g != nil && g.state != stateConsumed {
@@ -356,7 +434,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqIn
 				g.lastPoll = s.now()
 			}
 			s.mu.Unlock()
-			writeError(w, http.StatusBadRequest, "slow_down", "Polling too frequently: slow down.")
+			s.writeError(w, http.StatusBadRequest, "slow_down", "Polling too frequently: slow down.")
 			return
 		case faultDrop:
 			s.mu.Unlock()
@@ -364,14 +442,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqIn
 			return
 		case faultDelay:
 			s.mu.Unlock()
-			t := time.NewTimer(f.delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-s.closing:
-				t.Stop()
+			if !s.wait(r, f.delay) {
 				return
 			}
 			s.mu.Lock()
@@ -379,7 +450,27 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqIn
 	}
 	a := s.pollLocked(id, secret, credsOK, r.PostForm.Get("grant_type"), dc)
 	s.mu.Unlock()
-	a.write(w)
+	if a.cutShort {
+		cutShort(w, a.body)
+		return
+	}
+	s.write(w, a)
+}
+
+// cutShort writes a 200 that announces the whole of body's JSON but sends
+// only half of it, then closes the connection.
+func cutShort(w http.ResponseWriter, body any) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		panic("webextest: " + err.Error())
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("TrackingID", trackingID())
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b[:len(b)/2])
+	_ = http.NewResponseController(w).Flush()
+	panic(http.ErrAbortHandler) // closes the connection short of Content-Length
 }
 
 func (a answer) withRetryAfter(v string) answer {
@@ -451,7 +542,7 @@ func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc strin
 	case stateConsumed:
 		return errAnswer(http.StatusBadRequest, "invalid_grant", "The device code has already been used.")
 	case stateExpired:
-		return errAnswer(http.StatusBadRequest, "expired_token", "The device code has expired.")
+		return errAnswer(http.StatusBadRequest, s.expiredCode, "The device code has expired.")
 	}
 	if !g.lastPoll.IsZero() {
 		if elapsed := now.Sub(g.lastPoll); elapsed < g.interval-pollMargin {
@@ -474,9 +565,26 @@ func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc strin
 		return errAnswer(http.StatusBadRequest, "access_denied", "Your administrator denied access to the integration you selected.")
 	case statePending:
 		if s.rfcPending {
-			return errAnswer(http.StatusBadRequest, "authorization_pending", "The user has not yet completed authorization.")
+			a := errAnswer(http.StatusBadRequest, "authorization_pending", "The user has not yet completed authorization.")
+			a.rfc = true
+			return a
 		}
 		return errAnswer(http.StatusPreconditionRequired, "", "The user has not yet completed authorization.")
+	}
+	if g.cutShort != nil { // the answer cut short before, now in full
+		g.state = stateConsumed
+		return answer{status: http.StatusOK, body: *g.cutShort}
+	}
+	if s.limitNext {
+		s.limitNext = false
+		g.state = stateConsumed
+		return errAnswer(http.StatusBadRequest, "tokenlimit_reached", "The token limit for this integration and user has been reached.")
+	}
+	if s.cutNext {
+		s.cutNext = false
+		tr := s.issueLocked(g.clientID, g.userCode, g.scopes, g.person, "", now)
+		g.cutShort = &tr // still approved: redeemable again
+		return answer{status: http.StatusOK, body: tr, cutShort: true}
 	}
 	// Approved: the code is used up whatever happens next.
 	g.state = stateConsumed
@@ -510,7 +618,7 @@ func (s *Server) issueLocked(clientID, userCode string, scopes []string, p Perso
 }
 
 func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request, info *reqInfo) {
-	if !parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	id, secret, credsOK := clientCreds(r)
@@ -518,7 +626,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request, info *req
 	s.mu.Lock()
 	a := s.refreshLocked(id, secret, credsOK, r.PostForm.Get("grant_type"), r.PostForm.Get("refresh_token"), info)
 	s.mu.Unlock()
-	a.write(w)
+	s.write(w, a)
 }
 
 func (s *Server) refreshLocked(id, secret string, credsOK bool, grantType, rt string, info *reqInfo) answer {
@@ -552,9 +660,23 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, info *reqInfo) (
 	}
 	s.mu.Unlock()
 	if !ok {
-		writeError(w, http.StatusUnauthorized, "", "The request requires a valid access token set in the Authorization request header.")
+		writeWebexError(w, http.StatusUnauthorized, "The request requires a valid access token set in the Authorization request header.")
 	}
 	return out, ok
+}
+
+// forbiddenMessage is Webex's 403 message.
+const forbiddenMessage = "The server understood the request, but refused to fulfill it because the access token is missing required scopes or the user is missing required roles or licenses."
+
+// allowed reports whether t may call an admin API that needs scope: the
+// token holds the scope and its approver has an admin role (admin scopes
+// give a non-admin nothing). If not, it answers 403.
+func allowed(w http.ResponseWriter, t token, scope string) bool {
+	if slices.Contains(t.scopes, scope) && len(t.person.Roles) > 0 {
+		return true
+	}
+	writeWebexError(w, http.StatusForbidden, forbiddenMessage)
+	return false
 }
 
 // personJSON is a person as /v1/people returns it.
@@ -588,14 +710,15 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, info *reqInfo)
 }
 
 func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request, info *reqInfo, id string) {
-	if _, ok := s.bearer(w, r, info); !ok {
+	t, ok := s.bearer(w, r, info)
+	if !ok || !allowed(w, t, "spark-admin:organizations_read") {
 		return
 	}
 	s.mu.Lock()
 	o, ok := s.orgs[id]
 	s.mu.Unlock()
 	if !ok {
-		writeError(w, http.StatusNotFound, "", "The requested resource could not be found.")
+		writeWebexError(w, http.StatusNotFound, "The requested resource could not be found.")
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
@@ -607,17 +730,13 @@ func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request, info *reqInfo
 // Page sizes of /v1/people.
 const (
 	defaultPeoplePage = 100
-	maxPeoplePage     = 1000
+	maxPeoplePage     = 100 // a larger max is clamped
 	defaultOrgUsers   = 25
 )
 
 func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 	t, ok := s.bearer(w, r, info)
-	if !ok {
-		return
-	}
-	if !slices.Contains(t.scopes, "spark-admin:people_read") && !slices.Contains(t.scopes, "spark:people_read") {
-		writeError(w, http.StatusForbidden, "", "The access token does not have the scope spark-admin:people_read.")
+	if !ok || !allowed(w, t, "spark-admin:people_read") {
 		return
 	}
 	q := r.URL.Query()
@@ -625,7 +744,7 @@ func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request, info *reqI
 	if v := q.Get("max"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			writeError(w, http.StatusBadRequest, "", fmt.Sprintf("Invalid max %q.", v))
+			writeWebexError(w, http.StatusBadRequest, fmt.Sprintf("Invalid max %q.", v))
 			return
 		}
 		size = min(n, maxPeoplePage)
@@ -635,7 +754,7 @@ func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request, info *reqI
 		b, err := base64.RawURLEncoding.DecodeString(c)
 		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "offset:"))
 		if err != nil || err2 != nil || n < 0 || !strings.HasPrefix(string(b), "offset:") {
-			writeError(w, http.StatusBadRequest, "", "Invalid cursor.")
+			writeWebexError(w, http.StatusBadRequest, "Invalid cursor.")
 			return
 		}
 		start = n

@@ -25,7 +25,7 @@ button{font-size:1.1em;padding:.5em 1.5em;margin-right:1em}
 <ul>{{range .Scopes}}<li>{{.}}</li>{{end}}</ul>
 <p>Signed in as {{.Approver}}.</p>
 <form method="post" action="/verify">
-<input type="hidden" name="code" value="{{.Hash}}">
+<input type="hidden" name="userCode" value="{{.Hash}}">
 <button type="submit" name="action" value="approve">Approve</button>
 <button type="submit" name="action" value="deny">Deny</button>
 </form>
@@ -46,24 +46,23 @@ type verifyData struct {
 	Scopes                       []string
 }
 
-// normalizeUserCode accepts a typed user code with spaces, dashes or
-// lower case.
+// normalizeUserCode accepts a typed user code with spaces or dashes.
 func normalizeUserCode(c string) string {
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
 			return -1
 		}
 		return r
-	}, strings.ToUpper(strings.TrimSpace(c)))
+	}, strings.TrimSpace(c))
 }
 
 func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 	if r.Method == http.MethodPost {
-		if !parseForm(w, r) {
+		if !s.parseForm(w, r) {
 			return
 		}
 	}
-	hash := r.FormValue("code")
+	hash := r.FormValue("userCode")
 	uc := normalizeUserCode(r.FormValue("user_code"))
 	action := r.PostFormValue("action")
 

@@ -1,7 +1,8 @@
 // Package webextest provides a fake Webex: an HTTP server that runs the
-// OAuth 2.0 Device Authorization Grant the way webexapis.com does (428
-// while pending, Webex-shaped error bodies with a trackingId, Basic client
-// authentication) plus the few REST endpoints ucx-onboard reads afterwards.
+// OAuth 2.0 Device Authorization Grant the way webexapis.com is documented
+// to (428 while pending, Webex-shaped error bodies with a trackingId, Basic
+// client authentication, the approval page on another host) plus the few
+// REST endpoints ucx-onboard reads afterwards, each with its scope check.
 //
 // Use it like net/http/httptest:
 //
@@ -16,44 +17,67 @@
 // Then act as the user with Approve, ApproveAs, Deny, Expire or
 // ApproveAfterPolls (by user code, see UserCodes), or set AutoApprove.
 // Inject faults into the token endpoint with FailPolls, RateLimitPolls,
-// SlowDownPolls, DropPolls, DelayPolls and CorruptNextToken; they form one
-// queue, served in the order they were added. Assert afterwards with
-// Requests and Issued, and with Unused for scripted faults that never fired.
+// SlowDownPolls, DropPolls and DelayPolls (one queue, served in the order
+// they were added), and shape the next token answer with CorruptNextToken,
+// CutShortNextToken or TokenLimitNext. Options choose the rest: error body
+// shape (Errors), the code of an expired device code (ExpiredCode), the
+// status of a wrong secret (BadClientStatus), verification_uri_complete
+// (Complete) and a per-request Latency. Assert afterwards with Requests
+// and Issued, and with Unused for scripted faults that never fired.
 //
-// Endpoints (all under URL):
+// Endpoints of the API host (under URL):
 //
 //	POST /v1/device/authorize   form client_id, scope
 //	POST /v1/device/token       grant_type=urn:ietf:params:oauth:grant-type:device_code, device_code; Basic auth or client_id+client_secret
 //	POST /v1/access_token       grant_type=refresh_token, refresh_token; client auth as above
-//	GET  /v1/people/me          Bearer
-//	GET  /v1/people?max=N       Bearer, scope spark-admin:people_read or spark:people_read; Link rel="next"
-//	GET  /v1/organizations/{id} Bearer
-//	GET  /verify[?code=HASH]    HTML page with Approve and Deny buttons (POST /verify)
+//	GET  /v1/people/me          Bearer, any scope
+//	GET  /v1/people?max=N       Bearer, spark-admin:people_read and an admin approver; max clamped to 100; Link rel="next"
+//	GET  /v1/organizations/{id} Bearer, spark-admin:organizations_read and an admin approver
+//
+// and of the verification host (under VerifyURL):
+//
+//	GET  /verify[?userCode=HASH] HTML page with Approve and Deny buttons (POST /verify); without HASH it asks for the code
 //
 // Time-dependent behaviour (code expiry, poll interval enforcement,
 // AutoApprove) follows Options.Clock, so tests can run without waiting.
-// Only DelayPolls waits in real time.
+// Only DelayPolls and Options.Latency wait in real time.
 //
 // Tokens handed out are prefixed "tok-FAKE-" (access), "ref-FAKE-"
 // (refresh) and device codes "dc-FAKE-", so that guard tests can look for
 // them in output that must not contain them.
 //
 // For demos and manual tests, DemoApps lists the four device-grant Imagicle
-// apps with demo secrets, and "ucx-onboard fake-webex" serves them on a
-// fixed address (NewServerAt).
+// apps with the vendor's scopes and demo secrets, and "ucx-onboard
+// fake-webex" serves them on fixed addresses (NewServerAt).
 //
 // # Fidelity
 //
-// From Webex's documentation: 428 with a Webex error body while pending,
-// 401 for bad client credentials, 429 with Retry-After, the token lifetimes,
-// the people, organizations and Link pagination shapes, the Full Admin
-// role ID. Chosen where Webex documents nothing: unknown or used codes are
-// 400 invalid_grant; a denied code is RFC 8628's 400 access_denied; the
-// interval is enforced between polls of one code (with a 100 ms margin),
-// not between issue and first poll; a slow_down adds 5 s to that code's
-// interval (RFC 8628 §3.5); a refresh returns the same refresh token;
-// /v1/people/me and /v1/organizations/{id} accept a token of any scope,
-// while /v1/people needs a people_read scope.
+// From Webex's documentation: six-digit user codes; expires_in 300 and
+// interval 2 by default; verification_uri on a host other than the API's,
+// and verification_uri_complete = that URI + "?userCode=" + 64 hex digits
+// (here SHA-256 of the user code); 428 with a Webex error body while
+// pending; error bodies {"message", "errors": [{"description"}],
+// "trackingId"} without RFC's "error" field; 400 for a device
+// authorization with an unknown client_id or a scope the integration does
+// not hold; the token endpoint's 400 codes (invalid_grant, access_denied,
+// slow_down, tokenlimit_reached, ...); 401 (or 400 invalid_client) for bad
+// client credentials; 429 with Retry-After; the token lifetimes; 403 for
+// an API call whose token lacks the endpoint's scope, and for admin
+// scopes on a token of a non-admin; /v1/people's max defaulting to 100,
+// Link pagination and no total count; the Full Admin role ID.
+//
+// Chosen where Webex documents nothing: the OAuth code of a Webex-shaped
+// error is its message (as Cisco's SDK reads slow_down), with a sentence
+// as description (slow_down: the code again); expiry is 400 invalid_grant
+// (Webex does not document expired_token; ExpiredCode or RFCErrors give
+// RFC 8628's); unknown or used codes are 400 invalid_grant; a denied code
+// is 400 access_denied; a max over 100 is clamped, not refused; "admin"
+// means any role at all; the interval is enforced between polls of one
+// code (with a 100 ms margin), not between issue and first poll; a
+// slow_down adds 5 s to that code's interval (RFC 8628 §3.5); a refresh
+// returns the same refresh token; the verification host is "localhost"
+// on another port; tokenlimit_reached is final for its code; a cut-short
+// 200 leaves the code redeemable once more, with the same tokens.
 package webextest
 
 import (
@@ -62,6 +86,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -118,7 +143,8 @@ type Org struct {
 type Clock interface{ Now() time.Time }
 
 // Options configures a Server. The zero value is usable: no integrations,
-// a default org and approver, interval 5 s, expiry 300 s.
+// a default org and approver, Webex's documented interval 2 s and expiry
+// 300 s, Webex-shaped error bodies.
 type Options struct {
 	Integrations []Integration
 	// Approver is who approves a code through Approve, AutoApprove,
@@ -132,10 +158,31 @@ type Options struct {
 	// 0 means 5 s. Polls of a code sooner than Interval (less 100 ms) after
 	// that code's previous poll are answered 429 with Retry-After and do
 	// not count as that code's previous poll. The first poll is not
-	// checked.
+	// checked. 0 means 2 s, as Webex documents.
 	Interval time.Duration
 	// ExpiresIn is the device code lifetime, in whole seconds; 0 means 300 s.
 	ExpiresIn time.Duration
+	// Errors is the shape of error bodies; the zero value is WebexErrors.
+	Errors ErrorStyle
+	// ExpiredCode is the OAuth code of a poll of an expired device code:
+	// "" means "invalid_grant" with WebexErrors and RFC 8628's
+	// "expired_token" with RFCErrors. Only these two are accepted.
+	ExpiredCode string
+	// BadClientStatus is the status of a token request whose client
+	// authentication fails (unknown client, wrong or missing secret):
+	// 0 means 401, the other choice is 400. Both carry invalid_client.
+	BadClientStatus int
+	// Complete chooses the verification_uri_complete of new codes; the
+	// zero value is the documented one.
+	Complete CompleteURI
+	// Latency, when > 0, holds every request for that much real time
+	// before handling it (for benchmarks; tests keep it 0). A client that
+	// gives up first gets nothing, and the request has no effect.
+	Latency time.Duration
+	// VerifyAddr is the listen address (host:port) of the verification
+	// host, for NewServerAt; "" means the API's host with a random port.
+	// NewServer always uses 127.0.0.1 with a random port.
+	VerifyAddr string
 	// AutoApprove, when > 0, approves each code (as Approver) once that
 	// long has passed since it was issued, by Clock.
 	AutoApprove time.Duration
@@ -147,6 +194,46 @@ type Options struct {
 	OnRequest func(Request)
 }
 
+// ErrorStyle is the shape of the server's error bodies.
+type ErrorStyle int
+
+const (
+	// WebexErrors: every error body is
+	// {"message": ..., "errors": [{"description": ...}], "trackingId": ...}.
+	// For an OAuth error (slow_down, invalid_grant, ...) the code is the
+	// message; the description is the code for slow_down and a sentence
+	// otherwise. There is no "error" field.
+	WebexErrors ErrorStyle = iota
+	// RFCErrors: an OAuth error is RFC 6749 §5.2's
+	// {"error": code, "error_description": sentence}; errors without an
+	// OAuth code (403, 404, 428, 5xx, ...) keep Webex's shape.
+	RFCErrors
+)
+
+// CompleteURI chooses what a device authorization says in
+// verification_uri_complete, for tests of that optional field.
+type CompleteURI int
+
+const (
+	// CompleteHashed is the documented form:
+	// VerifyURL + "/verify?userCode=" + 64 hex digits (SHA-256 of the
+	// user code), about 105 characters on a loopback port.
+	CompleteHashed CompleteURI = iota
+	// CompleteOmitted leaves the field out of the answer.
+	CompleteOmitted
+	// CompletePlainHTTP sends an http URL to a host that is not loopback
+	// ("http://verify.webextest.invalid/verify?userCode=..."), which no
+	// client should show.
+	CompletePlainHTTP
+	// CompleteHuge sends a URL of HugeCompleteLen bytes (the hashed one,
+	// padded with a long extra query parameter).
+	CompleteHuge
+)
+
+// HugeCompleteLen is the length of a CompleteHuge verification_uri_complete:
+// over any sane limit for a URL to show or put in a QR code.
+const HugeCompleteLen = 4096
+
 // Request is one request the server received. It never holds a secret,
 // a device code or a token.
 type Request struct {
@@ -157,6 +244,7 @@ type Request struct {
 	UserCode string // resolved from device_code, refresh or bearer token
 	// Status is the HTTP status answered; 0 when no answer was written
 	// (dropped connection, client gone during a delay, still in flight).
+	// A cut-short answer (CutShortNextToken) is recorded with its 200.
 	Status int
 }
 
@@ -192,6 +280,9 @@ type grant struct {
 	lastPoll                   time.Time // zero before the first poll
 	polls                      int       // polls that reached the code
 	approveAtPoll              int       // >0: ApproveAfterPolls
+	// cutShort holds the token answer sent cut short; the next poll of the
+	// code answers it again in full.
+	cutShort *tokenResponse
 }
 
 type token struct {
@@ -211,6 +302,9 @@ const (
 	faultDelay
 )
 
+// faultNames are the methods that queue each faultKind, for Unused.
+var faultNames = [...]string{"FailPolls", "RateLimitPolls", "SlowDownPolls", "DropPolls", "DelayPolls"}
+
 type fault struct {
 	kind       faultKind
 	n          int
@@ -222,14 +316,25 @@ type fault struct {
 // Server is a running fake Webex. Create it with NewServer or NewServerAt;
 // the caller must call Close when finished.
 type Server struct {
-	// URL is the base URL, e.g. "http://127.0.0.1:41234", no trailing slash.
+	// URL is the base URL of the API, e.g. "http://127.0.0.1:41234", no
+	// trailing slash.
 	URL string
+	// VerifyURL is the base URL of the verification host, where the
+	// approval page /verify is served: another listener, named
+	// "localhost" when it listens on 127.0.0.1, e.g.
+	// "http://localhost:41235". The API host does not serve /verify.
+	VerifyURL string
 
-	hs       *httptest.Server
+	hs, vs   *httptest.Server
 	closing  chan struct{}
 	closeOne sync.Once
 
 	interval, expiresIn, autoApprove time.Duration
+	latency                          time.Duration
+	errStyle                         ErrorStyle
+	expiredCode                      string
+	badClientStatus                  int
+	complete                         CompleteURI
 	clock                            Clock
 	onRequest                        func(Request)
 	onArrive                         func() // test hook: a request was recorded
@@ -247,12 +352,15 @@ type Server struct {
 	refresh      map[string]*token
 	faults       []fault
 	corruptNext  bool
+	cutNext      bool
+	limitNext    bool
 	rfcPending   bool
 	requests     []Request
 	issued       []IssuedToken
 }
 
-// NewServer starts a fake Webex on 127.0.0.1 with a random port. It panics
+// NewServer starts a fake Webex on 127.0.0.1 with a random port, and its
+// verification host on another random port (see VerifyURL). It panics
 // with a "webextest: ..." message on setup errors (bad options, no port),
 // for ease of use in tests.
 func NewServer(opts Options) *Server {
@@ -263,9 +371,10 @@ func NewServer(opts Options) *Server {
 	return s
 }
 
-// NewServerAt starts a fake Webex listening on addr (host:port). Unlike
-// NewServer it returns setup errors. It does not restrict addr to
-// loopback; callers decide that.
+// NewServerAt starts a fake Webex listening on addr (host:port), and its
+// verification host on Options.VerifyAddr. Unlike NewServer it returns
+// setup errors. It does not restrict either address to loopback; callers
+// decide that.
 func NewServerAt(addr string, opts Options) (*Server, error) {
 	if addr == "" {
 		return nil, fmt.Errorf("webextest: empty listen address")
@@ -275,22 +384,27 @@ func NewServerAt(addr string, opts Options) (*Server, error) {
 
 func newServer(opts Options, addr string) (*Server, error) {
 	s := &Server{
-		closing:      make(chan struct{}),
-		interval:     opts.Interval,
-		expiresIn:    opts.ExpiresIn,
-		autoApprove:  opts.AutoApprove,
-		clock:        opts.Clock,
-		onRequest:    opts.OnRequest,
-		integrations: map[string]Integration{},
-		orgs:         map[string]Org{},
-		grants:       map[string]*grant{},
-		byUser:       map[string]*grant{},
-		byHash:       map[string]*grant{},
-		access:       map[string]*token{},
-		refresh:      map[string]*token{},
+		closing:         make(chan struct{}),
+		interval:        opts.Interval,
+		expiresIn:       opts.ExpiresIn,
+		autoApprove:     opts.AutoApprove,
+		latency:         opts.Latency,
+		errStyle:        opts.Errors,
+		expiredCode:     opts.ExpiredCode,
+		badClientStatus: opts.BadClientStatus,
+		complete:        opts.Complete,
+		clock:           opts.Clock,
+		onRequest:       opts.OnRequest,
+		integrations:    map[string]Integration{},
+		orgs:            map[string]Org{},
+		grants:          map[string]*grant{},
+		byUser:          map[string]*grant{},
+		byHash:          map[string]*grant{},
+		access:          map[string]*token{},
+		refresh:         map[string]*token{},
 	}
 	if s.interval == 0 {
-		s.interval = 5 * time.Second
+		s.interval = 2 * time.Second
 	}
 	if s.expiresIn == 0 {
 		s.expiresIn = 300 * time.Second
@@ -303,6 +417,32 @@ func newServer(opts Options, addr string) (*Server, error) {
 	}
 	if s.autoApprove < 0 {
 		return nil, fmt.Errorf("webextest: negative AutoApprove %v", opts.AutoApprove)
+	}
+	if s.latency < 0 {
+		return nil, fmt.Errorf("webextest: negative Latency %v", opts.Latency)
+	}
+	if s.errStyle != WebexErrors && s.errStyle != RFCErrors {
+		return nil, fmt.Errorf("webextest: unknown ErrorStyle %d", opts.Errors)
+	}
+	switch s.expiredCode {
+	case "":
+		s.expiredCode = "invalid_grant"
+		if s.errStyle == RFCErrors {
+			s.expiredCode = "expired_token"
+		}
+	case "invalid_grant", "expired_token":
+	default:
+		return nil, fmt.Errorf("webextest: ExpiredCode %q is neither invalid_grant nor expired_token", opts.ExpiredCode)
+	}
+	switch s.badClientStatus {
+	case 0:
+		s.badClientStatus = http.StatusUnauthorized
+	case http.StatusUnauthorized, http.StatusBadRequest:
+	default:
+		return nil, fmt.Errorf("webextest: BadClientStatus %d is neither 401 nor 400", opts.BadClientStatus)
+	}
+	if s.complete < CompleteHashed || s.complete > CompleteHuge {
+		return nil, fmt.Errorf("webextest: unknown CompleteURI %d", opts.Complete)
 	}
 	for _, in := range opts.Integrations {
 		if in.ClientID == "" || in.ClientSecret == "" {
@@ -336,7 +476,36 @@ func newServer(opts Options, addr string) (*Server, error) {
 	}
 	s.approver = ap
 
-	hs := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	verifyAddr := opts.VerifyAddr
+	if addr != "" && verifyAddr == "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, fmt.Errorf("webextest: listen address %q: %v", addr, err)
+		}
+		verifyAddr = net.JoinHostPort(host, "0")
+	}
+	hs, err := startListener(http.HandlerFunc(s.serveAPI), addr)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := startListener(http.HandlerFunc(s.serveVerify), verifyAddr)
+	if err != nil {
+		hs.Close()
+		return nil, err
+	}
+	s.hs, s.vs = hs, vs
+	s.URL = hs.URL
+	s.VerifyURL = vs.URL
+	if ta, ok := vs.Listener.Addr().(*net.TCPAddr); ok && ta.IP.Equal(net.IPv4(127, 0, 0, 1)) {
+		s.VerifyURL = fmt.Sprintf("http://localhost:%d", ta.Port)
+	}
+	return s, nil
+}
+
+// startListener starts an httptest server for h on addr ("" means
+// 127.0.0.1 with a random port).
+func startListener(h http.Handler, addr string) (*httptest.Server, error) {
+	hs := httptest.NewUnstartedServer(h)
 	if addr != "" {
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -348,9 +517,7 @@ func newServer(opts Options, addr string) (*Server, error) {
 	}
 	hs.Config.ReadHeaderTimeout = 10 * time.Second
 	hs.Start()
-	s.hs = hs
-	s.URL = hs.URL
-	return s, nil
+	return hs, nil
 }
 
 // fillPerson completes p with an ID and the default org; it fails when
@@ -375,18 +542,23 @@ func webexID(kind, id string) string {
 	return base64.RawStdEncoding.EncodeToString([]byte("ciscospark://us/" + kind + "/" + id))
 }
 
-// Close shuts the server down, abandoning delayed answers, and waits for
+// Close shuts both hosts down, abandoning delayed answers, and waits for
 // handlers to return.
 func (s *Server) Close() {
 	s.closeOne.Do(func() { close(s.closing) })
 	s.hs.Close()
+	s.vs.Close()
 }
 
-// Client returns an HTTP client configured for the server, closed by Close.
+// Client returns an HTTP client configured for the server (both hosts),
+// closed by Close.
 func (s *Server) Client() *http.Client { return s.hs.Client() }
 
-// Addr returns the listener's address.
+// Addr returns the API listener's address.
 func (s *Server) Addr() net.Addr { return s.hs.Listener.Addr() }
+
+// VerifyAddr returns the verification host's listener address.
+func (s *Server) VerifyAddr() net.Addr { return s.vs.Listener.Addr() }
 
 // Endpoint returns the OAuth endpoint of the device grant: DeviceAuthURL
 // {URL}/v1/device/authorize, TokenURL {URL}/v1/device/token, Basic client
@@ -498,7 +670,8 @@ func (s *Server) Deny(userCode string) error {
 	return nil
 }
 
-// Expire expires the code now: its next poll answers 400 expired_token.
+// Expire expires the code now: its next poll answers 400 with
+// Options.ExpiredCode (invalid_grant by default, as Webex does).
 // It fails if the code is unknown or already used.
 func (s *Server) Expire(userCode string) error {
 	s.mu.Lock()
@@ -568,7 +741,9 @@ func (s *Server) RateLimitPolls(n int, retryAfter string) {
 	s.addFault(fault{kind: faultRateLimit, n: n, retryAfter: retryAfter})
 }
 
-// SlowDownPolls answers the next n polls 400 {"error":"slow_down"}. As RFC
+// SlowDownPolls answers the next n polls 400 slow_down: with WebexErrors
+// {"message":"slow_down","errors":[{"description":"slow_down"}],...}, with
+// RFCErrors {"error":"slow_down",...}. As RFC
 // 8628 §3.5 prescribes, a slow_down also raises that code's interval by 5 s
 // for all later polls, and counts as a poll for the interval check.
 func (s *Server) SlowDownPolls(n int) { s.addFault(fault{kind: faultSlowDown, n: n}) }
@@ -592,8 +767,29 @@ func (s *Server) CorruptNextToken() {
 	s.corruptNext = true
 }
 
+// CutShortNextToken makes the next successful token answer a 200 whose
+// body stops half way (the connection closes before the announced
+// Content-Length). The tokens are issued (see Issued) but the code stays
+// redeemable: the next poll of the same code, once its interval has
+// passed, answers the same tokens again in full and uses the code up.
+func (s *Server) CutShortNextToken() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cutNext = true
+}
+
+// TokenLimitNext makes the next poll of an approved code answer Webex's
+// final 400 tokenlimit_reached instead of tokens: no token is issued and
+// the code is used up (later polls get invalid_grant).
+func (s *Server) TokenLimitNext() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limitNext = true
+}
+
 // RFC8628Pending, when on, answers pending codes with RFC 8628's
-// 400 {"error":"authorization_pending"} instead of Webex's 428.
+// 400 {"error":"authorization_pending",...} (RFC-shaped whatever
+// Options.Errors says) instead of Webex's 428.
 func (s *Server) RFC8628Pending(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -601,18 +797,29 @@ func (s *Server) RFC8628Pending(on bool) {
 }
 
 // Unused describes scripted behaviour that has not happened yet: queued
-// faults, a pending CorruptNextToken and ApproveAfterPolls that have not
-// fired. Tests can fail when it is not empty, like httpmock's Verify.
+// faults, a pending CorruptNextToken, CutShortNextToken or TokenLimitNext,
+// a cut-short answer not yet answered again, and ApproveAfterPolls that
+// have not fired. Tests can fail when it is not empty, like httpmock's Verify.
 func (s *Server) Unused() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
-	names := [...]string{"FailPolls", "RateLimitPolls", "SlowDownPolls", "DropPolls", "DelayPolls"}
 	for _, f := range s.faults {
-		out = append(out, fmt.Sprintf("%s: %d poll(s) left", names[f.kind], f.n))
+		out = append(out, fmt.Sprintf("%s: %d poll(s) left", faultNames[f.kind], f.n))
 	}
 	if s.corruptNext {
 		out = append(out, "CorruptNextToken: not used")
+	}
+	if s.cutNext {
+		out = append(out, "CutShortNextToken: not used")
+	}
+	if s.limitNext {
+		out = append(out, "TokenLimitNext: not used")
+	}
+	for _, g := range s.order {
+		if g.cutShort != nil && g.state == stateApproved {
+			out = append(out, fmt.Sprintf("CutShortNextToken: code %q not polled again", g.userCode))
+		}
 	}
 	for _, g := range s.order {
 		if g.approveAtPoll > 0 {
@@ -648,16 +855,20 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// userCodeAlphabet avoids look-alikes (0/O, 1/I/L) and vowels.
-const userCodeAlphabet = "BCDFGHJKMNPQRSTVWXZ23456789"
-
+// newUserCode returns six random decimal digits, like Webex's "729703".
 func newUserCode() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = userCodeAlphabet[int(b[i])%len(userCodeAlphabet)]
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic("webextest: " + err.Error()) // crypto/rand does not fail (Go 1.24+)
 	}
-	return string(b)
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// userCodeHash is the userCode parameter of verification_uri_complete:
+// SHA-256 of the user code, 64 hex digits.
+func userCodeHash(userCode string) string {
+	sum := sha256.Sum256([]byte(userCode))
+	return hex.EncodeToString(sum[:])
 }
 
 func trackingID() string {

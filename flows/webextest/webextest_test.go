@@ -1,13 +1,17 @@
 package webextest
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -44,6 +48,9 @@ const (
 	otherSecret = "other-secret"
 )
 
+// sixDigits is the shape of Webex's user codes.
+var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
+
 var testIntegrations = []Integration{
 	{ClientID: testClient, ClientSecret: testSecret, Scopes: []string{"spark-admin:people_read", "spark-admin:organizations_read"}, Name: "Presence <Connector>"},
 	{ClientID: otherClient, ClientSecret: otherSecret, Scopes: []string{"spark-admin:calling_cdr_read"}},
@@ -64,10 +71,20 @@ func newTest(t *testing.T, opts Options) (*Server, *fakeClock) {
 	return s, clk
 }
 
-// post sends a form and returns the status, headers and body.
+// abs makes path absolute on the API host; a full URL (e.g. on the
+// verification host) is kept.
+func abs(s *Server, path string) string {
+	if strings.HasPrefix(path, "http://") {
+		return path
+	}
+	return s.URL + path
+}
+
+// post sends a form to path (see abs) and returns the status, headers and
+// body.
 func post(t *testing.T, s *Server, path string, form url.Values, basicID, basicSecret string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, abs(s, path), strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +97,7 @@ func post(t *testing.T, s *Server, path string, form url.Values, basicID, basicS
 
 func get(t *testing.T, s *Server, path, bearer string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, abs(s, path), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,17 +141,45 @@ func poll(t *testing.T, s *Server, deviceCode string) (int, http.Header, []byte)
 	return post(t, s, "/v1/device/token", url.Values{"grant_type": {DeviceGrantType}, "device_code": {deviceCode}, "client_id": {testClient}}, testClient, testSecret)
 }
 
-// errBody decodes a Webex error body and checks its shape.
+// errBody decodes a Webex error body and checks its shape: message,
+// errors, trackingId and nothing else.
 func errBody(t *testing.T, b []byte) webexError {
 	t.Helper()
 	var e webexError
-	if err := json.Unmarshal(b, &e); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
 		t.Fatalf("error body %q: %v", b, err)
 	}
 	if e.Message == "" || len(e.Errors) != 1 || e.Errors[0].Description == "" || !strings.HasPrefix(e.TrackingID, "WEBEXTEST_") {
 		t.Fatalf("error body not Webex-shaped: %s", b)
 	}
 	return e
+}
+
+// oauthCode matches an OAuth error code, as Webex puts it in message.
+var oauthCode = regexp.MustCompile(`^[a-z]+(_[a-z]+)+$`)
+
+// errCode checks a Webex-shaped error body and returns its OAuth code (the
+// message, when it is one), or "" for an error without a code.
+func errCode(t *testing.T, b []byte) string {
+	t.Helper()
+	if e := errBody(t, b); oauthCode.MatchString(e.Message) {
+		return e.Message
+	}
+	return ""
+}
+
+// rfcCode checks an RFC 6749-shaped error body and returns its code.
+func rfcCode(t *testing.T, b []byte) string {
+	t.Helper()
+	var e rfcError
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil || e.Error == "" || e.ErrorDescription == "" {
+		t.Fatalf("error body not RFC-shaped: %s (%v)", b, err)
+	}
+	return e.Error
 }
 
 func TestAuthorize(t *testing.T) {
@@ -162,8 +207,8 @@ func TestAuthorize(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", st, tt.status, b)
 			}
 			if tt.status != 200 {
-				if e := errBody(t, b); e.Error != tt.oauthErr {
-					t.Fatalf("error %q, want %q", e.Error, tt.oauthErr)
+				if code := errCode(t, b); code != tt.oauthErr {
+					t.Fatalf("error %q, want %q", code, tt.oauthErr)
 				}
 				return
 			}
@@ -171,14 +216,15 @@ func TestAuthorize(t *testing.T) {
 			if err := json.Unmarshal(b, &da); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(da.DeviceCode, "dc-FAKE-") || len(da.UserCode) != 8 {
+			if !strings.HasPrefix(da.DeviceCode, "dc-FAKE-") || !sixDigits.MatchString(da.UserCode) {
 				t.Errorf("device_code %q user_code %q", da.DeviceCode, da.UserCode)
 			}
-			if da.VerificationURI != s.URL+"/verify" || !strings.HasPrefix(da.VerificationURIComplete, s.URL+"/verify?code=") {
+			sum := sha256.Sum256([]byte(da.UserCode))
+			if da.VerificationURI != s.VerifyURL+"/verify" || da.VerificationURIComplete != s.VerifyURL+"/verify?userCode="+hex.EncodeToString(sum[:]) {
 				t.Errorf("verification URIs %q %q", da.VerificationURI, da.VerificationURIComplete)
 			}
-			if n := len(da.VerificationURIComplete); n < 130 || n > 150 {
-				t.Errorf("verification_uri_complete is %d chars, want about 140", n)
+			if n := len(da.VerificationURIComplete); n < 100 || n > 112 {
+				t.Errorf("verification_uri_complete is %d chars, want about 105", n)
 			}
 			if da.Interval != 2 || da.ExpiresIn != 60 {
 				t.Errorf("interval %d expires_in %d", da.Interval, da.ExpiresIn)
@@ -208,10 +254,11 @@ type step struct {
 func TestTokenPoll(t *testing.T) {
 	approve := func(s *Server, uc string) error { return s.Approve(uc) }
 	tests := []struct {
-		name  string
-		opts  Options
-		setup func(s *Server, userCode string)
-		steps []step
+		name    string
+		opts    Options
+		rfcBody bool // RFC-shaped error bodies whatever opts.Errors
+		setup   func(s *Server, userCode string)
+		steps   []step
 	}{
 		{name: "pending is 428", steps: []step{{advance: 5 * time.Second, status: 428}, {advance: 5 * time.Second, status: 428}}},
 		{name: "approved then spent", steps: []step{
@@ -221,10 +268,30 @@ func TestTokenPoll(t *testing.T) {
 		}},
 		{name: "first poll at once is allowed", steps: []step{{status: 428}}},
 		{name: "denied", steps: []step{{advance: 5 * time.Second, act: func(s *Server, uc string) error { return s.Deny(uc) }, status: 400, oauthErr: "access_denied"}}},
-		{name: "expired by Expire", steps: []step{{act: func(s *Server, uc string) error { return s.Expire(uc) }, status: 400, oauthErr: "expired_token"}}},
+		{name: "expired by Expire is invalid_grant", steps: []step{{act: func(s *Server, uc string) error { return s.Expire(uc) }, status: 400, oauthErr: "invalid_grant"}}},
 		{name: "expired by time", opts: Options{ExpiresIn: 10 * time.Second}, steps: []step{
 			{advance: 5 * time.Second, status: 428},
+			{advance: 5 * time.Second, status: 400, oauthErr: "invalid_grant"},
+		}},
+		{name: "expired_token when asked", opts: Options{ExpiresIn: 10 * time.Second, ExpiredCode: "expired_token"}, steps: []step{
+			{advance: 10 * time.Second, status: 400, oauthErr: "expired_token"},
+		}},
+		{name: "rfc errors: expired_token", opts: Options{ExpiresIn: 10 * time.Second, Errors: RFCErrors}, steps: []step{
+			{advance: 10 * time.Second, status: 400, oauthErr: "expired_token"},
 			{advance: 5 * time.Second, status: 400, oauthErr: "expired_token"},
+		}},
+		{name: "rfc errors: slow_down and access_denied", opts: Options{Errors: RFCErrors}, setup: func(s *Server, _ string) { s.SlowDownPolls(1) }, steps: []step{
+			{status: 400, oauthErr: "slow_down"},
+			{advance: 10 * time.Second, status: 428},
+			{advance: 10 * time.Second, act: func(s *Server, uc string) error { return s.Deny(uc) }, status: 400, oauthErr: "access_denied"},
+		}},
+		{name: "token limit is final", setup: func(s *Server, uc string) { s.TokenLimitNext(); _ = s.Approve(uc) }, steps: []step{
+			{status: 400, oauthErr: "tokenlimit_reached"},
+			{advance: 5 * time.Second, status: 400, oauthErr: "invalid_grant"},
+		}},
+		{name: "token limit waits for an approved code", setup: func(s *Server, _ string) { s.TokenLimitNext() }, steps: []step{
+			{status: 428},
+			{advance: 5 * time.Second, act: approve, status: 400, oauthErr: "tokenlimit_reached"},
 		}},
 		{name: "too fast is 429", steps: []step{
 			{advance: 5 * time.Second, status: 428},
@@ -233,7 +300,7 @@ func TestTokenPoll(t *testing.T) {
 			{advance: 100 * time.Millisecond, status: 428}, // 4.9 s after: inside the margin
 			{advance: 4950 * time.Millisecond, status: 428},
 		}},
-		{name: "rfc 8628 pending", setup: func(s *Server, _ string) { s.RFC8628Pending(true) }, steps: []step{
+		{name: "rfc 8628 pending", rfcBody: true, setup: func(s *Server, _ string) { s.RFC8628Pending(true) }, steps: []step{
 			{status: 400, oauthErr: "authorization_pending"},
 		}},
 		{name: "auto approve", opts: Options{AutoApprove: 12 * time.Second}, steps: []step{
@@ -283,6 +350,9 @@ func TestTokenPoll(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			if tt.opts.Interval == 0 {
+				tt.opts.Interval = 5 * time.Second // the steps are written for 5 s
+			}
 			s, clk := newTest(t, tt.opts)
 			da := authorize(t, s)
 			if tt.setup != nil {
@@ -306,8 +376,14 @@ func TestTokenPoll(t *testing.T) {
 					checkToken(t, s, b, da.UserCode)
 					continue
 				}
-				if e := errBody(t, b); e.Error != st.oauthErr {
-					t.Errorf("step %d: error %q, want %q", i, e.Error, st.oauthErr)
+				code := ""
+				if (tt.opts.Errors == RFCErrors || tt.rfcBody) && st.oauthErr != "" {
+					code = rfcCode(t, b)
+				} else {
+					code = errCode(t, b)
+				}
+				if code != st.oauthErr {
+					t.Errorf("step %d: error %q, want %q", i, code, st.oauthErr)
 				}
 			}
 			if u := s.Unused(); len(u) != 0 {
@@ -376,8 +452,8 @@ func TestTokenRequestErrors(t *testing.T) {
 			if st != tt.status {
 				t.Fatalf("status %d, want %d: %s", st, tt.status, b)
 			}
-			if e := errBody(t, b); e.Error != tt.oauthErr {
-				t.Fatalf("error %q, want %q", e.Error, tt.oauthErr)
+			if code := errCode(t, b); code != tt.oauthErr {
+				t.Fatalf("error %q, want %q", code, tt.oauthErr)
 			}
 		})
 	}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+)
+
+// runFake runs "ucx-onboard fake-webex args" with a context already
+// canceled: it prints what it prints, then returns at once.
+func runFake(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	err = runFakeWebex(ctx, e, args)
+	return out.String(), errb.String(), err
+}
+
+func TestFakeWebexNextCommand(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		catalog string // --catalog, if any
+		want    string // the --apps argument printed
+	}{
+		{"no --catalog: the name to save it as", "", "--apps demo-apps.json\n"},
+		{"--catalog: the path written", filepath.Join(dir, "demo-apps.json"), "--apps " + filepath.Join(dir, "demo-apps.json") + "\n"},
+		{"--catalog with a space: quoted", filepath.Join(dir, "my apps.json"), "--apps '" + filepath.Join(dir, "my apps.json") + "'\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"--addr", "127.0.0.1:0", "--verify-addr", "127.0.0.1:0", "--quiet"}
+			if tt.catalog != "" {
+				args = append(args, "--catalog", tt.catalog)
+			}
+			out, _, err := runFake(t, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "# Then run: ucx-onboard --webex-url http://127.0.0.1:") || !strings.HasSuffix(out, tt.want) {
+				t.Errorf("next command not %q:\n%s", tt.want, out)
+			}
+			if !strings.Contains(out, "http://localhost:") || !strings.Contains(out, "/verify\n") {
+				t.Errorf("no verification host printed:\n%s", out)
+			}
+			if tt.catalog != "" {
+				b, err := os.ReadFile(tt.catalog)
+				if err != nil || !bytes.Equal(b, webextest.DemoCatalogJSON()) {
+					t.Errorf("catalog file: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestFakeWebexFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad error shape", []string{"--webex-errors", "soap"}, "--webex-errors"},
+		{"bad complete", []string{"--complete", "sometimes"}, "--complete"},
+		{"remote verify host", []string{"--verify-addr", "0.0.0.0:0"}, "--verify-addr"},
+		{"fractional interval", []string{"--interval", "1500ms"}, "--interval"},
+		{"negative latency", []string{"--latency", "-1s"}, "--latency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"--addr", "127.0.0.1:0", "--verify-addr", "127.0.0.1:0"}, tt.args...)
+			_, _, err := runFake(t, args...)
+			var ee *exitError
+			if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err %v, want exit 2 naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"demo-apps.json":   "demo-apps.json",
+		"/tmp/a/demo.json": "/tmp/a/demo.json",
+		"my apps.json":     "'my apps.json'",
+		"it's.json":        `'it'\''s.json'`,
+		"$(rm -rf x).json": "'$(rm -rf x).json'",
+		"":                 "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
