@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -128,8 +129,7 @@ func TestPreflightRefusedScope(t *testing.T) {
 	defer srv.Close()
 	apps := webextest.DemoApps()
 	presence := apps[1]
-	catalog := bytes.Replace(webextest.DemoCatalogJSON(), []byte(`"spark-admin:organizations_read"`),
-		[]byte(`"spark-admin:organizations_read", "spark-admin:not_held"`), 1)
+	catalog := withExtraScope(t, webextest.DemoCatalogJSON(), presence.ID, "spark-admin:not_held")
 	checks := preflightWizard(t, srv.URL, catalog, nil)
 	for _, a := range apps {
 		c := findCheck(t, checks, "Webex accepts "+a.Name)
@@ -250,4 +250,29 @@ func TestPreflightAccessible(t *testing.T) {
 	if strings.Contains(out+stderr.String(), "demo-secret-FAKE-wrong") {
 		t.Error("the secret is in the output")
 	}
+}
+
+// withExtraScope returns the catalog JSON with scope added to app id's scopes.
+func withExtraScope(t *testing.T, catalog []byte, id, scope string) []byte {
+	t.Helper()
+	var c map[string]any
+	if err := json.Unmarshal(catalog, &c); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range c["apps"].([]any) {
+		app := a.(map[string]any)
+		if app["id"] == id {
+			app["scopes"] = append(app["scopes"].([]any), scope)
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no app %s in the catalog", id)
+	}
+	out, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
