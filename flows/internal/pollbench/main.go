@@ -6,13 +6,21 @@
 //   - polls sooner than the interval (judged from webextest's request
 //     timestamps: after the code was issued, and after the previous poll
 //     of the same code; must be 0),
-//   - detection latency: from the approval to the token in hand, as a ratio
-//     of the interval. The limit is one interval plus one round trip (plus
-//     flows' 50 ms poll margin).
+//   - detection latency: from the approval (or the code's last answer
+//     before the token, if that came later) to the token in hand, as a
+//     ratio of the interval in force for that code. The limit is one such interval
+//     plus one round trip (plus flows' 50 ms poll margin).
+//
+// With -slow-down K the fake answers the first K polls (of any code)
+// slow_down, in Webex's shape ({"message":"slow_down","errors":[...]},
+// no RFC "error" field) unless -rfc-errors; each raises that code's
+// interval by 5 s (RFC 8628 section 3.5), and every later gap of that code
+// is judged against the raised interval. -latency adds a real-time delay to
+// every request the fake answers.
 //
 // Usage:
 //
-//	go run ./flows/internal/pollbench [-n 40] [-interval 1s] [-approve-within 5s] [-seed 1] [-v]
+//	go run ./flows/internal/pollbench [-n 40] [-interval 1s] [-approve-within 5s] [-slow-down 0] [-rfc-errors] [-latency 0] [-seed 1] [-v]
 //
 // It exits 1 when a poll came too early or a latency broke the limit.
 package main
@@ -21,6 +29,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -37,37 +46,78 @@ import (
 // pollMargin mirrors flows' margin (unexported there): the limit allows it.
 const pollMargin = 50 * time.Millisecond
 
+// schedSlack is what the limit allows for the client's own timer wake-up
+// and request building (a few ms with 40 goroutines on 2 cores); it shows
+// only when the detection starts at a poll, not at a random approval.
+const schedSlack = 10 * time.Millisecond
+
+// slowDownStep and maxInterval mirror flows' slow_down step and interval
+// cap (RFC 8628 section 3.5: +5 s for this and all later polls).
+const (
+	slowDownStep = 5 * time.Second
+	maxInterval  = 60 * time.Second
+)
+
 type result struct {
 	userCode   string
 	issuedAt   time.Time // authorize request arrival, server side
 	approvedAt time.Time
 	tokenAt    time.Time
 	lastRTT    time.Duration // send -> answer of the poll that got the token
+	prevRTT    time.Duration // the same, of the poll before it
 	polls      int
 	early      int
-	minGap     time.Duration
+	minGap     float64 // shortest gap, as a share of the interval in force
+	slowDowns  int
+	interval   time.Duration // in force at the end
 	err        error
 }
 
-func main() {
-	n := flag.Int("n", 40, "authorizations to run at once")
-	interval := flag.Duration("interval", time.Second, "poll interval webextest announces (whole seconds)")
-	within := flag.Duration("approve-within", 5*time.Second, "each approval happens at a uniformly random moment in [0, this) after Start")
-	seed := flag.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
-	verbose := flag.Bool("v", false, "print every authorization")
-	flag.Parse()
-	os.Exit(run(*n, *interval, *within, *seed, *verbose))
+// options are pollbench's flags.
+type options struct {
+	n         int
+	interval  time.Duration
+	within    time.Duration
+	slowDown  int
+	rfcErrors bool
+	latency   time.Duration
+	seed      uint64
+	verbose   bool
 }
 
-func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 40, "authorizations to run at once")
+	flag.DurationVar(&o.interval, "interval", time.Second, "poll interval webextest announces (whole seconds)")
+	flag.DurationVar(&o.within, "approve-within", 5*time.Second, "each approval happens at a uniformly random moment in [0, this) after Start")
+	flag.IntVar(&o.slowDown, "slow-down", 0, "answer this many polls slow_down (Webex-shaped unless -rfc-errors)")
+	flag.BoolVar(&o.rfcErrors, "rfc-errors", false, "error bodies in RFC shape instead of Webex's")
+	flag.DurationVar(&o.latency, "latency", 0, "real-time delay the fake adds to every request")
+	flag.Uint64Var(&o.seed, "seed", uint64(time.Now().UnixNano()), "random seed")
+	flag.BoolVar(&o.verbose, "v", false, "print every authorization")
+	flag.Parse()
+	os.Exit(run(o))
+}
+
+func run(o options) int {
+	n, interval, within, seed, verbose := o.n, o.interval, o.within, o.seed, o.verbose
 	const clientID, secret = "C-pollbench", "sec-FAKE-pollbench"
 	scopes := []string{"spark-admin:people_read"}
+	errs := webextest.WebexErrors
+	if o.rfcErrors {
+		errs = webextest.RFCErrors
+	}
 	srv := webextest.NewServer(webextest.Options{
 		Integrations: []webextest.Integration{{ClientID: clientID, ClientSecret: secret, Scopes: scopes}},
 		Interval:     interval,
-		ExpiresIn:    within + 30*interval,
+		ExpiresIn:    within + 30*interval + time.Duration(o.slowDown)*slowDownStep,
+		Errors:       errs,
+		Latency:      o.latency,
 	})
 	defer srv.Close()
+	if o.slowDown > 0 {
+		srv.SlowDownPolls(o.slowDown)
+	}
 	app := flows.App{ID: "bench", Name: "pollbench", ClientID: clientID, Scopes: scopes,
 		Secret: store.NewSecret(secret), SecretSource: "pollbench"}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -112,7 +162,7 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 			}
 		}
 	}
-	failed, early, overLimit := 0, 0, 0
+	failed, early, overLimit, slowed := 0, 0, 0, 0
 	var pollCounts []float64
 	var ratios, rtts, gaps []float64
 	for i := range results {
@@ -124,44 +174,65 @@ func run(n int, interval, within time.Duration, seed uint64, verbose bool) int {
 		}
 		prev := issued[r.userCode]
 		r.issuedAt = prev
-		r.minGap = time.Hour
+		r.minGap = math.Inf(1)
+		cur := interval // in force for this code
 		for _, p := range byCode[r.userCode] {
 			gap := p.At.Sub(prev)
-			r.minGap = min(r.minGap, gap)
-			if gap < interval {
+			r.minGap = min(r.minGap, float64(gap)/float64(cur))
+			if gap < cur {
 				r.early++
+			}
+			if p.Status == http.StatusBadRequest { // slow_down: the only 400 here
+				r.slowDowns++
+				cur = min(cur+slowDownStep, maxInterval)
 			}
 			prev = p.At
 		}
+		r.interval = cur
 		r.polls = len(byCode[r.userCode])
 		early += r.early
-		lat := r.tokenAt.Sub(r.approvedAt)
-		ratio := float64(lat) / float64(interval)
+		// Detection starts at the approval, or at the code's last answer
+		// before the token if that came later (a slow_down answered after
+		// the approval: the client could not know yet).
+		// That answer reached the client up to one round trip after the
+		// server saw the poll: the limit allows it.
+		seen, slack := r.approvedAt, time.Duration(0)
+		if polls := byCode[r.userCode]; len(polls) >= 2 && polls[len(polls)-2].At.After(seen) {
+			seen, slack = polls[len(polls)-2].At, r.prevRTT+schedSlack
+		}
+		lat := r.tokenAt.Sub(seen)
+		ratio := float64(lat) / float64(r.interval)
 		ratios = append(ratios, ratio)
 		pollCounts = append(pollCounts, float64(r.polls))
 		rtts = append(rtts, float64(r.lastRTT)/float64(time.Millisecond))
-		gaps = append(gaps, float64(r.minGap)/float64(interval))
-		limit := interval + pollMargin + r.lastRTT
+		gaps = append(gaps, r.minGap)
+		slowed += r.slowDowns
+		limit := r.interval + pollMargin + r.lastRTT + slack
 		if lat > limit {
 			overLimit++
 		}
 		if verbose {
-			fmt.Printf("#%02d approve at +%-6v polls %2d  early %d  min gap %-8v latency %-8v (%.3f x interval, limit %.3f)\n",
-				i+1, delays[i].Round(time.Millisecond), r.polls, r.early, r.minGap.Round(time.Microsecond),
-				lat.Round(time.Microsecond), ratio, float64(limit)/float64(interval))
+			fmt.Printf("#%02d approve at +%-6v polls %2d  slow_down %d  early %d  min gap %.3f x interval  latency %-8v (%.3f x interval, limit %.3f)\n",
+				i+1, delays[i].Round(time.Millisecond), r.polls, r.slowDowns, r.early, r.minGap,
+				lat.Round(time.Microsecond), ratio, float64(limit)/float64(r.interval))
 		}
 	}
 
-	fmt.Printf("pollbench: %d authorizations at once, interval %v, approval uniformly within %v, seed %d, %v wall time\n",
-		n, interval, within, seed, elapsed.Round(time.Millisecond))
+	shape := "Webex"
+	if o.rfcErrors {
+		shape = "RFC"
+	}
+	fmt.Printf("pollbench: %d authorizations at once, interval %v, approval uniformly within %v, %d slow_down (%s shape), latency %v, seed %d, %v wall time\n",
+		n, interval, within, o.slowDown, shape, o.latency, seed, elapsed.Round(time.Millisecond))
 	fmt.Printf("  failed:                          %d\n", failed)
 	fmt.Printf("  polls per authorization:         %s\n", summary(pollCounts, "%.0f"))
+	fmt.Printf("  slow_down answers honoured:      %d\n", slowed)
 	fmt.Printf("  polls sooner than the interval:  %d (server answered 429 to %d)\n", early, rateLimited)
 	fmt.Printf("  shortest gap / interval:         %s\n", summary(gaps, "%.3f"))
 	fmt.Printf("  detection latency / interval:    %s\n", summary(ratios, "%.3f"))
 	fmt.Printf("  final poll round trip (ms):      %s\n", summary(rtts, "%.2f"))
-	fmt.Printf("  latencies over interval+margin+RTT: %d\n", overLimit)
-	if failed > 0 || early > 0 || overLimit > 0 || rateLimited > 0 {
+	fmt.Printf("  latencies over interval+margin+RTT(+slack): %d\n", overLimit)
+	if failed > 0 || early > 0 || overLimit > 0 || rateLimited > 0 || slowed != o.slowDown {
 		return 1
 	}
 	return 0
@@ -187,7 +258,7 @@ func authorize(client *flows.Client, rt *rttTransport, srv *webextest.Server, ap
 	}()
 	_, err = client.Wait(ctx, app, dc, nil)
 	r.tokenAt = time.Now()
-	r.lastRTT = rt.last()
+	r.lastRTT, r.prevRTT = rt.last()
 	r.approvedAt = <-approved
 	if err != nil {
 		r.err = err
@@ -203,21 +274,22 @@ type rttTransport struct {
 	next http.RoundTripper
 	mu   sync.Mutex
 	rtt  time.Duration
+	prev time.Duration // the round trip before the last
 }
 
 func (t *rttTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(r)
 	t.mu.Lock()
-	t.rtt = time.Since(start)
+	t.prev, t.rtt = t.rtt, time.Since(start)
 	t.mu.Unlock()
 	return resp, err
 }
 
-func (t *rttTransport) last() time.Duration {
+func (t *rttTransport) last() (last, prev time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.rtt
+	return t.rtt, t.prev
 }
 
 // summary prints min, median, p95, max and mean.
