@@ -358,3 +358,80 @@ func TestE2EPreflightWrongSecret(t *testing.T) {
 		t.Errorf("%d tokens issued", n)
 	}
 }
+
+// TestE2EScopesLimitWhatIsChecked runs the happy path with a catalog in
+// which users-sync lacks spark-admin:organizations_read and no app holds
+// spark-admin:people_read, against the strict fake (each call checks its
+// scope, Webex-shaped 403s): every approval succeeds, the org's name comes
+// from an app that may read it, and the review and the bundle say the
+// size could not be checked, and why.
+func TestE2EScopesLimitWhatIsChecked(t *testing.T) {
+	t.Parallel()
+	x := newE2E(t)
+	var c map[string]any
+	if err := json.Unmarshal(webextest.DemoCatalogJSON(), &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range c["apps"].([]any) {
+		app := a.(map[string]any)
+		var keep []any
+		for _, s := range app["scopes"].([]any) {
+			if s == "spark-admin:people_read" || s == "spark-admin:organizations_read" && app["id"] == "users-sync" {
+				continue
+			}
+			keep = append(keep, s)
+		}
+		app["scopes"] = keep
+	}
+	catalog, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(x.dir, "apps.json"), string(catalog))
+
+	term := x.start()
+	x.throughCustomer(term)
+	for n := 1; n <= 4; n++ {
+		x.approve(term, n)
+	}
+	screen := term.WaitFor(screenTimeout, "COMPLETE REQUEST", "Ada Admin")
+	x.noTokenOnScreen(screen)
+	if flat := strings.Join(strings.Fields(screen), " "); !strings.Contains(flat, "Acme Corp") ||
+		!strings.Contains(flat, "size could not be checked") {
+		t.Errorf("the review does not say the size is unchecked, or lacks the org's name:\n%s", screen)
+	}
+	x.complete(term)
+	x.checkBundleHoldsIssuedTokens()
+
+	out, err := exec.Command(builtBinary(t), "open", x.out, "-i", x.identity).Output()
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	var b struct {
+		Org struct {
+			ID        string `json:"id"`
+			Name      string `json:"name"`
+			UserCount int    `json:"user_count"`
+		} `json:"org"`
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal(out, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Org.ID != "org-acme" || b.Org.Name != "Acme Corp" || b.Org.UserCount != 0 {
+		t.Errorf("bundle org = %+v, want org-acme, Acme Corp, size unknown (0)", b.Org)
+	}
+	warned := false
+	for _, w := range b.Warnings {
+		warned = warned || strings.Contains(w, "size could not be checked") && strings.Contains(w, "spark-admin:people_read")
+	}
+	if !warned {
+		t.Errorf("no warning says why the size could not be checked: %q", b.Warnings)
+	}
+	// Nothing was asked without its scope: no 403 from the strict fake.
+	for _, r := range x.srv.Requests() {
+		if r.Status == 403 {
+			t.Errorf("%s %s answered 403: a call was made without its scope", r.Method, r.Path)
+		}
+	}
+}
