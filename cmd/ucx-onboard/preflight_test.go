@@ -79,10 +79,10 @@ func TestPreflightAsksWebex(t *testing.T) {
 		t.Errorf("reachability: %+v", c)
 	}
 	for _, a := range apps {
-		c := findCheck(t, checks, "Webex accepts "+a.Name)
+		c := findCheck(t, checks, "Webex accepts "+a.ID)
 		if a.ID == bad.ID {
-			if c.OK || !c.Blocking || !strings.Contains(c.Detail, "secret rejected: fix env "+bad.SecretEnv) ||
-				!strings.HasPrefix(c.Detail, bad.ID+": ") || !strings.Contains(c.Fix, bad.SecretEnv) {
+			if c.OK || !c.Blocking || !strings.HasPrefix(c.Detail, "secret rejected: fix env "+bad.SecretEnv) ||
+				!strings.Contains(c.Fix, bad.SecretEnv) {
 				t.Errorf("wrong secret: %+v", c)
 			}
 			continue
@@ -132,7 +132,7 @@ func TestPreflightRefusedScope(t *testing.T) {
 	catalog := withExtraScope(t, webextest.DemoCatalogJSON(), presence.ID, "spark-admin:not_held")
 	checks := preflightWizard(t, srv.URL, catalog, nil)
 	for _, a := range apps {
-		c := findCheck(t, checks, "Webex accepts "+a.Name)
+		c := findCheck(t, checks, "Webex accepts "+a.ID)
 		if a.ID != presence.ID {
 			if !c.OK {
 				t.Errorf("%s: %+v", a.ID, c)
@@ -165,8 +165,8 @@ func TestPreflightUnreachable(t *testing.T) {
 		t.Errorf("reachability: %+v", c)
 	}
 	for _, a := range webextest.DemoApps() {
-		c := findCheck(t, checks, "Webex accepts "+a.Name)
-		if c.OK || c.Blocking || c.Detail != a.ID+": not verified (see above)" {
+		c := findCheck(t, checks, "Webex accepts "+a.ID)
+		if c.OK || c.Blocking || c.Detail != "not verified (see above)" {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
 	}
@@ -185,7 +185,7 @@ func TestVerifyCheckWording(t *testing.T) {
 		ok, blocking bool
 		detail, fix  string
 	}{
-		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "cdr: client_id, scopes, secret OK", ""},
+		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "client_id, scopes, secret OK", ""},
 		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "nobody was shown", ""},
 		{"client_id refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id", Err: werr}, nil, false, false, true,
 			"client id or scopes refused: Webex does not accept the client_id", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
@@ -193,20 +193,20 @@ func TestVerifyCheckWording(t *testing.T) {
 			"the client_id or scopes of this app (HTTP 400 invalid_grant: The device code is invalid.)", "check client_id (C2b09) and scopes of app cdr in apps.json"},
 		{"secret rejected", flows.VerifyResult{Outcome: flows.VerifySecretRejected, Field: "client_secret_file", SecretSource: app.SecretSource,
 			Err: &flows.WebexError{Status: 401, Code: "invalid_client", Message: "Client authentication failed.", TrackingID: "ROUTER_9"}}, nil, false, false, true,
-			"cdr: secret rejected: fix file /etc/ucx/cdr.secret (HTTP 401 invalid_client)", "put the app's client secret in file /etc/ucx/cdr.secret and start again"},
+			"secret rejected: fix file /etc/ucx/cdr.secret (HTTP 401 invalid_client)", "put the app's client secret in file /etc/ucx/cdr.secret and start again"},
 		{"unreachable", flows.VerifyResult{Outcome: flows.VerifyUnreachable, Err: fmt.Errorf("flows: cdr: start: %w: timeout", flows.ErrUnreachable)}, nil, false, false, false,
-			"cdr: not verified: no usable answer from Webex (webex API unreachable: timeout)", "press r"},
+			"not verified: no usable answer from Webex (webex API unreachable: timeout)", "press r"},
 		{"denied", flows.VerifyResult{Outcome: flows.VerifyDenied}, nil, false, false, false, "access denied", "Control Hub"},
 		{"unexpected", flows.VerifyResult{Outcome: flows.VerifyUnexpected, Err: werr}, nil, false, false, false, "unexpected answer (HTTP 400 invalid_grant: The device code is invalid.)", "press r"},
-		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "cdr: not verified (see above)", ""},
-		{"ping failed, Start gave up", flows.VerifyResult{Outcome: flows.VerifyUnreachable}, nil, true, false, false, "cdr: not verified (see above)", ""},
+		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "not verified (see above)", ""},
+		{"ping failed, Start gave up", flows.VerifyResult{Outcome: flows.VerifyUnreachable}, nil, true, false, false, "not verified (see above)", ""},
 		{"timeout", flows.VerifyResult{}, context.DeadlineExceeded, false, false, false, "did not answer within", "press r"},
-		{"not checkable", flows.VerifyResult{}, errors.New("flows: cdr: verify: app has no scopes"), false, false, false, "cdr: not checked: app has no scopes", "press r"},
+		{"not checkable", flows.VerifyResult{}, errors.New("flows: cdr: verify: app has no scopes"), false, false, false, "not checked: app has no scopes", "press r"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := verifyCheck(app, tc.res, tc.err, tc.pingFailed, "apps.json")
-			if c.Name != "Webex accepts Call Analytics CDRs" || c.OK != tc.ok || c.Blocking != tc.blocking ||
+			if c.Name != "Webex accepts cdr" || c.OK != tc.ok || c.Blocking != tc.blocking ||
 				!strings.Contains(c.Detail, tc.detail) || !strings.Contains(c.Fix, tc.fix) || (tc.fix == "") != (c.Fix == "") {
 				t.Errorf("check %+v\nwant ok=%v blocking=%v detail ...%s... fix ...%s...", c, tc.ok, tc.blocking, tc.detail, tc.fix)
 			}
@@ -238,12 +238,12 @@ func TestPreflightAccessible(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
-	want := "- Webex accepts " + bad.Name + ": BLOCKING. " + bad.ID + ": secret rejected: fix env " + bad.SecretEnv
+	want := "- Webex accepts " + bad.ID + ": BLOCKING. secret rejected: fix env " + bad.SecretEnv
 	if !strings.Contains(out, want) {
 		t.Errorf("no line %q in:\n%s", want, out)
 	}
 	for _, a := range webextest.DemoApps()[1:] {
-		if line := "- Webex accepts " + a.Name + ": ok. "; !strings.Contains(out, line) {
+		if line := "- Webex accepts " + a.ID + ": ok. "; !strings.Contains(out, line) {
 			t.Errorf("no line %q in:\n%s", line, out)
 		}
 	}

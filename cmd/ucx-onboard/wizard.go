@@ -602,10 +602,11 @@ func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, s
 // credentials unconfirmed is a warning ("not verified"), and the engineer
 // may go on.
 func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bool, source string) tui.Check {
-	ck := tui.Check{Name: "Webex accepts " + app.Name}
-	// Names are cut to fit the screen: the detail starts with the app's id.
+	// Named by the app's short id: an app's full name would be cut to fit
+	// the screen's name column.
+	ck := tui.Check{Name: "Webex accepts " + app.ID}
 	say := func(format string, args ...any) {
-		ck.Detail = app.ID + ": " + fmt.Sprintf(format, args...)
+		ck.Detail = fmt.Sprintf(format, args...)
 	}
 	retry := "press r to check again, or go on"
 	if err != nil {
