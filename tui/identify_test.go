@@ -39,7 +39,7 @@ func tokenLimitErr() error {
 // noticeCode is a code whose verification_uri_complete Start dropped.
 func noticeCode(app flows.App) flows.DeviceCode {
 	c := testCode(app)
-	c.VerificationURIComplete, c.Notice = "", "it is not an https URL"
+	c.VerificationURIComplete, c.Notice = "", "Webex sent no usable link with the code (it is not an https URL): scan the QR code of the verification page and type the code."
 	return c
 }
 
@@ -317,7 +317,7 @@ var identifyScenarios = []struct {
 			f.toAuth()
 			f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: noticeCode(f.m.auth.app)})
 		},
-		want: []string{"Webex's link that carries the code is not used (it is not an https URL): open the URL, then type the code."}},
+		want: []string{"Webex sent no usable link with the code (it is not an https URL)"}},
 	{name: "previous code expired",
 		fakes: func(f *fixture) { f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)} },
 		screen: func(f *fixture) {

@@ -757,11 +757,11 @@ func (s *authScreen) notices() []string {
 	return n
 }
 
-// codeNotice words DeviceCode.Notice: the QR code then carries the short
-// URL only, and the code is typed.
+// codeNotice is DeviceCode.Notice as shown: flows words it whole (why the
+// link with the code is not used, and that the code is to be typed), so it
+// is only cleaned here, never wrapped in more words.
 func codeNotice(notice string) string {
-	return "Webex's link that carries the code is not used (" + strings.TrimSuffix(clean(notice), ".") +
-		"): open the URL, then type the code."
+	return clean(notice)
 }
 
 // expiredNotice says that n codes in a row expired unused, the last at at,
