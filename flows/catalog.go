@@ -49,9 +49,10 @@ func DefaultCatalog(getenv func(string) string) (Catalog, error) {
 // LoadCatalog reads a catalog file; relative client_secret_file paths are
 // taken relative to the catalog's directory. See ParseCatalog for the
 // format and the error contract. A catalog that is not a regular file (a
-// named pipe, a device, a directory) is refused without blocking.
+// named pipe, a device, a directory) is refused without blocking, with an
+// error wrapping store.ErrNotRegular.
 func LoadCatalog(path string, getenv func(string) string) (Catalog, error) {
-	f, err := openRegular(path)
+	f, err := store.OpenRegular(path)
 	if err != nil {
 		return Catalog{}, &CatalogError{Err: fmt.Errorf("cannot read catalog: %w", err)}
 	}
@@ -303,10 +304,10 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 
 // readSecretFile reads a client secret from a small regular file: a named
 // pipe, a device or a directory is refused without blocking (the error
-// says which). The error names the file but never quotes its content; it
+// says which and wraps store.ErrNotRegular). The error names the file but never quotes its content; it
 // wraps the open error (os.ErrNotExist, os.ErrPermission).
 func readSecretFile(p string) (string, error) {
-	f, err := openRegular(p)
+	f, err := store.OpenRegular(p)
 	if err != nil {
 		return "", fmt.Errorf("cannot read secret file: %w", err)
 	}

@@ -110,10 +110,10 @@ func TestInputsRefuseFIFO(t *testing.T) {
 	})
 	t.Run("--apps", func(t *testing.T) {
 		fifo := mkfifo(t, t.TempDir(), "apps.json")
-		err := promptly(t, func() error { _, err := loadCatalog(fifo, func(string) string { return "x" }); return err })
+		err := promptly(t, func() error { _, err := flows.LoadCatalog(fifo, func(string) string { return "x" }); return err })
 		var ce *flows.CatalogError
 		if !errors.As(err, &ce) || !errors.Is(err, store.ErrNotRegular) || !strings.Contains(err.Error(), "named pipe") {
-			t.Fatalf("loadCatalog = %v; want a CatalogError wrapping ErrNotRegular", err)
+			t.Fatalf("LoadCatalog = %v; want a CatalogError wrapping ErrNotRegular", err)
 		}
 		ck := catalogCheck(nil, err, wizardOptions{appsFile: fifo})
 		if ck.OK || !strings.Contains(ck.Detail, "not a regular file") {

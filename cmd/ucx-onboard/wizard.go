@@ -151,7 +151,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 			deps.Prefill = demoCustomer()
 		}
 	} else if o.appsFile != "" {
-		catalog, catalogErr = loadCatalog(o.appsFile, getenv)
+		catalog, catalogErr = flows.LoadCatalog(o.appsFile, getenv)
 	} else {
 		catalog, catalogErr = flows.DefaultCatalog(getenv)
 	}

@@ -280,7 +280,7 @@ func TestCatalogFix(t *testing.T) {
 		}, []string{"set the environment variables named above", "or pass --apps FILE", "start ucx-onboard again"}, []string{"correct", "--apps path"}},
 		{"--apps missing", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: filepath.Join(dir, "absent.json")}
-			_, err := loadCatalog(o.appsFile, none)
+			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
 		}, []string{"check the --apps path"}, []string{"environment variables"}},
 		{"--apps not readable", func() (wizardOptions, error) {
@@ -289,23 +289,23 @@ func TestCatalogFix(t *testing.T) {
 		}, []string{"make /etc/ucx/apps.json readable by this user"}, []string{"environment variables"}},
 		{"--apps, variable unset", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: write("env.json", app(`,"client_secret_env":"NOPE"`))}
-			_, err := loadCatalog(o.appsFile, none)
+			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
 		}, []string{"set the environment variables named above"}, []string{"or pass --apps", "correct"}},
 		{"--apps, secret file missing", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: write("file.json", app(`,"client_secret_file":"nope.secret"`))}
-			_, err := loadCatalog(o.appsFile, none)
+			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
 		}, []string{"create the secret file named above"}, []string{"environment variables", "correct"}},
 		{"--apps, secret file of two lines", func() (wizardOptions, error) {
 			write("two.secret", "a\nb\n")
 			o := wizardOptions{appsFile: write("two.json", app(`,"client_secret_file":"two.secret"`))}
-			_, err := loadCatalog(o.appsFile, none)
+			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
 		}, []string{"put the app's client secret, on one line, in a regular file"}, []string{"environment variables", "correct"}},
 		{"--apps, mistakes and an unset variable", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: write("bad.json", app(`,"client_secret_env":"NOPE","colour":"red"`))}
-			_, err := loadCatalog(o.appsFile, none)
+			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
 		}, []string{"correct " + filepath.Join(dir, "bad.json"), "set the environment variables named above"}, nil},
 	} {

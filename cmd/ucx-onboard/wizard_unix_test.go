@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui"
 )
@@ -43,7 +44,7 @@ func TestWizardInputsFIFO(t *testing.T) {
 	})
 	t.Run("--apps", func(t *testing.T) {
 		fifo := mkfifo(t, t.TempDir(), "apps.json")
-		err := promptly(t, func() error { _, err := loadCatalog(fifo, nil); return err })
+		err := promptly(t, func() error { _, err := flows.LoadCatalog(fifo, nil); return err })
 		ck := catalogCheck(nil, err, wizardOptions{appsFile: fifo})
 		if ck.OK || !strings.HasPrefix(ck.Fix, "save the catalog to a regular file") || strings.Contains(ck.Fix, "environment") {
 			t.Fatalf("check %+v", ck)
@@ -57,7 +58,7 @@ func TestWizardInputsFIFO(t *testing.T) {
 		if err := os.WriteFile(apps, []byte(catalog), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := promptly(t, func() error { _, err := loadCatalog(apps, nil); return err })
+		err := promptly(t, func() error { _, err := flows.LoadCatalog(apps, nil); return err })
 		ck := catalogCheck(nil, err, wizardOptions{appsFile: apps})
 		want := fmt.Sprintf("app cdr: client_secret_file: cannot read secret file: open %s: a named pipe (FIFO), not a regular file", filepath.Join(dir, "cdr.secret"))
 		if ck.OK || !strings.Contains(ck.Detail, want) || !strings.HasPrefix(ck.Fix, "put the app's client secret, on one line, in a regular file") {
