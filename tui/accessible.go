@@ -332,7 +332,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		ctx, cancel := context.WithCancel(a.ctx)
 		var code flows.DeviceCode
 		var err error
-		a.during(app, flows.RetryStart, func() { code, err = auth.Start(ctx, app) })
+		code, err = auth.Start(ctx, app, a.sayRetry)
 		if err == nil {
 			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
 			if code.VerificationURIComplete != "" {
@@ -419,49 +419,9 @@ func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, err
 	return a.authorize(app, pos, total)
 }
 
-// during runs call (Start or Identify, op, of app) and meanwhile prints a
-// line for each of its retries (Deps.Retries); retries of other calls are
-// dropped.
-func (a *accessible) during(app flows.App, op string, call func()) {
-	ch := a.m.c.deps.Retries
-	if ch == nil {
-		call()
-		return
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		call()
-	}()
-	show := func(ev flows.RetryEvent) {
-		if ev.AppID == app.ID && ev.Op == op {
-			a.say("%s", retryText(ev))
-		}
-	}
-	for {
-		select {
-		case ev, ok := <-ch:
-			if !ok {
-				<-done
-				return
-			}
-			show(ev)
-		case <-done:
-			// The call's last retries were sent before it returned.
-			for {
-				select {
-				case ev, ok := <-ch:
-					if !ok {
-						return
-					}
-					show(ev)
-				default:
-					return
-				}
-			}
-		}
-	}
-}
+// sayRetry prints a retry of the Start or Identify call in progress (its
+// onRetry: called on this goroutine, during the call).
+func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", retryText(ev)) }
 
 // approved handles an approval: it is saved in the draft at once (the
 // admin's phone login is not to be asked for twice), then who approved is
@@ -500,7 +460,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
 			var id flows.Identity
 			var ierr error
-			a.during(app, flows.RetryIdentify, func() { id, ierr = auth.Identify(ctx, app, g) })
+			id, ierr = auth.Identify(ctx, app, g, a.sayRetry)
 			cancel()
 			if a.ctx.Err() != nil {
 				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())

@@ -220,7 +220,7 @@ func (m *Model) Result() (Result, error) {
 
 // Init starts the preflight checks, lists the drafts and starts the clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tick(), m.customer.init(), m.listenRetries()}
+	cmds := []tea.Cmd{m.tick(), m.customer.init()}
 	if m.c.deps.Preflight != nil {
 		cmds = append(cmds, m.preflight.run())
 	}
@@ -238,22 +238,6 @@ func (m *Model) tick() tea.Cmd {
 	return func() tea.Msg {
 		<-clock.After(tickEvery)
 		return tickMsg{now: clock.Now()}
-	}
-}
-
-// listenRetries delivers the next retry of Deps.Retries (nil without it;
-// the message is nil once the channel is closed).
-func (m *Model) listenRetries() tea.Cmd {
-	ch := m.c.deps.Retries
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return retryMsg{ev: ev}
 	}
 }
 
@@ -489,10 +473,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.next()
 	case retryMsg:
-		if m.screen == scrAuth && !m.quitting {
+		if m.screen == scrAuth && !m.quitting && m.auth.mine(msg.gen, msg.app) {
 			m.auth.retried(msg.ev, m.c.deps.Clock.Now())
 		}
-		return m, m.listenRetries()
+		// Keep listening, stale or not, so that the call's answer arrives
+		// (and is dropped as stale, if it is).
+		return m, msg.next
 	case grantMsg:
 		if m.screen != scrAuth {
 			return m, nil

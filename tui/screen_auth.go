@@ -163,9 +163,60 @@ func (s *authScreen) start() tea.Cmd {
 	s.err, s.haveEv, s.retries, s.warnings, s.notice = nil, false, 0, nil, ""
 	s.identity, s.idErr, s.retry = flows.Identity{}, nil, nil
 	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
-	return func() tea.Msg {
-		code, err := a.Start(ctx, app)
+	return withRetries(ctx, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
+		code, err := a.Start(ctx, app, onRetry)
 		return codeMsg{gen: gen, app: app.ID, code: code, err: err}
+	})
+}
+
+// withRetries runs call (a Start or an Identify of generation gen of app
+// appID) on its own goroutine when the command runs, handing it an onRetry
+// that passes each retry on: the command delivers each retry as a retryMsg
+// (whose next command delivers what follows), then the call's own message.
+// One route per call, so no retry of another call or app can show here.
+// onRetry blocks until the retry is delivered or ctx is done: the call
+// never runs ahead of its reports, and a canceled call never hangs.
+func withRetries(ctx context.Context, gen int, appID string, call func(onRetry func(flows.RetryEvent)) tea.Msg) tea.Cmd {
+	type answer struct {
+		msg      tea.Msg
+		panicked bool
+		value    any
+	}
+	evs := make(chan flows.RetryEvent)
+	res := make(chan answer, 1)
+	onRetry := func(ev flows.RetryEvent) {
+		select {
+		case evs <- ev:
+		case <-ctx.Done():
+		}
+	}
+	var next tea.Cmd
+	next = func() tea.Msg {
+		select {
+		case ev := <-evs:
+			return retryMsg{gen: gen, app: appID, ev: ev, next: next}
+		case a := <-res:
+			if a.panicked {
+				// On the command's goroutine, where Bubble Tea recovers
+				// it (ErrInternal, the draft kept) as before.
+				panic(a.value)
+			}
+			return a.msg
+		}
+	}
+	return func() tea.Msg {
+		go func() {
+			a := answer{panicked: true}
+			defer func() {
+				if a.panicked {
+					a.value = recover()
+				}
+				res <- a
+			}()
+			a.msg = call(onRetry)
+			a.panicked = false
+		}()
+		return next()
 	}
 }
 
@@ -212,12 +263,12 @@ func (s *authScreen) identify() tea.Cmd {
 		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
 	}
 	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.ctx
-	return func() tea.Msg {
+	return withRetries(parent, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
 		defer cancel()
-		id, err := a.Identify(ctx, app, g)
+		id, err := a.Identify(ctx, app, g, onRetry)
 		return identityMsg{gen: gen, app: app.ID, id: id, err: err}
-	}
+	})
 }
 
 // mine tells whether an async result of generation gen for app appID
@@ -382,12 +433,12 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// retried notes a retry of this app's Start (while a code is on its way)
-// or Identify (while checking who approved); others are stale. now is the
-// clock when it arrived.
+// retried notes a retry of this screen's current Start (while a code is
+// on its way) or Identify (while checking who approved): the root passes
+// only those of its generation (mine). now is the clock when it arrived.
 func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 	starting := s.state == authStarting || s.state == authRenewing
-	if ev.AppID != s.app.ID || !(ev.Op == flows.RetryStart && starting || ev.Op == flows.RetryIdentify && s.state == authIdentifying) {
+	if !(ev.Op == flows.RetryStart && starting || ev.Op == flows.RetryIdentify && s.state == authIdentifying) {
 		return
 	}
 	s.retry, s.retryAt = &ev, now.Add(ev.Wait)

@@ -161,7 +161,7 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "auth_starting", nil, func(f *fixture) { f.toAuth() })
 	checkGolden(t, "auth_starting_retry", nil, func(f *fixture) {
 		f.toAuth()
-		f.step(retryMsg{ev: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
+		f.step(retryMsg{gen: f.m.auth.gen, app: "users", ev: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
 			Err: &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}}})
 	})
 	checkGolden(t, "auth_pending", nil, func(f *fixture) {

@@ -64,11 +64,14 @@ var (
 // Start asks Webex for a device code. Wait polls until the code is approved
 // (a Grant), denied (flows.ErrDenied), expired (flows.ErrExpired) or the
 // context is canceled; it calls report after every poll, from its own
-// goroutine. Identify tells who approved and in which org.
+// goroutine. Identify tells who approved and in which org. Start and
+// Identify call onRetry (when not nil) before each retry after a transient
+// failure, synchronously, on the goroutine of the call: each call reports
+// its own progress, and the wizard shows it on that app's screen.
 type Authorizer interface {
-	Start(ctx context.Context, app flows.App) (flows.DeviceCode, error)
+	Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error)
 	Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error)
-	Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error)
+	Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error)
 }
 
 // DraftStore keeps unfinished onboardings. *store.Drafts satisfies it.
@@ -148,11 +151,6 @@ type Deps struct {
 	// Preflight runs the checks (may do I/O; it runs in a tea.Cmd). Nil
 	// skips the preflight screen.
 	Preflight func(ctx context.Context) []Check
-	// Retries delivers the retries of Start and Identify (cmd sends each
-	// flows.RetryEvent of flows.Config.OnRetry to it without blocking, into
-	// a buffered channel); the current app's status line shows them. Nil:
-	// no retries are shown. Closing it stops the listening.
-	Retries <-chan flows.RetryEvent
 	// Clock drives the countdown and spinner; nil means flows.SystemClock.
 	Clock flows.Clock
 	// Prefill fills the customer form (--customer); nil leaves it empty.

@@ -159,23 +159,13 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	}
 	deps.Apps = catalog.Apps
 
-	// Start and Identify retries reach the screen through a channel; a
-	// retry the screen has no room for is dropped, never waited on.
-	retries := make(chan flows.RetryEvent, 16)
-	deps.Retries = retries
-	onRetry := func(ev flows.RetryEvent) {
-		select {
-		case retries <- ev:
-		default:
-		}
-	}
-	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient, OnRetry: onRetry})
+	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
 	if clientErr != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", clientErr)}
 	}
 	deps.Authorizer = client
-	// The preflight's own client: its retries are not the screen's (an
-	// authorization screen would take them for its own Start's).
+	// The preflight's own client. (Retries are reported per call since
+	// Config.OnRetry went away, so client would do as well.)
 	verifier, err := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
 	if err != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", err)}
