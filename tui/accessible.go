@@ -554,7 +554,7 @@ func (a *accessible) complete() error {
 	var pass store.Secret
 	if rd.protection.Passphrase {
 		for {
-			p1, err := a.askSecret("Passphrase for the bundle (at least 12 characters): ")
+			p1, err := a.askSecret(fmt.Sprintf("Passphrase for the bundle (at least %d characters): ", store.MinPassphraseLen))
 			if err != nil {
 				return err
 			}

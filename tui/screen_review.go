@@ -420,7 +420,7 @@ func (s *reviewScreen) view() string {
 			e1, e2 := "", ""
 			switch s.err {
 			case errPassphraseShort:
-				e1 = "  " + st.Err.Render(markErr+" at least 12 characters")
+				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", markErr, store.MinPassphraseLen))
 			case errPassphraseMismatch:
 				e2 = "  " + st.Err.Render(markErr+" the two entries differ")
 			}

@@ -107,7 +107,8 @@ type (
 
 // WriteBundleFunc seals b to path and writes its receipt. passphrase is
 // zero unless Protection.Passphrase is set, in which case it is what the
-// engineer entered (at least 12 characters, entered twice). It must never
+// engineer entered (at least store.MinPassphraseLen characters, entered
+// twice). It must never
 // overwrite an existing file (store.ErrExists). cmd wraps store.WriteBundle:
 //
 //	func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
