@@ -221,7 +221,7 @@ func TestResumeKeepsAcceptedWarnings(t *testing.T) {
 	g.step(draftLoadedMsg{draft: dr})
 	r := g.m.results["users"]
 	if r == nil || len(r.warnings) != 2 {
-		t.Fatalf("resumed users result %+v, warnings %q (draft warnings %q)", r, r.warnings, dr.Warnings)
+		t.Fatalf("resumed users result %+v, warnings %q (draft approvals %+v)", r, r.warnings, dr.Approvals)
 	}
 }
 

@@ -653,19 +653,20 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		}
 		r := &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
 		// The approver warnings accepted before are kept, so that the
-		// bundle still carries them (syncDraft rebuilds d.Warnings); those
-		// never accepted bring the warning screen back, and an approver
-		// never checked is checked again. Warnings are matched by the app's
-		// name when it was approved (the catalog may have renamed it since)
-		// and carry the current name from here on.
-		saved := cmp.Or(g.AppName, app.Name)
-		for _, w := range d.Warnings {
-			if rest, ok := strings.CutPrefix(w, saved+": "); ok {
-				r.warnings = append(r.warnings, app.Name+": "+rest)
-			}
+		// bundle still carries them; those never accepted bring the
+		// warning screen back, and an approver never checked is checked
+		// again. They carry the app's current name (the catalog may have
+		// renamed it since it was approved).
+		i := slices.IndexFunc(d.Approvals, func(n store.ApprovalNote) bool { return n.AppID == app.ID })
+		var note store.ApprovalNote
+		if i >= 0 {
+			note = d.Approvals[i]
+		}
+		for _, w := range note.Warnings {
+			r.warnings = append(r.warnings, app.Name+": "+w)
 		}
 		r.grant.AppName = app.Name
-		undecided := slices.Contains(d.UndecidedApps, app.ID)
+		undecided := note.Undecided
 		switch {
 		case undecided && len(r.warnings) > 0:
 			// The draft keeps one org; this approver's may differ (that
@@ -761,7 +762,7 @@ func (m *Model) appDone(res appResult) tea.Cmd {
 func (m *Model) syncDraft() {
 	d := &m.draft
 	d.SelectedApps = m.selected
-	d.Apps, d.SkippedApps, d.Warnings, d.UndecidedApps = nil, nil, nil, nil
+	d.Apps, d.SkippedApps, d.Approvals = nil, nil, nil
 	for _, a := range m.c.deps.Apps {
 		r := m.results[a.ID]
 		if r == nil {
@@ -776,9 +777,8 @@ func (m *Model) syncDraft() {
 				d.Org.ID, d.Org.Name = r.org.ID, cmp.Or(r.org.Name, d.Org.Name)
 				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
 			}
-			d.Warnings = append(d.Warnings, r.warnings...)
-			if r.undecided {
-				d.UndecidedApps = append(d.UndecidedApps, a.ID)
+			if len(r.warnings) > 0 || r.undecided {
+				d.Approvals = append(d.Approvals, store.ApprovalNote{AppID: a.ID, Warnings: undecidedWarnings(*r), Undecided: r.undecided})
 			}
 		case statusSkipped, statusFailed:
 			d.SkippedApps = append(d.SkippedApps, a.ID)

@@ -33,11 +33,13 @@ func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
 	}
 	g.m.syncDraft()
 	found := false
-	for _, w := range g.m.draft.Warnings {
-		found = found || strings.Contains(w, "Help Desk")
+	for _, n := range g.m.draft.Approvals {
+		for _, w := range n.Warnings {
+			found = found || n.AppID == "users" && n.Undecided && strings.Contains(w, "Help Desk")
+		}
 	}
 	if !found {
-		t.Errorf("the Help Desk warning is gone from the draft: %q (undecided %q)", g.m.draft.Warnings, g.m.draft.UndecidedApps)
+		t.Errorf("the undecided Help Desk warning is gone from the draft: %+v", g.m.draft.Approvals)
 	}
 }
 
@@ -52,13 +54,10 @@ func TestResumedUndecidedClaimsNoOrg(t *testing.T) {
 	other := otherApprover()
 	other.OrgID, other.OrgName = "org-other", "Other Support Co"
 	presence := appGrant(apps[1], testGrant(apps[1]), other, adminEmail)
-	var warns []string
-	for _, w := range approverWarnings(other, adminEmail, jane.OrgID) {
-		warns = append(warns, apps[1].Name+": "+w)
-	}
+	warns := approverWarnings(other, adminEmail, jane.OrgID)
 	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence"},
-		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName}, Warnings: warns,
-		UndecidedApps: []string{"presence"}}
+		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName},
+		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
 	if err := f.drafts.Save(&dr); err != nil {
 		t.Fatal(err)
 	}

@@ -146,13 +146,10 @@ func TestAccessibleResumesPendingApprovals(t *testing.T) {
 	other := otherApprover()
 	other.OrgID, other.OrgName = orgID, "Acme Industries"
 	presence := appGrant(apps[1], testGrant(apps[1]), other, adminEmail)
-	var warns []string
-	for _, w := range approverWarnings(other, adminEmail, "") {
-		warns = append(warns, apps[1].Name+": "+w)
-	}
+	warns := approverWarnings(other, adminEmail, "")
 	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence", "callcontrol", "cdr"},
-		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: orgID, Name: "Acme Industries"}, Warnings: warns,
-		UndecidedApps: []string{"presence"}}
+		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: orgID, Name: "Acme Industries"},
+		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
 	if err := f.drafts.Save(&dr); err != nil {
 		t.Fatal(err)
 	}
