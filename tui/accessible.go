@@ -13,6 +13,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"golang.org/x/term"
 )
 
@@ -173,7 +174,7 @@ func (a *accessible) run() error {
 		return err
 	}
 	a.say("\nCustomer data. Prefilled answers are shown; press enter to keep them.")
-	vals := m.draft.Customer
+	vals := m.s.Draft.Customer
 	if vals.Company == "" && d.Prefill != nil {
 		vals = *d.Prefill
 	}
@@ -184,7 +185,7 @@ func (a *accessible) run() error {
 		return errors.Join(ErrUserAborted, err)
 	}
 	m.customer = newCustomerScreen(m.c, vals)
-	m.draft.Customer = m.customer.value()
+	m.s.Draft.Customer = m.customer.value()
 	m.haveCustomer = true
 
 	var ids []string
@@ -209,16 +210,16 @@ func (a *accessible) run() error {
 			ids = append(ids, app.ID)
 		}
 	}
-	m.selected = ids
+	m.s.Selected = ids
 	for i, id := range ids {
-		r := m.results[id]
-		if r != nil && r.status == statusAuthorized && !r.pending() {
+		r := m.s.Results[id]
+		if r != nil && r.Status == statusAuthorized && !r.Pending() {
 			continue
 		}
-		app, _ := m.appByID(id)
+		app, _ := m.s.App(id)
 		var res appResult
 		var err error
-		if r != nil && r.pending() {
+		if r != nil && r.Pending() {
 			res, err = a.resumeApproval(*r, i+1, len(ids))
 		} else {
 			res, err = a.authorize(app, i+1, len(ids))
@@ -226,7 +227,7 @@ func (a *accessible) run() error {
 		if err != nil {
 			return err
 		}
-		m.results[id] = &res
+		m.s.Results[id] = &res
 		a.save() // the approver, or a skip that replaces a saved approval
 	}
 	return a.complete()
@@ -396,7 +397,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			return appResult{}, err2
 		}
 		if ans == "s" {
-			return appResult{app: app, status: statusFailed, reason: shortReason(err)}, nil
+			return appResult{App: app, Status: statusFailed, Reason: shortReason(err)}, nil
 		}
 	}
 }
@@ -405,14 +406,14 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 // (appResult.pending), without a new code: who approved is checked again,
 // or the warnings never accepted are asked about again.
 func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, error) {
-	app := r.app
+	app := r.App
 	a.say("\nApp %d of %d: %s", pos, total, app.Name)
-	if r.undecided {
+	if r.Undecided {
 		a.say("Approved before the wizard stopped, but the approver's warnings were not accepted.")
 	} else {
 		a.say("Approved before the wizard stopped, but who approved was not checked.")
 	}
-	res, again, err := a.approved(app, grantOf(r.grant), &r)
+	res, again, err := a.approved(app, wizard.GrantOf(r.Grant), &r)
 	if err != nil || !again {
 		return res, err
 	}
@@ -431,16 +432,16 @@ func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", retryText(ev)) 
 func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) (res appResult, again bool, err error) {
 	m := a.m
 	auth := m.c.deps.Authorizer
-	admin := m.draft.Customer.AdminEmail
+	admin := m.s.Draft.Customer.AdminEmail
 	s := authScreen{app: app, grant: g, adminEmail: admin}
-	known := resumed != nil && resumed.undecided
+	known := resumed != nil && resumed.Undecided
 	switch {
 	case known:
 	case resumed != nil:
 		a.say("Checking who approved…")
 	default:
 		pending := s.result(statusAuthorized)
-		m.results[app.ID] = &pending
+		m.s.Results[app.ID] = &pending
 		a.save()
 		if m.c.deps.Drafts != nil && m.result.DraftSaveErr == nil {
 			a.say("Approved; the authorization is kept in the draft. Checking who approved…")
@@ -449,13 +450,13 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 	}
 	drop := func() {
-		delete(m.results, app.ID)
+		delete(m.s.Results, app.ID)
 		a.save()
 	}
 	for {
 		if known {
 			known = false
-			s.identity, s.warnings = identityOf(resumed.grant.Approver, resumed.org), undecidedWarnings(*resumed)
+			s.identity, s.warnings = wizard.IdentityOf(resumed.Grant.Approver, resumed.Org), resumed.BareWarnings()
 		} else {
 			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
 			var id flows.Identity
@@ -480,14 +481,14 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 					s.warnings = []string{"Could not tell who approved (" + errText(ierr) + ")."}
 					return s.result(statusAuthorized), false, nil
 				case "s":
-					return appResult{app: app, status: statusSkipped}, false, nil
+					return appResult{App: app, Status: statusSkipped}, false, nil
 				}
 				drop()
 				return appResult{}, true, nil
 			}
-			prior := m.knownOrg()
-			s.identity = withPrior(id, prior)
-			s.warnings = approverWarnings(s.identity, admin, prior.ID)
+			prior := m.s.KnownOrg()
+			s.identity = wizard.WithPrior(id, prior)
+			s.warnings = wizard.ApproverWarnings(s.identity, admin, prior.ID)
 		}
 		id := s.identity
 		if id.OrgID != "" {
@@ -509,7 +510,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		case "a":
 			return s.result(statusAuthorized), false, nil
 		case "s":
-			return appResult{app: app, status: statusSkipped}, false, nil
+			return appResult{App: app, Status: statusSkipped}, false, nil
 		}
 		drop()
 		return appResult{}, true, nil
@@ -530,17 +531,17 @@ func (a *accessible) complete() error {
 		a.say("Note: %s", n)
 	}
 	for _, r := range rd.apps {
-		switch r.status {
+		switch r.Status {
 		case statusAuthorized:
-			line := "- " + r.app.Name + ": authorized, " + approverText(r.grant.Approver)
-			if exp := expiryText(r.grant); exp != "" {
+			line := "- " + r.App.Name + ": authorized, " + approverText(r.Grant.Approver)
+			if exp := expiryText(r.Grant); exp != "" {
 				line += "; tokens: " + exp
 			}
 			a.say("%s.", line)
 		case statusFailed:
-			a.say("- %s: failed: %s", r.app.Name, r.reason)
+			a.say("- %s: failed: %s", r.App.Name, r.Reason)
 		default:
-			a.say("- %s: skipped.", r.app.Name)
+			a.say("- %s: skipped.", r.App.Name)
 		}
 	}
 	for _, w := range rd.warnings {
@@ -562,12 +563,12 @@ func (a *accessible) complete() error {
 			if err != nil {
 				return err
 			}
-			switch {
-			case len([]rune(p1)) < minPassphrase:
-				a.say("Too short. %s", remedy(errPassphraseShort, noApp))
+			switch err := wizard.CheckPassphrase(p1, p2); err {
+			case errPassphraseShort:
+				a.say("Too short. %s", remedy(err, noApp))
 				continue
-			case p1 != p2:
-				a.say("%s", remedy(errPassphraseMismatch, noApp))
+			case errPassphraseMismatch:
+				a.say("%s", remedy(err, noApp))
 				continue
 			}
 			pass = store.NewSecret(p1)
@@ -581,20 +582,20 @@ func (a *accessible) complete() error {
 	if ans == "q" {
 		return ErrUserAborted
 	}
-	m.syncDraft()
-	b := store.Bundle{Created: m.c.deps.Clock.Now().UTC(), ToolVersion: d.Version, Customer: m.draft.Customer,
-		Org: m.draft.Org, Apps: m.draft.Apps, Warnings: rd.warnings}
+	m.s.Snapshot()
+	b := store.Bundle{Created: m.c.deps.Clock.Now().UTC(), ToolVersion: d.Version, Customer: m.s.Draft.Customer,
+		Org: m.s.Draft.Org, Apps: m.s.Draft.Apps, Warnings: rd.warnings}
 	for {
 		r, err := d.WriteBundle(rd.outPath, b, pass)
 		if err == nil {
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
-			if d.Drafts != nil && m.draft.ID != "" {
-				m.removed(draftRemovedMsg{id: m.draft.ID, err: finishDraft(d.Drafts, m.draft, r)})
+			if d.Drafts != nil && m.s.Draft.ID != "" {
+				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: finishDraft(d.Drafts, m.s.Draft, r)})
 			}
 			m.done.c = m.c
-			m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
+			m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 			a.say("\nDone.")
 			a.say("%s", m.done.plain())
 			return nil

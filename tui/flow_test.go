@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // submitForm walks the customer form with enter (prefilled values).
@@ -180,7 +181,7 @@ func TestRecoveries(t *testing.T) {
 	if f.m.screen != scrReview {
 		t.Fatalf("not on review:\n%s", f.view())
 	}
-	if r := f.m.results["cdr"]; r.status != statusFailed || !strings.Contains(r.reason, "secret") {
+	if r := f.m.s.Results["cdr"]; r.Status != statusFailed || !strings.Contains(r.Reason, "secret") {
 		t.Errorf("cdr result %+v", r)
 	}
 	f.drive(t, press("enter"))
@@ -208,8 +209,8 @@ func TestApproverWarningAgain(t *testing.T) {
 	f.withCode()
 	f.approve(otherApprover())
 	f.pressRun("a")
-	r := f.m.results["users"]
-	if r == nil || r.status != statusAuthorized || len(r.warnings) != 2 {
+	r := f.m.s.Results["users"]
+	if r == nil || r.Status != statusAuthorized || len(r.Warnings) != 2 {
 		t.Fatalf("accepted result %+v", r)
 	}
 }
@@ -372,8 +373,8 @@ func TestNoTokenLeaks(t *testing.T) {
 	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])}) // grant held, identity pending
 	app := testApps()[0]
 	g := testGrant(app)
-	res := appResult{app: app, status: statusAuthorized, grant: appGrant(app, g, testIdentity(), adminEmail)}
-	d := Draft{ID: "d1", Apps: []store.AppGrant{res.grant}}
+	res := appResult{App: app, Status: statusAuthorized, Grant: wizard.AppGrant(app, g, testIdentity(), adminEmail)}
+	d := Draft{ID: "d1", Apps: []store.AppGrant{res.Grant}}
 	for _, v := range []any{
 		grantMsg{gen: 1, grant: g}, appDoneMsg{res: res}, res, draftLoadedMsg{draft: d}, d,
 		bundleWrittenMsg{}, store.Bundle{Apps: d.Apps}, f.m.auth, *f.m, f.m,

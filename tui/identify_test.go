@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"regexp"
 	"slices"
 	"strings"
@@ -174,8 +175,8 @@ func TestOrgFromEarlierApp(t *testing.T) {
 			if got := orgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
 				t.Errorf("org line %q, want %q", got, tc.wantOrg)
 			}
-			if r := f.m.results["cdr"]; r.org.Name != "Acme Industries" || r.org.UserCount != 240 {
-				t.Errorf("cdr's org %+v, want the name and count of the earlier app", r.org)
+			if r := f.m.s.Results["cdr"]; r.Org.Name != "Acme Industries" || r.Org.UserCount != 240 {
+				t.Errorf("cdr's org %+v, want the name and count of the earlier app", r.Org)
 			}
 		})
 	}
@@ -187,10 +188,10 @@ func TestOrgFromEarlierApp(t *testing.T) {
 func TestOrgUnknownsFromDraft(t *testing.T) {
 	apps := testApps()
 	res := func(i int) appResult {
-		return appResult{app: apps[i], status: statusAuthorized, grant: appGrant(apps[i], testGrant(apps[i]), testIdentity(), adminEmail),
-			org: orgOf(blindIdentity())}
+		return appResult{App: apps[i], Status: statusAuthorized, Grant: wizard.AppGrant(apps[i], testGrant(apps[i]), testIdentity(), adminEmail),
+			Org: wizard.OrgOf(blindIdentity())}
 	}
-	org := orgOf(blindIdentity())
+	org := wizard.OrgOf(blindIdentity())
 	for _, tc := range []struct {
 		name          string
 		apps          []appResult
@@ -204,16 +205,16 @@ func TestOrgUnknownsFromDraft(t *testing.T) {
 			"it could not be read (the reason is not kept in a draft)"},
 		{"reasons of this run", []appResult{func() appResult {
 			r := res(1)
-			r.nameWhy, r.usersWhy = "Webex refused it", "it could not be read: timeout"
+			r.NameWhy, r.UsersWhy = "Webex refused it", "it could not be read: timeout"
 			return r
 		}()}, "Webex refused it", "it could not be read: timeout"},
 		{"reasons differ per app", []appResult{func() appResult {
 			r := res(0)
-			r.usersWhy = "it could not be read: timeout"
+			r.UsersWhy = "it could not be read: timeout"
 			return r
 		}(), func() appResult {
 			r := res(1)
-			r.nameWhy, r.usersWhy = "Webex refused it", "Webex refused it"
+			r.NameWhy, r.UsersWhy = "Webex refused it", "Webex refused it"
 			return r
 		}()}, "Webex refused it",
 			"UCX Suite Users' Synch from Control Hub: it could not be read: timeout; Attendant Console Presence Connector: Webex refused it"},
@@ -226,7 +227,7 @@ func TestOrgUnknownsFromDraft(t *testing.T) {
 		})
 	}
 	// Known facts have no gaps.
-	if g := orgUnknowns([]appResult{res(0)}, orgOf(testIdentity())); g != (orgGaps{}) {
+	if g := orgUnknowns([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (orgGaps{}) {
 		t.Errorf("gaps of a known org: %+v", g)
 	}
 }
@@ -246,7 +247,7 @@ func TestTokenLimitIsFinal(t *testing.T) {
 		t.Errorf("view lacks the remedy:\n%s", f.view())
 	}
 	f.pressRun("s")
-	if r := f.m.results["users"]; r == nil || r.status != statusFailed || !strings.Contains(r.reason, "token limit") {
+	if r := f.m.s.Results["users"]; r == nil || r.Status != statusFailed || !strings.Contains(r.Reason, "token limit") {
 		t.Errorf("result %+v", r)
 	}
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // The smallest terminal the wizard draws in; below it, View asks for more.
@@ -71,47 +71,6 @@ func (c *common) bodyHeight() int { return max(c.height-3, 1) }
 // spinner is the current spinner frame.
 func (c *common) spinner() string { return spinnerFrames[c.frame%len(spinnerFrames)] }
 
-// appStatus is an app's state in the review.
-type appStatus int
-
-const (
-	statusPending appStatus = iota
-	statusAuthorized
-	statusSkipped
-	statusFailed
-)
-
-// appResult is what became of one app.
-type appResult struct {
-	app      flows.App
-	status   appStatus
-	grant    store.AppGrant // tokens only in here; never rendered
-	org      store.Org
-	warnings []string // approver warnings the engineer accepted
-	reason   string   // why it failed, sanitized
-	// nameWhy and usersWhy say why this approval's Identify left the
-	// org's name and user count unknown (unknownWhy; "" when known, or
-	// when the approval comes from a draft, which keeps no reasons).
-	nameWhy, usersWhy string
-	// An approval kept in the draft before the engineer was done with it
-	// (status is statusAuthorized): unchecked, its approver was never
-	// checked (Identify runs again when its turn comes); undecided, its
-	// approver warnings (in warnings) were never accepted (the warning
-	// screen comes back). Either way the app is authorized again from
-	// there, without a new device code.
-	unchecked, undecided bool
-}
-
-// pending tells whether an approval still waits for the engineer.
-func (r *appResult) pending() bool {
-	return r.status == statusAuthorized && (r.unchecked || r.undecided)
-}
-
-// noApprover tells an approval whose approver was never checked.
-func noApprover(a store.Approver) bool {
-	return a.PersonID == "" && a.Email == "" && a.DisplayName == ""
-}
-
 // Model is the wizard's root Bubble Tea model. It routes messages the way
 // soft-serve's repo page does: global keys first, the window size to every
 // screen, async results to the screen that owns them, everything else to
@@ -132,15 +91,13 @@ type Model struct {
 	confirmQuit bool
 	quitting    bool
 
-	// Collected so far.
-	draft          Draft
+	// Collected so far: s holds the onboarding (the core's session: the
+	// draft, the selection, the queue and the results).
+	s              *wizard.Session
 	haveCustomer   bool
 	drafts         []DraftInfo
 	draftsLoaded   bool
 	afterPreflight bool // preflight done, waiting for the drafts list
-	results        map[string]*appResult
-	selected       []string // app IDs in catalog order
-	queue          []string // app IDs still to authorize
 
 	// Draft saves run one at a time, in order: a save asked for while one
 	// is in flight runs when it returns, with the draft as it is then (so
@@ -180,7 +137,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
-	m := &Model{c: c, cancel: cancel, results: map[string]*appResult{}}
+	m := &Model{c: c, cancel: cancel, s: wizard.NewSession(deps.Apps)}
 	m.preflight = preflightScreen{c: c}
 	m.resume = resumeScreen{c: c}
 	m.apps = appsScreen{c: c}
@@ -211,7 +168,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 // nil, ErrUserAborted or ErrPreflightBlocked.
 func (m *Model) Result() (Result, error) {
 	r := m.result
-	r.Customer = m.draft.Customer
+	r.Customer = m.s.Draft.Customer
 	if m.err == nil && r.Receipt == nil {
 		return r, ErrUserAborted
 	}
@@ -273,7 +230,7 @@ func (m *Model) removeAfterBundle(id string) tea.Cmd {
 	if id == "" || m.result.Receipt == nil {
 		return m.removed(draftRemovedMsg{}) // nothing to remove
 	}
-	d, dr, r := m.c.deps.Drafts, m.draft, *m.result.Receipt
+	d, dr, r := m.c.deps.Drafts, m.s.Draft, *m.result.Receipt
 	dr.ID = id
 	m.removing = true
 	return func() tea.Msg { return draftRemovedMsg{id: id, err: finishDraft(d, dr, r)} }
@@ -316,26 +273,24 @@ func (m *Model) save() tea.Cmd {
 		m.saveAgain = true
 		return nil
 	}
-	m.syncDraft()
-	if m.draft.ID == "" {
+	m.s.Snapshot()
+	if m.s.Draft.ID == "" {
 		// Known before the first save returns, so that an interrupted
 		// run saves again or removes this draft, never a second one.
-		m.draft.ID = m.c.deps.Drafts.NewID()
+		m.s.Draft.ID = m.c.deps.Drafts.NewID()
 	}
 	m.saving = true
 	m.saveDone = make(chan draftSavedMsg, 1)
-	return saveDraft(m.c.deps.Drafts, m.draft, m.saveDone)
+	return saveDraft(m.c.deps.Drafts, m.s.Draft, m.saveDone)
 }
 
 // record notes (or forgets) an approval of the authorization screen in
 // the results and saves the draft.
 func (m *Model) record(r *recordReq) tea.Cmd {
-	id := r.res.app.ID
 	if r.drop {
-		delete(m.results, id)
+		m.s.Forget(r.res.App.ID)
 	} else {
-		res := r.res
-		m.results[id] = &res
+		m.s.Keep(r.res)
 	}
 	return m.save()
 }
@@ -422,13 +377,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.removeAfterSave, m.saveAgain = false, false
 			id := msg.id
 			if id == "" {
-				id = m.draft.ID
+				id = m.s.Draft.ID
 			}
 			return m, m.removeAfterBundle(id)
 		}
 		m.result.DraftSaveErr = msg.err
 		if msg.err == nil {
-			m.draft.ID = msg.id
+			m.s.Draft.ID = msg.id
 			m.result.DraftID = msg.id
 		}
 		if m.saveAgain {
@@ -450,27 +405,19 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, loadDraft(m.c.deps.Drafts, msg.id)
 	case customerSubmittedMsg:
-		m.draft.Customer = m.customer.value()
+		m.s.Draft.Customer = m.customer.value()
 		m.haveCustomer = true
 		m.screen = scrApps
-		sel := m.draft.SelectedApps
+		sel := m.s.Draft.SelectedApps
 		if len(sel) == 0 {
 			for _, a := range m.c.deps.Apps {
 				sel = append(sel, a.ID)
 			}
 		}
-		m.apps.set(m.c.deps.Apps, sel, m.results)
+		m.apps.set(m.c.deps.Apps, sel, m.s.Results)
 		return m, nil
 	case appsChosenMsg:
-		m.selected = msg.ids
-		m.draft.SelectedApps = msg.ids
-		m.queue = nil
-		for _, id := range msg.ids {
-			if r := m.results[id]; r != nil && r.status == statusAuthorized && !r.pending() {
-				continue
-			}
-			m.queue = append(m.queue, id)
-		}
+		m.s.Select(msg.ids)
 		return m, m.next()
 	case retryMsg:
 		if m.screen == scrAuth && !m.quitting && m.auth.mine(msg.gen, msg.app) {
@@ -511,7 +458,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.result.Receipt = &r
 		m.err = nil
 		m.confirmQuit = false
-		m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
+		m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 		m.screen = scrDone
 		var cmd tea.Cmd
 		m.saveAgain = false
@@ -521,8 +468,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.saving:
 			m.removeAfterSave = true // the save in flight may create it again
 			m.removing = true
-		case m.draft.ID != "":
-			cmd = m.removeAfterBundle(m.draft.ID)
+		case m.s.Draft.ID != "":
+			cmd = m.removeAfterBundle(m.s.Draft.ID)
 		}
 		m.result.DraftID = ""
 		return m, cmd
@@ -645,102 +592,25 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		return nil
 	}
 	d := msg.draft
-	m.draft = d
-	for _, g := range d.Apps {
-		app, ok := m.appByID(g.AppID)
-		if !ok {
-			continue
-		}
-		r := &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
-		// The approver warnings accepted before are kept, so that the
-		// bundle still carries them; those never accepted bring the
-		// warning screen back, and an approver never checked is checked
-		// again. They carry the app's current name (the catalog may have
-		// renamed it since it was approved).
-		i := slices.IndexFunc(d.Approvals, func(n store.ApprovalNote) bool { return n.AppID == app.ID })
-		var note store.ApprovalNote
-		if i >= 0 {
-			note = d.Approvals[i]
-		}
-		for _, w := range note.Warnings {
-			r.warnings = append(r.warnings, app.Name+": "+w)
-		}
-		r.grant.AppName = app.Name
-		undecided := note.Undecided
-		switch {
-		case undecided && len(r.warnings) > 0:
-			// The draft keeps one org; this approver's may differ (that
-			// can be what the warning says), so it is not claimed.
-			r.undecided, r.org = true, store.Org{}
-		case undecided, len(r.warnings) == 0 && noApprover(g.Approver):
-			// Undecided without its warnings, or never checked: ask
-			// Webex again rather than take it as accepted.
-			r.warnings, r.unchecked = nil, true
-		}
-		m.results[g.AppID] = r
-	}
-	for _, id := range d.SkippedApps {
-		if app, ok := m.appByID(id); ok && m.results[id] == nil {
-			m.results[id] = &appResult{app: app, status: statusSkipped}
-		}
-	}
+	m.s.Resume(d)
 	m.customer = newCustomerScreen(m.c, d.Customer)
 	m.screen = scrCustomer
 	return m.customer.init()
 }
 
-func (m *Model) appByID(id string) (flows.App, bool) {
-	for _, a := range m.c.deps.Apps {
-		if a.ID == id {
-			return a, true
-		}
-	}
-	return flows.App{}, false
-}
-
-// orgID is the org of the apps authorized so far ("" when none).
-func (m *Model) orgID() string {
-	for _, id := range m.selected {
-		if r := m.results[id]; r != nil && r.status == statusAuthorized && r.org.ID != "" {
-			return r.org.ID
-		}
-	}
-	return m.draft.Org.ID
-}
-
-// knownOrg is the org of the apps authorized so far, with the name and
-// user count any of them (or the resumed draft) learned: a later app whose
-// token may not read them takes them from here (withPrior).
-func (m *Model) knownOrg() store.Org {
-	o := store.Org{ID: m.orgID()}
-	if o.ID == "" {
-		return o
-	}
-	if m.draft.Org.ID == o.ID {
-		o = m.draft.Org
-	}
-	for _, id := range m.selected {
-		if r := m.results[id]; r != nil && r.status == statusAuthorized && r.org.ID == o.ID {
-			o.Name = cmp.Or(o.Name, r.org.Name)
-			o.UserCount = max(o.UserCount, r.org.UserCount)
-		}
-	}
-	return o
-}
-
 // next opens the authorization screen of the next app, or the review.
 func (m *Model) next() tea.Cmd {
-	if len(m.queue) == 0 {
+	if len(m.s.Queue) == 0 {
 		m.screen = scrReview
 		m.review.set(m.reviewData())
 		return m.review.focusField()
 	}
-	id := m.queue[0]
-	app, _ := m.appByID(id)
-	pos := slices.Index(m.selected, id)
-	m.auth = newAuthScreen(m.c, app, pos+1, len(m.selected), m.draft.Customer.AdminEmail, m.knownOrg())
+	id := m.s.Queue[0]
+	app, _ := m.s.App(id)
+	pos := slices.Index(m.s.Selected, id)
+	m.auth = newAuthScreen(m.c, app, pos+1, len(m.s.Selected), m.s.Draft.Customer.AdminEmail, m.s.KnownOrg())
 	m.screen = scrAuth
-	if r := m.results[id]; r != nil && r.pending() {
+	if r := m.s.Results[id]; r != nil && r.Pending() {
 		return m.auth.resumeApproval(*r)
 	}
 	return m.auth.start()
@@ -748,61 +618,29 @@ func (m *Model) next() tea.Cmd {
 
 // appDone records one app's outcome, saves the draft and moves on.
 func (m *Model) appDone(res appResult) tea.Cmd {
-	r := res
-	m.results[res.app.ID] = &r
-	if len(m.queue) > 0 && m.queue[0] == res.app.ID {
-		m.queue = m.queue[1:]
-	}
+	m.s.Done(res)
 	// Save every outcome: the approver of an approval saved earlier, or a
 	// skip that replaces it.
 	return tea.Batch(m.save(), m.next())
 }
 
-// syncDraft copies the results into m.draft.
-func (m *Model) syncDraft() {
-	d := &m.draft
-	d.SelectedApps = m.selected
-	d.Apps, d.SkippedApps, d.Approvals = nil, nil, nil
-	for _, a := range m.c.deps.Apps {
-		r := m.results[a.ID]
-		if r == nil {
-			continue
-		}
-		switch r.status {
-		case statusAuthorized:
-			d.Apps = append(d.Apps, r.grant)
-			if r.org.ID != "" && (d.Org.ID == "" || d.Org.ID == r.org.ID) {
-				// An app whose token may not read the name keeps the one
-				// another app of the same org read.
-				d.Org.ID, d.Org.Name = r.org.ID, cmp.Or(r.org.Name, d.Org.Name)
-				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
-			}
-			if len(r.warnings) > 0 || r.undecided {
-				d.Approvals = append(d.Approvals, store.ApprovalNote{AppID: a.ID, Warnings: undecidedWarnings(*r), Undecided: r.undecided})
-			}
-		case statusSkipped, statusFailed:
-			d.SkippedApps = append(d.SkippedApps, a.ID)
-		}
-	}
-}
-
 // reviewData gathers what the review screen shows.
 func (m *Model) reviewData() reviewData {
-	m.syncDraft()
-	rd := reviewData{customer: m.draft.Customer, org: m.draft.Org, protection: m.c.deps.Protection}
-	rd.outPath = m.c.deps.OutPath(m.draft.Customer.Company, m.c.now)
-	for _, id := range m.selected {
-		if r := m.results[id]; r != nil {
+	m.s.Snapshot()
+	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
+	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
+	for _, id := range m.s.Selected {
+		if r := m.s.Results[id]; r != nil {
 			rd.apps = append(rd.apps, *r)
-		} else if app, ok := m.appByID(id); ok {
-			rd.apps = append(rd.apps, appResult{app: app, status: statusSkipped})
+		} else if app, ok := m.s.App(id); ok {
+			rd.apps = append(rd.apps, appResult{App: app, Status: statusSkipped})
 		}
 	}
-	rd.gaps = orgUnknowns(rd.apps, m.draft.Org)
-	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.status == statusAuthorized && isPresence(r.app) })
+	rd.gaps = orgUnknowns(rd.apps, m.s.Draft.Org)
+	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.Status == statusAuthorized && isPresence(r.App) })
 	rd.notes = orgNotes(rd.gaps, presence)
-	rd.warnings = bundleWarnings(rd.apps, m.draft.Org)
-	rd.shown = bundleWarnings(rd.apps, m.draft.Org, statusAuthorized)
+	rd.warnings = bundleWarnings(rd.apps, m.s.Draft.Org)
+	rd.shown = bundleWarnings(rd.apps, m.s.Draft.Org, statusAuthorized)
 	return rd
 }
 
@@ -815,30 +653,30 @@ func bundleWarnings(apps []appResult, org store.Org, only ...appStatus) []string
 	var w []string
 	for _, r := range apps {
 		switch {
-		case r.status != statusAuthorized || !isPresence(r.app):
+		case r.Status != statusAuthorized || !isPresence(r.App):
 		case org.UserCount > 1000:
 			w = append(w, "The organization has more than 1,000 users: do not enable the presence integration ("+
-				r.app.Name+"); Cisco's API does not support it.")
+				r.App.Name+"); Cisco's API does not support it.")
 		case org.UserCount == 0:
 			w = append(w, "The organization's size could not be checked ("+orgUnknowns(apps, org).size+
 				"): make sure it has at most 1,000 users before enabling the presence integration ("+
-				r.app.Name+"); Cisco's API does not support more.")
+				r.App.Name+"); Cisco's API does not support more.")
 		}
 	}
 	for _, r := range apps {
-		w = append(w, r.warnings...)
-		if r.status == statusAuthorized && r.unchecked {
+		w = append(w, r.Warnings...)
+		if r.Status == statusAuthorized && r.Unchecked {
 			// Not reached through the wizard (the check runs again first).
-			w = append(w, r.app.Name+": Could not tell who approved (the approver was not checked).")
+			w = append(w, r.App.Name+": Could not tell who approved (the approver was not checked).")
 		}
 		if len(only) > 0 {
 			continue
 		}
-		switch r.status {
+		switch r.Status {
 		case statusSkipped:
-			w = append(w, r.app.Name+" was skipped: its features will not work until it is authorized.")
+			w = append(w, r.App.Name+" was skipped: its features will not work until it is authorized.")
 		case statusFailed:
-			w = append(w, r.app.Name+" failed: "+r.reason)
+			w = append(w, r.App.Name+" failed: "+r.Reason)
 		}
 	}
 	return w
@@ -851,13 +689,13 @@ func isPresence(a flows.App) bool {
 
 // complete writes the bundle (COMPLETE REQUEST).
 func (m *Model) complete() tea.Cmd {
-	m.syncDraft()
+	m.s.Snapshot()
 	b := store.Bundle{
 		Created:     m.c.now.UTC(),
 		ToolVersion: m.c.deps.Version,
-		Customer:    m.draft.Customer,
-		Org:         m.draft.Org,
-		Apps:        slices.Clone(m.draft.Apps),
+		Customer:    m.s.Draft.Customer,
+		Org:         m.s.Draft.Org,
+		Apps:        slices.Clone(m.s.Draft.Apps),
 		Warnings:    m.review.data.warnings,
 	}
 	path, pass, write := m.review.data.outPath, m.review.passphrase(), m.c.deps.WriteBundle
@@ -967,8 +805,8 @@ func (m *Model) confirmView() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Quit ucx-onboard?") + "\n\n")
 	n := 0
-	for _, r := range m.results {
-		if r.status == statusAuthorized {
+	for _, r := range m.s.Results {
+		if r.Status == statusAuthorized {
 			n++
 		}
 	}

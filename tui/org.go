@@ -3,67 +3,17 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // What the wizard knows of the customer's organization, and in what words
 // it says what it does not know. Both front-ends (the screens and the
 // accessible mode) word it from here.
-
-// unknownWhy words why one app's Identify left a fact of the org unknown
-// (why, with the failure err), scope being the scope the call needs; ""
-// when the fact is known.
-func unknownWhy(why flows.Unknown, err error, scope string) string {
-	switch why {
-	case flows.UnknownNoScope:
-		return "the app's token lacks " + scope
-	case flows.UnknownForbidden:
-		return "Webex refused it (" + statusText(err) + "): the approver is not an admin of the organization, and an admin scope gives a non-admin nothing"
-	case flows.UnknownFailed:
-		return "it could not be read: " + errText(err)
-	}
-	return ""
-}
-
-// statusText is "HTTP 403" for an error wrapping a *flows.WebexError,
-// "refused" otherwise.
-func statusText(err error) string {
-	var we *flows.WebexError
-	if errors.As(err, &we) {
-		return fmt.Sprintf("HTTP %d", we.Status)
-	}
-	return "refused"
-}
-
-// withPrior completes id with what the apps approved before learned of the
-// same org (prior): the name and user count this app's token may not read.
-// The org is matched by ID only.
-func withPrior(id flows.Identity, prior store.Org) flows.Identity {
-	if id.OrgID == "" || id.OrgID != prior.ID {
-		return id
-	}
-	if id.OrgName == "" && prior.Name != "" {
-		id.OrgName, id.OrgNameUnknown, id.OrgNameErr = prior.Name, flows.Known, nil
-	}
-	if !id.OrgUsersCounted && prior.UserCount > 0 {
-		id.OrgUsers, id.OrgUsersCounted, id.OrgUsersUnknown, id.OrgUsersErr = prior.UserCount, true, flows.Known, nil
-	}
-	return id
-}
-
-// orgOf is what an approval tells of the org, for the review and the draft.
-func orgOf(id flows.Identity) store.Org {
-	o := store.Org{ID: clean(id.OrgID), Name: clean(id.OrgName)}
-	if id.OrgUsersCounted {
-		o.UserCount = id.OrgUsers
-	}
-	return o
-}
 
 // idOrgName is the org's name as the approval screens show it: the name,
 // or "name unknown" with a short reason.
@@ -75,7 +25,7 @@ func idOrgName(id flows.Identity) string {
 	case flows.UnknownNoScope:
 		return "name unknown (no " + flows.OrganizationsReadScope + ")"
 	case flows.UnknownForbidden:
-		return "name unknown (Webex refused it, " + statusText(id.OrgNameErr) + ")"
+		return "name unknown (Webex refused it, " + wizard.StatusText(id.OrgNameErr) + ")"
 	case flows.UnknownFailed:
 		return "name unknown (it could not be read)"
 	}
@@ -92,10 +42,10 @@ type orgGaps struct{ name, size string }
 func orgUnknowns(apps []appResult, org store.Org) orgGaps {
 	var g orgGaps
 	if org.Name == "" {
-		g.name = gapText(apps, org, flows.OrganizationsReadScope, func(r appResult) string { return r.nameWhy })
+		g.name = gapText(apps, org, flows.OrganizationsReadScope, func(r appResult) string { return r.NameWhy })
 	}
 	if org.UserCount == 0 {
-		g.size = gapText(apps, org, flows.PeopleReadScope, func(r appResult) string { return r.usersWhy })
+		g.size = gapText(apps, org, flows.PeopleReadScope, func(r appResult) string { return r.UsersWhy })
 	}
 	return g
 }
@@ -105,7 +55,7 @@ func gapText(apps []appResult, org store.Org, scope string, why func(appResult) 
 	var reasons []string         // distinct, in order
 	who := map[string][]string{} // apps per reason
 	for _, r := range apps {
-		if r.status != statusAuthorized || (org.ID != "" && r.org.ID != "" && r.org.ID != org.ID) {
+		if r.Status != statusAuthorized || (org.ID != "" && r.Org.ID != "" && r.Org.ID != org.ID) {
 			continue
 		}
 		if !holds(r, scope) {
@@ -116,7 +66,7 @@ func gapText(apps []appResult, org store.Org, scope string, why func(appResult) 
 			if who[w] == nil {
 				reasons = append(reasons, w)
 			}
-			who[w] = append(who[w], clean(r.app.Name))
+			who[w] = append(who[w], clean(r.App.Name))
 		}
 	}
 	switch {
@@ -150,9 +100,9 @@ func orgNotes(g orgGaps, presenceWarned bool) []string {
 // holds tells whether r's token holds scope (the granted scopes, or the
 // app's when Webex did not say).
 func holds(r appResult, scope string) bool {
-	s := r.grant.Scopes
+	s := r.Grant.Scopes
 	if len(s) == 0 {
-		s = r.app.Scopes
+		s = r.App.Scopes
 	}
 	return slices.Contains(s, scope)
 }
@@ -165,13 +115,13 @@ func identifyProblem(err error) (title, cause string) {
 	switch {
 	case errors.Is(err, flows.ErrForbidden):
 		return "Webex refused to say who approved",
-			"Webex refused this app's token when asked who approved (" + statusText(err) + "). " +
+			"Webex refused this app's token when asked who approved (" + wizard.StatusText(err) + "). " +
 				"Reading one's own profile needs no admin scope, so the token itself was refused: " +
 				"the approving account may be deactivated or without a Webex license, or the authorization was revoked meanwhile. " +
 				"This is not a network problem: authorizing again with the customer's Full Admin may help."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, flows.ErrUnreachable):
 	case errors.As(err, &we) && we.Status != 408 && we.Status != 429 && we.Status < 500:
-		return "Could not check who approved", "Webex refused the check (" + statusText(err) + ")."
+		return "Could not check who approved", "Webex refused the check (" + wizard.StatusText(err) + ")."
 	}
 	return "Could not check who approved", "This is most likely a network problem."
 }

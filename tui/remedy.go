@@ -11,13 +11,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// errPassphraseShort and errPassphraseMismatch are the review screen's own
-// checks of the passphrase.
+// errPassphraseShort and errPassphraseMismatch are the passphrase rules'
+// errors (wizard.CheckPassphrase).
 var (
-	errPassphraseShort    = errors.New("passphrase too short")
-	errPassphraseMismatch = errors.New("passphrases differ")
+	errPassphraseShort    = wizard.ErrPassphraseShort
+	errPassphraseMismatch = wizard.ErrPassphraseMismatch
 )
 
 // noApp is the zero app, for remedies outside an authorization.

@@ -90,7 +90,7 @@ func (m *Model) finishSaves() {
 				m.result.DraftSaveErr = msg.err
 			}
 			if msg.err == nil && msg.id != "" {
-				m.draft.ID = msg.id
+				m.s.Draft.ID = msg.id
 				if m.result.Receipt == nil {
 					m.result.DraftID = msg.id
 				}
@@ -107,11 +107,11 @@ func (m *Model) finishSaves() {
 		m.saveAgain = false
 		m.saveAfterCrash()
 	}
-	if m.result.Receipt != nil && (m.removing || m.removeAfterSave) && m.draft.ID != "" {
+	if m.result.Receipt != nil && (m.removing || m.removeAfterSave) && m.s.Draft.ID != "" {
 		// Killed before the draft's removal answered: mark it completed
 		// and remove it here (Remove is idempotent).
 		m.removeAfterSave = false
-		m.removed(draftRemovedMsg{id: m.draft.ID, err: finishDraft(m.c.deps.Drafts, m.draft, *m.result.Receipt)})
+		m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: finishDraft(m.c.deps.Drafts, m.s.Draft, *m.result.Receipt)})
 	}
 }
 
@@ -132,12 +132,12 @@ func (m *Model) saveNow() {
 	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
 		return
 	}
-	m.syncDraft()
-	d := m.draft
+	m.s.Snapshot()
+	d := m.s.Draft
 	err := m.c.deps.Drafts.Save(&d)
 	m.result.DraftSaveErr = err
 	if err == nil {
-		m.draft.ID = d.ID
+		m.s.Draft.ID = d.ID
 		m.result.DraftID = d.ID
 	}
 }

@@ -29,7 +29,7 @@ func (s *appsScreen) set(apps []flows.App, selected []string, results map[string
 				s.on[i] = true
 			}
 		}
-		if r := results[a.ID]; r != nil && r.status == statusAuthorized {
+		if r := results[a.ID]; r != nil && r.Status == statusAuthorized {
 			s.done[i] = true
 		}
 	}

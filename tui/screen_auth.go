@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // authState is the state of one app's authorization.
@@ -28,9 +29,9 @@ const (
 	authFailed                        // anything else final (invalid client, ...)
 )
 
-// maxAutoRenew bounds automatic fresh codes in a row; then the engineer
-// presses r.
-const maxAutoRenew = 5
+// maxAutoRenew bounds automatic fresh codes in a row (the core's rule);
+// then the engineer presses r.
+const maxAutoRenew = wizard.MaxAutoRenew
 
 // maxStatusLines bounds the status line (a long server message is cut).
 const maxStatusLines = 3
@@ -287,84 +288,20 @@ func (s *authScreen) finish(status appStatus) tea.Cmd {
 
 // result is this app's outcome with status.
 func (s *authScreen) result(status appStatus) appResult {
-	res := appResult{app: s.app, status: status}
+	res := appResult{App: s.app, Status: status}
 	switch status {
 	case statusAuthorized:
-		res.grant = appGrant(s.app, s.grant, s.identity, s.adminEmail)
-		res.org = orgOf(s.identity)
-		res.nameWhy = unknownWhy(s.identity.OrgNameUnknown, s.identity.OrgNameErr, flows.OrganizationsReadScope)
-		res.usersWhy = unknownWhy(s.identity.OrgUsersUnknown, s.identity.OrgUsersErr, flows.PeopleReadScope)
+		res.Grant = wizard.AppGrant(s.app, s.grant, s.identity, s.adminEmail)
+		res.Org = wizard.OrgOf(s.identity)
+		res.NameWhy = wizard.UnknownWhy(s.identity.OrgNameUnknown, s.identity.OrgNameErr, flows.OrganizationsReadScope)
+		res.UsersWhy = wizard.UnknownWhy(s.identity.OrgUsersUnknown, s.identity.OrgUsersErr, flows.PeopleReadScope)
 		for _, w := range s.warnings {
-			res.warnings = append(res.warnings, s.app.Name+": "+w)
+			res.Warnings = append(res.Warnings, s.app.Name+": "+w)
 		}
 	case statusFailed:
-		res.reason = shortReason(s.err)
+		res.Reason = shortReason(s.err)
 	}
 	return res
-}
-
-// appGrant copies what the bundle needs of an authorization.
-func appGrant(app flows.App, g flows.Grant, id flows.Identity, adminEmail string) store.AppGrant {
-	email := ""
-	for _, e := range id.Emails {
-		if strings.EqualFold(e, adminEmail) {
-			email = e
-		}
-	}
-	if email == "" && len(id.Emails) > 0 {
-		email = id.Emails[0]
-	}
-	scopes := g.Scopes
-	if len(scopes) == 0 {
-		scopes = app.Scopes
-	}
-	return store.AppGrant{
-		AppID: app.ID, AppName: app.Name, ClientID: app.ClientID, Scopes: scopes,
-		AccessToken: g.AccessToken, AccessTokenExpiry: g.AccessTokenExpiry,
-		RefreshToken: g.RefreshToken, RefreshTokenExpiry: g.RefreshTokenExpiry,
-		TokenType: g.TokenType,
-		Approver: store.Approver{
-			PersonID: clean(id.PersonID), Email: clean(email),
-			DisplayName: clean(id.DisplayName), FullAdmin: id.FullAdmin,
-		},
-		ApprovedAt: g.ObtainedAt,
-	}
-}
-
-// approverWarnings says what is wrong with who approved: not a Full Admin,
-// not the admin of the form (any of their emails, case-insensitive), or
-// another org than the apps before (compared by ID, whether or not either
-// name is known).
-func approverWarnings(id flows.Identity, adminEmail, orgID string) []string {
-	who := clean(id.DisplayName)
-	emails := clean(strings.Join(id.Emails, ", "))
-	if who == "" {
-		who = emails
-	}
-	if who == "" {
-		who = "The approver"
-	}
-	var w []string
-	if !id.FullAdmin {
-		w = append(w, who+" is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization.")
-	}
-	if adminEmail != "" {
-		match := false
-		for _, e := range id.Emails {
-			match = match || strings.EqualFold(strings.TrimSpace(e), adminEmail)
-		}
-		if !match {
-			w = append(w, fmt.Sprintf("%s (%s) is not the admin named in the customer data (%s).", who, emails, adminEmail))
-		}
-	}
-	if orgID != "" && id.OrgID != "" && id.OrgID != orgID {
-		name := clean(id.OrgName)
-		if name == "" {
-			name = "another organization"
-		}
-		w = append(w, fmt.Sprintf("%s belongs to %s (%s), not the organization of the apps approved before (%s).", who, name, clean(id.OrgID), orgID))
-	}
-	return w
 }
 
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
@@ -400,23 +337,22 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		if !s.mine(msg.gen, msg.app) || s.state != authIdentifying {
 			return nil
 		}
-		if msg.err != nil {
-			if errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
-				return nil // stopped: quitting, or the app was left
-			}
-			s.identity, s.idErr = flows.Identity{}, msg.err
-			s.warnings = []string{"Could not tell who approved (" + errText(msg.err) + ")."}
+		if msg.err != nil && errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
+			return nil // stopped: quitting, or the app was left
+		}
+		ap := wizard.Approval{App: s.app, AdminEmail: s.adminEmail, Prior: s.prior}
+		next := ap.AfterIdentify(msg.id, msg.err)
+		s.identity, s.idErr, s.warnings = ap.Identity, ap.Err, ap.Warnings
+		switch next {
+		case wizard.Unchecked:
 			s.state = authUnidentified
 			return nil
-		}
-		s.identity = withPrior(msg.id, s.prior)
-		s.warnings = approverWarnings(s.identity, s.adminEmail, s.prior.ID)
-		if len(s.warnings) == 0 {
+		case wizard.Finish:
 			return s.finish(statusAuthorized)
 		}
 		// Keep the approver in the draft while the engineer decides.
 		res := s.result(statusAuthorized)
-		res.undecided = true
+		res.Undecided = true
 		s.record = &recordReq{res: res}
 		s.state = authWarning
 		return nil
@@ -465,43 +401,14 @@ func (s *authScreen) retryLine() string {
 // is checked again, or its warnings come back for a decision.
 func (s *authScreen) resumeApproval(r appResult) tea.Cmd {
 	s.gen = s.c.nextGen()
-	s.grant = grantOf(r.grant)
-	if r.unchecked {
+	s.grant = wizard.GrantOf(r.Grant)
+	if r.Unchecked {
 		return s.identify()
 	}
-	s.identity = identityOf(r.grant.Approver, r.org)
-	s.warnings = undecidedWarnings(r)
+	s.identity = wizard.IdentityOf(r.Grant.Approver, r.Org)
+	s.warnings = r.BareWarnings()
 	s.state = authWarning
 	return nil
-}
-
-// grantOf is the flows.Grant of an approval kept in a draft.
-func grantOf(g store.AppGrant) flows.Grant {
-	return flows.Grant{
-		AccessToken: g.AccessToken, AccessTokenExpiry: g.AccessTokenExpiry,
-		RefreshToken: g.RefreshToken, RefreshTokenExpiry: g.RefreshTokenExpiry,
-		TokenType: g.TokenType, Scopes: g.Scopes, ObtainedAt: g.ApprovedAt,
-	}
-}
-
-// undecidedWarnings are r's warnings without the app's name (as
-// approverWarnings words them).
-func undecidedWarnings(r appResult) []string {
-	var w []string
-	for _, x := range r.warnings {
-		w = append(w, strings.TrimPrefix(x, r.app.Name+": "))
-	}
-	return w
-}
-
-// identityOf is what a draft kept of who approved.
-func identityOf(a store.Approver, org store.Org) flows.Identity {
-	id := flows.Identity{PersonID: a.PersonID, DisplayName: a.DisplayName, FullAdmin: a.FullAdmin,
-		OrgID: org.ID, OrgName: org.Name, OrgUsers: org.UserCount, OrgUsersCounted: org.UserCount > 0}
-	if a.Email != "" {
-		id.Emails = []string{a.Email}
-	}
-	return id
 }
 
 // keep holds an approval and asks the root to save it in the draft.
@@ -544,35 +451,28 @@ func retryText(ev flows.RetryEvent) string {
 	return line
 }
 
-// granted handles the end of Wait.
+// granted handles the end of Wait, as the core decides (Approval.AfterWait:
+// the renewal cap, a final token limit).
 func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	err := msg.err
-	switch {
-	case err == nil:
+	ap := wizard.Approval{App: s.app, Renewals: s.renewals, Expiries: s.expiries}
+	switch ap.AfterWait(msg.grant, err) {
+	case wizard.Identify:
 		// The admin's approval cost a phone login: have the root save it
 		// in the draft now, before Identify (which may hang or fail).
 		s.keep(msg.grant)
 		return s.identify()
-	case errors.Is(err, context.Canceled):
+	case wizard.Stay:
 		return nil
-	case errors.Is(err, flows.ErrTokenLimit):
-		// Final: a fresh code gets no token either until older
-		// authorizations are revoked (remedy), so no renewal.
-		s.state, s.err = authFailed, err
-	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
-		if s.renewals >= maxAutoRenew {
-			s.state, s.err = authFailed, err
-			return nil
-		}
-		if errors.Is(err, flows.ErrExpired) {
-			s.expiries++
+	case wizard.Renew:
+		if ap.Expired {
 			s.expiredAt = s.c.deps.Clock.Now()
 		}
-		s.renewals++
+		s.renewals, s.expiries = ap.Renewals, ap.Expiries
 		cmd := s.start()
 		s.expired = true
 		return cmd
-	case errors.Is(err, flows.ErrDenied):
+	case wizard.Denied:
 		s.state, s.err = authDenied, err
 	default:
 		s.state, s.err = authFailed, err
@@ -593,7 +493,7 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
 		if s.approved() {
 			// Authorize again: the engineer rejects this approval.
-			s.record = &recordReq{res: appResult{app: s.app}, drop: true}
+			s.record = &recordReq{res: appResult{App: s.app}, drop: true}
 			s.grant = flows.Grant{}
 		}
 		s.renewals, s.expiries = 0, 0

@@ -27,9 +27,9 @@ func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results 
 	s.receipt, s.customer, s.org = r, cust, org
 	s.n, s.presence = 0, false
 	for _, id := range selected {
-		if res := results[id]; res != nil && res.status == statusAuthorized {
+		if res := results[id]; res != nil && res.Status == statusAuthorized {
 			s.n++
-			s.presence = s.presence || isPresence(res.app)
+			s.presence = s.presence || isPresence(res.App)
 		}
 	}
 }
