@@ -66,7 +66,11 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: e.stdout})
 	switch {
 	case res.Receipt != nil:
-		printReceipt(e, *res.Receipt, w.deps.OpenHint)
+		if !w.deps.Accessible {
+			// The accessible flow printed its Done summary on stdout
+			// already; the screen's is gone with the alternate screen.
+			printReceipt(e, *res.Receipt, w.deps.OpenHint)
+		}
 		if res.DraftRemoveErr != nil {
 			fmt.Fprintf(e.stderr, "ucx-onboard: the bundle is written, but its draft (with tokens) could not be deleted: %v\nhint: delete draft %s in %s\n",
 				res.DraftRemoveErr, res.DraftID, w.stateDir)
