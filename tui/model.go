@@ -37,7 +37,44 @@ const (
 	scrAuth
 	scrReview
 	scrDone
+	scrCount // the number of screens (Model.screens has one per screenID)
 )
+
+// screen is one step of the full-screen front-end, in the way of
+// soft-serve's common.Component: it updates on the messages the root
+// passes it (its keys, and the async results it owns), renders its body,
+// names its keys for the help line, says which of the header's steps it
+// belongs to, and lays itself out again when the terminal is resized. It
+// reports to the root by messages (appDoneMsg, customerSubmittedMsg...).
+// A new screen is one file with its type plus one entry in Model.screens.
+type screen interface {
+	update(msg tea.Msg) tea.Cmd
+	view() string
+	help() []key.Binding
+	step() int // index in steps
+	resize()
+}
+
+// Every screen type is a screen.
+var (
+	_ screen = (*loadingScreen)(nil)
+	_ screen = (*preflightScreen)(nil)
+	_ screen = (*resumeScreen)(nil)
+	_ screen = (*customerScreen)(nil)
+	_ screen = (*appsScreen)(nil)
+	_ screen = (*authScreen)(nil)
+	_ screen = (*reviewScreen)(nil)
+	_ screen = (*doneScreen)(nil)
+)
+
+// loadingScreen waits for the drafts list.
+type loadingScreen struct{ c *common }
+
+func (s *loadingScreen) update(tea.Msg) tea.Cmd { return nil }
+func (s *loadingScreen) view() string           { return s.c.spinner() + " Looking for saved drafts…" }
+func (s *loadingScreen) help() []key.Binding    { return nil }
+func (s *loadingScreen) step() int              { return 0 }
+func (s *loadingScreen) resize()                {}
 
 // common is shared, read-mostly state every screen sees: dependencies,
 // styles, keys, the terminal size and the clock's last reading.
@@ -79,6 +116,9 @@ type Model struct {
 	c      *common
 	cancel context.CancelFunc
 	screen screenID
+	// screens are the screens by screenID: the root routes to
+	// screens[screen], and resizes them all.
+	screens []screen
 
 	preflight preflightScreen
 	resume    resumeScreen
@@ -152,6 +192,16 @@ func newModel(ctx context.Context, deps Deps) *Model {
 		}
 	}
 	m.customer = newCustomerScreen(c, cust)
+	m.screens = []screen{
+		scrLoading:   &loadingScreen{c: c},
+		scrPreflight: &m.preflight,
+		scrResume:    &m.resume,
+		scrCustomer:  &m.customer,
+		scrApps:      &m.apps,
+		scrAuth:      &m.auth,
+		scrReview:    &m.review,
+		scrDone:      &m.done,
+	}
 	defer m.chrome()
 	switch {
 	case deps.Preflight != nil:
@@ -317,24 +367,9 @@ func (m *Model) chrome() {
 	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
 		m.noticeLine = truncate(m.c.styles.Err.Render(markWarn+" progress could not be saved: ")+errText(err), m.c.width)
 	}
-	var help []key.Binding
-	switch {
-	case m.confirmQuit:
+	help := m.screens[m.screen].help()
+	if m.confirmQuit {
 		help = []key.Binding{m.c.keys.Yes, m.c.keys.No}
-	case m.screen == scrPreflight:
-		help = m.preflight.help()
-	case m.screen == scrResume:
-		help = m.resume.help()
-	case m.screen == scrCustomer:
-		help = m.customer.help()
-	case m.screen == scrApps:
-		help = m.apps.help()
-	case m.screen == scrAuth:
-		help = m.auth.help()
-	case m.screen == scrReview:
-		help = m.review.help()
-	case m.screen == scrDone:
-		help = m.done.help()
 	}
 	m.helpLine = m.helpView(help)
 }
@@ -343,9 +378,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
-		m.auth.relayout()
-		m.customer.resize()
-		m.resume.follow()
+		for _, sc := range m.screens {
+			sc.resize()
+		}
 		return m, nil
 	case tickMsg:
 		m.c.now = msg.now
@@ -478,25 +513,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // active sends msg to the active screen.
-func (m *Model) active(msg tea.Msg) tea.Cmd {
-	switch m.screen {
-	case scrPreflight:
-		return m.preflight.update(msg)
-	case scrResume:
-		return m.resume.update(msg)
-	case scrCustomer:
-		return m.customer.update(msg)
-	case scrApps:
-		return m.apps.update(msg)
-	case scrAuth:
-		return m.auth.update(msg)
-	case scrReview:
-		return m.review.update(msg)
-	case scrDone:
-		return m.done.update(msg)
-	}
-	return nil
-}
+func (m *Model) active(msg tea.Msg) tea.Cmd { return m.screens[m.screen].update(msg) }
 
 // key handles the global keys (quit, with a confirmation) and passes the
 // rest to the active screen.
@@ -709,21 +726,7 @@ func (m *Model) complete() tea.Cmd {
 // steps names the wizard's steps for the header.
 var steps = []string{"Checks", "Customer", "Apps", "Authorize", "Review", "Done"}
 
-func (m *Model) step() int {
-	switch m.screen {
-	case scrLoading, scrPreflight, scrResume:
-		return 0
-	case scrCustomer:
-		return 1
-	case scrApps:
-		return 2
-	case scrAuth:
-		return 3
-	case scrReview:
-		return 4
-	}
-	return 5
-}
+func (m *Model) step() int { return m.screens[m.screen].step() }
 
 // View renders the header, the active screen's body and the help line, in
 // exactly the terminal's size.
@@ -738,25 +741,7 @@ func (m *Model) View() string {
 	if m.screen == scrAuth && m.auth.full && !m.confirmQuit {
 		return fit(m.auth.fullView(), c.width, c.height)
 	}
-	var body string
-	switch m.screen {
-	case scrLoading:
-		body = c.spinner() + " Looking for saved drafts…"
-	case scrPreflight:
-		body = m.preflight.view()
-	case scrResume:
-		body = m.resume.view()
-	case scrCustomer:
-		body = m.customer.view()
-	case scrApps:
-		body = m.apps.view()
-	case scrAuth:
-		body = m.auth.view()
-	case scrReview:
-		body = m.review.view()
-	case scrDone:
-		body = m.done.view()
-	}
+	body := m.screens[m.screen].view()
 	// The authorization screen lays its lines out to the width itself (it
 	// is the one redrawn on every tick); other bodies are measured and cut.
 	trusted := m.screen == scrAuth && m.auth.showsCode()

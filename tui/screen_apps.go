@@ -139,3 +139,9 @@ func (s *appsScreen) view() string {
 	}
 	return b.String()
 }
+
+// step is the header's step of this screen.
+func (s *appsScreen) step() int { return 2 }
+
+// resize has nothing to lay out again on a resize.
+func (s *appsScreen) resize() {}

@@ -1015,3 +1015,9 @@ func (s *authScreen) fullView() string {
 	}
 	return l.full.view
 }
+
+// step is the header's step of this screen.
+func (s *authScreen) step() int { return 3 }
+
+// resize lays the screen out again for the terminal's size.
+func (s *authScreen) resize() { s.relayout() }

@@ -122,3 +122,9 @@ func (s *doneScreen) plain() string {
 	d.c = &c
 	return ansi.Strip(d.view())
 }
+
+// step is the header's step of this screen.
+func (s *doneScreen) step() int { return 5 }
+
+// resize has nothing to lay out again on a resize.
+func (s *doneScreen) resize() {}

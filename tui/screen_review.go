@@ -516,3 +516,9 @@ func (s *reviewScreen) view() string {
 	out = append(out, bottom...)
 	return strings.Join(out, "\n")
 }
+
+// step is the header's step of this screen.
+func (s *reviewScreen) step() int { return 4 }
+
+// resize has nothing to lay out again on a resize.
+func (s *reviewScreen) resize() {}

@@ -307,3 +307,25 @@ func TestStartingHelpHasNoCodeKeys(t *testing.T) {
 		t.Errorf("help with a code: %q", help)
 	}
 }
+
+// TestScreensRegistered: every screenID has its screen, routed to (its
+// step in the header matches the screen's place in the wizard's order).
+func TestScreensRegistered(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	if len(f.m.screens) != int(scrCount) {
+		t.Fatalf("%d screens for %d IDs", len(f.m.screens), scrCount)
+	}
+	prev := 0
+	for id, sc := range f.m.screens {
+		if sc == nil {
+			t.Fatalf("screen %d not registered", id)
+		}
+		if sc.step() < prev {
+			t.Errorf("screen %d: step %d after step %d", id, sc.step(), prev)
+		}
+		prev = sc.step()
+	}
+	if f.m.screens[scrAuth] != &f.m.auth || f.m.screens[scrCustomer] != &f.m.customer {
+		t.Error("the registry does not hold the model's screens")
+	}
+}
