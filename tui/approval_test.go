@@ -246,7 +246,7 @@ func TestNoDraftAfterBundle(t *testing.T) {
 	if len(f.drafts.drafts) != 1 {
 		t.Fatalf("%d drafts before the bundle", len(f.drafts.drafts))
 	}
-	f.m.saving, f.m.saveAgain = true, true // a save is in flight, another asked
+	f.m.sv.state = saverQueued // a save is in flight, another asked
 	_, cmd := f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
 	if cmd != nil {
 		cmd()

@@ -139,19 +139,9 @@ type Model struct {
 	draftsLoaded   bool
 	afterPreflight bool // preflight done, waiting for the drafts list
 
-	// Draft saves run one at a time, in order: a save asked for while one
-	// is in flight runs when it returns, with the draft as it is then (so
-	// a new draft's ID is known and no second draft is created).
-	saving, saveAgain bool
-	// saveDone also receives the answer of the save in flight, for Run
-	// when the program ended before delivering it (finishSaves).
-	saveDone chan draftSavedMsg
-	// removeAfterSave: the bundle was written while a save was in flight;
-	// the draft is removed when it returns.
-	removeAfterSave bool
-	// removing: the draft's removal after the bundle has not answered yet;
-	// quitAfterRemove: the engineer left the done screen meanwhile.
-	removing, quitAfterRemove bool
+	// sv writes the draft: one save at a time, then its removal once the
+	// bundle is written (see saver).
+	sv saver
 
 	result Result
 	err    error
@@ -192,6 +182,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 		}
 	}
 	m.customer = newCustomerScreen(c, cust)
+	m.sv = saver{drafts: func() DraftStore { return m.c.deps.Drafts }, snapshot: m.snapshot}
 	m.screens = []screen{
 		scrLoading:   &loadingScreen{c: c},
 		scrPreflight: &m.preflight,
@@ -273,19 +264,6 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 	}
 }
 
-// removeAfterBundle marks the draft id completed and removes it, once the
-// bundle is written (finishDraft); a failure is reported
-// (Result.DraftRemoveErr, the done screen).
-func (m *Model) removeAfterBundle(id string) tea.Cmd {
-	if id == "" || m.result.Receipt == nil {
-		return m.removed(draftRemovedMsg{}) // nothing to remove
-	}
-	d, dr, r := m.c.deps.Drafts, m.s.Draft, *m.result.Receipt
-	dr.ID = id
-	m.removing = true
-	return func() tea.Msg { return draftRemovedMsg{id: id, err: finishDraft(d, dr, r)} }
-}
-
 // finishDraft ends draft dr once the bundle of r is written: it saves the
 // draft marked completed (store.Draft.Completed) and then removes it. A
 // run killed between the two leaves a draft that says its bundle is
@@ -298,30 +276,29 @@ func finishDraft(d DraftStore, dr Draft, r Receipt) error {
 	return d.Remove(dr.ID)
 }
 
-// removed takes the answer of the removal after the bundle.
+// removed takes the answer of the removal after the bundle: a failure is
+// reported (Result.DraftRemoveErr, the done screen).
 func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
-	m.removing = false
 	if msg.err != nil {
 		m.result.DraftID, m.result.DraftRemoveErr = msg.id, msg.err
 		m.done.removeErr, m.done.draftID = msg.err, msg.id
 	}
-	if m.quitAfterRemove {
+	cmd := m.sv.removed()
+	if cmd != nil {
 		m.quitting = true
-		return tea.Quit
 	}
-	return nil
+	return cmd
 }
 
 // save saves the results in the draft (when drafts are on and the
-// customer is known), one save at a time; nil when nothing is to be done
-// now.
-func (m *Model) save() tea.Cmd {
+// customer is known), one save at a time (see saver); nil when nothing is
+// to be done now.
+func (m *Model) save() tea.Cmd { return m.sv.save() }
+
+// snapshot is the draft to save now (saver.snapshot).
+func (m *Model) snapshot() (Draft, bool) {
 	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
-		return nil // no draft once the bundle is written
-	}
-	if m.saving {
-		m.saveAgain = true
-		return nil
+		return Draft{}, false // no draft once the bundle is written
 	}
 	m.s.Snapshot()
 	if m.s.Draft.ID == "" {
@@ -329,9 +306,7 @@ func (m *Model) save() tea.Cmd {
 		// run saves again or removes this draft, never a second one.
 		m.s.Draft.ID = m.c.deps.Drafts.NewID()
 	}
-	m.saving = true
-	m.saveDone = make(chan draftSavedMsg, 1)
-	return saveDraft(m.c.deps.Drafts, m.s.Draft, m.saveDone)
+	return m.s.Draft, true
 }
 
 // record notes (or forgets) an approval of the authorization screen in
@@ -407,30 +382,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftLoadedMsg:
 		return m, m.loaded(msg)
 	case draftSavedMsg:
-		m.saving, m.saveDone = false, nil
-		if m.removeAfterSave {
-			m.removeAfterSave, m.saveAgain = false, false
-			id := msg.id
-			if id == "" {
-				id = m.s.Draft.ID
+		return m, m.sv.saved(msg, func(msg draftSavedMsg) {
+			m.result.DraftSaveErr = msg.err
+			if msg.err == nil {
+				m.s.Draft.ID = msg.id
+				m.result.DraftID = msg.id
 			}
-			return m, m.removeAfterBundle(id)
-		}
-		m.result.DraftSaveErr = msg.err
-		if msg.err == nil {
-			m.s.Draft.ID = msg.id
-			m.result.DraftID = msg.id
-		}
-		if m.saveAgain {
-			m.saveAgain = false
-			if cmd := m.save(); cmd != nil {
-				return m, cmd
-			}
-		}
-		if m.quitting {
-			return m, tea.Quit
-		}
-		return m, nil
+		})
 	case preflightDoneMsg:
 		return m, m.afterChecks()
 	case resumeChosenMsg:
@@ -495,17 +453,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.confirmQuit = false
 		m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 		m.screen = scrDone
-		var cmd tea.Cmd
-		m.saveAgain = false
 		m.result.DraftSaveErr = nil
-		switch {
-		case m.c.deps.Drafts == nil:
-		case m.saving:
-			m.removeAfterSave = true // the save in flight may create it again
-			m.removing = true
-		case m.s.Draft.ID != "":
-			cmd = m.removeAfterBundle(m.s.Draft.ID)
-		}
+		cmd := m.sv.bundleWritten(m.s.Draft, r)
 		m.result.DraftID = ""
 		return m, cmd
 	}
@@ -534,8 +483,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing())
 	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
 	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
-		if m.removing {
-			m.quitAfterRemove = true // quit once the draft's removal answered
+		if m.sv.busy() {
+			m.sv.quitting = true // quit once the draft's removal answered
 			return nil
 		}
 		m.quitting = true
@@ -576,13 +525,8 @@ func (m *Model) quit() tea.Cmd {
 		m.err = ErrPreflightBlocked
 	}
 	defer m.cancel()
-	if m.c.deps.Drafts != nil && m.haveCustomer {
-		if cmd := m.save(); cmd != nil {
-			return cmd
-		}
-		return nil // a save is in flight; the last one quits
-	}
-	return tea.Quit
+	// The last save (queued behind one in flight), then tea.Quit.
+	return m.sv.quit()
 }
 
 // afterChecks leaves the preflight (or loading) screen.
