@@ -18,6 +18,14 @@
 // New(deps) returns the root Model for callers that drive the program
 // themselves (tests, teatest); Model.Result reports the outcome.
 //
+// The wizard's decisions (the app queue, what the end of a wait or of the
+// approver check means, the renewal cap, what goes into the draft and the
+// bundle, the passphrase rules) live in package wizard, the UI-free core;
+// both front-ends of this package, the full-screen one (Model, its screens
+// and its saver) and the accessible one (plain prompts), only show what it
+// decided and pass back what the engineer chose. TestFrontEndParity runs
+// one scenario table through both.
+//
 // Output rules:
 //   - The tui never prints: everything goes through View, or through the
 //     Options' writer in accessible mode. The one exception is the OSC 52
@@ -29,7 +37,8 @@
 //     verification URIs, approver and org names, error text); nothing is
 //     ever rendered from a flows.Grant, and no token, device code, client
 //     secret or passphrase ever reaches View.
-//   - Remedies (what to do about an error) come from one place, remedy.
+//   - Remedies (what to do about an error) come from one place: Fix words
+//     the fix (cmd prints it as its hint), remedy adds the keys to press.
 //   - All styles live in styles.go, keys in keys.go, messages in msgs.go.
 package tui
 
