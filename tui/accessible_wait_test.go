@@ -3,7 +3,6 @@ package tui
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -14,18 +13,7 @@ import (
 // renewal cap as expired ones do (the core's rule, as on the screen):
 // after maxAutoRenew fresh codes in a row the engineer decides.
 func TestAccessibleRenewalCapCountsSpentCodes(t *testing.T) {
-	f := newFakes()
-	for range maxAutoRenew + 1 {
-		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", flows.ErrCodeSpent))
-	}
-	d := testDeps(f)
-	d.Accessible = true
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
-	var out bytes.Buffer
-	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
-	}
-	text := out.String()
+	_, text := renewalCapRun(t, flows.ErrCodeSpent)
 	if n := strings.Count(text, "The code can no longer be used; here is a fresh one."); n != maxAutoRenew {
 		t.Errorf("%d fresh codes, want %d:\n%s", n, maxAutoRenew, text)
 	}

@@ -426,18 +426,7 @@ func TestAccessibleIdentifyGolden(t *testing.T) {
 // at most maxAutoRenew times in a row, as the screen does, then asks, with
 // the redirect-URI cause in the remedy.
 func TestAccessibleRenewalCap(t *testing.T) {
-	f := newFakes()
-	for range maxAutoRenew + 1 {
-		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", flows.ErrExpired))
-	}
-	d := testDeps(f)
-	d.Accessible = true
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
-	var out bytes.Buffer
-	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
-	}
-	text := out.String()
+	f, text := renewalCapRun(t, flows.ErrExpired)
 	if n := strings.Count(text, "here is a fresh one"); n != maxAutoRenew {
 		t.Errorf("%d fresh codes, want %d", n, maxAutoRenew)
 	}
@@ -448,4 +437,23 @@ func TestAccessibleRenewalCap(t *testing.T) {
 		!strings.Contains(spaces.ReplaceAllString(text, " "), "device-grant redirect URIs") {
 		t.Errorf("output:\n%s", text)
 	}
+}
+
+// renewalCapRun runs the accessible mode with users' first maxAutoRenew+1
+// waits failing with sentinel, then skips users at the question; it
+// returns the fakes and the output.
+func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
+	t.Helper()
+	f := newFakes()
+	for range maxAutoRenew + 1 {
+		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", sentinel))
+	}
+	d := testDeps(f)
+	d.Accessible = true
+	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	return f, out.String()
 }
