@@ -671,9 +671,7 @@ func (a *accessible) complete() error {
 	if ans == "q" {
 		return ErrUserAborted
 	}
-	m.s.Snapshot()
-	b := store.Bundle{Created: m.c.deps.Clock.Now().UTC(), ToolVersion: d.Version, Customer: m.s.Draft.Customer,
-		Org: m.s.Draft.Org, Apps: m.s.Draft.Apps, Warnings: rd.warnings}
+	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
 	for {
 		r, err := d.WriteBundle(rd.outPath, b, pass)
 		if err == nil {

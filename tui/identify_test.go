@@ -220,14 +220,14 @@ func TestOrgUnknownsFromDraft(t *testing.T) {
 			"UCX Suite Users' Synch from Control Hub: it could not be read: timeout; Attendant Console Presence Connector: Webex refused it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := orgUnknowns(tc.apps, org)
-			if g.name != tc.nameWhy || g.size != tc.size {
+			g := wizard.OrgGaps(tc.apps, org)
+			if g.Name != tc.nameWhy || g.Size != tc.size {
 				t.Errorf("gaps %+v, want name %q, size %q", g, tc.nameWhy, tc.size)
 			}
 		})
 	}
 	// Known facts have no gaps.
-	if g := orgUnknowns([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (orgGaps{}) {
+	if g := wizard.OrgGaps([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (orgGaps{}) {
 		t.Errorf("gaps of a known org: %+v", g)
 	}
 }

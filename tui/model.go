@@ -590,75 +590,18 @@ func (m *Model) reviewData() reviewData {
 	m.s.Snapshot()
 	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
 	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
-	for _, id := range m.s.Selected {
-		if r := m.s.Results[id]; r != nil {
-			rd.apps = append(rd.apps, *r)
-		} else if app, ok := m.s.App(id); ok {
-			rd.apps = append(rd.apps, appResult{App: app, Status: statusSkipped})
-		}
-	}
-	rd.gaps = orgUnknowns(rd.apps, m.s.Draft.Org)
-	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.Status == statusAuthorized && isPresence(r.App) })
-	rd.notes = orgNotes(rd.gaps, presence)
-	rd.warnings = bundleWarnings(rd.apps, m.s.Draft.Org)
-	rd.shown = bundleWarnings(rd.apps, m.s.Draft.Org, statusAuthorized)
+	rd.apps = m.s.Review()
+	rd.gaps = wizard.OrgGaps(rd.apps, m.s.Draft.Org)
+	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.Status == statusAuthorized && wizard.IsPresence(r.App) })
+	rd.notes = wizard.OrgNotes(rd.gaps, presence)
+	rd.warnings = wizard.BundleWarnings(rd.apps, m.s.Draft.Org)
+	rd.shown = wizard.BundleWarnings(rd.apps, m.s.Draft.Org, statusAuthorized)
 	return rd
-}
-
-// bundleWarnings are the pitfalls raised before COMPLETE REQUEST, in the
-// words written into the bundle. With only, the warnings about skipped and
-// failed apps are left out (the review lists those apps anyway). The
-// presence warning is raised when the org has more than 1,000 users, and
-// also when its size could not be checked (saying why).
-func bundleWarnings(apps []appResult, org store.Org, only ...appStatus) []string {
-	var w []string
-	for _, r := range apps {
-		switch {
-		case r.Status != statusAuthorized || !isPresence(r.App):
-		case org.UserCount > 1000:
-			w = append(w, "The organization has more than 1,000 users: do not enable the presence integration ("+
-				r.App.Name+"); Cisco's API does not support it.")
-		case org.UserCount == 0:
-			w = append(w, "The organization's size could not be checked ("+orgUnknowns(apps, org).size+
-				"): make sure it has at most 1,000 users before enabling the presence integration ("+
-				r.App.Name+"); Cisco's API does not support more.")
-		}
-	}
-	for _, r := range apps {
-		w = append(w, r.Warnings...)
-		if r.Status == statusAuthorized && r.Unchecked {
-			// Not reached through the wizard (the check runs again first).
-			w = append(w, r.App.Name+": Could not tell who approved (the approver was not checked).")
-		}
-		if len(only) > 0 {
-			continue
-		}
-		switch r.Status {
-		case statusSkipped:
-			w = append(w, r.App.Name+" was skipped: its features will not work until it is authorized.")
-		case statusFailed:
-			w = append(w, r.App.Name+" failed: "+r.Reason)
-		}
-	}
-	return w
-}
-
-// isPresence tells the presence connector app apart.
-func isPresence(a flows.App) bool {
-	return strings.Contains(strings.ToLower(a.ID+" "+a.Name), "presence")
 }
 
 // complete writes the bundle (COMPLETE REQUEST).
 func (m *Model) complete() tea.Cmd {
-	m.s.Snapshot()
-	b := store.Bundle{
-		Created:     m.c.now.UTC(),
-		ToolVersion: m.c.deps.Version,
-		Customer:    m.s.Draft.Customer,
-		Org:         m.s.Draft.Org,
-		Apps:        slices.Clone(m.s.Draft.Apps),
-		Warnings:    m.review.data.warnings,
-	}
+	b := m.s.Bundle(m.c.now, m.c.deps.Version)
 	path, pass, write := m.review.data.outPath, m.review.passphrase(), m.c.deps.WriteBundle
 	m.review.writing = true
 	return func() tea.Msg {

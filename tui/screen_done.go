@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -29,7 +30,7 @@ func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results 
 	for _, id := range selected {
 		if res := results[id]; res != nil && res.Status == statusAuthorized {
 			s.n++
-			s.presence = s.presence || isPresence(res.App)
+			s.presence = s.presence || wizard.IsPresence(res.App)
 		}
 	}
 }

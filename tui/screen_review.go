@@ -216,7 +216,7 @@ func orgLine(o store.Org, gaps orgGaps) string {
 		users = "more than 1,000 users"
 	case o.UserCount > 0:
 		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
-	case gaps.size != "":
+	case gaps.Size != "":
 		users = "size not checked"
 	}
 	return name + " · " + users + " · id " + clean(o.ID)

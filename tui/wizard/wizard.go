@@ -283,10 +283,10 @@ func (s *Session) Snapshot() store.Draft {
 }
 
 // Bundle is the bundle of the results: created at now (UTC) by version,
-// with warnings (the pitfalls raised on the review, in the bundle's
-// words).
-func (s *Session) Bundle(now time.Time, version string, warnings []string) store.Bundle {
+// with the pitfalls raised on the review (BundleWarnings) as its warnings.
+func (s *Session) Bundle(now time.Time, version string) store.Bundle {
 	d := s.Snapshot()
+	warnings := BundleWarnings(s.Review(), d.Org)
 	return store.Bundle{
 		Created:     now.UTC(),
 		ToolVersion: version,

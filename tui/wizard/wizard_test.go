@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -208,9 +209,25 @@ func TestOnboardings(t *testing.T) {
 			if !tc.noOrg && (d.Org.ID != "org-1" || d.Org.Name != "Acme" || d.Org.UserCount != 250) {
 				t.Errorf("draft org %+v", d.Org)
 			}
-			b := sess.Bundle(t0.In(time.FixedZone("CET", 3600)), "v-test", nil)
+			b := sess.Bundle(t0.In(time.FixedZone("CET", 3600)), "v-test")
 			if len(b.Apps) != len(d.Apps) || !b.Created.Equal(t0) || b.Created.Location() != time.UTC {
 				t.Errorf("bundle: %d apps (draft %d), created %v", len(b.Apps), len(d.Apps), b.Created)
+			}
+			// The bundle warns of each app skipped or failed, and carries
+			// the approver warnings accepted.
+			for _, id := range tc.skipped {
+				app, _ := sess.App(id)
+				if !slices.ContainsFunc(b.Warnings, func(w string) bool {
+					return strings.HasPrefix(w, app.Name+" was skipped") || strings.HasPrefix(w, app.Name+" failed")
+				}) {
+					t.Errorf("no bundle warning for %s: %q", id, b.Warnings)
+				}
+			}
+			for _, n := range d.Approvals {
+				app, _ := sess.App(n.AppID)
+				if !n.Undecided && !slices.Contains(b.Warnings, app.Name+": "+n.Warnings[0]) {
+					t.Errorf("the accepted warning of %s is not in the bundle: %q", n.AppID, b.Warnings)
+				}
 			}
 
 			// Resume the draft in a new session.
