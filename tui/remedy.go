@@ -24,9 +24,6 @@ var (
 // noApp is the zero app, for remedies outside an authorization.
 var noApp flows.App
 
-// minPassphrase is the shortest passphrase accepted, in characters.
-const minPassphrase = store.MinPassphraseLen
-
 // Fix says what fixes err, in one wording shared by the wizard and cmd:
 // the wizard's remedy adds the keys to press (and the app's integration
 // ID); cmd prints it as its "hint:" line. It names no key. It is "" when
