@@ -198,8 +198,8 @@ func TestApproverWarningAgain(t *testing.T) {
 	f.toAuth()
 	f.withCode()
 	f.approve(otherApprover())
-	if f.m.auth.state != authWarning || len(f.m.auth.warnings) != 2 {
-		t.Fatalf("state %d warnings %q", f.m.auth.state, f.m.auth.warnings)
+	if f.m.auth.state != authWarning || len(f.m.auth.ap.Warnings) != 2 {
+		t.Fatalf("state %d warnings %q", f.m.auth.state, f.m.auth.ap.Warnings)
 	}
 	gen := f.m.auth.gen
 	f.step(press("r"))

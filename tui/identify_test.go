@@ -164,13 +164,13 @@ func TestOrgFromEarlierApp(t *testing.T) {
 			f.withCode()
 			f.approve(tc.then)
 			if tc.wantWarn != "" {
-				if f.m.screen != scrAuth || f.m.auth.state != authWarning || !strings.Contains(strings.Join(f.m.auth.warnings, " "), tc.wantWarn) {
-					t.Fatalf("state %v, warnings %q, want ...%s...", f.m.auth.state, f.m.auth.warnings, tc.wantWarn)
+				if f.m.screen != scrAuth || f.m.auth.state != authWarning || !strings.Contains(strings.Join(f.m.auth.ap.Warnings, " "), tc.wantWarn) {
+					t.Fatalf("state %v, warnings %q, want ...%s...", f.m.auth.state, f.m.auth.ap.Warnings, tc.wantWarn)
 				}
 				return
 			}
 			if f.m.screen != scrReview {
-				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.warnings)
+				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.ap.Warnings)
 			}
 			if got := orgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
 				t.Errorf("org line %q, want %q", got, tc.wantOrg)

@@ -77,10 +77,11 @@ type authScreen struct {
 	c          *common
 	app        flows.App
 	pos, total int
-	adminEmail string
-	// prior is the org of the apps approved before (zero if none), with
-	// the name and user count they learned.
-	prior store.Org
+	// ap is the core's state of this app's approval (the renewal count,
+	// the grant, who approved and the warnings), which decides what comes
+	// next; AdminEmail and Prior (the org of the apps approved before,
+	// with the name and user count they learned) are set here.
+	ap wizard.Approval
 
 	gen    int
 	ctx    context.Context // of the current code; canceled by stop
@@ -94,21 +95,15 @@ type authScreen struct {
 	retries  int
 	// retry is the last retry of Start or Identify for this app (nil when
 	// none since the call began); the next attempt is at retryAt.
-	retry    *flows.RetryEvent
-	retryAt  time.Time
-	renewals int  // automatic fresh codes in a row
-	expired  bool // the current renewal follows an expiry
-	// expiries counts the codes of this app that expired unused in a row
-	// (automatic renewals), the last at expiredAt (Deps clock): the fresh
-	// code's screen says so for as long as it is shown.
-	expiries  int
+	retry   *flows.RetryEvent
+	retryAt time.Time
+	expired bool // the current renewal follows an expired or spent code
+	// expiredAt is when the last code expired unused (Deps clock; the
+	// count is ap.Expiries): the fresh code's screen says so for as long
+	// as it is shown.
 	expiredAt time.Time
 	err       error
-
-	grant    flows.Grant // tokens: never rendered
-	identity flows.Identity
-	idErr    error // why Identify failed (authUnidentified)
-	warnings []string
+	idErr     error // why Identify failed (authUnidentified)
 
 	// record is what the root must note in the draft right away (taken by
 	// takeRecord after every update): the approval as soon as Wait returns
@@ -140,7 +135,7 @@ func (s *authScreen) takeRecord() *recordReq {
 }
 
 func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail string, prior store.Org) authScreen {
-	return authScreen{c: c, app: app, pos: pos, total: total, adminEmail: adminEmail, prior: prior}
+	return authScreen{c: c, app: app, pos: pos, total: total, ap: wizard.Approval{App: app, AdminEmail: adminEmail, Prior: prior}}
 }
 
 // stop cancels the code in flight, if any.
@@ -161,8 +156,8 @@ func (s *authScreen) start() tea.Cmd {
 	if s.haveCode {
 		s.state = authRenewing
 	}
-	s.err, s.haveEv, s.retries, s.warnings, s.notice = nil, false, 0, nil, ""
-	s.identity, s.idErr, s.retry = flows.Identity{}, nil, nil
+	s.err, s.haveEv, s.retries, s.ap.Warnings, s.notice = nil, false, 0, nil, ""
+	s.ap.Identity, s.idErr, s.retry = flows.Identity{}, nil, nil
 	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
 	return withRetries(ctx, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
 		code, err := a.Start(ctx, app, onRetry)
@@ -263,7 +258,7 @@ func (s *authScreen) identify() tea.Cmd {
 		s.stop()
 		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
 	}
-	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.ctx
+	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx
 	return withRetries(parent, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
 		defer cancel()
@@ -282,26 +277,14 @@ func (s *authScreen) mine(gen int, appID string) bool {
 func (s *authScreen) finish(status appStatus) tea.Cmd {
 	s.stop()
 	res := s.result(status)
-	s.grant = flows.Grant{}
+	s.ap.Grant = flows.Grant{}
 	return func() tea.Msg { return appDoneMsg{res: res} }
 }
 
-// result is this app's outcome with status.
+// result is this app's outcome with status (the core's Approval.Result;
+// a failure's reason in the review's short words).
 func (s *authScreen) result(status appStatus) appResult {
-	res := appResult{App: s.app, Status: status}
-	switch status {
-	case statusAuthorized:
-		res.Grant = wizard.AppGrant(s.app, s.grant, s.identity, s.adminEmail)
-		res.Org = wizard.OrgOf(s.identity)
-		res.NameWhy = wizard.UnknownWhy(s.identity.OrgNameUnknown, s.identity.OrgNameErr, flows.OrganizationsReadScope)
-		res.UsersWhy = wizard.UnknownWhy(s.identity.OrgUsersUnknown, s.identity.OrgUsersErr, flows.PeopleReadScope)
-		for _, w := range s.warnings {
-			res.Warnings = append(res.Warnings, s.app.Name+": "+w)
-		}
-	case statusFailed:
-		res.Reason = shortReason(s.err)
-	}
-	return res
+	return s.ap.Result(status, shortReason(s.err))
 }
 
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
@@ -340,9 +323,8 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil && errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
 			return nil // stopped: quitting, or the app was left
 		}
-		ap := wizard.Approval{App: s.app, AdminEmail: s.adminEmail, Prior: s.prior}
-		next := ap.AfterIdentify(msg.id, msg.err)
-		s.identity, s.idErr, s.warnings = ap.Identity, ap.Err, ap.Warnings
+		next := s.ap.AfterIdentify(msg.id, msg.err)
+		s.idErr = s.ap.Err
 		switch next {
 		case wizard.Unchecked:
 			s.state = authUnidentified
@@ -401,20 +383,17 @@ func (s *authScreen) retryLine() string {
 // is checked again, or its warnings come back for a decision.
 func (s *authScreen) resumeApproval(r appResult) tea.Cmd {
 	s.gen = s.c.nextGen()
-	s.grant = wizard.GrantOf(r.Grant)
-	if r.Unchecked {
+	if s.ap.Resumed(r) == wizard.Identify {
 		return s.identify()
 	}
-	s.identity = wizard.IdentityOf(r.Grant.Approver, r.Org)
-	s.warnings = r.BareWarnings()
 	s.state = authWarning
 	return nil
 }
 
 // keep holds an approval and asks the root to save it in the draft.
 func (s *authScreen) keep(g flows.Grant) {
-	s.grant, s.renewals = g, 0
-	s.identity, s.warnings = flows.Identity{}, nil
+	s.ap.Grant, s.ap.Renewals = g, 0
+	s.ap.Identity, s.ap.Warnings = flows.Identity{}, nil
 	s.record = &recordReq{res: s.result(statusAuthorized)}
 }
 
@@ -455,8 +434,7 @@ func retryText(ev flows.RetryEvent) string {
 // the renewal cap, a final token limit).
 func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	err := msg.err
-	ap := wizard.Approval{App: s.app, Renewals: s.renewals, Expiries: s.expiries}
-	switch ap.AfterWait(msg.grant, err) {
+	switch s.ap.AfterWait(msg.grant, err) {
 	case wizard.Identify:
 		// The admin's approval cost a phone login: have the root save it
 		// in the draft now, before Identify (which may hang or fail).
@@ -465,10 +443,9 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	case wizard.Stay:
 		return nil
 	case wizard.Renew:
-		if ap.Expired {
+		if s.ap.Expired {
 			s.expiredAt = s.c.deps.Clock.Now()
 		}
-		s.renewals, s.expiries = ap.Renewals, ap.Expiries
 		cmd := s.start()
 		s.expired = true
 		return cmd
@@ -494,9 +471,9 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 		if s.approved() {
 			// Authorize again: the engineer rejects this approval.
 			s.record = &recordReq{res: appResult{App: s.app}, drop: true}
-			s.grant = flows.Grant{}
+			s.ap.Grant = flows.Grant{}
 		}
-		s.renewals, s.expiries = 0, 0
+		s.ap.Renewals, s.ap.Expiries = 0, 0
 		s.expired = false
 		return s.start()
 	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
@@ -702,8 +679,8 @@ func (s *authScreen) notices() []string {
 	if s.code.Notice != "" {
 		n = append(n, codeNotice(s.code.Notice))
 	}
-	if s.expiries > 0 && s.state == authWaiting {
-		n = append(n, expiredNotice(s.expiries, s.expiredAt))
+	if s.ap.Expiries > 0 && s.state == authWaiting {
+		n = append(n, expiredNotice(s.ap.Expiries, s.expiredAt))
 	}
 	return n
 }
@@ -916,7 +893,7 @@ func (s *authScreen) errorView() string {
 func (s *authScreen) warningView() string {
 	st := s.c.styles
 	w := s.c.width
-	id := s.identity
+	id := s.ap.Identity
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(markOK+" Approved") + ", but check who approved:\n\n")
@@ -935,9 +912,9 @@ func (s *authScreen) warningView() string {
 		org += " (" + clean(id.OrgID) + ")"
 	}
 	row("Org", org)
-	row("Expected", s.adminEmail)
+	row("Expected", s.ap.AdminEmail)
 	b.WriteString("\n")
-	for _, wn := range s.warnings {
+	for _, wn := range s.ap.Warnings {
 		lines := strings.Split(wrap(wn, w-2), "\n")
 		b.WriteString(st.Warn.Render(markWarn) + " " + lines[0] + "\n")
 		for _, l := range lines[1:] {
@@ -972,7 +949,7 @@ func (s *authScreen) unidentifiedView() string {
 	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
 		"r authorizes again, s skips the app.", w) + "\n\n")
-	b.WriteString(st.Label.Render("Expected") + "  " + s.adminEmail + "\n")
+	b.WriteString(st.Label.Render("Expected") + "  " + s.ap.AdminEmail + "\n")
 	return b.String()
 }
 
