@@ -44,12 +44,14 @@ func (c *skipClock) After(d time.Duration) <-chan time.Time {
 // webexUser is an Authorizer over a real flows.Client talking to a fake
 // Webex, whose user acts on each code as soon as it is issued: per app, a
 // script of "approve" (as the customer's admin, the default), "other"
-// (approve as a helper who is no Full Admin), "deny" or "expire".
+// (approve as a helper who is no Full Admin), "deny", "expire", or
+// "unchecked" (approve, but the check of who approved fails once).
 type webexUser struct {
 	c   *flows.Client
 	srv *webextest.Server
-	mu  sync.Mutex
-	act map[string][]string
+	mu     sync.Mutex
+	act    map[string][]string
+	idFail []string // apps whose next Identify fails
 }
 
 var helper = webextest.Person{ID: "p-bob", Email: "bob@help.example", DisplayName: "Bob Helper"}
@@ -68,6 +70,11 @@ func (u *webexUser) Start(ctx context.Context, app flows.App, onRetry func(flows
 	switch act {
 	case "approve":
 		err = u.srv.Approve(code.UserCode)
+	case "unchecked":
+		err = u.srv.Approve(code.UserCode)
+		u.mu.Lock()
+		u.idFail = append(u.idFail, app.ID)
+		u.mu.Unlock()
 	case "other":
 		err = u.srv.ApproveAs(code.UserCode, helper)
 	case "deny":
@@ -86,6 +93,15 @@ func (u *webexUser) Wait(ctx context.Context, app flows.App, dc flows.DeviceCode
 }
 
 func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	u.mu.Lock()
+	i := slices.Index(u.idFail, app.ID)
+	if i >= 0 {
+		u.idFail = slices.Delete(u.idFail, i, i+1)
+	}
+	u.mu.Unlock()
+	if i >= 0 {
+		return flows.Identity{}, fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
+	}
 	return u.c.Identify(ctx, app, g, onRetry)
 }
 
@@ -208,6 +224,12 @@ func TestFrontEndParity(t *testing.T) {
 		{name: "wrong approver skipped", act: map[string][]string{"presence": {"other"}}, screen: keys("s", "enter"), accessible: form + "y\ns\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail,
 				"Attendant Console Presence Connector was skipped: its features will not work until it is authorized."}}},
+		{name: "approver check fails, kept unchecked", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("a", "enter"),
+			accessible: form + "y\na\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail, "presence ",
+				"Attendant Console Presence Connector: Could not tell who approved (flows: presence: identify: flows: webex API unreachable: read tcp: connection reset by peer)."}}},
+		{name: "approver check fails, then checked again", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("i", "enter"),
+			accessible: form + "y\ni\ny\n", want: outcome{bundle: both}},
 		{name: "quit at a warning", act: map[string][]string{"presence": {"other"}}, screen: keys("q", "y"), accessible: form + "y\n",
 			want: outcome{aborted: true, drafts: []string{"apps [users presence] skipped [] approvals [{AppID:presence Warnings:[" +
 				strings.TrimPrefix(notAdmin, "Attendant Console Presence Connector: ") + " " +
