@@ -47,8 +47,8 @@ func (c *skipClock) After(d time.Duration) <-chan time.Time {
 // (approve as a helper who is no Full Admin), "deny", "expire", or
 // "unchecked" (approve, but the check of who approved fails once).
 type webexUser struct {
-	c   *flows.Client
-	srv *webextest.Server
+	c      *flows.Client
+	srv    *webextest.Server
 	mu     sync.Mutex
 	act    map[string][]string
 	idFail []string // apps whose next Identify fails
