@@ -14,7 +14,7 @@ func BenchmarkAuthorization(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		dc, err := e.client.Start(ctx, e.app)
+		dc, err := e.client.Start(ctx, e.app, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -46,18 +46,6 @@ type Config struct {
 	UserAgent string
 	// Clock is the poll loop's time source, default SystemClock.
 	Clock Clock
-	// OnRetry, if not nil, is told of every retry of Start and of
-	// Identify's requests (see RetryBudget), after the transient failure
-	// and before the wait, so that a screen can say "Webex is busy,
-	// retrying in 4 s" instead of sitting on "starting…". It is called
-	// synchronously on the goroutine of the Start or Identify call (so
-	// concurrently when calls run in parallel) and should return quickly:
-	// the wait starts when it returns. It is not called for the first
-	// attempt, a success, a final answer, or a failure after which the
-	// budget is spent (the call returns the error instead). Wait does not
-	// use it: Wait reports every poll to its own callback. A RetryEvent
-	// never holds a token, device code or client secret.
-	OnRetry func(RetryEvent)
 }
 
 // Client starts and completes device authorizations against one Webex API.
@@ -69,7 +57,6 @@ type Client struct {
 	plainHTTP bool
 	http      *http.Client // redirects off, User-Agent set
 	clock     Clock
-	onRetry   func(RetryEvent) // may be nil
 }
 
 // NewClient checks cfg and returns a Client. It fails when BaseURL is not
@@ -116,7 +103,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if clock == nil {
 		clock = SystemClock{}
 	}
-	return &Client{base: u, plainHTTP: u.Scheme == "http", http: &c, clock: clock, onRetry: cfg.OnRetry}, nil
+	return &Client{base: u, plainHTTP: u.Scheme == "http", http: &c, clock: clock}, nil
 }
 
 // BaseURL returns the API base the client talks to.

@@ -270,7 +270,9 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // Start sends the request again after a transient failure (no answer:
 // timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
 // short), waiting 1 s, then 2 s, 4 s... or Retry-After if longer, within
-// RetryBudget; each retry is reported to Config.OnRetry. A code lost to a
+// RetryBudget; each retry is reported to onRetry (nil: no reports),
+// synchronously on the caller's goroutine, after the transient failure and
+// before the wait (so it should return quickly). A code lost to a
 // failed attempt is never shown and simply expires. Final answers (400
 // such as invalid_scope, 401, 403, 404...) and an untrusted TLS
 // certificate are not retried.
@@ -284,7 +286,7 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // out: the text then starts "gave up after N attempts"). Webex's error
 // codes are found as Wait finds them. The client secret appears in no
 // error, in any form (see Wait).
-func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
+func (c *Client) Start(ctx context.Context, app App, onRetry func(RetryEvent)) (DeviceCode, error) {
 	prefix := "flows: " + app.ID + ": start"
 	if err := checkApp(app, false); err != nil {
 		return DeviceCode{}, newError(prefix, err)
@@ -295,6 +297,7 @@ func (c *Client) Start(ctx context.Context, app App) (DeviceCode, error) {
 		"scope":     {strings.Join(cfg.Scopes, " ")},
 	}
 	rt := c.newRetrier(opStart, app.ID)
+	rt.onRetry = onRetry
 	rt.secrets = redactions(app.ClientID, app.Secret.Reveal())
 	var sent time.Time
 	r, err := rt.do(ctx, func(ctx context.Context) (*response, error) {

@@ -74,7 +74,7 @@ func ExampleClient_Wait() {
 	}
 
 	ctx := context.Background()
-	dc, err := client.Start(ctx, app)
+	dc, err := client.Start(ctx, app, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func ExampleClient_Wait() {
 		log.Fatal(err)
 	}
 	fmt.Println("access token:", grant.AccessToken) // a store.Secret: prints [redacted]
-	who, err := client.Identify(ctx, app, grant)
+	who, err := client.Identify(ctx, app, grant, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -51,8 +51,9 @@
 // a wrong URL, not flaky Wi-Fi) are never retried, by Wait either; a
 // canceled context stops at once, even between retries. When the budget
 // runs out, the error says "gave up after N attempts" and wraps the last
-// failure (a *WebexError, or ErrUnreachable). Config.OnRetry hears of each
-// retry of Start and Identify, so a screen can show it.
+// failure (a *WebexError, or ErrUnreachable). The onRetry argument of Start
+// and Identify hears of each of their retries, so a screen can show it; Wait
+// reports every poll to its own report callback: one progress route per call.
 //
 // # Errors
 //
@@ -320,9 +321,10 @@ type PollEvent struct {
 }
 
 // RetryEvent reports that Start, or a request of Identify, met a
-// transient failure and will be sent again after Wait (see
-// Config.OnRetry). It holds no token, device code or client secret: Err is
-// sanitized and scrubbed like the errors Start and Identify return.
+// transient failure and will be sent again after Wait (see the onRetry
+// argument of Client.Start and Client.Identify). It holds no token, device
+// code or client secret: Err is sanitized and scrubbed like the errors
+// Start and Identify return.
 type RetryEvent struct {
 	Op      string        // RetryStart or RetryIdentify
 	AppID   string        // the app being started or identified

@@ -101,7 +101,7 @@ func newEnv(t testing.TB, mod func(*webextest.Options)) *env {
 // start starts a device authorization and returns it with its user code.
 func (e *env) start(t *testing.T) DeviceCode {
 	t.Helper()
-	dc, err := e.client.Start(context.Background(), e.app)
+	dc, err := e.client.Start(context.Background(), e.app, nil)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}

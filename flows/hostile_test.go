@@ -60,7 +60,7 @@ func newHostile(t *testing.T, tls bool, authorize, token http.HandlerFunc) *host
 
 func (h *hostile) run(t *testing.T) (DeviceCode, []PollEvent, error) {
 	t.Helper()
-	dc, err := h.client.Start(context.Background(), testApp())
+	dc, err := h.client.Start(context.Background(), testApp(), nil)
 	if err != nil {
 		return dc, nil, err
 	}
@@ -94,7 +94,7 @@ func TestStartHostileAnswers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHostile(t, tc.tls, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tc.body) }, okToken)
-			dc, err := h.client.Start(context.Background(), testApp())
+			dc, err := h.client.Start(context.Background(), testApp(), nil)
 			if tc.err == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -121,7 +121,7 @@ func TestStartSanitizes(t *testing.T) {
 	h := newHostile(t, false, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"device_code":"dc-FAKE-x","user_code":"\u001b]0;pwned\u0007AB\u202eCD","verification_uri":"http://%s/v","expires_in":60}`, r.Host)
 	}, okToken)
-	dc, err := h.client.Start(context.Background(), testApp())
+	dc, err := h.client.Start(context.Background(), testApp(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestStartSanitizes(t *testing.T) {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprint(w, `{"message":"Invalid scope \u001b[2J\u001b[31mspark:x","trackingId":"TRK\u0007"}`)
 	}, okToken)
-	_, err = h.client.Start(context.Background(), testApp())
+	_, err = h.client.Start(context.Background(), testApp(), nil)
 	var we *WebexError
 	if !errors.As(err, &we) || we.Message != "Invalid scope spark:x" || we.TrackingID != "TRK" {
 		t.Errorf("Start: %#v", err)

@@ -45,7 +45,7 @@ func (e *env) peopleRequests() int {
 func TestIdentify(t *testing.T) {
 	e := newEnv(t, nil)
 	_, g := e.grant(t)
-	id, err := e.client.Identify(context.Background(), e.app, g)
+	id, err := e.client.Identify(context.Background(), e.app, g, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestIdentify(t *testing.T) {
 func TestIdentifyLargeOrg(t *testing.T) {
 	e := newEnv(t, func(o *webextest.Options) { o.Org.Users = 2500 })
 	_, g := e.grant(t)
-	id, err := e.client.Identify(context.Background(), e.app, g)
+	id, err := e.client.Identify(context.Background(), e.app, g, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestIdentifyNotFullAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := e.client.Identify(context.Background(), e.app, g)
+	id, err := e.client.Identify(context.Background(), e.app, g, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestIdentifyWithoutPeopleScope(t *testing.T) {
 	})
 	e.app = cdr
 	_, g := e.grant(t)
-	id, err := e.client.Identify(context.Background(), cdr, g)
+	id, err := e.client.Identify(context.Background(), cdr, g, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestIdentifyByScope(t *testing.T) {
 			c := srv.start(t)
 			app := testApp()
 			app.Scopes = tc.appScopes
-			id, err := c.Identify(context.Background(), app, Grant{AccessToken: store.NewSecret("tok-FAKE-1"), Scopes: tc.granted})
+			id, err := c.Identify(context.Background(), app, Grant{AccessToken: store.NewSecret("tok-FAKE-1"), Scopes: tc.granted}, nil)
 			if tc.wantErr != nil {
 				var we *WebexError
 				if !errors.Is(err, tc.wantErr) || !errors.As(err, &we) {
@@ -292,7 +292,7 @@ func TestIdentifyCanceledWhileCounting(t *testing.T) {
 		<-r.Context().Done()
 	}}
 	c := srv.start(t)
-	_, err := c.Identify(ctx, testApp(), Grant{AccessToken: store.NewSecret("tok-FAKE-1")})
+	_, err := c.Identify(ctx, testApp(), Grant{AccessToken: store.NewSecret("tok-FAKE-1")}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Identify: %v, want context.Canceled", err)
 	}
@@ -329,7 +329,7 @@ func TestIdentifyHostileLinks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			id, err := c.Identify(context.Background(), testApp(), Grant{AccessToken: store.NewSecret("tok-FAKE-1")})
+			id, err := c.Identify(context.Background(), testApp(), Grant{AccessToken: store.NewSecret("tok-FAKE-1")}, nil)
 			if err != nil {
 				t.Fatalf("Identify: %v, want the count unknown, not a failed check", err)
 			}
@@ -371,7 +371,7 @@ func TestNoSecretInOutput(t *testing.T) {
 	var things []any
 	e := newEnv(t, nil)
 	dc, g := e.grant(t)
-	id, err := e.client.Identify(context.Background(), e.app, g)
+	id, err := e.client.Identify(context.Background(), e.app, g, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

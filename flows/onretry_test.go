@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// TestOnRetry: Config.OnRetry hears of every retry of Start and Identify,
+// TestOnRetry: the onRetry argument of Start and Identify hears of every
+// retry of that call,
 // before the wait, with the op, the app, the failed attempt, the wait and
 // the failure; never of a success, a final answer or the attempt that
 // exhausts the budget; and never with a secret.
@@ -42,12 +43,11 @@ func TestOnRetry(t *testing.T) {
 			e := newEnv(t, nil)
 			var evs []RetryEvent
 			var at []time.Time
-			ft := e.withFaults(t, e.clock, func(c *Config) {
-				c.OnRetry = func(ev RetryEvent) {
-					evs = append(evs, ev)
-					at = append(at, e.clock.Now())
-				}
-			})
+			onRetry := func(ev RetryEvent) {
+				evs = append(evs, ev)
+				at = append(at, e.clock.Now())
+			}
+			ft := e.withFaults(t, e.clock)
 			var g Grant
 			if tc.op == opIdentify {
 				_, g = e.grant(t)
@@ -56,9 +56,9 @@ func TestOnRetry(t *testing.T) {
 			ft.fail(tc.path, tc.faults...)
 			var err error
 			if tc.op == opStart {
-				_, err = e.client.Start(context.Background(), e.app)
+				_, err = e.client.Start(context.Background(), e.app, onRetry)
 			} else {
-				_, err = e.client.Identify(context.Background(), e.app, g)
+				_, err = e.client.Identify(context.Background(), e.app, g, onRetry)
 			}
 			if (err != nil) != tc.fails {
 				t.Fatalf("%s: %v", tc.op, err)

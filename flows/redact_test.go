@@ -176,8 +176,8 @@ func TestNoSecretEchoed(t *testing.T) {
 					defer s.srv.Close()
 					var texts []string
 					clock := newSkipClock()
-					c, err := NewClient(Config{BaseURL: s.srv.URL, HTTPClient: s.srv.Client(), Clock: clock,
-						OnRetry: func(ev RetryEvent) { texts = append(texts, ev.Err.Error()) }})
+					c, err := NewClient(Config{BaseURL: s.srv.URL, HTTPClient: s.srv.Client(), Clock: clock})
+					onRetry := func(ev RetryEvent) { texts = append(texts, ev.Err.Error()) }
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -185,11 +185,11 @@ func TestNoSecretEchoed(t *testing.T) {
 					switch op {
 					case "start":
 						s.final = http.StatusBadRequest
-						_, err = c.Start(ctx, app)
+						_, err = c.Start(ctx, app, onRetry)
 					case "wait":
 						s.authJSON = fmt.Sprintf(`{"device_code":%q,"user_code":"729703","verification_uri":"%s/verify","expires_in":300,"interval":5}`, echoDeviceCode, s.srv.URL)
 						var dc DeviceCode
-						if dc, err = c.Start(ctx, app); err != nil {
+						if dc, err = c.Start(ctx, app, nil); err != nil {
 							t.Fatal(err)
 						}
 						_, err = c.Wait(ctx, app, dc, func(ev PollEvent) {
@@ -199,7 +199,7 @@ func TestNoSecretEchoed(t *testing.T) {
 						})
 					case "identify":
 						g := Grant{AccessToken: store.NewSecret(echoAccess), RefreshToken: store.NewSecret(echoRefresh)}
-						_, err = c.Identify(ctx, app, g)
+						_, err = c.Identify(ctx, app, g, onRetry)
 					}
 					if err == nil {
 						t.Fatal("no error")

@@ -161,9 +161,12 @@ const (
 // retrier sends the one-shot requests of one Start or Identify call,
 // retrying each through transient failures within one shared RetryBudget.
 type retrier struct {
-	c        *Client
-	op       string    // opStart or opIdentify, for RetryEvent
-	appID    string    // for RetryEvent
+	c     *Client
+	op    string // opStart or opIdentify, for RetryEvent
+	appID string // for RetryEvent
+	// onRetry hears of each retry (the onRetry of the Start or Identify
+	// call); nil means no reports.
+	onRetry  func(RetryEvent)
 	deadline time.Time // on c.clock
 	// secrets are the forms (see redactions) of the values that error
 	// answers must not echo; scrubbed from every error answer. Pass them
@@ -185,7 +188,7 @@ func (c *Client) newRetrier(op, appID string, secrets ...string) *retrier {
 // 429 or 5xx, or a 2xx whose body could not be read in full (but not one
 // over 1 MiB). The wait is
 // backoff(retryFirstWait, failures), or Retry-After if longer; each retry
-// is first reported to Config.OnRetry.
+// is first reported to r.onRetry.
 //
 // It returns the first answer that is not transient, whatever its status
 // (the caller interprets it), or an error: the context's error, as is, as
@@ -224,8 +227,8 @@ func (r *retrier) do(ctx context.Context, send func(context.Context) (*response,
 		if next.Add(minAttemptTime).After(r.deadline) {
 			return nil, r.exhausted(attempt, retryAfter >= wait, retryAfter, cause)
 		}
-		if r.c.onRetry != nil {
-			r.c.onRetry(RetryEvent{Op: r.op, AppID: r.appID, Attempt: attempt, Wait: wait, Err: cause})
+		if r.onRetry != nil {
+			r.onRetry(RetryEvent{Op: r.op, AppID: r.appID, Attempt: attempt, Wait: wait, Err: cause})
 		}
 		if err := r.c.sleepUntil(ctx, next); err != nil {
 			return nil, err

@@ -207,7 +207,7 @@ func TestStartRetries(t *testing.T) {
 			ft := e.withFaults(t, e.clock)
 			ft.fail(deviceAuthPath, tc.faults...)
 			began := e.clock.Now()
-			dc, err := e.client.Start(context.Background(), e.app)
+			dc, err := e.client.Start(context.Background(), e.app, nil)
 			sent := ft.times(deviceAuthPath)
 			if len(sent) != tc.attempts {
 				t.Errorf("%d attempts, want %d", len(sent), tc.attempts)
@@ -361,7 +361,7 @@ func TestIdentifyRetries(t *testing.T) {
 				ft.fail(p, fs...)
 			}
 			began := e.clock.Now()
-			id, err := e.client.Identify(context.Background(), e.app, g)
+			id, err := e.client.Identify(context.Background(), e.app, g, nil)
 			if elapsed := e.clock.Now().Sub(began); elapsed > RetryBudget {
 				t.Errorf("Identify took %v, over the %v budget", elapsed, RetryBudget)
 			}
@@ -431,8 +431,8 @@ func TestRetryCanceled(t *testing.T) {
 		path string
 		call func(ctx context.Context, c *Client) error
 	}{
-		{"start", deviceAuthPath, func(ctx context.Context, c *Client) error { _, err := c.Start(ctx, e.app); return err }},
-		{"identify", "/v1/people/me", func(ctx context.Context, c *Client) error { _, err := c.Identify(ctx, e.app, g); return err }},
+		{"start", deviceAuthPath, func(ctx context.Context, c *Client) error { _, err := c.Start(ctx, e.app, nil); return err }},
+		{"identify", "/v1/people/me", func(ctx context.Context, c *Client) error { _, err := c.Identify(ctx, e.app, g, nil); return err }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := &stallClock{now: e.clock.Now(), waiting: make(chan time.Duration, 8)}

@@ -41,7 +41,7 @@ func TestStartAcceptsWhatParserAccepts(t *testing.T) {
 			body = "{" + fmt.Sprintf(fields, h.srv.URL) + "," + tc.rest + "}"
 			da, perr := parseDeviceAuth(200, http.Header{}, []byte(body), true)
 			sent := h.clock.Now()
-			dc, serr := h.client.Start(context.Background(), testApp())
+			dc, serr := h.client.Start(context.Background(), testApp(), nil)
 			if (perr == nil) != (serr == nil) {
 				t.Fatalf("parseDeviceAuth: %v; Start: %v", perr, serr)
 			}
@@ -68,7 +68,7 @@ func TestStartRequest(t *testing.T) {
 		got, form = r, r.PostForm
 		fmt.Fprintf(w, `{"device_code":"dc-FAKE-x","user_code":"U","verification_uri":"http://%s/v","expires_in":60}`, r.Host)
 	}, okToken)
-	if _, err := h.client.Start(context.Background(), testApp()); err != nil {
+	if _, err := h.client.Start(context.Background(), testApp(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if got.Method != http.MethodPost || got.URL.Path != deviceAuthPath {

@@ -113,7 +113,7 @@ func (c *Client) Verify(ctx context.Context, app App) (VerifyResult, error) {
 		return res, newError(prefix, err)
 	}
 
-	dc, err := c.Start(ctx, app)
+	dc, err := c.Start(ctx, app, nil) // Verify reports no retries
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, newError(prefix, ctx.Err())

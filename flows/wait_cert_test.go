@@ -35,7 +35,7 @@ func TestWaitCertificateError(t *testing.T) {
 			ft := e.withFaults(t, e.clock)
 			dc := e.start(t)
 			ft.fail(deviceAuthPath, fault{err: tc.err})
-			_, serr := e.client.Start(context.Background(), e.app)
+			_, serr := e.client.Start(context.Background(), e.app, nil)
 			ft.fail(deviceTokenPath, times(3, fault{err: tc.err})...)
 			_, evs, err := e.wait(t, dc)
 			if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), tc.text) {
@@ -76,7 +76,7 @@ func TestWaitCertificateErrorTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dc, err := trusting.Start(context.Background(), testApp())
+	dc, err := trusting.Start(context.Background(), testApp(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestWaitCertificateErrorTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, serr := untrusting.Start(context.Background(), testApp())
+	_, serr := untrusting.Start(context.Background(), testApp(), nil)
 	began := clock.Now()
 	_, err = untrusting.Wait(context.Background(), testApp(), dc, nil)
 	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "certificate not trusted") {

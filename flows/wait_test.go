@@ -486,12 +486,12 @@ func TestStartErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	oidc := e.app
 	oidc.Scopes = []string{"openid", "email"}
-	if _, err := e.client.Start(context.Background(), oidc); !errors.Is(err, ErrUnsupported) {
+	if _, err := e.client.Start(context.Background(), oidc, nil); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Start with OIDC scopes: %v, want ErrUnsupported", err)
 	}
 	unknown := e.app
 	unknown.ClientID = "C-unknown"
-	_, err := e.client.Start(context.Background(), unknown)
+	_, err := e.client.Start(context.Background(), unknown, nil)
 	var we *WebexError
 	if !errors.As(err, &we) || we.Status < 400 {
 		t.Errorf("Start with an unknown client: %v, want a WebexError", err)
@@ -501,7 +501,7 @@ func TestStartErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := e.client.Start(ctx, e.app); !errors.Is(err, context.Canceled) {
+	if _, err := e.client.Start(ctx, e.app, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("Start with a canceled context: %v", err)
 	}
 }
@@ -520,7 +520,7 @@ func TestConcurrentAuthorizations(t *testing.T) {
 	e := newEnv(t, func(o *webextest.Options) { o.Integrations = integ })
 	errs := make(chan error, len(cat.Apps))
 	for i, app := range cat.Apps {
-		dc, err := e.client.Start(context.Background(), app)
+		dc, err := e.client.Start(context.Background(), app, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

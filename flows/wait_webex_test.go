@@ -261,7 +261,7 @@ func TestStartWebexShapedErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHostile(t, false, answer(400, tc.body), okToken)
-			_, err := h.client.Start(t.Context(), testApp())
+			_, err := h.client.Start(t.Context(), testApp(), nil)
 			var we *WebexError
 			if !errors.Is(err, tc.want) || !errors.As(err, &we) || we.Status != 400 {
 				t.Fatalf("Start: %v, want %v wrapping the 400", err, tc.want)
@@ -269,7 +269,7 @@ func TestStartWebexShapedErrors(t *testing.T) {
 		})
 	}
 	h := newHostile(t, false, answer(400, `{"message":"Invalid scope: spark-admin:x","trackingId":"T"}`), okToken)
-	_, err := h.client.Start(t.Context(), testApp())
+	_, err := h.client.Start(t.Context(), testApp(), nil)
 	if errors.Is(err, ErrInvalidClient) || errors.Is(err, ErrTokenLimit) {
 		t.Errorf("Start: %v, want a plain WebexError", err)
 	}

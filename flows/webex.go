@@ -64,7 +64,7 @@ const (
 // connection reset, DNS failure; 408, 429 or 5xx; a 200 cut short), as
 // Start does: waiting 1 s, 2 s, 4 s... or Retry-After if longer. One
 // RetryBudget bounds all the retries of a call; each retry is reported to
-// Config.OnRetry. Final answers (401, 403, 404...) are not retried.
+// onRetry (nil: no reports), as Start does. Final answers (401, 403, 404...) are not retried.
 //
 // On error the Identity holds what was learned before it; the error wraps
 // ErrForbidden and a *WebexError for a 401 or 403 of /v1/people/me, a
@@ -74,12 +74,13 @@ const (
 // done, even between retries, and also while reading the name or count).
 // All strings are sanitized; the bearer token is never in an error, even
 // when Webex echoes it.
-func (c *Client) Identify(ctx context.Context, app App, g Grant) (Identity, error) {
+func (c *Client) Identify(ctx context.Context, app App, g Grant, onRetry func(RetryEvent)) (Identity, error) {
 	prefix := "flows: " + app.ID + ": identify"
 	if g.AccessToken.IsZero() {
 		return Identity{}, newError(prefix, errors.New("grant has no access token"))
 	}
 	rt := c.newRetrier(opIdentify, app.ID, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
+	rt.onRetry = onRetry
 	var id Identity
 	var me struct {
 		ID          string   `json:"id"`

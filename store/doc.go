@@ -21,7 +21,9 @@
 // it refuses a folder of another user and cleans up what killed runs
 // left), then NewID for a new draft, Save after every authorization, List
 // and Load to resume, and once the bundle is written Save with
-// Draft.Completed set, then Remove. A draft is held by one Drafts at a
+// Draft.Completed set, then Remove. A draft keeps what the wizard noted
+// of each approver per app (Draft.Approvals); drafts of format version 1
+// still load. A draft is held by one Drafts at a
 // time (an OS file lock, released when the process exits): others see
 // ErrDraftInUse. Each draft is age-encrypted to its own key, kept in the
 // OS keyring or, where there is none, in a 0600 file in the state

@@ -30,11 +30,11 @@ type Draft struct {
 	SkippedApps  []string // app IDs skipped on purpose
 	Apps         []AppGrant
 	Org          Org
-	Warnings     []string
-	// UndecidedApps are the IDs of authorized apps whose approver warnings
-	// (in Warnings) the engineer has not accepted yet: on resume the
-	// wizard asks again instead of taking them as accepted.
-	UndecidedApps []string
+	// Approvals are the wizard's notes on the approvers of Apps, one per
+	// app that has any (by AppID): the warnings its approver raised and
+	// whether the engineer accepted them. An app of Apps without one was
+	// approved without warnings, or its approver was never checked.
+	Approvals []ApprovalNote
 	// Completed is set once the draft's bundle has been written: the
 	// wizard saves the draft with it right after the bundle is published
 	// and before it removes the draft, so a run killed in between leaves a
@@ -43,6 +43,18 @@ type Draft struct {
 	Completed *Completion
 	Created   time.Time // set by the first Save
 	Updated   time.Time // set by every Save
+}
+
+// ApprovalNote is what the wizard noted about the approver of one
+// authorized app of a draft.
+type ApprovalNote struct {
+	AppID string
+	// Warnings are what is wrong with who approved (not a Full Admin,
+	// another org...), worded without the app's name.
+	Warnings []string
+	// Undecided: the engineer has not accepted Warnings yet; on resume
+	// the wizard asks again instead of taking them as accepted.
+	Undecided bool
 }
 
 // Completion names the bundle a draft was completed with.
@@ -326,7 +338,7 @@ func marshalDraft(dr *Draft) ([]byte, error) {
 	w := wireDraft{
 		Format: draftFormat, Version: draftVersion, ID: dr.ID,
 		Customer: dr.Customer, SelectedApps: nonNil(dr.SelectedApps), SkippedApps: nonNil(dr.SkippedApps),
-		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Warnings: nonNil(dr.Warnings), UndecidedApps: dr.UndecidedApps,
+		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Approvals: toWireApprovals(dr.Approvals),
 		Completed: toWireCompletion(dr.Completed), Created: utc(dr.Created), Updated: utc(dr.Updated),
 	}
 	return jsonMarshal(w)
@@ -391,7 +403,7 @@ func (d *Drafts) load(id string) (Draft, error) {
 	}
 	return Draft{
 		ID: id, Customer: w.Customer, SelectedApps: w.SelectedApps, SkippedApps: w.SkippedApps,
-		Apps: fromWireApps(w.Apps), Org: fromWireOrg(w.Org), Warnings: w.Warnings, UndecidedApps: w.UndecidedApps,
+		Apps: fromWireApps(w.Apps), Org: fromWireOrg(w.Org), Approvals: w.approvals(),
 		Completed: fromWireCompletion(w.Completed), Created: w.Created, Updated: w.Updated,
 	}, nil
 }
@@ -412,7 +424,10 @@ func decodeDraft(id string, pt []byte) (wireDraft, error) {
 		return wireDraft{}, newerDraft(id, fmt.Sprintf("version %d", *m.Version))
 	}
 	if err := checkMarker(pt, "draft", draftFormat, draftVersion); err != nil {
-		return wireDraft{}, unreadableDraft(id, err)
+		if checkMarker(pt, "draft", draftFormat, 1) != nil {
+			return wireDraft{}, unreadableDraft(id, err)
+		}
+		// Version 1 (until approvals): read through its own fields.
 	}
 	var w wireDraft
 	if err := strictDecode(pt, &w); err != nil {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -52,7 +53,8 @@ func testDraft() *Draft {
 	b := testBundle()
 	return &Draft{
 		Customer: b.Customer, SelectedApps: []string{"presence", "cdr"}, SkippedApps: []string{"sso"},
-		Apps: b.Apps, Org: b.Org, Warnings: b.Warnings, UndecidedApps: []string{"presence"},
+		Apps: b.Apps, Org: b.Org,
+		Approvals: []ApprovalNote{{AppID: "presence", Warnings: []string{"Jane Admin is not a Full Admin of the organization."}, Undecided: true}},
 	}
 }
 
@@ -95,7 +97,7 @@ func TestDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.ID != a.ID || !got.Updated.Equal(a.Updated) || got.Customer != a.Customer || len(got.SkippedApps) != 0 ||
-		!slices.Equal(got.UndecidedApps, a.UndecidedApps) {
+		!reflect.DeepEqual(got.Approvals, a.Approvals) {
 		t.Errorf("Load: %+v", got)
 	}
 	sameBundle(t, Bundle{Apps: got.Apps}, Bundle{Apps: a.Apps})
@@ -266,13 +268,13 @@ func TestDraftFromNewerVersion(t *testing.T) {
 		edit func([]byte) []byte
 		msg  string
 	}{
-		"version 2": {
-			edit: func(pt []byte) []byte { return bytes.Replace(pt, []byte(`"version":1`), []byte(`"version":2`), 1) },
-			msg:  "newer ucx-onboard (version 2)",
+		"version 3": {
+			edit: func(pt []byte) []byte { return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":3`), 1) },
+			msg:  "newer ucx-onboard (version 3)",
 		},
 		"unknown field": {
 			edit: func(pt []byte) []byte {
-				return bytes.Replace(pt, []byte(`"version":1,`), []byte(`"version":1,"resume_hint":"`+fakeAccess+`",`), 1)
+				return bytes.Replace(pt, []byte(`"version":2,`), []byte(`"version":2,"resume_hint":"`+fakeAccess+`",`), 1)
 			},
 			msg: `newer ucx-onboard (unknown field "resume_hint")`,
 		},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -284,9 +285,11 @@ func TestDraftCompleted(t *testing.T) {
 // before Completed existed (commit 77146f0), draft format version 1.
 const fixtureID = "20261121-093000-0f1c7a5e"
 
-// TestDraftFixtureCurrentVersion: a draft of the current version written
-// before this build still loads, with nothing marked completed.
-func TestDraftFixtureCurrentVersion(t *testing.T) {
+// TestDraftFixtureV1: a draft of version 1 (the version before
+// per-app approval notes) written before this build still loads, with
+// nothing marked completed, and its undecided app becomes that app's note
+// (its one warning, about the org, named no app: it is not an approver's).
+func TestDraftFixtureV1(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for src, dst := range map[string]string{
@@ -314,6 +317,45 @@ func TestDraftFixtureCurrentVersion(t *testing.T) {
 	want := testDraft()
 	if got.Customer != want.Customer || len(got.Apps) != len(want.Apps) || got.Completed != nil {
 		t.Errorf("fixture: %+v", got)
+	}
+	if w := []ApprovalNote{{AppID: "presence", Undecided: true}}; !reflect.DeepEqual(got.Approvals, w) {
+		t.Errorf("fixture approvals %+v, want %+v", got.Approvals, w)
+	}
+}
+
+// TestDraftApprovalsV1: version 1 kept approver warnings as "AppName:
+// text" strings beside a list of undecided app IDs; they load as per-app
+// notes, matched by the name the app had when approved, and a save writes
+// version 2 without them.
+func TestDraftApprovalsV1(t *testing.T) {
+	t.Parallel()
+	v1 := wireDraft{Format: draftFormat, Version: 1, ID: "x",
+		Apps: []wireApp{{AppID: "presence", Name: "Presence"}, {AppID: "cdr", Name: "CDR"}, {AppID: "users", Name: "Users"}},
+		Warnings: []string{"Presence: Jane is not a Full Admin.", "CDR: another org.", "Presence: another org.",
+			"The organization has more than 1,000 users", "Users2: not this one."},
+		UndecidedApps: []string{"cdr"}}
+	pt, err := jsonMarshal(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := decodeDraft("x", pt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ApprovalNote{
+		{AppID: "presence", Warnings: []string{"Jane is not a Full Admin.", "another org."}},
+		{AppID: "cdr", Warnings: []string{"another org."}, Undecided: true},
+	}
+	if got := w.approvals(); !reflect.DeepEqual(got, want) {
+		t.Errorf("approvals %+v, want %+v", got, want)
+	}
+	out, err := marshalDraft(&Draft{ID: "x", Approvals: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(out); !strings.Contains(s, `"version":2`) || strings.Contains(s, `"undecided_apps"`) ||
+		strings.Contains(s, `"warnings":["another`) == false {
+		t.Errorf("saved draft: %s", s)
 	}
 }
 

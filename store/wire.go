@@ -15,7 +15,10 @@ const (
 	BundleFormat  = "ucx-onboard-bundle"
 	BundleVersion = 1
 	draftFormat   = "ucx-onboard-draft"
-	draftVersion  = 1
+	// draftVersion 2 keeps approver notes per app (approvals); version 1
+	// kept them as "AppName: warning" strings beside a list of undecided
+	// app IDs, and still loads (wireDraft.approvals).
+	draftVersion = 2
 )
 
 // wireBundle is the bundle's JSON (docs/bundle.md). Tokens are plain
@@ -69,15 +72,63 @@ type wireDraft struct {
 	SkippedApps  []string  `json:"skipped_apps"`
 	Apps         []wireApp `json:"apps"`
 	Org          wireOrg   `json:"org"`
-	Warnings     []string  `json:"warnings"`
-	// UndecidedApps is omitted when empty, so drafts without it stay
-	// readable by earlier builds of the same draft version.
+	// Approvals (version 2) are Draft.Approvals.
+	Approvals []wireApproval `json:"approvals,omitempty"`
+	// Warnings and UndecidedApps are version 1's approver notes: read
+	// (approvals), never written.
+	Warnings      []string `json:"warnings,omitempty"`
 	UndecidedApps []string `json:"undecided_apps,omitempty"`
 	// Completed is omitted until the bundle is written, so drafts
 	// without it stay readable by earlier builds of the same version.
 	Completed *wireCompletion `json:"completed,omitempty"`
 	Created   time.Time       `json:"created"`
 	Updated   time.Time       `json:"updated"`
+}
+
+// wireApproval is an ApprovalNote.
+type wireApproval struct {
+	AppID     string   `json:"app_id"`
+	Warnings  []string `json:"warnings"`
+	Undecided bool     `json:"undecided,omitempty"`
+}
+
+func toWireApprovals(notes []ApprovalNote) []wireApproval {
+	var out []wireApproval
+	for _, n := range notes {
+		out = append(out, wireApproval{AppID: n.AppID, Warnings: nonNil(n.Warnings), Undecided: n.Undecided})
+	}
+	return out
+}
+
+// approvals are the draft's approver notes: version 2's own, or those of
+// a version 1 draft, whose warnings were "AppName: text" strings (matched
+// here, once, by the name each app had when approved; other warnings were
+// about the org or the bundle and are dropped, as the wizard words them
+// again) and whose undecided apps were a list of IDs.
+func (w wireDraft) approvals() []ApprovalNote {
+	if w.Version != 1 {
+		var out []ApprovalNote
+		for _, a := range w.Approvals {
+			out = append(out, ApprovalNote{AppID: a.AppID, Warnings: a.Warnings, Undecided: a.Undecided})
+		}
+		return out
+	}
+	var out []ApprovalNote
+	for _, a := range w.Apps {
+		n := ApprovalNote{AppID: a.AppID}
+		for _, x := range w.Warnings {
+			if rest, ok := strings.CutPrefix(x, a.Name+": "); ok && a.Name != "" {
+				n.Warnings = append(n.Warnings, rest)
+			}
+		}
+		for _, id := range w.UndecidedApps {
+			n.Undecided = n.Undecided || id == a.AppID
+		}
+		if len(n.Warnings) > 0 || n.Undecided {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // wireCompletion is Draft.Completed.

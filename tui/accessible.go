@@ -9,28 +9,63 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"golang.org/x/term"
 )
 
-// lineReader hands out at most one line per Read, so that huh's accessible
-// prompts (a new bufio.Scanner each) and ours share one input without
-// losing buffered lines.
+// lineReader reads the input on one goroutine, a line at a time, and
+// hands out at most one line per Read, so that huh's accessible prompts (a
+// new bufio.Scanner each) and ours share one input without losing
+// buffered lines, and so that a line can be waited for together with
+// something else (an approval: see wait). Once the input fails or ends,
+// every read gets that error.
 type lineReader struct {
-	r    *bufio.Reader
-	rest []byte
+	src   *bufio.Reader
+	once  sync.Once
+	lines chan lineResult
+	rest  []byte
+	ended atomic.Bool // a Read got the input's error (huh takes it as "keep the defaults")
+}
+
+func newLineReader(r io.Reader) *lineReader { return &lineReader{src: bufio.NewReader(r)} }
+
+// next delivers the input's lines, then its error, forever. The reading
+// goroutine blocks until a line is taken, so no line is read ahead of its
+// prompt but the one being waited for.
+func (l *lineReader) next() <-chan lineResult {
+	l.once.Do(func() {
+		l.lines = make(chan lineResult)
+		go func() {
+			for {
+				line, err := l.src.ReadBytes('\n')
+				if len(line) > 0 {
+					l.lines <- lineResult{s: string(line)}
+				}
+				if err != nil {
+					for {
+						l.lines <- lineResult{err: err}
+					}
+				}
+			}
+		}()
+	})
+	return l.lines
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.rest) == 0 {
-		line, err := l.r.ReadBytes('\n')
-		if len(line) == 0 {
-			return 0, err
+		r := <-l.next()
+		if r.err != nil {
+			l.ended.Store(true)
+			return 0, r.err
 		}
-		l.rest = line
+		l.rest = []byte(r.s)
 	}
 	n := copy(p, l.rest)
 	l.rest = l.rest[n:]
@@ -54,7 +89,9 @@ type lineResult struct {
 }
 
 func runAccessible(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Result, error) {
-	a := &accessible{ctx: ctx, m: newModel(ctx, deps), in: &lineReader{r: bufio.NewReader(in)}, out: out, fd: -1}
+	// Wait's poll reports print from its goroutine while the engineer may
+	// type (see wait): one writer, serialized.
+	a := &accessible{ctx: ctx, m: newModel(ctx, deps), in: newLineReader(in), out: &syncWriter{w: out}, fd: -1}
 	if f, ok := in.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
 		a.fd = int(f.Fd())
 	}
@@ -72,35 +109,16 @@ func (a *accessible) say(format string, args ...any) { fmt.Fprintf(a.out, format
 // ask prints prompt and reads one line; ctx cancels the wait.
 func (a *accessible) ask(prompt string) (string, error) {
 	fmt.Fprint(a.out, prompt)
-	ch := make(chan lineResult, 1)
-	go func() {
-		var b []byte
-		buf := make([]byte, 256)
-		for {
-			n, err := a.in.Read(buf)
-			b = append(b, buf[:n]...)
-			if bytesHasNewline(buf[:n]) || err != nil {
-				if err != nil && len(b) == 0 {
-					ch <- lineResult{err: err}
-					return
-				}
-				ch <- lineResult{s: strings.TrimSpace(string(b))}
-				return
-			}
-		}
-	}()
 	select {
 	case <-a.ctx.Done():
 		return "", errors.Join(ErrUserAborted, a.ctx.Err())
-	case r := <-ch:
+	case r := <-a.in.next():
 		if r.err != nil {
 			return "", errors.Join(ErrUserAborted, r.err)
 		}
-		return r.s, nil
+		return strings.TrimSpace(r.s), nil
 	}
 }
-
-func bytesHasNewline(b []byte) bool { return strings.ContainsRune(string(b), '\n') }
 
 // askSecret reads a passphrase without echo when the input is a terminal.
 func (a *accessible) askSecret(prompt string) (string, error) {
@@ -173,7 +191,7 @@ func (a *accessible) run() error {
 		return err
 	}
 	a.say("\nCustomer data. Prefilled answers are shown; press enter to keep them.")
-	vals := m.draft.Customer
+	vals := m.s.Draft.Customer
 	if vals.Company == "" && d.Prefill != nil {
 		vals = *d.Prefill
 	}
@@ -183,8 +201,14 @@ func (a *accessible) run() error {
 	if err := customerForm(&vals, true).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
 		return errors.Join(ErrUserAborted, err)
 	}
+	if a.in.ended.Load() {
+		// The input ended inside the form: huh kept the prefilled answers,
+		// but nobody confirmed them. As on the screen, where a form never
+		// submitted keeps no draft, nothing is kept.
+		return errors.Join(ErrUserAborted, io.ErrUnexpectedEOF)
+	}
 	m.customer = newCustomerScreen(m.c, vals)
-	m.draft.Customer = m.customer.value()
+	m.s.Draft.Customer = m.customer.value()
 	m.haveCustomer = true
 
 	var ids []string
@@ -209,24 +233,23 @@ func (a *accessible) run() error {
 			ids = append(ids, app.ID)
 		}
 	}
-	m.selected = ids
-	for i, id := range ids {
-		r := m.results[id]
-		if r != nil && r.status == statusAuthorized && !r.pending() {
-			continue
+	m.s.Select(ids)
+	for {
+		app, pos, ok := m.s.Current()
+		if !ok {
+			break
 		}
-		app, _ := m.appByID(id)
 		var res appResult
 		var err error
-		if r != nil && r.pending() {
-			res, err = a.resumeApproval(*r, i+1, len(ids))
+		if r := m.s.Results[app.ID]; r != nil && r.Pending() {
+			res, err = a.resumeApproval(*r, pos, len(ids))
 		} else {
-			res, err = a.authorize(app, i+1, len(ids))
+			res, err = a.authorize(app, pos, len(ids))
 		}
 		if err != nil {
 			return err
 		}
-		m.results[id] = &res
+		m.s.Done(res)
 		a.save() // the approver, or a skip that replaces a saved approval
 	}
 	return a.complete()
@@ -318,21 +341,24 @@ func (a *accessible) resume() error {
 	return nil
 }
 
-// authorize runs one app's device grant, printing each step.
+// authorize runs one app's device grant, printing each step; the core
+// (wizard.Approval) decides what the end of each wait means, as on the
+// screen: fresh codes after expired or spent ones, at most
+// wizard.MaxAutoRenew in a row, then the engineer decides. While waiting,
+// s skips the app and r asks for a fresh code.
 func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error) {
 	m := a.m
 	auth := m.c.deps.Authorizer
 	a.say("\nApp %d of %d: %s", pos, total, app.Name)
 	a.say("Integration ID %s; scopes %s.", app.ClientID, strings.Join(app.Scopes, " "))
-	// Codes that expired unused in a row, the last at expiredAt: said
-	// again with each fresh code, as the screen keeps it on.
-	expiries := 0
+	ap := &wizard.Approval{App: app}
+	// The last code that expired unused: said again with each fresh code,
+	// as the screen keeps it on.
 	var expiredAt time.Time
 	for {
 		ctx, cancel := context.WithCancel(a.ctx)
-		var code flows.DeviceCode
-		var err error
-		a.during(app, flows.RetryStart, func() { code, err = auth.Start(ctx, app) })
+		code, err := auth.Start(ctx, app, a.sayRetry)
+		var g flows.Grant
 		if err == nil {
 			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
 			if code.VerificationURIComplete != "" {
@@ -341,54 +367,49 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			if code.Notice != "" {
 				a.say("Note: %s", codeNotice(code.Notice))
 			}
-			if expiries > 0 {
-				a.say("Note: %s", expiredNotice(expiries, expiredAt))
+			if ap.Expiries > 0 {
+				a.say("Note: %s", expiredNotice(ap.Expiries, expiredAt))
 			}
 			a.say("Sign in as the customer's Full Admin. The code expires in %d minutes.", int(code.Expiry.Sub(code.IssuedAt).Minutes()+0.5))
-			a.say("Waiting for approval…")
-			last := flows.PollPending
-			var g flows.Grant
-			g, err = auth.Wait(ctx, app, code, func(ev flows.PollEvent) {
-				if ev.Outcome == last {
-					return
-				}
-				last = ev.Outcome
-				switch ev.Outcome {
-				case flows.PollSlowDown:
-					fmt.Fprintf(a.out, "Webex asked to slow down: polling every %d seconds.\n", int(ev.Interval.Seconds()))
-				case flows.PollRateLimited:
-					fmt.Fprintln(a.out, "Rate limited by Webex; waiting.")
-				case flows.PollTransient:
-					fmt.Fprintf(a.out, "Network problem, retrying: %s\n", errText(ev.Err))
-				case flows.PollPending:
-					fmt.Fprintln(a.out, "Still waiting for approval.")
-				}
-			})
-			if err == nil {
-				cancel()
-				res, again, err := a.approved(app, g, nil)
-				if err != nil || !again {
-					return res, err
-				}
+			if typeAhead(a) {
+				a.say("Waiting for approval… (type s and enter to skip this app, r for a new code)")
+			} else {
+				a.say("Waiting for approval…")
+			}
+			var choice string
+			choice, g, err = a.wait(ctx, cancel, app, code)
+			switch choice {
+			case "s":
+				return appResult{App: app, Status: statusSkipped}, nil
+			case "r":
+				ap.Again()
+				a.say("Here is a new code.")
 				continue
 			}
 		}
 		cancel()
-		switch {
-		case errors.Is(err, context.Canceled) && a.ctx.Err() != nil:
+		if a.ctx.Err() != nil {
 			return appResult{}, errors.Join(ErrUserAborted, a.ctx.Err())
-		case errors.Is(err, flows.ErrExpired) && expiries < maxAutoRenew:
-			// As the screen: at most maxAutoRenew fresh codes in a row,
-			// then the engineer decides (remedy names the likely cause).
-			expiries++
-			expiredAt = a.m.c.deps.Clock.Now()
-			a.say("The code expired unused at %s; here is a fresh one.", expiredAt.Format("15:04"))
-			continue
-		case errors.Is(err, flows.ErrCodeSpent):
-			a.say("The code can no longer be used; here is a fresh one.")
-			continue
 		}
-		expiries = 0
+		if code.UserCode != "" || err == nil { // Wait's answer (Start's errors are always asked about)
+			switch ap.AfterWait(g, err) {
+			case wizard.Identify:
+				res, again, err := a.approved(app, g, nil)
+				if err != nil || !again {
+					return res, err
+				}
+				ap.Again()
+				continue
+			case wizard.Renew:
+				if ap.Expired {
+					expiredAt = m.c.deps.Clock.Now()
+					a.say("The code expired unused at %s; here is a fresh one.", expiredAt.Format("15:04"))
+				} else {
+					a.say("The code can no longer be used; here is a fresh one.")
+				}
+				continue
+			}
+		}
 		a.say("Error: %s", errText(err))
 		a.say("%s", remedy(err, app))
 		ans, err2 := a.choose("Type r to try again, or s to skip the app: ", "rs", "")
@@ -396,7 +417,71 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			return appResult{}, err2
 		}
 		if ans == "s" {
-			return appResult{app: app, status: statusFailed, reason: shortReason(err)}, nil
+			return appResult{App: app, Status: statusFailed, Reason: shortReason(err)}, nil
+		}
+		ap.Again()
+	}
+}
+
+// typeAhead tells whether lines may be read while an approval is awaited:
+// only from a terminal, where the engineer types after seeing the prompt.
+// Piped input (scripts, tests) answers the prompts in order, and a line
+// meant for a later prompt must not be taken for s or r while waiting.
+// Tests replace it.
+var typeAhead = func(a *accessible) bool { return a.fd >= 0 }
+
+// wait waits for the approval of code, printing Wait's poll events, while
+// the engineer may type s (skip the app) or r (a new code): choice is then
+// that letter, and the wait is canceled (cancel) and over before wait
+// returns. An input that ends meanwhile just leaves the wait alone; other
+// text gets a reminder of the two letters.
+func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app flows.App, code flows.DeviceCode) (choice string, g flows.Grant, err error) {
+	type answer struct {
+		g   flows.Grant
+		err error
+	}
+	done := make(chan answer, 1)
+	last := flows.PollPending
+	go func() {
+		g, err := a.m.c.deps.Authorizer.Wait(ctx, app, code, func(ev flows.PollEvent) {
+			if ev.Outcome == last {
+				return
+			}
+			last = ev.Outcome
+			switch ev.Outcome {
+			case flows.PollSlowDown:
+				a.say("Webex asked to slow down: polling every %d seconds.", int(ev.Interval.Seconds()))
+			case flows.PollRateLimited:
+				a.say("Rate limited by Webex; waiting.")
+			case flows.PollTransient:
+				a.say("Network problem, retrying: %s", errText(ev.Err))
+			case flows.PollPending:
+				a.say("Still waiting for approval.")
+			}
+		})
+		done <- answer{g, err}
+	}()
+	var lines <-chan lineResult
+	if typeAhead(a) {
+		lines = a.in.next()
+	}
+	for {
+		select {
+		case r := <-done:
+			return "", r.g, r.err
+		case l := <-lines:
+			if l.err != nil {
+				lines = nil // the input ended: only the approval can end the wait
+				continue
+			}
+			switch c := strings.ToLower(strings.TrimSpace(l.s)); {
+			case c == "s" || c == "r":
+				cancel()
+				<-done
+				return c, flows.Grant{}, nil
+			default:
+				a.say("Still waiting for approval: type s and enter to skip this app, or r for a new code.")
+			}
 		}
 	}
 }
@@ -405,82 +490,45 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 // (appResult.pending), without a new code: who approved is checked again,
 // or the warnings never accepted are asked about again.
 func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, error) {
-	app := r.app
+	app := r.App
 	a.say("\nApp %d of %d: %s", pos, total, app.Name)
-	if r.undecided {
+	if r.Undecided {
 		a.say("Approved before the wizard stopped, but the approver's warnings were not accepted.")
 	} else {
 		a.say("Approved before the wizard stopped, but who approved was not checked.")
 	}
-	res, again, err := a.approved(app, grantOf(r.grant), &r)
+	res, again, err := a.approved(app, wizard.GrantOf(r.Grant), &r)
 	if err != nil || !again {
 		return res, err
 	}
 	return a.authorize(app, pos, total)
 }
 
-// during runs call (Start or Identify, op, of app) and meanwhile prints a
-// line for each of its retries (Deps.Retries); retries of other calls are
-// dropped.
-func (a *accessible) during(app flows.App, op string, call func()) {
-	ch := a.m.c.deps.Retries
-	if ch == nil {
-		call()
-		return
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		call()
-	}()
-	show := func(ev flows.RetryEvent) {
-		if ev.AppID == app.ID && ev.Op == op {
-			a.say("%s", retryText(ev))
-		}
-	}
-	for {
-		select {
-		case ev, ok := <-ch:
-			if !ok {
-				<-done
-				return
-			}
-			show(ev)
-		case <-done:
-			// The call's last retries were sent before it returned.
-			for {
-				select {
-				case ev, ok := <-ch:
-					if !ok {
-						return
-					}
-					show(ev)
-				default:
-					return
-				}
-			}
-		}
-	}
-}
+// sayRetry prints a retry of the Start or Identify call in progress (its
+// onRetry: called on this goroutine, during the call).
+func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", retryText(ev)) }
 
-// approved handles an approval: it is saved in the draft at once (the
-// admin's phone login is not to be asked for twice), then who approved is
-// checked; again asks for a fresh code. resumed, when set, is the same
-// approval kept in a resumed draft: undecided, its warnings are asked
-// about again without checking again.
+// approved handles an approval as the core decides (wizard.Approval):
+// it is saved in the draft at once (the admin's phone login is not to be
+// asked for twice), then who approved is checked; warnings keep it in
+// the draft as undecided until the engineer answers. again asks for a
+// fresh code. resumed, when set, is the same approval kept in a resumed
+// draft (appResult.Pending): checked again, or its warnings asked about
+// again.
 func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) (res appResult, again bool, err error) {
 	m := a.m
 	auth := m.c.deps.Authorizer
-	admin := m.draft.Customer.AdminEmail
-	s := authScreen{app: app, grant: g, adminEmail: admin}
-	known := resumed != nil && resumed.undecided
+	ap := &wizard.Approval{App: app, AdminEmail: m.s.Draft.Customer.AdminEmail}
+	var next wizard.Next
 	switch {
-	case known:
 	case resumed != nil:
-		a.say("Checking who approved…")
+		next = ap.Resumed(*resumed)
+		if next == wizard.Identify {
+			a.say("Checking who approved…")
+		}
 	default:
-		pending := s.result(statusAuthorized)
-		m.results[app.ID] = &pending
+		next = ap.AfterWait(g, nil)
+		m.s.Keep(ap.Result(statusAuthorized, ""))
 		a.save()
 		if m.c.deps.Drafts != nil && m.result.DraftSaveErr == nil {
 			a.say("Approved; the authorization is kept in the draft. Checking who approved…")
@@ -489,57 +537,59 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 	}
 	drop := func() {
-		delete(m.results, app.ID)
+		m.s.Forget(app.ID)
 		a.save()
 	}
 	for {
-		if known {
-			known = false
-			s.identity, s.warnings = identityOf(resumed.grant.Approver, resumed.org), undecidedWarnings(*resumed)
-		} else {
+		if next == wizard.Identify {
+			ap.Prior = m.s.KnownOrg()
 			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
-			var id flows.Identity
-			var ierr error
-			a.during(app, flows.RetryIdentify, func() { id, ierr = auth.Identify(ctx, app, g) })
+			id, ierr := auth.Identify(ctx, app, ap.Grant, a.sayRetry)
 			cancel()
 			if a.ctx.Err() != nil {
 				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())
 			}
-			if ierr != nil {
-				title, cause := identifyProblem(ierr)
-				a.say("%s: %s", title, errText(ierr))
-				a.say("%s", cause)
-				ans, err := a.choose("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
-				if err != nil {
-					return appResult{}, false, err
-				}
-				switch ans {
-				case "i":
-					continue
-				case "a":
-					s.warnings = []string{"Could not tell who approved (" + errText(ierr) + ")."}
-					return s.result(statusAuthorized), false, nil
-				case "s":
-					return appResult{app: app, status: statusSkipped}, false, nil
-				}
-				drop()
-				return appResult{}, true, nil
-			}
-			prior := m.knownOrg()
-			s.identity = withPrior(id, prior)
-			s.warnings = approverWarnings(s.identity, admin, prior.ID)
+			next = ap.AfterIdentify(id, ierr)
 		}
-		id := s.identity
+		if next == wizard.Unchecked {
+			title, cause := identifyProblem(ap.Err)
+			a.say("%s: %s", title, errText(ap.Err))
+			a.say("%s", cause)
+			ans, err := a.choose("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
+			if err != nil {
+				return appResult{}, false, err
+			}
+			switch ans {
+			case "i":
+				next = wizard.Identify
+				continue
+			case "a":
+				return ap.Result(statusAuthorized, ""), false, nil
+			case "s":
+				return appResult{App: app, Status: statusSkipped}, false, nil
+			}
+			drop()
+			return appResult{}, true, nil
+		}
+		id := ap.Identity
 		if id.OrgID != "" {
 			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), idOrgName(id))
 		} else {
 			a.say("Approved by %s <%s>.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
 		}
-		if len(s.warnings) == 0 {
-			return s.result(statusAuthorized), false, nil
+		if next == wizard.Finish {
+			return ap.Result(statusAuthorized, ""), false, nil
 		}
-		for _, w := range s.warnings {
+		for _, w := range ap.Warnings {
 			a.say("Warning: %s", w)
+		}
+		if resumed == nil || !resumed.Undecided {
+			// Keep the approver in the draft while the engineer decides,
+			// as the screen does.
+			r := ap.Result(statusAuthorized, "")
+			r.Undecided = true
+			m.s.Keep(r)
+			a.save()
 		}
 		ans, err := a.choose("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", "")
 		if err != nil {
@@ -547,9 +597,9 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 		switch ans {
 		case "a":
-			return s.result(statusAuthorized), false, nil
+			return ap.Result(statusAuthorized, ""), false, nil
 		case "s":
-			return appResult{app: app, status: statusSkipped}, false, nil
+			return appResult{App: app, Status: statusSkipped}, false, nil
 		}
 		drop()
 		return appResult{}, true, nil
@@ -570,17 +620,17 @@ func (a *accessible) complete() error {
 		a.say("Note: %s", n)
 	}
 	for _, r := range rd.apps {
-		switch r.status {
+		switch r.Status {
 		case statusAuthorized:
-			line := "- " + r.app.Name + ": authorized, " + approverText(r.grant.Approver)
-			if exp := expiryText(r.grant); exp != "" {
+			line := "- " + r.App.Name + ": authorized, " + approverText(r.Grant.Approver)
+			if exp := expiryText(r.Grant); exp != "" {
 				line += "; tokens: " + exp
 			}
 			a.say("%s.", line)
 		case statusFailed:
-			a.say("- %s: failed: %s", r.app.Name, r.reason)
+			a.say("- %s: failed: %s", r.App.Name, r.Reason)
 		default:
-			a.say("- %s: skipped.", r.app.Name)
+			a.say("- %s: skipped.", r.App.Name)
 		}
 	}
 	for _, w := range rd.warnings {
@@ -594,7 +644,7 @@ func (a *accessible) complete() error {
 	var pass store.Secret
 	if rd.protection.Passphrase {
 		for {
-			p1, err := a.askSecret("Passphrase for the bundle (at least 12 characters): ")
+			p1, err := a.askSecret(fmt.Sprintf("Passphrase for the bundle (at least %d characters): ", store.MinPassphraseLen))
 			if err != nil {
 				return err
 			}
@@ -602,12 +652,12 @@ func (a *accessible) complete() error {
 			if err != nil {
 				return err
 			}
-			switch {
-			case len([]rune(p1)) < minPassphrase:
-				a.say("Too short. %s", remedy(errPassphraseShort, noApp))
+			switch err := wizard.CheckPassphrase(p1, p2); err {
+			case errPassphraseShort:
+				a.say("Too short. %s", remedy(err, noApp))
 				continue
-			case p1 != p2:
-				a.say("%s", remedy(errPassphraseMismatch, noApp))
+			case errPassphraseMismatch:
+				a.say("%s", remedy(err, noApp))
 				continue
 			}
 			pass = store.NewSecret(p1)
@@ -621,20 +671,18 @@ func (a *accessible) complete() error {
 	if ans == "q" {
 		return ErrUserAborted
 	}
-	m.syncDraft()
-	b := store.Bundle{Created: m.c.deps.Clock.Now().UTC(), ToolVersion: d.Version, Customer: m.draft.Customer,
-		Org: m.draft.Org, Apps: m.draft.Apps, Warnings: rd.warnings}
+	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
 	for {
 		r, err := d.WriteBundle(rd.outPath, b, pass)
 		if err == nil {
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
-			if d.Drafts != nil && m.draft.ID != "" {
-				m.removed(draftRemovedMsg{id: m.draft.ID, err: finishDraft(d.Drafts, m.draft, r)})
+			if d.Drafts != nil && m.s.Draft.ID != "" {
+				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: finishDraft(d.Drafts, m.s.Draft, r)})
 			}
 			m.done.c = m.c
-			m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
+			m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 			a.say("\nDone.")
 			a.say("%s", m.done.plain())
 			return nil

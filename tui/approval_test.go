@@ -74,7 +74,7 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	if n := g.auth.identifies; n != 4 {
 		t.Errorf("resumed wizard called Identify %d times, want 4 (users checked again)", n)
 	}
-	if r := g.m.results["users"]; r == nil || r.grant.Approver.Email != "Jane.Admin@acme.example" || r.pending() {
+	if r := g.m.s.Results["users"]; r == nil || r.Grant.Approver.Email != "Jane.Admin@acme.example" || r.Pending() {
 		t.Errorf("users after resume: %+v", r)
 	}
 }
@@ -109,8 +109,8 @@ func TestIdentifyRetry(t *testing.T) {
 		t.Error("grant not saved while the approver is unknown")
 	}
 	f.drive(t, press("i")) // the fakes approve the other apps at once
-	r := f.m.results["users"]
-	if r == nil || r.status != statusAuthorized || len(r.warnings) != 0 || r.grant.Approver.Email != "Jane.Admin@acme.example" {
+	r := f.m.s.Results["users"]
+	if r == nil || r.Status != statusAuthorized || len(r.Warnings) != 0 || r.Grant.Approver.Email != "Jane.Admin@acme.example" {
 		t.Fatalf("users after retry: %+v", r)
 	}
 	if f.m.screen != scrReview || f.auth.identifies != 5 {
@@ -136,7 +136,7 @@ func TestReauthorizeDropsSavedGrant(t *testing.T) {
 	if savedGrant(f.drafts, "users") {
 		t.Error("the rejected approval is still in the draft")
 	}
-	if r := f.m.results["users"]; r != nil && r.status == statusAuthorized {
+	if r := f.m.s.Results["users"]; r != nil && r.Status == statusAuthorized {
 		t.Errorf("rejected approval still counted: %+v", r)
 	}
 }
@@ -219,17 +219,17 @@ func TestResumeKeepsAcceptedWarnings(t *testing.T) {
 	}
 	dr, _ := f.drafts.Load(id)
 	g.step(draftLoadedMsg{draft: dr})
-	r := g.m.results["users"]
-	if r == nil || len(r.warnings) != 2 {
-		t.Fatalf("resumed users result %+v, warnings %q (draft warnings %q)", r, r.warnings, dr.Warnings)
+	r := g.m.s.Results["users"]
+	if r == nil || len(r.Warnings) != 2 {
+		t.Fatalf("resumed users result %+v, warnings %q (draft approvals %+v)", r, r.Warnings, dr.Approvals)
 	}
 }
 
 // saveDraftNow saves f's draft synchronously and returns the saved message.
 func saveDraftNow(t *testing.T, f *fixture) draftSavedMsg {
 	t.Helper()
-	f.m.syncDraft()
-	d := f.m.draft
+	f.m.s.Snapshot()
+	d := f.m.s.Draft
 	if err := f.drafts.Save(&d); err != nil {
 		t.Fatal(err)
 	}
@@ -246,13 +246,13 @@ func TestNoDraftAfterBundle(t *testing.T) {
 	if len(f.drafts.drafts) != 1 {
 		t.Fatalf("%d drafts before the bundle", len(f.drafts.drafts))
 	}
-	f.m.saving, f.m.saveAgain = true, true // a save is in flight, another asked
+	f.m.sv.state = saverQueued // a save is in flight, another asked
 	_, cmd := f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
 	if cmd != nil {
 		cmd()
 	}
 	// The in-flight save lands after the bundle was written.
-	_ = f.drafts.Save(&f.m.draft)
+	_ = f.drafts.Save(&f.m.s.Draft)
 	_, cmd = f.m.Update(draftSavedMsg{id: dr.id})
 	for cmd != nil {
 		msg := cmd()

@@ -161,7 +161,7 @@ func TestCompleteMarksDraftBeforeRemoving(t *testing.T) {
 				f.drive(t, draftsMsg{})
 				f.submitForm(t)
 				f.drive(t, press("enter"))
-				id = f.m.draft.ID
+				id = f.m.s.Draft.ID
 				f.drive(t, press("enter"))
 				if f.m.screen != scrDone {
 					t.Fatalf("not done:\n%s", f.view())
@@ -235,7 +235,7 @@ func TestDraftKeyGoneShown(t *testing.T) {
 	}
 	f.drive(t, press("enter"))
 	f.drive(t, press("s")) // skip users: the first save, which works
-	id := f.m.draft.ID
+	id := f.m.s.Draft.ID
 	if id == "" || f.m.result.DraftSaveErr != nil {
 		t.Fatalf("first save: %q %v", id, f.m.result.DraftSaveErr)
 	}

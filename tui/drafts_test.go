@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,7 @@ func TestDraftRemoveErrorReported(t *testing.T) {
 	f.drive(t, draftsMsg{})
 	f.submitForm(t)
 	f.drive(t, press("enter"))
-	id := f.m.draft.ID
+	id := f.m.s.Draft.ID
 	f.drive(t, press("enter"))
 	if f.m.screen != scrDone {
 		t.Fatalf("not done:\n%s", f.view())
@@ -143,7 +144,7 @@ func savedDrafts(t *testing.T, f *fixture) []DraftInfo {
 	apps := testApps()
 	acme := Draft{Customer: testCustomer()}
 	for _, a := range apps[:2] {
-		acme.Apps = append(acme.Apps, appGrant(a, testGrant(a), testIdentity(), adminEmail))
+		acme.Apps = append(acme.Apps, wizard.AppGrant(a, testGrant(a), testIdentity(), adminEmail))
 	}
 	globex := Draft{Customer: testCustomer()}
 	globex.Customer.Company = "Globex"

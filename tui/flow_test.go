@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // submitForm walks the customer form with enter (prefilled values).
@@ -180,7 +181,7 @@ func TestRecoveries(t *testing.T) {
 	if f.m.screen != scrReview {
 		t.Fatalf("not on review:\n%s", f.view())
 	}
-	if r := f.m.results["cdr"]; r.status != statusFailed || !strings.Contains(r.reason, "secret") {
+	if r := f.m.s.Results["cdr"]; r.Status != statusFailed || !strings.Contains(r.Reason, "secret") {
 		t.Errorf("cdr result %+v", r)
 	}
 	f.drive(t, press("enter"))
@@ -197,8 +198,8 @@ func TestApproverWarningAgain(t *testing.T) {
 	f.toAuth()
 	f.withCode()
 	f.approve(otherApprover())
-	if f.m.auth.state != authWarning || len(f.m.auth.warnings) != 2 {
-		t.Fatalf("state %d warnings %q", f.m.auth.state, f.m.auth.warnings)
+	if f.m.auth.state != authWarning || len(f.m.auth.ap.Warnings) != 2 {
+		t.Fatalf("state %d warnings %q", f.m.auth.state, f.m.auth.ap.Warnings)
 	}
 	gen := f.m.auth.gen
 	f.step(press("r"))
@@ -208,8 +209,8 @@ func TestApproverWarningAgain(t *testing.T) {
 	f.withCode()
 	f.approve(otherApprover())
 	f.pressRun("a")
-	r := f.m.results["users"]
-	if r == nil || r.status != statusAuthorized || len(r.warnings) != 2 {
+	r := f.m.s.Results["users"]
+	if r == nil || r.Status != statusAuthorized || len(r.Warnings) != 2 {
 		t.Fatalf("accepted result %+v", r)
 	}
 }
@@ -302,6 +303,41 @@ func TestValidation(t *testing.T) {
 	}
 }
 
+// TestFixes: every sentinel the wizard or cmd meets has a fix of its own
+// (ErrCodeSpent shares ErrExpired's: both want a fresh code), keyless, and
+// the remedy shows it.
+func TestFixes(t *testing.T) {
+	seen := map[string]error{}
+	for _, err := range []error{
+		flows.ErrDenied, flows.ErrInvalidClient, flows.ErrTokenLimit, flows.ErrExpired, flows.ErrUnsupported,
+		flows.ErrUnreachable, store.ErrPassphraseTooShort, store.ErrExists, store.ErrNoProtection,
+		store.ErrDraftDamaged, store.ErrDraftUnsupported, store.ErrDraftKeyUnavailable,
+		store.ErrDraftInUse, store.ErrDraftKeyGone, store.ErrStateDirNotOwned,
+	} {
+		f := Fix(fmt.Errorf("x: %w", err))
+		if f == "" {
+			t.Errorf("no fix for %v", err)
+			continue
+		}
+		if prev, ok := seen[f]; ok {
+			t.Errorf("%v and %v share a fix", prev, err)
+		}
+		seen[f] = err
+		if strings.Contains(f, "press") || strings.Contains(f, "Press") {
+			t.Errorf("%v: the fix names a key: %q", err, f)
+		}
+		if r := remedy(err, noApp); !strings.Contains(r, strings.TrimSuffix(f, ".")) {
+			t.Errorf("%v: remedy %q lacks the fix %q", err, r, f)
+		}
+	}
+	if Fix(flows.ErrCodeSpent) != Fix(flows.ErrExpired) || Fix(nil) != "" || Fix(errors.New("other")) != "" {
+		t.Error("ErrCodeSpent's fix differs from ErrExpired's, or nil/unknown errors have one")
+	}
+	if !strings.Contains(remedy(errPassphraseShort, noApp), fmt.Sprint(store.MinPassphraseLen)) {
+		t.Error("the passphrase remedy does not give store.MinPassphraseLen")
+	}
+}
+
 // TestRemedies: every sentinel gets its own hint.
 func TestRemedies(t *testing.T) {
 	app := testApps()[1]
@@ -337,8 +373,8 @@ func TestNoTokenLeaks(t *testing.T) {
 	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])}) // grant held, identity pending
 	app := testApps()[0]
 	g := testGrant(app)
-	res := appResult{app: app, status: statusAuthorized, grant: appGrant(app, g, testIdentity(), adminEmail)}
-	d := Draft{ID: "d1", Apps: []store.AppGrant{res.grant}}
+	res := appResult{App: app, Status: statusAuthorized, Grant: wizard.AppGrant(app, g, testIdentity(), adminEmail)}
+	d := Draft{ID: "d1", Apps: []store.AppGrant{res.Grant}}
 	for _, v := range []any{
 		grantMsg{gen: 1, grant: g}, appDoneMsg{res: res}, res, draftLoadedMsg{draft: d}, d,
 		bundleWrittenMsg{}, store.Bundle{Apps: d.Apps}, f.m.auth, *f.m, f.m,

@@ -134,7 +134,7 @@ func (f *fakeAuth) drainParked() {
 	}
 }
 
-func (f *fakeAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
+func (f *fakeAuth) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
 	f.mu.Lock()
 	f.starts++
 	mk := f.code
@@ -164,7 +164,7 @@ func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCod
 	return testGrant(app), nil
 }
 
-func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error) {
+func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	f.mu.Lock()
 	f.identifies++
 	block := f.identifyBlock
@@ -399,13 +399,11 @@ func (f *fixture) drive(t testing.TB, msgs ...tea.Msg) {
 // pendingCmds are the commands drive leaves pending, by the name of their
 // function: the tick of the fake clock (which never fires), the listener of
 // poll events (fed by Wait, which in the fakes returns at once, so the
-// events would be stale, or parks), the listener of Deps.Retries (tests
-// deliver retries themselves) and the text cursor's real-time blink.
+// events would be stale, or parks) and the text cursor's real-time blink.
 var pendingCmds = []string{
 	"ucx-onboard/tui.(*Model).tick.func",
 	"ucx-onboard/tui.(*Model).update.(*Model).tick.func",
 	"listen.func",
-	"listenRetries.func",
 	"bubbles/cursor.(*Model).BlinkCmd.func",
 	"bubbletea.Tick.func",
 	"bubbletea.Every.func",

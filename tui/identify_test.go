@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"regexp"
 	"slices"
 	"strings"
@@ -163,19 +164,19 @@ func TestOrgFromEarlierApp(t *testing.T) {
 			f.withCode()
 			f.approve(tc.then)
 			if tc.wantWarn != "" {
-				if f.m.screen != scrAuth || f.m.auth.state != authWarning || !strings.Contains(strings.Join(f.m.auth.warnings, " "), tc.wantWarn) {
-					t.Fatalf("state %v, warnings %q, want ...%s...", f.m.auth.state, f.m.auth.warnings, tc.wantWarn)
+				if f.m.screen != scrAuth || f.m.auth.state != authWarning || !strings.Contains(strings.Join(f.m.auth.ap.Warnings, " "), tc.wantWarn) {
+					t.Fatalf("state %v, warnings %q, want ...%s...", f.m.auth.state, f.m.auth.ap.Warnings, tc.wantWarn)
 				}
 				return
 			}
 			if f.m.screen != scrReview {
-				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.warnings)
+				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.ap.Warnings)
 			}
 			if got := orgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
 				t.Errorf("org line %q, want %q", got, tc.wantOrg)
 			}
-			if r := f.m.results["cdr"]; r.org.Name != "Acme Industries" || r.org.UserCount != 240 {
-				t.Errorf("cdr's org %+v, want the name and count of the earlier app", r.org)
+			if r := f.m.s.Results["cdr"]; r.Org.Name != "Acme Industries" || r.Org.UserCount != 240 {
+				t.Errorf("cdr's org %+v, want the name and count of the earlier app", r.Org)
 			}
 		})
 	}
@@ -187,10 +188,10 @@ func TestOrgFromEarlierApp(t *testing.T) {
 func TestOrgUnknownsFromDraft(t *testing.T) {
 	apps := testApps()
 	res := func(i int) appResult {
-		return appResult{app: apps[i], status: statusAuthorized, grant: appGrant(apps[i], testGrant(apps[i]), testIdentity(), adminEmail),
-			org: orgOf(blindIdentity())}
+		return appResult{App: apps[i], Status: statusAuthorized, Grant: wizard.AppGrant(apps[i], testGrant(apps[i]), testIdentity(), adminEmail),
+			Org: wizard.OrgOf(blindIdentity())}
 	}
-	org := orgOf(blindIdentity())
+	org := wizard.OrgOf(blindIdentity())
 	for _, tc := range []struct {
 		name          string
 		apps          []appResult
@@ -204,29 +205,29 @@ func TestOrgUnknownsFromDraft(t *testing.T) {
 			"it could not be read (the reason is not kept in a draft)"},
 		{"reasons of this run", []appResult{func() appResult {
 			r := res(1)
-			r.nameWhy, r.usersWhy = "Webex refused it", "it could not be read: timeout"
+			r.NameWhy, r.UsersWhy = "Webex refused it", "it could not be read: timeout"
 			return r
 		}()}, "Webex refused it", "it could not be read: timeout"},
 		{"reasons differ per app", []appResult{func() appResult {
 			r := res(0)
-			r.usersWhy = "it could not be read: timeout"
+			r.UsersWhy = "it could not be read: timeout"
 			return r
 		}(), func() appResult {
 			r := res(1)
-			r.nameWhy, r.usersWhy = "Webex refused it", "Webex refused it"
+			r.NameWhy, r.UsersWhy = "Webex refused it", "Webex refused it"
 			return r
 		}()}, "Webex refused it",
 			"UCX Suite Users' Synch from Control Hub: it could not be read: timeout; Attendant Console Presence Connector: Webex refused it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := orgUnknowns(tc.apps, org)
-			if g.name != tc.nameWhy || g.size != tc.size {
+			g := wizard.OrgGaps(tc.apps, org)
+			if g.Name != tc.nameWhy || g.Size != tc.size {
 				t.Errorf("gaps %+v, want name %q, size %q", g, tc.nameWhy, tc.size)
 			}
 		})
 	}
 	// Known facts have no gaps.
-	if g := orgUnknowns([]appResult{res(0)}, orgOf(testIdentity())); g != (orgGaps{}) {
+	if g := wizard.OrgGaps([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (orgGaps{}) {
 		t.Errorf("gaps of a known org: %+v", g)
 	}
 }
@@ -246,7 +247,7 @@ func TestTokenLimitIsFinal(t *testing.T) {
 		t.Errorf("view lacks the remedy:\n%s", f.view())
 	}
 	f.pressRun("s")
-	if r := f.m.results["users"]; r == nil || r.status != statusFailed || !strings.Contains(r.reason, "token limit") {
+	if r := f.m.s.Results["users"]; r == nil || r.Status != statusFailed || !strings.Contains(r.Reason, "token limit") {
 		t.Errorf("result %+v", r)
 	}
 }
@@ -425,18 +426,7 @@ func TestAccessibleIdentifyGolden(t *testing.T) {
 // at most maxAutoRenew times in a row, as the screen does, then asks, with
 // the redirect-URI cause in the remedy.
 func TestAccessibleRenewalCap(t *testing.T) {
-	f := newFakes()
-	for range maxAutoRenew + 1 {
-		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", flows.ErrExpired))
-	}
-	d := testDeps(f)
-	d.Accessible = true
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
-	var out bytes.Buffer
-	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
-	}
-	text := out.String()
+	f, text := renewalCapRun(t, flows.ErrExpired)
 	if n := strings.Count(text, "here is a fresh one"); n != maxAutoRenew {
 		t.Errorf("%d fresh codes, want %d", n, maxAutoRenew)
 	}
@@ -447,4 +437,23 @@ func TestAccessibleRenewalCap(t *testing.T) {
 		!strings.Contains(spaces.ReplaceAllString(text, " "), "device-grant redirect URIs") {
 		t.Errorf("output:\n%s", text)
 	}
+}
+
+// renewalCapRun runs the accessible mode with users' first maxAutoRenew+1
+// waits failing with sentinel, then skips users at the question; it
+// returns the fakes and the output.
+func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
+	t.Helper()
+	f := newFakes()
+	for range maxAutoRenew + 1 {
+		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", sentinel))
+	}
+	d := testDeps(f)
+	d.Accessible = true
+	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	return f, out.String()
 }

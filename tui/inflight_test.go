@@ -109,14 +109,14 @@ func TestKillDuringFirstSaveKeepsOneDraft(t *testing.T) {
 }
 
 // TestKillAfterQuitRunsQueuedSave: the engineer quit while a save was in
-// flight (the quit's save queued behind it, saveAgain), then the program
+// flight (the quit's save queued behind it, saverQueued), then the program
 // was killed before it ran: Run runs it, into the same draft.
 func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 	_, h := killDuringSave(t, func(f *fixture) {
 		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, id: otherApprover()}) // the approver, queued
 		f.step(press("q"), press("y"))
-		if !f.m.quitting || !f.m.saveAgain {
-			t.Fatalf("quitting %v, saveAgain %v", f.m.quitting, f.m.saveAgain)
+		if !f.m.quitting || f.m.sv.state != saverQueued {
+			t.Fatalf("quitting %v, saver state %d", f.m.quitting, f.m.sv.state)
 		}
 	})
 	if h.n != 1 {

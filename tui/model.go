@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // The smallest terminal the wizard draws in; below it, View asks for more.
@@ -37,7 +37,44 @@ const (
 	scrAuth
 	scrReview
 	scrDone
+	scrCount // the number of screens (Model.screens has one per screenID)
 )
+
+// screen is one step of the full-screen front-end, in the way of
+// soft-serve's common.Component: it updates on the messages the root
+// passes it (its keys, and the async results it owns), renders its body,
+// names its keys for the help line, says which of the header's steps it
+// belongs to, and lays itself out again when the terminal is resized. It
+// reports to the root by messages (appDoneMsg, customerSubmittedMsg...).
+// A new screen is one file with its type plus one entry in Model.screens.
+type screen interface {
+	update(msg tea.Msg) tea.Cmd
+	view() string
+	help() []key.Binding
+	step() int // index in steps
+	resize()
+}
+
+// Every screen type is a screen.
+var (
+	_ screen = (*loadingScreen)(nil)
+	_ screen = (*preflightScreen)(nil)
+	_ screen = (*resumeScreen)(nil)
+	_ screen = (*customerScreen)(nil)
+	_ screen = (*appsScreen)(nil)
+	_ screen = (*authScreen)(nil)
+	_ screen = (*reviewScreen)(nil)
+	_ screen = (*doneScreen)(nil)
+)
+
+// loadingScreen waits for the drafts list.
+type loadingScreen struct{ c *common }
+
+func (s *loadingScreen) update(tea.Msg) tea.Cmd { return nil }
+func (s *loadingScreen) view() string           { return s.c.spinner() + " Looking for saved drafts…" }
+func (s *loadingScreen) help() []key.Binding    { return nil }
+func (s *loadingScreen) step() int              { return 0 }
+func (s *loadingScreen) resize()                {}
 
 // common is shared, read-mostly state every screen sees: dependencies,
 // styles, keys, the terminal size and the clock's last reading.
@@ -71,47 +108,6 @@ func (c *common) bodyHeight() int { return max(c.height-3, 1) }
 // spinner is the current spinner frame.
 func (c *common) spinner() string { return spinnerFrames[c.frame%len(spinnerFrames)] }
 
-// appStatus is an app's state in the review.
-type appStatus int
-
-const (
-	statusPending appStatus = iota
-	statusAuthorized
-	statusSkipped
-	statusFailed
-)
-
-// appResult is what became of one app.
-type appResult struct {
-	app      flows.App
-	status   appStatus
-	grant    store.AppGrant // tokens only in here; never rendered
-	org      store.Org
-	warnings []string // approver warnings the engineer accepted
-	reason   string   // why it failed, sanitized
-	// nameWhy and usersWhy say why this approval's Identify left the
-	// org's name and user count unknown (unknownWhy; "" when known, or
-	// when the approval comes from a draft, which keeps no reasons).
-	nameWhy, usersWhy string
-	// An approval kept in the draft before the engineer was done with it
-	// (status is statusAuthorized): unchecked, its approver was never
-	// checked (Identify runs again when its turn comes); undecided, its
-	// approver warnings (in warnings) were never accepted (the warning
-	// screen comes back). Either way the app is authorized again from
-	// there, without a new device code.
-	unchecked, undecided bool
-}
-
-// pending tells whether an approval still waits for the engineer.
-func (r *appResult) pending() bool {
-	return r.status == statusAuthorized && (r.unchecked || r.undecided)
-}
-
-// noApprover tells an approval whose approver was never checked.
-func noApprover(a store.Approver) bool {
-	return a.PersonID == "" && a.Email == "" && a.DisplayName == ""
-}
-
 // Model is the wizard's root Bubble Tea model. It routes messages the way
 // soft-serve's repo page does: global keys first, the window size to every
 // screen, async results to the screen that owns them, everything else to
@@ -120,6 +116,9 @@ type Model struct {
 	c      *common
 	cancel context.CancelFunc
 	screen screenID
+	// screens are the screens by screenID: the root routes to
+	// screens[screen], and resizes them all.
+	screens []screen
 
 	preflight preflightScreen
 	resume    resumeScreen
@@ -132,29 +131,17 @@ type Model struct {
 	confirmQuit bool
 	quitting    bool
 
-	// Collected so far.
-	draft          Draft
+	// Collected so far: s holds the onboarding (the core's session: the
+	// draft, the selection, the queue and the results).
+	s              *wizard.Session
 	haveCustomer   bool
 	drafts         []DraftInfo
 	draftsLoaded   bool
 	afterPreflight bool // preflight done, waiting for the drafts list
-	results        map[string]*appResult
-	selected       []string // app IDs in catalog order
-	queue          []string // app IDs still to authorize
 
-	// Draft saves run one at a time, in order: a save asked for while one
-	// is in flight runs when it returns, with the draft as it is then (so
-	// a new draft's ID is known and no second draft is created).
-	saving, saveAgain bool
-	// saveDone also receives the answer of the save in flight, for Run
-	// when the program ended before delivering it (finishSaves).
-	saveDone chan draftSavedMsg
-	// removeAfterSave: the bundle was written while a save was in flight;
-	// the draft is removed when it returns.
-	removeAfterSave bool
-	// removing: the draft's removal after the bundle has not answered yet;
-	// quitAfterRemove: the engineer left the done screen meanwhile.
-	removing, quitAfterRemove bool
+	// sv writes the draft: one save at a time, then its removal once the
+	// bundle is written (see saver).
+	sv saver
 
 	result Result
 	err    error
@@ -180,7 +167,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
-	m := &Model{c: c, cancel: cancel, results: map[string]*appResult{}}
+	m := &Model{c: c, cancel: cancel, s: wizard.NewSession(deps.Apps)}
 	m.preflight = preflightScreen{c: c}
 	m.resume = resumeScreen{c: c}
 	m.apps = appsScreen{c: c}
@@ -195,6 +182,17 @@ func newModel(ctx context.Context, deps Deps) *Model {
 		}
 	}
 	m.customer = newCustomerScreen(c, cust)
+	m.sv = saver{drafts: func() DraftStore { return m.c.deps.Drafts }, snapshot: m.snapshot}
+	m.screens = []screen{
+		scrLoading:   &loadingScreen{c: c},
+		scrPreflight: &m.preflight,
+		scrResume:    &m.resume,
+		scrCustomer:  &m.customer,
+		scrApps:      &m.apps,
+		scrAuth:      &m.auth,
+		scrReview:    &m.review,
+		scrDone:      &m.done,
+	}
 	defer m.chrome()
 	switch {
 	case deps.Preflight != nil:
@@ -211,7 +209,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 // nil, ErrUserAborted or ErrPreflightBlocked.
 func (m *Model) Result() (Result, error) {
 	r := m.result
-	r.Customer = m.draft.Customer
+	r.Customer = m.s.Draft.Customer
 	if m.err == nil && r.Receipt == nil {
 		return r, ErrUserAborted
 	}
@@ -220,7 +218,7 @@ func (m *Model) Result() (Result, error) {
 
 // Init starts the preflight checks, lists the drafts and starts the clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tick(), m.customer.init(), m.listenRetries()}
+	cmds := []tea.Cmd{m.tick(), m.customer.init()}
 	if m.c.deps.Preflight != nil {
 		cmds = append(cmds, m.preflight.run())
 	}
@@ -238,22 +236,6 @@ func (m *Model) tick() tea.Cmd {
 	return func() tea.Msg {
 		<-clock.After(tickEvery)
 		return tickMsg{now: clock.Now()}
-	}
-}
-
-// listenRetries delivers the next retry of Deps.Retries (nil without it;
-// the message is nil once the channel is closed).
-func (m *Model) listenRetries() tea.Cmd {
-	ch := m.c.deps.Retries
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return retryMsg{ev: ev}
 	}
 }
 
@@ -282,19 +264,6 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 	}
 }
 
-// removeAfterBundle marks the draft id completed and removes it, once the
-// bundle is written (finishDraft); a failure is reported
-// (Result.DraftRemoveErr, the done screen).
-func (m *Model) removeAfterBundle(id string) tea.Cmd {
-	if id == "" || m.result.Receipt == nil {
-		return m.removed(draftRemovedMsg{}) // nothing to remove
-	}
-	d, dr, r := m.c.deps.Drafts, m.draft, *m.result.Receipt
-	dr.ID = id
-	m.removing = true
-	return func() tea.Msg { return draftRemovedMsg{id: id, err: finishDraft(d, dr, r)} }
-}
-
 // finishDraft ends draft dr once the bundle of r is written: it saves the
 // draft marked completed (store.Draft.Completed) and then removes it. A
 // run killed between the two leaves a draft that says its bundle is
@@ -307,51 +276,46 @@ func finishDraft(d DraftStore, dr Draft, r Receipt) error {
 	return d.Remove(dr.ID)
 }
 
-// removed takes the answer of the removal after the bundle.
+// removed takes the answer of the removal after the bundle: a failure is
+// reported (Result.DraftRemoveErr, the done screen).
 func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
-	m.removing = false
 	if msg.err != nil {
 		m.result.DraftID, m.result.DraftRemoveErr = msg.id, msg.err
 		m.done.removeErr, m.done.draftID = msg.err, msg.id
 	}
-	if m.quitAfterRemove {
+	cmd := m.sv.removed()
+	if cmd != nil {
 		m.quitting = true
-		return tea.Quit
 	}
-	return nil
+	return cmd
 }
 
 // save saves the results in the draft (when drafts are on and the
-// customer is known), one save at a time; nil when nothing is to be done
-// now.
-func (m *Model) save() tea.Cmd {
+// customer is known), one save at a time (see saver); nil when nothing is
+// to be done now.
+func (m *Model) save() tea.Cmd { return m.sv.save() }
+
+// snapshot is the draft to save now (saver.snapshot).
+func (m *Model) snapshot() (Draft, bool) {
 	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
-		return nil // no draft once the bundle is written
+		return Draft{}, false // no draft once the bundle is written
 	}
-	if m.saving {
-		m.saveAgain = true
-		return nil
-	}
-	m.syncDraft()
-	if m.draft.ID == "" {
+	m.s.Snapshot()
+	if m.s.Draft.ID == "" {
 		// Known before the first save returns, so that an interrupted
 		// run saves again or removes this draft, never a second one.
-		m.draft.ID = m.c.deps.Drafts.NewID()
+		m.s.Draft.ID = m.c.deps.Drafts.NewID()
 	}
-	m.saving = true
-	m.saveDone = make(chan draftSavedMsg, 1)
-	return saveDraft(m.c.deps.Drafts, m.draft, m.saveDone)
+	return m.s.Draft, true
 }
 
 // record notes (or forgets) an approval of the authorization screen in
 // the results and saves the draft.
 func (m *Model) record(r *recordReq) tea.Cmd {
-	id := r.res.app.ID
 	if r.drop {
-		delete(m.results, id)
+		m.s.Forget(r.res.App.ID)
 	} else {
-		res := r.res
-		m.results[id] = &res
+		m.s.Keep(r.res)
 	}
 	return m.save()
 }
@@ -378,24 +342,9 @@ func (m *Model) chrome() {
 	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
 		m.noticeLine = truncate(m.c.styles.Err.Render(markWarn+" progress could not be saved: ")+errText(err), m.c.width)
 	}
-	var help []key.Binding
-	switch {
-	case m.confirmQuit:
+	help := m.screens[m.screen].help()
+	if m.confirmQuit {
 		help = []key.Binding{m.c.keys.Yes, m.c.keys.No}
-	case m.screen == scrPreflight:
-		help = m.preflight.help()
-	case m.screen == scrResume:
-		help = m.resume.help()
-	case m.screen == scrCustomer:
-		help = m.customer.help()
-	case m.screen == scrApps:
-		help = m.apps.help()
-	case m.screen == scrAuth:
-		help = m.auth.help()
-	case m.screen == scrReview:
-		help = m.review.help()
-	case m.screen == scrDone:
-		help = m.done.help()
 	}
 	m.helpLine = m.helpView(help)
 }
@@ -404,9 +353,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
-		m.auth.relayout()
-		m.customer.resize()
-		m.resume.follow()
+		for _, sc := range m.screens {
+			sc.resize()
+		}
 		return m, nil
 	case tickMsg:
 		m.c.now = msg.now
@@ -433,30 +382,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftLoadedMsg:
 		return m, m.loaded(msg)
 	case draftSavedMsg:
-		m.saving, m.saveDone = false, nil
-		if m.removeAfterSave {
-			m.removeAfterSave, m.saveAgain = false, false
-			id := msg.id
-			if id == "" {
-				id = m.draft.ID
+		return m, m.sv.saved(msg, func(msg draftSavedMsg) {
+			m.result.DraftSaveErr = msg.err
+			if msg.err == nil {
+				m.s.Draft.ID = msg.id
+				m.result.DraftID = msg.id
 			}
-			return m, m.removeAfterBundle(id)
-		}
-		m.result.DraftSaveErr = msg.err
-		if msg.err == nil {
-			m.draft.ID = msg.id
-			m.result.DraftID = msg.id
-		}
-		if m.saveAgain {
-			m.saveAgain = false
-			if cmd := m.save(); cmd != nil {
-				return m, cmd
-			}
-		}
-		if m.quitting {
-			return m, tea.Quit
-		}
-		return m, nil
+		})
 	case preflightDoneMsg:
 		return m, m.afterChecks()
 	case resumeChosenMsg:
@@ -466,33 +398,27 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, loadDraft(m.c.deps.Drafts, msg.id)
 	case customerSubmittedMsg:
-		m.draft.Customer = m.customer.value()
+		m.s.Draft.Customer = m.customer.value()
 		m.haveCustomer = true
 		m.screen = scrApps
-		sel := m.draft.SelectedApps
+		sel := m.s.Draft.SelectedApps
 		if len(sel) == 0 {
 			for _, a := range m.c.deps.Apps {
 				sel = append(sel, a.ID)
 			}
 		}
-		m.apps.set(m.c.deps.Apps, sel, m.results)
+		m.apps.set(m.c.deps.Apps, sel, m.s.Results)
 		return m, nil
 	case appsChosenMsg:
-		m.selected = msg.ids
-		m.draft.SelectedApps = msg.ids
-		m.queue = nil
-		for _, id := range msg.ids {
-			if r := m.results[id]; r != nil && r.status == statusAuthorized && !r.pending() {
-				continue
-			}
-			m.queue = append(m.queue, id)
-		}
+		m.s.Select(msg.ids)
 		return m, m.next()
 	case retryMsg:
-		if m.screen == scrAuth && !m.quitting {
+		if m.screen == scrAuth && !m.quitting && m.auth.mine(msg.gen, msg.app) {
 			m.auth.retried(msg.ev, m.c.deps.Clock.Now())
 		}
-		return m, m.listenRetries()
+		// Keep listening, stale or not, so that the call's answer arrives
+		// (and is dropped as stale, if it is).
+		return m, msg.next
 	case grantMsg:
 		if m.screen != scrAuth {
 			return m, nil
@@ -525,19 +451,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.result.Receipt = &r
 		m.err = nil
 		m.confirmQuit = false
-		m.done.set(r, m.draft.Customer, m.draft.Org, m.results, m.selected)
+		m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 		m.screen = scrDone
-		var cmd tea.Cmd
-		m.saveAgain = false
 		m.result.DraftSaveErr = nil
-		switch {
-		case m.c.deps.Drafts == nil:
-		case m.saving:
-			m.removeAfterSave = true // the save in flight may create it again
-			m.removing = true
-		case m.draft.ID != "":
-			cmd = m.removeAfterBundle(m.draft.ID)
-		}
+		cmd := m.sv.bundleWritten(m.s.Draft, r)
 		m.result.DraftID = ""
 		return m, cmd
 	}
@@ -545,25 +462,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // active sends msg to the active screen.
-func (m *Model) active(msg tea.Msg) tea.Cmd {
-	switch m.screen {
-	case scrPreflight:
-		return m.preflight.update(msg)
-	case scrResume:
-		return m.resume.update(msg)
-	case scrCustomer:
-		return m.customer.update(msg)
-	case scrApps:
-		return m.apps.update(msg)
-	case scrAuth:
-		return m.auth.update(msg)
-	case scrReview:
-		return m.review.update(msg)
-	case scrDone:
-		return m.done.update(msg)
-	}
-	return nil
-}
+func (m *Model) active(msg tea.Msg) tea.Cmd { return m.screens[m.screen].update(msg) }
 
 // key handles the global keys (quit, with a confirmation) and passes the
 // rest to the active screen.
@@ -584,8 +483,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing())
 	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
 	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
-		if m.removing {
-			m.quitAfterRemove = true // quit once the draft's removal answered
+		if m.sv.busy() {
+			m.sv.quitting = true // quit once the draft's removal answered
 			return nil
 		}
 		m.quitting = true
@@ -626,13 +525,8 @@ func (m *Model) quit() tea.Cmd {
 		m.err = ErrPreflightBlocked
 	}
 	defer m.cancel()
-	if m.c.deps.Drafts != nil && m.haveCustomer {
-		if cmd := m.save(); cmd != nil {
-			return cmd
-		}
-		return nil // a save is in flight; the last one quits
-	}
-	return tea.Quit
+	// The last save (queued behind one in flight), then tea.Quit.
+	return m.sv.quit()
 }
 
 // afterChecks leaves the preflight (or loading) screen.
@@ -659,101 +553,25 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 		return nil
 	}
 	d := msg.draft
-	m.draft = d
-	for _, g := range d.Apps {
-		app, ok := m.appByID(g.AppID)
-		if !ok {
-			continue
-		}
-		r := &appResult{app: app, status: statusAuthorized, grant: g, org: d.Org}
-		// The approver warnings accepted before are kept, so that the
-		// bundle still carries them (syncDraft rebuilds d.Warnings); those
-		// never accepted bring the warning screen back, and an approver
-		// never checked is checked again. Warnings are matched by the app's
-		// name when it was approved (the catalog may have renamed it since)
-		// and carry the current name from here on.
-		saved := cmp.Or(g.AppName, app.Name)
-		for _, w := range d.Warnings {
-			if rest, ok := strings.CutPrefix(w, saved+": "); ok {
-				r.warnings = append(r.warnings, app.Name+": "+rest)
-			}
-		}
-		r.grant.AppName = app.Name
-		undecided := slices.Contains(d.UndecidedApps, app.ID)
-		switch {
-		case undecided && len(r.warnings) > 0:
-			// The draft keeps one org; this approver's may differ (that
-			// can be what the warning says), so it is not claimed.
-			r.undecided, r.org = true, store.Org{}
-		case undecided, len(r.warnings) == 0 && noApprover(g.Approver):
-			// Undecided without its warnings, or never checked: ask
-			// Webex again rather than take it as accepted.
-			r.warnings, r.unchecked = nil, true
-		}
-		m.results[g.AppID] = r
-	}
-	for _, id := range d.SkippedApps {
-		if app, ok := m.appByID(id); ok && m.results[id] == nil {
-			m.results[id] = &appResult{app: app, status: statusSkipped}
-		}
-	}
+	m.s.Resume(d)
 	m.customer = newCustomerScreen(m.c, d.Customer)
 	m.screen = scrCustomer
 	return m.customer.init()
 }
 
-func (m *Model) appByID(id string) (flows.App, bool) {
-	for _, a := range m.c.deps.Apps {
-		if a.ID == id {
-			return a, true
-		}
-	}
-	return flows.App{}, false
-}
-
-// orgID is the org of the apps authorized so far ("" when none).
-func (m *Model) orgID() string {
-	for _, id := range m.selected {
-		if r := m.results[id]; r != nil && r.status == statusAuthorized && r.org.ID != "" {
-			return r.org.ID
-		}
-	}
-	return m.draft.Org.ID
-}
-
-// knownOrg is the org of the apps authorized so far, with the name and
-// user count any of them (or the resumed draft) learned: a later app whose
-// token may not read them takes them from here (withPrior).
-func (m *Model) knownOrg() store.Org {
-	o := store.Org{ID: m.orgID()}
-	if o.ID == "" {
-		return o
-	}
-	if m.draft.Org.ID == o.ID {
-		o = m.draft.Org
-	}
-	for _, id := range m.selected {
-		if r := m.results[id]; r != nil && r.status == statusAuthorized && r.org.ID == o.ID {
-			o.Name = cmp.Or(o.Name, r.org.Name)
-			o.UserCount = max(o.UserCount, r.org.UserCount)
-		}
-	}
-	return o
-}
-
 // next opens the authorization screen of the next app, or the review.
 func (m *Model) next() tea.Cmd {
-	if len(m.queue) == 0 {
+	if len(m.s.Queue) == 0 {
 		m.screen = scrReview
 		m.review.set(m.reviewData())
 		return m.review.focusField()
 	}
-	id := m.queue[0]
-	app, _ := m.appByID(id)
-	pos := slices.Index(m.selected, id)
-	m.auth = newAuthScreen(m.c, app, pos+1, len(m.selected), m.draft.Customer.AdminEmail, m.knownOrg())
+	id := m.s.Queue[0]
+	app, _ := m.s.App(id)
+	pos := slices.Index(m.s.Selected, id)
+	m.auth = newAuthScreen(m.c, app, pos+1, len(m.s.Selected), m.s.Draft.Customer.AdminEmail, m.s.KnownOrg())
 	m.screen = scrAuth
-	if r := m.results[id]; r != nil && r.pending() {
+	if r := m.s.Results[id]; r != nil && r.Pending() {
 		return m.auth.resumeApproval(*r)
 	}
 	return m.auth.start()
@@ -761,119 +579,29 @@ func (m *Model) next() tea.Cmd {
 
 // appDone records one app's outcome, saves the draft and moves on.
 func (m *Model) appDone(res appResult) tea.Cmd {
-	r := res
-	m.results[res.app.ID] = &r
-	if len(m.queue) > 0 && m.queue[0] == res.app.ID {
-		m.queue = m.queue[1:]
-	}
+	m.s.Done(res)
 	// Save every outcome: the approver of an approval saved earlier, or a
 	// skip that replaces it.
 	return tea.Batch(m.save(), m.next())
 }
 
-// syncDraft copies the results into m.draft.
-func (m *Model) syncDraft() {
-	d := &m.draft
-	d.SelectedApps = m.selected
-	d.Apps, d.SkippedApps, d.Warnings, d.UndecidedApps = nil, nil, nil, nil
-	for _, a := range m.c.deps.Apps {
-		r := m.results[a.ID]
-		if r == nil {
-			continue
-		}
-		switch r.status {
-		case statusAuthorized:
-			d.Apps = append(d.Apps, r.grant)
-			if r.org.ID != "" && (d.Org.ID == "" || d.Org.ID == r.org.ID) {
-				// An app whose token may not read the name keeps the one
-				// another app of the same org read.
-				d.Org.ID, d.Org.Name = r.org.ID, cmp.Or(r.org.Name, d.Org.Name)
-				d.Org.UserCount = max(d.Org.UserCount, r.org.UserCount)
-			}
-			d.Warnings = append(d.Warnings, r.warnings...)
-			if r.undecided {
-				d.UndecidedApps = append(d.UndecidedApps, a.ID)
-			}
-		case statusSkipped, statusFailed:
-			d.SkippedApps = append(d.SkippedApps, a.ID)
-		}
-	}
-}
-
 // reviewData gathers what the review screen shows.
 func (m *Model) reviewData() reviewData {
-	m.syncDraft()
-	rd := reviewData{customer: m.draft.Customer, org: m.draft.Org, protection: m.c.deps.Protection}
-	rd.outPath = m.c.deps.OutPath(m.draft.Customer.Company, m.c.now)
-	for _, id := range m.selected {
-		if r := m.results[id]; r != nil {
-			rd.apps = append(rd.apps, *r)
-		} else if app, ok := m.appByID(id); ok {
-			rd.apps = append(rd.apps, appResult{app: app, status: statusSkipped})
-		}
-	}
-	rd.gaps = orgUnknowns(rd.apps, m.draft.Org)
-	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.status == statusAuthorized && isPresence(r.app) })
-	rd.notes = orgNotes(rd.gaps, presence)
-	rd.warnings = bundleWarnings(rd.apps, m.draft.Org)
-	rd.shown = bundleWarnings(rd.apps, m.draft.Org, statusAuthorized)
+	m.s.Snapshot()
+	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
+	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
+	rd.apps = m.s.Review()
+	rd.gaps = wizard.OrgGaps(rd.apps, m.s.Draft.Org)
+	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.Status == statusAuthorized && wizard.IsPresence(r.App) })
+	rd.notes = wizard.OrgNotes(rd.gaps, presence)
+	rd.warnings = wizard.BundleWarnings(rd.apps, m.s.Draft.Org)
+	rd.shown = wizard.BundleWarnings(rd.apps, m.s.Draft.Org, statusAuthorized)
 	return rd
-}
-
-// bundleWarnings are the pitfalls raised before COMPLETE REQUEST, in the
-// words written into the bundle. With only, the warnings about skipped and
-// failed apps are left out (the review lists those apps anyway). The
-// presence warning is raised when the org has more than 1,000 users, and
-// also when its size could not be checked (saying why).
-func bundleWarnings(apps []appResult, org store.Org, only ...appStatus) []string {
-	var w []string
-	for _, r := range apps {
-		switch {
-		case r.status != statusAuthorized || !isPresence(r.app):
-		case org.UserCount > 1000:
-			w = append(w, "The organization has more than 1,000 users: do not enable the presence integration ("+
-				r.app.Name+"); Cisco's API does not support it.")
-		case org.UserCount == 0:
-			w = append(w, "The organization's size could not be checked ("+orgUnknowns(apps, org).size+
-				"): make sure it has at most 1,000 users before enabling the presence integration ("+
-				r.app.Name+"); Cisco's API does not support more.")
-		}
-	}
-	for _, r := range apps {
-		w = append(w, r.warnings...)
-		if r.status == statusAuthorized && r.unchecked {
-			// Not reached through the wizard (the check runs again first).
-			w = append(w, r.app.Name+": Could not tell who approved (the approver was not checked).")
-		}
-		if len(only) > 0 {
-			continue
-		}
-		switch r.status {
-		case statusSkipped:
-			w = append(w, r.app.Name+" was skipped: its features will not work until it is authorized.")
-		case statusFailed:
-			w = append(w, r.app.Name+" failed: "+r.reason)
-		}
-	}
-	return w
-}
-
-// isPresence tells the presence connector app apart.
-func isPresence(a flows.App) bool {
-	return strings.Contains(strings.ToLower(a.ID+" "+a.Name), "presence")
 }
 
 // complete writes the bundle (COMPLETE REQUEST).
 func (m *Model) complete() tea.Cmd {
-	m.syncDraft()
-	b := store.Bundle{
-		Created:     m.c.now.UTC(),
-		ToolVersion: m.c.deps.Version,
-		Customer:    m.draft.Customer,
-		Org:         m.draft.Org,
-		Apps:        slices.Clone(m.draft.Apps),
-		Warnings:    m.review.data.warnings,
-	}
+	b := m.s.Bundle(m.c.now, m.c.deps.Version)
 	path, pass, write := m.review.data.outPath, m.review.passphrase(), m.c.deps.WriteBundle
 	m.review.writing = true
 	return func() tea.Msg {
@@ -885,21 +613,7 @@ func (m *Model) complete() tea.Cmd {
 // steps names the wizard's steps for the header.
 var steps = []string{"Checks", "Customer", "Apps", "Authorize", "Review", "Done"}
 
-func (m *Model) step() int {
-	switch m.screen {
-	case scrLoading, scrPreflight, scrResume:
-		return 0
-	case scrCustomer:
-		return 1
-	case scrApps:
-		return 2
-	case scrAuth:
-		return 3
-	case scrReview:
-		return 4
-	}
-	return 5
-}
+func (m *Model) step() int { return m.screens[m.screen].step() }
 
 // View renders the header, the active screen's body and the help line, in
 // exactly the terminal's size.
@@ -914,25 +628,7 @@ func (m *Model) View() string {
 	if m.screen == scrAuth && m.auth.full && !m.confirmQuit {
 		return fit(m.auth.fullView(), c.width, c.height)
 	}
-	var body string
-	switch m.screen {
-	case scrLoading:
-		body = c.spinner() + " Looking for saved drafts…"
-	case scrPreflight:
-		body = m.preflight.view()
-	case scrResume:
-		body = m.resume.view()
-	case scrCustomer:
-		body = m.customer.view()
-	case scrApps:
-		body = m.apps.view()
-	case scrAuth:
-		body = m.auth.view()
-	case scrReview:
-		body = m.review.view()
-	case scrDone:
-		body = m.done.view()
-	}
+	body := m.screens[m.screen].view()
 	// The authorization screen lays its lines out to the width itself (it
 	// is the one redrawn on every tick); other bodies are measured and cut.
 	trusted := m.screen == scrAuth && m.auth.showsCode()
@@ -981,8 +677,8 @@ func (m *Model) confirmView() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Quit ucx-onboard?") + "\n\n")
 	n := 0
-	for _, r := range m.results {
-		if r.status == statusAuthorized {
+	for _, r := range m.s.Results {
+		if r.Status == statusAuthorized {
 			n++
 		}
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
@@ -74,9 +75,15 @@ type identityMsg struct {
 // appDoneMsg: the authorization screen is finished with its app.
 type appDoneMsg struct{ res appResult }
 
-// retryMsg: Start or Identify retries after a transient failure
-// (Deps.Retries).
-type retryMsg struct{ ev flows.RetryEvent }
+// retryMsg: the Start or Identify call of generation gen of app retries
+// after a transient failure (its onRetry); next delivers the call's next
+// retry or its answer (see withRetries).
+type retryMsg struct {
+	gen  int
+	app  string
+	ev   flows.RetryEvent
+	next tea.Cmd
+}
 
 // tickMsg: one clock tick (countdown, spinner).
 type tickMsg struct{ now time.Time }

@@ -12,11 +12,6 @@ func (m grantMsg) String() string {
 }
 func (m grantMsg) GoString() string { return m.String() }
 
-func (r appResult) String() string {
-	return fmt.Sprintf("tui.appResult{app: %q, status: %d, approver: %q, reason: %q}", r.app.ID, r.status, r.grant.Approver.Email, r.reason)
-}
-func (r appResult) GoString() string { return r.String() }
-
 func (m appDoneMsg) String() string   { return "tui.appDoneMsg{" + m.res.String() + "}" }
 func (m appDoneMsg) GoString() string { return m.String() }
 
@@ -32,7 +27,7 @@ func (s authScreen) GoString() string { return s.String() }
 
 // String describes the model without any of the data it holds.
 func (m Model) String() string {
-	return fmt.Sprintf("tui.Model{screen: %d, apps: %d, quitting: %v}", m.screen, len(m.results), m.quitting)
+	return fmt.Sprintf("tui.Model{screen: %d, apps: %d, quitting: %v}", m.screen, len(m.s.Results), m.quitting)
 }
 
 // GoString is String.

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 	"unicode"
@@ -10,71 +11,117 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// errPassphraseShort and errPassphraseMismatch are the review screen's own
-// checks of the passphrase.
+// errPassphraseShort and errPassphraseMismatch are the passphrase rules'
+// errors (wizard.CheckPassphrase).
 var (
-	errPassphraseShort    = errors.New("passphrase too short")
-	errPassphraseMismatch = errors.New("passphrases differ")
+	errPassphraseShort    = wizard.ErrPassphraseShort
+	errPassphraseMismatch = wizard.ErrPassphraseMismatch
 )
 
 // noApp is the zero app, for remedies outside an authorization.
 var noApp flows.App
 
-// minPassphrase is the shortest passphrase accepted (as store requires).
-const minPassphrase = 12
+// Fix says what fixes err, in one wording shared by the wizard and cmd:
+// the wizard's remedy adds the keys to press (and the app's integration
+// ID); cmd prints it as its "hint:" line. It names no key. It is "" when
+// err has no known fix (cmd then prints no hint, the wizard a generic
+// one).
+func Fix(err error) string { return fix(err, noApp) }
 
-// remedy says, in plain words, what to do about err while authorizing app
-// (app may be zero for errors outside an authorization). Every hint the
-// wizard shows comes from here.
-func remedy(err error, app flows.App) string {
-	id := app.ClientID
+// fix is Fix for an error met while authorizing app (zero outside an
+// authorization): the integration ID and the secret's source are named
+// when known.
+func fix(err error, app flows.App) string {
+	id := "its integration ID"
+	if app.ClientID != "" {
+		id = "its ID " + app.ClientID
+	}
 	switch {
 	case err == nil:
 		return ""
 	case errors.Is(err, flows.ErrDenied):
-		return "Webex denied access. When the admin saw \"Your administrator denied access to the integration\", " +
+		return "When the admin saw \"Your administrator denied access to the integration\", " +
 			"the organization blocks integrations by default: in Control Hub go to Apps > Integrations, " +
-			"find the integration by its ID " + id + ", allow it, then press r to authorize again. " +
-			"Press s to skip this app."
+			"find the integration by " + id + ", allow it, then authorize again."
 	case errors.Is(err, flows.ErrInvalidClient):
 		src := app.SecretSource
 		if src == "" {
-			src = "the app catalog"
+			src = "the environment variable or file the app catalog names for it"
 		}
-		return "Webex rejected the client secret of this integration (" + id + "). " +
-			"Fix the secret in " + src + " and start ucx-onboard again (progress is kept as a draft), " +
-			"or press s to skip this app."
+		return "Fix the secret in " + src + " and start ucx-onboard again (progress is kept as a draft)."
 	case errors.Is(err, flows.ErrTokenLimit):
-		return "Webex will not issue more tokens for this integration (" + id + ") and this user: " +
-			"older authorizations of it are still active. Revoke them (the user in their Webex settings, " +
-			"or an admin in Control Hub), then press r to authorize again; or press s to skip this app."
-	case errors.Is(err, flows.ErrExpired):
-		return "The code can no longer be used. Press r for a fresh one. " + redirectHint
-	case errors.Is(err, flows.ErrCodeSpent):
-		return "The code can no longer be used. Press r for a fresh one."
+		return "Older authorizations of the integration for this user are still active, and a fresh code will not help. " +
+			"Revoke them (the user in their Webex settings, or an admin in Control Hub; Webex support can help, " +
+			"given the trackingId), then authorize again."
+	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
+		return "The code can no longer be used: start a fresh one."
 	case errors.Is(err, flows.ErrUnsupported):
 		return "This app cannot be authorized with a device grant (its scopes include OpenID Connect ones). " +
-			"Fix its scopes in the app catalog, or press s to skip it."
+			"Fix its scopes in the app catalog, or authorize it in the Imagicle portal instead."
 	case errors.Is(err, context.DeadlineExceeded):
-		return "Webex did not answer in time. Check the network (and HTTPS_PROXY if a proxy is needed), then press r."
+		return "Webex did not answer in time. Check the network (and HTTPS_PROXY if a proxy is needed)."
 	case errors.Is(err, flows.ErrUnreachable):
-		return "Webex cannot be reached. Check the network (and HTTPS_PROXY if a proxy is needed), then press r."
+		return "Webex cannot be reached. Check the network, proxy (HTTPS_PROXY) and firewall: this computer must reach https://webexapis.com."
 	case errors.Is(err, errPassphraseShort), errors.Is(err, store.ErrPassphraseTooShort):
-		return "Use at least 12 characters; a few unrelated words are easy to pass on by phone."
+		return fmt.Sprintf("Use at least %d characters; a few unrelated words are easy to pass on by phone.", store.MinPassphraseLen)
 	case errors.Is(err, errPassphraseMismatch):
 		return "Type the same passphrase in both fields."
 	case errors.Is(err, store.ErrExists), errors.Is(err, fs.ErrExist):
-		return "A file with that name exists and is never overwritten: move it away, or start again with another --out."
+		return "A file with that name exists and is never overwritten: move it away, or choose another name (--out)."
 	case errors.Is(err, store.ErrNoProtection), errors.Is(err, store.ErrBadRecipient):
-		return "The bundle's protection is wrong: start again with valid --recipient keys (age or SSH public keys) or a passphrase; progress is kept as a draft."
+		return "Seal to UCX's public key: --recipient age1... (from ucx-onboard keygen on the UCX side) or an " +
+			"ssh-ed25519/ssh-rsa public key line; or use a passphrase."
 	case errors.Is(err, store.ErrDraftDamaged):
-		return "The draft is damaged and was set aside; start a new onboarding."
+		return "The damaged draft was moved aside (*.damaged) and its key deleted, so its tokens are unreadable: " +
+			"resume another draft or start a new onboarding (its apps need approving again)."
+	case errors.Is(err, store.ErrDraftUnsupported):
+		return "Resume it with the newer ucx-onboard that made it; this version leaves it and its key untouched."
 	case errors.Is(err, store.ErrDraftKeyUnavailable):
-		return "The draft's key is not available (is the keyring locked?). Unlock it and start again, or start a new onboarding."
+		return "The draft's key is not available: unlock the OS keyring, or resume on the machine and account " +
+			"where the draft was started; otherwise discard the draft."
+	case errors.Is(err, store.ErrDraftInUse):
+		return "Another ucx-onboard is using this draft: finish or quit that one (the message names its process " +
+			"ID when known), then resume the draft."
+	case errors.Is(err, store.ErrDraftKeyGone):
+		return "The draft was discarded (or finished) by another ucx-onboard while this one ran, so it is not " +
+			"saved again: what was authorized since is only in this run; complete it, or authorize again in a new onboarding."
+	case errors.Is(err, store.ErrStateDirNotOwned):
+		return "The state folder belongs to another user, who could read or swap the drafts: run ucx-onboard as " +
+			"the folder's owner, or remove the folder (or point XDG_STATE_HOME elsewhere)."
+	}
+	return ""
+}
+
+// remedy says, in plain words, what to do about err while authorizing app
+// (app may be zero for errors outside an authorization): Fix's wording,
+// with the keys to press. Every hint the wizard shows comes from here.
+func remedy(err error, app flows.App) string {
+	f := fix(err, app)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, flows.ErrDenied):
+		return "Webex denied access. " + f + " Press r once it is allowed, or s to skip this app."
+	case errors.Is(err, flows.ErrInvalidClient):
+		return "Webex rejected the client secret of this integration (" + app.ClientID + "). " + strings.TrimSuffix(f, ".") + ", or press s to skip this app."
+	case errors.Is(err, flows.ErrTokenLimit):
+		return "Webex will not issue more tokens for this integration (" + app.ClientID + ") and this user. " + f +
+			" Press r once they are revoked; or press s to skip this app."
+	case errors.Is(err, flows.ErrExpired):
+		return f + " Press r for a fresh one. " + redirectHint
+	case errors.Is(err, flows.ErrCodeSpent):
+		return f + " Press r for a fresh one."
+	case errors.Is(err, flows.ErrUnsupported):
+		return f + " Press s to skip it."
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, flows.ErrUnreachable):
+		return f + " Then press r."
 	case errors.Is(err, fs.ErrPermission):
 		return "The bundle's folder is not writable: start again with --out in a writable folder (progress is kept as a draft)."
+	case f != "":
+		return f
 	}
 	var we *flows.WebexError
 	if errors.As(err, &we) {
@@ -92,7 +139,7 @@ func remedy(err error, app flows.App) string {
 	case strings.Contains(msg, "http 5"), strings.Contains(msg, "http 429"):
 		return "Webex is busy or failing. Press r to try again in a moment; quote the trackingId to Webex support if it persists."
 	case strings.Contains(msg, "unreachable"), strings.Contains(msg, "dial"), strings.Contains(msg, "tls"), strings.Contains(msg, "no such host"):
-		return "Webex cannot be reached. Check the network (and HTTPS_PROXY if a proxy is needed), then press r."
+		return fix(flows.ErrUnreachable, app) + " Then press r."
 	}
 	return "Press r to try again, or s to skip this app. Quote the trackingId, if any, to Webex support."
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // TestResumedUndecidedWarningSurvivesAppRename: the app catalog renames "users" between quit and resume; the
@@ -27,17 +28,19 @@ func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
 			g.m.c.deps.Apps = apps
 		})
 	if g.m.screen != scrAuth || g.m.auth.app.ID != "users" || g.m.auth.state != authWarning {
-		r := g.m.results["users"]
+		r := g.m.s.Results["users"]
 		t.Errorf("undecided warning not asked again after a rename: screen %d app %q state %d; users result pending=%v warnings=%q",
-			g.m.screen, g.m.auth.app.ID, g.m.auth.state, r != nil && r.pending(), r.warnings)
+			g.m.screen, g.m.auth.app.ID, g.m.auth.state, r != nil && r.Pending(), r.Warnings)
 	}
-	g.m.syncDraft()
+	g.m.s.Snapshot()
 	found := false
-	for _, w := range g.m.draft.Warnings {
-		found = found || strings.Contains(w, "Help Desk")
+	for _, n := range g.m.s.Draft.Approvals {
+		for _, w := range n.Warnings {
+			found = found || n.AppID == "users" && n.Undecided && strings.Contains(w, "Help Desk")
+		}
 	}
 	if !found {
-		t.Errorf("the Help Desk warning is gone from the draft: %q (undecided %q)", g.m.draft.Warnings, g.m.draft.UndecidedApps)
+		t.Errorf("the undecided Help Desk warning is gone from the draft: %+v", g.m.s.Draft.Approvals)
 	}
 }
 
@@ -48,17 +51,14 @@ func TestResumedUndecidedClaimsNoOrg(t *testing.T) {
 	f := newFakes()
 	apps := testApps()
 	jane := testIdentity()
-	users := appGrant(apps[0], testGrant(apps[0]), jane, adminEmail)
+	users := wizard.AppGrant(apps[0], testGrant(apps[0]), jane, adminEmail)
 	other := otherApprover()
 	other.OrgID, other.OrgName = "org-other", "Other Support Co"
-	presence := appGrant(apps[1], testGrant(apps[1]), other, adminEmail)
-	var warns []string
-	for _, w := range approverWarnings(other, adminEmail, jane.OrgID) {
-		warns = append(warns, apps[1].Name+": "+w)
-	}
+	presence := wizard.AppGrant(apps[1], testGrant(apps[1]), other, adminEmail)
+	warns := wizard.ApproverWarnings(other, adminEmail, jane.OrgID)
 	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence"},
-		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName}, Warnings: warns,
-		UndecidedApps: []string{"presence"}}
+		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName},
+		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
 	if err := f.drafts.Save(&dr); err != nil {
 		t.Fatal(err)
 	}

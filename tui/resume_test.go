@@ -9,6 +9,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // resumeAfterQuit takes a prefilled fixture to the first app (users), approved,
@@ -115,7 +116,7 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 	if n == 0 {
 		t.Errorf("the accepted warning is not in the bundle: %q", g.m.review.data.warnings)
 	}
-	if r := g.m.results["users"]; r == nil || r.grant.Approver.Email != "helpdesk@acme-support.example" || r.pending() {
+	if r := g.m.s.Results["users"]; r == nil || r.Grant.Approver.Email != "helpdesk@acme-support.example" || r.Pending() {
 		t.Errorf("users: %+v", r)
 	}
 }
@@ -142,17 +143,14 @@ func TestResumedUndecidedWarningReauthorize(t *testing.T) {
 func TestAccessibleResumesPendingApprovals(t *testing.T) {
 	f := newFakes()
 	apps := testApps()
-	users := appGrant(apps[0], testGrant(apps[0]), flows.Identity{}, adminEmail)
+	users := wizard.AppGrant(apps[0], testGrant(apps[0]), flows.Identity{}, adminEmail)
 	other := otherApprover()
 	other.OrgID, other.OrgName = orgID, "Acme Industries"
-	presence := appGrant(apps[1], testGrant(apps[1]), other, adminEmail)
-	var warns []string
-	for _, w := range approverWarnings(other, adminEmail, "") {
-		warns = append(warns, apps[1].Name+": "+w)
-	}
+	presence := wizard.AppGrant(apps[1], testGrant(apps[1]), other, adminEmail)
+	warns := wizard.ApproverWarnings(other, adminEmail, "")
 	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence", "callcontrol", "cdr"},
-		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: orgID, Name: "Acme Industries"}, Warnings: warns,
-		UndecidedApps: []string{"presence"}}
+		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: orgID, Name: "Acme Industries"},
+		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
 	if err := f.drafts.Save(&dr); err != nil {
 		t.Fatal(err)
 	}

@@ -14,36 +14,18 @@ import (
 
 var err503 = &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}
 
-// retryFixture is a fixture whose Deps carry a Retries channel, as cmd
-// fills from flows.Config.OnRetry.
-func retryFixture(t *testing.T) (*fixture, chan flows.RetryEvent) {
-	ch := make(chan flows.RetryEvent, 8)
-	f := newFixture(t, 100, 30, func(d *Deps) { d.Retries = ch })
-	return f, ch
-}
-
-// deliver runs the model's retry listener on what ch holds, as the program
-// would, and returns the listener the model asks for next.
-func (f *fixture) deliver(t *testing.T, listen func() tea.Msg) func() tea.Msg {
-	t.Helper()
-	msg := listen()
-	if _, ok := msg.(retryMsg); !ok {
-		t.Fatalf("listener returned %T", msg)
-	}
-	_, cmd := f.m.Update(msg)
-	if cmd == nil {
-		t.Fatal("the model stopped listening for retries")
-	}
-	return cmd
+// retry is the retryMsg the current Start or Identify of f's screen
+// delivers for ev (see withRetries).
+func (f *fixture) retry(ev flows.RetryEvent) retryMsg {
+	return retryMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, ev: ev}
 }
 
 // TestRetryShownWhileStarting: a retry of Start shows on the current app's
 // status line, with a countdown, until the code arrives.
 func TestRetryShownWhileStarting(t *testing.T) {
-	f, ch := retryFixture(t)
+	f := newFixture(t, 100, 30, nil)
 	f.toAuth()
-	ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: err503}
-	next := f.deliver(t, f.m.listenRetries())
+	f.step(f.retry(flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: err503}))
 	want := "Webex is busy (HTTP 503, attempt 2), retrying in 4s: webex: HTTP 503 Service Unavailable"
 	if v := f.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
 		t.Fatalf("no retry line %q:\n%s", want, v)
@@ -52,12 +34,14 @@ func TestRetryShownWhileStarting(t *testing.T) {
 	if v := f.view(); !strings.Contains(v, "retrying in 1s") {
 		t.Errorf("no countdown:\n%s", v)
 	}
-	// Another app's retry, or an identify retry while starting: ignored.
-	ch <- flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 5, Wait: time.Second, Err: err503}
-	ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 6, Wait: time.Second, Err: err503}
-	next = f.deliver(t, next)
-	f.deliver(t, next)
-	if v := f.view(); strings.Contains(v, "attempt 5") || strings.Contains(v, "attempt 6") {
+	// A retry of an older call of this app, of another app, or an identify
+	// retry while starting: ignored.
+	stale := f.retry(flows.RetryEvent{Op: "start", AppID: "users", Attempt: 4, Wait: time.Second, Err: err503})
+	stale.gen--
+	other := f.retry(flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 5, Wait: time.Second, Err: err503})
+	other.app = "presence"
+	f.step(stale, other, f.retry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 6, Wait: time.Second, Err: err503}))
+	if v := f.view(); strings.Contains(v, "attempt 4") || strings.Contains(v, "attempt 5") || strings.Contains(v, "attempt 6") {
 		t.Errorf("a retry of something else shown:\n%s", v)
 	}
 	f.withCode()
@@ -69,68 +53,100 @@ func TestRetryShownWhileStarting(t *testing.T) {
 // TestRetryShownWhileIdentifying: a retry of Identify shows while checking
 // who approved.
 func TestRetryShownWhileIdentifying(t *testing.T) {
-	f, ch := retryFixture(t)
+	f := newFixture(t, 100, 30, nil)
 	f.toAuth()
 	f.withCode()
 	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
 	if f.m.auth.state != authIdentifying {
 		t.Fatalf("state %d", f.m.auth.state)
 	}
-	ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 2 * time.Second, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}
-	f.deliver(t, f.m.listenRetries())
+	f.step(f.retry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 2 * time.Second, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}))
 	if v := f.view(); !strings.Contains(v, "No answer from Webex (attempt 1), retrying in 2s") || !strings.Contains(v, "connection reset") {
 		t.Fatalf("no retry line:\n%s", v)
 	}
 }
 
-// TestRetriesListenedFromInit: Init listens on Deps.Retries; without it,
-// nothing listens.
-func TestRetriesListenedFromInit(t *testing.T) {
-	f, ch := retryFixture(t)
-	if f.m.listenRetries() == nil {
-		t.Fatal("no listener with Deps.Retries set")
+// TestWithRetries: the command of one call delivers each retry the call
+// reports, in order, each retryMsg carrying the command for what follows,
+// then the call's own message; the root keeps listening even on a stale
+// retry, so that the answer is not lost; a call whose context is done
+// never blocks on a retry nobody reads.
+func TestWithRetries(t *testing.T) {
+	evs := []flows.RetryEvent{{Op: "start", AppID: "users", Attempt: 1}, {Op: "start", AppID: "users", Attempt: 2}}
+	call := func(onRetry func(flows.RetryEvent)) tea.Msg {
+		for _, ev := range evs {
+			onRetry(ev)
+		}
+		return codeMsg{gen: 7, app: "users"}
 	}
-	close(ch)
-	if msg := f.m.listenRetries()(); msg != nil {
-		t.Errorf("closed channel: %T, want nil", msg)
+	cmd := withRetries(context.Background(), 7, "users", call)
+	var got []int
+	for range 10 {
+		switch msg := cmd().(type) {
+		case retryMsg:
+			if msg.gen != 7 || msg.app != "users" {
+				t.Fatalf("retryMsg %+v", msg)
+			}
+			got = append(got, msg.ev.Attempt)
+			cmd = msg.next
+			continue
+		case codeMsg:
+			if fmt.Sprint(got) != "[1 2]" {
+				t.Fatalf("retries %v before the answer, want [1 2]", got)
+			}
+		default:
+			t.Fatalf("%T", msg)
+		}
+		break
 	}
-	g := newFixture(t, 80, 24, nil)
-	if g.m.listenRetries() != nil {
-		t.Error("a listener without Deps.Retries")
+
+	// Nobody listens after the first retry; the context ends the call.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	cmd = withRetries(ctx, 8, "users", func(onRetry func(flows.RetryEvent)) tea.Msg {
+		defer close(done)
+		return call(onRetry)
+	})
+	if _, ok := cmd().(retryMsg); !ok {
+		t.Fatal("no first retry")
+	}
+	cancel()
+	<-done
+
+	// The root passes a stale retry's next on.
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	next := func() tea.Msg { return nil }
+	_, got2 := f.m.Update(retryMsg{gen: -1, app: "users", ev: evs[0], next: next})
+	if got2 == nil {
+		t.Error("the root stopped listening on a stale retry")
 	}
 }
 
-// retryingAuth sends retries of its calls to ch, as flows.Config.OnRetry
-// would, before answering like fakeAuth.
-type retryingAuth struct {
-	*fakeAuth
-	ch chan flows.RetryEvent
-}
+// retryingAuth reports retries to the onRetry of its calls, as
+// flows.Client does, before answering like fakeAuth.
+type retryingAuth struct{ *fakeAuth }
 
-func (r retryingAuth) Start(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
+func (r retryingAuth) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
 	if app.ID == "users" {
-		r.ch <- flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: &flows.WebexError{Status: 503, Message: "\x1b[31mdown for maintenance\x1b[0m"}}
-		r.ch <- flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 7, Wait: time.Second, Err: err503} // not this call
+		onRetry(flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: &flows.WebexError{Status: 503, Message: "\x1b[31mdown for maintenance\x1b[0m"}})
 	}
-	return r.fakeAuth.Start(ctx, app)
+	return r.fakeAuth.Start(ctx, app, onRetry)
 }
 
-func (r retryingAuth) Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error) {
+func (r retryingAuth) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	if app.ID == "users" {
-		r.ch <- flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 1500 * time.Millisecond, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}
+		onRetry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 1500 * time.Millisecond, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)})
 	}
-	return r.fakeAuth.Identify(ctx, app, g)
+	return r.fakeAuth.Identify(ctx, app, g, onRetry)
 }
 
 // TestAccessibleShowsRetries: the line-by-line flow prints a line for each
-// retry of the current app's Start and Identify, sanitized, and none for
-// others.
+// retry of the current app's Start and Identify, sanitized.
 func TestAccessibleShowsRetries(t *testing.T) {
 	f := newFakes()
 	d := testDeps(f)
-	ch := make(chan flows.RetryEvent, 16)
-	d.Authorizer = retryingAuth{fakeAuth: f.auth, ch: ch}
-	d.Retries = ch
+	d.Authorizer = retryingAuth{fakeAuth: f.auth}
 	d.Accessible = true
 	c := testCustomer()
 	d.Prefill = &c
@@ -150,8 +166,8 @@ func TestAccessibleShowsRetries(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(text, "attempt 7") || strings.Contains(text, "\x1b") {
-		t.Errorf("another app's retry, or an escape, printed:\n%s", text)
+	if strings.Contains(text, "\x1b") {
+		t.Errorf("an escape printed:\n%s", text)
 	}
 }
 

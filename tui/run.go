@@ -82,36 +82,30 @@ const inflightWait = 2 * time.Second
 // (saveAgain: the quit's last save), and removes the draft when the bundle
 // was written but its removal never answered.
 func (m *Model) finishSaves() {
-	if m.saving && m.saveDone != nil {
-		select {
-		case msg := <-m.saveDone:
-			m.saving, m.saveDone = false, nil
+	answer, saveAgain, remove := m.sv.finish(inflightWait)
+	if answer != nil {
+		if m.result.Receipt == nil {
+			m.result.DraftSaveErr = answer.err
+		}
+		if answer.err == nil && answer.id != "" {
+			m.s.Draft.ID = answer.id
 			if m.result.Receipt == nil {
-				m.result.DraftSaveErr = msg.err
+				m.result.DraftID = answer.id
 			}
-			if msg.err == nil && msg.id != "" {
-				m.draft.ID = msg.id
-				if m.result.Receipt == nil {
-					m.result.DraftID = msg.id
-				}
-			}
-		case <-time.After(inflightWait):
-			// Still hanging: the draft's ID is known (save sets it before
-			// the first save), so saving again or removing it below acts
-			// on the same draft; the store serializes the two.
 		}
 	}
-	if m.result.Receipt == nil && (!m.quitting || m.saving || m.saveAgain) {
-		// Killed (ctx canceled, signal) or crashed, or a save was queued:
-		// keep the progress.
-		m.saveAgain = false
+	// Without an answer, the draft's ID is known anyway (snapshot sets it
+	// before the first save), so saving again or removing it below acts
+	// on the same draft; the store serializes the two.
+	if m.result.Receipt == nil && (!m.quitting || saveAgain) {
+		// Killed (ctx canceled, signal) or crashed, or a save was queued
+		// or never answered: keep the progress.
 		m.saveAfterCrash()
 	}
-	if m.result.Receipt != nil && (m.removing || m.removeAfterSave) && m.draft.ID != "" {
+	if m.result.Receipt != nil && remove && m.s.Draft.ID != "" {
 		// Killed before the draft's removal answered: mark it completed
 		// and remove it here (Remove is idempotent).
-		m.removeAfterSave = false
-		m.removed(draftRemovedMsg{id: m.draft.ID, err: finishDraft(m.c.deps.Drafts, m.draft, *m.result.Receipt)})
+		m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: finishDraft(m.c.deps.Drafts, m.s.Draft, *m.result.Receipt)})
 	}
 }
 
@@ -132,12 +126,12 @@ func (m *Model) saveNow() {
 	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
 		return
 	}
-	m.syncDraft()
-	d := m.draft
+	m.s.Snapshot()
+	d := m.s.Draft
 	err := m.c.deps.Drafts.Save(&d)
 	m.result.DraftSaveErr = err
 	if err == nil {
-		m.draft.ID = d.ID
+		m.s.Draft.ID = d.ID
 		m.result.DraftID = d.ID
 	}
 }

@@ -63,7 +63,7 @@ func (s *screenBuf) waitFor(t *testing.T, from int, text string) int {
 // panicAuth panics in Start, which runs in a command's goroutine.
 type panicAuth struct{ fakeAuth }
 
-func (*panicAuth) Start(context.Context, flows.App) (flows.DeviceCode, error) {
+func (*panicAuth) Start(context.Context, flows.App, func(flows.RetryEvent)) (flows.DeviceCode, error) {
 	panic("bug in the authorizer")
 }
 

@@ -29,7 +29,7 @@ func (s *appsScreen) set(apps []flows.App, selected []string, results map[string
 				s.on[i] = true
 			}
 		}
-		if r := results[a.ID]; r != nil && r.status == statusAuthorized {
+		if r := results[a.ID]; r != nil && r.Status == statusAuthorized {
 			s.done[i] = true
 		}
 	}
@@ -139,3 +139,9 @@ func (s *appsScreen) view() string {
 	}
 	return b.String()
 }
+
+// step is the header's step of this screen.
+func (s *appsScreen) step() int { return 2 }
+
+// resize has nothing to lay out again on a resize.
+func (s *appsScreen) resize() {}

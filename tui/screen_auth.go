@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // authState is the state of one app's authorization.
@@ -28,9 +29,9 @@ const (
 	authFailed                        // anything else final (invalid client, ...)
 )
 
-// maxAutoRenew bounds automatic fresh codes in a row; then the engineer
-// presses r.
-const maxAutoRenew = 5
+// maxAutoRenew bounds automatic fresh codes in a row (the core's rule);
+// then the engineer presses r.
+const maxAutoRenew = wizard.MaxAutoRenew
 
 // maxStatusLines bounds the status line (a long server message is cut).
 const maxStatusLines = 3
@@ -76,10 +77,11 @@ type authScreen struct {
 	c          *common
 	app        flows.App
 	pos, total int
-	adminEmail string
-	// prior is the org of the apps approved before (zero if none), with
-	// the name and user count they learned.
-	prior store.Org
+	// ap is the core's state of this app's approval (the renewal count,
+	// the grant, who approved and the warnings), which decides what comes
+	// next; AdminEmail and Prior (the org of the apps approved before,
+	// with the name and user count they learned) are set here.
+	ap wizard.Approval
 
 	gen    int
 	ctx    context.Context // of the current code; canceled by stop
@@ -93,21 +95,15 @@ type authScreen struct {
 	retries  int
 	// retry is the last retry of Start or Identify for this app (nil when
 	// none since the call began); the next attempt is at retryAt.
-	retry    *flows.RetryEvent
-	retryAt  time.Time
-	renewals int  // automatic fresh codes in a row
-	expired  bool // the current renewal follows an expiry
-	// expiries counts the codes of this app that expired unused in a row
-	// (automatic renewals), the last at expiredAt (Deps clock): the fresh
-	// code's screen says so for as long as it is shown.
-	expiries  int
+	retry   *flows.RetryEvent
+	retryAt time.Time
+	expired bool // the current renewal follows an expired or spent code
+	// expiredAt is when the last code expired unused (Deps clock; the
+	// count is ap.Expiries): the fresh code's screen says so for as long
+	// as it is shown.
 	expiredAt time.Time
 	err       error
-
-	grant    flows.Grant // tokens: never rendered
-	identity flows.Identity
-	idErr    error // why Identify failed (authUnidentified)
-	warnings []string
+	idErr     error // why Identify failed (authUnidentified)
 
 	// record is what the root must note in the draft right away (taken by
 	// takeRecord after every update): the approval as soon as Wait returns
@@ -139,7 +135,7 @@ func (s *authScreen) takeRecord() *recordReq {
 }
 
 func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail string, prior store.Org) authScreen {
-	return authScreen{c: c, app: app, pos: pos, total: total, adminEmail: adminEmail, prior: prior}
+	return authScreen{c: c, app: app, pos: pos, total: total, ap: wizard.Approval{App: app, AdminEmail: adminEmail, Prior: prior}}
 }
 
 // stop cancels the code in flight, if any.
@@ -160,12 +156,63 @@ func (s *authScreen) start() tea.Cmd {
 	if s.haveCode {
 		s.state = authRenewing
 	}
-	s.err, s.haveEv, s.retries, s.warnings, s.notice = nil, false, 0, nil, ""
-	s.identity, s.idErr, s.retry = flows.Identity{}, nil, nil
+	s.err, s.haveEv, s.retries, s.ap.Warnings, s.notice = nil, false, 0, nil, ""
+	s.ap.Identity, s.idErr, s.retry = flows.Identity{}, nil, nil
 	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
-	return func() tea.Msg {
-		code, err := a.Start(ctx, app)
+	return withRetries(ctx, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
+		code, err := a.Start(ctx, app, onRetry)
 		return codeMsg{gen: gen, app: app.ID, code: code, err: err}
+	})
+}
+
+// withRetries runs call (a Start or an Identify of generation gen of app
+// appID) on its own goroutine when the command runs, handing it an onRetry
+// that passes each retry on: the command delivers each retry as a retryMsg
+// (whose next command delivers what follows), then the call's own message.
+// One route per call, so no retry of another call or app can show here.
+// onRetry blocks until the retry is delivered or ctx is done: the call
+// never runs ahead of its reports, and a canceled call never hangs.
+func withRetries(ctx context.Context, gen int, appID string, call func(onRetry func(flows.RetryEvent)) tea.Msg) tea.Cmd {
+	type answer struct {
+		msg      tea.Msg
+		panicked bool
+		value    any
+	}
+	evs := make(chan flows.RetryEvent)
+	res := make(chan answer, 1)
+	onRetry := func(ev flows.RetryEvent) {
+		select {
+		case evs <- ev:
+		case <-ctx.Done():
+		}
+	}
+	var next tea.Cmd
+	next = func() tea.Msg {
+		select {
+		case ev := <-evs:
+			return retryMsg{gen: gen, app: appID, ev: ev, next: next}
+		case a := <-res:
+			if a.panicked {
+				// On the command's goroutine, where Bubble Tea recovers
+				// it (ErrInternal, the draft kept) as before.
+				panic(a.value)
+			}
+			return a.msg
+		}
+	}
+	return func() tea.Msg {
+		go func() {
+			a := answer{panicked: true}
+			defer func() {
+				if a.panicked {
+					a.value = recover()
+				}
+				res <- a
+			}()
+			a.msg = call(onRetry)
+			a.panicked = false
+		}()
+		return next()
 	}
 }
 
@@ -211,13 +258,13 @@ func (s *authScreen) identify() tea.Cmd {
 		s.stop()
 		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
 	}
-	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.grant, s.ctx
-	return func() tea.Msg {
+	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx
+	return withRetries(parent, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
 		defer cancel()
-		id, err := a.Identify(ctx, app, g)
+		id, err := a.Identify(ctx, app, g, onRetry)
 		return identityMsg{gen: gen, app: app.ID, id: id, err: err}
-	}
+	})
 }
 
 // mine tells whether an async result of generation gen for app appID
@@ -230,90 +277,14 @@ func (s *authScreen) mine(gen int, appID string) bool {
 func (s *authScreen) finish(status appStatus) tea.Cmd {
 	s.stop()
 	res := s.result(status)
-	s.grant = flows.Grant{}
+	s.ap.Grant = flows.Grant{}
 	return func() tea.Msg { return appDoneMsg{res: res} }
 }
 
-// result is this app's outcome with status.
+// result is this app's outcome with status (the core's Approval.Result;
+// a failure's reason in the review's short words).
 func (s *authScreen) result(status appStatus) appResult {
-	res := appResult{app: s.app, status: status}
-	switch status {
-	case statusAuthorized:
-		res.grant = appGrant(s.app, s.grant, s.identity, s.adminEmail)
-		res.org = orgOf(s.identity)
-		res.nameWhy = unknownWhy(s.identity.OrgNameUnknown, s.identity.OrgNameErr, flows.OrganizationsReadScope)
-		res.usersWhy = unknownWhy(s.identity.OrgUsersUnknown, s.identity.OrgUsersErr, flows.PeopleReadScope)
-		for _, w := range s.warnings {
-			res.warnings = append(res.warnings, s.app.Name+": "+w)
-		}
-	case statusFailed:
-		res.reason = shortReason(s.err)
-	}
-	return res
-}
-
-// appGrant copies what the bundle needs of an authorization.
-func appGrant(app flows.App, g flows.Grant, id flows.Identity, adminEmail string) store.AppGrant {
-	email := ""
-	for _, e := range id.Emails {
-		if strings.EqualFold(e, adminEmail) {
-			email = e
-		}
-	}
-	if email == "" && len(id.Emails) > 0 {
-		email = id.Emails[0]
-	}
-	scopes := g.Scopes
-	if len(scopes) == 0 {
-		scopes = app.Scopes
-	}
-	return store.AppGrant{
-		AppID: app.ID, AppName: app.Name, ClientID: app.ClientID, Scopes: scopes,
-		AccessToken: g.AccessToken, AccessTokenExpiry: g.AccessTokenExpiry,
-		RefreshToken: g.RefreshToken, RefreshTokenExpiry: g.RefreshTokenExpiry,
-		TokenType: g.TokenType,
-		Approver: store.Approver{
-			PersonID: clean(id.PersonID), Email: clean(email),
-			DisplayName: clean(id.DisplayName), FullAdmin: id.FullAdmin,
-		},
-		ApprovedAt: g.ObtainedAt,
-	}
-}
-
-// approverWarnings says what is wrong with who approved: not a Full Admin,
-// not the admin of the form (any of their emails, case-insensitive), or
-// another org than the apps before (compared by ID, whether or not either
-// name is known).
-func approverWarnings(id flows.Identity, adminEmail, orgID string) []string {
-	who := clean(id.DisplayName)
-	emails := clean(strings.Join(id.Emails, ", "))
-	if who == "" {
-		who = emails
-	}
-	if who == "" {
-		who = "The approver"
-	}
-	var w []string
-	if !id.FullAdmin {
-		w = append(w, who+" is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization.")
-	}
-	if adminEmail != "" {
-		match := false
-		for _, e := range id.Emails {
-			match = match || strings.EqualFold(strings.TrimSpace(e), adminEmail)
-		}
-		if !match {
-			w = append(w, fmt.Sprintf("%s (%s) is not the admin named in the customer data (%s).", who, emails, adminEmail))
-		}
-	}
-	if orgID != "" && id.OrgID != "" && id.OrgID != orgID {
-		name := clean(id.OrgName)
-		if name == "" {
-			name = "another organization"
-		}
-		w = append(w, fmt.Sprintf("%s belongs to %s (%s), not the organization of the apps approved before (%s).", who, name, clean(id.OrgID), orgID))
-	}
-	return w
+	return s.ap.Result(status, shortReason(s.err))
 }
 
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
@@ -349,23 +320,21 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		if !s.mine(msg.gen, msg.app) || s.state != authIdentifying {
 			return nil
 		}
-		if msg.err != nil {
-			if errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
-				return nil // stopped: quitting, or the app was left
-			}
-			s.identity, s.idErr = flows.Identity{}, msg.err
-			s.warnings = []string{"Could not tell who approved (" + errText(msg.err) + ")."}
+		if msg.err != nil && errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
+			return nil // stopped: quitting, or the app was left
+		}
+		next := s.ap.AfterIdentify(msg.id, msg.err)
+		s.idErr = s.ap.Err
+		switch next {
+		case wizard.Unchecked:
 			s.state = authUnidentified
 			return nil
-		}
-		s.identity = withPrior(msg.id, s.prior)
-		s.warnings = approverWarnings(s.identity, s.adminEmail, s.prior.ID)
-		if len(s.warnings) == 0 {
+		case wizard.Finish:
 			return s.finish(statusAuthorized)
 		}
 		// Keep the approver in the draft while the engineer decides.
 		res := s.result(statusAuthorized)
-		res.undecided = true
+		res.Undecided = true
 		s.record = &recordReq{res: res}
 		s.state = authWarning
 		return nil
@@ -382,12 +351,12 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// retried notes a retry of this app's Start (while a code is on its way)
-// or Identify (while checking who approved); others are stale. now is the
-// clock when it arrived.
+// retried notes a retry of this screen's current Start (while a code is
+// on its way) or Identify (while checking who approved): the root passes
+// only those of its generation (mine). now is the clock when it arrived.
 func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 	starting := s.state == authStarting || s.state == authRenewing
-	if ev.AppID != s.app.ID || !(ev.Op == flows.RetryStart && starting || ev.Op == flows.RetryIdentify && s.state == authIdentifying) {
+	if !(ev.Op == flows.RetryStart && starting || ev.Op == flows.RetryIdentify && s.state == authIdentifying) {
 		return
 	}
 	s.retry, s.retryAt = &ev, now.Add(ev.Wait)
@@ -414,49 +383,17 @@ func (s *authScreen) retryLine() string {
 // is checked again, or its warnings come back for a decision.
 func (s *authScreen) resumeApproval(r appResult) tea.Cmd {
 	s.gen = s.c.nextGen()
-	s.grant = grantOf(r.grant)
-	if r.unchecked {
+	if s.ap.Resumed(r) == wizard.Identify {
 		return s.identify()
 	}
-	s.identity = identityOf(r.grant.Approver, r.org)
-	s.warnings = undecidedWarnings(r)
 	s.state = authWarning
 	return nil
 }
 
-// grantOf is the flows.Grant of an approval kept in a draft.
-func grantOf(g store.AppGrant) flows.Grant {
-	return flows.Grant{
-		AccessToken: g.AccessToken, AccessTokenExpiry: g.AccessTokenExpiry,
-		RefreshToken: g.RefreshToken, RefreshTokenExpiry: g.RefreshTokenExpiry,
-		TokenType: g.TokenType, Scopes: g.Scopes, ObtainedAt: g.ApprovedAt,
-	}
-}
-
-// undecidedWarnings are r's warnings without the app's name (as
-// approverWarnings words them).
-func undecidedWarnings(r appResult) []string {
-	var w []string
-	for _, x := range r.warnings {
-		w = append(w, strings.TrimPrefix(x, r.app.Name+": "))
-	}
-	return w
-}
-
-// identityOf is what a draft kept of who approved.
-func identityOf(a store.Approver, org store.Org) flows.Identity {
-	id := flows.Identity{PersonID: a.PersonID, DisplayName: a.DisplayName, FullAdmin: a.FullAdmin,
-		OrgID: org.ID, OrgName: org.Name, OrgUsers: org.UserCount, OrgUsersCounted: org.UserCount > 0}
-	if a.Email != "" {
-		id.Emails = []string{a.Email}
-	}
-	return id
-}
-
 // keep holds an approval and asks the root to save it in the draft.
 func (s *authScreen) keep(g flows.Grant) {
-	s.grant, s.renewals = g, 0
-	s.identity, s.warnings = flows.Identity{}, nil
+	s.ap.Grant, s.ap.Renewals = g, 0
+	s.ap.Identity, s.ap.Warnings = flows.Identity{}, nil
 	s.record = &recordReq{res: s.result(statusAuthorized)}
 }
 
@@ -493,35 +430,26 @@ func retryText(ev flows.RetryEvent) string {
 	return line
 }
 
-// granted handles the end of Wait.
+// granted handles the end of Wait, as the core decides (Approval.AfterWait:
+// the renewal cap, a final token limit).
 func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	err := msg.err
-	switch {
-	case err == nil:
+	switch s.ap.AfterWait(msg.grant, err) {
+	case wizard.Identify:
 		// The admin's approval cost a phone login: have the root save it
 		// in the draft now, before Identify (which may hang or fail).
 		s.keep(msg.grant)
 		return s.identify()
-	case errors.Is(err, context.Canceled):
+	case wizard.Stay:
 		return nil
-	case errors.Is(err, flows.ErrTokenLimit):
-		// Final: a fresh code gets no token either until older
-		// authorizations are revoked (remedy), so no renewal.
-		s.state, s.err = authFailed, err
-	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
-		if s.renewals >= maxAutoRenew {
-			s.state, s.err = authFailed, err
-			return nil
-		}
-		if errors.Is(err, flows.ErrExpired) {
-			s.expiries++
+	case wizard.Renew:
+		if s.ap.Expired {
 			s.expiredAt = s.c.deps.Clock.Now()
 		}
-		s.renewals++
 		cmd := s.start()
 		s.expired = true
 		return cmd
-	case errors.Is(err, flows.ErrDenied):
+	case wizard.Denied:
 		s.state, s.err = authDenied, err
 	default:
 		s.state, s.err = authFailed, err
@@ -542,10 +470,10 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
 		if s.approved() {
 			// Authorize again: the engineer rejects this approval.
-			s.record = &recordReq{res: appResult{app: s.app}, drop: true}
-			s.grant = flows.Grant{}
+			s.record = &recordReq{res: appResult{App: s.app}, drop: true}
+			s.ap.Grant = flows.Grant{}
 		}
-		s.renewals, s.expiries = 0, 0
+		s.ap.Renewals, s.ap.Expiries = 0, 0
 		s.expired = false
 		return s.start()
 	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
@@ -751,8 +679,8 @@ func (s *authScreen) notices() []string {
 	if s.code.Notice != "" {
 		n = append(n, codeNotice(s.code.Notice))
 	}
-	if s.expiries > 0 && s.state == authWaiting {
-		n = append(n, expiredNotice(s.expiries, s.expiredAt))
+	if s.ap.Expiries > 0 && s.state == authWaiting {
+		n = append(n, expiredNotice(s.ap.Expiries, s.expiredAt))
 	}
 	return n
 }
@@ -965,7 +893,7 @@ func (s *authScreen) errorView() string {
 func (s *authScreen) warningView() string {
 	st := s.c.styles
 	w := s.c.width
-	id := s.identity
+	id := s.ap.Identity
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(markOK+" Approved") + ", but check who approved:\n\n")
@@ -984,9 +912,9 @@ func (s *authScreen) warningView() string {
 		org += " (" + clean(id.OrgID) + ")"
 	}
 	row("Org", org)
-	row("Expected", s.adminEmail)
+	row("Expected", s.ap.AdminEmail)
 	b.WriteString("\n")
-	for _, wn := range s.warnings {
+	for _, wn := range s.ap.Warnings {
 		lines := strings.Split(wrap(wn, w-2), "\n")
 		b.WriteString(st.Warn.Render(markWarn) + " " + lines[0] + "\n")
 		for _, l := range lines[1:] {
@@ -1021,7 +949,7 @@ func (s *authScreen) unidentifiedView() string {
 	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
 		"r authorizes again, s skips the app.", w) + "\n\n")
-	b.WriteString(st.Label.Render("Expected") + "  " + s.adminEmail + "\n")
+	b.WriteString(st.Label.Render("Expected") + "  " + s.ap.AdminEmail + "\n")
 	return b.String()
 }
 
@@ -1064,3 +992,9 @@ func (s *authScreen) fullView() string {
 	}
 	return l.full.view
 }
+
+// step is the header's step of this screen.
+func (s *authScreen) step() int { return 3 }
+
+// resize lays the screen out again for the terminal's size.
+func (s *authScreen) resize() { s.relayout() }

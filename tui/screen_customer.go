@@ -221,3 +221,6 @@ func (s *customerScreen) help() []key.Binding {
 func (s *customerScreen) view() string {
 	return s.form.View()
 }
+
+// step is the header's step of this screen.
+func (s *customerScreen) step() int { return 1 }

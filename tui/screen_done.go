@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -27,9 +28,9 @@ func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results 
 	s.receipt, s.customer, s.org = r, cust, org
 	s.n, s.presence = 0, false
 	for _, id := range selected {
-		if res := results[id]; res != nil && res.status == statusAuthorized {
+		if res := results[id]; res != nil && res.Status == statusAuthorized {
 			s.n++
-			s.presence = s.presence || isPresence(res.app)
+			s.presence = s.presence || wizard.IsPresence(res.App)
 		}
 	}
 }
@@ -122,3 +123,9 @@ func (s *doneScreen) plain() string {
 	d.c = &c
 	return ansi.Strip(d.view())
 }
+
+// step is the header's step of this screen.
+func (s *doneScreen) step() int { return 5 }
+
+// resize has nothing to lay out again on a resize.
+func (s *doneScreen) resize() {}

@@ -125,3 +125,9 @@ func (s *preflightScreen) view() string {
 	}
 	return b.String()
 }
+
+// step is the header's step of this screen.
+func (s *preflightScreen) step() int { return 0 }
+
+// resize has nothing to lay out again on a resize.
+func (s *preflightScreen) resize() {}

@@ -291,3 +291,9 @@ func indented(s string, n, w, maxLines int) string {
 	pad := strings.Repeat(" ", n)
 	return pad + strings.Join(lines, "\n"+pad) + "\n"
 }
+
+// step is the header's step of this screen.
+func (s *resumeScreen) step() int { return 0 }
+
+// resize lays the screen out again for the terminal's size.
+func (s *resumeScreen) resize() { s.follow() }

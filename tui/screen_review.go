@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // reviewData is what the review shows, gathered by the root.
@@ -95,7 +96,7 @@ func (s *reviewScreen) passphrase() store.Secret {
 func (s *reviewScreen) authorized() int {
 	n := 0
 	for _, a := range s.data.apps {
-		if a.status == statusAuthorized {
+		if a.Status == statusAuthorized {
 			n++
 		}
 	}
@@ -155,12 +156,12 @@ func (s *reviewScreen) submit() tea.Cmd {
 		return nil
 	}
 	if s.data.protection.Passphrase {
-		switch {
-		case len([]rune(s.pass1.Value())) < minPassphrase:
-			s.err, s.focus = errPassphraseShort, focusPass1
+		switch err := wizard.CheckPassphrase(s.pass1.Value(), s.pass2.Value()); err {
+		case errPassphraseShort:
+			s.err, s.focus = err, focusPass1
 			return s.focusField()
-		case s.pass1.Value() != s.pass2.Value():
-			s.err, s.focus = errPassphraseMismatch, focusPass2
+		case errPassphraseMismatch:
+			s.err, s.focus = err, focusPass2
 			return s.focusField()
 		}
 	}
@@ -215,7 +216,7 @@ func orgLine(o store.Org, gaps orgGaps) string {
 		users = "more than 1,000 users"
 	case o.UserCount > 0:
 		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
-	case gaps.size != "":
+	case gaps.Size != "":
 		users = "size not checked"
 	}
 	return name + " · " + users + " · id " + clean(o.ID)
@@ -293,10 +294,10 @@ func shared(apps []appResult) (approver, expiry string) {
 	sameWho, sameDay := true, true
 	var access, refresh time.Time
 	for _, r := range apps {
-		if r.status != statusAuthorized {
+		if r.Status != statusAuthorized {
 			continue
 		}
-		g := r.grant
+		g := r.Grant
 		if n == 0 {
 			first, access, refresh = g, g.AccessTokenExpiry, g.RefreshTokenExpiry
 		}
@@ -336,10 +337,10 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 	w := s.c.width
 	var mark, word string
 	var more []string // detail lines
-	switch r.status {
+	switch r.Status {
 	case statusAuthorized:
 		mark, word = st.OK.Render(markOK), "authorized"
-		who, exp := approverText(r.grant.Approver), expiryText(r.grant)
+		who, exp := approverText(r.Grant.Approver), expiryText(r.Grant)
 		if sharedWho == "" {
 			more = append(more, "by "+who)
 		}
@@ -352,13 +353,13 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 		if !detail {
 			word = ""
 			if sharedWho == "" {
-				word = shortApprover(r.grant.Approver)
+				word = shortApprover(r.Grant.Approver)
 			}
-			if sharedExp == "" && !r.grant.RefreshTokenExpiry.IsZero() {
+			if sharedExp == "" && !r.Grant.RefreshTokenExpiry.IsZero() {
 				if word != "" {
 					word += ", "
 				}
-				word += "refresh until " + r.grant.RefreshTokenExpiry.UTC().Format("2006-01-02")
+				word += "refresh until " + r.Grant.RefreshTokenExpiry.UTC().Format("2006-01-02")
 			}
 			if word == "" {
 				word = "authorized"
@@ -366,16 +367,16 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 		}
 	case statusFailed:
 		mark, word = st.Err.Render(markErr), "failed"
-		if r.reason != "" {
-			more = append(more, r.reason)
+		if r.Reason != "" {
+			more = append(more, r.Reason)
 			if !detail {
-				word += ": " + r.reason
+				word += ": " + r.Reason
 			}
 		}
 	default:
 		mark, word = st.Dim.Render(markSkip), "skipped"
 	}
-	name := truncate(clean(r.app.Name), nameW)
+	name := truncate(clean(r.App.Name), nameW)
 	head := mark + " " + name + strings.Repeat(" ", max(nameW-lipgloss.Width(name), 0)) + "  " + word
 	if !detail {
 		return []string{truncate(head, w)}
@@ -420,7 +421,7 @@ func (s *reviewScreen) view() string {
 			e1, e2 := "", ""
 			switch s.err {
 			case errPassphraseShort:
-				e1 = "  " + st.Err.Render(markErr+" at least 12 characters")
+				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", markErr, store.MinPassphraseLen))
 			case errPassphraseMismatch:
 				e2 = "  " + st.Err.Render(markErr+" the two entries differ")
 			}
@@ -464,7 +465,7 @@ func (s *reviewScreen) view() string {
 	}
 	nameW := 0
 	for _, a := range d.apps {
-		nameW = max(nameW, lipgloss.Width(clean(a.app.Name)))
+		nameW = max(nameW, lipgloss.Width(clean(a.App.Name)))
 	}
 	nameW = min(nameW, max(w-4-10, 16), 48)
 	appLines := func(detail bool) []string {
@@ -515,3 +516,9 @@ func (s *reviewScreen) view() string {
 	out = append(out, bottom...)
 	return strings.Join(out, "\n")
 }
+
+// step is the header's step of this screen.
+func (s *reviewScreen) step() int { return 4 }
+
+// resize has nothing to lay out again on a resize.
+func (s *reviewScreen) resize() {}

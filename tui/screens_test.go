@@ -161,7 +161,7 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "auth_starting", nil, func(f *fixture) { f.toAuth() })
 	checkGolden(t, "auth_starting_retry", nil, func(f *fixture) {
 		f.toAuth()
-		f.step(retryMsg{ev: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
+		f.step(retryMsg{gen: f.m.auth.gen, app: "users", ev: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
 			Err: &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}}})
 	})
 	checkGolden(t, "auth_pending", nil, func(f *fixture) {
@@ -305,5 +305,27 @@ func TestStartingHelpHasNoCodeKeys(t *testing.T) {
 	f.withCode()
 	if help := ansi.Strip(f.m.helpLine); !strings.Contains(help, "copy") || !strings.Contains(help, "full QR") {
 		t.Errorf("help with a code: %q", help)
+	}
+}
+
+// TestScreensRegistered: every screenID has its screen, routed to (its
+// step in the header matches the screen's place in the wizard's order).
+func TestScreensRegistered(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	if len(f.m.screens) != int(scrCount) {
+		t.Fatalf("%d screens for %d IDs", len(f.m.screens), scrCount)
+	}
+	prev := 0
+	for id, sc := range f.m.screens {
+		if sc == nil {
+			t.Fatalf("screen %d not registered", id)
+		}
+		if sc.step() < prev {
+			t.Errorf("screen %d: step %d after step %d", id, sc.step(), prev)
+		}
+		prev = sc.step()
+	}
+	if f.m.screens[scrAuth] != &f.m.auth || f.m.screens[scrCustomer] != &f.m.customer {
+		t.Error("the registry does not hold the model's screens")
 	}
 }

@@ -18,6 +18,14 @@
 // New(deps) returns the root Model for callers that drive the program
 // themselves (tests, teatest); Model.Result reports the outcome.
 //
+// The wizard's decisions (the app queue, what the end of a wait or of the
+// approver check means, the renewal cap, what goes into the draft and the
+// bundle, the passphrase rules) live in package wizard, the UI-free core;
+// both front-ends of this package, the full-screen one (Model, its screens
+// and its saver) and the accessible one (plain prompts), only show what it
+// decided and pass back what the engineer chose. TestFrontEndParity runs
+// one scenario table through both.
+//
 // Output rules:
 //   - The tui never prints: everything goes through View, or through the
 //     Options' writer in accessible mode. The one exception is the OSC 52
@@ -29,7 +37,8 @@
 //     verification URIs, approver and org names, error text); nothing is
 //     ever rendered from a flows.Grant, and no token, device code, client
 //     secret or passphrase ever reaches View.
-//   - Remedies (what to do about an error) come from one place, remedy.
+//   - Remedies (what to do about an error) come from one place: Fix words
+//     the fix (cmd prints it as its hint), remedy adds the keys to press.
 //   - All styles live in styles.go, keys in keys.go, messages in msgs.go.
 package tui
 
@@ -64,11 +73,14 @@ var (
 // Start asks Webex for a device code. Wait polls until the code is approved
 // (a Grant), denied (flows.ErrDenied), expired (flows.ErrExpired) or the
 // context is canceled; it calls report after every poll, from its own
-// goroutine. Identify tells who approved and in which org.
+// goroutine. Identify tells who approved and in which org. Start and
+// Identify call onRetry (when not nil) before each retry after a transient
+// failure, synchronously, on the goroutine of the call: each call reports
+// its own progress, and the wizard shows it on that app's screen.
 type Authorizer interface {
-	Start(ctx context.Context, app flows.App) (flows.DeviceCode, error)
+	Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error)
 	Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error)
-	Identify(ctx context.Context, app flows.App, g flows.Grant) (flows.Identity, error)
+	Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error)
 }
 
 // DraftStore keeps unfinished onboardings. *store.Drafts satisfies it.
@@ -104,7 +116,8 @@ type (
 
 // WriteBundleFunc seals b to path and writes its receipt. passphrase is
 // zero unless Protection.Passphrase is set, in which case it is what the
-// engineer entered (at least 12 characters, entered twice). It must never
+// engineer entered (at least store.MinPassphraseLen characters, entered
+// twice). It must never
 // overwrite an existing file (store.ErrExists). cmd wraps store.WriteBundle:
 //
 //	func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
@@ -148,11 +161,6 @@ type Deps struct {
 	// Preflight runs the checks (may do I/O; it runs in a tea.Cmd). Nil
 	// skips the preflight screen.
 	Preflight func(ctx context.Context) []Check
-	// Retries delivers the retries of Start and Identify (cmd sends each
-	// flows.RetryEvent of flows.Config.OnRetry to it without blocking, into
-	// a buffered channel); the current app's status line shows them. Nil:
-	// no retries are shown. Closing it stops the listening.
-	Retries <-chan flows.RetryEvent
 	// Clock drives the countdown and spinner; nil means flows.SystemClock.
 	Clock flows.Clock
 	// Prefill fills the customer form (--customer); nil leaves it empty.

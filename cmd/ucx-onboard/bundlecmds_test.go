@@ -246,6 +246,7 @@ func TestHints(t *testing.T) {
 		store.ErrNoIdentityMatch, store.ErrPassphraseRequired, store.ErrWrongPassphrase, store.ErrTampered,
 		store.ErrTruncated, store.ErrNotAge, store.ErrUnknownFormat, store.ErrBadIdentity, store.ErrEncryptedSSHKey,
 		store.ErrBadCustomer, store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, store.ErrDraftUnsupported, store.ErrNotRegular, errNoPassphraseTerminal, errTokensToTerminal,
+		store.ErrDraftInUse, store.ErrDraftKeyGone, store.ErrStateDirNotOwned,
 	} {
 		h := hint(fmt.Errorf("wrapped: %w", err))
 		if h == "" {

@@ -3,14 +3,21 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui"
 )
 
 // hint returns the fix for err, printed after it as "hint: ...", or "".
 // The order matters: narrower sentinels come before the broader ones
-// they also match (ErrWrongPassphrase is an ErrNoIdentityMatch).
+// they also match (ErrWrongPassphrase is an ErrNoIdentityMatch). Errors
+// the wizard meets too (flows' sentinels, the bundle's protection and
+// file, drafts) take the wizard's own wording, tui.Fix, so that both say
+// the same; fs.ErrNotExist and fs.ErrPermission keep a command's wording
+// (the wizard's permission remedy is about the bundle's folder).
 func hint(err error) string {
 	switch {
 	case err == nil:
@@ -39,36 +46,27 @@ func hint(err error) string {
 		return "ucx-onboard does not unlock ssh keys: use an age identity (ucx-onboard keygen), or decrypt the bundle with the age CLI: age -d -i KEY BUNDLE"
 	case errors.Is(err, store.ErrBadIdentity):
 		return "-i wants an identity (secret key) file: AGE-SECRET-KEY-1... lines from ucx-onboard keygen or age-keygen, or an unencrypted ed25519/rsa ssh private key"
-	case errors.Is(err, store.ErrExists):
-		return "ucx-onboard never overwrites: choose another file name or move the existing file away"
-	case errors.Is(err, store.ErrNoProtection), errors.Is(err, store.ErrBadRecipient):
-		return "seal to UCX's public key: --recipient age1... (from ucx-onboard keygen on the UCX side) or an ssh-ed25519/ssh-rsa public key line; or use a passphrase"
-	case errors.Is(err, store.ErrPassphraseTooShort):
-		return "use at least 12 characters; four or five random words work well"
 	case errors.Is(err, store.ErrBadCustomer):
 		return `the customer file is one JSON object with string values for some of: company, admin_email, deployment ("cloud" or "on-prem"), ucx_host, engineer, notes`
-	case errors.Is(err, store.ErrDraftDamaged):
-		return "the damaged draft was moved aside (*.damaged) and its key deleted, so its tokens are unreadable; resume another draft or start again (its apps need approving again)"
-	case errors.Is(err, store.ErrDraftUnsupported):
-		return "resume it with the newer ucx-onboard that made it; this version leaves it and its key untouched"
-	case errors.Is(err, store.ErrDraftKeyUnavailable):
-		return "unlock the OS keyring, or resume on the machine and account where the draft was started; otherwise discard the draft"
-	case errors.Is(err, flows.ErrTokenLimit):
-		return "Webex issues no more tokens of this integration to this admin until older ones are revoked; a fresh code will not help: have the integration's older tokens for this admin revoked (Webex support can help: give them the trackingId), then authorize again"
-	case errors.Is(err, flows.ErrExpired), errors.Is(err, flows.ErrCodeSpent):
-		return "the code can no longer be used: start a new authorization for this app"
-	case errors.Is(err, flows.ErrDenied):
-		return "the organization may block integrations: in Control Hub, Apps > Integrations, allow the Imagicle app (find it by its integration ID), then authorize again"
-	case errors.Is(err, flows.ErrInvalidClient):
-		return "the app's client secret is wrong: check the environment variable or file the catalog names for it"
-	case errors.Is(err, flows.ErrUnsupported):
-		return "the device grant cannot request OpenID Connect scopes (openid, email, profile): authorize that app in the Imagicle portal instead"
-	case errors.Is(err, flows.ErrUnreachable):
-		return "check the network, proxy and firewall: this computer must reach https://webexapis.com"
+	}
+	if f := tui.Fix(err); f != "" {
+		return hintStyle(f)
+	}
+	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the file name and path"
 	case errors.Is(err, fs.ErrPermission):
 		return "check the file's permissions (and that you are the right user)"
 	}
 	return ""
+}
+
+// hintStyle turns the wizard's wording of a fix (tui.Fix, sentences) into
+// a hint line: lowercase start, no final period.
+func hintStyle(fix string) string {
+	if fix == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(fix)
+	return strings.TrimSuffix(string(unicode.ToLower(r))+fix[n:], ".")
 }

@@ -70,7 +70,11 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: e.stdout})
 	switch {
 	case res.Receipt != nil:
-		printReceipt(e, *res.Receipt, w.deps.OpenHint)
+		if !w.deps.Accessible {
+			// The accessible flow printed its Done summary on stdout
+			// already; the screen's is gone with the alternate screen.
+			printReceipt(e, *res.Receipt, w.deps.OpenHint)
+		}
 		if res.DraftRemoveErr != nil {
 			fmt.Fprintf(e.stderr, "ucx-onboard: the bundle is written, but its draft (with tokens) could not be deleted: %v\nhint: delete draft %s in %s\n",
 				res.DraftRemoveErr, res.DraftID, w.stateDir)
@@ -157,23 +161,13 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	}
 	deps.Apps = catalog.Apps
 
-	// Start and Identify retries reach the screen through a channel; a
-	// retry the screen has no room for is dropped, never waited on.
-	retries := make(chan flows.RetryEvent, 16)
-	deps.Retries = retries
-	onRetry := func(ev flows.RetryEvent) {
-		select {
-		case retries <- ev:
-		default:
-		}
-	}
-	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient, OnRetry: onRetry})
+	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
 	if clientErr != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", clientErr)}
 	}
 	deps.Authorizer = client
-	// The preflight's own client: its retries are not the screen's (an
-	// authorization screen would take them for its own Start's).
+	// The preflight's own client. (Retries are reported per call since
+	// Config.OnRetry went away, so client would do as well.)
 	verifier, err := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
 	if err != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", err)}

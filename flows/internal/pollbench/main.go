@@ -241,7 +241,7 @@ func run(o options) int {
 // authorize runs one authorization; the admin approves delay after Start.
 func authorize(client *flows.Client, rt *rttTransport, srv *webextest.Server, app flows.App, delay time.Duration) result {
 	ctx := context.Background()
-	dc, err := client.Start(ctx, app)
+	dc, err := client.Start(ctx, app, nil)
 	if err != nil {
 		return result{err: err}
 	}

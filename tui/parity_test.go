@@ -1,0 +1,302 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// skipClock is a virtual clock shared by the fake Webex and the client:
+// After(d) moves Now forward by d and fires at once, so polls and code
+// lifetimes cost no real time.
+type skipClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *skipClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *skipClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	now := c.now
+	c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	ch <- now
+	return ch
+}
+
+// webexUser is an Authorizer over a real flows.Client talking to a fake
+// Webex, whose user acts on each code as soon as it is issued: per app, a
+// script of "approve" (as the customer's admin, the default), "other"
+// (approve as a helper who is no Full Admin), "deny", "expire", or
+// "unchecked" (approve, but the check of who approved fails once).
+type webexUser struct {
+	c      *flows.Client
+	srv    *webextest.Server
+	mu     sync.Mutex
+	act    map[string][]string
+	idFail []string // apps whose next Identify fails
+}
+
+var helper = webextest.Person{ID: "p-bob", Email: "bob@help.example", DisplayName: "Bob Helper"}
+
+func (u *webexUser) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
+	code, err := u.c.Start(ctx, app, onRetry)
+	if err != nil {
+		return code, err
+	}
+	u.mu.Lock()
+	act := "approve"
+	if s := u.act[app.ID]; len(s) > 0 {
+		act, u.act[app.ID] = s[0], s[1:]
+	}
+	u.mu.Unlock()
+	switch act {
+	case "approve":
+		err = u.srv.Approve(code.UserCode)
+	case "unchecked":
+		err = u.srv.Approve(code.UserCode)
+		u.mu.Lock()
+		u.idFail = append(u.idFail, app.ID)
+		u.mu.Unlock()
+	case "other":
+		err = u.srv.ApproveAs(code.UserCode, helper)
+	case "deny":
+		err = u.srv.Deny(code.UserCode)
+	case "expire":
+		err = u.srv.Expire(code.UserCode)
+	}
+	if err != nil {
+		panic(err)
+	}
+	return code, nil
+}
+
+func (u *webexUser) Wait(ctx context.Context, app flows.App, dc flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error) {
+	return u.c.Wait(ctx, app, dc, report)
+}
+
+func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	u.mu.Lock()
+	i := slices.Index(u.idFail, app.ID)
+	if i >= 0 {
+		u.idFail = slices.Delete(u.idFail, i, i+1)
+	}
+	u.mu.Unlock()
+	if i >= 0 {
+		return flows.Identity{}, fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
+	}
+	return u.c.Identify(ctx, app, g, onRetry)
+}
+
+// parityApps are two catalog apps the fake Webex knows, with secrets.
+func parityApps() []flows.App {
+	apps := testApps()[:2]
+	for i := range apps {
+		apps[i].Secret = store.NewSecret("sec-FAKE-" + apps[i].ID)
+	}
+	return apps
+}
+
+// outcome is what a run leaves, compared across front-ends.
+type outcome struct {
+	aborted bool     // the run ended with ErrUserAborted
+	bundle  []string // "appID approver-email" per bundled app, then the warnings
+	drafts  []string // per draft left: apps, skipped apps and approval notes
+}
+
+func (o outcome) String() string {
+	return fmt.Sprintf("aborted=%v\nbundle:\n  %s\ndrafts:\n  %s", o.aborted, strings.Join(o.bundle, "\n  "), strings.Join(o.drafts, "\n  "))
+}
+
+func outcomeOf(err error, w *fakeWriter, d *fakeDrafts) outcome {
+	o := outcome{aborted: errors.Is(err, ErrUserAborted)}
+	if b, _, _ := w.got(); b != nil {
+		for _, g := range b.Apps {
+			o.bundle = append(o.bundle, g.AppID+" "+strings.ToLower(g.Approver.Email))
+		}
+		o.bundle = append(o.bundle, b.Warnings...)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, dr := range d.drafts {
+		var apps []string
+		for _, g := range dr.Apps {
+			apps = append(apps, g.AppID)
+		}
+		o.drafts = append(o.drafts, fmt.Sprintf("apps %v skipped %v approvals %+v", apps, dr.SkippedApps, dr.Approvals))
+	}
+	slices.Sort(o.drafts)
+	return o
+}
+
+// paritySetup is a fake Webex for a scenario, and Deps that use it.
+func paritySetup(t *testing.T, act map[string][]string) (Deps, *fixture, func()) {
+	t.Helper()
+	clock := &skipClock{now: t0}
+	var ints []webextest.Integration
+	for _, a := range parityApps() {
+		ints = append(ints, webextest.Integration{ClientID: a.ClientID, ClientSecret: a.Secret.Reveal(), Scopes: a.Scopes})
+	}
+	srv := webextest.NewServer(webextest.Options{Integrations: ints, Clock: clock,
+		Approver: webextest.Person{ID: "p-jane", Email: adminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}})
+	c, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := map[string][]string{}
+	for k, v := range act {
+		copied[k] = slices.Clone(v)
+	}
+	f := newFakes()
+	d := testDeps(f)
+	d.Apps = parityApps()
+	d.Authorizer = &webexUser{c: c, srv: srv, act: copied}
+	cust := testCustomer()
+	d.Prefill = &cust
+	return d, f, srv.Close
+}
+
+// parityScenario is one onboarding, as keys for the screen and lines for
+// the accessible prompts, optionally run twice (a quit, then a resume of
+// the draft it left).
+type parityScenario struct {
+	name string
+	act  map[string][]string // the Webex user's acts per app, for each run
+	// screen drives the full-screen front-end; accessible is its input.
+	screen     func(t *testing.T, f *fixture)
+	accessible string
+	// resume, when set, runs again on the drafts the first run left.
+	resumeScreen     func(t *testing.T, f *fixture)
+	resumeAccessible string
+	want             outcome // of the last run
+}
+
+// TestFrontEndParity runs one scenario table through both front-ends,
+// against a fake Webex (webextest) through a real flows.Client: the same
+// bundle, the same drafts and the same exit, whichever front-end ran it.
+func TestFrontEndParity(t *testing.T) {
+	form := strings.Repeat("\n", 6) // keep the prefilled customer data
+	toApps := func(t *testing.T, f *fixture) {
+		f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+		if f.m.screen == scrResume {
+			f.drive(t, press("enter"))
+		}
+		f.submitForm(t)
+		f.drive(t, press("enter"))
+	}
+	keys := func(ks ...string) func(*testing.T, *fixture) {
+		return func(t *testing.T, f *fixture) {
+			toApps(t, f)
+			for _, k := range ks {
+				f.drive(t, press(k))
+			}
+		}
+	}
+	notAdmin := "Attendant Console Presence Connector: Bob Helper is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization."
+	notNamed := "Attendant Console Presence Connector: Bob Helper (bob@help.example) is not the admin named in the customer data (jane.admin@acme.example)."
+	both := []string{"users " + adminEmail, "presence " + adminEmail}
+	for _, sc := range []parityScenario{
+		{name: "happy", screen: keys("enter"), accessible: form + "y\ny\n", want: outcome{bundle: both}},
+		{name: "denied", act: map[string][]string{"presence": {"deny"}}, screen: keys("s", "enter"), accessible: form + "y\ns\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail,
+				"Attendant Console Presence Connector failed: access denied; allow the integration in Control Hub (Apps > Integrations)"}}},
+		{name: "expired code", act: map[string][]string{"users": {"expire", "approve"}}, screen: keys("enter"), accessible: form + "y\ny\n",
+			want: outcome{bundle: both}},
+		{name: "wrong approver accepted", act: map[string][]string{"presence": {"other"}}, screen: keys("a", "enter"), accessible: form + "y\na\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},
+		{name: "wrong approver skipped", act: map[string][]string{"presence": {"other"}}, screen: keys("s", "enter"), accessible: form + "y\ns\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail,
+				"Attendant Console Presence Connector was skipped: its features will not work until it is authorized."}}},
+		{name: "approver check fails, kept unchecked", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("a", "enter"),
+			accessible: form + "y\na\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail, "presence ",
+				"Attendant Console Presence Connector: Could not tell who approved (flows: presence: identify: flows: webex API unreachable: read tcp: connection reset by peer)."}}},
+		{name: "approver check fails, then checked again", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("i", "enter"),
+			accessible: form + "y\ni\ny\n", want: outcome{bundle: both}},
+		{name: "quit at a warning", act: map[string][]string{"presence": {"other"}}, screen: keys("q", "y"), accessible: form + "y\n",
+			want: outcome{aborted: true, drafts: []string{"apps [users presence] skipped [] approvals [{AppID:presence Warnings:[" +
+				strings.TrimPrefix(notAdmin, "Attendant Console Presence Connector: ") + " " +
+				strings.TrimPrefix(notNamed, "Attendant Console Presence Connector: ") + "] Undecided:true}]"}}},
+		{name: "quit and resume", act: map[string][]string{"presence": {"other"}}, screen: keys("q", "y"), accessible: form + "y\n",
+			resumeScreen: keys("a", "enter"), resumeAccessible: "1\n" + form + "y\na\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},
+		{name: "stdin at EOF", screen: func(t *testing.T, f *fixture) {
+			f.drive(t, draftsMsg{})
+			f.drive(t, press("ctrl+c"), press("y"))
+		}, accessible: "", want: outcome{aborted: true}},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			var got [2]outcome
+			for i, name := range []string{"screen", "accessible"} {
+				d, f, done := paritySetup(t, sc.act)
+				var err error
+				if name == "screen" {
+					err = runScreen(t, d, f, sc.screen)
+				} else {
+					err = runLines(t, d, sc.accessible)
+				}
+				if sc.resumeAccessible != "" {
+					if !errors.Is(err, ErrUserAborted) {
+						t.Fatalf("%s: first run: %v", name, err)
+					}
+					if name == "screen" {
+						err = runScreen(t, d, f, sc.resumeScreen)
+					} else {
+						err = runLines(t, d, sc.resumeAccessible)
+					}
+				}
+				done()
+				got[i] = outcomeOf(err, f.writer, f.drafts)
+				if got[i].String() != sc.want.String() {
+					t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], sc.want)
+				}
+			}
+			if got[0].String() != got[1].String() {
+				t.Errorf("the front-ends differ:\nscreen:\n%s\naccessible:\n%s", got[0], got[1])
+			}
+		})
+	}
+}
+
+// runScreen runs the full-screen front-end's model with keys (no program,
+// commands run in turn: see drive) and returns its exit error.
+func runScreen(t *testing.T, d Deps, f *fixture, keys func(*testing.T, *fixture)) error {
+	t.Helper()
+	f.m = New(d)
+	defer f.m.cancel()
+	f.m.Init()
+	f.m.c.now = t0
+	f.step(tea.WindowSizeMsg{Width: 100, Height: 40})
+	keys(t, f)
+	_, err := f.m.Result()
+	return err
+}
+
+// runLines runs the accessible front-end with input in.
+func runLines(t *testing.T, d Deps, in string) error {
+	t.Helper()
+	d.Accessible = true
+	var out bytes.Buffer
+	_, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	if testing.Verbose() {
+		t.Log(out.String())
+	}
+	return err
+}
