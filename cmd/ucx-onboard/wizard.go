@@ -166,12 +166,6 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", clientErr)}
 	}
 	deps.Authorizer = client
-	// The preflight's own client. (Retries are reported per call since
-	// Config.OnRetry went away, so client would do as well.)
-	verifier, err := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
-	if err != nil {
-		return nil, &exitError{exitUsage, fmt.Errorf("--webex-url: %v", err)}
-	}
 
 	outDir := bundleDir(o)
 	protErr := buildProtection(deps, o, outDir)
@@ -181,7 +175,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		opts:       o,
 		apps:       deps.Apps,
 		catalogErr: catalogErr,
-		verifier:   verifier,
+		client:     client,
 		baseURL:    baseURL,
 		protection: deps.Protection,
 		protErr:    protErr,
@@ -338,7 +332,7 @@ type preflightInputs struct {
 	opts       wizardOptions
 	apps       []flows.App
 	catalogErr error
-	verifier   *flows.Client // its retries are not the screen's
+	client     *flows.Client
 	baseURL    string
 	protection tui.Protection
 	protErr    error
@@ -353,7 +347,7 @@ type preflightInputs struct {
 func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
 	return func(ctx context.Context) []tui.Check {
 		checks := []tui.Check{catalogCheck(in.apps, in.catalogErr, in.opts)}
-		checks = append(checks, webexChecks(ctx, in.verifier, in.apps, in.baseURL, catalogSource(in.opts))...)
+		checks = append(checks, webexChecks(ctx, in.client, in.apps, in.baseURL, catalogSource(in.opts))...)
 		return append(checks,
 			protectionCheck(in.protection, in.protErr),
 			outputCheck(in.opts.out, in.outDir),
