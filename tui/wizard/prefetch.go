@@ -125,6 +125,9 @@ func (p *Prefetch) Refresh() {
 // its way (until ctx is done). ok is false when there is none, its
 // request failed, or it has less than MinCodeLife left: the caller then
 // asks for a code itself. Either way the prefetch of app is forgotten.
+// The code's IssuedAt becomes now: flows.Client.Wait polls a code first
+// one interval after IssuedAt, and a code just shown cannot have been
+// approved before, so an earlier poll would be a wasted request.
 func (p *Prefetch) Take(ctx context.Context, app flows.App) (code flows.DeviceCode, ok bool) {
 	if p == nil {
 		return flows.DeviceCode{}, false
@@ -143,10 +146,18 @@ func (p *Prefetch) Take(ctx context.Context, app flows.App) (code flows.DeviceCo
 		return flows.DeviceCode{}, false
 	}
 	f.cancel()
-	if f.err != nil || f.code.Expiry.Sub(p.now()) < MinCodeLife {
+	now := p.now()
+	if f.err != nil || f.code.Expiry.Sub(now) < MinCodeLife {
 		return flows.DeviceCode{}, false
 	}
-	return f.code, true
+	code = f.code
+	if now.After(code.IssuedAt) {
+		// Shown now: nobody could approve it before, so its first poll is
+		// one interval from now (as a fresh code's), and its lifetime is
+		// counted from now.
+		code.IssuedAt = now
+	}
+	return code, true
 }
 
 // Ready tells whether app's prefetched code has arrived (whatever its

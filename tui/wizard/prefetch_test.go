@@ -57,7 +57,7 @@ func (f *fakeStarts) start(ctx context.Context, app flows.App) (flows.DeviceCode
 	if f.err != nil {
 		return flows.DeviceCode{}, f.err
 	}
-	return flows.DeviceCode{UserCode: app.ID + "-" + string(rune('0'+n)), Expiry: f.clock.Now().Add(f.life), Interval: 5 * time.Second}, nil
+	return flows.DeviceCode{UserCode: app.ID + "-" + string(rune('0'+n)), IssuedAt: f.clock.Now(), Expiry: f.clock.Now().Add(f.life), Interval: 5 * time.Second}, nil
 }
 
 func (f *fakeStarts) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.calls) }
@@ -120,6 +120,9 @@ func TestPrefetch(t *testing.T) {
 			code, ok := p.Take(context.Background(), a[1])
 			if ok != tc.wantOK || code.UserCode != tc.wantCode {
 				t.Errorf("Take = %q, %v; want %q, %v", code.UserCode, ok, tc.wantCode, tc.wantOK)
+			}
+			if ok && !code.IssuedAt.Equal(clock.Now()) {
+				t.Errorf("IssuedAt %v, want the moment it is shown (%v): its first poll is one interval later", code.IssuedAt, clock.Now())
 			}
 			if n := fs.count(); n != tc.starts || p.Starts() != tc.starts {
 				t.Errorf("%d starts (%d counted), want %d", n, p.Starts(), tc.starts)
