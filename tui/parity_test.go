@@ -93,6 +93,28 @@ func (u *webexUser) Wait(ctx context.Context, app flows.App, dc flows.DeviceCode
 }
 
 func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	if err := u.failID(app); err != nil {
+		return flows.Identity{}, err
+	}
+	return u.c.Identify(ctx, app, g, onRetry)
+}
+
+// Approver and OrgFacts make webexUser a splitAuthorizer, as the real
+// client is: the wizard then prefetches codes and reads the org in the
+// background, in both front-ends.
+func (u *webexUser) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	if err := u.failID(app); err != nil {
+		return flows.Identity{}, err
+	}
+	return u.c.Approver(ctx, app, g, onRetry)
+}
+
+func (u *webexUser) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	return u.c.OrgFacts(ctx, app, g, orgID, onRetry)
+}
+
+// failID fails the check of who approved app once, when scripted.
+func (u *webexUser) failID(app flows.App) error {
 	u.mu.Lock()
 	i := slices.Index(u.idFail, app.ID)
 	if i >= 0 {
@@ -100,9 +122,9 @@ func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, 
 	}
 	u.mu.Unlock()
 	if i >= 0 {
-		return flows.Identity{}, fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
+		return fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
 	}
-	return u.c.Identify(ctx, app, g, onRetry)
+	return nil
 }
 
 // parityApps are two catalog apps the fake Webex knows, with secrets.
@@ -264,6 +286,15 @@ func TestFrontEndParity(t *testing.T) {
 				}
 				done()
 				got[i] = outcomeOf(err, f.writer, f.drafts)
+				if b, _, _ := f.writer.got(); b != nil {
+					// Read in the background, once per org, with the first
+					// app that may: the bundle has them all the same. Only
+					// presence may read the name, and only for an admin.
+					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
+					if b.Org.UserCount != 25 || (b.Org.Name != "") != named {
+						t.Errorf("%s: bundle org %+v, want 25 users and a name: %v", name, b.Org, named)
+					}
+				}
 				if got[i].String() != sc.want.String() {
 					t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], sc.want)
 				}
