@@ -537,6 +537,7 @@ func (m *Model) quit() tea.Cmd {
 		return tea.Quit // the bundle is written: nothing to keep
 	}
 	m.auth.stop()
+	m.c.bg.endCodes() // (the context's cancel below ends the org reads too)
 	m.err = ErrUserAborted
 	if m.screen == scrPreflight && m.preflight.blocked() {
 		m.err = ErrPreflightBlocked

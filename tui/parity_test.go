@@ -331,3 +331,45 @@ func runLines(t *testing.T, d Deps, in string) error {
 	}
 	return err
 }
+
+// TestBackgroundRequests: both front-ends, against the fake Webex through
+// a real client, ask Webex nothing beyond one code per app (the second
+// one prefetched while the first was pending, not asked again) and one
+// read of the org's name and one count per org, whichever app approved.
+func TestBackgroundRequests(t *testing.T) {
+	form := strings.Repeat("\n", 6)
+	for _, name := range []string{"screen", "accessible"} {
+		t.Run(name, func(t *testing.T) {
+			d, f, done := paritySetup(t, nil)
+			defer done()
+			var err error
+			if name == "screen" {
+				err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
+					f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+					f.submitForm(t)
+					f.drive(t, press("enter"))
+					f.drive(t, press("enter"))
+				})
+			} else {
+				err = runLines(t, d, form+"y\ny\n")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+				p := r.Path
+				if strings.HasPrefix(p, "/v1/organizations/") {
+					p = "/v1/organizations"
+				}
+				got[p]++
+			}
+			want := map[string]int{"/v1/device/authorize": 2, "/v1/people/me": 2, "/v1/organizations": 1, "/v1/people": 1}
+			for p, n := range want {
+				if got[p] != n {
+					t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
+				}
+			}
+		})
+	}
+}
