@@ -620,10 +620,13 @@ func (m *Model) waitOrg() tea.Cmd {
 
 // reviewData gathers what the review screen shows.
 func (m *Model) reviewData() reviewData {
+	// Pending first, then what arrived: a read that ends in between is
+	// either waited for or taken in, never lost.
+	pending := m.c.bg.orgPending(m.s)
 	m.c.bg.apply(m.s)
 	m.s.Snapshot()
 	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
-	rd.orgPending = m.c.bg.orgPending(m.s)
+	rd.orgPending = pending
 	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
 	rd.apps = m.s.Review()
 	rd.gaps = wizard.OrgGaps(rd.apps, m.s.Draft.Org)

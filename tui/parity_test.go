@@ -292,7 +292,7 @@ func TestFrontEndParity(t *testing.T) {
 					// presence may read the name, and only for an admin.
 					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
 					if b.Org.UserCount != 25 || (b.Org.Name != "") != named {
-						t.Errorf("%s: bundle org %+v, want 25 users and a name: %v", name, b.Org, named)
+						t.Errorf("%s: bundle org %+v, want 25 users and a name: %v; warnings %q; requests %v", name, b.Org, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
 					}
 				}
 				if got[i].String() != sc.want.String() {
