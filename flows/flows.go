@@ -20,6 +20,10 @@
 //     approved, whether they are a Full Administrator, the organization and
 //     whether it has more than 1,000 users, each asked only with a token
 //     whose scopes may read it (Identity says why a fact is unknown).
+//     Identify is Client.Approver (GET /v1/people/me: who, and which org)
+//     then Client.OrgFacts (the org's name and user count); a caller in a
+//     hurry asks Approver after each approval and OrgFacts once per org,
+//     off its critical path.
 //
 // # Polling
 //

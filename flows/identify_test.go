@@ -232,53 +232,102 @@ func TestIdentifyByScope(t *testing.T) {
 		{name: "exactly 1,000 users", srv: identifyServer{users: 1000, pageMax: 100}, appScopes: both,
 			wantName: "Org One", wantUsers: 1000, wantOrgReq: 1, wantPpl: 10},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := tc.srv
-			c := srv.start(t)
-			app := testApp()
-			app.Scopes = tc.appScopes
-			id, err := c.Identify(context.Background(), app, Grant{AccessToken: store.NewSecret("tok-FAKE-1"), Scopes: tc.granted}, nil)
-			if tc.wantErr != nil {
-				var we *WebexError
-				if !errors.Is(err, tc.wantErr) || !errors.As(err, &we) {
-					t.Fatalf("Identify: %v, want %v with a *WebexError", err, tc.wantErr)
+		for _, split := range []bool{false, true} {
+			name := tc.name
+			if split {
+				name += "/Approver then OrgFacts"
+			}
+			t.Run(name, func(t *testing.T) {
+				srv := tc.srv
+				c := srv.start(t)
+				app := testApp()
+				app.Scopes = tc.appScopes
+				g := Grant{AccessToken: store.NewSecret("tok-FAKE-1"), Scopes: tc.granted}
+				identify := c.Identify
+				if split {
+					identify = func(ctx context.Context, app App, g Grant, onRetry func(RetryEvent)) (Identity, error) {
+						id, err := c.Approver(ctx, app, g, onRetry)
+						if err != nil {
+							return id, err
+						}
+						if n := len(srv.requests); n != 1 {
+							t.Errorf("Approver sent %d requests, want only people/me: %v", n, srv.requests)
+						}
+						facts, err := c.OrgFacts(ctx, app, g, id.OrgID, onRetry)
+						if facts.OrgID != id.OrgID {
+							t.Errorf("OrgFacts OrgID %q, want %q", facts.OrgID, id.OrgID)
+						}
+						id.OrgName, id.OrgNameUnknown, id.OrgNameErr = facts.OrgName, facts.OrgNameUnknown, facts.OrgNameErr
+						id.OrgUsers, id.OrgUsersCounted, id.OrgUsersUnknown, id.OrgUsersErr = facts.OrgUsers, facts.OrgUsersCounted, facts.OrgUsersUnknown, facts.OrgUsersErr
+						return id, err
+					}
 				}
-				if srv.count("/v1/organizations/")+srv.count("/v1/people?") != 0 {
-					t.Errorf("asked more after people/me failed: %v", srv.requests)
+				id, err := identify(context.Background(), app, g, nil)
+				if tc.wantErr != nil {
+					var we *WebexError
+					if !errors.Is(err, tc.wantErr) || !errors.As(err, &we) {
+						t.Fatalf("Identify: %v, want %v with a *WebexError", err, tc.wantErr)
+					}
+					if srv.count("/v1/organizations/")+srv.count("/v1/people?") != 0 {
+						t.Errorf("asked more after people/me failed: %v", srv.requests)
+					}
+					return
 				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Identify: %v", err)
-			}
-			if id.OrgID != "o1" || !id.FullAdmin || id.OrgName != tc.wantName {
-				t.Errorf("Identity = %+v, want org %q", id, tc.wantName)
-			}
-			if id.OrgNameUnknown != tc.nameWhy || id.OrgUsersUnknown != tc.usersWhy {
-				t.Errorf("unknown: name %v (%v), users %v (%v); want %v, %v",
-					id.OrgNameUnknown, id.OrgNameErr, id.OrgUsersUnknown, id.OrgUsersErr, tc.nameWhy, tc.usersWhy)
-			}
-			for _, f := range []struct {
-				why Unknown
-				err error
-			}{{id.OrgNameUnknown, id.OrgNameErr}, {id.OrgUsersUnknown, id.OrgUsersErr}} {
-				switch {
-				case (f.why == UnknownForbidden || f.why == UnknownFailed) != (f.err != nil):
-					t.Errorf("reason %v with error %v", f.why, f.err)
-				case errors.Is(f.err, ErrForbidden) != (f.why == UnknownForbidden):
-					t.Errorf("reason %v: errors.Is(%v, ErrForbidden) = %v", f.why, f.err, !(f.why == UnknownForbidden))
+				if err != nil {
+					t.Fatalf("Identify: %v", err)
 				}
-			}
-			if counted := tc.usersWhy == Known; id.OrgUsersCounted != counted || id.OrgUsers != tc.wantUsers {
-				t.Errorf("users %d (counted %v), want %d", id.OrgUsers, id.OrgUsersCounted, tc.wantUsers)
-			}
-			if n := srv.count("/v1/organizations/"); n != tc.wantOrgReq {
-				t.Errorf("%d org requests, want %d", n, tc.wantOrgReq)
-			}
-			if n := srv.count("/v1/people?"); n != tc.wantPpl {
-				t.Errorf("%d /v1/people pages, want %d: %v", n, tc.wantPpl, srv.requests)
-			}
-		})
+				if id.OrgID != "o1" || !id.FullAdmin || id.OrgName != tc.wantName {
+					t.Errorf("Identity = %+v, want org %q", id, tc.wantName)
+				}
+				if id.OrgNameUnknown != tc.nameWhy || id.OrgUsersUnknown != tc.usersWhy {
+					t.Errorf("unknown: name %v (%v), users %v (%v); want %v, %v",
+						id.OrgNameUnknown, id.OrgNameErr, id.OrgUsersUnknown, id.OrgUsersErr, tc.nameWhy, tc.usersWhy)
+				}
+				for _, f := range []struct {
+					why Unknown
+					err error
+				}{{id.OrgNameUnknown, id.OrgNameErr}, {id.OrgUsersUnknown, id.OrgUsersErr}} {
+					switch {
+					case (f.why == UnknownForbidden || f.why == UnknownFailed) != (f.err != nil):
+						t.Errorf("reason %v with error %v", f.why, f.err)
+					case errors.Is(f.err, ErrForbidden) != (f.why == UnknownForbidden):
+						t.Errorf("reason %v: errors.Is(%v, ErrForbidden) = %v", f.why, f.err, !(f.why == UnknownForbidden))
+					}
+				}
+				if counted := tc.usersWhy == Known; id.OrgUsersCounted != counted || id.OrgUsers != tc.wantUsers {
+					t.Errorf("users %d (counted %v), want %d", id.OrgUsers, id.OrgUsersCounted, tc.wantUsers)
+				}
+				if n := srv.count("/v1/organizations/"); n != tc.wantOrgReq {
+					t.Errorf("%d org requests, want %d", n, tc.wantOrgReq)
+				}
+				if n := srv.count("/v1/people?"); n != tc.wantPpl {
+					t.Errorf("%d /v1/people pages, want %d: %v", n, tc.wantPpl, srv.requests)
+				}
+			})
+		}
+	}
+}
+
+// TestOrgFactsCanceled: OrgFacts returns the context's error when the
+// caller gives up while counting (a prefetch dropped on quit), and needs
+// an org ID.
+func TestOrgFactsCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := identifyServer{people: func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-r.Context().Done()
+	}}
+	c := srv.start(t)
+	g := Grant{AccessToken: store.NewSecret("tok-FAKE-1")}
+	if _, err := c.OrgFacts(ctx, testApp(), g, "o1", nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("OrgFacts: %v, want context.Canceled", err)
+	}
+	if _, err := c.OrgFacts(context.Background(), testApp(), g, "", nil); err == nil {
+		t.Error("OrgFacts without an org ID: nil error")
+	}
+	if _, err := c.OrgFacts(context.Background(), testApp(), Grant{}, "o1", nil); err == nil {
+		t.Error("OrgFacts without a token: nil error")
 	}
 }
 

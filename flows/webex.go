@@ -43,7 +43,10 @@ const (
 )
 
 // Identify finds out who approved a grant, asking each question only with
-// a token allowed to answer it:
+// a token allowed to answer it: Approver, then OrgFacts for the
+// approver's org. It is the two calls in sequence, for callers that need
+// everything at once; the wizard asks Approver on the critical path and
+// OrgFacts once per org in the background.
 //
 //   - GET /v1/people/me (any token): id, emails, display name, org, Full
 //     Administrator role. Its failure is Identify's error.
@@ -81,6 +84,59 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant, onRetry func(Re
 	}
 	rt := c.newRetrier(opIdentify, app.ID, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
 	rt.onRetry = onRetry
+	id, err := c.approver(ctx, rt, prefix, g)
+	if err != nil {
+		return id, err
+	}
+	facts, err := c.orgFacts(ctx, rt, prefix, app, g, id.OrgID)
+	id.OrgName, id.OrgNameUnknown, id.OrgNameErr = facts.OrgName, facts.OrgNameUnknown, facts.OrgNameErr
+	id.OrgUsers, id.OrgUsersCounted = facts.OrgUsers, facts.OrgUsersCounted
+	id.OrgUsersUnknown, id.OrgUsersErr = facts.OrgUsersUnknown, facts.OrgUsersErr
+	return id, err
+}
+
+// Approver asks Webex who approved a grant (GET /v1/people/me, any
+// token): the one question that decides whether the wizard warns, and so
+// the only one on the path to the next app. The Identity has the person,
+// the org's ID and the Full Administrator role; its org name and user
+// count are left for OrgFacts (OrgNameUnknown and OrgUsersUnknown are
+// Known, the zero value: nothing was asked). Retries, the error contract
+// (ErrForbidden for a 401 or 403) and sanitizing are Identify's.
+func (c *Client) Approver(ctx context.Context, app App, g Grant, onRetry func(RetryEvent)) (Identity, error) {
+	prefix := "flows: " + app.ID + ": identify"
+	if g.AccessToken.IsZero() {
+		return Identity{}, newError(prefix, errors.New("grant has no access token"))
+	}
+	rt := c.newRetrier(opIdentify, app.ID, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
+	rt.onRetry = onRetry
+	return c.approver(ctx, rt, prefix, g)
+}
+
+// OrgFacts reads the name (with spark-admin:organizations_read) and the
+// user count (with spark-admin:people_read, up to 1,001, page after page)
+// of org orgID with app's grant g, each only when the grant's scopes (the
+// app's when Webex did not say) hold the scope. Only the OrgName* and
+// OrgUsers* fields of the Identity are set (OrgID too). A fact that cannot
+// be learned is no error: the Identity says why (UnknownNoScope,
+// UnknownForbidden with an OrgNameErr or OrgUsersErr wrapping
+// ErrForbidden, UnknownFailed), as Identify's. The error is only the
+// context's (wrapped), or a grant without an access token. Retries are
+// Identify's, reported to onRetry.
+func (c *Client) OrgFacts(ctx context.Context, app App, g Grant, orgID string, onRetry func(RetryEvent)) (Identity, error) {
+	prefix := "flows: " + app.ID + ": identify"
+	if g.AccessToken.IsZero() {
+		return Identity{}, newError(prefix, errors.New("grant has no access token"))
+	}
+	if orgID == "" {
+		return Identity{}, newError(prefix, errors.New("no organization ID"))
+	}
+	rt := c.newRetrier(opIdentify, app.ID, g.AccessToken.Reveal(), g.RefreshToken.Reveal())
+	rt.onRetry = onRetry
+	return c.orgFacts(ctx, rt, prefix, app, g, orgID)
+}
+
+// approver is GET /v1/people/me.
+func (c *Client) approver(ctx context.Context, rt *retrier, prefix string, g Grant) (Identity, error) {
 	var id Identity
 	var me struct {
 		ID          string   `json:"id"`
@@ -104,7 +160,12 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant, onRetry func(Re
 	if id.OrgID == "" || id.OrgID != me.OrgID {
 		return id, newError(prefix+": people/me", errors.New("answer has no usable orgId"))
 	}
+	return id, nil
+}
 
+// orgFacts reads org orgID's name and user count, each with its scope.
+func (c *Client) orgFacts(ctx context.Context, rt *retrier, prefix string, app App, g Grant, orgID string) (Identity, error) {
+	id := Identity{OrgID: clip(orgID, maxIDLen)}
 	scopes := g.Scopes
 	if len(scopes) == 0 {
 		scopes = app.Scopes
@@ -115,7 +176,7 @@ func (c *Client) Identify(ctx context.Context, app App, g Grant, onRetry func(Re
 		var org struct {
 			DisplayName string `json:"displayName"`
 		}
-		_, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/organizations/"+url.PathEscape(me.OrgID)), &org)
+		_, err := c.getJSON(ctx, rt, g, c.endpoint("/v1/organizations/"+url.PathEscape(orgID)), &org)
 		if err == nil && Sanitize(org.DisplayName) == "" {
 			err = errors.New("answer has no displayName")
 		}

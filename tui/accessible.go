@@ -234,6 +234,7 @@ func (a *accessible) run() error {
 		}
 	}
 	m.s.Select(ids)
+	m.c.bg.fetchOrg(m.s) // a resumed draft's approvals read what it lacks
 	for {
 		app, pos, ok := m.s.Current()
 		if !ok {
@@ -250,8 +251,10 @@ func (a *accessible) run() error {
 			return err
 		}
 		m.s.Done(res)
+		m.c.bg.fetchOrg(m.s)
 		a.save() // the approver, or a skip that replaces a saved approval
 	}
+	m.c.bg.endCodes()
 	return a.complete()
 }
 
@@ -357,7 +360,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 	var expiredAt time.Time
 	for {
 		ctx, cancel := context.WithCancel(a.ctx)
-		code, err := auth.Start(ctx, app, a.sayRetry)
+		code, err := m.c.bg.start(ctx, auth, app, a.sayRetry)
 		var g flows.Grant
 		if err == nil {
 			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
@@ -371,6 +374,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				a.say("Note: %s", expiredNotice(ap.Expiries, expiredAt))
 			}
 			a.say("Sign in as the customer's Full Admin. The code expires in %d minutes.", int(code.Expiry.Sub(code.IssuedAt).Minutes()+0.5))
+			m.c.bg.ahead(m.s) // the next app's code, while this one is pending
 			if typeAhead(a) {
 				a.say("Waiting for approval… (type s and enter to skip this app, r for a new code)")
 			} else {
@@ -544,7 +548,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		if next == wizard.Identify {
 			ap.Prior = m.s.KnownOrg()
 			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
-			id, ierr := auth.Identify(ctx, app, ap.Grant, a.sayRetry)
+			id, ierr := m.c.bg.identify(ctx, auth, app, ap.Grant, a.sayRetry)
 			cancel()
 			if a.ctx.Err() != nil {
 				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())
@@ -611,6 +615,14 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 func (a *accessible) complete() error {
 	m := a.m
 	d := m.c.deps
+	if m.c.bg.orgPending(m.s) {
+		// The review needs the org's name and size, still being read.
+		a.say("\nReading the organization's name and size…")
+		m.c.bg.waitOrg(a.ctx, m.s.OrgID())
+		if a.ctx.Err() != nil {
+			return errors.Join(ErrUserAborted, a.ctx.Err())
+		}
+	}
 	rd := m.reviewData()
 	m.review.set(rd)
 	a.say("\nReview")

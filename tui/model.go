@@ -93,6 +93,9 @@ type common struct {
 	// gen is the last generation handed out (nextGen): one counter for all
 	// apps, so that a late answer for one app never matches another's.
 	gen int
+	// bg is the work off the critical path: prefetched codes and the
+	// org's name and size.
+	bg background
 }
 
 // nextGen is a new generation, unique across apps.
@@ -167,6 +170,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
+	c.bg = newBackground(ctx, deps)
 	m := &Model{c: c, cancel: cancel, s: wizard.NewSession(deps.Apps)}
 	m.preflight = preflightScreen{c: c}
 	m.resume = resumeScreen{c: c}
@@ -363,6 +367,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.quitting {
 			return m, nil
 		}
+		m.c.bg.refresh()
 		return m, m.tick()
 	case tea.KeyMsg:
 		return m, m.key(msg)
@@ -411,6 +416,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case appsChosenMsg:
 		m.s.Select(msg.ids)
+		m.c.bg.fetchOrg(m.s) // a resumed draft's approvals read what it lacks
 		return m, m.next()
 	case retryMsg:
 		if m.screen == scrAuth && !m.quitting && m.auth.mine(msg.gen, msg.app) {
@@ -433,7 +439,18 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.screen != scrAuth || m.quitting {
 			return m, nil
 		}
-		return m, m.auth.update(msg)
+		cmd := m.auth.update(msg)
+		if m.auth.state == authWaiting {
+			// The current code is shown: ask for the next app's meanwhile.
+			m.c.bg.ahead(m.s)
+		}
+		return m, cmd
+	case orgFactsMsg:
+		m.c.bg.apply(m.s)
+		if m.screen == scrReview && !m.quitting {
+			m.review.refresh(m.reviewData())
+		}
+		return m, nil
 	case draftRemovedMsg:
 		return m, m.removed(msg)
 	case draftDiscardedMsg:
@@ -520,6 +537,7 @@ func (m *Model) quit() tea.Cmd {
 		return tea.Quit // the bundle is written: nothing to keep
 	}
 	m.auth.stop()
+	m.c.bg.endCodes() // (the context's cancel below ends the org reads too)
 	m.err = ErrUserAborted
 	if m.screen == scrPreflight && m.preflight.blocked() {
 		m.err = ErrPreflightBlocked
@@ -562,8 +580,12 @@ func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
 // next opens the authorization screen of the next app, or the review.
 func (m *Model) next() tea.Cmd {
 	if len(m.s.Queue) == 0 {
+		m.c.bg.endCodes()
 		m.screen = scrReview
 		m.review.set(m.reviewData())
+		if m.review.data.orgPending {
+			return tea.Batch(m.review.focusField(), m.waitOrg())
+		}
 		return m.review.focusField()
 	}
 	id := m.s.Queue[0]
@@ -580,15 +602,31 @@ func (m *Model) next() tea.Cmd {
 // appDone records one app's outcome, saves the draft and moves on.
 func (m *Model) appDone(res appResult) tea.Cmd {
 	m.s.Done(res)
+	m.c.bg.fetchOrg(m.s)
 	// Save every outcome: the approver of an approval saved earlier, or a
 	// skip that replaces it.
 	return tea.Batch(m.save(), m.next())
 }
 
+// waitOrg delivers an orgFactsMsg once the reads of the org under way
+// have ended (the review shows a spinner meanwhile).
+func (m *Model) waitOrg() tea.Cmd {
+	ctx, bg, org := m.c.ctx, m.c.bg, m.s.OrgID()
+	return func() tea.Msg {
+		bg.waitOrg(ctx, org)
+		return orgFactsMsg{}
+	}
+}
+
 // reviewData gathers what the review screen shows.
 func (m *Model) reviewData() reviewData {
+	// Pending first, then what arrived: a read that ends in between is
+	// either waited for or taken in, never lost.
+	pending := m.c.bg.orgPending(m.s)
+	m.c.bg.apply(m.s)
 	m.s.Snapshot()
 	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
+	rd.orgPending = pending
 	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
 	rd.apps = m.s.Review()
 	rd.gaps = wizard.OrgGaps(rd.apps, m.s.Draft.Org)

@@ -64,6 +64,10 @@ type grantMsg struct {
 	err   error
 }
 
+// orgFactsMsg: the reads of the org's name and size under way when the
+// review opened have ended.
+type orgFactsMsg struct{}
+
 // identityMsg: Authorizer.Identify answered.
 type identityMsg struct {
 	gen int

@@ -93,6 +93,28 @@ func (u *webexUser) Wait(ctx context.Context, app flows.App, dc flows.DeviceCode
 }
 
 func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	if err := u.failID(app); err != nil {
+		return flows.Identity{}, err
+	}
+	return u.c.Identify(ctx, app, g, onRetry)
+}
+
+// Approver and OrgFacts make webexUser a splitAuthorizer, as the real
+// client is: the wizard then prefetches codes and reads the org in the
+// background, in both front-ends.
+func (u *webexUser) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	if err := u.failID(app); err != nil {
+		return flows.Identity{}, err
+	}
+	return u.c.Approver(ctx, app, g, onRetry)
+}
+
+func (u *webexUser) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	return u.c.OrgFacts(ctx, app, g, orgID, onRetry)
+}
+
+// failID fails the check of who approved app once, when scripted.
+func (u *webexUser) failID(app flows.App) error {
 	u.mu.Lock()
 	i := slices.Index(u.idFail, app.ID)
 	if i >= 0 {
@@ -100,9 +122,9 @@ func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, 
 	}
 	u.mu.Unlock()
 	if i >= 0 {
-		return flows.Identity{}, fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
+		return fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
 	}
-	return u.c.Identify(ctx, app, g, onRetry)
+	return nil
 }
 
 // parityApps are two catalog apps the fake Webex knows, with secrets.
@@ -264,6 +286,15 @@ func TestFrontEndParity(t *testing.T) {
 				}
 				done()
 				got[i] = outcomeOf(err, f.writer, f.drafts)
+				if b, _, _ := f.writer.got(); b != nil {
+					// Read in the background, once per org, with the first
+					// app that may: the bundle has them all the same. Only
+					// presence may read the name, and only for an admin.
+					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
+					if b.Org.UserCount != 25 || (b.Org.Name != "") != named {
+						t.Errorf("%s: bundle org %+v, want 25 users and a name: %v; warnings %q; requests %v", name, b.Org, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+					}
+				}
 				if got[i].String() != sc.want.String() {
 					t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], sc.want)
 				}
@@ -299,4 +330,46 @@ func runLines(t *testing.T, d Deps, in string) error {
 		t.Log(out.String())
 	}
 	return err
+}
+
+// TestBackgroundRequests: both front-ends, against the fake Webex through
+// a real client, ask Webex nothing beyond one code per app (the second
+// one prefetched while the first was pending, not asked again) and one
+// read of the org's name and one count per org, whichever app approved.
+func TestBackgroundRequests(t *testing.T) {
+	form := strings.Repeat("\n", 6)
+	for _, name := range []string{"screen", "accessible"} {
+		t.Run(name, func(t *testing.T) {
+			d, f, done := paritySetup(t, nil)
+			defer done()
+			var err error
+			if name == "screen" {
+				err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
+					f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+					f.submitForm(t)
+					f.drive(t, press("enter"))
+					f.drive(t, press("enter"))
+				})
+			} else {
+				err = runLines(t, d, form+"y\ny\n")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+				p := r.Path
+				if strings.HasPrefix(p, "/v1/organizations/") {
+					p = "/v1/organizations"
+				}
+				got[p]++
+			}
+			want := map[string]int{"/v1/device/authorize": 2, "/v1/people/me": 2, "/v1/organizations": 1, "/v1/people": 1}
+			for p, n := range want {
+				if got[p] != n {
+					t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
+				}
+			}
+		})
+	}
 }

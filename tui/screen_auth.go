@@ -158,9 +158,9 @@ func (s *authScreen) start() tea.Cmd {
 	}
 	s.err, s.haveEv, s.retries, s.ap.Warnings, s.notice = nil, false, 0, nil, ""
 	s.ap.Identity, s.idErr, s.retry = flows.Identity{}, nil, nil
-	gen, a, app := s.gen, s.c.deps.Authorizer, s.app
+	gen, a, app, bg := s.gen, s.c.deps.Authorizer, s.app, s.c.bg
 	return withRetries(ctx, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
-		code, err := a.Start(ctx, app, onRetry)
+		code, err := bg.start(ctx, a, app, onRetry)
 		return codeMsg{gen: gen, app: app.ID, code: code, err: err}
 	})
 }
@@ -258,11 +258,11 @@ func (s *authScreen) identify() tea.Cmd {
 		s.stop()
 		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
 	}
-	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx
+	gen, a, app, g, parent, bg := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx, s.c.bg
 	return withRetries(parent, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
 		defer cancel()
-		id, err := a.Identify(ctx, app, g, onRetry)
+		id, err := bg.identify(ctx, a, app, g, onRetry)
 		return identityMsg{gen: gen, app: app.ID, id: id, err: err}
 	})
 }

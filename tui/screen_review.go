@@ -25,6 +25,9 @@ type reviewData struct {
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
 	outPath    string
 	protection Protection
+	// orgPending: the org's name or size is still being read in the
+	// background; COMPLETE REQUEST waits for it, with a spinner.
+	orgPending bool
 }
 
 // Focus positions on the review screen.
@@ -66,6 +69,10 @@ func (s *reviewScreen) set(d reviewData) {
 		s.focus = focusPass1
 	}
 }
+
+// refresh takes new data (the org's facts arrived) without touching what
+// the engineer typed or where the focus is.
+func (s *reviewScreen) refresh(d reviewData) { s.data = d }
 
 // focus focuses the current field.
 func (s *reviewScreen) focusField() tea.Cmd {
@@ -152,7 +159,7 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 
 // submit checks the passphrase and asks the root to write the bundle.
 func (s *reviewScreen) submit() tea.Cmd {
-	if s.authorized() == 0 {
+	if s.authorized() == 0 || s.data.orgPending {
 		return nil
 	}
 	if s.data.protection.Passphrase {
@@ -437,6 +444,8 @@ func (s *reviewScreen) view() string {
 			bottom = append(bottom, c.spinner()+" Writing the bundle…")
 		case s.authorized() == 0:
 			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Err.Render(" no app is authorized: nothing to write"))
+		case d.orgPending:
+			bottom = append(bottom, st.ButtonOff.Render(btn)+" "+c.spinner()+" Reading the organization's name and size…")
 		case s.focus == focusButton:
 			bottom = append(bottom, st.Button.Render(btn)+st.Dim.Render("  press enter to write the bundle"))
 		default:

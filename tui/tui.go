@@ -77,6 +77,13 @@ var (
 // Identify call onRetry (when not nil) before each retry after a transient
 // failure, synchronously, on the goroutine of the call: each call reports
 // its own progress, and the wizard shows it on that app's screen.
+//
+// An Authorizer that also has Approver and OrgFacts, as *flows.Client
+// does, lets the wizard keep only the approver check between an approval
+// and the next app's code: it then asks for the next app's code while the
+// current one is pending (calling Start without onRetry), and reads the
+// org's name and size once per org in the background. Without them it
+// calls Identify after each approval and prefetches nothing.
 type Authorizer interface {
 	Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error)
 	Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error)

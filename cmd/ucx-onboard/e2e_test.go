@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -34,7 +35,8 @@ type e2e struct {
 	out      string
 	env      []string
 	args     []string
-	seen     int // device codes the test has handled so far
+	seen     int             // device codes issued before the apps' (the preflight's)
+	handled  map[string]bool // the apps' device codes the test has handled so far
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -102,17 +104,26 @@ func (x *e2e) throughCustomer(term *terminal) {
 }
 
 // currentCode waits for the authorization screen of app n showing a device
-// code the test has not handled yet, and returns its user code.
+// code the test has not handled yet, and returns its user code. The code
+// shown is not always the last one issued: the wizard asks for the next
+// app's code while the current one is pending.
 func (x *e2e) currentCode(term *terminal, n int) string {
 	x.t.Helper()
 	term.WaitFor(screenTimeout, fmt.Sprintf("Authorize app %d of 4", n))
+	if x.handled == nil {
+		x.handled = map[string]bool{}
+	}
 	var code string
 	deadline := time.Now().Add(screenTimeout)
 	for {
-		codes := x.srv.UserCodes()
-		if len(codes) > x.seen {
-			code = codes[len(codes)-1]
-			x.seen = len(codes)
+		screen := term.Screen()
+		for _, c := range x.srv.UserCodes()[x.seen:] {
+			if !x.handled[c] && regexp.MustCompile(`Code\s+`+regexp.QuoteMeta(c)+`\b`).MatchString(screen) {
+				code = c
+			}
+		}
+		if code != "" {
+			x.handled[code] = true
 			break
 		}
 		if time.Now().After(deadline) {

@@ -20,8 +20,15 @@
 //     the results); Session.Bundle the bundle to write; CheckPassphrase
 //     the passphrase rules.
 //
+// Off the path from one app to the next: Prefetch asks for the next app's
+// code (Session.UpNext) while the current one is pending, and Orgs reads
+// the org's name and user count once per org in the background
+// (Session.ApplyOrgFacts takes them in); after an approval only the
+// approver (flows.Client.Approver) decides what comes next.
+//
 // The package imports no Bubble Tea, lipgloss or huh (a test checks it),
-// does no I/O and reads no clock: callers pass the time in.
+// does no I/O of its own and reads no clock: callers pass the time in, and
+// Prefetch and Orgs run the calls and clock they are given on goroutines.
 package wizard
 
 import (
