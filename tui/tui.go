@@ -166,7 +166,10 @@ type Deps struct {
 	// Prefill fills the customer form (--customer); nil leaves it empty.
 	Prefill *store.Customer
 	// OutPath names the bundle for a company at a time (--out, or
-	// "<company-slug>-<UTC date>.ucxbundle"). Nil uses DefaultOutPath.
+	// "<company-slug>-<UTC date>.ucxbundle", or the first free numbered
+	// name when that one is taken). It is called when the review opens,
+	// and the review shows and writes what it returns. Nil uses
+	// DefaultOutPath.
 	OutPath func(company string, now time.Time) string
 	// Protection describes how the bundle is protected.
 	Protection Protection
