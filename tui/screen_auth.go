@@ -553,7 +553,7 @@ func (s *authScreen) qr(short bool, quiet int) *qrCode {
 		return nil
 	}
 	var q *qrCode
-	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.deps.DarkBackground, s.c.styles.QR); err == nil {
+	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.styles.QR); err == nil {
 		q = &c
 	} else {
 		s.qrErr = err
