@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"io"
@@ -247,5 +248,37 @@ func TestFullQRTooSmallNoRender(t *testing.T) {
 	}
 	if len(f.m.auth.qrs) != 0 {
 		t.Errorf("View rendered %d QR codes", len(f.m.auth.qrs))
+	}
+}
+
+// TestFullQRQuietZone: the full-screen QR (f) takes the biggest quiet zone
+// that fits, up to the four modules phones want; where the window allows
+// more than the normal QR's, it is bigger than the normal one.
+func TestFullQRQuietZone(t *testing.T) {
+	cases := []struct {
+		w, h      int
+		wantQuiet int
+	}{
+		{80, 24, 1}, // the complete URI's code (v7, 45 modules) needs 24 rows at quiet zone 1
+		{100, 30, 4},
+		{120, 40, 4},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+			f := newFixture(t, c.w, c.h, nil)
+			f.toAuth()
+			f.withCode()
+			f.step(press("f"))
+			full := f.m.auth.lay.full
+			if full == nil {
+				t.Fatal("no full-screen QR")
+			}
+			if full.quiet != c.wantQuiet {
+				t.Fatalf("quiet zone %d, want %d", full.quiet, c.wantQuiet)
+			}
+			if n := f.m.auth.lay.qr; n != nil && c.wantQuiet > 2 && full.h <= n.h {
+				t.Fatalf("the full-screen QR (%dx%d) is no bigger than the normal one (%dx%d)", full.w, full.h, n.w, n.h)
+			}
+		})
 	}
 }

@@ -594,12 +594,13 @@ func (s *authScreen) relayout() {
 			}
 		}
 	}
-	// Full-screen QR of the complete URI: the biggest quiet zone that fits,
-	// with its caption beside, below, or not at all.
+	// Full-screen QR of the complete URI: the biggest quiet zone that fits
+	// (phones want four modules; the normal QR has at most two), with its
+	// caption beside, below, or not at all.
 	if q := s.qr(false, 1); q != nil {
 		lay.fullNeedW, lay.fullNeedH = q.w, q.h
 	}
-	for _, quiet := range []int{2, 1} {
+	for _, quiet := range []int{4, 3, 2, 1} {
 		q := s.qr(false, quiet)
 		if q == nil || lay.full != nil {
 			continue
