@@ -454,7 +454,7 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 			case flows.PollRateLimited:
 				a.say("Rate limited by Webex; waiting.")
 			case flows.PollTransient:
-				a.say("Network problem, retrying: %s", errText(ev.Err))
+				a.say("Network problem, retrying: %s", errDetail(ev.Err))
 			case flows.PollPending:
 				a.say("Still waiting for approval.")
 			}

@@ -242,7 +242,7 @@ func TestDraftKeyGoneShown(t *testing.T) {
 	os.Remove(filepath.Join(dir, "drafts", id+".age"))
 	os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))
 	f.drive(t, press("s")) // skip presence: a save, which must fail
-	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "progress could not be saved: store: draft deleted meanwhile") {
+	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "progress could not be saved: Draft deleted meanwhile") {
 		t.Errorf("the failed save is not on screen:\n%s", f.view())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "drafts", id+".age")); err == nil {

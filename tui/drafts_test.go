@@ -29,7 +29,7 @@ func TestDraftSaveErrorShown(t *testing.T) {
 	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" {
 		t.Fatalf("want presence pending:\n%s", f.view())
 	}
-	if v := f.view(); !strings.Contains(v, "! progress could not be saved: store: save draft") {
+	if v := f.view(); !strings.Contains(v, "! progress could not be saved: Save draft: write") {
 		t.Errorf("auth screen does not say the save failed:\n%s", v)
 	}
 	f.drive(t, press("q"))
@@ -333,7 +333,7 @@ func TestAccessibleSaveError(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
-	if strings.Contains(text, "kept in the draft") || !strings.Contains(text, "! progress could not be saved: store: save draft") {
+	if strings.Contains(text, "kept in the draft") || !strings.Contains(text, "! progress could not be saved: Save draft: write") {
 		t.Errorf("output:\n%s", text)
 	}
 }

@@ -227,7 +227,7 @@ func TestFrontEndParity(t *testing.T) {
 		{name: "approver check fails, kept unchecked", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("a", "enter"),
 			accessible: form + "y\na\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "presence ",
-				"Attendant Console Presence Connector: Could not tell who approved (flows: presence: identify: flows: webex API unreachable: read tcp: connection reset by peer)."}}},
+				"Attendant Console Presence Connector: Could not tell who approved (Webex cannot be reached (connection reset by peer))."}}},
 		{name: "approver check fails, then checked again", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("i", "enter"),
 			accessible: form + "y\ni\ny\n", want: outcome{bundle: both}},
 		{name: "quit at a warning", act: map[string][]string{"presence": {"other"}}, screen: keys("q", "y"), accessible: form + "y\n",

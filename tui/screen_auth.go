@@ -372,8 +372,8 @@ func (s *authScreen) retryLine() string {
 		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
 	line := c.spinner() + " " + c.styles.Warn.Render(retryCause(*ev)+", "+when)
-	if ev.Err != nil {
-		line += c.styles.Warn.Render(": ") + errText(ev.Err)
+	if d := errDetail(ev.Err); d != "" {
+		line += c.styles.Warn.Render(": ") + d
 	}
 	return line
 }
@@ -424,8 +424,8 @@ func retryCause(ev flows.RetryEvent) string {
 // from Webex (attempt 2), retrying in 4s: <error>" (see retryCause).
 func retryText(ev flows.RetryEvent) string {
 	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
-	if ev.Err != nil {
-		line += ": " + errText(ev.Err)
+	if d := errDetail(ev.Err); d != "" {
+		line += ": " + d
 	}
 	return line
 }
@@ -769,7 +769,7 @@ func (s *authScreen) status() string {
 	case flows.PollRateLimited:
 		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
 	case flows.PollTransient:
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errText(ev.Err)
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
 	case flows.PollFailed:
 		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
 	case flows.PollDone:

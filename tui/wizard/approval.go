@@ -100,7 +100,7 @@ func (a *Approval) Again() {
 func (a *Approval) AfterIdentify(id flows.Identity, err error) Next {
 	if err != nil {
 		a.Identity, a.Err = flows.Identity{}, err
-		a.Warnings = []string{"Could not tell who approved (" + flows.Sanitize(err.Error()) + ")."}
+		a.Warnings = []string{"Could not tell who approved (" + strings.TrimSuffix(ErrorText(err), ".") + ")."}
 		return Unchecked
 	}
 	a.Identity, a.Err = WithPrior(id, a.Prior), nil
