@@ -378,9 +378,17 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			}
 			var choice string
 			choice, g, err = a.wait(ctx, cancel, app, code)
+			if choice == "s" {
+				ok, err := a.confirmSkip(app, false)
+				if err != nil {
+					return appResult{}, err
+				}
+				if ok {
+					return appResult{App: app, Status: statusSkipped}, nil
+				}
+				choice = "r" // the code's wait has ended: a fresh one
+			}
 			switch choice {
-			case "s":
-				return appResult{App: app, Status: statusSkipped}, nil
 			case "r":
 				ap.Again()
 				a.say("Here is a new code.")
@@ -412,7 +420,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		}
 		a.say("Error: %s", errText(err))
 		a.say("%s", remedy(err, app))
-		ans, err2 := a.choose("Type r to try again, or s to skip the app: ", "rs", "")
+		ans, err2 := a.chooseSkip("Type r to try again, or s to skip the app: ", "rs", app, false)
 		if err2 != nil {
 			return appResult{}, err2
 		}
@@ -420,6 +428,26 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			return appResult{App: app, Status: statusFailed, Reason: shortReason(err)}, nil
 		}
 		ap.Again()
+	}
+}
+
+// confirmSkip asks wizard.SkipQuestion: a skip is never taken at once.
+func (a *accessible) confirmSkip(app flows.App, approved bool) (bool, error) {
+	ans, err := a.choose(wizard.SkipQuestion(clean(app.Name), approved)+" ", "yn", "")
+	return ans == "y", err
+}
+
+// chooseSkip is choose, whose answer s (skip the app) is confirmed first;
+// a skip not confirmed asks again.
+func (a *accessible) chooseSkip(prompt, keys string, app flows.App, approved bool) (string, error) {
+	for {
+		ans, err := a.choose(prompt, keys, "")
+		if err != nil || ans != "s" {
+			return ans, err
+		}
+		if ok, err := a.confirmSkip(app, approved); err != nil || ok {
+			return ans, err
+		}
 	}
 }
 
@@ -555,7 +583,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			title, cause := identifyProblem(ap.Err)
 			a.say("%s: %s", title, errText(ap.Err))
 			a.say("%s", cause)
-			ans, err := a.choose("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
+			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
 			if err != nil {
 				return appResult{}, false, err
 			}
@@ -591,7 +619,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			m.s.Keep(r)
 			a.save()
 		}
-		ans, err := a.choose("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", "")
+		ans, err := a.chooseSkip("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", app, true)
 		if err != nil {
 			return appResult{}, false, err
 		}

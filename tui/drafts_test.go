@@ -54,14 +54,14 @@ func TestDraftSaveErrorClears(t *testing.T) {
 		f.auth.block[a.ID] = true
 	}
 	f.drive(t, press("enter"))
-	f.drive(t, press("s")) // skip users: a save, which fails
+	f.drive(t, press("s"), press("y")) // skip users: a save, which fails
 	if !strings.Contains(f.view(), "could not be saved") {
 		t.Fatalf("no notice:\n%s", f.view())
 	}
 	f.drafts.mu.Lock()
 	f.drafts.saveErr = nil
 	f.drafts.mu.Unlock()
-	f.drive(t, press("s")) // skip presence: a save, which works
+	f.drive(t, press("s"), press("y")) // skip presence: a save, which works
 	if v := f.view(); strings.Contains(v, "could not be saved") {
 		t.Errorf("notice stays after a good save:\n%s", v)
 	}

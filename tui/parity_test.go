@@ -214,14 +214,14 @@ func TestFrontEndParity(t *testing.T) {
 	both := []string{"users " + adminEmail, "presence " + adminEmail}
 	for _, sc := range []parityScenario{
 		{name: "happy", screen: keys("enter"), accessible: form + "y\ny\n", want: outcome{bundle: both}},
-		{name: "denied", act: map[string][]string{"presence": {"deny"}}, screen: keys("s", "enter"), accessible: form + "y\ns\ny\n",
+		{name: "denied", act: map[string][]string{"presence": {"deny"}}, screen: keys("s", "y", "enter"), accessible: form + "y\ns\ny\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail,
 				"Attendant Console Presence Connector failed: access denied; allow the integration in Control Hub (Apps > Integrations)"}}},
 		{name: "expired code", act: map[string][]string{"users": {"expire", "approve"}}, screen: keys("enter"), accessible: form + "y\ny\n",
 			want: outcome{bundle: both}},
 		{name: "wrong approver accepted", act: map[string][]string{"presence": {"other"}}, screen: keys("a", "enter"), accessible: form + "y\na\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},
-		{name: "wrong approver skipped", act: map[string][]string{"presence": {"other"}}, screen: keys("s", "enter"), accessible: form + "y\ns\ny\n",
+		{name: "wrong approver skipped", act: map[string][]string{"presence": {"other"}}, screen: keys("s", "y", "enter"), accessible: form + "y\ns\ny\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail,
 				"Attendant Console Presence Connector was skipped: its features will not work until it is authorized."}}},
 		{name: "approver check fails, kept unchecked", act: map[string][]string{"presence": {"unchecked"}}, screen: keys("a", "enter"),

@@ -111,6 +111,9 @@ type authScreen struct {
 	record *recordReq
 
 	full   bool
+	// askSkip: s was pressed; the skip waits for y (n or esc keeps the
+	// app). The wait goes on meanwhile.
+	askSkip bool
 	notice string
 
 	qrs         map[qrKey]*qrCode
@@ -460,6 +463,19 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 
 func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
+	if s.askSkip {
+		switch {
+		case key.Matches(msg, k.Yes):
+			s.askSkip = false
+			if s.state == authDenied || s.state == authFailed {
+				return s.finish(statusFailed)
+			}
+			return s.finish(statusSkipped)
+		case key.Matches(msg, k.No), key.Matches(msg, k.Back):
+			s.askSkip = false
+		}
+		return nil
+	}
 	if s.full {
 		if key.Matches(msg, k.FullQR) || key.Matches(msg, k.Back) || key.Matches(msg, k.Continue) {
 			s.full = false
@@ -479,10 +495,7 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
 		return s.identify()
 	case key.Matches(msg, k.Skip):
-		if s.state == authDenied || s.state == authFailed {
-			return s.finish(statusFailed)
-		}
-		return s.finish(statusSkipped)
+		s.askSkip = true // wizard.SkipQuestion: never skip at once
 	case key.Matches(msg, k.Copy) && s.showsCode():
 		text := s.code.VerificationURIComplete
 		if text == "" {
@@ -517,6 +530,11 @@ func (s *authScreen) showsCode() bool {
 
 func (s *authScreen) help() []key.Binding {
 	k := s.c.keys
+	if s.askSkip {
+		skip := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "skip"))
+		keep := key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep the app"))
+		return []key.Binding{skip, keep}
+	}
 	switch s.state {
 	case authWarning:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
@@ -780,6 +798,9 @@ func (s *authScreen) status() string {
 
 // view renders the body of the screen.
 func (s *authScreen) view() string {
+	if s.askSkip {
+		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(clean(s.app.Name), s.approved()), s.c.width))
+	}
 	switch s.state {
 	case authWarning:
 		return s.warningView()
