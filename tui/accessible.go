@@ -235,9 +235,29 @@ func (a *accessible) run() error {
 	}
 	m.s.Select(ids)
 	for {
+		err := a.authorizeQueue(ids)
+		if err == nil {
+			err = a.complete()
+		}
+		if !errors.Is(err, errReopen) {
+			return err
+		}
+		m.s.Reopen() // the review went back to the skipped and failed apps
+		a.save()
+	}
+}
+
+// errReopen is complete's answer when the engineer goes back to the
+// skipped and failed apps.
+var errReopen = errors.New("tui: back to the skipped apps")
+
+// authorizeQueue authorizes the queued apps (of ids) in turn.
+func (a *accessible) authorizeQueue(ids []string) error {
+	m := a.m
+	for {
 		app, pos, ok := m.s.Current()
 		if !ok {
-			break
+			return nil
 		}
 		var res appResult
 		var err error
@@ -252,7 +272,6 @@ func (a *accessible) run() error {
 		m.s.Done(res)
 		a.save() // the approver, or a skip that replaces a saved approval
 	}
-	return a.complete()
 }
 
 // save saves the draft now, and says so when it fails.
@@ -667,6 +686,15 @@ func (a *accessible) complete() error {
 	a.say("The bundle goes to %s, protected by %s.", rd.outPath, describeProtection(rd.protection))
 	if m.review.authorized() == 0 {
 		a.say("No app is authorized: there is nothing to write.")
+		if rd.reopen > 0 {
+			ans, err := a.choose("Type b to go back to the skipped apps, or q to quit [b/q]: ", "bq", "")
+			if err == nil && ans == "b" {
+				err = errReopen
+			}
+			if err != nil {
+				return err
+			}
+		}
 		return ErrUserAborted
 	}
 	var pass store.Secret
@@ -692,9 +720,16 @@ func (a *accessible) complete() error {
 			break
 		}
 	}
-	ans, err := a.choose("Type y to COMPLETE REQUEST and write the bundle, or q to quit and keep a draft [y/q]: ", "yq", "")
+	prompt, keys := "Type y to COMPLETE REQUEST and write the bundle, or q to quit and keep a draft [y/q]: ", "yq"
+	if rd.reopen > 0 {
+		prompt, keys = "Type y to COMPLETE REQUEST and write the bundle, b to go back to the skipped apps, or q to quit and keep a draft [y/b/q]: ", "ybq"
+	}
+	ans, err := a.choose(prompt, keys, "")
 	if err != nil {
 		return err
+	}
+	if ans == "b" {
+		return errReopen
 	}
 	if ans == "q" {
 		return ErrUserAborted
