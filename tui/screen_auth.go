@@ -110,11 +110,11 @@ type authScreen struct {
 	// it, the approver once known, or the approval dropped on r.
 	record *recordReq
 
-	full   bool
+	full bool
 	// askSkip: s was pressed; the skip waits for y (n or esc keeps the
 	// app). The wait goes on meanwhile.
 	askSkip bool
-	notice string
+	notice  string
 
 	qrs         map[qrKey]*qrCode
 	qrErr       error
