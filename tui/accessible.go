@@ -638,9 +638,27 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			m.s.Keep(r)
 			a.save()
 		}
-		ans, err := a.chooseSkip("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", app, true)
+		prompt, keys := "Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars"
+		if e := ap.ApproverEmail(); e != "" {
+			prompt, keys = "Type a to keep this authorization, e to make "+e+" the customer's admin email (the customer data named the wrong admin), r to authorize again, or s to skip the app: ", "aers"
+		}
+		ans, err := a.chooseSkip(prompt, keys, app, true)
 		if err != nil {
 			return appResult{}, false, err
+		}
+		if ans == "e" {
+			email, n := ap.UseApproverEmail()
+			m.s.SetAdminEmail(email)
+			a.say("The customer's admin email is now %s.", email)
+			if n == wizard.Finish {
+				return ap.Result(statusAuthorized, ""), false, nil
+			}
+			for _, w := range ap.Warnings {
+				a.say("Warning: %s", w)
+			}
+			if ans, err = a.chooseSkip("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", app, true); err != nil {
+				return appResult{}, false, err
+			}
 		}
 		switch ans {
 		case "a":

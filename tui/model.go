@@ -439,6 +439,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftDiscardedMsg:
 		return m, m.resume.update(msg)
 	case appDoneMsg:
+		if msg.adminEmail != "" {
+			m.s.SetAdminEmail(msg.adminEmail)
+		}
 		return m, m.appDone(msg.res)
 	case completeMsg:
 		return m, m.complete()

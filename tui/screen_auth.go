@@ -114,6 +114,9 @@ type authScreen struct {
 	// askSkip: s was pressed; the skip waits for y (n or esc keeps the
 	// app). The wait goes on meanwhile.
 	askSkip bool
+	// adminEmail is the approver's email the engineer made the customer's
+	// admin email (e, wizard.Approval.UseApproverEmail); "" when not.
+	adminEmail string
 	notice  string
 
 	qrs         map[qrKey]*qrCode
@@ -281,7 +284,8 @@ func (s *authScreen) finish(status appStatus) tea.Cmd {
 	s.stop()
 	res := s.result(status)
 	s.ap.Grant = flows.Grant{}
-	return func() tea.Msg { return appDoneMsg{res: res} }
+	email := s.adminEmail
+	return func() tea.Msg { return appDoneMsg{res: res, adminEmail: email} }
 }
 
 // result is this app's outcome with status (the core's Approval.Result;
@@ -511,6 +515,12 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.FullQR) && s.showsCode():
 		s.full = true
 		s.relayout()
+	case msg.String() == "e" && s.state == authWarning && s.ap.ApproverEmail() != "":
+		email, next := s.ap.UseApproverEmail()
+		s.adminEmail = email
+		if next == wizard.Finish {
+			return s.finish(statusAuthorized)
+		}
 	case key.Matches(msg, k.Accept) && s.state == authWarning,
 		msg.String() == "a" && s.state == authUnidentified: // enter does not skip the check
 		return s.finish(statusAuthorized)
@@ -538,6 +548,10 @@ func (s *authScreen) help() []key.Binding {
 	switch s.state {
 	case authWarning:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
+		if s.ap.ApproverEmail() != "" {
+			use := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "use their email"))
+			return []key.Binding{k.Accept, use, again, k.Skip, k.Quit}
+		}
 		return []key.Binding{k.Accept, again, k.Skip, k.Quit}
 	case authUnidentified:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
@@ -944,6 +958,9 @@ func (s *authScreen) warningView() string {
 		}
 	}
 	b.WriteString("\n" + wrap("Press r to authorize again with the right account (the admin signs out of Webex first), a to keep this authorization anyway, or s to skip the app.", w))
+	if e := s.ap.ApproverEmail(); e != "" {
+		b.WriteString("\n" + wrap("Or press e if the customer data named the wrong admin: "+e+" becomes the admin email, and later apps this admin approves raise no warning about it.", w))
+	}
 	return b.String()
 }
 
