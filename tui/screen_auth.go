@@ -117,7 +117,7 @@ type authScreen struct {
 	// adminEmail is the approver's email the engineer made the customer's
 	// admin email (e, wizard.Approval.UseApproverEmail); "" when not.
 	adminEmail string
-	notice  string
+	notice     string
 
 	qrs         map[qrKey]*qrCode
 	qrErr       error
