@@ -236,9 +236,30 @@ func (a *accessible) run() error {
 	m.s.Select(ids)
 	m.c.bg.fetchOrg(m.s) // a resumed draft's approvals read what it lacks
 	for {
+		err := a.authorizeQueue(ids)
+		if err == nil {
+			err = a.complete()
+		}
+		if !errors.Is(err, errReopen) {
+			return err
+		}
+		m.s.Reopen() // the review went back to the skipped and failed apps
+		a.save()
+	}
+}
+
+// errReopen is complete's answer when the engineer goes back to the
+// skipped and failed apps.
+var errReopen = errors.New("tui: back to the skipped apps")
+
+// authorizeQueue authorizes the queued apps (of ids) in turn.
+func (a *accessible) authorizeQueue(ids []string) error {
+	m := a.m
+	for {
 		app, pos, ok := m.s.Current()
 		if !ok {
-			break
+			m.c.bg.endCodes()
+			return nil
 		}
 		var res appResult
 		var err error
@@ -254,8 +275,6 @@ func (a *accessible) run() error {
 		m.c.bg.fetchOrg(m.s)
 		a.save() // the approver, or a skip that replaces a saved approval
 	}
-	m.c.bg.endCodes()
-	return a.complete()
 }
 
 // save saves the draft now, and says so when it fails.
@@ -382,9 +401,17 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			}
 			var choice string
 			choice, g, err = a.wait(ctx, cancel, app, code)
+			if choice == "s" {
+				ok, err := a.confirmSkip(app, false)
+				if err != nil {
+					return appResult{}, err
+				}
+				if ok {
+					return appResult{App: app, Status: statusSkipped}, nil
+				}
+				choice = "r" // the code's wait has ended: a fresh one
+			}
 			switch choice {
-			case "s":
-				return appResult{App: app, Status: statusSkipped}, nil
 			case "r":
 				ap.Again()
 				a.say("Here is a new code.")
@@ -416,7 +443,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		}
 		a.say("Error: %s", errText(err))
 		a.say("%s", remedy(err, app))
-		ans, err2 := a.choose("Type r to try again, or s to skip the app: ", "rs", "")
+		ans, err2 := a.chooseSkip("Type r to try again, or s to skip the app: ", "rs", app, false)
 		if err2 != nil {
 			return appResult{}, err2
 		}
@@ -424,6 +451,26 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			return appResult{App: app, Status: statusFailed, Reason: shortReason(err)}, nil
 		}
 		ap.Again()
+	}
+}
+
+// confirmSkip asks wizard.SkipQuestion: a skip is never taken at once.
+func (a *accessible) confirmSkip(app flows.App, approved bool) (bool, error) {
+	ans, err := a.choose(wizard.SkipQuestion(clean(app.Name), approved)+" ", "yn", "")
+	return ans == "y", err
+}
+
+// chooseSkip is choose, whose answer s (skip the app) is confirmed first;
+// a skip not confirmed asks again.
+func (a *accessible) chooseSkip(prompt, keys string, app flows.App, approved bool) (string, error) {
+	for {
+		ans, err := a.choose(prompt, keys, "")
+		if err != nil || ans != "s" {
+			return ans, err
+		}
+		if ok, err := a.confirmSkip(app, approved); err != nil || ok {
+			return ans, err
+		}
 	}
 }
 
@@ -458,7 +505,7 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 			case flows.PollRateLimited:
 				a.say("Rate limited by Webex; waiting.")
 			case flows.PollTransient:
-				a.say("Network problem, retrying: %s", errText(ev.Err))
+				a.say("Network problem, retrying: %s", errDetail(ev.Err))
 			case flows.PollPending:
 				a.say("Still waiting for approval.")
 			}
@@ -559,7 +606,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			title, cause := identifyProblem(ap.Err)
 			a.say("%s: %s", title, errText(ap.Err))
 			a.say("%s", cause)
-			ans, err := a.choose("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", "")
+			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
 			if err != nil {
 				return appResult{}, false, err
 			}
@@ -595,9 +642,27 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			m.s.Keep(r)
 			a.save()
 		}
-		ans, err := a.choose("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", "")
+		prompt, keys := "Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars"
+		if e := ap.ApproverEmail(); e != "" {
+			prompt, keys = "Type a to keep this authorization, e to make "+e+" the customer's admin email (the customer data named the wrong admin), r to authorize again, or s to skip the app: ", "aers"
+		}
+		ans, err := a.chooseSkip(prompt, keys, app, true)
 		if err != nil {
 			return appResult{}, false, err
+		}
+		if ans == "e" {
+			email, n := ap.UseApproverEmail()
+			m.s.SetAdminEmail(email)
+			a.say("The customer's admin email is now %s.", email)
+			if n == wizard.Finish {
+				return ap.Result(statusAuthorized, ""), false, nil
+			}
+			for _, w := range ap.Warnings {
+				a.say("Warning: %s", w)
+			}
+			if ans, err = a.chooseSkip("Type a to keep this authorization, r to authorize again, or s to skip the app: ", "ars", app, true); err != nil {
+				return appResult{}, false, err
+			}
 		}
 		switch ans {
 		case "a":
@@ -651,6 +716,15 @@ func (a *accessible) complete() error {
 	a.say("The bundle goes to %s, protected by %s.", rd.outPath, describeProtection(rd.protection))
 	if m.review.authorized() == 0 {
 		a.say("No app is authorized: there is nothing to write.")
+		if rd.reopen > 0 {
+			ans, err := a.choose("Type b to go back to the skipped apps, or q to quit [b/q]: ", "bq", "")
+			if err == nil && ans == "b" {
+				err = errReopen
+			}
+			if err != nil {
+				return err
+			}
+		}
 		return ErrUserAborted
 	}
 	var pass store.Secret
@@ -676,9 +750,16 @@ func (a *accessible) complete() error {
 			break
 		}
 	}
-	ans, err := a.choose("Type y to COMPLETE REQUEST and write the bundle, or q to quit and keep a draft [y/q]: ", "yq", "")
+	prompt, keys := "Type y to COMPLETE REQUEST and write the bundle, or q to quit and keep a draft [y/q]: ", "yq"
+	if rd.reopen > 0 {
+		prompt, keys = "Type y to COMPLETE REQUEST and write the bundle, b to go back to the skipped apps, or q to quit and keep a draft [y/b/q]: ", "ybq"
+	}
+	ans, err := a.choose(prompt, keys, "")
 	if err != nil {
 		return err
+	}
+	if ans == "b" {
+		return errReopen
 	}
 	if ans == "q" {
 		return ErrUserAborted

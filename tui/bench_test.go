@@ -49,7 +49,7 @@ func BenchmarkAuthView(b *testing.B) {
 // BenchmarkQRRender is the one-off cost View avoids: rendering the QR code.
 func BenchmarkQRRender(b *testing.B) {
 	for b.Loop() {
-		if _, err := renderQR(completeURI, 2, true, true, lipgloss.NewStyle()); err != nil {
+		if _, err := renderQR(completeURI, 2, true, lipgloss.NewStyle()); err != nil {
 			b.Fatal(err)
 		}
 	}

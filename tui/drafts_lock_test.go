@@ -234,15 +234,15 @@ func TestDraftKeyGoneShown(t *testing.T) {
 		f.auth.block[a.ID] = true
 	}
 	f.drive(t, press("enter"))
-	f.drive(t, press("s")) // skip users: the first save, which works
+	f.drive(t, press("s"), press("y")) // skip users: the first save, which works
 	id := f.m.s.Draft.ID
 	if id == "" || f.m.result.DraftSaveErr != nil {
 		t.Fatalf("first save: %q %v", id, f.m.result.DraftSaveErr)
 	}
 	os.Remove(filepath.Join(dir, "drafts", id+".age"))
 	os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))
-	f.drive(t, press("s")) // skip presence: a save, which must fail
-	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "progress could not be saved: store: draft deleted meanwhile") {
+	f.drive(t, press("s"), press("y")) // skip presence: a save, which must fail
+	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "progress could not be saved: Draft deleted meanwhile") {
 		t.Errorf("the failed save is not on screen:\n%s", f.view())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "drafts", id+".age")); err == nil {

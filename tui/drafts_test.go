@@ -29,7 +29,7 @@ func TestDraftSaveErrorShown(t *testing.T) {
 	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" {
 		t.Fatalf("want presence pending:\n%s", f.view())
 	}
-	if v := f.view(); !strings.Contains(v, "! progress could not be saved: store: save draft") {
+	if v := f.view(); !strings.Contains(v, "! progress could not be saved: Save draft: write") {
 		t.Errorf("auth screen does not say the save failed:\n%s", v)
 	}
 	f.drive(t, press("q"))
@@ -54,14 +54,14 @@ func TestDraftSaveErrorClears(t *testing.T) {
 		f.auth.block[a.ID] = true
 	}
 	f.drive(t, press("enter"))
-	f.drive(t, press("s")) // skip users: a save, which fails
+	f.drive(t, press("s"), press("y")) // skip users: a save, which fails
 	if !strings.Contains(f.view(), "could not be saved") {
 		t.Fatalf("no notice:\n%s", f.view())
 	}
 	f.drafts.mu.Lock()
 	f.drafts.saveErr = nil
 	f.drafts.mu.Unlock()
-	f.drive(t, press("s")) // skip presence: a save, which works
+	f.drive(t, press("s"), press("y")) // skip presence: a save, which works
 	if v := f.view(); strings.Contains(v, "could not be saved") {
 		t.Errorf("notice stays after a good save:\n%s", v)
 	}
@@ -333,7 +333,7 @@ func TestAccessibleSaveError(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
-	if strings.Contains(text, "kept in the draft") || !strings.Contains(text, "! progress could not be saved: store: save draft") {
+	if strings.Contains(text, "kept in the draft") || !strings.Contains(text, "! progress could not be saved: Save draft: write") {
 		t.Errorf("output:\n%s", text)
 	}
 }

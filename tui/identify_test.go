@@ -247,6 +247,7 @@ func TestTokenLimitIsFinal(t *testing.T) {
 		t.Errorf("view lacks the remedy:\n%s", f.view())
 	}
 	f.pressRun("s")
+	f.pressRun("y")
 	if r := f.m.s.Results["users"]; r == nil || r.Status != statusFailed || !strings.Contains(r.Reason, "token limit") {
 		t.Errorf("result %+v", r)
 	}
@@ -329,7 +330,7 @@ var identifyScenarios = []struct {
 		want: []string{"The previous code expired at 09:30 unused.", "device-grant redirect URIs", "We've encountered an error"}},
 	{name: "token limit",
 		fakes:  func(f *fixture) { f.auth.waitErr["users"] = []error{tokenLimitErr()} },
-		answer: "s\n",
+		answer: "s\ny\n",
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -450,7 +451,7 @@ func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
 	}
 	d := testDeps(f)
 	d.Accessible = true
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\n"
+	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\ny\n"
 	var out bytes.Buffer
 	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())

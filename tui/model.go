@@ -456,9 +456,17 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftDiscardedMsg:
 		return m, m.resume.update(msg)
 	case appDoneMsg:
+		if msg.adminEmail != "" {
+			m.s.SetAdminEmail(msg.adminEmail)
+		}
 		return m, m.appDone(msg.res)
 	case completeMsg:
 		return m, m.complete()
+	case reopenMsg:
+		if m.screen != scrReview || m.s.Reopen() == 0 {
+			return m, nil
+		}
+		return m, tea.Batch(m.save(), m.next())
 	case bundleWrittenMsg:
 		if msg.err != nil {
 			m.review.failed(msg.err)
@@ -628,6 +636,7 @@ func (m *Model) reviewData() reviewData {
 	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
 	rd.orgPending = pending
 	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
+	rd.reopen = len(m.s.Reopenable())
 	rd.apps = m.s.Review()
 	rd.gaps = wizard.OrgGaps(rd.apps, m.s.Draft.Org)
 	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.Status == statusAuthorized && wizard.IsPresence(r.App) })

@@ -77,7 +77,12 @@ type identityMsg struct {
 }
 
 // appDoneMsg: the authorization screen is finished with its app.
-type appDoneMsg struct{ res appResult }
+// adminEmail, when set, is the approver's email the engineer made the
+// customer's admin email (e on the approver warning).
+type appDoneMsg struct {
+	res        appResult
+	adminEmail string
+}
 
 // retryMsg: the Start or Identify call of generation gen of app retries
 // after a transient failure (its onRetry); next delivers the call's next

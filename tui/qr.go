@@ -31,33 +31,35 @@ func qrFits(content string) error {
 	return nil
 }
 
+// qrInk is the code's own colours where colours are off (NO_COLOR):
+// bright white glyphs on black. That is not decoration but the code itself:
+// without it the glyphs take the terminal's foreground, and a light theme
+// (which many terminals do not report, so the background cannot be told)
+// shows the code inverted, which phones do not read.
+const (
+	qrInk   = "\x1b[97;40m"
+	qrReset = "\x1b[0m"
+)
+
 // renderQR renders content with half blocks, error correction L and the
-// given quiet zone. Polarity: qrterminal draws light modules as glyphs,
-// which is right when glyphs are light on a dark background. With colours
-// (noColor false) the code is forced white-on-black by st; without colours
-// the glyphs take the terminal's own foreground, so on a light background
-// (dark false) the mapping is inverted and dark modules become glyphs.
-func renderQR(content string, quiet int, noColor, dark bool, st lipgloss.Style) (qrCode, error) {
+// given quiet zone. qrterminal draws light modules as glyphs, right only
+// when glyphs are light on a dark background, so the code always brings
+// its own: st (white on black) with colours, the plain qrInk escape
+// without them (noColor), whatever the terminal's theme.
+func renderQR(content string, quiet int, noColor bool, st lipgloss.Style) (qrCode, error) {
 	if err := qrFits(content); err != nil {
 		return qrCode{}, err
 	}
 	var buf bytes.Buffer
 	cfg := qrterminal.Config{
-		Level:      qrterminal.L,
-		Writer:     &buf,
-		HalfBlocks: true,
-		QuietZone:  quiet,
-	}
-	if noColor && !dark {
-		cfg.WhiteChar = " "
-		cfg.BlackChar = qrterminal.WHITE_WHITE
-		cfg.WhiteBlackChar = qrterminal.BLACK_WHITE // top light, bottom dark: lower glyph
-		cfg.BlackWhiteChar = qrterminal.WHITE_BLACK // top dark: upper glyph
-	} else {
-		cfg.WhiteChar = qrterminal.WHITE_WHITE
-		cfg.BlackChar = " "
-		cfg.WhiteBlackChar = qrterminal.WHITE_BLACK
-		cfg.BlackWhiteChar = qrterminal.BLACK_WHITE
+		Level:          qrterminal.L,
+		Writer:         &buf,
+		HalfBlocks:     true,
+		QuietZone:      quiet,
+		WhiteChar:      qrterminal.WHITE_WHITE,
+		BlackChar:      " ",
+		WhiteBlackChar: qrterminal.WHITE_BLACK,
+		BlackWhiteChar: qrterminal.BLACK_WHITE,
 	}
 	qrterminal.GenerateWithConfig(content, cfg)
 	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
@@ -70,14 +72,14 @@ func renderQR(content string, quiet int, noColor, dark bool, st lipgloss.Style) 
 			lines[i] = l + strings.Repeat(cfg.WhiteChar, d)
 		}
 	}
-	if noColor {
-		c.view = strings.Join(lines, "\n")
-	} else {
-		styled := make([]string, len(lines))
-		for i, l := range lines {
+	styled := make([]string, len(lines))
+	for i, l := range lines {
+		if noColor {
+			styled[i] = qrInk + l + qrReset
+		} else {
 			styled[i] = st.Render(l)
 		}
-		c.view = strings.Join(styled, "\n")
 	}
+	c.view = strings.Join(styled, "\n")
 	return c, nil
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"io"
@@ -100,9 +101,12 @@ func qrFromView(t *testing.T, view string, q *qrCode) []string {
 	return nil
 }
 
-// TestQRDecodes renders the authorization screen, cuts the QR code out of
-// View() and decodes it back to the exact URL, in both polarities; the
-// wrong polarity must not decode.
+// TestQRDecodes renders the authorization screen under NO_COLOR, cuts the
+// QR code out of View() and decodes it back to the exact URL. The code
+// brings its own white-on-black (qrInk) whatever the background the
+// terminal reported (dark), including a light one reported as dark or not
+// at all: it decodes as light glyphs on black, and the inverted reading
+// must not decode.
 func TestQRDecodes(t *testing.T) {
 	cases := []struct {
 		name       string
@@ -110,16 +114,15 @@ func TestQRDecodes(t *testing.T) {
 		dark       bool
 		full       bool // press f
 		want       string
-		right      terminal
-		wrong      terminal
 		wantLayout string
 	}{
-		{"complete_uri_120x40_dark", 120, 40, true, false, completeURI, darkTerm, lightTerm, "side"},
-		{"complete_uri_120x40_light", 120, 40, false, false, completeURI, lightTerm, darkTerm, "side"},
-		{"short_uri_80x24_dark", 80, 24, true, false, verifyURI, darkTerm, lightTerm, "short"},
-		{"short_uri_80x24_light", 80, 24, false, false, verifyURI, lightTerm, darkTerm, "short"},
-		{"fullscreen_80x24_dark", 80, 24, true, true, completeURI, darkTerm, lightTerm, "full"},
-		{"fullscreen_80x24_light", 80, 24, false, true, completeURI, lightTerm, darkTerm, "full"},
+		{"complete_uri_120x40_dark", 120, 40, true, false, completeURI, "side"},
+		{"complete_uri_120x40_light", 120, 40, false, false, completeURI, "side"},
+		{"short_uri_80x24_dark", 80, 24, true, false, verifyURI, "short"},
+		{"short_uri_80x24_light", 80, 24, false, false, verifyURI, "short"},
+		{"fullscreen_80x24_dark", 80, 24, true, true, completeURI, "full"},
+		{"fullscreen_80x24_light", 80, 24, false, true, completeURI, "full"},
+		{"fullscreen_100x30", 100, 30, true, true, completeURI, "full"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -137,13 +140,17 @@ func TestQRDecodes(t *testing.T) {
 			if (c.wantLayout == "short") != f.m.auth.lay.short && !c.full {
 				t.Fatalf("short = %v, want layout %s", f.m.auth.lay.short, c.wantLayout)
 			}
-			lines := qrFromView(t, f.m.View(), q)
-			got, err := decodeQR(lines, c.right)
-			if err != nil || got != c.want {
-				t.Fatalf("decode on %s = %q, %v; want %q", c.right.name, got, err, c.want)
+			view := f.m.View()
+			if n := strings.Count(view, qrInk); n != q.h {
+				t.Fatalf("%d lines of the QR carry its own white-on-black, want %d", n, q.h)
 			}
-			if got, err := decodeQR(lines, c.wrong); err == nil {
-				t.Fatalf("wrong polarity (%s) decoded %q: the test cannot tell polarities apart", c.wrong.name, got)
+			lines := qrFromView(t, view, q)
+			got, err := decodeQR(lines, darkTerm)
+			if err != nil || got != c.want {
+				t.Fatalf("decode = %q, %v; want %q", got, err, c.want)
+			}
+			if got, err := decodeQR(lines, lightTerm); err == nil {
+				t.Fatalf("the inverted reading decoded %q: the test cannot tell polarities apart", got)
 			}
 		})
 	}
@@ -156,7 +163,7 @@ func TestQRColour(t *testing.T) {
 	r.SetColorProfile(termenv.TrueColor)
 	st := r.NewStyle().Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#000000"))
 	for _, dark := range []bool{true, false} {
-		q, err := renderQR(completeURI, 1, false, dark, st)
+		q, err := renderQR(completeURI, 1, false, st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +189,7 @@ func TestQRSizes(t *testing.T) {
 	}{
 		{completeURI, 1, 47, 24}, {completeURI, 2, 49, 25}, {verifyURI, 1, 35, 18}, {verifyURI, 2, 37, 19},
 	} {
-		q, err := renderQR(c.text, c.quiet, true, true, lipgloss.NewStyle())
+		q, err := renderQR(c.text, c.quiet, true, lipgloss.NewStyle())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,10 +197,10 @@ func TestQRSizes(t *testing.T) {
 			t.Errorf("%d chars, quiet %d: %dx%d, want %dx%d", len(c.text), c.quiet, q.w, q.h, c.wantW, c.wantH)
 		}
 	}
-	if _, err := renderQR(strings.Repeat("x", 4000), 1, true, true, lipgloss.NewStyle()); err == nil {
+	if _, err := renderQR(strings.Repeat("x", 4000), 1, true, lipgloss.NewStyle()); err == nil {
 		t.Error("over-capacity text: no error")
 	}
-	if _, err := renderQR("", 1, true, true, lipgloss.NewStyle()); err == nil {
+	if _, err := renderQR("", 1, true, lipgloss.NewStyle()); err == nil {
 		t.Error("empty text: no error")
 	}
 }
@@ -241,5 +248,37 @@ func TestFullQRTooSmallNoRender(t *testing.T) {
 	}
 	if len(f.m.auth.qrs) != 0 {
 		t.Errorf("View rendered %d QR codes", len(f.m.auth.qrs))
+	}
+}
+
+// TestFullQRQuietZone: the full-screen QR (f) takes the biggest quiet zone
+// that fits, up to the four modules phones want; where the window allows
+// more than the normal QR's, it is bigger than the normal one.
+func TestFullQRQuietZone(t *testing.T) {
+	cases := []struct {
+		w, h      int
+		wantQuiet int
+	}{
+		{80, 24, 1}, // the complete URI's code (v7, 45 modules) needs 24 rows at quiet zone 1
+		{100, 30, 4},
+		{120, 40, 4},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+			f := newFixture(t, c.w, c.h, nil)
+			f.toAuth()
+			f.withCode()
+			f.step(press("f"))
+			full := f.m.auth.lay.full
+			if full == nil {
+				t.Fatal("no full-screen QR")
+			}
+			if full.quiet != c.wantQuiet {
+				t.Fatalf("quiet zone %d, want %d", full.quiet, c.wantQuiet)
+			}
+			if n := f.m.auth.lay.qr; n != nil && c.wantQuiet > 2 && full.h <= n.h {
+				t.Fatalf("the full-screen QR (%dx%d) is no bigger than the normal one (%dx%d)", full.w, full.h, n.w, n.h)
+			}
+		})
 	}
 }

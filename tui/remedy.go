@@ -150,12 +150,19 @@ const redirectHint = "If the admin did approve it, the integration may lack Webe
 	"(the admin's browser then shows \"We've encountered an error\" after login): " +
 	"they must be added to the integration on the vendor's side."
 
-// errText is err's message made safe to render.
+// errText is err in the engineer's words, made safe to render
+// (wizard.ErrorText: what happened and Webex's trackingId, not the
+// program's chain of packages and calls). Every screen and the accessible
+// mode show errors through it.
 func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return clean(err.Error())
+	return clean(wizard.ErrorText(err))
+}
+
+// errDetail is what a line that already words err's kind adds to it
+// (wizard.ErrorDetail: Webex's message and trackingId, or the network's
+// words), made safe to render.
+func errDetail(err error) string {
+	return clean(wizard.ErrorDetail(err))
 }
 
 // clean strips escapes and control characters from a server string before

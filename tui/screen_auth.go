@@ -110,8 +110,14 @@ type authScreen struct {
 	// it, the approver once known, or the approval dropped on r.
 	record *recordReq
 
-	full   bool
-	notice string
+	full bool
+	// askSkip: s was pressed; the skip waits for y (n or esc keeps the
+	// app). The wait goes on meanwhile.
+	askSkip bool
+	// adminEmail is the approver's email the engineer made the customer's
+	// admin email (e, wizard.Approval.UseApproverEmail); "" when not.
+	adminEmail string
+	notice     string
 
 	qrs         map[qrKey]*qrCode
 	qrErr       error
@@ -278,7 +284,8 @@ func (s *authScreen) finish(status appStatus) tea.Cmd {
 	s.stop()
 	res := s.result(status)
 	s.ap.Grant = flows.Grant{}
-	return func() tea.Msg { return appDoneMsg{res: res} }
+	email := s.adminEmail
+	return func() tea.Msg { return appDoneMsg{res: res, adminEmail: email} }
 }
 
 // result is this app's outcome with status (the core's Approval.Result;
@@ -372,8 +379,8 @@ func (s *authScreen) retryLine() string {
 		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
 	line := c.spinner() + " " + c.styles.Warn.Render(retryCause(*ev)+", "+when)
-	if ev.Err != nil {
-		line += c.styles.Warn.Render(": ") + errText(ev.Err)
+	if d := errDetail(ev.Err); d != "" {
+		line += c.styles.Warn.Render(": ") + d
 	}
 	return line
 }
@@ -424,8 +431,8 @@ func retryCause(ev flows.RetryEvent) string {
 // from Webex (attempt 2), retrying in 4s: <error>" (see retryCause).
 func retryText(ev flows.RetryEvent) string {
 	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
-	if ev.Err != nil {
-		line += ": " + errText(ev.Err)
+	if d := errDetail(ev.Err); d != "" {
+		line += ": " + d
 	}
 	return line
 }
@@ -460,6 +467,19 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 
 func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
+	if s.askSkip {
+		switch {
+		case key.Matches(msg, k.Yes):
+			s.askSkip = false
+			if s.state == authDenied || s.state == authFailed {
+				return s.finish(statusFailed)
+			}
+			return s.finish(statusSkipped)
+		case key.Matches(msg, k.No), key.Matches(msg, k.Back):
+			s.askSkip = false
+		}
+		return nil
+	}
 	if s.full {
 		if key.Matches(msg, k.FullQR) || key.Matches(msg, k.Back) || key.Matches(msg, k.Continue) {
 			s.full = false
@@ -479,10 +499,7 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
 		return s.identify()
 	case key.Matches(msg, k.Skip):
-		if s.state == authDenied || s.state == authFailed {
-			return s.finish(statusFailed)
-		}
-		return s.finish(statusSkipped)
+		s.askSkip = true // wizard.SkipQuestion: never skip at once
 	case key.Matches(msg, k.Copy) && s.showsCode():
 		text := s.code.VerificationURIComplete
 		if text == "" {
@@ -498,6 +515,12 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.FullQR) && s.showsCode():
 		s.full = true
 		s.relayout()
+	case msg.String() == "e" && s.state == authWarning && s.ap.ApproverEmail() != "":
+		email, next := s.ap.UseApproverEmail()
+		s.adminEmail = email
+		if next == wizard.Finish {
+			return s.finish(statusAuthorized)
+		}
 	case key.Matches(msg, k.Accept) && s.state == authWarning,
 		msg.String() == "a" && s.state == authUnidentified: // enter does not skip the check
 		return s.finish(statusAuthorized)
@@ -517,9 +540,18 @@ func (s *authScreen) showsCode() bool {
 
 func (s *authScreen) help() []key.Binding {
 	k := s.c.keys
+	if s.askSkip {
+		skip := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "skip"))
+		keep := key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep the app"))
+		return []key.Binding{skip, keep}
+	}
 	switch s.state {
 	case authWarning:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
+		if s.ap.ApproverEmail() != "" {
+			use := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "use their email"))
+			return []key.Binding{k.Accept, use, again, k.Skip, k.Quit}
+		}
 		return []key.Binding{k.Accept, again, k.Skip, k.Quit}
 	case authUnidentified:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
@@ -553,7 +585,7 @@ func (s *authScreen) qr(short bool, quiet int) *qrCode {
 		return nil
 	}
 	var q *qrCode
-	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.deps.DarkBackground, s.c.styles.QR); err == nil {
+	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.styles.QR); err == nil {
 		q = &c
 	} else {
 		s.qrErr = err
@@ -594,12 +626,13 @@ func (s *authScreen) relayout() {
 			}
 		}
 	}
-	// Full-screen QR of the complete URI: the biggest quiet zone that fits,
-	// with its caption beside, below, or not at all.
+	// Full-screen QR of the complete URI: the biggest quiet zone that fits
+	// (phones want four modules; the normal QR has at most two), with its
+	// caption beside, below, or not at all.
 	if q := s.qr(false, 1); q != nil {
 		lay.fullNeedW, lay.fullNeedH = q.w, q.h
 	}
-	for _, quiet := range []int{2, 1} {
+	for _, quiet := range []int{4, 3, 2, 1} {
 		q := s.qr(false, quiet)
 		if q == nil || lay.full != nil {
 			continue
@@ -768,7 +801,7 @@ func (s *authScreen) status() string {
 	case flows.PollRateLimited:
 		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
 	case flows.PollTransient:
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errText(ev.Err)
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
 	case flows.PollFailed:
 		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
 	case flows.PollDone:
@@ -779,6 +812,9 @@ func (s *authScreen) status() string {
 
 // view renders the body of the screen.
 func (s *authScreen) view() string {
+	if s.askSkip {
+		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(clean(s.app.Name), s.approved()), s.c.width))
+	}
 	switch s.state {
 	case authWarning:
 		return s.warningView()
@@ -922,6 +958,9 @@ func (s *authScreen) warningView() string {
 		}
 	}
 	b.WriteString("\n" + wrap("Press r to authorize again with the right account (the admin signs out of Webex first), a to keep this authorization anyway, or s to skip the app.", w))
+	if e := s.ap.ApproverEmail(); e != "" {
+		b.WriteString("\n" + wrap("Or press e if the customer data named the wrong admin: "+e+" becomes the admin email, and later apps this admin approves raise no warning about it.", w))
+	}
 	return b.String()
 }
 

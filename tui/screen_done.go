@@ -60,14 +60,33 @@ func (s *doneScreen) view() string {
 			b.WriteString(strings.Repeat(" ", 11) + l + "\n")
 		}
 	}
-	row("Bundle", r.BundlePath)
-	row("SHA-256", r.SHA256)
-	row("Receipt", r.ReceiptPath)
+	// whole is a row of a path, hash or key, never wrapped: beside its
+	// label when it fits, else on its own line below.
+	cut := false
+	whole := func(label, v string) {
+		v = clean(v)
+		if width(v) <= c.width-11 {
+			b.WriteString(st.Label.Render(fmt.Sprintf("%-10s", label)) + " " + v + "\n")
+			return
+		}
+		l, short := fitWhole(v, c.width)
+		cut = cut || short
+		b.WriteString(st.Label.Render(label) + "\n" + l + "\n")
+	}
+	whole("Bundle", r.BundlePath)
+	whole("SHA-256", r.SHA256)
+	whole("Receipt", r.ReceiptPath)
 	switch {
 	case r.Passphrase:
 		row("Protected", "by the passphrase you entered: give it to the UCX Suite administrator by phone or another channel, never with the file")
 	case len(r.Recipients) > 0:
-		row("For", strings.Join(r.Recipients, "\n"))
+		for i, k := range r.Recipients {
+			label := ""
+			if i == 0 {
+				label = "For"
+			}
+			whole(label, k)
+		}
 	}
 	b.WriteString("\n" + st.Title.Render("Next steps") + "\n")
 	open := "ucx-onboard open " + r.BundlePath
@@ -93,20 +112,55 @@ func (s *doneScreen) view() string {
 	for i, t := range steps {
 		var lines []string
 		for _, para := range strings.Split(t, "\n") {
-			if strings.HasPrefix(para, "ucx-onboard ") || para == open {
-				for _, l := range strings.Split(ansi.Hardwrap(para, max(c.width-5, 20), true), "\n") {
-					lines = append(lines, "  "+l)
+			if para == open {
+				// A command is never wrapped: indented on its own line
+				// when it fits, else from the first column.
+				if width(para) <= c.width-5 {
+					lines = append(lines, "  "+para)
+					continue
 				}
+				l, short := fitWhole(para, c.width)
+				cut = cut || short
+				lines = append(lines, "\x00"+l) // from column 0
 				continue
 			}
 			lines = append(lines, strings.Split(wrap(para, max(c.width-3, 20)), "\n")...)
 		}
 		fmt.Fprintf(&b, "%d. %s\n", i+1, lines[0])
 		for _, l := range lines[1:] {
+			if rest, ok := strings.CutPrefix(l, "\x00"); ok {
+				b.WriteString(rest + "\n")
+				continue
+			}
 			b.WriteString("   " + l + "\n")
 		}
 	}
-	return b.String()
+	out := b.String()
+	if cut { // said at the top, where a short window still shows it
+		title, rest, _ := strings.Cut(out, "\n")
+		out = title + "\n" + st.Dim.Render(truncate(cutNote, c.width)) + rest
+	}
+	return out
+}
+
+// cutNote says that a path or command cut with … is printed whole at exit
+// (cmd prints the receipt and the open command on stdout).
+const cutNote = "Lines cut with … are printed whole when ucx-onboard exits."
+
+// fitWhole fits a path or command into w cells without wrapping it: whole
+// when it fits, else its start and its end (the file name) around a "…"
+// (short is true then: the caller says it is printed whole at exit).
+func fitWhole(s string, w int) (line string, short bool) {
+	if width(s) <= w {
+		return s, false
+	}
+	r := []rune(s)
+	if w < 2 {
+		return "…", true
+	}
+	head := (w - 1) / 3
+	tail := w - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:]), true
 }
 
 // sizeUnknownStep is the done screen's step when presence is authorized in

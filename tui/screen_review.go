@@ -24,6 +24,7 @@ type reviewData struct {
 	warnings   []string // written into the bundle
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
 	outPath    string
+	reopen     int // skipped and failed apps the review can go back to (b)
 	protection Protection
 	// orgPending: the org's name or size is still being read in the
 	// background; COMPLETE REQUEST waits for it, with a spinner.
@@ -142,8 +143,11 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	if s.focus == focusButton {
-		if key.Matches(km, k.Continue) {
+		switch {
+		case key.Matches(km, k.Continue):
 			return s.submit()
+		case key.Matches(km, reopenKey) && s.data.reopen > 0:
+			return func() tea.Msg { return reopenMsg{} }
 		}
 		return nil
 	}
@@ -185,11 +189,22 @@ func (s *reviewScreen) help() []key.Binding {
 	if s.typing() {
 		return []key.Binding{k.NextField, k.ForceQuit}
 	}
-	if s.data.protection.Passphrase {
-		return []key.Binding{complete, k.NextField, k.Quit}
+	var back []key.Binding
+	if s.data.reopen > 0 {
+		back = []key.Binding{reopenKey}
 	}
-	return []key.Binding{complete, k.Quit}
+	if s.data.protection.Passphrase {
+		return append(append([]key.Binding{complete}, back...), k.NextField, k.Quit)
+	}
+	return append(append([]key.Binding{complete}, back...), k.Quit)
 }
+
+// reopenKey goes back from the review to the skipped and failed apps
+// (wizard.Session.Reopen).
+var reopenKey = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to skipped apps"))
+
+// reopenMsg asks the root to authorize the skipped and failed apps again.
+type reopenMsg struct{}
 
 // describeProtection words Deps.Protection.
 func describeProtection(p Protection) string {

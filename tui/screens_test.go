@@ -102,9 +102,11 @@ func (f *fixture) toReview() {
 	f.pressRun("a")
 	f.withCode()
 	f.pressRun("s")
+	f.pressRun("y")
 	f.withCode()
 	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: poll: %w", flows.ErrDenied)})
 	f.pressRun("s")
+	f.pressRun("y")
 }
 
 // toReviewAllOK authorizes every app.

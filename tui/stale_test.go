@@ -23,6 +23,7 @@ func TestLateIdentifyIgnoredByNextApp(t *testing.T) {
 		t.Fatalf("state %v", f.m.auth.state)
 	}
 	f.pressRun("s")
+	f.pressRun("y")
 	if f.m.auth.app.ID == first {
 		t.Fatal("did not move on")
 	}
@@ -55,6 +56,7 @@ func TestCanceledStartIgnoredByNextApp(t *testing.T) {
 	}
 	first, gen1 := f.m.auth.app.ID, f.m.auth.gen
 	f.pressRun("s")
+	f.pressRun("y")
 	for _, msg := range []codeMsg{
 		{gen: gen1, app: first, err: context.Canceled},
 		{gen: f.m.auth.gen, app: first, err: context.Canceled},
@@ -98,6 +100,7 @@ func TestSkipCancelsIdentify(t *testing.T) {
 		t.Fatal("Identify did not start")
 	}
 	f.pressRun("s")
+	f.pressRun("y")
 	select {
 	case msg := <-done:
 		im, ok := msg.(identityMsg)

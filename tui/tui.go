@@ -173,7 +173,10 @@ type Deps struct {
 	// Prefill fills the customer form (--customer); nil leaves it empty.
 	Prefill *store.Customer
 	// OutPath names the bundle for a company at a time (--out, or
-	// "<company-slug>-<UTC date>.ucxbundle"). Nil uses DefaultOutPath.
+	// "<company-slug>-<UTC date>.ucxbundle", or the first free numbered
+	// name when that one is taken). It is called when the review opens,
+	// and the review shows and writes what it returns. Nil uses
+	// DefaultOutPath.
 	OutPath func(company string, now time.Time) string
 	// Protection describes how the bundle is protected.
 	Protection Protection
@@ -192,10 +195,11 @@ type Deps struct {
 	// QR code, huh's accessible prompts).
 	Accessible bool
 	// DarkBackground is the terminal background, detected once at start by
-	// the caller (lipgloss.HasDarkBackground(), before Run). It chooses the
-	// QR glyph mapping when colours are off (NO_COLOR); with colours the QR
-	// is forced white-on-black whatever the theme. Run also hands it to
-	// lipgloss so that no View ever queries the terminal.
+	// the caller (lipgloss.HasDarkBackground(), before Run). Run hands it
+	// to lipgloss so that no View ever queries the terminal. The QR code
+	// does not depend on it: it brings its own white-on-black, with
+	// colours or without (NO_COLOR), since a terminal that does not report
+	// its background looks dark here even when it is light.
 	DarkBackground bool
 	// NoColor is true when colours are off (NO_COLOR or an Ascii profile).
 	// Run fills it from lipgloss's colour profile when left false and the

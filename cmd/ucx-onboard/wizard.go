@@ -295,6 +295,13 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 	}
 	if o.out != "" {
 		deps.OutPath = func(string, time.Time) string { return o.out }
+	} else {
+		// The review shows the name that will be written: the first free
+		// one when the day's name is taken (writeBundleFreeName goes on
+		// from there should it be taken in the meantime).
+		deps.OutPath = func(company string, now time.Time) string {
+			return freeBundleName(tui.DefaultOutPath(company, now))
+		}
 	}
 	return protErr
 }
@@ -364,8 +371,6 @@ const maxNameTries = 100
 // free "<name>-2.ucxbundle", "<name>-3.ucxbundle", ... Nothing is ever
 // overwritten: store.WriteBundle refuses existing names atomically.
 func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store.Receipt, error) {
-	ext := filepath.Ext(path)
-	stem := strings.TrimSuffix(path, ext)
 	name := path
 	for i := 2; ; i++ {
 		r, err := store.WriteBundle(name, b, p)
@@ -374,8 +379,39 @@ func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store
 		if !errors.Is(err, store.ErrExists) || r.BundlePath != "" || i > maxNameTries {
 			return r, err
 		}
-		name = fmt.Sprintf("%s-%d%s", stem, i, ext)
+		name = numberedName(path, i)
 	}
+}
+
+// numberedName is path's i-th alternative: "<name>-<i>.ucxbundle".
+func numberedName(path string, i int) string {
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s-%d%s", strings.TrimSuffix(path, ext), i, ext)
+}
+
+// freeBundleName is the name writeBundleFreeName would write path under
+// now: path, or the first "<name>-2.ucxbundle", "<name>-3.ucxbundle", ...
+// whose bundle and receipt are both absent (path itself past
+// maxNameTries). The review shows it; it reserves nothing, and the write
+// still never overwrites.
+func freeBundleName(path string) string {
+	free := func(name string) bool {
+		for _, n := range []string{name, name + store.ReceiptSuffix} {
+			if _, err := os.Lstat(n); !errors.Is(err, fs.ErrNotExist) {
+				return false
+			}
+		}
+		return true
+	}
+	if free(path) {
+		return path
+	}
+	for i := 2; i <= maxNameTries; i++ {
+		if name := numberedName(path, i); free(name) {
+			return name
+		}
+	}
+	return path
 }
 
 // readCustomer reads a --customer prefill file, which must be a regular

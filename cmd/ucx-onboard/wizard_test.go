@@ -405,3 +405,54 @@ func TestReachCheckProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestFreeBundleName: the review names the file the write will use: the
+// day's name when free, else the first numbered name whose bundle and
+// receipt are both free (issue #10, item 4).
+func TestFreeBundleName(t *testing.T) {
+	tests := []struct {
+		name  string
+		taken []string
+		want  string
+	}{
+		{"free", nil, "acme-2026-11-28.ucxbundle"},
+		{"taken", []string{"acme-2026-11-28.ucxbundle"}, "acme-2026-11-28-2.ucxbundle"},
+		{"two taken", []string{"acme-2026-11-28.ucxbundle", "acme-2026-11-28-2.ucxbundle"}, "acme-2026-11-28-3.ucxbundle"},
+		{"receipt taken", []string{"acme-2026-11-28.ucxbundle" + store.ReceiptSuffix}, "acme-2026-11-28-2.ucxbundle"},
+		{"gap", []string{"acme-2026-11-28.ucxbundle", "acme-2026-11-28-3.ucxbundle"}, "acme-2026-11-28-2.ucxbundle"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, n := range tt.taken {
+				if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(dir, "acme-2026-11-28.ucxbundle")
+			got := freeBundleName(path)
+			if got != filepath.Join(dir, tt.want) {
+				t.Fatalf("freeBundleName = %s, want %s", filepath.Base(got), tt.want)
+			}
+			if tt.name == "receipt taken" {
+				return
+			}
+			// The write goes where the review said.
+			recipient, err := store.GenerateIdentityFile(filepath.Join(t.TempDir(), "id.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := store.NewRecipientProtection([]string{recipient})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := writeBundleFreeName(got, store.Bundle{Customer: store.Customer{Company: "Acme"}}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.BundlePath != got {
+				t.Fatalf("wrote %s, the review showed %s", r.BundlePath, got)
+			}
+		})
+	}
+}

@@ -100,7 +100,7 @@ func (a *Approval) Again() {
 func (a *Approval) AfterIdentify(id flows.Identity, err error) Next {
 	if err != nil {
 		a.Identity, a.Err = flows.Identity{}, err
-		a.Warnings = []string{"Could not tell who approved (" + flows.Sanitize(err.Error()) + ")."}
+		a.Warnings = []string{"Could not tell who approved (" + strings.TrimSuffix(ErrorText(err), ".") + ")."}
 		return Unchecked
 	}
 	a.Identity, a.Err = WithPrior(id, a.Prior), nil
@@ -282,4 +282,45 @@ func StatusText(err error) string {
 		return fmt.Sprintf("HTTP %d", we.Status)
 	}
 	return "refused"
+}
+
+// ApproverEmail is the email the engineer may make the customer's admin
+// email (UseApproverEmail): the approver's first, when the approval warns
+// that none of their emails is the one of the customer data; "" otherwise.
+func (a *Approval) ApproverEmail() string {
+	if a.AdminEmail == "" || len(a.Identity.Emails) == 0 {
+		return ""
+	}
+	for _, e := range a.Identity.Emails {
+		if strings.EqualFold(strings.TrimSpace(e), a.AdminEmail) {
+			return ""
+		}
+	}
+	return flows.Sanitize(strings.TrimSpace(a.Identity.Emails[0]))
+}
+
+// UseApproverEmail corrects the customer data instead of warning: the
+// approver's email (ApproverEmail) becomes the admin email, and the
+// warnings are worked out again. It returns the new email (the front-end
+// stores it with Session.SetAdminEmail, so that later apps approved by the
+// same person raise no warning) and what comes next: Finish when nothing
+// is left to warn about, Warn otherwise. It does nothing ("", Warn) when
+// there is no email to take.
+func (a *Approval) UseApproverEmail() (string, Next) {
+	email := a.ApproverEmail()
+	if email == "" {
+		return "", Warn
+	}
+	a.AdminEmail = email
+	a.Warnings = ApproverWarnings(a.Identity, a.AdminEmail, a.Prior.ID)
+	if len(a.Warnings) == 0 {
+		return email, Finish
+	}
+	return email, Warn
+}
+
+// SetAdminEmail makes email the customer's admin email (the engineer took
+// an approver's, Approval.UseApproverEmail).
+func (s *Session) SetAdminEmail(email string) {
+	s.Draft.Customer.AdminEmail = email
 }
