@@ -177,8 +177,8 @@ func TestKeygenOpenInspect(t *testing.T) {
 	if code, _, _ := runCmd(t, "keygen", "extra"); code != 2 {
 		t.Errorf("keygen extra: exit %d", code)
 	}
-	if code, _, stderr := runCmd(t, "inspect", "-h"); code != 0 || !strings.Contains(stderr, "Usage: ucx-onboard inspect") {
-		t.Errorf("inspect -h: %d %s", code, stderr)
+	if code, stdout, _ := runCmd(t, "inspect", "-h"); code != 0 || !strings.Contains(stdout, "Usage: ucx-onboard inspect") {
+		t.Errorf("inspect -h: %d %s", code, stdout)
 	}
 }
 

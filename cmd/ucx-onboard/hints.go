@@ -22,6 +22,8 @@ func hint(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case flagHint(err) != "":
+		return flagHint(err)
 	case errors.Is(err, errTokensToTerminal):
 		return "pipe it into UCX Suite's import (ucx-onboard open B -i K | ...), use 'ucx-onboard inspect' for a summary without tokens, or pass --to-terminal"
 	case errors.Is(err, errNoPassphraseTerminal):

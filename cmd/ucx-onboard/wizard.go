@@ -48,14 +48,18 @@ const (
 func runWizard(ctx context.Context, e env, args []string) error {
 	var o wizardOptions
 	fs := wizardFlags(&o, e.stderr, e.getenv)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, e, "ucx-onboard"); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return &exitError{exitUsage, errSilent}
+		return err
 	}
 	if fs.NArg() > 0 {
-		return &exitError{exitUsage, fmt.Errorf("unknown command %q (see ucx-onboard --help)", fs.Arg(0))}
+		fe := &flagError{msg: fmt.Sprintf("unknown command %q", fs.Arg(0)), hint: "run 'ucx-onboard --help' for the commands"}
+		if s := suggestCommand(fs.Arg(0)); s != "" {
+			fe.hint = "did you mean 'ucx-onboard " + s + "'? (" + fe.hint + ")"
+		}
+		return &exitError{exitUsage, fe}
 	}
 
 	if !o.accessible && !isTerminal(e.stdin) {

@@ -52,8 +52,8 @@ func wizardFlags(o *wizardOptions, w io.Writer, getenv ...func(string) string) *
 	fs.BoolVar(&o.demo, "demo", false, "built-in fake Webex that approves by itself, offline")
 	fs.BoolVar(&o.accessible, "accessible", env("ACCESSIBLE") != "", "plain prompts for screen readers (env ACCESSIBLE)")
 	fs.Usage = func() {
-		fmt.Fprintln(w, "Usage: ucx-onboard [flags]")
-		printFlags(w, fs)
+		fmt.Fprintln(fs.Output(), "Usage: ucx-onboard [flags]")
+		printFlags(fs.Output(), fs)
 	}
 	return fs
 }
