@@ -44,7 +44,7 @@ func preflightWizard(t *testing.T, base string, catalog []byte, override map[str
 		getenv: func(k string) string { return vars[k] }}
 	o := wizardOptions{webexURL: base, appsFile: apps, recipients: stringList{recipient},
 		out: filepath.Join(dir, "acme.ucxbundle"), stateDir: filepath.Join(dir, "state"), accessible: true}
-	w, err := newWizard(context.Background(), e, o)
+	w, err := newWizard(context.Background(), e, o, e.stdout)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,18 +65,23 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	if !o.accessible && !isTerminal(e.stdin) {
 		return &exitError{exitUsage, errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")}
 	}
-	w, err := newWizard(ctx, e, o)
+	screen := screenOut(e)
+	if !o.accessible && !isTerminal(screen) {
+		return &exitError{exitUsage, errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")}
+	}
+	w, err := newWizard(ctx, e, o, screen)
 	if err != nil {
 		return err
 	}
 	defer w.close()
 
-	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: e.stdout})
+	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: screen})
 	switch {
 	case res.Receipt != nil:
-		if !w.deps.Accessible {
-			// The accessible flow printed its Done summary on stdout
-			// already; the screen's is gone with the alternate screen.
+		if !w.deps.Accessible || screen != e.stdout {
+			// The screen's Done summary is gone with the alternate
+			// screen, or went to the terminal while stdout is redirected;
+			// the accessible flow printed its own on stdout.
 			printReceipt(e, *res.Receipt, w.deps.OpenHint)
 		}
 		if res.DraftRemoveErr != nil {
@@ -87,11 +92,11 @@ func runWizard(ctx context.Context, e env, args []string) error {
 		return err
 	case errors.Is(err, tui.ErrInternal):
 		fmt.Fprintf(e.stderr, "ucx-onboard: internal error: %v\n", err)
-		reportDraft(e, res, w.stateDir)
+		reportDraft(e, res, w.stateDir, resumeCommand(fs))
 		return &exitError{1, errSilent}
 	case errors.Is(err, tui.ErrUserAborted):
 		fmt.Fprintln(e.stderr, "ucx-onboard: stopped")
-		reportDraft(e, res, w.stateDir)
+		reportDraft(e, res, w.stateDir, resumeCommand(fs))
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
 		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
@@ -99,9 +104,21 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	return err
 }
 
+// screenOut is where the wizard draws: stdout when it is a terminal; else
+// stderr when that is one, so that "ucx-onboard --demo > summary.txt" draws
+// on the terminal and leaves only the summary in the file (as gh and fzf
+// do); else stdout (the accessible flow writing to a pipe or a file).
+func screenOut(e env) io.Writer {
+	if !isTerminal(e.stdout) && isTerminal(e.stderr) {
+		return e.stderr
+	}
+	return e.stdout
+}
+
 // reportDraft tells the engineer what became of the progress when the
-// wizard stopped before COMPLETE REQUEST.
-func reportDraft(e env, res tui.Result, stateDir string) {
+// wizard stopped before COMPLETE REQUEST, and the command that resumes it
+// (resume, from resumeCommand).
+func reportDraft(e env, res tui.Result, stateDir, resume string) {
 	switch {
 	case res.DraftSaveErr != nil && res.DraftID != "":
 		fmt.Fprintf(e.stderr, "ucx-onboard: the latest progress could not be saved (%v); draft %s holds an earlier state\n", res.DraftSaveErr, res.DraftID)
@@ -113,7 +130,35 @@ func reportDraft(e env, res tui.Result, stateDir string) {
 	default:
 		return
 	}
-	fmt.Fprintf(e.stderr, "hint: run ucx-onboard again with the same --state-dir (%s) to resume it\n", stateDir)
+	fmt.Fprintf(e.stderr, "hint: resume it (drafts in %s) with: %s\n", stateDir, resume)
+}
+
+// resumeCommand is the command line that resumes a run of the wizard: the
+// flags it was given (fs after Parse), as typed values, --demo first and
+// the others in name order, shell-quoted. Secrets are never flags, so
+// none is printed.
+func resumeCommand(fs *flag.FlagSet) string {
+	parts := []string{"ucx-onboard"}
+	if f := fs.Lookup("demo"); f != nil && f.Value.String() == "true" {
+		parts = append(parts, "--demo")
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch v := f.Value.(type) {
+		case *stringList:
+			for _, s := range *v {
+				parts = append(parts, "--"+f.Name, shellQuote(s))
+			}
+			return
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			if f.Name != "demo" && f.Value.String() == "true" {
+				parts = append(parts, "--"+f.Name)
+			}
+			return
+		}
+		parts = append(parts, "--"+f.Name, shellQuote(f.Value.String()))
+	})
+	return strings.Join(parts, " ")
 }
 
 // wizard is the assembled dependencies of one run.
@@ -130,7 +175,7 @@ type wizard struct {
 // their own builders: startDemo (the in-process fake Webex of --demo),
 // buildProtection (recipients and the bundle writer), buildDrafts (the
 // state directory) and buildPreflight (the checks).
-func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
+func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*wizard, error) {
 	w := &wizard{close: func() {}}
 	deps := &w.deps
 	deps.Version = toolVersion()
@@ -188,8 +233,13 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		draftsErr:  draftsErr,
 	})
 
-	if !o.accessible && isTerminal(e.stdout) {
-		// Ask the terminal once, before the program starts: View never does.
+	if !o.accessible && isTerminal(screen) {
+		// Colours and the background are those of the terminal drawn on
+		// (stderr when stdout is redirected). Ask it once, before the
+		// program starts: View never does.
+		if screen != e.stdout {
+			lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(screen))
+		}
 		deps.DarkBackground = lipgloss.HasDarkBackground()
 	}
 	return w, nil
