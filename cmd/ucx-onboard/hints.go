@@ -24,6 +24,8 @@ func hint(err error) string {
 		return ""
 	case flagHint(err) != "":
 		return flagHint(err)
+	case startHint(err) != "":
+		return startHint(err)
 	case errors.Is(err, errTokensToTerminal):
 		return "pipe it into UCX Suite's import (ucx-onboard open B -i K | ...), use 'ucx-onboard inspect' for a summary without tokens, or pass --to-terminal"
 	case errors.Is(err, errNoPassphraseTerminal):

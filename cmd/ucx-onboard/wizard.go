@@ -190,6 +190,10 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		deps.Prefill = &c
 	}
 
+	if err := outFlagError(o.out); err != nil {
+		return nil, err
+	}
+
 	getenv := e.getenv
 	baseURL := o.webexURL
 	httpClient := flows.NewHTTPClient(deps.Version)
@@ -209,6 +213,11 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		catalog, catalogErr = flows.DefaultCatalog(getenv)
 	}
 	deps.Apps = catalog.Apps
+	if catalogErr != nil && !onlySecretsMissing(catalogErr) {
+		// The --apps file itself is wrong: nothing to check before it is
+		// corrected.
+		return nil, &exitError{exitUsage, &startError{err: fmt.Errorf("--apps: %s", oneLine(catalogErr)), fix: strings.TrimSuffix(catalogFix(catalogErr, o), catalogAgain)}}
+	}
 
 	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
 	if clientErr != nil {
@@ -217,7 +226,10 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 	deps.Authorizer = client
 
 	outDir := bundleDir(o)
-	protErr := buildProtection(deps, o, outDir)
+	if protErr := buildProtection(deps, o, outDir); protErr != nil {
+		// Keys come from flags and files read once: r would read the same.
+		return nil, protectionStartError(protErr)
+	}
 	stateDir, draftsErr := buildDrafts(deps, o, outDir)
 	w.stateDir = stateDir
 	deps.Preflight = buildPreflight(preflightInputs{
@@ -227,7 +239,6 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		client:     client,
 		baseURL:    baseURL,
 		protection: deps.Protection,
-		protErr:    protErr,
 		outDir:     outDir,
 		stateDir:   stateDir,
 		draftsErr:  draftsErr,
@@ -389,7 +400,6 @@ type preflightInputs struct {
 	client     *flows.Client
 	baseURL    string
 	protection tui.Protection
-	protErr    error
 	outDir     string
 	stateDir   string
 	draftsErr  error
@@ -403,7 +413,7 @@ func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
 		checks := []tui.Check{catalogCheck(in.apps, in.catalogErr, in.opts)}
 		checks = append(checks, webexChecks(ctx, in.client, in.apps, in.baseURL, catalogSource(in.opts))...)
 		return append(checks,
-			protectionCheck(in.protection, in.protErr),
+			protectionCheck(in.protection, nil),
 			outputCheck(in.opts.out, in.outDir),
 			draftsCheck(in.stateDir, in.draftsErr),
 		)
@@ -502,7 +512,8 @@ func catalogSource(o wizardOptions) string {
 }
 
 func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
-	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true}
+	// Read at start: r cannot see a secret set or a file corrected since.
+	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true, AtStart: true}
 	source := catalogSource(o)
 	if err == nil {
 		ck.Detail = fmt.Sprintf("%d apps from %s, every secret present", len(apps), source)
@@ -559,7 +570,103 @@ func catalogFix(err error, o wizardOptions) string {
 			add("correct " + catalogSource(o))
 		}
 	}
-	return strings.Join(fixes, "; ") + "; then start ucx-onboard again (the catalog is read at start)"
+	return strings.Join(fixes, "; ") + catalogAgain
+}
+
+// catalogAgain ends every catalog fix: the catalog is read once.
+const catalogAgain = "; then start ucx-onboard again (the catalog is read at start)"
+
+// onlySecretsMissing reports whether every problem of a catalog error is
+// a client secret to provide (a variable, a secret file): those stay a
+// check, shown beside the others; a problem with the catalog itself stops
+// the wizard at start.
+func onlySecretsMissing(err error) bool {
+	for _, e := range leafErrors(err) {
+		var ce *flows.CatalogError
+		if !errors.As(e, &ce) || !(ce.Field == "client_secret_file" || errors.Is(ce, flows.ErrNoSecret)) {
+			return false
+		}
+	}
+	return true
+}
+
+// startError is a problem with the wizard's flags or the files they name,
+// found before the screen opens: exit 2, the problem on one line and its
+// fix as the hint.
+type startError struct {
+	err error
+	fix string
+}
+
+func (e *startError) Error() string { return e.err.Error() }
+func (e *startError) Unwrap() error { return e.err }
+
+// startHint returns the fix carried by a *startError in err, or "".
+func startHint(err error) string {
+	var se *startError
+	if errors.As(err, &se) {
+		return se.fix
+	}
+	return ""
+}
+
+// oneLine is err's text on one line, sanitized, without the package
+// prefixes ("store: ", "catalog: ") that only say where it came from.
+func oneLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	for _, p := range []string{"store: ", "catalog: ", "flows: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return flows.Sanitize(msg)
+}
+
+// outFlagError says what is wrong with --out's path before anything else
+// runs, or returns nil: a folder given instead of a file name, a folder
+// that does not exist, or a path through something that is not a folder.
+// A name taken by a file is the preflight's (r sees it moved away).
+func outFlagError(out string) error {
+	if out == "" {
+		return nil
+	}
+	fail := func(msg, fix string) error {
+		return &exitError{exitUsage, &startError{err: errors.New(msg), fix: fix}}
+	}
+	q := shellQuote(out)
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		return fail("--out "+q+" is a folder, not a file name",
+			"give the bundle's file name, e.g. --out "+shellQuote(filepath.Join(out, "acme.ucxbundle")))
+	}
+	dir := filepath.Dir(out)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail("--out "+q+": folder "+dir+" does not exist", "create the folder, or choose another --out")
+	case err != nil:
+		return fail("--out "+q+": cannot use folder "+dir+": "+oneLine(errors.Unwrap(err)), "choose another --out")
+	case !fi.IsDir():
+		return fail("--out "+q+": "+dir+" is not a folder", "choose another --out")
+	}
+	return nil
+}
+
+// protectionStartError words a problem with the bundle's keys (from
+// buildProtection) for the command line, with its fix.
+func protectionStartError(err error) error {
+	fix := strings.TrimSuffix(protectionFix(err), ", then start ucx-onboard again")
+	var demo *demoIdentityError
+	msg := oneLine(err)
+	switch {
+	case errors.As(err, &demo):
+		msg = "--demo: its identity " + demo.path + ": " + msg
+	case strings.Contains(err.Error(), "recipients file") || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, store.ErrNotRegular):
+		msg = "--recipients-file: " + msg
+	default:
+		msg = "--recipient: " + msg
+	}
+	return &exitError{exitUsage, &startError{err: errors.New(msg), fix: fix}}
 }
 
 // leafErrors lists the errors joined in err (errors.Join, any depth), or
@@ -678,7 +785,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		ck.OK = true
 		say("client secret accepted; Webex even issued a token for the test code nobody was shown (dropped, not kept)")
 	case flows.VerifyClientRefused:
-		ck.Blocking = true
+		ck.Blocking, ck.AtStart = true, true // the catalog is read at start
 		field := strings.ReplaceAll(res.Field, "/", " or ")
 		say("client id or scopes refused: Webex does not accept the %s of this app%s", field, cause)
 		switch res.Field {
@@ -691,7 +798,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		}
 		ck.Fix += "; pass the corrected catalog with --apps and start again"
 	case flows.VerifySecretRejected:
-		ck.Blocking = true
+		ck.Blocking, ck.AtStart = true, true // secrets are read at start
 		src := res.SecretSource
 		if src == "" {
 			src = "the client secret (" + res.Field + ")"
@@ -755,7 +862,7 @@ func verifyText(app flows.App, err error) string {
 }
 
 func protectionCheck(p tui.Protection, err error) tui.Check {
-	ck := tui.Check{Name: "Bundle protection", OK: err == nil, Blocking: true}
+	ck := tui.Check{Name: "Bundle protection", OK: err == nil, Blocking: true, AtStart: true}
 	switch {
 	case err != nil:
 		ck.Detail = err.Error()
@@ -823,7 +930,13 @@ func outputCheck(out, dir string) tui.Check {
 	f, err := os.CreateTemp(dir, ".ucx-onboard-check-*")
 	if err != nil {
 		ck.Detail = "cannot write in " + abs
-		ck.Fix = "run from a writable folder or pass --out PATH"
+		if errors.Is(err, fs.ErrNotExist) {
+			ck.Detail = "folder " + abs + " does not exist (any more)"
+		}
+		ck.Fix = "run from a writable folder or pass --out PATH, then press r"
+		if out != "" {
+			ck.Fix = "make " + abs + " writable (press r after), or quit and start again with another --out"
+		}
 		return ck
 	}
 	f.Close()
@@ -837,7 +950,7 @@ func outputCheck(out, dir string) tui.Check {
 }
 
 func draftsCheck(dir string, err error) tui.Check {
-	ck := tui.Check{Name: "Draft storage", OK: err == nil}
+	ck := tui.Check{Name: "Draft storage", OK: err == nil, AtStart: true}
 	if err != nil {
 		ck.Detail = err.Error()
 		ck.Fix = "progress will not survive a crash; pass --state-dir DIR to fix"
