@@ -45,7 +45,7 @@ const (
 
 // runWizard parses the wizard's flags, assembles its dependencies (real
 // Webex, or an in-process fake with --demo) and runs it.
-func runWizard(ctx context.Context, e env, args []string) error {
+func runWizard(ctx context.Context, e env, args []string) (err error) {
 	var o wizardOptions
 	fs := wizardFlags(&o, e.stderr, e.getenv)
 	if err := parseFlags(fs, args, e, "ucx-onboard"); err != nil {
@@ -74,6 +74,23 @@ func runWizard(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer w.close()
+	if o.debug {
+		l, lerr := openDebugLog(w.stateDir)
+		if lerr != nil {
+			fmt.Fprintf(e.stderr, "ucx-onboard: --debug: no log: %s\n", oneLine(lerr))
+		} else {
+			defer func() {
+				l.Close()
+				fmt.Fprintf(e.stderr, "ucx-onboard: debug log: %s\n", l.path)
+			}()
+			withDebugLog(&w.deps, l)
+			defer func() {
+				if !errors.Is(err, errSilent) {
+					l.Error("run", err)
+				}
+			}()
+		}
+	}
 
 	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: screen})
 	switch {
