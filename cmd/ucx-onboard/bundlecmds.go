@@ -169,6 +169,25 @@ func readCapped(path string, limit int64) ([]byte, error) {
 // terminal's scrollback).
 var errTokensToTerminal = errors.New("open prints the admin tokens: refusing to show them on the terminal")
 
+// tokensToTerminalError is errTokensToTerminal for one command line: the
+// hint repeats its bundle and identity files.
+type tokensToTerminalError struct {
+	path string
+	ids  identityFiles
+}
+
+func (e *tokensToTerminalError) Error() string { return errTokensToTerminal.Error() }
+func (e *tokensToTerminalError) Unwrap() error { return errTokensToTerminal }
+
+// args is the bundle and its identities as typed after open or inspect.
+func (e *tokensToTerminalError) args() string {
+	s := shellQuote(e.path)
+	for _, id := range e.ids {
+		s += " -i " + shellQuote(id)
+	}
+	return s
+}
+
 // errHelpShown: -h printed the usage; exit 0.
 var errHelpShown = errors.New("help shown")
 
@@ -235,7 +254,7 @@ func runOpen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if isTerminal(e.stdout) && !toTerminal {
-		return errTokensToTerminal
+		return &tokensToTerminalError{path: path, ids: ids}
 	}
 	b, _, err := loadBundle(ctx, e, path, ids)
 	if err != nil {

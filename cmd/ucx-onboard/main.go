@@ -140,7 +140,7 @@ func report(w io.Writer, err error) int {
 		code = ee.code
 	}
 	if !errors.Is(err, errSilent) {
-		fmt.Fprintf(w, "ucx-onboard: %v\n", err)
+		fmt.Fprintf(w, "ucx-onboard: %s\n", plainWords(err.Error()))
 		if h := hint(err); h != "" {
 			fmt.Fprintf(w, "hint: %s\n", h)
 		}
