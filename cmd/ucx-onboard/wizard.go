@@ -103,7 +103,7 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		}
 		if res.DraftRemoveErr != nil {
 			fmt.Fprintf(e.stderr, "ucx-onboard: the bundle is written, but its draft (with tokens) could not be deleted: %v\nhint: delete draft %s in %s\n",
-				res.DraftRemoveErr, res.DraftID, w.stateDir)
+				plainWords(res.DraftRemoveErr.Error()), res.DraftID, w.stateDir)
 			return &exitError{1, errSilent}
 		}
 		return err
@@ -138,9 +138,9 @@ func screenOut(e env) io.Writer {
 func reportDraft(e env, res tui.Result, stateDir, resume string) {
 	switch {
 	case res.DraftSaveErr != nil && res.DraftID != "":
-		fmt.Fprintf(e.stderr, "ucx-onboard: the latest progress could not be saved (%v); draft %s holds an earlier state\n", res.DraftSaveErr, res.DraftID)
+		fmt.Fprintf(e.stderr, "ucx-onboard: the latest progress could not be saved (%s); draft %s holds an earlier state\n", plainWords(res.DraftSaveErr.Error()), res.DraftID)
 	case res.DraftSaveErr != nil:
-		fmt.Fprintf(e.stderr, "ucx-onboard: the progress could not be saved: %v\n", res.DraftSaveErr)
+		fmt.Fprintf(e.stderr, "ucx-onboard: the progress could not be saved: %s\n", plainWords(res.DraftSaveErr.Error()))
 		return
 	case res.DraftID != "":
 		fmt.Fprintf(e.stderr, "ucx-onboard: the progress is kept as draft %s\n", res.DraftID)
