@@ -3,7 +3,8 @@
 // Imagicle app and writes an age-encrypted bundle for UCX Suite.
 //
 // Output rules: results go to stdout, everything else (progress, errors,
-// hints) to stderr. Errors are one line, prefixed "ucx-onboard:", lowercase,
+// hints) to stderr; the wizard's screen goes to the terminal, stderr when
+// stdout is redirected. Help (-h, --help) is a result: stdout. Errors are one line, prefixed "ucx-onboard:", lowercase,
 // with "hint:" lines after them where there is a fix. No token, device code
 // or client secret is ever printed. main is the only place that calls
 // os.Exit.

@@ -185,10 +185,13 @@ type wizard struct {
 	close    func()
 }
 
-// newWizard builds the dependencies. Problems the engineer can fix while
-// the wizard runs (missing secrets, no network, a bad recipient, an
-// unwritable output folder) become preflight checks; a bad --customer file
-// is a usage error, reported before the screen opens. The parts come from
+// newWizard builds the dependencies. Problems with the flags and the
+// files they name, which cannot change while the wizard runs (a bad
+// --customer, --apps, --recipient or --recipients-file, an --out that is a
+// folder or in a missing folder, a demo identity that cannot be used), are
+// usage errors (exit 2) reported before the screen opens; the rest (missing
+// secrets, no network, a taken or unwritable output path, drafts) become
+// preflight checks, those read at start marked tui.Check.AtStart. The parts come from
 // their own builders: startDemo (the in-process fake Webex of --demo),
 // buildProtection (recipients and the bundle writer), buildDrafts (the
 // state directory) and buildPreflight (the checks).
@@ -321,8 +324,8 @@ func bundleDir(o wizardOptions) string {
 // WriteBundle, OpenHint and, with --out, OutPath. The recipients come from
 // --recipient and --recipients-file, or under --demo from a demo identity in
 // outDir (created the first time); with none the review screen asks for a
-// passphrase. A bad recipient is returned for the preflight (its check
-// blocks) and leaves deps.Protection zero.
+// passphrase. A bad recipient is returned (newWizard stops on it) and
+// leaves deps.Protection zero.
 func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 	keys := append([]string(nil), o.recipients...)
 	var protErr error
