@@ -161,12 +161,13 @@ func (a *accessible) run() error {
 		a.say("\nChecks before the customer is involved:")
 		for {
 			checks := d.Preflight(a.ctx)
-			blocked := false
+			blocked, restart := false, false
 			for _, c := range checks {
 				state := "ok"
 				switch {
 				case !c.OK && c.Blocking:
 					state, blocked = "BLOCKING", true
+					restart = restart || c.AtStart
 				case !c.OK:
 					state = "warning"
 				}
@@ -178,7 +179,11 @@ func (a *accessible) run() error {
 			if !blocked {
 				break
 			}
-			ans, err := a.choose("A check blocks. Type r to check again, or q to quit: ", "rq", "")
+			prompt := "A check blocks. Type r to check again, or q to quit: "
+			if restart {
+				prompt = "A check blocks on what was read at start: fix it, then type q and start ucx-onboard again (r checks the same input again): "
+			}
+			ans, err := a.choose(prompt, "rq", "")
 			if err != nil {
 				return err
 			}

@@ -36,6 +36,17 @@ func (s *preflightScreen) blocked() bool {
 	return false
 }
 
+// restartNeeded reports whether a blocking check failed on input read at
+// start, which r does not read again.
+func (s *preflightScreen) restartNeeded() bool {
+	for _, c := range s.checks {
+		if !c.OK && c.Blocking && c.AtStart {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *preflightScreen) update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	switch msg := msg.(type) {
@@ -110,6 +121,8 @@ func (s *preflightScreen) view() string {
 	switch {
 	case s.running:
 		b.WriteString(c.spinner() + " Checking again…")
+	case s.restartNeeded():
+		b.WriteString(st.Err.Render(markErr + " Fix what is marked " + markErr + ", then quit and start ucx-onboard again."))
 	case s.blocked():
 		b.WriteString(st.Err.Render(markErr + " Fix what is marked " + markErr + ", then press r to check again."))
 	default:

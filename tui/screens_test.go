@@ -127,6 +127,13 @@ func TestScreens(t *testing.T) {
 		f.step(checksMsg{checks: blockingChecks()})
 		f.step(press("enter")) // does not go on
 	})
+	// The catalog is read at start: r would read the same, so the footer
+	// asks to quit and start again.
+	atStart := blockingChecks()
+	atStart[0].AtStart = true
+	checkGolden(t, "preflight_blocking_at_start", withPreflight(atStart), func(f *fixture) {
+		f.step(checksMsg{checks: atStart})
+	})
 	checkGolden(t, "resume_offer", nil, func(f *fixture) {
 		f.step(draftsMsg{infos: []DraftInfo{
 			{ID: "20261120-1712-k3x9", Company: "Acme Industries", AppsDone: []string{"UCX Suite Users' Synch from Control Hub", "Attendant Console Presence Connector"}, Updated: t0.Add(-16 * time.Hour)},

@@ -152,6 +152,10 @@ type Check struct {
 	Blocking bool   // when !OK and Blocking, the wizard cannot go on
 	Detail   string // what was found
 	Fix      string // what to do, shown when !OK
+	// AtStart says that what the check looks at was read once at start
+	// (flags, files, the environment): r checks it again with the same
+	// input, so a failed blocking check asks to quit and start again.
+	AtStart bool
 }
 
 // Deps is everything the wizard needs from the outside. Zero fields get

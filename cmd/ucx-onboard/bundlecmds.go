@@ -91,10 +91,10 @@ func usageError(format string, a ...any) error {
 
 // parseInterspersed parses fs allowing flags after positional arguments
 // ("open BUNDLE -i KEY"); "--" ends the flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterspersed(fs *flag.FlagSet, args []string, e env, cmd string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args, e, cmd); err != nil {
 			return nil, err
 		}
 		args = fs.Args()
@@ -123,7 +123,7 @@ func bundleFlags(name, summary string, e env, ids *identityFiles, extra []func(*
 		if fs.Lookup("to-terminal") != nil {
 			more = " [--to-terminal]"
 		}
-		fmt.Fprintf(e.stderr, "Usage: ucx-onboard %s BUNDLE -i IDENTITY [-i IDENTITY...]%s\n\n%s\nA passphrase-protected bundle asks for the passphrase on the terminal.\n\nFlags:\n", name, more, summary)
+		fmt.Fprintf(fs.Output(), "Usage: ucx-onboard %s BUNDLE -i IDENTITY [-i IDENTITY...]%s\n\n%s\nA passphrase-protected bundle asks for the passphrase on the terminal.\n\nFlags:\n", name, more, summary)
 		printFlags(fs.Output(), fs)
 	}
 	return fs
@@ -133,12 +133,12 @@ func bundleFlags(name, summary string, e env, ids *identityFiles, extra []func(*
 // extra adds command-specific flags.
 func parseBundleArgs(name, summary string, e env, args []string, extra ...func(*flag.FlagSet)) (path string, ids identityFiles, err error) {
 	fs := bundleFlags(name, summary, e, &ids, extra)
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseInterspersed(fs, args, e, "ucx-onboard "+name)
 	if errors.Is(err, flag.ErrHelp) {
 		return "", nil, errHelpShown
 	}
 	if err != nil {
-		return "", nil, &exitError{code: 2, err: errSilent} // flag already printed it
+		return "", nil, err
 	}
 	if len(pos) != 1 {
 		return "", nil, usageError("%s needs exactly one BUNDLE file (got %d)", name, len(pos))
@@ -168,6 +168,25 @@ func readCapped(path string, limit int64) ([]byte, error) {
 // errTokensToTerminal: open would show admin tokens on screen (and in the
 // terminal's scrollback).
 var errTokensToTerminal = errors.New("open prints the admin tokens: refusing to show them on the terminal")
+
+// tokensToTerminalError is errTokensToTerminal for one command line: the
+// hint repeats its bundle and identity files.
+type tokensToTerminalError struct {
+	path string
+	ids  identityFiles
+}
+
+func (e *tokensToTerminalError) Error() string { return errTokensToTerminal.Error() }
+func (e *tokensToTerminalError) Unwrap() error { return errTokensToTerminal }
+
+// args is the bundle and its identities as typed after open or inspect.
+func (e *tokensToTerminalError) args() string {
+	s := shellQuote(e.path)
+	for _, id := range e.ids {
+		s += " -i " + shellQuote(id)
+	}
+	return s
+}
 
 // errHelpShown: -h printed the usage; exit 0.
 var errHelpShown = errors.New("help shown")
@@ -235,7 +254,7 @@ func runOpen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if isTerminal(e.stdout) && !toTerminal {
-		return errTokensToTerminal
+		return &tokensToTerminalError{path: path, ids: ids}
 	}
 	b, _, err := loadBundle(ctx, e, path, ids)
 	if err != nil {
@@ -418,15 +437,15 @@ func runKeygen(ctx context.Context, e env, args []string) error {
 	fs.SetOutput(e.stderr)
 	out := fs.String("o", defaultIdentityFile, "write the identity (secret key) to `file`, never overwritten")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: ucx-onboard keygen [-o FILE]\n\nCreate an age identity for UCX Suite to receive bundles with. The identity\n(secret) goes to FILE with mode 0600; the public recipient, to give to field\nengineers, is printed on stdout.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: ucx-onboard keygen [-o FILE]\n\nCreate an age identity for UCX Suite to receive bundles with. The identity\n(secret) goes to FILE with mode 0600; the public recipient, to give to field\nengineers, is printed on stdout.\n\nFlags:\n")
 		printFlags(fs.Output(), fs)
 	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseInterspersed(fs, args, e, "ucx-onboard keygen")
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
-		return &exitError{code: 2, err: errSilent}
+		return err
 	}
 	if len(pos) != 0 {
 		return usageError("keygen takes no arguments (use -o FILE)")

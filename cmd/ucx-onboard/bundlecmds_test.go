@@ -65,6 +65,12 @@ func checkFailure(t *testing.T, code int, stdout, stderr, want string) {
 	if strings.Contains(stderr, "tok-FAKE") {
 		t.Errorf("stderr leaks a token: %s", stderr)
 	}
+	// The engineer reads what happened, not where in the program.
+	for _, internal := range []string{"store: ", "flows: ", "X25519"} {
+		if strings.Contains(stderr, internal) {
+			t.Errorf("stderr shows the program's internals (%q): %s", internal, stderr)
+		}
+	}
 }
 
 func TestKeygenOpenInspect(t *testing.T) {
@@ -155,7 +161,7 @@ func TestKeygenOpenInspect(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"open", bundle, "-i", other}, "matches none of the 1 identities"},
+		{[]string{"open", bundle, "-i", other}, "matches none of the 1 identities given (sealed to an age key)"},
 		{[]string{"open", bundle}, "no identity given"},
 		{[]string{"inspect", cut, "-i", idPath}, "truncated"},
 		{[]string{"open", flipped, "-i", idPath}, "damaged or was modified"},
@@ -177,8 +183,8 @@ func TestKeygenOpenInspect(t *testing.T) {
 	if code, _, _ := runCmd(t, "keygen", "extra"); code != 2 {
 		t.Errorf("keygen extra: exit %d", code)
 	}
-	if code, _, stderr := runCmd(t, "inspect", "-h"); code != 0 || !strings.Contains(stderr, "Usage: ucx-onboard inspect") {
-		t.Errorf("inspect -h: %d %s", code, stderr)
+	if code, stdout, _ := runCmd(t, "inspect", "-h"); code != 0 || !strings.Contains(stdout, "Usage: ucx-onboard inspect") {
+		t.Errorf("inspect -h: %d %s", code, stdout)
 	}
 }
 

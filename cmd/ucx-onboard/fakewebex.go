@@ -51,13 +51,13 @@ func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 	fs.StringVar(&o.catalogOut, "catalog", "", "also write the demo catalog JSON to `file`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: ucx-onboard fake-webex [flags]\n\n"+
+		fmt.Fprintln(fs.Output(), "Usage: ucx-onboard fake-webex [flags]\n\n"+
 			"Runs a fake Webex (device grant, people, organizations) with the four\n"+
 			"Imagicle demo apps, prints its URL, a demo catalog and the demo secrets,\n"+
 			"and serves until interrupted. Approve codes in a browser at the printed\n"+
 			"verification URL (a second listener, as Webex's is another host), or\n"+
 			"with --auto-approve.\n\nFlags:")
-		printFlags(e.stderr, fs)
+		printFlags(fs.Output(), fs)
 	}
 	return fs
 }
@@ -67,11 +67,11 @@ func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 func runFakeWebex(ctx context.Context, e env, args []string) error {
 	var o fakeWebexOptions
 	fs := fakeWebexFlags(&o, e)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, e, "ucx-onboard fake-webex"); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return &exitError{code: 2, err: errSilent}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return &exitError{code: 2, err: fmt.Errorf("fake-webex: unexpected argument %q", fs.Arg(0))}

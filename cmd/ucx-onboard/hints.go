@@ -22,8 +22,17 @@ func hint(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case flagHint(err) != "":
+		return flagHint(err)
+	case startHint(err) != "":
+		return startHint(err)
 	case errors.Is(err, errTokensToTerminal):
-		return "pipe it into UCX Suite's import (ucx-onboard open B -i K | ...), use 'ucx-onboard inspect' for a summary without tokens, or pass --to-terminal"
+		args := "BUNDLE -i IDENTITY"
+		var te *tokensToTerminalError
+		if errors.As(err, &te) {
+			args = te.args()
+		}
+		return "pipe it into UCX Suite's import (ucx-onboard open " + args + " | <import>), see a summary without tokens with 'ucx-onboard inspect " + args + "', or add --to-terminal"
 	case errors.Is(err, errNoPassphraseTerminal):
 		return "run the command in a terminal to type the passphrase, or ask for a bundle sealed to UCX's age identity (ucx-onboard keygen)"
 	case errors.Is(err, store.ErrNotRegular):
@@ -59,6 +68,20 @@ func hint(err error) string {
 		return "check the file's permissions (and that you are the right user)"
 	}
 	return ""
+}
+
+// plainWords rewords a lower package's error text for the engineer: no
+// "store: " or "flows: " prefixes (they say where in the program it came
+// from; --debug keeps them), and age's stanza types as kinds of key.
+func plainWords(msg string) string {
+	for _, p := range []string{"store: ", "flows: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	if i := strings.Index(msg, "(sealed to: "); i >= 0 {
+		r := strings.NewReplacer("(sealed to: ", "(sealed to ", "X25519", "an age key", "ssh-ed25519", "an SSH ed25519 key", "ssh-rsa", "an SSH RSA key", "scrypt", "a passphrase")
+		msg = msg[:i] + r.Replace(msg[i:])
+	}
+	return msg
 }
 
 // hintStyle turns the wizard's wording of a fix (tui.Fix, sentences) into

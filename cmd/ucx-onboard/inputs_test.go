@@ -43,3 +43,56 @@ func TestOutputCheckReceipt(t *testing.T) {
 		})
 	}
 }
+
+// TestWizardStartErrors: problems with flags and the files they name,
+// which the checks' r would read again unchanged, stop the wizard before
+// the screen opens: exit 2, the problem on one line naming the flag and
+// what is wrong with the path, and a hint.
+func TestWizardStartErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want []string
+		not  []string
+	}{
+		{"--out in a missing folder", []string{"--out", filepath.Join(dir, "missing", "x.ucxbundle")},
+			[]string{"folder " + filepath.Join(dir, "missing") + " does not exist\n", "hint: create the folder, or choose another --out"}, []string{"pass --out", "protection"}},
+		{"--demo --out in a missing folder", []string{"--demo", "--out", filepath.Join(dir, "missing", "x.ucxbundle")},
+			[]string{"does not exist\n"}, []string{"protection", "identity"}},
+		{"--out a folder", []string{"--out", dir}, []string{"--out " + dir + " is a folder, not a file name", "e.g. --out " + filepath.Join(dir, "acme.ucxbundle")}, []string{"move it away"}},
+		{"--out under a file", []string{"--out", filepath.Join(file, "x")}, []string{file + " is not a folder"}, nil},
+		{"bad --recipient", []string{"--recipient", "age1nope"}, []string{"ucx-onboard: --recipient: recipient #1", "hint: give age (age1...) or SSH public keys"}, []string{"store:", "press r"}},
+		{"missing --recipients-file", []string{"--recipients-file", filepath.Join(dir, "keys.txt")}, []string{"--recipients-file: ", "hint: check the --recipients-file path"}, []string{"store:"}},
+		{"missing --apps", []string{"--apps", filepath.Join(dir, "apps.json")}, []string{"--apps: ", "no such file", "hint: check the --apps path"}, []string{"--apps: catalog: ", "start ucx-onboard again"}},
+		{"bad --apps", []string{"--apps", file}, []string{"--apps: ", "hint: correct " + file}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"--accessible", "--state-dir", filepath.Join(t.TempDir(), "state")}, tt.args...)
+			code, stdout, stderr := runCmd(t, args...)
+			if code != exitUsage {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("the wizard started: %q", stdout)
+			}
+			if n := strings.Count(stderr, "\n"); n != 2 {
+				t.Errorf("%d lines, want the problem and a hint:\n%s", n, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("lacks %q:\n%s", w, stderr)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(stderr, n) {
+					t.Errorf("has %q:\n%s", n, stderr)
+				}
+			}
+		})
+	}
+}

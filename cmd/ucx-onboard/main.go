@@ -3,7 +3,8 @@
 // Imagicle app and writes an age-encrypted bundle for UCX Suite.
 //
 // Output rules: results go to stdout, everything else (progress, errors,
-// hints) to stderr. Errors are one line, prefixed "ucx-onboard:", lowercase,
+// hints) to stderr; the wizard's screen goes to the terminal, stderr when
+// stdout is redirected. Help (-h, --help) is a result: stdout. Errors are one line, prefixed "ucx-onboard:", lowercase,
 // with "hint:" lines after them where there is a fix. No token, device code
 // or client secret is ever printed. main is the only place that calls
 // os.Exit.
@@ -21,19 +22,45 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set by a release build (.ci/release) with
+// -ldflags "-X main.version=v1.2.3".
 var version = ""
 
-// toolVersion returns the version stamped at build time, else the module
-// version from the build info, else "dev".
+// toolVersion is the version printed by --version and recorded in bundles,
+// receipts and the User-Agent: see versionFrom.
 func toolVersion() string {
-	if version != "" {
-		return version
+	bi, _ := debug.ReadBuildInfo()
+	return versionFrom(version, bi)
+}
+
+// versionFrom returns the version stamped at link time; else the module
+// version from the build info (go install pkg@v1.2.3, or the pseudo-version
+// go build derives from the VCS, "+dirty" for uncommitted changes); else
+// "dev-" and the first 12 digits of the VCS revision ("-dirty" for
+// uncommitted changes); else "dev" (go run, or -buildvcs=false).
+func versionFrom(stamped string, bi *debug.BuildInfo) string {
+	if stamped != "" {
+		return stamped
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if bi == nil {
+		return "dev"
 	}
-	return "dev"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	return "dev-" + rev[:min(12, len(rev))] + dirty
 }
 
 // env is the process environment and standard streams, injectable for tests.
@@ -55,7 +82,7 @@ var commands = map[string]command{
 	"inspect":    {"summarize a bundle without printing any token (UCX side)", runInspect},
 	"keygen":     {"create an age identity for receiving bundles (UCX side)", runKeygen},
 	"fake-webex": {"run the fake Webex server for training, demos and manual tests", runFakeWebex},
-	"version": {"print the version", func(_ context.Context, e env, _ []string) error {
+	"version": {"print the version (also --version)", func(_ context.Context, e env, _ []string) error {
 		_, err := fmt.Fprintln(e.stdout, "ucx-onboard", toolVersion())
 		return err
 	}},
@@ -93,6 +120,8 @@ func run(ctx context.Context, e env, args []string) int {
 	case len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help"):
 		usage(e.stdout)
 		return 0
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		err = commands["version"].run(ctx, e, args[1:])
 	case len(args) > 0 && commands[args[0]].run != nil:
 		err = commands[args[0]].run(ctx, e, args[1:])
 	default:
@@ -112,7 +141,7 @@ func report(w io.Writer, err error) int {
 		code = ee.code
 	}
 	if !errors.Is(err, errSilent) {
-		fmt.Fprintf(w, "ucx-onboard: %v\n", err)
+		fmt.Fprintf(w, "ucx-onboard: %s\n", plainWords(err.Error()))
 		if h := hint(err); h != "" {
 			fmt.Fprintf(w, "hint: %s\n", h)
 		}
@@ -120,19 +149,24 @@ func report(w io.Writer, err error) int {
 	return code
 }
 
-// usage prints every command with one line each; the wizard's flags follow.
-func usage(w io.Writer) {
-	fmt.Fprintf(w, "ucx-onboard %s: connect a customer's Webex organization to Imagicle UCX Suite\n\n", toolVersion())
-	fmt.Fprintln(w, "Usage:\n  ucx-onboard [flags]            run the onboarding wizard\n  ucx-onboard COMMAND [flags]\n\nCommands:")
+// commandNames lists the subcommands, sorted.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return names
+}
+
+// usage prints every command with one line each; the wizard's flags follow.
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "ucx-onboard %s: connect a customer's Webex organization to Imagicle UCX Suite\n\n", toolVersion())
+	fmt.Fprintln(w, "Usage:\n  ucx-onboard [flags]            run the onboarding wizard\n  ucx-onboard COMMAND [flags]\n\nCommands:")
+	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "  help         print this help\n\nWizard flags:")
+	fmt.Fprintln(w, "  help         print this help (also -h, --help)\n\nWizard flags:")
 	printFlags(w, wizardFlags(&wizardOptions{}, w))
 	fmt.Fprintln(w, "\nRun 'ucx-onboard COMMAND -h' for a command's flags.")
 }

@@ -46,6 +46,14 @@ func TestOpenRefusesTerminal(t *testing.T) {
 	if !strings.Contains(stderr.String(), "--to-terminal") {
 		t.Errorf("no hint: %s", stderr.String())
 	}
+	// The hint gives the commands with this bundle and identity, not
+	// placeholders.
+	args := bundle + " -i " + idPath
+	for _, want := range []string{"ucx-onboard open " + args + " | <import>", "'ucx-onboard inspect " + args + "'"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the hint lacks %q: %s", want, stderr.String())
+		}
+	}
 	stderr.Reset()
 	// Read the terminal while open writes to it, so a full buffer cannot
 	// block, until the terminal side is closed.

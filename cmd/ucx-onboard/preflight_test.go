@@ -44,7 +44,7 @@ func preflightWizard(t *testing.T, base string, catalog []byte, override map[str
 		getenv: func(k string) string { return vars[k] }}
 	o := wizardOptions{webexURL: base, appsFile: apps, recipients: stringList{recipient},
 		out: filepath.Join(dir, "acme.ucxbundle"), stateDir: filepath.Join(dir, "state"), accessible: true}
-	w, err := newWizard(context.Background(), e, o)
+	w, err := newWizard(context.Background(), e, o, e.stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,6 +210,11 @@ func TestVerifyCheckWording(t *testing.T) {
 				!strings.Contains(c.Detail, tc.detail) || !strings.Contains(c.Fix, tc.fix) || (tc.fix == "") != (c.Fix == "") {
 				t.Errorf("check %+v\nwant ok=%v blocking=%v detail ...%s... fix ...%s...", c, tc.ok, tc.blocking, tc.detail, tc.fix)
 			}
+			// What blocks is the catalog or a secret, both read at start:
+			// the screen must not promise that r sees a fix.
+			if c.AtStart != tc.blocking {
+				t.Errorf("AtStart = %v, want %v (blocking)", c.AtStart, tc.blocking)
+			}
 		})
 	}
 }
@@ -241,6 +246,10 @@ func TestPreflightAccessible(t *testing.T) {
 	want := "- Webex accepts " + bad.ID + ": BLOCKING. secret rejected: fix env " + bad.SecretEnv
 	if !strings.Contains(out, want) {
 		t.Errorf("no line %q in:\n%s", want, out)
+	}
+	// The secret is read at start: the prompt says to start again.
+	if want := "fix it, then type q and start ucx-onboard again"; !strings.Contains(out, want) {
+		t.Errorf("no prompt %q in:\n%s", want, out)
 	}
 	for _, a := range webextest.DemoApps()[1:] {
 		if line := "- Webex accepts " + a.ID + ": ok. "; !strings.Contains(out, line) {

@@ -71,11 +71,34 @@ func startTerminal(t testing.TB, cols, rows int, env []string, args ...string) *
 // startBinaryTerminal runs the program bin in a cols x rows terminal.
 func startBinaryTerminal(t testing.TB, bin string, cols, rows int, env []string, args ...string) *terminal {
 	t.Helper()
+	return startTerminalWith(t, termOptions{bin: bin}, cols, rows, env, args...)
+}
+
+// termOptions changes how startTerminalWith runs the program.
+type termOptions struct {
+	bin    string   // the program (default: the built ucx-onboard)
+	home   string   // its HOME and working directory (default: a new temporary one)
+	stdout *os.File // its stdout instead of the terminal (a redirect)
+}
+
+// startTerminalWith runs a program in a cols x rows terminal as opts say.
+func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []string, args ...string) *terminal {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("no pty on windows")
 	}
+	bin := opts.bin
+	if bin == "" {
+		bin = builtBinary(t)
+	}
 	cmd := exec.Command(bin, args...)
-	home := t.TempDir()
+	if opts.stdout != nil {
+		cmd.Stdout = opts.stdout // pty.Start leaves a set stream alone
+	}
+	home := opts.home
+	if home == "" {
+		home = t.TempDir()
+	}
 	cmd.Dir = home
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),

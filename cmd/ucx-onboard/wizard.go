@@ -45,49 +45,75 @@ const (
 
 // runWizard parses the wizard's flags, assembles its dependencies (real
 // Webex, or an in-process fake with --demo) and runs it.
-func runWizard(ctx context.Context, e env, args []string) error {
+func runWizard(ctx context.Context, e env, args []string) (err error) {
 	var o wizardOptions
 	fs := wizardFlags(&o, e.stderr, e.getenv)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, e, "ucx-onboard"); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return &exitError{exitUsage, errSilent}
+		return err
 	}
 	if fs.NArg() > 0 {
-		return &exitError{exitUsage, fmt.Errorf("unknown command %q (see ucx-onboard --help)", fs.Arg(0))}
+		fe := &flagError{msg: fmt.Sprintf("unknown command %q", fs.Arg(0)), hint: "run 'ucx-onboard --help' for the commands"}
+		if s := suggestCommand(fs.Arg(0)); s != "" {
+			fe.hint = "did you mean 'ucx-onboard " + s + "'? (" + fe.hint + ")"
+		}
+		return &exitError{exitUsage, fe}
 	}
 
 	if !o.accessible && !isTerminal(e.stdin) {
 		return &exitError{exitUsage, errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")}
 	}
-	w, err := newWizard(ctx, e, o)
+	screen := screenOut(e)
+	if !o.accessible && !isTerminal(screen) {
+		return &exitError{exitUsage, errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")}
+	}
+	w, err := newWizard(ctx, e, o, screen)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	if o.debug {
+		l, lerr := openDebugLog(w.stateDir)
+		if lerr != nil {
+			fmt.Fprintf(e.stderr, "ucx-onboard: --debug: no log: %s\n", oneLine(lerr))
+		} else {
+			defer func() {
+				l.Close()
+				fmt.Fprintf(e.stderr, "ucx-onboard: debug log: %s\n", l.path)
+			}()
+			withDebugLog(&w.deps, l)
+			defer func() {
+				if !errors.Is(err, errSilent) {
+					l.Error("run", err)
+				}
+			}()
+		}
+	}
 
-	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: e.stdout})
+	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: screen})
 	switch {
 	case res.Receipt != nil:
-		if !w.deps.Accessible {
-			// The accessible flow printed its Done summary on stdout
-			// already; the screen's is gone with the alternate screen.
+		if !w.deps.Accessible || screen != e.stdout {
+			// The screen's Done summary is gone with the alternate
+			// screen, or went to the terminal while stdout is redirected;
+			// the accessible flow printed its own on stdout.
 			printReceipt(e, *res.Receipt, w.deps.OpenHint)
 		}
 		if res.DraftRemoveErr != nil {
 			fmt.Fprintf(e.stderr, "ucx-onboard: the bundle is written, but its draft (with tokens) could not be deleted: %v\nhint: delete draft %s in %s\n",
-				res.DraftRemoveErr, res.DraftID, w.stateDir)
+				plainWords(res.DraftRemoveErr.Error()), res.DraftID, w.stateDir)
 			return &exitError{1, errSilent}
 		}
 		return err
 	case errors.Is(err, tui.ErrInternal):
 		fmt.Fprintf(e.stderr, "ucx-onboard: internal error: %v\n", err)
-		reportDraft(e, res, w.stateDir)
+		reportDraft(e, res, w.stateDir, resumeCommand(fs))
 		return &exitError{1, errSilent}
 	case errors.Is(err, tui.ErrUserAborted):
 		fmt.Fprintln(e.stderr, "ucx-onboard: stopped")
-		reportDraft(e, res, w.stateDir)
+		reportDraft(e, res, w.stateDir, resumeCommand(fs))
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
 		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
@@ -95,21 +121,61 @@ func runWizard(ctx context.Context, e env, args []string) error {
 	return err
 }
 
+// screenOut is where the wizard draws: stdout when it is a terminal; else
+// stderr when that is one, so that "ucx-onboard --demo > summary.txt" draws
+// on the terminal and leaves only the summary in the file (as gh and fzf
+// do); else stdout (the accessible flow writing to a pipe or a file).
+func screenOut(e env) io.Writer {
+	if !isTerminal(e.stdout) && isTerminal(e.stderr) {
+		return e.stderr
+	}
+	return e.stdout
+}
+
 // reportDraft tells the engineer what became of the progress when the
-// wizard stopped before COMPLETE REQUEST.
-func reportDraft(e env, res tui.Result, stateDir string) {
+// wizard stopped before COMPLETE REQUEST, and the command that resumes it
+// (resume, from resumeCommand).
+func reportDraft(e env, res tui.Result, stateDir, resume string) {
 	switch {
 	case res.DraftSaveErr != nil && res.DraftID != "":
-		fmt.Fprintf(e.stderr, "ucx-onboard: the latest progress could not be saved (%v); draft %s holds an earlier state\n", res.DraftSaveErr, res.DraftID)
+		fmt.Fprintf(e.stderr, "ucx-onboard: the latest progress could not be saved (%s); draft %s holds an earlier state\n", plainWords(res.DraftSaveErr.Error()), res.DraftID)
 	case res.DraftSaveErr != nil:
-		fmt.Fprintf(e.stderr, "ucx-onboard: the progress could not be saved: %v\n", res.DraftSaveErr)
+		fmt.Fprintf(e.stderr, "ucx-onboard: the progress could not be saved: %s\n", plainWords(res.DraftSaveErr.Error()))
 		return
 	case res.DraftID != "":
 		fmt.Fprintf(e.stderr, "ucx-onboard: the progress is kept as draft %s\n", res.DraftID)
 	default:
 		return
 	}
-	fmt.Fprintf(e.stderr, "hint: run ucx-onboard again with the same --state-dir (%s) to resume it\n", stateDir)
+	fmt.Fprintf(e.stderr, "hint: resume it (drafts in %s) with: %s\n", stateDir, resume)
+}
+
+// resumeCommand is the command line that resumes a run of the wizard: the
+// flags it was given (fs after Parse), as typed values, --demo first and
+// the others in name order, shell-quoted. Secrets are never flags, so
+// none is printed.
+func resumeCommand(fs *flag.FlagSet) string {
+	parts := []string{"ucx-onboard"}
+	if f := fs.Lookup("demo"); f != nil && f.Value.String() == "true" {
+		parts = append(parts, "--demo")
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch v := f.Value.(type) {
+		case *stringList:
+			for _, s := range *v {
+				parts = append(parts, "--"+f.Name, shellQuote(s))
+			}
+			return
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			if f.Name != "demo" && f.Value.String() == "true" {
+				parts = append(parts, "--"+f.Name)
+			}
+			return
+		}
+		parts = append(parts, "--"+f.Name, shellQuote(f.Value.String()))
+	})
+	return strings.Join(parts, " ")
 }
 
 // wizard is the assembled dependencies of one run.
@@ -119,14 +185,17 @@ type wizard struct {
 	close    func()
 }
 
-// newWizard builds the dependencies. Problems the engineer can fix while
-// the wizard runs (missing secrets, no network, a bad recipient, an
-// unwritable output folder) become preflight checks; a bad --customer file
-// is a usage error, reported before the screen opens. The parts come from
+// newWizard builds the dependencies. Problems with the flags and the
+// files they name, which cannot change while the wizard runs (a bad
+// --customer, --apps, --recipient or --recipients-file, an --out that is a
+// folder or in a missing folder, a demo identity that cannot be used), are
+// usage errors (exit 2) reported before the screen opens; the rest (missing
+// secrets, no network, a taken or unwritable output path, drafts) become
+// preflight checks, those read at start marked tui.Check.AtStart. The parts come from
 // their own builders: startDemo (the in-process fake Webex of --demo),
 // buildProtection (recipients and the bundle writer), buildDrafts (the
 // state directory) and buildPreflight (the checks).
-func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
+func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*wizard, error) {
 	w := &wizard{close: func() {}}
 	deps := &w.deps
 	deps.Version = toolVersion()
@@ -139,6 +208,10 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 			return nil, &exitError{exitUsage, err}
 		}
 		deps.Prefill = &c
+	}
+
+	if err := outFlagError(o.out); err != nil {
+		return nil, err
 	}
 
 	getenv := e.getenv
@@ -160,6 +233,11 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		catalog, catalogErr = flows.DefaultCatalog(getenv)
 	}
 	deps.Apps = catalog.Apps
+	if catalogErr != nil && !onlySecretsMissing(catalogErr) {
+		// The --apps file itself is wrong: nothing to check before it is
+		// corrected.
+		return nil, &exitError{exitUsage, &startError{err: fmt.Errorf("--apps: %s", oneLine(catalogErr)), fix: strings.TrimSuffix(catalogFix(catalogErr, o), catalogAgain)}}
+	}
 
 	client, clientErr := flows.NewClient(flows.Config{BaseURL: baseURL, HTTPClient: httpClient})
 	if clientErr != nil {
@@ -168,7 +246,10 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 	deps.Authorizer = client
 
 	outDir := bundleDir(o)
-	protErr := buildProtection(deps, o, outDir)
+	if protErr := buildProtection(deps, o, outDir); protErr != nil {
+		// Keys come from flags and files read once: r would read the same.
+		return nil, protectionStartError(protErr)
+	}
 	stateDir, draftsErr := buildDrafts(deps, o, outDir)
 	w.stateDir = stateDir
 	deps.Preflight = buildPreflight(preflightInputs{
@@ -178,14 +259,18 @@ func newWizard(ctx context.Context, e env, o wizardOptions) (*wizard, error) {
 		client:     client,
 		baseURL:    baseURL,
 		protection: deps.Protection,
-		protErr:    protErr,
 		outDir:     outDir,
 		stateDir:   stateDir,
 		draftsErr:  draftsErr,
 	})
 
-	if !o.accessible && isTerminal(e.stdout) {
-		// Ask the terminal once, before the program starts: View never does.
+	if !o.accessible && isTerminal(screen) {
+		// Colours and the background are those of the terminal drawn on
+		// (stderr when stdout is redirected). Ask it once, before the
+		// program starts: View never does.
+		if screen != e.stdout {
+			lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(screen))
+		}
 		deps.DarkBackground = lipgloss.HasDarkBackground()
 	}
 	return w, nil
@@ -239,8 +324,8 @@ func bundleDir(o wizardOptions) string {
 // WriteBundle, OpenHint and, with --out, OutPath. The recipients come from
 // --recipient and --recipients-file, or under --demo from a demo identity in
 // outDir (created the first time); with none the review screen asks for a
-// passphrase. A bad recipient is returned for the preflight (its check
-// blocks) and leaves deps.Protection zero.
+// passphrase. A bad recipient is returned (newWizard stops on it) and
+// leaves deps.Protection zero.
 func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 	keys := append([]string(nil), o.recipients...)
 	var protErr error
@@ -342,7 +427,6 @@ type preflightInputs struct {
 	client     *flows.Client
 	baseURL    string
 	protection tui.Protection
-	protErr    error
 	outDir     string
 	stateDir   string
 	draftsErr  error
@@ -356,7 +440,7 @@ func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
 		checks := []tui.Check{catalogCheck(in.apps, in.catalogErr, in.opts)}
 		checks = append(checks, webexChecks(ctx, in.client, in.apps, in.baseURL, catalogSource(in.opts))...)
 		return append(checks,
-			protectionCheck(in.protection, in.protErr),
+			protectionCheck(in.protection, nil),
 			outputCheck(in.opts.out, in.outDir),
 			draftsCheck(in.stateDir, in.draftsErr),
 		)
@@ -484,7 +568,8 @@ func catalogSource(o wizardOptions) string {
 }
 
 func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
-	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true}
+	// Read at start: r cannot see a secret set or a file corrected since.
+	ck := tui.Check{Name: "App catalog and client secrets", OK: err == nil, Blocking: true, AtStart: true}
 	source := catalogSource(o)
 	if err == nil {
 		ck.Detail = fmt.Sprintf("%d apps from %s, every secret present", len(apps), source)
@@ -541,7 +626,103 @@ func catalogFix(err error, o wizardOptions) string {
 			add("correct " + catalogSource(o))
 		}
 	}
-	return strings.Join(fixes, "; ") + "; then start ucx-onboard again (the catalog is read at start)"
+	return strings.Join(fixes, "; ") + catalogAgain
+}
+
+// catalogAgain ends every catalog fix: the catalog is read once.
+const catalogAgain = "; then start ucx-onboard again (the catalog is read at start)"
+
+// onlySecretsMissing reports whether every problem of a catalog error is
+// a client secret to provide (a variable, a secret file): those stay a
+// check, shown beside the others; a problem with the catalog itself stops
+// the wizard at start.
+func onlySecretsMissing(err error) bool {
+	for _, e := range leafErrors(err) {
+		var ce *flows.CatalogError
+		if !errors.As(e, &ce) || !(ce.Field == "client_secret_file" || errors.Is(ce, flows.ErrNoSecret)) {
+			return false
+		}
+	}
+	return true
+}
+
+// startError is a problem with the wizard's flags or the files they name,
+// found before the screen opens: exit 2, the problem on one line and its
+// fix as the hint.
+type startError struct {
+	err error
+	fix string
+}
+
+func (e *startError) Error() string { return e.err.Error() }
+func (e *startError) Unwrap() error { return e.err }
+
+// startHint returns the fix carried by a *startError in err, or "".
+func startHint(err error) string {
+	var se *startError
+	if errors.As(err, &se) {
+		return se.fix
+	}
+	return ""
+}
+
+// oneLine is err's text on one line, sanitized, without the package
+// prefixes ("store: ", "catalog: ") that only say where it came from.
+func oneLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	for _, p := range []string{"store: ", "catalog: ", "flows: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return flows.Sanitize(msg)
+}
+
+// outFlagError says what is wrong with --out's path before anything else
+// runs, or returns nil: a folder given instead of a file name, a folder
+// that does not exist, or a path through something that is not a folder.
+// A name taken by a file is the preflight's (r sees it moved away).
+func outFlagError(out string) error {
+	if out == "" {
+		return nil
+	}
+	fail := func(msg, fix string) error {
+		return &exitError{exitUsage, &startError{err: errors.New(msg), fix: fix}}
+	}
+	q := shellQuote(out)
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		return fail("--out "+q+" is a folder, not a file name",
+			"give the bundle's file name, e.g. --out "+shellQuote(filepath.Join(out, "acme.ucxbundle")))
+	}
+	dir := filepath.Dir(out)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail("--out "+q+": folder "+dir+" does not exist", "create the folder, or choose another --out")
+	case err != nil:
+		return fail("--out "+q+": cannot use folder "+dir+": "+oneLine(errors.Unwrap(err)), "choose another --out")
+	case !fi.IsDir():
+		return fail("--out "+q+": "+dir+" is not a folder", "choose another --out")
+	}
+	return nil
+}
+
+// protectionStartError words a problem with the bundle's keys (from
+// buildProtection) for the command line, with its fix.
+func protectionStartError(err error) error {
+	fix := strings.TrimSuffix(protectionFix(err), ", then start ucx-onboard again")
+	var demo *demoIdentityError
+	msg := oneLine(err)
+	switch {
+	case errors.As(err, &demo):
+		msg = "--demo: its identity " + demo.path + ": " + msg
+	case strings.Contains(err.Error(), "recipients file") || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, store.ErrNotRegular):
+		msg = "--recipients-file: " + msg
+	default:
+		msg = "--recipient: " + msg
+	}
+	return &exitError{exitUsage, &startError{err: errors.New(msg), fix: fix}}
 }
 
 // leafErrors lists the errors joined in err (errors.Join, any depth), or
@@ -660,7 +841,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		ck.OK = true
 		say("client secret accepted; Webex even issued a token for the test code nobody was shown (dropped, not kept)")
 	case flows.VerifyClientRefused:
-		ck.Blocking = true
+		ck.Blocking, ck.AtStart = true, true // the catalog is read at start
 		field := strings.ReplaceAll(res.Field, "/", " or ")
 		say("client id or scopes refused: Webex does not accept the %s of this app%s", field, cause)
 		switch res.Field {
@@ -673,7 +854,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		}
 		ck.Fix += "; pass the corrected catalog with --apps and start again"
 	case flows.VerifySecretRejected:
-		ck.Blocking = true
+		ck.Blocking, ck.AtStart = true, true // secrets are read at start
 		src := res.SecretSource
 		if src == "" {
 			src = "the client secret (" + res.Field + ")"
@@ -737,7 +918,7 @@ func verifyText(app flows.App, err error) string {
 }
 
 func protectionCheck(p tui.Protection, err error) tui.Check {
-	ck := tui.Check{Name: "Bundle protection", OK: err == nil, Blocking: true}
+	ck := tui.Check{Name: "Bundle protection", OK: err == nil, Blocking: true, AtStart: true}
 	switch {
 	case err != nil:
 		ck.Detail = err.Error()
@@ -805,7 +986,13 @@ func outputCheck(out, dir string) tui.Check {
 	f, err := os.CreateTemp(dir, ".ucx-onboard-check-*")
 	if err != nil {
 		ck.Detail = "cannot write in " + abs
-		ck.Fix = "run from a writable folder or pass --out PATH"
+		if errors.Is(err, fs.ErrNotExist) {
+			ck.Detail = "folder " + abs + " does not exist (any more)"
+		}
+		ck.Fix = "run from a writable folder or pass --out PATH, then press r"
+		if out != "" {
+			ck.Fix = "make " + abs + " writable (press r after), or quit and start again with another --out"
+		}
 		return ck
 	}
 	f.Close()
@@ -819,7 +1006,7 @@ func outputCheck(out, dir string) tui.Check {
 }
 
 func draftsCheck(dir string, err error) tui.Check {
-	ck := tui.Check{Name: "Draft storage", OK: err == nil}
+	ck := tui.Check{Name: "Draft storage", OK: err == nil, AtStart: true}
 	if err != nil {
 		ck.Detail = err.Error()
 		ck.Fix = "progress will not survive a crash; pass --state-dir DIR to fix"

@@ -18,6 +18,7 @@ type wizardOptions struct {
 	stateDir       string
 	demo           bool
 	accessible     bool
+	debug          bool
 }
 
 // stringList is a repeatable string flag.
@@ -50,10 +51,11 @@ func wizardFlags(o *wizardOptions, w io.Writer, getenv ...func(string) string) *
 	fs.StringVar(&o.out, "out", "", "bundle `path` (default ./<company>-<date>.ucxbundle)")
 	fs.StringVar(&o.stateDir, "state-dir", "", "`dir` for encrypted drafts (default: user config dir)")
 	fs.BoolVar(&o.demo, "demo", false, "built-in fake Webex that approves by itself, offline")
+	fs.BoolVar(&o.debug, "debug", false, "log full error details (never a secret) to "+debugLogName+" in the state dir")
 	fs.BoolVar(&o.accessible, "accessible", env("ACCESSIBLE") != "", "plain prompts for screen readers (env ACCESSIBLE)")
 	fs.Usage = func() {
-		fmt.Fprintln(w, "Usage: ucx-onboard [flags]")
-		printFlags(w, fs)
+		fmt.Fprintln(fs.Output(), "Usage: ucx-onboard [flags]")
+		printFlags(fs.Output(), fs)
 	}
 	return fs
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -140,14 +141,14 @@ func TestReportDraft(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"kept", tui.Result{DraftID: "d1"}, []string{"kept as draft d1", "hint: run ucx-onboard again", "/state"}, []string{"could not"}},
+		{"kept", tui.Result{DraftID: "d1"}, []string{"kept as draft d1", "hint: resume it (drafts in /state) with: ucx-onboard --demo\n"}, []string{"could not"}},
 		{"latest lost", tui.Result{DraftID: "d1", DraftSaveErr: saveErr}, []string{"latest progress could not be saved (disk full)", "d1 holds an earlier state", "hint:"}, []string{"kept as"}},
 		{"nothing saved", tui.Result{DraftSaveErr: saveErr}, []string{"could not be saved: disk full"}, []string{"hint:", "kept as"}},
 		{"nothing to save", tui.Result{}, nil, []string{"draft", "hint:"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			reportDraft(env{stderr: &stderr}, c.res, "/state")
+			reportDraft(env{stderr: &stderr}, c.res, "/state", "ucx-onboard --demo")
 			for _, w := range c.want {
 				if !strings.Contains(stderr.String(), w) {
 					t.Errorf("lacks %q:\n%s", w, stderr.String())
@@ -159,6 +160,35 @@ func TestReportDraft(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestResumeCommand: the command printed to resume a draft repeats the
+// flags given, --demo first, quoted for the shell; unset flags and
+// environment defaults are left out.
+func TestResumeCommand(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "ucx-onboard"},
+		{[]string{"--demo"}, "ucx-onboard --demo"},
+		{[]string{"--state-dir", "/tmp/s", "--demo"}, "ucx-onboard --demo --state-dir /tmp/s"},
+		{[]string{"--accessible", "--recipient", "age1a", "-recipient", "age1b", "--out", "my bundle.ucxbundle"},
+			"ucx-onboard --accessible --out 'my bundle.ucxbundle' --recipient age1a --recipient age1b"},
+		{[]string{"--webex-url", "http://127.0.0.1:8080", "--apps", "apps.json", "--customer", "c.json", "--recipients-file", "k.txt"},
+			"ucx-onboard --apps apps.json --customer c.json --recipients-file k.txt --webex-url http://127.0.0.1:8080"},
+	} {
+		var o wizardOptions
+		fs := wizardFlags(&o, io.Discard, func(k string) string {
+			return map[string]string{"UCX_ONBOARD_WEBEX_URL": "http://env.example", "ACCESSIBLE": ""}[k]
+		})
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := resumeCommand(fs); got != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.args, got, c.want)
+		}
 	}
 }
 

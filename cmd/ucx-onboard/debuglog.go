@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui"
+)
+
+// debugLogName is the --debug log's file name in the state folder.
+const debugLogName = "ucx-onboard-debug.log"
+
+// maxLogText caps one logged error text.
+const maxLogText = 4000
+
+// debugLog is the --debug log: the full error chains the screens shorten
+// ("what happened, what to do, the trackingId"), one slog text line each,
+// appended to a 0600 file. Only errors go in, as their text: flows' and
+// store's errors never carry a token, device code or client secret (their
+// doc contracts; flows keeps Webex's code, message and trackingId), and
+// nothing else (grants, codes, the bundle) is ever passed to it. A nil
+// *debugLog logs nothing.
+type debugLog struct {
+	path string
+	f    *os.File
+	log  *slog.Logger
+}
+
+// openDebugLog opens (appends to) the log in dir, creating dir and the
+// file with owner-only permissions.
+func openDebugLog(dir string) (*debugLog, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, debugLogName)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o600); err != nil { // an older file made looser
+		f.Close()
+		return nil, err
+	}
+	return &debugLog{path: path, f: f, log: slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelError}))}, nil
+}
+
+// Close closes the file.
+func (l *debugLog) Close() error {
+	if l == nil {
+		return nil
+	}
+	return l.f.Close()
+}
+
+// Error logs what failed and its error chain, sanitized and capped.
+func (l *debugLog) Error(what string, err error, attrs ...any) {
+	if l == nil || err == nil {
+		return
+	}
+	text := []rune(flows.Sanitize(err.Error()))
+	if len(text) > maxLogText {
+		text = append(text[:maxLogText], '…')
+	}
+	l.log.Error(what, append(attrs, "err", string(text))...)
+}
+
+// loggingAuthorizer logs the errors of the wizard's device grants and
+// identity checks (not a cancellation: the engineer quit or skipped).
+type loggingAuthorizer struct {
+	tui.Authorizer
+	log *debugLog
+}
+
+func (a loggingAuthorizer) logged(op string, app flows.App, err error) {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		a.log.Error(op, err, "app", app.ID)
+	}
+}
+
+func (a loggingAuthorizer) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
+	dc, err := a.Authorizer.Start(ctx, app, onRetry)
+	a.logged("start", app, err)
+	return dc, err
+}
+
+func (a loggingAuthorizer) Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error) {
+	g, err := a.Authorizer.Wait(ctx, app, code, report)
+	a.logged("wait", app, err)
+	return g, err
+}
+
+func (a loggingAuthorizer) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	id, err := a.Authorizer.Identify(ctx, app, g, onRetry)
+	a.logged("identify", app, err)
+	return id, err
+}
+
+// withDebugLog makes deps log to l: the authorizations, the failed
+// preflight checks (their detail as shown), the bundle write and the
+// drafts' saves.
+func withDebugLog(deps *tui.Deps, l *debugLog) {
+	if l == nil {
+		return
+	}
+	deps.Authorizer = loggingAuthorizer{Authorizer: deps.Authorizer, log: l}
+	if pre := deps.Preflight; pre != nil {
+		deps.Preflight = func(ctx context.Context) []tui.Check {
+			checks := pre(ctx)
+			for _, ck := range checks {
+				if !ck.OK {
+					l.Error("check", errors.New(ck.Detail), "check", ck.Name, "blocking", ck.Blocking)
+				}
+			}
+			return checks
+		}
+	}
+	if write := deps.WriteBundle; write != nil {
+		deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
+			r, err := write(path, b, pass)
+			l.Error("write bundle", err, "path", path)
+			return r, err
+		}
+	}
+	if deps.Drafts != nil {
+		deps.Drafts = loggingDrafts{DraftStore: deps.Drafts, log: l}
+	}
+}
+
+// loggingDrafts logs failed saves of drafts.
+type loggingDrafts struct {
+	tui.DraftStore
+	log *debugLog
+}
+
+func (d loggingDrafts) Save(dr *tui.Draft) error {
+	err := d.DraftStore.Save(dr)
+	d.log.Error("save draft", err, "draft", dr.ID)
+	return err
+}

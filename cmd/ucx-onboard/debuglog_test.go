@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+)
+
+// secretMarkers are what no log may hold: the fake's tokens and device
+// codes, and its client secrets (right and wrong).
+func secretMarkers() []string {
+	m := []string{"tok-FAKE-", "ref-FAKE-", "dc-FAKE-", "demo-secret-FAKE-"}
+	for _, a := range webextest.DemoApps() {
+		m = append(m, a.ClientSecret)
+	}
+	return m
+}
+
+func checkLogClean(t *testing.T, log string) {
+	t.Helper()
+	for _, s := range secretMarkers() {
+		if strings.Contains(log, s) {
+			t.Errorf("the debug log holds %q:\n%s", s, log)
+		}
+	}
+}
+
+// TestDebugLogAccessibleRun: --debug on a run the preflight blocks (one
+// app's secret is wrong) keeps the failed check with Webex's answer in a
+// 0600 log in the state folder, names the log on stderr, and holds no
+// secret although the preflight asked Webex for codes with every secret.
+func TestDebugLogAccessibleRun(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	dir := t.TempDir()
+	apps := filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(apps, webextest.DemoCatalogJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, a := range webextest.DemoApps() {
+		vars[a.SecretEnv] = a.ClientSecret
+	}
+	bad := webextest.DemoApps()[0]
+	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
+	state := filepath.Join(dir, "state")
+	var stdout, stderr bytes.Buffer
+	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	code := run(context.Background(), e, []string{"--accessible", "--debug", "--webex-url", srv.URL, "--apps", apps,
+		"--out", filepath.Join(dir, "acme.ucxbundle"), "--state-dir", state})
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	path := filepath.Join(state, debugLogName)
+	if !strings.Contains(stderr.String(), "debug log: "+path+"\n") {
+		t.Errorf("stderr does not name the log:\n%s", stderr.String())
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("log mode %v, want 0600", fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	for _, want := range []string{"level=ERROR msg=check", `check="Webex accepts ` + bad.ID + `"`, "secret rejected", "msg=run", "stopped at the preflight checks"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
+	}
+	checkLogClean(t, log)
+}
+
+// TestDebugLogAuthorizer: the device grant's errors go to the log with
+// their full chain (the app, the sentinel's words, Webex's trackingId);
+// a grant's tokens and the device code never do.
+func TestDebugLogAuthorizer(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	client, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := openDebugLog(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := loggingAuthorizer{Authorizer: client, log: l}
+	cat, err := flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", demoGetenv(func(string) string { return "" }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := func(i int) flows.App { return cat.Apps[i] }
+	ctx := context.Background()
+	for i, act := range []func(string) error{srv.Deny, srv.Approve} {
+		dc, err := a.Start(ctx, app(i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := act(dc.UserCode); err != nil {
+			t.Fatal(err)
+		}
+		g, err := a.Wait(ctx, app(i), dc, nil)
+		if i == 0 && !errors.Is(err, flows.ErrDenied) {
+			t.Fatalf("wait after deny: %v", err)
+		}
+		if i == 1 {
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Identify(ctx, app(i), g, nil)
+		}
+	}
+	l.Close()
+	b, err := os.ReadFile(l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	if !strings.Contains(log, "msg=wait") || !strings.Contains(log, "app="+cat.Apps[0].ID) || !strings.Contains(strings.ToLower(log), "denied") {
+		t.Errorf("the denial is not logged:\n%s", log)
+	}
+	if strings.Count(log, "\n") != 1 {
+		t.Errorf("want one line (the denial; the approval and its identity check succeed):\n%s", log)
+	}
+	checkLogClean(t, log)
+}
