@@ -39,19 +39,7 @@ func checkLogClean(t *testing.T, log string) {
 // 0600 log in the state folder, names the log on stderr, and holds no
 // secret although the preflight asked Webex for codes with every secret.
 func TestDebugLogAccessibleRun(t *testing.T) {
-	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
-	defer srv.Close()
-	dir := t.TempDir()
-	apps := filepath.Join(dir, "apps.json")
-	if err := os.WriteFile(apps, webextest.DemoCatalogJSON(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	vars := map[string]string{}
-	for _, a := range webextest.DemoApps() {
-		vars[a.SecretEnv] = a.ClientSecret
-	}
-	bad := webextest.DemoApps()[0]
-	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
+	srv, dir, apps, vars, bad := wrongSecretSetup(t)
 	state := filepath.Join(dir, "state")
 	var stdout, stderr bytes.Buffer
 	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}

@@ -222,19 +222,7 @@ func TestVerifyCheckWording(t *testing.T) {
 // TestPreflightAccessible: the accessible front-end shows the same Webex
 // checks, and a rejected secret blocks there too.
 func TestPreflightAccessible(t *testing.T) {
-	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
-	defer srv.Close()
-	dir := t.TempDir()
-	apps := filepath.Join(dir, "apps.json")
-	if err := os.WriteFile(apps, webextest.DemoCatalogJSON(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	vars := map[string]string{}
-	for _, a := range webextest.DemoApps() {
-		vars[a.SecretEnv] = a.ClientSecret
-	}
-	bad := webextest.DemoApps()[0]
-	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
+	srv, dir, apps, vars, bad := wrongSecretSetup(t)
 	var stdout, stderr bytes.Buffer
 	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
 	code := run(context.Background(), e, []string{"--accessible", "--webex-url", srv.URL, "--apps", apps,
@@ -284,4 +272,25 @@ func withExtraScope(t *testing.T, catalog []byte, id, scope string) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// wrongSecretSetup starts a fake Webex with the demo integrations and
+// writes the demo catalog in a temporary folder; vars hold every demo
+// secret but a wrong one for the first app (bad).
+func wrongSecretSetup(t *testing.T) (srv *webextest.Server, dir, apps string, vars map[string]string, bad webextest.DemoApp) {
+	t.Helper()
+	srv = webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	t.Cleanup(srv.Close)
+	dir = t.TempDir()
+	apps = filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(apps, webextest.DemoCatalogJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars = map[string]string{}
+	for _, a := range webextest.DemoApps() {
+		vars[a.SecretEnv] = a.ClientSecret
+	}
+	bad = webextest.DemoApps()[0]
+	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
+	return srv, dir, apps, vars, bad
 }
