@@ -13,6 +13,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/flows/webextest"
+	"github.com/imagicle/ucx-onboard/tui"
 )
 
 // secretMarkers are what no log may hold: the fake's tokens and device
@@ -86,7 +87,7 @@ func TestDebugLogAuthorizer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := loggingAuthorizer{Authorizer: client, log: l}
+	a := loggingAuthorizer{splitAuthorizer: client, log: l}
 	cat, err := flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", demoGetenv(func(string) string { return "" }))
 	if err != nil {
 		t.Fatal(err)
@@ -125,4 +126,28 @@ func TestDebugLogAuthorizer(t *testing.T) {
 		t.Errorf("want one line (the denial; the approval and its identity check succeed):\n%s", log)
 	}
 	checkLogClean(t, log)
+}
+
+// TestDebugLogKeepsCriticalPath: --debug wraps the wizard's Authorizer but
+// keeps Approver and OrgFacts, without which the wizard would fall back
+// to identifying on the critical path and prefetch nothing.
+func TestDebugLogKeepsCriticalPath(t *testing.T) {
+	client, err := flows.NewClient(flows.Config{BaseURL: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := openDebugLog(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := tui.Deps{Authorizer: client}
+	withDebugLog(&deps, l)
+	if _, ok := deps.Authorizer.(loggingAuthorizer); !ok {
+		t.Fatalf("Authorizer is %T, want the logging wrapper", deps.Authorizer)
+	}
+	if _, ok := deps.Authorizer.(interface {
+		OrgFacts(context.Context, flows.App, flows.Grant, string, func(flows.RetryEvent)) (flows.Identity, error)
+	}); !ok {
+		t.Errorf("the logging Authorizer lost OrgFacts")
+	}
 }
