@@ -560,7 +560,7 @@ func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, err
 	return a.authorize(app, pos, total)
 }
 
-// sayRetry prints a retry of the Start or Identify call in progress (its
+// sayRetry prints a retry of the Start or Approver call in progress (its
 // onRetry: called on this goroutine, during the call).
 func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", retryText(ev)) }
 
@@ -600,7 +600,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		if next == wizard.Identify {
 			ap.Prior = m.s.KnownOrg()
 			ctx, cancel := context.WithTimeout(a.ctx, identifyTimeout)
-			id, ierr := m.c.bg.identify(ctx, auth, app, ap.Grant, a.sayRetry)
+			id, ierr := auth.Approver(ctx, app, ap.Grant, a.sayRetry)
 			cancel()
 			if a.ctx.Err() != nil {
 				return appResult{}, false, errors.Join(ErrUserAborted, a.ctx.Err())

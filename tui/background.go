@@ -8,46 +8,26 @@ import (
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// splitAuthorizer is an Authorizer that asks who approved (Approver) apart
-// from the org's name and size (OrgFacts), as *flows.Client does. With one,
-// the wizard keeps only the approver on the path from one app to the
-// next: it prefetches the next app's code and reads the org in the
-// background (see background). Without one (test fakes), it asks
-// Identify after each approval and prefetches nothing.
-type splitAuthorizer interface {
-	Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error)
-	OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error)
-}
-
-var _ splitAuthorizer = (*flows.Client)(nil)
-
 // background is the wizard's work off the critical path, shared by both
 // front-ends: the next app's code, asked for while the current one's is
 // pending (wizard.Prefetch), and the org's name and user count, read once
-// per org after an approval (wizard.Orgs). Its zero value (an Authorizer
-// that cannot split) does none of it: every method is then a no-op or
-// the plain call.
+// per org after an approval (wizard.Orgs). After an approval only the
+// approver (Authorizer.Approver) is on the path to the next app.
 type background struct {
-	split splitAuthorizer
-	pf    *wizard.Prefetch
-	orgs  *wizard.Orgs
+	pf   *wizard.Prefetch
+	orgs *wizard.Orgs
 }
 
 // newBackground sets up the background work of deps under ctx (canceled
 // when the wizard quits, which cancels it all).
 func newBackground(ctx context.Context, deps Deps) background {
-	split, ok := deps.Authorizer.(splitAuthorizer)
-	if !ok {
-		return background{}
-	}
 	a, clock := deps.Authorizer, deps.Clock
 	return background{
-		split: split,
 		pf: wizard.NewPrefetch(ctx, func(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
 			return a.Start(ctx, app, nil)
 		}, clock.Now),
 		orgs: wizard.NewOrgs(ctx, func(ctx context.Context, app flows.App, g flows.Grant, orgID string) (flows.Identity, error) {
-			return split.OrgFacts(ctx, app, g, orgID, nil)
+			return a.OrgFacts(ctx, app, g, orgID, nil)
 		}, nil),
 	}
 }
@@ -64,9 +44,6 @@ func (b background) start(ctx context.Context, a Authorizer, app flows.App, onRe
 // ahead prefetches the code of the app after the current one, if any (not
 // past the last app, not for an approval already given).
 func (b background) ahead(s *wizard.Session) {
-	if b.pf == nil {
-		return
-	}
 	if next, ok := s.UpNext(); ok {
 		b.pf.Ahead(next)
 	}
@@ -76,23 +53,11 @@ func (b background) ahead(s *wizard.Session) {
 // clock's tick).
 func (b background) refresh() { b.pf.Refresh() }
 
-// identify asks who approved: only the approver when the org is read in
-// the background, the whole Identify otherwise.
-func (b background) identify(ctx context.Context, a Authorizer, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	if b.split != nil {
-		return b.split.Approver(ctx, app, g, onRetry)
-	}
-	return a.Identify(ctx, app, g, onRetry)
-}
-
 // fetchOrg starts reading, with the token of each app authorized in the
 // session's org, what is still unknown of the org and that app may read
 // (once per org and fact; a resumed draft's approvals read what the draft
 // lacks), and takes in what has arrived.
 func (b background) fetchOrg(s *wizard.Session) {
-	if b.orgs == nil {
-		return
-	}
 	known := s.KnownOrg()
 	for _, id := range s.Selected {
 		r := s.Results[id]
@@ -117,22 +82,20 @@ func (b background) fetchOrg(s *wizard.Session) {
 
 // apply gives the session what has arrived of its org.
 func (b background) apply(s *wizard.Session) {
-	if b.orgs != nil && s.OrgID() != "" {
+	if s.OrgID() != "" {
 		s.ApplyOrgFacts(b.orgs.Facts(s.OrgID()))
 	}
 }
 
 // orgPending tells whether a read of the session's org is still under way.
 func (b background) orgPending(s *wizard.Session) bool {
-	return b.orgs != nil && s.OrgID() != "" && b.orgs.Facts(s.OrgID()).Pending
+	return s.OrgID() != "" && b.orgs.Facts(s.OrgID()).Pending
 }
 
 // waitOrg waits for the reads of org orgID under way (the review needs
 // them), or for ctx.
 func (b background) waitOrg(ctx context.Context, orgID string) {
-	if b.orgs != nil {
-		b.orgs.Wait(ctx, orgID)
-	}
+	b.orgs.Wait(ctx, orgID)
 }
 
 // endCodes drops the prefetched codes (the queue is done, or the wizard

@@ -94,13 +94,14 @@ type fakeAuth struct {
 	starts int
 	events []flows.PollEvent // reported by each Wait before it answers
 	block  map[string]bool   // Wait blocks until canceled for these apps
-	// identifyErr is consumed one per Identify; identifyBlock makes
-	// Identify block until canceled, after signalling identifying.
+	// identifyErr is consumed one per Approver; identifyBlock makes
+	// Approver block until canceled, after signalling identifying;
+	// identifies counts Approver calls.
 	identifyErr   []error
 	identifyBlock bool
 	identifying   chan string
 	identifies    int
-	// parked hears from Wait and Identify when they block on purpose
+	// parked hears from Wait and Approver when they block on purpose
 	// (drive then leaves their command pending).
 	parked chan struct{}
 }
@@ -164,7 +165,10 @@ func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCod
 	return testGrant(app), nil
 }
 
-func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+// Approver answers with the whole identity (identity, or testIdentity):
+// the org's name and size come with the approver, so that the screens do
+// not depend on when OrgFacts answers.
+func (f *fakeAuth) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	f.mu.Lock()
 	f.identifies++
 	block := f.identifyBlock
@@ -188,6 +192,24 @@ func (f *fakeAuth) Identify(ctx context.Context, app flows.App, g flows.Grant, o
 		return f.identity(app), nil
 	}
 	return testIdentity(), nil
+}
+
+// OrgFacts answers with the org's facts of identity (or testIdentity),
+// at once.
+func (f *fakeAuth) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	id := testIdentity()
+	f.mu.Lock()
+	mk := f.identity
+	f.mu.Unlock()
+	if mk != nil {
+		id = mk(app)
+	}
+	return flows.Identity{
+		OrgID:   orgID,
+		OrgName: id.OrgName, OrgNameUnknown: id.OrgNameUnknown, OrgNameErr: id.OrgNameErr,
+		OrgUsers: id.OrgUsers, OrgUsersCounted: id.OrgUsersCounted,
+		OrgUsersUnknown: id.OrgUsersUnknown, OrgUsersErr: id.OrgUsersErr,
+	}, nil
 }
 
 // fakeDrafts keeps drafts in memory.

@@ -68,7 +68,7 @@ type grantMsg struct {
 // review opened have ended.
 type orgFactsMsg struct{}
 
-// identityMsg: Authorizer.Identify answered.
+// identityMsg: Authorizer.Approver answered.
 type identityMsg struct {
 	gen int
 	app string
@@ -84,7 +84,7 @@ type appDoneMsg struct {
 	adminEmail string
 }
 
-// retryMsg: the Start or Identify call of generation gen of app retries
+// retryMsg: the Start or Approver call of generation gen of app retries
 // after a transient failure (its onRetry); next delivers the call's next
 // retry or its answer (see withRetries).
 type retryMsg struct {

@@ -92,16 +92,8 @@ func (u *webexUser) Wait(ctx context.Context, app flows.App, dc flows.DeviceCode
 	return u.c.Wait(ctx, app, dc, report)
 }
 
-func (u *webexUser) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	if err := u.failID(app); err != nil {
-		return flows.Identity{}, err
-	}
-	return u.c.Identify(ctx, app, g, onRetry)
-}
-
-// Approver and OrgFacts make webexUser a splitAuthorizer, as the real
-// client is: the wizard then prefetches codes and reads the org in the
-// background, in both front-ends.
+// Approver and OrgFacts are the real client's: the wizard prefetches
+// codes and reads the org in the background, in both front-ends.
 func (u *webexUser) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	if err := u.failID(app); err != nil {
 		return flows.Identity{}, err

@@ -134,11 +134,11 @@ func (r retryingAuth) Start(ctx context.Context, app flows.App, onRetry func(flo
 	return r.fakeAuth.Start(ctx, app, onRetry)
 }
 
-func (r retryingAuth) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+func (r retryingAuth) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	if app.ID == "users" {
 		onRetry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 1500 * time.Millisecond, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)})
 	}
-	return r.fakeAuth.Identify(ctx, app, g, onRetry)
+	return r.fakeAuth.Approver(ctx, app, g, onRetry)
 }
 
 // TestAccessibleShowsRetries: the line-by-line flow prints a line for each

@@ -24,7 +24,7 @@ const (
 	authRenewing                      // the code expired (or r): a fresh one is on its way
 	authIdentifying                   // approved: asking who approved
 	authWarning                       // approved, but by the wrong person or org
-	authUnidentified                  // approved, but Identify failed (i asks again)
+	authUnidentified                  // approved, but Approver failed (i asks again)
 	authDenied                        // access denied
 	authFailed                        // anything else final (invalid client, ...)
 )
@@ -36,7 +36,7 @@ const maxAutoRenew = wizard.MaxAutoRenew
 // maxStatusLines bounds the status line (a long server message is cut).
 const maxStatusLines = 3
 
-// identifyTimeout bounds one Identify call, so that a hung network turns
+// identifyTimeout bounds one Approver call, so that a hung network turns
 // into an error the engineer can retry (i) rather than a spinner forever.
 const identifyTimeout = 30 * time.Second
 
@@ -93,7 +93,7 @@ type authScreen struct {
 	ev       flows.PollEvent
 	haveEv   bool
 	retries  int
-	// retry is the last retry of Start or Identify for this app (nil when
+	// retry is the last retry of Start or Approver for this app (nil when
 	// none since the call began); the next attempt is at retryAt.
 	retry   *flows.RetryEvent
 	retryAt time.Time
@@ -103,7 +103,7 @@ type authScreen struct {
 	// as it is shown.
 	expiredAt time.Time
 	err       error
-	idErr     error // why Identify failed (authUnidentified)
+	idErr     error // why Approver failed (authUnidentified)
 
 	// record is what the root must note in the draft right away (taken by
 	// takeRecord after every update): the approval as soon as Wait returns
@@ -171,7 +171,7 @@ func (s *authScreen) start() tea.Cmd {
 	})
 }
 
-// withRetries runs call (a Start or an Identify of generation gen of app
+// withRetries runs call (a Start or an Approver call of generation gen of app
 // appID) on its own goroutine when the command runs, handing it an onRetry
 // that passes each retry on: the command delivers each retry as a retryMsg
 // (whose next command delivers what follows), then the call's own message.
@@ -264,11 +264,11 @@ func (s *authScreen) identify() tea.Cmd {
 		s.stop()
 		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
 	}
-	gen, a, app, g, parent, bg := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx, s.c.bg
+	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx
 	return withRetries(parent, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
 		defer cancel()
-		id, err := bg.identify(ctx, a, app, g, onRetry)
+		id, err := a.Approver(ctx, app, g, onRetry)
 		return identityMsg{gen: gen, app: app.ID, id: id, err: err}
 	})
 }

@@ -73,21 +73,22 @@ var (
 // Start asks Webex for a device code. Wait polls until the code is approved
 // (a Grant), denied (flows.ErrDenied), expired (flows.ErrExpired) or the
 // context is canceled; it calls report after every poll, from its own
-// goroutine. Identify tells who approved and in which org. Start and
-// Identify call onRetry (when not nil) before each retry after a transient
-// failure, synchronously, on the goroutine of the call: each call reports
-// its own progress, and the wizard shows it on that app's screen.
+// goroutine. Approver tells who approved and in which org: the only check
+// between an approval and the next app's code. OrgFacts reads the org's
+// name and user count; the wizard calls it in the background, once per
+// org and fact, without onRetry. Start, Approver and OrgFacts call onRetry
+// (when not nil) before each retry after a transient failure,
+// synchronously, on the goroutine of the call: each call reports its own
+// progress, and the wizard shows it on that app's screen.
 //
-// An Authorizer that also has Approver and OrgFacts, as *flows.Client
-// does, lets the wizard keep only the approver check between an approval
-// and the next app's code: it then asks for the next app's code while the
-// current one is pending (calling Start without onRetry), and reads the
-// org's name and size once per org in the background. Without them it
-// calls Identify after each approval and prefetches nothing.
+// The wizard asks for the next app's code while the current one is
+// pending (calling Start without onRetry, from its own goroutine), so
+// Start may run concurrently with the other methods.
 type Authorizer interface {
 	Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error)
 	Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error)
-	Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error)
+	Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error)
+	OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error)
 }
 
 // DraftStore keeps unfinished onboardings. *store.Drafts satisfies it.
