@@ -67,7 +67,7 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	if g.m.screen != scrReview {
 		t.Fatalf("not on review after resuming:\n%s", g.view())
 	}
-	if n := g.auth.starts; n != 3 {
+	if n := g.auth.startCount(); n != 3 {
 		t.Errorf("resumed wizard started %d codes, want 3 (users was kept)", n)
 	}
 	// The approver never checked is checked on resume (no new code).

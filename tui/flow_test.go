@@ -138,8 +138,8 @@ func TestQuitThenResume(t *testing.T) {
 	if g.m.screen != scrDone {
 		t.Fatalf("not done:\n%s", g.view())
 	}
-	if g.auth.starts != 2 {
-		t.Errorf("%d codes started after resume, want 2", g.auth.starts)
+	if g.auth.startCount() != 2 {
+		t.Errorf("%d codes started after resume, want 2", g.auth.startCount())
 	}
 	b, _, _ := g.writer.got()
 	if len(b.Apps) != 4 || b.Apps[0].AccessToken.Reveal() != fakeAccess+"-users" {
@@ -164,8 +164,8 @@ func TestRecoveries(t *testing.T) {
 	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" || f.m.auth.state != authDenied {
 		t.Fatalf("want presence denied:\n%s", f.view())
 	}
-	if f.auth.starts != 3 {
-		t.Errorf("starts = %d, want 3 (users twice: expired then fresh)", f.auth.starts)
+	if u, p := f.auth.startsOf("users"), f.auth.startsOf("presence"); u != 2 || p != 1 {
+		t.Errorf("starts: users %d, presence %d; want 2 (expired then fresh) and 1", u, p)
 	}
 	if !strings.Contains(f.view(), "Apps > Integrations") {
 		t.Errorf("no Control Hub remedy:\n%s", f.view())

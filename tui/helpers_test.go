@@ -89,9 +89,18 @@ type fakeAuth struct {
 	mu       sync.Mutex
 	waitErr  map[string][]error // per app, consumed one per Wait
 	identity func(app flows.App) flows.Identity
+	// ids, when it has app's ID, is who approved app and what its token
+	// may read of the org (setIdentity); it takes precedence over
+	// identity.
+	ids map[string]flows.Identity
 	// code, when set, makes the codes Start returns (default testCode).
-	code   func(app flows.App) flows.DeviceCode
-	starts int
+	code func(app flows.App) flows.DeviceCode
+	// starts counts Start calls, per app in started: the wizard also
+	// prefetches the next app's code in the background, so a count of
+	// one app's codes is what a test can pin (startsOf) while the queue
+	// is under way; read both under mu (startCount, startsOf).
+	starts  int
+	started map[string]int
 	events []flows.PollEvent // reported by each Wait before it answers
 	block  map[string]bool   // Wait blocks until canceled for these apps
 	// identifyErr is consumed one per Approver; identifyBlock makes
@@ -138,12 +147,30 @@ func (f *fakeAuth) drainParked() {
 func (f *fakeAuth) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
 	f.mu.Lock()
 	f.starts++
+	if f.started == nil {
+		f.started = map[string]int{}
+	}
+	f.started[app.ID]++
 	mk := f.code
 	f.mu.Unlock()
 	if mk != nil {
 		return mk(app), nil
 	}
 	return testCode(app), nil
+}
+
+// startCount is the number of Start calls so far, for all apps.
+func (f *fakeAuth) startCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.starts
+}
+
+// startsOf is the number of Start calls so far for app appID.
+func (f *fakeAuth) startsOf(appID string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started[appID]
 }
 
 func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error) {
@@ -188,22 +215,40 @@ func (f *fakeAuth) Approver(ctx context.Context, app flows.App, g flows.Grant, o
 	if err != nil {
 		return flows.Identity{}, err
 	}
-	if f.identity != nil {
-		return f.identity(app), nil
-	}
-	return testIdentity(), nil
+	return f.identityOf(app), nil
 }
 
-// OrgFacts answers with the org's facts of identity (or testIdentity),
-// at once.
-func (f *fakeAuth) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	id := testIdentity()
+// setIdentity makes id who approved app, and what app's token may read
+// of the org.
+func (f *fakeAuth) setIdentity(appID string, id flows.Identity) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ids == nil {
+		f.ids = map[string]flows.Identity{}
+	}
+	f.ids[appID] = id
+}
+
+// identityOf is app's identity: ids, identity, or testIdentity.
+func (f *fakeAuth) identityOf(app flows.App) flows.Identity {
+	f.mu.Lock()
+	id, ok := f.ids[app.ID]
 	mk := f.identity
 	f.mu.Unlock()
-	if mk != nil {
-		id = mk(app)
+	switch {
+	case ok:
+		return id
+	case mk != nil:
+		return mk(app)
 	}
+	return testIdentity()
+}
+
+// OrgFacts answers at once with the org's facts of app's identity
+// (identityOf): what app's token may read of the org, consistent with
+// what Approver said.
+func (f *fakeAuth) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
+	id := f.identityOf(app)
 	return flows.Identity{
 		OrgID:   orgID,
 		OrgName: id.OrgName, OrgNameUnknown: id.OrgNameUnknown, OrgNameErr: id.OrgNameErr,

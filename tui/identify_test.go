@@ -431,8 +431,8 @@ func TestAccessibleRenewalCap(t *testing.T) {
 	if n := strings.Count(text, "here is a fresh one"); n != maxAutoRenew {
 		t.Errorf("%d fresh codes, want %d", n, maxAutoRenew)
 	}
-	if f.auth.starts != maxAutoRenew+1+3 { // users' codes, then one per other app
-		t.Errorf("%d codes requested", f.auth.starts)
+	if f.auth.startCount() != maxAutoRenew+1+3 { // users' codes, then one per other app
+		t.Errorf("%d codes requested", f.auth.startCount())
 	}
 	if !strings.Contains(text, "The previous 5 codes expired unused, the last at 09:30.") || !strings.Contains(text, "Type r to try again, or s to skip the app") ||
 		!strings.Contains(spaces.ReplaceAllString(text, " "), "device-grant redirect URIs") {

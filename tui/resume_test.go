@@ -60,8 +60,8 @@ func TestResumedUncheckedApproverWarnsWhenAccepted(t *testing.T) {
 	if g.m.screen != scrAuth || g.m.auth.app.ID != "users" || g.m.auth.state != authUnidentified {
 		t.Fatalf("want users unidentified after resume, got screen %d state %d:\n%s", g.m.screen, g.m.auth.state, g.view())
 	}
-	if g.auth.starts != 0 {
-		t.Errorf("%d codes requested for an app already approved", g.auth.starts)
+	if g.auth.startCount() != 0 {
+		t.Errorf("%d codes requested for an app already approved", g.auth.startCount())
 	}
 	g.drive(t, press("a"))
 	if g.m.screen != scrReview {
@@ -95,8 +95,8 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 			t.Errorf("warning screen lacks %q:\n%s", want, v)
 		}
 	}
-	if g.auth.starts != 0 || g.auth.identifies != 0 {
-		t.Errorf("resume asked Webex again: %d starts, %d identifies", g.auth.starts, g.auth.identifies)
+	if g.auth.startCount() != 0 || g.auth.identifies != 0 {
+		t.Errorf("resume asked Webex again: %d starts, %d identifies", g.auth.startCount(), g.auth.identifies)
 	}
 	g.drive(t, press("a"))
 	// The other apps are approved by Jane, in another org than Help
@@ -131,8 +131,8 @@ func TestResumedUndecidedWarningReauthorize(t *testing.T) {
 		t.Fatalf("state %d:\n%s", g.m.auth.state, g.view())
 	}
 	g.drive(t, press("r"))
-	if g.auth.starts != 1 || savedGrant(g.drafts, "users") {
-		t.Errorf("r: %d starts, still saved %v", g.auth.starts, savedGrant(g.drafts, "users"))
+	if n := g.auth.startsOf("users"); n != 1 || savedGrant(g.drafts, "users") {
+		t.Errorf("r: %d starts of users, still saved %v", n, savedGrant(g.drafts, "users"))
 	}
 }
 
@@ -168,8 +168,8 @@ func TestAccessibleResumesPendingApprovals(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
-	if f.auth.starts != 2 || f.auth.identifies != 3 {
-		t.Errorf("%d starts, %d identifies; want 2 and 3 (users checked again)", f.auth.starts, f.auth.identifies)
+	if f.auth.startCount() != 2 || f.auth.identifies != 3 {
+		t.Errorf("%d starts, %d identifies; want 2 and 3 (users checked again)", f.auth.startCount(), f.auth.identifies)
 	}
 	b, _, _ := f.writer.got()
 	if len(b.Apps) != 4 || b.Apps[0].Approver.Email != "Jane.Admin@acme.example" {

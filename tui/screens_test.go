@@ -62,10 +62,23 @@ func withPreflight(checks []Check) func(*Deps) {
 // would: grant, identity, and the app-done message when no warning.
 func (f *fixture) approve(id flows.Identity) {
 	app := f.m.auth.app
+	f.auth.setIdentity(app.ID, id)
 	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(app)})
 	_, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, id: id})
 	if cmd != nil {
 		f.m.Update(cmd())
+	}
+	f.settleOrg()
+}
+
+// settleOrg waits for the background reads of the org under way (the
+// fake answers at once) and delivers their end, as the review's waitOrg
+// command would: screens then show what a program shows once they end,
+// whatever the goroutines' timing.
+func (f *fixture) settleOrg() {
+	if org := f.m.s.OrgID(); org != "" {
+		f.m.c.bg.waitOrg(context.Background(), org)
+		f.m.Update(orgFactsMsg{})
 	}
 }
 
