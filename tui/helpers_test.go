@@ -101,8 +101,8 @@ type fakeAuth struct {
 	// is under way; read both under mu (startCount, startsOf).
 	starts  int
 	started map[string]int
-	events []flows.PollEvent // reported by each Wait before it answers
-	block  map[string]bool   // Wait blocks until canceled for these apps
+	events  []flows.PollEvent // reported by each Wait before it answers
+	block   map[string]bool   // Wait blocks until canceled for these apps
 	// identifyErr is consumed one per Approver; identifyBlock makes
 	// Approver block until canceled, after signalling identifying;
 	// identifies counts Approver calls.

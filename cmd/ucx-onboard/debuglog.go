@@ -69,26 +69,14 @@ func (l *debugLog) Error(what string, err error, attrs ...any) {
 	l.log.Error(what, append(attrs, "err", string(text))...)
 }
 
-// splitAuthorizer is a tui.Authorizer that also asks who approved apart
-// from the org's facts, as *flows.Client does: the wizard keeps only the
-// approver on its critical path (prefetch, background org reads) when its
-// Authorizer has both methods, so a wrapper must keep them.
-type splitAuthorizer interface {
-	tui.Authorizer
-	Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error)
-	OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error)
-}
-
-var _ splitAuthorizer = (*flows.Client)(nil)
-
 // loggingAuthorizer logs the errors of the wizard's device grants and
 // identity checks (not a cancellation: the engineer quit or skipped).
 type loggingAuthorizer struct {
-	splitAuthorizer
+	tui.Authorizer
 	log *debugLog
 }
 
-var _ splitAuthorizer = loggingAuthorizer{}
+var _ tui.Authorizer = loggingAuthorizer{}
 
 func (a loggingAuthorizer) logged(op string, app flows.App, err error) {
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -97,31 +85,25 @@ func (a loggingAuthorizer) logged(op string, app flows.App, err error) {
 }
 
 func (a loggingAuthorizer) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
-	dc, err := a.splitAuthorizer.Start(ctx, app, onRetry)
+	dc, err := a.Authorizer.Start(ctx, app, onRetry)
 	a.logged("start", app, err)
 	return dc, err
 }
 
 func (a loggingAuthorizer) Wait(ctx context.Context, app flows.App, code flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error) {
-	g, err := a.splitAuthorizer.Wait(ctx, app, code, report)
+	g, err := a.Authorizer.Wait(ctx, app, code, report)
 	a.logged("wait", app, err)
 	return g, err
 }
 
-func (a loggingAuthorizer) Identify(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	id, err := a.splitAuthorizer.Identify(ctx, app, g, onRetry)
-	a.logged("identify", app, err)
-	return id, err
-}
-
 func (a loggingAuthorizer) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	id, err := a.splitAuthorizer.Approver(ctx, app, g, onRetry)
+	id, err := a.Authorizer.Approver(ctx, app, g, onRetry)
 	a.logged("identify approver", app, err)
 	return id, err
 }
 
 func (a loggingAuthorizer) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	id, err := a.splitAuthorizer.OrgFacts(ctx, app, g, orgID, onRetry)
+	id, err := a.Authorizer.OrgFacts(ctx, app, g, orgID, onRetry)
 	a.logged("read org", app, err)
 	return id, err
 }
@@ -133,8 +115,8 @@ func withDebugLog(deps *tui.Deps, l *debugLog) {
 	if l == nil {
 		return
 	}
-	if a, ok := deps.Authorizer.(splitAuthorizer); ok {
-		deps.Authorizer = loggingAuthorizer{splitAuthorizer: a, log: l}
+	if deps.Authorizer != nil {
+		deps.Authorizer = loggingAuthorizer{Authorizer: deps.Authorizer, log: l}
 	}
 	if pre := deps.Preflight; pre != nil {
 		deps.Preflight = func(ctx context.Context) []tui.Check {

@@ -87,7 +87,7 @@ func TestDebugLogAuthorizer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := loggingAuthorizer{splitAuthorizer: client, log: l}
+	a := loggingAuthorizer{Authorizer: client, log: l}
 	cat, err := flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", demoGetenv(func(string) string { return "" }))
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func TestDebugLogAuthorizer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a.Identify(ctx, app(i), g, nil)
+			a.Approver(ctx, app(i), g, nil)
 		}
 	}
 	l.Close()
@@ -128,9 +128,9 @@ func TestDebugLogAuthorizer(t *testing.T) {
 	checkLogClean(t, log)
 }
 
-// TestDebugLogKeepsCriticalPath: --debug wraps the wizard's Authorizer but
-// keeps Approver and OrgFacts, without which the wizard would fall back
-// to identifying on the critical path and prefetch nothing.
+// TestDebugLogKeepsCriticalPath: --debug wraps the wizard's Authorizer,
+// and the wrapper hands Approver and OrgFacts (the background org reads)
+// on to the client, logging their failures.
 func TestDebugLogKeepsCriticalPath(t *testing.T) {
 	client, err := flows.NewClient(flows.Config{BaseURL: "http://127.0.0.1:1"})
 	if err != nil {
@@ -145,9 +145,24 @@ func TestDebugLogKeepsCriticalPath(t *testing.T) {
 	if _, ok := deps.Authorizer.(loggingAuthorizer); !ok {
 		t.Fatalf("Authorizer is %T, want the logging wrapper", deps.Authorizer)
 	}
-	if _, ok := deps.Authorizer.(interface {
-		OrgFacts(context.Context, flows.App, flows.Grant, string, func(flows.RetryEvent)) (flows.Identity, error)
-	}); !ok {
-		t.Errorf("the logging Authorizer lost OrgFacts")
+	app := flows.App{ID: "users"}
+	// A grant without an access token: both fail at once, offline.
+	if _, err := deps.Authorizer.Approver(context.Background(), app, flows.Grant{}, nil); err == nil {
+		t.Error("Approver of an empty grant: no error")
 	}
+	if _, err := deps.Authorizer.OrgFacts(context.Background(), app, flows.Grant{}, "org", nil); err == nil {
+		t.Error("OrgFacts of an empty grant: no error")
+	}
+	l.Close()
+	b, err := os.ReadFile(l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	for _, want := range []string{`msg="identify approver"`, `msg="read org"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %s:\n%s", want, log)
+		}
+	}
+	checkLogClean(t, log)
 }
