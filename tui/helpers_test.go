@@ -424,7 +424,7 @@ func (f *fixture) step(msgs ...tea.Msg) {
 //     pendingCmd) are left pending, never run: their message would come
 //     later, or never, in a program;
 //   - a fake that blocks on purpose (Wait of a blocked app, a hanging
-//     Identify) says so (fakeAuth.park) before it blocks: its command stays
+//     Approver) says so (fakeAuth.park) before it blocks: its command stays
 //     pending too.
 //
 // A command that neither answers nor parks within a long safety limit

@@ -51,7 +51,7 @@ type webexUser struct {
 	srv    *webextest.Server
 	mu     sync.Mutex
 	act    map[string][]string
-	idFail []string // apps whose next Identify fails
+	idFail []string // apps whose next Approver call fails
 }
 
 var helper = webextest.Person{ID: "p-bob", Email: "bob@help.example", DisplayName: "Bob Helper"}

@@ -359,7 +359,7 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 }
 
 // retried notes a retry of this screen's current Start (while a code is
-// on its way) or Identify (while checking who approved): the root passes
+// on its way) or Approver (while checking who approved): the root passes
 // only those of its generation (mine). now is the clock when it arrived.
 func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 	starting := s.state == authStarting || s.state == authRenewing
@@ -444,7 +444,7 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 	switch s.ap.AfterWait(msg.grant, err) {
 	case wizard.Identify:
 		// The admin's approval cost a phone login: have the root save it
-		// in the draft now, before Identify (which may hang or fail).
+		// in the draft now, before Approver (which may hang or fail).
 		s.keep(msg.grant)
 		return s.identify()
 	case wizard.Stay:

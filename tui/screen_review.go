@@ -262,7 +262,7 @@ func customerLine(c store.Customer) string {
 }
 
 // approverText words an approver: "Name <email>, Full Admin", or that it
-// was never checked (Identify failed, or the wizard stopped before it).
+// was never checked (Approver failed, or the wizard stopped before it).
 func approverText(a store.Approver) string {
 	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
 		return "approver not checked"
