@@ -106,9 +106,17 @@ func (o *Orgs) launchLocked(app flows.App, g flows.Grant, orgID, scope string) *
 	g.Scopes = []string{scope}
 	o.calls++
 	go func() {
-		id, err := o.fetch(ctx, app, g, orgID)
-		j.id, j.err = id, err
-		close(j.done)
+		func() {
+			defer close(j.done)
+			// A panic here would end the program with the terminal in raw
+			// mode and no draft saved: the fact is unknown instead.
+			defer func() {
+				if recover() != nil {
+					j.err = errInternal
+				}
+			}()
+			j.id, j.err = o.fetch(ctx, app, g, orgID)
+		}()
 		if o.notify != nil {
 			o.notify(orgID)
 		}

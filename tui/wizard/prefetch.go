@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -56,6 +57,11 @@ type prefetched struct {
 	err    error
 }
 
+// errInternal stands for a panic recovered in a background call (a
+// prefetch or an org read): the value is not kept, as it may hold
+// anything.
+var errInternal = errors.New("internal error in a background call")
+
 // NewPrefetch returns a Prefetch whose requests run under ctx (canceling it
 // cancels them all), ask start for codes and judge their age by now.
 func NewPrefetch(ctx context.Context, start StartFunc, now func() time.Time) *Prefetch {
@@ -83,9 +89,17 @@ func (p *Prefetch) launchLocked(app flows.App) {
 	p.pending[app.ID] = f
 	p.starts++
 	go func() {
-		code, err := p.start(ctx, app)
-		f.code, f.err = code, err
-		close(f.done)
+		defer close(f.done)
+		// A panic here would end the program with the terminal in raw
+		// mode and no draft saved: it counts as a failed prefetch, and the
+		// foreground Start of this app runs again where the front-end
+		// recovers panics (ErrInternal, draft kept).
+		defer func() {
+			if recover() != nil {
+				f.err = errInternal
+			}
+		}()
+		f.code, f.err = p.start(ctx, app)
 	}()
 }
 
@@ -153,8 +167,8 @@ func (p *Prefetch) Take(ctx context.Context, app flows.App) (code flows.DeviceCo
 	code = f.code
 	if now.After(code.IssuedAt) {
 		// Shown now: nobody could approve it before, so its first poll is
-		// one interval from now (as a fresh code's), and its lifetime is
-		// counted from now.
+		// one interval from now (as a fresh code's); its expiry stays
+		// Webex's.
 		code.IssuedAt = now
 	}
 	return code, true

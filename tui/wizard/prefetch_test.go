@@ -301,3 +301,32 @@ func TestUpNext(t *testing.T) {
 		t.Errorf("UpNext of an approval waiting for the engineer: %v", app.ID)
 	}
 }
+
+// TestBackgroundPanics: a panic in a prefetch or an org read is a failed
+// call, not the end of the program (it would leave the terminal in raw
+// mode and the draft unsaved): the prefetched code is not handed over, so
+// the front-end asks again where it recovers panics, and the fact stays
+// unknown.
+func TestBackgroundPanics(t *testing.T) {
+	a := apps()
+	c := &fakeClock{now: time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)}
+	p := NewPrefetch(context.Background(), func(context.Context, flows.App) (flows.DeviceCode, error) {
+		panic("start blew up")
+	}, c.Now)
+	p.Ahead(a[1])
+	if _, ok := p.Take(context.Background(), a[1]); ok {
+		t.Error("a prefetch that panicked handed over a code")
+	}
+
+	users := flows.App{ID: "users", Scopes: []string{flows.PeopleReadScope}}
+	o := NewOrgs(context.Background(), func(context.Context, flows.App, flows.Grant, string) (flows.Identity, error) {
+		panic("org read blew up")
+	}, nil)
+	if !o.Fetch(users, flows.Grant{AccessToken: store.NewSecret("tok-FAKE-users")}, "org-1") {
+		t.Fatal("no read started")
+	}
+	f, err := o.Wait(context.Background(), "org-1")
+	if err != nil || f.Pending || f.OrgUsersCounted {
+		t.Errorf("after a panicking read: %+v, %v", f, err)
+	}
+}
