@@ -365,22 +365,8 @@ func TestIdentifyBothFrontEnds(t *testing.T) {
 			}
 		})
 		t.Run(sc.name+"/accessible", func(t *testing.T) {
-			f := newFakes()
-			if sc.fakes != nil {
-				sc.fakes(f)
-			}
-			d := testDeps(f)
-			if sc.deps != nil {
-				sc.deps(&d)
-			}
-			d.Accessible = true
-			in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + sc.answer + "y\n"
-			var out bytes.Buffer
-			_, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+			f, out := runAccessibleScenario(t, sc.fakes, sc.deps, sc.answer)
 			text := spaces.ReplaceAllString(out.String(), " ")
-			if err != nil {
-				t.Fatalf("Run: %v\n%s", err, out.String())
-			}
 			for _, w := range sc.want {
 				if !strings.Contains(text, w) {
 					t.Errorf("accessible output lacks %q:\n%s", w, out.String())
@@ -404,20 +390,7 @@ func TestIdentifyBothFrontEnds(t *testing.T) {
 func TestAccessibleIdentifyGolden(t *testing.T) {
 	for _, sc := range identifyScenarios {
 		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {
-			f := newFakes()
-			if sc.fakes != nil {
-				sc.fakes(f)
-			}
-			d := testDeps(f)
-			if sc.deps != nil {
-				sc.deps(&d)
-			}
-			d.Accessible = true
-			in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + sc.answer + "y\n"
-			var out bytes.Buffer
-			if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
-				t.Fatalf("Run: %v\n%s", err, out.String())
-			}
+			_, out := runAccessibleScenario(t, sc.fakes, sc.deps, sc.answer)
 			golden.RequireEqual(t, out.Bytes())
 		})
 	}
@@ -457,4 +430,26 @@ func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}
 	return f, out.String()
+}
+
+// runAccessibleScenario runs the accessible mode through the customer
+// form and the app selection, then answers with answer and confirms the
+// review; it fails the test when Run fails.
+func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps), answer string) (*fixture, *bytes.Buffer) {
+	t.Helper()
+	f := newFakes()
+	if fakes != nil {
+		fakes(f)
+	}
+	d := testDeps(f)
+	if deps != nil {
+		deps(&d)
+	}
+	d.Accessible = true
+	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + answer + "y\n"
+	var out bytes.Buffer
+	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	return f, &out
 }
