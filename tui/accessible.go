@@ -608,7 +608,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			next = ap.AfterIdentify(id, ierr)
 		}
 		if next == wizard.Unchecked {
-			title, cause := identifyProblem(ap.Err)
+			title, cause := identifyProblem(ap.Cause, ap.Err)
 			a.say("%s: %s", title, errText(ap.Err))
 			a.say("%s", cause)
 			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
@@ -628,6 +628,10 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			return appResult{}, true, nil
 		}
 		id := ap.Identity
+		if ap.NotIdentified != "" {
+			a.say("%s", notIdentifiedText(ap))
+			return ap.Result(statusAuthorized, ""), false, nil
+		}
 		if id.OrgID != "" {
 			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), idOrgName(id))
 		} else {

@@ -243,7 +243,7 @@ func TestFrontEndParity(t *testing.T) {
 		{name: "approver's email taken once for both apps", act: map[string][]string{"users": {"other"}, "presence": {"other"}}, screen: keys("e", "a", "a", "enter"),
 			accessible: form + "y\ne\na\na\ny\n",
 			want: outcome{bundle: []string{"users bob@help.example", "presence bob@help.example",
-				"The organization's size could not be checked (Webex refused it (HTTP 403): the approver is not an admin of the organization, and an admin scope gives a non-admin nothing): make sure it has at most 1,000 users before enabling the presence integration (Attendant Console Presence Connector); Cisco's API does not support more.",
+				"The organization's size could not be checked (Webex refused it (HTTP 403) although the token holds spark-admin:people_read: the approver may not be an admin of the organization (an admin scope gives a non-admin nothing)): make sure it has at most 1,000 users before enabling the presence integration (Attendant Console Presence Connector); Cisco's API does not support more.",
 				"UCX Suite Users' Synch from Control Hub: Bob Helper is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization.", notAdmin}}},
 		{name: "skip not confirmed", act: map[string][]string{"presence": {"other"}}, screen: keys("s", "n", "a", "enter"), accessible: form + "y\ns\nn\na\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},

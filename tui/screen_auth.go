@@ -982,7 +982,7 @@ func (s *authScreen) unidentifiedView() string {
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
-	title, cause := identifyProblem(s.idErr)
+	title, cause := identifyProblem(s.ap.Cause, s.idErr)
 	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+

@@ -264,6 +264,13 @@ func customerLine(c store.Customer) string {
 // approverText words an approver: "Name <email>, Full Admin", or that it
 // was never checked (Approver failed, or the wizard stopped before it).
 func approverText(a store.Approver) string {
+	if a.NotIdentified != "" {
+		t := "approver not identified: " + clean(a.NotIdentified)
+		if a.Inferred != nil {
+			t += "; " + clean(wizard.InferredText(a.Inferred))
+		}
+		return t
+	}
 	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
 		return "approver not checked"
 	}
@@ -282,6 +289,12 @@ func approverText(a store.Approver) string {
 
 // shortApprover is approverText without the email, for one-line rows.
 func shortApprover(a store.Approver) string {
+	if a.NotIdentified != "" {
+		if i := a.Inferred; i != nil {
+			return "approver not identified (probably " + clean(i.DisplayName) + ", inferred)"
+		}
+		return "approver not identified"
+	}
 	who := clean(a.DisplayName)
 	if who == "" {
 		who = clean(a.Email)

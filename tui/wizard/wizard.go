@@ -169,9 +169,10 @@ func (s *Session) Resume(d store.Draft) {
 	}
 }
 
-// NoApprover tells an approval whose approver was never checked.
+// NoApprover tells an approval whose approver was never checked (one
+// checked but not identified, Approver.NotIdentified, was).
 func NoApprover(a store.Approver) bool {
-	return a.PersonID == "" && a.Email == "" && a.DisplayName == ""
+	return a.PersonID == "" && a.Email == "" && a.DisplayName == "" && a.NotIdentified == ""
 }
 
 // Select chooses the apps to authorize (IDs in catalog order) and queues
@@ -293,13 +294,22 @@ func (s *Session) Snapshot() store.Draft {
 // with the pitfalls raised on the review (BundleWarnings) as its warnings.
 func (s *Session) Bundle(now time.Time, version string) store.Bundle {
 	d := s.Snapshot()
-	warnings := BundleWarnings(s.Review(), d.Org)
+	review := s.Review()
+	warnings := BundleWarnings(review, d.Org)
+	apps := slices.Clone(d.Apps)
+	for i := range apps {
+		for _, r := range review {
+			if r.App.ID == apps[i].AppID && r.Status == Authorized {
+				apps[i].Approver.Inferred = r.Grant.Approver.Inferred
+			}
+		}
+	}
 	return store.Bundle{
 		Created:     now.UTC(),
 		ToolVersion: version,
 		Customer:    d.Customer,
 		Org:         d.Org,
-		Apps:        slices.Clone(d.Apps),
+		Apps:        apps,
 		Warnings:    warnings,
 	}
 }
