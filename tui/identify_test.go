@@ -104,6 +104,20 @@ func TestIdentifyScreens(t *testing.T) {
 		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: g})
 		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()})
 	})
+	checkGolden(t, "review_approver_not_identified", nil, func(f *fixture) {
+		f.toAuth()
+		for i := range testApps() {
+			f.withCode()
+			if i != 3 {
+				f.approve(testIdentity())
+				continue
+			}
+			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[3])})
+			if _, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()}); cmd != nil {
+				f.m.Update(cmd())
+			}
+		}
+	})
 	checkGolden(t, "auth_code_notice", nil, func(f *fixture) {
 		f.toAuth()
 		f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: noticeCode(f.m.auth.app)})

@@ -226,6 +226,9 @@ func describeProtection(p Protection) string {
 // ("size not checked" when gaps says why; orgNotes tell why) and its id.
 func orgLine(o store.Org, gaps orgGaps) string {
 	if o.ID == "" && o.Name == "" {
+		if gaps.Org != "" {
+			return "not identified (no app's token may read people)"
+		}
 		return "unknown (no app authorized)"
 	}
 	name := clean(o.Name)
@@ -290,9 +293,6 @@ func approverText(a store.Approver) string {
 // shortApprover is approverText without the email, for one-line rows.
 func shortApprover(a store.Approver) string {
 	if a.NotIdentified != "" {
-		if i := a.Inferred; i != nil {
-			return "approver not identified (probably " + clean(i.DisplayName) + ", inferred)"
-		}
 		return "approver not identified"
 	}
 	who := clean(a.DisplayName)
@@ -377,7 +377,10 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 		mark, word = st.OK.Render(markOK), "authorized"
 		who, exp := approverText(r.Grant.Approver), expiryText(r.Grant)
 		if sharedWho == "" {
-			more = append(more, "by "+who)
+			if r.Grant.Approver.NotIdentified == "" {
+				who = "by " + who
+			}
+			more = append(more, who)
 		}
 		if sharedExp == "" && exp != "" {
 			more = append(more, "tokens: "+exp)

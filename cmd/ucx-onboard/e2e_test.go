@@ -39,15 +39,23 @@ type e2e struct {
 	handled  map[string]bool // the apps' device codes the test has handled so far
 }
 
-func newE2E(t *testing.T) *e2e {
+func newE2E(t *testing.T) *e2e { return newE2EWith(t, nil) }
+
+// newE2EWith is newE2E with the fake's options changed by opts (nil: as
+// they are), e.g. to play another reading of what Webex leaves open.
+func newE2EWith(t *testing.T, opts func(*webextest.Options)) *e2e {
 	t.Helper()
-	srv := webextest.NewServer(webextest.Options{
+	o := webextest.Options{
 		Integrations: webextest.DemoIntegrations(),
 		Interval:     time.Second,
 		Org:          webextest.Org{ID: "org-acme", Name: "Acme Corp", Users: 120},
 		Approver: webextest.Person{ID: "p-admin", Email: "admin@acme.example", DisplayName: "Ada Admin",
 			OrgID: "org-acme", Roles: []string{webextest.FullAdminRole}},
-	})
+	}
+	if opts != nil {
+		opts(&o)
+	}
+	srv := webextest.NewServer(o)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	x := &e2e{t: t, srv: srv, dir: dir, identity: filepath.Join(dir, "ucx.key"), out: filepath.Join(dir, "acme.ucxbundle")}

@@ -98,14 +98,39 @@ func InferredText(i *store.InferredApprover) string {
 }
 
 // Gaps says why the org's name and size, as the review has them, are not
-// known ("" when known).
-type Gaps struct{ Name, Size string }
+// known ("" when known); Org, why the org itself is not (no approver was
+// identified, so no org either).
+type Gaps struct{ Name, Size, Org string }
+
+// orgNotIdentified is Gaps.Name and Gaps.Size when the org itself is not.
+const orgNotIdentified = "the organization is not identified"
 
 // OrgGaps finds why org's name and size are unknown, from the apps
 // authorized in it: no app may read them (none holds the scope), or the
-// reasons of the apps that could.
+// reasons of the apps that could. When apps are authorized but none could
+// say who approved (Approver.NotIdentified), the org itself is unknown.
 func OrgGaps(apps []Result, org store.Org) Gaps {
 	var g Gaps
+	if org.ID == "" && org.Name == "" {
+		var why []string
+		for _, r := range apps {
+			if r.Status != Authorized {
+				continue
+			}
+			if r.Grant.Approver.NotIdentified == "" {
+				why = nil
+				break
+			}
+			if w := r.Grant.Approver.NotIdentified; !slices.Contains(why, w) {
+				why = append(why, w)
+			}
+		}
+		if len(why) > 0 {
+			g.Org = "no app's token may read people, so none may say who approved or in which organization"
+			g.Name, g.Size = orgNotIdentified, orgNotIdentified
+			return g
+		}
+	}
 	if org.Name == "" {
 		g.Name = gapText(apps, org, flows.OrganizationsReadScope, func(r Result) string { return r.NameWhy })
 	}
@@ -152,6 +177,9 @@ func gapText(apps []Result, org store.Org, scope string, why func(Result) string
 // OrgNotes are the review's notes on what is unknown of the org, and why;
 // the size only when no presence warning says it already.
 func OrgNotes(g Gaps, presenceWarned bool) []string {
+	if g.Org != "" {
+		return []string{"The organization is not identified: " + g.Org + "; its name and size are unknown."}
+	}
 	var n []string
 	if g.Name != "" {
 		n = append(n, "The organization's name is unknown: "+g.Name+".")
