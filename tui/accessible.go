@@ -406,6 +406,23 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			}
 			var choice string
 			choice, g, err = a.wait(ctx, cancel, app, code)
+			for choice == "" && errors.Is(err, flows.ErrInvalidClient) && m.c.deps.Clock.Now().Before(code.Expiry) {
+				// The same code, redeemed with the right secret: the
+				// admin's approval is not asked for again.
+				a.say("%s", secretPrompt(app, code.Expiry.Sub(m.c.deps.Clock.Now())))
+				sec, serr := a.askSecret("Client secret (not shown; press enter alone to leave it): ")
+				if serr != nil {
+					cancel()
+					return appResult{}, serr
+				}
+				if sec = strings.TrimSpace(sec); sec == "" {
+					break
+				}
+				app.Secret, app.SecretSource = store.NewSecret(sec), "the secret typed in"
+				ap.App = app
+				a.say("Redeeming the same code with that secret…")
+				choice, g, err = a.wait(ctx, cancel, app, code)
+			}
 			if choice == "s" {
 				ok, err := a.confirmSkip(app, false)
 				if err != nil {

@@ -505,7 +505,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing())
+	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing()) || (m.screen == scrAuth && m.auth.typing())
 	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
 	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
 		if m.sv.busy() {

@@ -160,16 +160,22 @@ func outcomeOf(err error, w *fakeWriter, d *fakeDrafts) outcome {
 	return o
 }
 
-// paritySetup is a fake Webex for a scenario, and Deps that use it.
-func paritySetup(t *testing.T, act map[string][]string) (Deps, *fixture, func()) {
+// paritySetup is a fake Webex for a scenario, and Deps that use it. The
+// catalog secret of app wrongSecret (if not "") is wrong, and the fake
+// checks secrets only at redemption (webextest.SecretAtRedemption).
+func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (Deps, *fixture, func()) {
 	t.Helper()
 	clock := &skipClock{now: t0}
 	var ints []webextest.Integration
 	for _, a := range parityApps() {
 		ints = append(ints, webextest.Integration{ClientID: a.ClientID, ClientSecret: a.Secret.Reveal(), Scopes: a.Scopes})
 	}
-	srv := webextest.NewServer(webextest.Options{Integrations: ints, Clock: clock,
-		Approver: webextest.Person{ID: "p-jane", Email: adminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}})
+	opts := webextest.Options{Integrations: ints, Clock: clock,
+		Approver: webextest.Person{ID: "p-jane", Email: adminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}}
+	if len(wrongSecret) > 0 && wrongSecret[0] != "" {
+		opts.SecretCheck = webextest.SecretAtRedemption
+	}
+	srv := webextest.NewServer(opts)
 	c, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +187,11 @@ func paritySetup(t *testing.T, act map[string][]string) (Deps, *fixture, func())
 	f := newFakes()
 	d := testDeps(f)
 	d.Apps = parityApps()
+	for i := range d.Apps {
+		if len(wrongSecret) > 0 && d.Apps[i].ID == wrongSecret[0] {
+			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
+		}
+	}
 	d.Authorizer = &webexUser{c: c, srv: srv, act: copied}
 	cust := testCustomer()
 	d.Prefill = &cust
@@ -199,7 +210,10 @@ type parityScenario struct {
 	// resume, when set, runs again on the drafts the first run left.
 	resumeScreen     func(t *testing.T, f *fixture)
 	resumeAccessible string
-	want             outcome // of the last run
+	// wrongSecret is an app whose catalog secret is wrong, against a
+	// Webex that checks it only at redemption.
+	wrongSecret string
+	want        outcome // of the last run
 }
 
 // TestFrontEndParity runs one scenario table through both front-ends,
@@ -264,6 +278,12 @@ func TestFrontEndParity(t *testing.T) {
 		{name: "quit and resume", act: map[string][]string{"presence": {"other"}}, screen: keys("q", "y"), accessible: form + "y\n",
 			resumeScreen: keys("a", "enter"), resumeAccessible: "1\n" + form + "y\na\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},
+		{name: "secret rejected at redemption, fixed in the prompt", wrongSecret: "presence",
+			screen: keys("sec-FAKE-presence", "enter", "enter"), accessible: form + "y\nsec-FAKE-presence\ny\n",
+			want: outcome{bundle: both}},
+		{name: "secret rejected at redemption, prompt left", wrongSecret: "presence",
+			screen: keys("esc", "s", "y", "enter"), accessible: form + "y\n\ns\ny\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail, "Attendant Console Presence Connector failed: client secret rejected by Webex"}}},
 		{name: "stdin at EOF", screen: func(t *testing.T, f *fixture) {
 			f.drive(t, draftsMsg{})
 			f.drive(t, press("ctrl+c"), press("y"))
@@ -272,7 +292,7 @@ func TestFrontEndParity(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			var got [2]outcome
 			for i, name := range []string{"screen", "accessible"} {
-				d, f, done := paritySetup(t, sc.act)
+				d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
 				var err error
 				if name == "screen" {
 					err = runScreen(t, d, f, sc.screen)
@@ -376,6 +396,67 @@ func TestBackgroundRequests(t *testing.T) {
 				if got[p] != n {
 					t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
 				}
+			}
+		})
+	}
+}
+
+// TestSecretFixedWithoutNewApproval: against a Webex that checks the
+// client secret only at redemption, a wrong catalog secret is refused
+// after the admin approved; the right one typed in the prompt redeems
+// that same code, in both front-ends: one device code per app, one token
+// per app, and the typed secret never shows.
+func TestSecretFixedWithoutNewApproval(t *testing.T) {
+	form := strings.Repeat("\n", 6)
+	const right = "sec-FAKE-presence"
+	for _, name := range []string{"screen", "accessible"} {
+		t.Run(name, func(t *testing.T) {
+			d, f, done := paritySetup(t, nil, "presence")
+			defer done()
+			var err error
+			var shown string
+			if name == "screen" {
+				err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
+					f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+					f.submitForm(t)
+					f.drive(t, press("enter"))
+					if !f.m.auth.askSecret {
+						t.Fatalf("no secret prompt:\n%s", f.view())
+					}
+					f.drive(t, press(right))
+					shown = f.view()
+					f.drive(t, press("enter"))
+					f.drive(t, press("enter"))
+				})
+			} else {
+				d.Accessible = true
+				var out bytes.Buffer
+				_, err = Run(context.Background(), d, Options{In: strings.NewReader(form + "y\n" + right + "\ny\n"), Out: &out})
+				shown = out.String()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(shown, right) {
+				t.Errorf("the typed secret is shown:\n%s", shown)
+			}
+			srv := d.Authorizer.(*webexUser).srv
+			codes, tokens := map[string]int{}, map[string]int{}
+			for _, r := range srv.Requests() {
+				if r.Path == "/v1/device/authorize" {
+					codes[r.ClientID]++
+				}
+			}
+			for _, it := range srv.Issued() {
+				tokens[it.ClientID]++
+			}
+			for _, a := range parityApps() {
+				if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
+					t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
+				}
+			}
+			if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
+				t.Errorf("bundle %+v, want both apps", b)
 			}
 		})
 	}

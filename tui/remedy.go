@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
@@ -142,6 +143,18 @@ func remedy(err error, app flows.App) string {
 		return fix(flows.ErrUnreachable, app) + " Then press r."
 	}
 	return "Press r to try again, or s to skip this app. Quote the trackingId, if any, to Webex support."
+}
+
+// secretPrompt asks, in both front-ends, for the right client secret of
+// app after Webex rejected it while its code is still valid (left).
+func secretPrompt(app flows.App, left time.Duration) string {
+	src := app.SecretSource
+	if src == "" {
+		src = "the catalog"
+	}
+	return fmt.Sprintf("Webex rejected the client secret from %s. If the admin has approved, that approval still holds: "+
+		"type the right client secret of this integration (it is not shown, and kept in memory only) to redeem the same code "+
+		"(valid for %s more), without a new approval. Fix %s too, for the next run.", clean(src), left.Round(time.Second), clean(src))
 }
 
 // redirectHint is the likely cause of codes that expire although the admin
