@@ -168,6 +168,8 @@ func (a *accessible) run() error {
 				case !c.OK && c.Blocking:
 					state, blocked = "BLOCKING", true
 					restart = restart || c.AtStart
+				case !c.OK && c.AppBlocked:
+					state = "this app cannot be authorized"
 				case !c.OK:
 					state = "warning"
 				}
@@ -177,6 +179,10 @@ func (a *accessible) run() error {
 				}
 			}
 			if !blocked {
+				blockApps(m.s, checks)
+				if n := appsBlocked(checks); n > 0 {
+					a.say("%s the others can be authorized.", plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
+				}
 				break
 			}
 			prompt := "A check blocks. Type r to check again, or q to quit: "

@@ -56,3 +56,24 @@ func identifyProblem(c wizard.Cause, err error) (title, cause string) {
 func notIdentifiedText(ap *wizard.Approval) string {
 	return "Approved; approver not identified: " + clean(ap.NotIdentified) + ". The approval stands; the review and the bundle say so."
 }
+
+// blockApps marks in s the apps whose preflight check failed with
+// AppBlocked: they cannot be authorized, the others go on.
+func blockApps(s *wizard.Session, checks []Check) {
+	for _, c := range checks {
+		if !c.OK && c.AppBlocked && c.App != "" {
+			s.Block(c.App, "cannot be authorized: "+clean(c.Detail))
+		}
+	}
+}
+
+// appsBlocked counts the failed checks that stop one app only.
+func appsBlocked(checks []Check) int {
+	n := 0
+	for _, c := range checks {
+		if !c.OK && c.AppBlocked && c.App != "" {
+			n++
+		}
+	}
+	return n
+}

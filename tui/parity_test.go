@@ -461,3 +461,56 @@ func TestSecretFixedWithoutNewApproval(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockedAppBothFrontEnds: a preflight check that stops one app only
+// (AppBlocked: its secret is missing) lets the engineer go on with the
+// others in both front-ends, with Enter alone: the app is asked nothing of
+// Webex, and the review and the bundle list it as not done, saying why.
+func TestBlockedAppBothFrontEnds(t *testing.T) {
+	checks := []Check{
+		{Name: "App catalog and client secrets", Detail: "2 apps; 1 without a client secret cannot be authorized", AtStart: true},
+		{Name: "Webex accepts presence", App: "presence", AppBlocked: true, AtStart: true,
+			Detail: "secret missing: fix env UCX_SECRET_PRESENCE", Fix: "set env UCX_SECRET_PRESENCE and start again, or go on without this app"},
+	}
+	form := strings.Repeat("\n", 6)
+	var got [2]outcome
+	for i, name := range []string{"screen", "accessible"} {
+		d, f, done := paritySetup(t, nil)
+		d.Preflight = func(context.Context) []Check { return checks }
+		var err error
+		if name == "screen" {
+			err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
+				f.drive(t, checksMsg{checks: checks})
+				if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
+					t.Errorf("preflight screen:\n%s", f.view())
+				}
+				f.drive(t, press("enter"), draftsMsg{infos: mustList(t, f.drafts)})
+				f.submitForm(t)
+				f.drive(t, press("enter"))
+				if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
+					t.Errorf("review:\n%s", f.view())
+				}
+				f.drive(t, press("enter"))
+			})
+		} else {
+			err = runLines(t, d, form+"y\ny\n")
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+			if r.ClientID == parityApps()[1].ClientID {
+				t.Errorf("%s: %s %s for the blocked app", name, r.Method, r.Path)
+			}
+		}
+		done()
+		got[i] = outcomeOf(err, f.writer, f.drafts)
+	}
+	want := outcome{bundle: []string{"users " + adminEmail,
+		"Attendant Console Presence Connector failed: cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE"}}
+	for i, name := range []string{"screen", "accessible"} {
+		if got[i].String() != want.String() {
+			t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], want)
+		}
+	}
+}

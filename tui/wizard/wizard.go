@@ -112,6 +112,21 @@ type Session struct {
 	// Queue are the IDs of the selected apps still to authorize; the
 	// first is the current one.
 	Queue []string
+	// Blocked are the apps that cannot be authorized (a missing or
+	// rejected secret, a refused client), by ID, with why: Select marks
+	// them Failed instead of queuing them (see Block).
+	Blocked map[string]string
+}
+
+// Block marks app id as one that cannot be authorized, reason saying why
+// ("cannot be authorized: ..."): Select records it Failed with that
+// reason and does not queue it, unless it is already authorized. The
+// other apps go on.
+func (s *Session) Block(id, reason string) {
+	if s.Blocked == nil {
+		s.Blocked = map[string]string{}
+	}
+	s.Blocked[id] = reason
 }
 
 // NewSession starts an onboarding of the catalog apps.
@@ -183,7 +198,14 @@ func (s *Session) Select(ids []string) {
 	s.Draft.SelectedApps = ids
 	s.Queue = nil
 	for _, id := range ids {
-		if r := s.Results[id]; r != nil && r.Status == Authorized && !r.Pending() {
+		r := s.Results[id]
+		if r != nil && r.Status == Authorized && !r.Pending() {
+			continue
+		}
+		if why, ok := s.Blocked[id]; ok && (r == nil || r.Status != Authorized) {
+			if app, ok := s.App(id); ok {
+				s.Results[id] = &Result{App: app, Status: Failed, Reason: why}
+			}
 			continue
 		}
 		s.Queue = append(s.Queue, id)
