@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +176,22 @@ func TestInferApprovers(t *testing.T) {
 				t.Errorf("the inference set the approver's own fields: %+v", got)
 			}
 		})
+	}
+}
+
+// TestCausesDocumented: every row's words are in docs/who-approved.md.
+func TestCausesDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "who-approved.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range Causes {
+		words := c.Short
+		if words == "" {
+			words = c.Text
+		}
+		if !strings.Contains(string(doc), words) {
+			t.Errorf("row %d: docs/who-approved.md lacks %q", i, words)
+		}
 	}
 }
