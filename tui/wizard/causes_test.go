@@ -24,10 +24,10 @@ func webexErr(status int) error {
 }
 
 var (
-	noPeople    = []string{"spark-admin:calling_cdr_read"}
-	adminPeople = []string{flows.PeopleReadScope, flows.OrganizationsReadScope}
-	userPeople  = []string{UserPeopleReadScope}
-	unreachable = fmt.Errorf("flows: app: identify: %w: connection reset by peer", flows.ErrUnreachable)
+	noPeople       = []string{"spark-admin:calling_cdr_read"}
+	adminPeople    = []string{flows.PeopleReadScope, flows.OrganizationsReadScope}
+	userPeople     = []string{UserPeopleReadScope}
+	errUnreachable = fmt.Errorf("flows: app: identify: %w: connection reset by peer", flows.ErrUnreachable)
 )
 
 // TestCauses has one case per row of Causes (a test fails when a row has
@@ -50,7 +50,7 @@ func TestCauses(t *testing.T) {
 		{"403 to people/me despite spark:people_read", ReadApprover, webexErr(403), userPeople, false, 2, false, "refused this read although the token holds spark:people_read"},
 		{"401 to people/me, token from a draft", ReadApprover, webexErr(401), adminPeople, true, 3, false, "no longer valid (HTTP 401: revoked, expired, or its user deactivated)"},
 		{"401 to people/me, fresh token", ReadApprover, webexErr(401), noPeople, false, 4, false, "no longer valid"},
-		{"people/me unreachable", ReadApprover, unreachable, adminPeople, false, 5, false, "network problem"},
+		{"people/me unreachable", ReadApprover, errUnreachable, adminPeople, false, 5, false, "network problem"},
 		{"people/me 503 after the retries", ReadApprover, webexErr(503), adminPeople, false, 5, false, "network problem"},
 		{"people/me 404", ReadApprover, webexErr(404), adminPeople, false, 6, false, "does not expect"},
 		{"403 to the org's name", ReadOrgName, webexErr(403), adminPeople, false, 7, false, "may not be an admin"},
