@@ -515,7 +515,7 @@ func (s *authScreen) secretKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		s.askSecret = false
-		s.app.Secret, s.app.SecretSource = store.NewSecret(v), "the secret typed in"
+		s.app.Secret, s.app.SecretSource = store.NewSecret(v), typedSecret
 		s.ap.App = s.app
 		return s.redeem()
 	}
