@@ -340,3 +340,25 @@ func TestPreflightMissingSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestPreflightSecretCheckedAtRedemption: against a Webex that checks the
+// client secret only at redemption, a wrong secret gets "pending" like a
+// right one: the preflight says "secret not rejected" for every app, right
+// or wrong, and never that a secret is OK; nothing stops.
+func TestPreflightSecretCheckedAtRedemption(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second,
+		SecretCheck: webextest.SecretAtRedemption})
+	defer srv.Close()
+	apps := webextest.DemoApps()
+	checks := preflightWizard(t, srv.URL, webextest.DemoCatalogJSON(), map[string]string{apps[0].SecretEnv: "demo-secret-FAKE-wrong"})
+	for _, c := range checks {
+		if strings.Contains(c.Detail, "secret OK") || !c.OK && (c.Blocking || c.AppBlocked) {
+			t.Errorf("check %+v", c)
+		}
+	}
+	for _, a := range apps {
+		if c := findCheck(t, checks, "Webex accepts "+a.ID); !strings.Contains(c.Detail, "secret not rejected") {
+			t.Errorf("%s: %+v", a.ID, c)
+		}
+	}
+}
