@@ -96,6 +96,17 @@ func TestE2EPeopleMeNeedsAPeopleScope(t *testing.T) {
 			t.Errorf("cdr: inferred %+v, want Ada from call-control", got.Inferred)
 		}
 	}
+	// inspect says it too, and does not call the unchecked role a warning.
+	out, err := exec.Command(builtBinary(t), "inspect", x.out, "-i", x.identity).Output()
+	if err != nil {
+		t.Fatalf("inspect: %v", err)
+	}
+	text := string(out)
+	if !strings.Contains(text, "approver not identified: this app's token may not read people") ||
+		!strings.Contains(text, "probably:       Ada Admin <admin@acme.example>, who approved call-control") ||
+		strings.Contains(text, "not a Full Administrator") {
+		t.Errorf("inspect:\n%s", text)
+	}
 }
 
 // TestE2EPeopleMeNeedsSparkPeopleRead: /people/me answers 403 to every
