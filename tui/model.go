@@ -413,7 +413,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				sel = append(sel, a.ID)
 			}
 		}
-		m.apps.set(m.c.deps.Apps, sel, m.s.Results)
+		m.apps.set(m.c.deps.Apps, sel, m.s.Results, m.s.Blocked)
 		return m, nil
 	case appsChosenMsg:
 		m.s.Select(msg.ids)

@@ -489,6 +489,9 @@ func TestBlockedAppBothFrontEnds(t *testing.T) {
 				}
 				f.drive(t, press("enter"), draftsMsg{infos: mustList(t, f.drafts)})
 				f.submitForm(t)
+				if v := flat(f.view()); !strings.Contains(v, "Attendant Console Presence Connector ✗ cannot be authorized (see the checks)") {
+					t.Errorf("apps screen:\n%s", f.view())
+				}
 				f.drive(t, press("enter"))
 				if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
 					t.Errorf("review:\n%s", f.view())
