@@ -52,12 +52,38 @@ func DefaultCatalog(getenv func(string) string) (Catalog, error) {
 // named pipe, a device, a directory) is refused without blocking, with an
 // error wrapping store.ErrNotRegular.
 func LoadCatalog(path string, getenv func(string) string) (Catalog, error) {
+	return loadCatalog(path, getenv, false)
+}
+
+// LoadCatalogApps is LoadCatalog, except that apps whose client secret is
+// not available come back without it (see ParseCatalogApps).
+func LoadCatalogApps(path string, getenv func(string) string) (Catalog, error) {
+	return loadCatalog(path, getenv, true)
+}
+
+func loadCatalog(path string, getenv func(string) string, keepNoSecret bool) (Catalog, error) {
 	f, err := store.OpenRegular(path)
 	if err != nil {
 		return Catalog{}, &CatalogError{Err: fmt.Errorf("cannot read catalog: %w", err)}
 	}
 	defer f.Close()
-	return ParseCatalog(f, filepath.Dir(path), getenv)
+	return parseCatalog(f, filepath.Dir(path), getenv, keepNoSecret)
+}
+
+// DefaultCatalogApps is DefaultCatalog, except that apps whose client
+// secret is not available come back without it (see ParseCatalogApps).
+func DefaultCatalogApps(getenv func(string) string) (Catalog, error) {
+	return parseCatalog(bytes.NewReader(defaultCatalogJSON), "", getenv, true)
+}
+
+// ParseCatalogApps is ParseCatalog, except that when every problem is a
+// client secret that is not available (ErrNoSecret: an unset variable, an
+// unusable secret file), the Catalog comes back with every app, those
+// apps with a zero Secret, together with the error (their problems): so
+// that one missing secret stops only its app. Any other problem returns
+// no Catalog, as ParseCatalog does.
+func ParseCatalogApps(r io.Reader, baseDir string, getenv func(string) string) (Catalog, error) {
+	return parseCatalog(r, baseDir, getenv, true)
 }
 
 // ErrNoSecret: an app's client secret is not to be had: its
@@ -116,6 +142,10 @@ var catalogKeys = map[string]bool{
 // ErrUnsupported; an unset variable or an unusable secret file wraps
 // ErrNoSecret. A Catalog is returned only when there is no problem.
 func ParseCatalog(r io.Reader, baseDir string, getenv func(string) string) (Catalog, error) {
+	return parseCatalog(r, baseDir, getenv, false)
+}
+
+func parseCatalog(r io.Reader, baseDir string, getenv func(string) string, keepNoSecret bool) (Catalog, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxCatalogSize+1))
 	if err != nil {
 		return Catalog{}, &CatalogError{Err: fmt.Errorf("cannot read catalog: %w", err)}
@@ -169,6 +199,13 @@ func ParseCatalog(r io.Reader, baseDir string, getenv func(string) string) (Cata
 		cat.Apps = append(cat.Apps, app)
 	}
 	if len(errs) > 0 {
+		onlySecrets := true
+		for _, e := range errs {
+			onlySecrets = onlySecrets && errors.Is(e, ErrNoSecret)
+		}
+		if keepNoSecret && onlySecrets {
+			return cat, errors.Join(errs...)
+		}
 		return Catalog{}, errors.Join(errs...)
 	}
 	return cat, nil

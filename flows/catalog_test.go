@@ -251,3 +251,29 @@ func TestCatalogErrNoSecret(t *testing.T) {
 		})
 	}
 }
+
+// TestParseCatalogApps: an app whose secret is not available comes back
+// without it, beside the others, with the error naming it; any other
+// problem returns no catalog, as ParseCatalog.
+func TestParseCatalogApps(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "SET" {
+			return "sec-FAKE-set"
+		}
+		return ""
+	}
+	two := `{"apps":[{"id":"a1","name":"n","client_id":"C1","client_secret_env":"SET","scopes":["x:y"]},` +
+		`{"id":"a2","name":"m","client_id":"C2","client_secret_env":"UNSET","scopes":["x:y"]}]}`
+	cat, err := ParseCatalogApps(strings.NewReader(two), "", getenv)
+	if !errors.Is(err, ErrNoSecret) || len(cat.Apps) != 2 || cat.Apps[0].Secret.IsZero() || !cat.Apps[1].Secret.IsZero() ||
+		cat.Apps[1].SecretSource != "env UNSET" {
+		t.Errorf("apps %+v, err %v", cat.Apps, err)
+	}
+	if cat, err := ParseCatalog(strings.NewReader(two), "", getenv); err == nil || len(cat.Apps) != 0 {
+		t.Errorf("ParseCatalog returned apps %+v with %v", cat.Apps, err)
+	}
+	bad := strings.Replace(two, `"name":"m",`, ``, 1)
+	if cat, err := ParseCatalogApps(strings.NewReader(bad), "", getenv); err == nil || len(cat.Apps) != 0 {
+		t.Errorf("a catalog with another problem came back: %+v, %v", cat.Apps, err)
+	}
+}

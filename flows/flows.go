@@ -256,8 +256,9 @@ const (
 	// (OrganizationsReadScope, PeopleReadScope), so it was not asked.
 	UnknownNoScope
 	// UnknownForbidden: Webex answered 401 or 403 although the token holds
-	// the scope, e.g. because the approver is not an admin of the org
-	// (admin scopes give a non-admin nothing).
+	// the scope: a 403, e.g. because the approver is not an admin of the
+	// org (admin scopes give a non-admin nothing); a 401, because the
+	// token is no longer valid (never a sign of the role).
 	UnknownForbidden
 	// UnknownFailed: the call failed otherwise (no answer, or Webex busy,
 	// after the retries; another error answer; an unreadable or hostile

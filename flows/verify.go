@@ -21,7 +21,12 @@ const (
 	VerifyUnknown VerifyOutcome = iota
 	// VerifyAccepted: Webex issued a device code for the client_id and
 	// scopes, and answered the poll with the client secret "pending" (428,
-	// authorization_pending or slow_down): the credentials work.
+	// authorization_pending or slow_down): the client_id and scopes are
+	// accepted and the secret was not rejected. It does not prove the
+	// secret: whether Webex checks it while a code is pending is
+	// undocumented, and a Webex that checks it only at redemption answers
+	// a wrong one "pending" too (Wait then gets ErrInvalidClient after the
+	// approval). Only VerifyApproved proves it.
 	VerifyAccepted
 	// VerifyClientRefused: the device authorization was refused (400, 401
 	// or invalid_client): Webex does not know the client_id or the
@@ -39,8 +44,8 @@ const (
 	// integration. The secret is not confirmed.
 	VerifyDenied
 	// VerifyApproved: the poll was answered with a token (2xx), although
-	// nobody was shown the code. The secret is accepted; the token is
-	// dropped at once, never returned.
+	// nobody was shown the code. The secret is proven accepted; the token
+	// is dropped at once, never returned.
 	VerifyApproved
 	// VerifyUnexpected: any other answer (e.g. 400 invalid_grant, an
 	// expired code, 403 or 404 to the device authorization, a malformed

@@ -22,10 +22,14 @@ const PeopleReadScope = "spark-admin:people_read"
 // name (GET /v1/organizations/{orgId}).
 const OrganizationsReadScope = "spark-admin:organizations_read"
 
-// ErrForbidden: Webex answered 401 or 403 to a call of Identify: the
-// token may not read what was asked (a scope the integration lacks, or an
-// approver who is not an admin of the org), or it was refused. A
-// permission outcome, not a network problem: asking again will not help.
+// ErrForbidden: Webex answered 401 or 403 to a call of Identify. A 403:
+// the token may not read what was asked (a scope the integration lacks,
+// e.g. /people/me may need spark:people_read; or admin scopes of an
+// approver who is not an admin of the org). A 401: the token is not, or no
+// longer, valid (revoked, expired, its user deactivated): it says nothing
+// of the user's role. The *WebexError it wraps has the status; the
+// wizard's wording of each case is tui/wizard's Causes. A permission
+// outcome, not a network problem: asking again will not help.
 // Identify returns it (wrapped, with the *WebexError) when GET
 // /v1/people/me is refused; a refused organization name or user count
 // only leaves that fact unknown (Identity.OrgNameErr, OrgUsersErr wrap it).

@@ -66,4 +66,26 @@ type Approver struct {
 	Email       string
 	DisplayName string
 	FullAdmin   bool
+	// NotIdentified, when not "", says why the approver is not known
+	// (e.g. "this app's token may not read people (...)"): the fields
+	// above are then empty and FullAdmin false. Empty when identified.
+	NotIdentified string
+	// Inferred, only with NotIdentified, is who probably approved: the
+	// identified approver of another app of the same onboarding,
+	// approved minutes apart. An inference, never checked: no Full
+	// Admin, admin or org check relies on it. Nil when none.
+	Inferred *InferredApprover
+}
+
+// InferredApprover is who probably approved an app whose approver is not
+// identified (Approver.Inferred).
+type InferredApprover struct {
+	PersonID    string
+	Email       string
+	DisplayName string
+	// FromApp is the ID of the app whose identified approver this is;
+	// FromName its name, for display only (not in the bundle's JSON).
+	FromApp, FromName string
+	// Apart is how far apart the two approvals were.
+	Apart time.Duration
 }

@@ -133,6 +133,14 @@ func receiptText(rc Receipt, size int64, b Bundle, p Protection) string {
 		if a.Approver.FullAdmin {
 			admin = "Full Administrator"
 		}
+		if ap := a.Approver; ap.NotIdentified != "" {
+			fmt.Fprintf(&s, "  approved %s; approver not identified: %s\n", day(a.ApprovedAt), plain(ap.NotIdentified))
+			if i := ap.Inferred; i != nil {
+				fmt.Fprintf(&s, "  probably %s <%s>, who approved %s %s apart (inferred, not verified)\n",
+					plain(i.DisplayName), plain(i.Email), plain(i.FromApp), i.Apart.Round(time.Second))
+			}
+			continue
+		}
 		fmt.Fprintf(&s, "  approved %s by %s <%s>, %s\n", day(a.ApprovedAt), plain(a.Approver.DisplayName), plain(a.Approver.Email), admin)
 	}
 	if len(b.Warnings) > 0 {

@@ -60,6 +60,36 @@ type wireApprover struct {
 	Email       string `json:"email"`
 	DisplayName string `json:"display_name"`
 	FullAdmin   bool   `json:"full_admin"`
+	// Optional, absent when the approver is identified (docs/bundle.md).
+	NotIdentified string        `json:"not_identified,omitempty"`
+	Inferred      *wireInferred `json:"inferred,omitempty"`
+}
+
+// wireInferred is an InferredApprover.
+type wireInferred struct {
+	PersonID     string `json:"person_id"`
+	Email        string `json:"email"`
+	DisplayName  string `json:"display_name"`
+	FromApp      string `json:"from_app"`
+	ApartSeconds int64  `json:"apart_seconds"`
+}
+
+func toWireApprover(a Approver) wireApprover {
+	w := wireApprover{PersonID: a.PersonID, Email: a.Email, DisplayName: a.DisplayName, FullAdmin: a.FullAdmin, NotIdentified: a.NotIdentified}
+	if i := a.Inferred; i != nil {
+		w.Inferred = &wireInferred{PersonID: i.PersonID, Email: i.Email, DisplayName: i.DisplayName, FromApp: i.FromApp,
+			ApartSeconds: int64(i.Apart / time.Second)}
+	}
+	return w
+}
+
+func fromWireApprover(w wireApprover) Approver {
+	a := Approver{PersonID: w.PersonID, Email: w.Email, DisplayName: w.DisplayName, FullAdmin: w.FullAdmin, NotIdentified: w.NotIdentified}
+	if i := w.Inferred; i != nil {
+		a.Inferred = &InferredApprover{PersonID: i.PersonID, Email: i.Email, DisplayName: i.DisplayName, FromApp: i.FromApp,
+			Apart: time.Duration(i.ApartSeconds) * time.Second}
+	}
+	return a
 }
 
 // wireDraft is a draft's JSON (never leaves the state directory).
@@ -181,13 +211,8 @@ func toWireApps(apps []AppGrant) []wireApp {
 			RefreshToken:          a.RefreshToken.Reveal(),
 			RefreshTokenExpiresAt: utc(a.RefreshTokenExpiry),
 			TokenType:             a.TokenType,
-			Approver: wireApprover{
-				PersonID:    a.Approver.PersonID,
-				Email:       a.Approver.Email,
-				DisplayName: a.Approver.DisplayName,
-				FullAdmin:   a.Approver.FullAdmin,
-			},
-			ApprovedAt: utc(a.ApprovedAt),
+			Approver:              toWireApprover(a.Approver),
+			ApprovedAt:            utc(a.ApprovedAt),
 		})
 	}
 	return out
@@ -206,13 +231,8 @@ func fromWireApps(apps []wireApp) []AppGrant {
 			RefreshToken:       NewSecret(a.RefreshToken),
 			RefreshTokenExpiry: a.RefreshTokenExpiresAt,
 			TokenType:          a.TokenType,
-			Approver: Approver{
-				PersonID:    a.Approver.PersonID,
-				Email:       a.Approver.Email,
-				DisplayName: a.Approver.DisplayName,
-				FullAdmin:   a.Approver.FullAdmin,
-			},
-			ApprovedAt: a.ApprovedAt,
+			Approver:           fromWireApprover(a.Approver),
+			ApprovedAt:         a.ApprovedAt,
 		})
 	}
 	return out

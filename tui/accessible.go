@@ -168,6 +168,8 @@ func (a *accessible) run() error {
 				case !c.OK && c.Blocking:
 					state, blocked = "BLOCKING", true
 					restart = restart || c.AtStart
+				case !c.OK && c.AppBlocked:
+					state = "this app cannot be authorized"
 				case !c.OK:
 					state = "warning"
 				}
@@ -177,6 +179,10 @@ func (a *accessible) run() error {
 				}
 			}
 			if !blocked {
+				blockApps(m.s, checks)
+				if n := appsBlocked(checks); n > 0 {
+					a.say("%s the others can be authorized.", plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
+				}
 				break
 			}
 			prompt := "A check blocks. Type r to check again, or q to quit: "
@@ -406,6 +412,23 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			}
 			var choice string
 			choice, g, err = a.wait(ctx, cancel, app, code)
+			for choice == "" && errors.Is(err, flows.ErrInvalidClient) && m.c.deps.Clock.Now().Before(code.Expiry) {
+				// The same code, redeemed with the right secret: the
+				// admin's approval is not asked for again.
+				a.say("%s", secretPrompt(app, code.Expiry.Sub(m.c.deps.Clock.Now())))
+				sec, serr := a.askSecret("Client secret (not shown; press enter alone to leave it): ")
+				if serr != nil {
+					cancel()
+					return appResult{}, serr
+				}
+				if sec = strings.TrimSpace(sec); sec == "" {
+					break
+				}
+				app.Secret, app.SecretSource = store.NewSecret(sec), typedSecret
+				ap.App = app
+				a.say("Redeeming the same code with that secret…")
+				choice, g, err = a.wait(ctx, cancel, app, code)
+			}
 			if choice == "s" {
 				ok, err := a.confirmSkip(app, false)
 				if err != nil {
@@ -608,7 +631,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			next = ap.AfterIdentify(id, ierr)
 		}
 		if next == wizard.Unchecked {
-			title, cause := identifyProblem(ap.Err)
+			title, cause := identifyProblem(ap.Cause, ap.Err)
 			a.say("%s: %s", title, errText(ap.Err))
 			a.say("%s", cause)
 			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
@@ -628,6 +651,10 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			return appResult{}, true, nil
 		}
 		id := ap.Identity
+		if ap.NotIdentified != "" {
+			a.say("%s", notIdentifiedText(ap))
+			return ap.Result(statusAuthorized, ""), false, nil
+		}
 		if id.OrgID != "" {
 			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), idOrgName(id))
 		} else {

@@ -177,6 +177,7 @@ func TestRecoveries(t *testing.T) {
 	if !strings.Contains(f.view(), "env UCX_SECRET_CDR") {
 		t.Errorf("remedy does not name the secret's source:\n%s", f.view())
 	}
+	f.drive(t, press("esc")) // leave the secret prompt
 	f.drive(t, press("s"), press("y"))
 	if f.m.screen != scrReview {
 		t.Fatalf("not on review:\n%s", f.view())

@@ -53,6 +53,15 @@ func noOrgScopes(d *Deps) {
 	}
 }
 
+// userPeopleReadApps are the test apps, users holding spark:people_read.
+func userPeopleReadApps() []flows.App {
+	apps := testApps()
+	apps[0].Scopes = append(apps[0].Scopes, wizard.UserPeopleReadScope)
+	return apps
+}
+
+func userPeopleRead(d *Deps) { d.Apps = userPeopleReadApps() }
+
 // blindIdentity is an approver whose token could read neither the org's
 // name nor its users.
 func blindIdentity() flows.Identity {
@@ -90,8 +99,24 @@ func TestIdentifyScreens(t *testing.T) {
 	checkGolden(t, "auth_identify_forbidden", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
+		g := testGrant(testApps()[0])
+		g.Scopes = []string{wizard.UserPeopleReadScope} // a 403 despite the documented scope
+		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: g})
 		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()})
+	})
+	checkGolden(t, "review_approver_not_identified", nil, func(f *fixture) {
+		f.toAuth()
+		for i := range testApps() {
+			f.withCode()
+			if i != 3 {
+				f.approve(testIdentity())
+				continue
+			}
+			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[3])})
+			if _, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()}); cmd != nil {
+				f.m.Update(cmd())
+			}
+		}
 	})
 	checkGolden(t, "auth_code_notice", nil, func(f *fixture) {
 		f.toAuth()
@@ -305,14 +330,31 @@ var identifyScenarios = []struct {
 }{
 	{name: "identify forbidden",
 		fakes:  func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
+		deps:   userPeopleRead,
 		answer: "a\n",
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
-			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
+			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(userPeopleReadApps()[0])})
 			f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()})
 		},
-		want: []string{"Webex refused to say who approved", "HTTP 403", "This is not a network problem"}},
+		want: []string{"Webex refused to say who approved", "answered 403", "holds spark:people_read", "Not a network problem"}},
+	{name: "approver not identified",
+		fakes: func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
+		screen: func(f *fixture) {
+			f.toAuth()
+			f.withCode()
+			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
+			if _, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()}); cmd != nil {
+				f.m.Update(cmd()) // no key: the app is done
+			}
+			for range testApps()[1:] {
+				f.withCode()
+				f.approve(testIdentity())
+			}
+		},
+		want: []string{"approver not identified: this app's token may not read people (it holds spark-admin:people_read, not spark:people_read; Webex answered 403 to /people/me)",
+			"probably Jane Admin <Jane.Admin@acme.example>, who approved Attendant Console Presence Connector 0s apart (inferred, not verified"}},
 	{name: "code notice",
 		fakes: func(f *fixture) { f.auth.code = noticeCode },
 		screen: func(f *fixture) {

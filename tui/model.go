@@ -395,6 +395,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		})
 	case preflightDoneMsg:
+		blockApps(m.s, m.preflight.checks)
 		return m, m.afterChecks()
 	case resumeChosenMsg:
 		if msg.id == "" {
@@ -412,7 +413,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				sel = append(sel, a.ID)
 			}
 		}
-		m.apps.set(m.c.deps.Apps, sel, m.s.Results)
+		m.apps.set(m.c.deps.Apps, sel, m.s.Results, m.s.Blocked)
 		return m, nil
 	case appsChosenMsg:
 		m.s.Select(msg.ids)
@@ -505,7 +506,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing())
+	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing()) || (m.screen == scrAuth && m.auth.typing())
 	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
 	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
 		if m.sv.busy() {

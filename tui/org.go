@@ -34,20 +34,46 @@ func idOrgName(id flows.Identity) string {
 type orgGaps = wizard.Gaps
 
 // identifyProblem words a failed check of who approved: a title and its
-// likely cause, without the keys (each front-end lists its own). A 401 or
-// 403 (flows.ErrForbidden) is a permission outcome, not a network problem.
-func identifyProblem(err error) (title, cause string) {
+// likely cause, without the keys (each front-end lists its own). The row
+// of wizard.Causes (c) words it when one matched; otherwise a network
+// failure is said to be one, and another answer is a refusal.
+func identifyProblem(c wizard.Cause, err error) (title, cause string) {
+	if c.Title != "" {
+		return c.Title, c.Text
+	}
 	var we *flows.WebexError
 	switch {
-	case errors.Is(err, flows.ErrForbidden):
-		return "Webex refused to say who approved",
-			"Webex refused this app's token when asked who approved (" + wizard.StatusText(err) + "). " +
-				"Reading one's own profile needs no admin scope, so the token itself was refused: " +
-				"the approving account may be deactivated or without a Webex license, or the authorization was revoked meanwhile. " +
-				"This is not a network problem: authorizing again with the customer's Full Admin may help."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, flows.ErrUnreachable):
 	case errors.As(err, &we) && we.Status != 408 && we.Status != 429 && we.Status < 500:
 		return "Could not check who approved", "Webex refused the check (" + wizard.StatusText(err) + ")."
 	}
 	return "Could not check who approved", "This is most likely a network problem."
+}
+
+// notIdentifiedText is what both front-ends say of an approval whose
+// approver is not identified (wizard.Approval.NotIdentified): the approval
+// stands, nothing to press.
+func notIdentifiedText(ap *wizard.Approval) string {
+	return "Approved; approver not identified: " + clean(ap.NotIdentified) + ". The approval stands; the review and the bundle say so."
+}
+
+// blockApps marks in s the apps whose preflight check failed with
+// AppBlocked: they cannot be authorized, the others go on.
+func blockApps(s *wizard.Session, checks []Check) {
+	for _, c := range checks {
+		if !c.OK && c.AppBlocked && c.App != "" {
+			s.Block(c.App, "cannot be authorized: "+clean(c.Detail))
+		}
+	}
+}
+
+// appsBlocked counts the failed checks that stop one app only.
+func appsBlocked(checks []Check) int {
+	n := 0
+	for _, c := range checks {
+		if !c.OK && c.AppBlocked && c.App != "" {
+			n++
+		}
+	}
+	return n
 }

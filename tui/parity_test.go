@@ -160,16 +160,22 @@ func outcomeOf(err error, w *fakeWriter, d *fakeDrafts) outcome {
 	return o
 }
 
-// paritySetup is a fake Webex for a scenario, and Deps that use it.
-func paritySetup(t *testing.T, act map[string][]string) (Deps, *fixture, func()) {
+// paritySetup is a fake Webex for a scenario, and Deps that use it. The
+// catalog secret of app wrongSecret (if not "") is wrong, and the fake
+// checks secrets only at redemption (webextest.SecretAtRedemption).
+func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (Deps, *fixture, func()) {
 	t.Helper()
 	clock := &skipClock{now: t0}
 	var ints []webextest.Integration
 	for _, a := range parityApps() {
 		ints = append(ints, webextest.Integration{ClientID: a.ClientID, ClientSecret: a.Secret.Reveal(), Scopes: a.Scopes})
 	}
-	srv := webextest.NewServer(webextest.Options{Integrations: ints, Clock: clock,
-		Approver: webextest.Person{ID: "p-jane", Email: adminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}})
+	opts := webextest.Options{Integrations: ints, Clock: clock,
+		Approver: webextest.Person{ID: "p-jane", Email: adminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}}
+	if len(wrongSecret) > 0 && wrongSecret[0] != "" {
+		opts.SecretCheck = webextest.SecretAtRedemption
+	}
+	srv := webextest.NewServer(opts)
 	c, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +187,11 @@ func paritySetup(t *testing.T, act map[string][]string) (Deps, *fixture, func())
 	f := newFakes()
 	d := testDeps(f)
 	d.Apps = parityApps()
+	for i := range d.Apps {
+		if len(wrongSecret) > 0 && d.Apps[i].ID == wrongSecret[0] {
+			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
+		}
+	}
 	d.Authorizer = &webexUser{c: c, srv: srv, act: copied}
 	cust := testCustomer()
 	d.Prefill = &cust
@@ -199,7 +210,10 @@ type parityScenario struct {
 	// resume, when set, runs again on the drafts the first run left.
 	resumeScreen     func(t *testing.T, f *fixture)
 	resumeAccessible string
-	want             outcome // of the last run
+	// wrongSecret is an app whose catalog secret is wrong, against a
+	// Webex that checks it only at redemption.
+	wrongSecret string
+	want        outcome // of the last run
 }
 
 // TestFrontEndParity runs one scenario table through both front-ends,
@@ -243,7 +257,7 @@ func TestFrontEndParity(t *testing.T) {
 		{name: "approver's email taken once for both apps", act: map[string][]string{"users": {"other"}, "presence": {"other"}}, screen: keys("e", "a", "a", "enter"),
 			accessible: form + "y\ne\na\na\ny\n",
 			want: outcome{bundle: []string{"users bob@help.example", "presence bob@help.example",
-				"The organization's size could not be checked (Webex refused it (HTTP 403): the approver is not an admin of the organization, and an admin scope gives a non-admin nothing): make sure it has at most 1,000 users before enabling the presence integration (Attendant Console Presence Connector); Cisco's API does not support more.",
+				"The organization's size could not be checked (Webex refused it (HTTP 403) although the token holds spark-admin:people_read: the approver may not be an admin of the organization (an admin scope gives a non-admin nothing)): make sure it has at most 1,000 users before enabling the presence integration (Attendant Console Presence Connector); Cisco's API does not support more.",
 				"UCX Suite Users' Synch from Control Hub: Bob Helper is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization.", notAdmin}}},
 		{name: "skip not confirmed", act: map[string][]string{"presence": {"other"}}, screen: keys("s", "n", "a", "enter"), accessible: form + "y\ns\nn\na\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},
@@ -264,6 +278,15 @@ func TestFrontEndParity(t *testing.T) {
 		{name: "quit and resume", act: map[string][]string{"presence": {"other"}}, screen: keys("q", "y"), accessible: form + "y\n",
 			resumeScreen: keys("a", "enter"), resumeAccessible: "1\n" + form + "y\na\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "presence bob@help.example", notAdmin, notNamed}}},
+		{name: "secret rejected at redemption, fixed in the prompt", wrongSecret: "presence",
+			screen: keys("sec-FAKE-presence", "enter", "enter"), accessible: form + "y\nsec-FAKE-presence\ny\n",
+			want: outcome{bundle: both}},
+		{name: "secret rejected at redemption, typed wrong, then right", wrongSecret: "presence",
+			screen: keys("sec-FAKE-typo", "enter", "sec-FAKE-presence", "enter", "enter"), accessible: form + "y\nsec-FAKE-typo\nsec-FAKE-presence\ny\n",
+			want: outcome{bundle: both}},
+		{name: "secret rejected at redemption, prompt left", wrongSecret: "presence",
+			screen: keys("esc", "s", "y", "enter"), accessible: form + "y\n\ns\ny\ny\n",
+			want: outcome{bundle: []string{"users " + adminEmail, "Attendant Console Presence Connector failed: client secret rejected by Webex"}}},
 		{name: "stdin at EOF", screen: func(t *testing.T, f *fixture) {
 			f.drive(t, draftsMsg{})
 			f.drive(t, press("ctrl+c"), press("y"))
@@ -272,7 +295,7 @@ func TestFrontEndParity(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			var got [2]outcome
 			for i, name := range []string{"screen", "accessible"} {
-				d, f, done := paritySetup(t, sc.act)
+				d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
 				var err error
 				if name == "screen" {
 					err = runScreen(t, d, f, sc.screen)
@@ -378,5 +401,122 @@ func TestBackgroundRequests(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSecretFixedWithoutNewApproval: against a Webex that checks the
+// client secret only at redemption, a wrong catalog secret is refused
+// after the admin approved; the right one typed in the prompt redeems
+// that same code, in both front-ends: one device code per app, one token
+// per app, and the typed secret never shows.
+func TestSecretFixedWithoutNewApproval(t *testing.T) {
+	form := strings.Repeat("\n", 6)
+	const right = "sec-FAKE-presence"
+	for _, name := range []string{"screen", "accessible"} {
+		t.Run(name, func(t *testing.T) {
+			d, f, done := paritySetup(t, nil, "presence")
+			defer done()
+			var err error
+			var shown string
+			if name == "screen" {
+				err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
+					f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+					f.submitForm(t)
+					f.drive(t, press("enter"))
+					if !f.m.auth.askSecret {
+						t.Fatalf("no secret prompt:\n%s", f.view())
+					}
+					f.drive(t, press(right))
+					shown = f.view()
+					f.drive(t, press("enter"))
+					f.drive(t, press("enter"))
+				})
+			} else {
+				d.Accessible = true
+				var out bytes.Buffer
+				_, err = Run(context.Background(), d, Options{In: strings.NewReader(form + "y\n" + right + "\ny\n"), Out: &out})
+				shown = out.String()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(shown, right) {
+				t.Errorf("the typed secret is shown:\n%s", shown)
+			}
+			srv := d.Authorizer.(*webexUser).srv
+			codes, tokens := map[string]int{}, map[string]int{}
+			for _, r := range srv.Requests() {
+				if r.Path == "/v1/device/authorize" {
+					codes[r.ClientID]++
+				}
+			}
+			for _, it := range srv.Issued() {
+				tokens[it.ClientID]++
+			}
+			for _, a := range parityApps() {
+				if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
+					t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
+				}
+			}
+			if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
+				t.Errorf("bundle %+v, want both apps", b)
+			}
+		})
+	}
+}
+
+// TestBlockedAppBothFrontEnds: a preflight check that stops one app only
+// (AppBlocked: its secret is missing) lets the engineer go on with the
+// others in both front-ends, with Enter alone: the app is asked nothing of
+// Webex, and the review and the bundle list it as not done, saying why.
+func TestBlockedAppBothFrontEnds(t *testing.T) {
+	checks := []Check{
+		{Name: "App catalog and client secrets", Detail: "2 apps; 1 without a client secret cannot be authorized", AtStart: true},
+		{Name: "Webex accepts presence", App: "presence", AppBlocked: true, AtStart: true,
+			Detail: "secret missing: fix env UCX_SECRET_PRESENCE", Fix: "set env UCX_SECRET_PRESENCE and start again, or go on without this app"},
+	}
+	form := strings.Repeat("\n", 6)
+	var got [2]outcome
+	for i, name := range []string{"screen", "accessible"} {
+		d, f, done := paritySetup(t, nil)
+		d.Preflight = func(context.Context) []Check { return checks }
+		var err error
+		if name == "screen" {
+			err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
+				f.drive(t, checksMsg{checks: checks})
+				if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
+					t.Errorf("preflight screen:\n%s", f.view())
+				}
+				f.drive(t, press("enter"), draftsMsg{infos: mustList(t, f.drafts)})
+				f.submitForm(t)
+				if v := flat(f.view()); !strings.Contains(v, "Attendant Console Presence Connector ✗ cannot be authorized (see the checks)") {
+					t.Errorf("apps screen:\n%s", f.view())
+				}
+				f.drive(t, press("enter"))
+				if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
+					t.Errorf("review:\n%s", f.view())
+				}
+				f.drive(t, press("enter"))
+			})
+		} else {
+			err = runLines(t, d, form+"y\ny\n")
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+			if r.ClientID == parityApps()[1].ClientID {
+				t.Errorf("%s: %s %s for the blocked app", name, r.Method, r.Path)
+			}
+		}
+		done()
+		got[i] = outcomeOf(err, f.writer, f.drafts)
+	}
+	want := outcome{bundle: []string{"users " + adminEmail,
+		"Attendant Console Presence Connector failed: cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE"}}
+	for i, name := range []string{"screen", "accessible"} {
+		if got[i].String() != want.String() {
+			t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], want)
+		}
 	}
 }

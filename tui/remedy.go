@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
@@ -46,6 +47,9 @@ func fix(err error, app flows.App) string {
 		return "When the admin saw \"Your administrator denied access to the integration\", " +
 			"the organization blocks integrations by default: in Control Hub go to Apps > Integrations, " +
 			"find the integration by " + id + ", allow it, then authorize again."
+	case errors.Is(err, flows.ErrInvalidClient) && app.SecretSource == typedSecret:
+		return "The secret typed in was rejected too: check it with whoever manages the Imagicle integrations, " +
+			"then authorize again (the prompt comes back while a code is valid)."
 	case errors.Is(err, flows.ErrInvalidClient):
 		src := app.SecretSource
 		if src == "" {
@@ -143,6 +147,25 @@ func remedy(err error, app flows.App) string {
 	}
 	return "Press r to try again, or s to skip this app. Quote the trackingId, if any, to Webex support."
 }
+
+// secretPrompt asks, in both front-ends, for the right client secret of
+// app after Webex rejected it while its code is still valid (left).
+func secretPrompt(app flows.App, left time.Duration) string {
+	what, fix := "the client secret", ""
+	switch src := app.SecretSource; src {
+	case typedSecret:
+		what = "the client secret typed in"
+	case "":
+	default:
+		what, fix = "the client secret from "+clean(src), " Fix "+clean(src)+" too, for the next run."
+	}
+	return fmt.Sprintf("Webex rejected %s. If the admin has approved, that approval still holds: "+
+		"type the right client secret of this integration (it is not shown, and kept in memory only) to redeem the same code "+
+		"(valid for %s more), without a new approval.%s", what, left.Round(time.Second), fix)
+}
+
+// typedSecret is the SecretSource of a secret typed in the prompt.
+const typedSecret = "the prompt"
 
 // redirectHint is the likely cause of codes that expire although the admin
 // approved them (DOMAIN.md): Webex then only ever answers "pending".

@@ -11,16 +11,19 @@ import (
 
 // appsScreen lists the catalog's apps, all selected; each can be deselected.
 type appsScreen struct {
-	c       *common
-	apps    []flows.App
-	on      []bool
-	done    []bool // already authorized (resumed draft)
+	c    *common
+	apps []flows.App
+	on   []bool
+	done []bool // already authorized (resumed draft)
+	// blocked says, by app ID, why an app cannot be authorized (the
+	// preflight's wizard.Session.Blocked): shown beside it.
+	blocked map[string]string
 	cursor  int
 	warning string
 }
 
-func (s *appsScreen) set(apps []flows.App, selected []string, results map[string]*appResult) {
-	s.apps = apps
+func (s *appsScreen) set(apps []flows.App, selected []string, results map[string]*appResult, blocked map[string]string) {
+	s.apps, s.blocked = apps, blocked
 	s.on = make([]bool, len(apps))
 	s.done = make([]bool, len(apps))
 	for i, a := range apps {
@@ -115,8 +118,11 @@ func (s *appsScreen) view() string {
 			name = st.Selected.Render(name)
 		}
 		extra := ""
-		if s.done[i] {
+		switch _, blocked := s.blocked[a.ID]; {
+		case s.done[i]:
 			extra = "  " + st.OK.Render(markOK+" authorized (draft)")
+		case blocked:
+			extra = "  " + st.Err.Render(markErr+" cannot be authorized (see the checks)")
 		}
 		b.WriteString(truncate(cur+box+" "+name+extra, c.width) + "\n")
 		scopes := clean(strings.Join(a.Scopes, " "))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/flows"
@@ -118,6 +119,14 @@ type authScreen struct {
 	// admin email (e, wizard.Approval.UseApproverEmail); "" when not.
 	adminEmail string
 	notice     string
+
+	// askSecret: Webex rejected the client secret while the code is
+	// still valid (flows.ErrInvalidClient; with a Webex that checks it
+	// only at redemption, after the admin approved): secretIn (masked)
+	// takes the right one, and enter redeems the same code with it. The
+	// secret lives in s.app.Secret only, in memory.
+	askSecret bool
+	secretIn  textinput.Model
 
 	qrs         map[qrKey]*qrCode
 	qrErr       error
@@ -460,13 +469,76 @@ func (s *authScreen) granted(msg grantMsg) tea.Cmd {
 		s.state, s.err = authDenied, err
 	default:
 		s.state, s.err = authFailed, err
+		if errors.Is(err, flows.ErrInvalidClient) && s.haveCode && s.remaining() > 0 {
+			s.stop()
+			return s.promptSecret()
+		}
 	}
 	s.stop()
 	return nil
 }
 
+// promptSecret asks for the right client secret (masked), to redeem the
+// same code with it.
+func (s *authScreen) promptSecret() tea.Cmd {
+	t := textinput.New()
+	t.Prompt = ""
+	t.EchoMode = textinput.EchoPassword
+	t.EchoCharacter = '•'
+	t.CharLimit = 1024
+	t.Width = 40
+	s.secretIn, s.askSecret = t, true
+	return s.secretIn.Focus()
+}
+
+// typing tells whether a text field has the keys (q is then a letter).
+func (s *authScreen) typing() bool { return s.askSecret }
+
+// secretKey handles a key while the secret is asked for: enter redeems
+// the same code with the secret typed (an empty one is ignored), esc
+// leaves the prompt (the error stays, with r and s).
+func (s *authScreen) secretKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		s.askSecret = false
+		s.secretIn.SetValue("")
+		return nil
+	case tea.KeyEnter:
+		v := strings.TrimSpace(s.secretIn.Value())
+		s.secretIn.SetValue("")
+		if v == "" {
+			return nil
+		}
+		if s.remaining() <= 0 {
+			s.askSecret = false // too late: r for a fresh code
+			s.err = fmt.Errorf("flows: %s: wait: %w", s.app.ID, flows.ErrExpired)
+			return nil
+		}
+		s.askSecret = false
+		s.app.Secret, s.app.SecretSource = store.NewSecret(v), typedSecret
+		s.ap.App = s.app
+		return s.redeem()
+	}
+	var cmd tea.Cmd
+	s.secretIn, cmd = s.secretIn.Update(msg)
+	return cmd
+}
+
+// redeem polls the current code again (after a corrected secret): the
+// admin's approval is not asked for again.
+func (s *authScreen) redeem() tea.Cmd {
+	s.stop()
+	s.gen = s.c.nextGen()
+	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
+	s.state, s.err, s.haveEv, s.retry = authWaiting, nil, false, nil
+	return s.wait(s.ctx)
+}
+
 func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
+	if s.askSecret {
+		return s.secretKey(msg)
+	}
 	if s.askSkip {
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -544,6 +616,11 @@ func (s *authScreen) help() []key.Binding {
 		skip := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "skip"))
 		keep := key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep the app"))
 		return []key.Binding{skip, keep}
+	}
+	if s.askSecret {
+		redeem := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "redeem the code with this secret"))
+		leave := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave it"))
+		return []key.Binding{redeem, leave, k.ForceQuit}
 	}
 	switch s.state {
 	case authWarning:
@@ -917,6 +994,12 @@ func (s *authScreen) errorView() string {
 	}
 	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.err), w)) + "\n\n")
+	if s.askSecret {
+		b.WriteString(wrap(secretPrompt(s.app, s.remaining()), w) + "\n\n")
+		b.WriteString(st.Label.Render("Client secret ") + s.secretIn.View() + "\n\n")
+		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
+		return b.String()
+	}
 	b.WriteString(st.Remedy.Render(wrap(remedy(s.err, s.app), w-2)) + "\n\n")
 	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
 	if errors.Is(s.err, flows.ErrInvalidClient) && s.app.SecretSource != "" {
@@ -982,7 +1065,7 @@ func (s *authScreen) unidentifiedView() string {
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
-	title, cause := identifyProblem(s.idErr)
+	title, cause := identifyProblem(s.ap.Cause, s.idErr)
 	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
 	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+

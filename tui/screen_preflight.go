@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -94,7 +95,7 @@ func (s *preflightScreen) view() string {
 	for _, ck := range s.checks {
 		mark := st.OK.Render(markOK)
 		switch {
-		case !ck.OK && ck.Blocking:
+		case !ck.OK && (ck.Blocking || ck.AppBlocked):
 			mark = st.Err.Render(markErr)
 		case !ck.OK:
 			mark = st.Warn.Render(markWarn)
@@ -130,7 +131,10 @@ func (s *preflightScreen) view() string {
 		for _, ck := range s.checks {
 			warn = warn || !ck.OK
 		}
-		if warn {
+		if n := appsBlocked(s.checks); n > 0 {
+			b.WriteString(st.Err.Render(markErr+" "+plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+markErr+"): ") +
+				"the others can. Press enter to go on.")
+		} else if warn {
 			b.WriteString(st.Warn.Render(markWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
 		} else {
 			b.WriteString(st.OK.Render(markOK+" All set. ") + "Press enter to enter the customer's data.")

@@ -226,6 +226,9 @@ func describeProtection(p Protection) string {
 // ("size not checked" when gaps says why; orgNotes tell why) and its id.
 func orgLine(o store.Org, gaps orgGaps) string {
 	if o.ID == "" && o.Name == "" {
+		if gaps.Org != "" {
+			return "not identified (no app's token may read people)"
+		}
 		return "unknown (no app authorized)"
 	}
 	name := clean(o.Name)
@@ -264,6 +267,13 @@ func customerLine(c store.Customer) string {
 // approverText words an approver: "Name <email>, Full Admin", or that it
 // was never checked (Approver failed, or the wizard stopped before it).
 func approverText(a store.Approver) string {
+	if a.NotIdentified != "" {
+		t := "approver not identified: " + clean(a.NotIdentified)
+		if a.Inferred != nil {
+			t += "; " + clean(wizard.InferredText(a.Inferred))
+		}
+		return t
+	}
 	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
 		return "approver not checked"
 	}
@@ -282,6 +292,9 @@ func approverText(a store.Approver) string {
 
 // shortApprover is approverText without the email, for one-line rows.
 func shortApprover(a store.Approver) string {
+	if a.NotIdentified != "" {
+		return "approver not identified"
+	}
 	who := clean(a.DisplayName)
 	if who == "" {
 		who = clean(a.Email)
@@ -364,7 +377,10 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 		mark, word = st.OK.Render(markOK), "authorized"
 		who, exp := approverText(r.Grant.Approver), expiryText(r.Grant)
 		if sharedWho == "" {
-			more = append(more, "by "+who)
+			if r.Grant.Approver.NotIdentified == "" {
+				who = "by " + who
+			}
+			more = append(more, who)
 		}
 		if sharedExp == "" && exp != "" {
 			more = append(more, "tokens: "+exp)

@@ -147,6 +147,13 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "preflight_blocking_at_start", withPreflight(atStart), func(f *fixture) {
 		f.step(checksMsg{checks: atStart})
 	})
+	// One app cannot be authorized: it is marked, the others go on.
+	appBlocked := append(okChecks(), Check{Name: "Webex accepts cdr", App: "cdr", AppBlocked: true, AtStart: true,
+		Detail: "secret rejected: fix env UCX_SECRET_CDR (HTTP 401 invalid_client)",
+		Fix:    "set env UCX_SECRET_CDR to the app's client secret and start again (secrets are read at start), or go on without this app"})
+	checkGolden(t, "preflight_app_blocked", withPreflight(appBlocked), func(f *fixture) {
+		f.step(checksMsg{checks: appBlocked})
+	})
 	checkGolden(t, "resume_offer", nil, func(f *fixture) {
 		f.step(draftsMsg{infos: []DraftInfo{
 			{ID: "20261120-1712-k3x9", Company: "Acme Industries", AppsDone: []string{"UCX Suite Users' Synch from Control Hub", "Attendant Console Presence Connector"}, Updated: t0.Add(-16 * time.Hour)},

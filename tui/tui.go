@@ -157,6 +157,13 @@ type Check struct {
 	// (flags, files, the environment): r checks it again with the same
 	// input, so a failed blocking check asks to quit and start again.
 	AtStart bool
+	// App is the ID of the catalog app the check is about ("" for
+	// none). A failed check with AppBlocked stops that app only: it does
+	// not block the wizard; the app is marked "cannot be authorized: " +
+	// Detail, is not queued, and the review and the bundle list it as not
+	// done (the review's b still takes it up, e.g. to type its secret).
+	App        string
+	AppBlocked bool
 }
 
 // Deps is everything the wizard needs from the outside. Zero fields get

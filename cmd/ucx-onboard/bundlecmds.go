@@ -352,12 +352,22 @@ func writeSummary(w io.Writer, path string, b store.Bundle, now time.Time) {
 		fmt.Fprintf(w, "- %s [%s]\n", clean(a.AppName), clean(a.AppID))
 		fmt.Fprintf(w, "    integration:    %s\n", clean(a.ClientID))
 		fmt.Fprintf(w, "    scopes:         %s\n", clean(strings.Join(a.Scopes, " ")))
-		admin := "Full Administrator"
-		if !a.Approver.FullAdmin {
-			admin = "WARNING: not a Full Administrator"
-			warnings++
+		if ap := a.Approver; ap.NotIdentified != "" {
+			// A known limit of the app's token, not a warning: its role
+			// was not checked.
+			fmt.Fprintf(w, "    approved:       %s; approver not identified: %s\n", when(a.ApprovedAt), clean(ap.NotIdentified))
+			if i := ap.Inferred; i != nil {
+				fmt.Fprintf(w, "    probably:       %s <%s>, who approved %s %s apart (inferred, not verified)\n",
+					clean(i.DisplayName), clean(i.Email), clean(i.FromApp), i.Apart.Round(time.Second))
+			}
+		} else {
+			admin := "Full Administrator"
+			if !a.Approver.FullAdmin {
+				admin = "WARNING: not a Full Administrator"
+				warnings++
+			}
+			fmt.Fprintf(w, "    approved:       %s by %s <%s>, %s\n", when(a.ApprovedAt), clean(a.Approver.DisplayName), clean(a.Approver.Email), admin)
 		}
-		fmt.Fprintf(w, "    approved:       %s by %s <%s>, %s\n", when(a.ApprovedAt), clean(a.Approver.DisplayName), clean(a.Approver.Email), admin)
 		if a.Approver.Email != "" && c.AdminEmail != "" && !strings.EqualFold(a.Approver.Email, c.AdminEmail) {
 			fmt.Fprintf(w, "    WARNING: approved by %s, not the customer's named admin %s\n", clean(a.Approver.Email), clean(c.AdminEmail))
 			warnings++

@@ -35,12 +35,16 @@ func checkLogClean(t *testing.T, log string) {
 	}
 }
 
-// TestDebugLogAccessibleRun: --debug on a run the preflight blocks (one
-// app's secret is wrong) keeps the failed check with Webex's answer in a
-// 0600 log in the state folder, names the log on stderr, and holds no
-// secret although the preflight asked Webex for codes with every secret.
+// TestDebugLogAccessibleRun: --debug on a run the preflight blocks (the
+// bundle's name is taken; one app's secret is wrong, which stops that app
+// only) keeps the failed checks with Webex's answer in a 0600 log in the
+// state folder, names the log on stderr, and holds no secret although the
+// preflight asked Webex for codes with every secret.
 func TestDebugLogAccessibleRun(t *testing.T) {
 	srv, dir, apps, vars, bad := wrongSecretSetup(t)
+	if err := os.WriteFile(filepath.Join(dir, "acme.ucxbundle"), []byte("taken"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	state := filepath.Join(dir, "state")
 	var stdout, stderr bytes.Buffer
 	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}

@@ -39,15 +39,23 @@ type e2e struct {
 	handled  map[string]bool // the apps' device codes the test has handled so far
 }
 
-func newE2E(t *testing.T) *e2e {
+func newE2E(t *testing.T) *e2e { return newE2EWith(t, nil) }
+
+// newE2EWith is newE2E with the fake's options changed by opts (nil: as
+// they are), e.g. to play another reading of what Webex leaves open.
+func newE2EWith(t *testing.T, opts func(*webextest.Options)) *e2e {
 	t.Helper()
-	srv := webextest.NewServer(webextest.Options{
+	o := webextest.Options{
 		Integrations: webextest.DemoIntegrations(),
 		Interval:     time.Second,
 		Org:          webextest.Org{ID: "org-acme", Name: "Acme Corp", Users: 120},
 		Approver: webextest.Person{ID: "p-admin", Email: "admin@acme.example", DisplayName: "Ada Admin",
 			OrgID: "org-acme", Roles: []string{webextest.FullAdminRole}},
-	})
+	}
+	if opts != nil {
+		opts(&o)
+	}
+	srv := webextest.NewServer(o)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	x := &e2e{t: t, srv: srv, dir: dir, identity: filepath.Join(dir, "ucx.key"), out: filepath.Join(dir, "acme.ucxbundle")}
@@ -337,7 +345,9 @@ func TestE2EDeniedAndExpiredRecovered(t *testing.T) {
 
 // TestE2EPreflightWrongSecret: a wrong client secret is found by the
 // preflight, before the customer is involved: the ✗ line names the
-// variable to fix, no code is shown, and the engineer cannot go on.
+// variable to fix and says that app cannot be authorized; the secret
+// never shows; Enter goes on with the other three apps (no key but
+// Enter), and the review and the bundle list the fourth as not done.
 func TestE2EPreflightWrongSecret(t *testing.T) {
 	t.Parallel()
 	x := newE2E(t)
@@ -348,25 +358,92 @@ func TestE2EPreflightWrongSecret(t *testing.T) {
 		}
 	}
 	term := x.start()
-	screen := term.WaitFor(screenTimeout, "✗", "secret rejected: fix env", bad.SecretEnv, "Fix what is marked")
+	screen := term.WaitFor(screenTimeout, "✗", "secret rejected: fix env", bad.SecretEnv, "One app cannot be authorized")
 	for _, a := range webextest.DemoApps()[:3] {
-		if line := lineWith(screen, "Webex accepts "+a.ID+" "); !strings.Contains(line, "client_id, scopes, secret OK") {
+		if line := lineWith(screen, "Webex accepts "+a.ID+" "); !strings.Contains(line, "secret not rejected") {
 			t.Errorf("app %s not shown as accepted:\n%s", a.ID, screen)
 		}
 	}
-	if strings.Contains(screen, "demo-secret-FAKE-wrong") {
-		t.Errorf("the secret is on the screen:\n%s", screen)
+	if strings.Contains(screen, "demo-secret-FAKE-wrong") || strings.Contains(screen, "secret OK") {
+		t.Errorf("the secret, or a claim it was checked, is on the screen:\n%s", screen)
 	}
-	term.Type(keyEnter) // blocked: nothing happens
-	term.Type("q")
-	if code := term.Wait(screenTimeout); code != 1 {
-		t.Fatalf("exit %d, want 1; screen:\n%s", code, term.Screen())
+	x.seen = len(x.srv.UserCodes())
+	term.Type(keyEnter)
+	term.WaitFor(screenTimeout, "Company", "Acme Corp")
+	for range 6 {
+		term.Type(keyEnter)
 	}
-	if strings.Contains(term.Screen(), "Authorize app") {
-		t.Errorf("an authorization screen was shown:\n%s", term.Screen())
+	term.WaitFor(screenTimeout, "Apps to authorize", "4 of 4 selected")
+	term.Type(keyEnter)
+	for n := 1; n <= 3; n++ {
+		x.approve(term, n)
 	}
-	if n := len(x.srv.Issued()); n != 0 {
-		t.Errorf("%d tokens issued", n)
+	review := term.WaitFor(screenTimeout, "COMPLETE REQUEST", "cannot be authorized")
+	if strings.Contains(review, "Authorize app 4") {
+		t.Errorf("the blocked app was asked:\n%s", review)
+	}
+	x.complete(term)
+	got := x.openedTokens()
+	if len(got) != 3 || got[bad.ClientID] != ([2]string{}) {
+		t.Errorf("bundle apps %v, want the three others", keys(got))
+	}
+	_, warnings := x.bundleApprovers()
+	listed := false
+	for _, w := range warnings {
+		listed = listed || strings.Contains(w, "cannot be authorized") && strings.Contains(w, bad.SecretEnv)
+	}
+	if !listed {
+		t.Errorf("the bundle does not list %s as not done: %q", bad.ID, warnings)
+	}
+}
+
+// TestE2ESecretCheckedAtRedemption: against a Webex that checks the
+// client secret only when an approved code is redeemed, the preflight
+// never says the secret is OK; the wrong secret of app 4 is refused after
+// the admin approved, the engineer types the right one in the masked
+// prompt, and the same code is redeemed: one code, one approval, four
+// tokens in the bundle.
+func TestE2ESecretCheckedAtRedemption(t *testing.T) {
+	t.Parallel()
+	x := newE2EWith(t, func(o *webextest.Options) { o.SecretCheck = webextest.SecretAtRedemption })
+	bad := webextest.DemoApps()[3]
+	for i, kv := range x.env {
+		if strings.HasPrefix(kv, bad.SecretEnv+"=") {
+			x.env[i] = bad.SecretEnv + "=demo-secret-FAKE-wrong"
+		}
+	}
+	term := x.start()
+	screen := term.WaitFor(screenTimeout, "All set")
+	if strings.Contains(screen, "secret OK") || strings.Count(screen, "secret not rejected") != 4 {
+		t.Errorf("the preflight claims more than it saw:\n%s", screen)
+	}
+	x.seen = len(x.srv.UserCodes())
+	term.Type(keyEnter)
+	term.WaitFor(screenTimeout, "Company", "Acme Corp")
+	for range 6 {
+		term.Type(keyEnter)
+	}
+	term.WaitFor(screenTimeout, "Apps to authorize", "4 of 4 selected")
+	term.Type(keyEnter)
+	for n := 1; n <= 4; n++ {
+		x.approve(term, n)
+	}
+	term.WaitFor(screenTimeout, "Client secret rejected", "redeem the same code", "Client secret")
+	term.Type(bad.ClientSecret)
+	if s := term.Screen(); strings.Contains(s, bad.ClientSecret) {
+		t.Fatalf("the typed secret is on the screen:\n%s", s)
+	}
+	term.Type(keyEnter)
+	x.complete(term)
+	x.checkBundleHoldsIssuedTokens()
+	codes := 0
+	for _, r := range x.srv.Requests() {
+		if r.Path == "/v1/device/authorize" && r.ClientID == bad.ClientID {
+			codes++
+		}
+	}
+	if codes != 2 { // the preflight's, and the one the admin approved
+		t.Errorf("%d device codes for %s, want 2 (preflight, then one approved)", codes, bad.ID)
 	}
 }
 

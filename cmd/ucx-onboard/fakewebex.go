@@ -26,6 +26,24 @@ type fakeWebexOptions struct {
 	complete    string // see completeChoices
 	catalogOut  string
 	quiet       bool
+	// Readings of what Webex's documentation leaves open.
+	peopleMe    string // see peopleMeChoices
+	secretCheck string // see secretCheckChoices
+}
+
+// peopleMeChoices are the values of --people-me: what GET /v1/people/me
+// demands of a token.
+var peopleMeChoices = map[string]webextest.MeScope{
+	"any":    webextest.MeAnyToken,
+	"spark":  webextest.MePeopleRead,
+	"either": webextest.MeEitherPeopleScope,
+}
+
+// secretCheckChoices are the values of --secret-check: when a poll's
+// client secret is checked.
+var secretCheckChoices = map[string]webextest.SecretCheck{
+	"always":     webextest.SecretAlways,
+	"redemption": webextest.SecretAtRedemption,
 }
 
 // completeChoices are the values of --complete.
@@ -50,6 +68,8 @@ func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 	fs.StringVar(&o.complete, "complete", "hashed", "verification_uri_complete: `kind` hashed (as Webex), omit, http (to a non-loopback host) or huge")
 	fs.StringVar(&o.catalogOut, "catalog", "", "also write the demo catalog JSON to `file`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
+	fs.StringVar(&o.peopleMe, "people-me", "any", "what GET /v1/people/me demands of a token: `scope` any (none), spark (spark:people_read) or either (spark:people_read or spark-admin:people_read)")
+	fs.StringVar(&o.secretCheck, "secret-check", "always", "`when` a poll's client secret is checked: always (also while pending) or redemption (only once the code is approved)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ucx-onboard fake-webex [flags]\n\n"+
 			"Runs a fake Webex (device grant, people, organizations) with the four\n"+
@@ -105,6 +125,16 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --complete %q: want hashed, omit, http or huge", o.complete)}
 	}
 	opts.Complete = c
+	me, ok := peopleMeChoices[o.peopleMe]
+	if !ok {
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --people-me %q: want any, spark or either", o.peopleMe)}
+	}
+	opts.PeopleMe = me
+	sc, ok := secretCheckChoices[o.secretCheck]
+	if !ok {
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --secret-check %q: want always or redemption", o.secretCheck)}
+	}
+	opts.SecretCheck = sc
 	if !o.quiet {
 		opts.OnRequest = func(r webextest.Request) {
 			line := fmt.Sprintf("%s %s %s -> %d", r.At.Format("15:04:05.000"), r.Method, r.Path, r.Status)

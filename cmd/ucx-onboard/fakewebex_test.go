@@ -69,6 +69,8 @@ func TestFakeWebexFlagErrors(t *testing.T) {
 	}{
 		{"bad error shape", []string{"--webex-errors", "soap"}, "--webex-errors"},
 		{"bad complete", []string{"--complete", "sometimes"}, "--complete"},
+		{"bad people-me", []string{"--people-me", "admin"}, "--people-me"},
+		{"bad secret-check", []string{"--secret-check", "never"}, "--secret-check"},
 		{"remote verify host", []string{"--verify-addr", "0.0.0.0:0"}, "--verify-addr"},
 		{"fractional interval", []string{"--interval", "1500ms"}, "--interval"},
 		{"negative latency", []string{"--latency", "-1s"}, "--latency"},

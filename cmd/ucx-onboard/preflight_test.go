@@ -64,8 +64,10 @@ func findCheck(t *testing.T, checks []tui.Check, name string) tui.Check {
 }
 
 // TestPreflightAsksWebex: with one wrong client secret, the preflight has a
-// blocking check for that app naming the variable to fix, and the other
-// apps are accepted; all in about one interval (1 s here), not one per app.
+// check stopping that app only (AppBlocked, not Blocking) naming the
+// variable to fix, and the other apps' secrets are "not rejected" (Webex
+// answered pending: no claim that they are right); all in about one
+// interval (1 s here), not one per app.
 func TestPreflightAsksWebex(t *testing.T) {
 	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
 	defer srv.Close()
@@ -81,13 +83,13 @@ func TestPreflightAsksWebex(t *testing.T) {
 	for _, a := range apps {
 		c := findCheck(t, checks, "Webex accepts "+a.ID)
 		if a.ID == bad.ID {
-			if c.OK || !c.Blocking || !strings.HasPrefix(c.Detail, "secret rejected: fix env "+bad.SecretEnv) ||
+			if c.OK || c.Blocking || !c.AppBlocked || c.App != bad.ID || !strings.HasPrefix(c.Detail, "secret rejected: fix env "+bad.SecretEnv) ||
 				!strings.Contains(c.Fix, bad.SecretEnv) {
 				t.Errorf("wrong secret: %+v", c)
 			}
 			continue
 		}
-		if !c.OK || !strings.Contains(c.Detail, "secret OK") {
+		if !c.OK || !strings.Contains(c.Detail, "secret not rejected") || strings.Contains(c.Detail, "secret OK") {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
 	}
@@ -123,7 +125,8 @@ func TestPreflightAsksWebex(t *testing.T) {
 }
 
 // TestPreflightRefusedScope: a catalog asking for a scope the integration
-// does not hold blocks, naming the app and the catalog field.
+// does not hold stops that app (not the wizard), naming the app and the
+// catalog field.
 func TestPreflightRefusedScope(t *testing.T) {
 	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
 	defer srv.Close()
@@ -139,7 +142,7 @@ func TestPreflightRefusedScope(t *testing.T) {
 			}
 			continue
 		}
-		if c.OK || !c.Blocking || !strings.Contains(c.Detail, "client id or scopes refused") || !strings.Contains(c.Detail, "scopes") ||
+		if c.OK || c.Blocking || !c.AppBlocked || c.App != presence.ID || !strings.Contains(c.Detail, "client id or scopes refused") || !strings.Contains(c.Detail, "scopes") ||
 			!strings.Contains(c.Fix, "scopes of app "+presence.ID) {
 			t.Errorf("refused scope: %+v", c)
 		}
@@ -182,11 +185,11 @@ func TestVerifyCheckWording(t *testing.T) {
 		res          flows.VerifyResult
 		err          error
 		pingFailed   bool
-		ok, blocking bool
+		ok, blocking bool // blocking: this app cannot be authorized (AppBlocked); never the wizard
 		detail, fix  string
 	}{
-		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "client_id, scopes, secret OK", ""},
-		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "nobody was shown", ""},
+		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "client_id and scopes accepted; secret not rejected", ""},
+		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "client_id, scopes, secret OK: Webex issued a token for the test code nobody was shown", ""},
 		{"client_id refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id", Err: werr}, nil, false, false, true,
 			"client id or scopes refused: Webex does not accept the client_id", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
 		{"either refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id/scopes", Err: werr}, nil, false, false, true,
@@ -206,43 +209,48 @@ func TestVerifyCheckWording(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := verifyCheck(app, tc.res, tc.err, tc.pingFailed, "apps.json")
-			if c.Name != "Webex accepts cdr" || c.OK != tc.ok || c.Blocking != tc.blocking ||
+			if c.Name != "Webex accepts cdr" || c.OK != tc.ok || c.Blocking || c.AppBlocked != tc.blocking || (c.App == "cdr") != tc.blocking ||
 				!strings.Contains(c.Detail, tc.detail) || !strings.Contains(c.Fix, tc.fix) || (tc.fix == "") != (c.Fix == "") {
 				t.Errorf("check %+v\nwant ok=%v blocking=%v detail ...%s... fix ...%s...", c, tc.ok, tc.blocking, tc.detail, tc.fix)
 			}
-			// What blocks is the catalog or a secret, both read at start:
-			// the screen must not promise that r sees a fix.
+			// What stops an app is the catalog or a secret, both read at
+			// start: the screen must not promise that r sees a fix.
 			if c.AtStart != tc.blocking {
-				t.Errorf("AtStart = %v, want %v (blocking)", c.AtStart, tc.blocking)
+				t.Errorf("AtStart = %v, want %v (app blocked)", c.AtStart, tc.blocking)
+			}
+			if strings.Contains(c.Detail, "secret OK") != (tc.res.Outcome == flows.VerifyApproved) {
+				t.Errorf("detail %q: \"secret OK\" only when Webex issued a token", c.Detail)
 			}
 		})
 	}
 }
 
 // TestPreflightAccessible: the accessible front-end shows the same Webex
-// checks, and a rejected secret blocks there too.
+// checks; a rejected secret stops that app only there too.
 func TestPreflightAccessible(t *testing.T) {
 	srv, dir, apps, vars, bad := wrongSecretSetup(t)
 	var stdout, stderr bytes.Buffer
-	e := env{stdin: strings.NewReader("q\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
 	code := run(context.Background(), e, []string{"--accessible", "--webex-url", srv.URL, "--apps", apps,
 		"--out", filepath.Join(dir, "acme.ucxbundle"), "--state-dir", filepath.Join(dir, "state")})
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout.String(), stderr.String())
+	if code != exitAborted {
+		t.Fatalf("exit %d, want %d (input ended in the form)\n%s\n%s", code, exitAborted, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
-	want := "- Webex accepts " + bad.ID + ": BLOCKING. secret rejected: fix env " + bad.SecretEnv
+	want := "- Webex accepts " + bad.ID + ": this app cannot be authorized. secret rejected: fix env " + bad.SecretEnv
 	if !strings.Contains(out, want) {
 		t.Errorf("no line %q in:\n%s", want, out)
 	}
-	// The secret is read at start: the prompt says to start again.
-	if want := "fix it, then type q and start ucx-onboard again"; !strings.Contains(out, want) {
-		t.Errorf("no prompt %q in:\n%s", want, out)
+	if want := "One app cannot be authorized; the others can be authorized."; !strings.Contains(out, want) {
+		t.Errorf("no line %q in:\n%s", want, out)
 	}
 	for _, a := range webextest.DemoApps()[1:] {
-		if line := "- Webex accepts " + a.ID + ": ok. "; !strings.Contains(out, line) {
+		if line := "- Webex accepts " + a.ID + ": ok. client_id and scopes accepted; secret not rejected"; !strings.Contains(out, line) {
 			t.Errorf("no line %q in:\n%s", line, out)
 		}
+	}
+	if strings.Contains(out, "secret OK") {
+		t.Errorf("the preflight claims a secret OK on a pending answer:\n%s", out)
 	}
 	if strings.Contains(out+stderr.String(), "demo-secret-FAKE-wrong") {
 		t.Error("the secret is in the output")
@@ -293,4 +301,64 @@ func wrongSecretSetup(t *testing.T) (srv *webextest.Server, dir, apps string, va
 	bad = webextest.DemoApps()[0]
 	vars[bad.SecretEnv] = "demo-secret-FAKE-wrong"
 	return srv, dir, apps, vars, bad
+}
+
+// TestPreflightMissingSecret: an unset secret variable stops its app only:
+// the catalog check warns (not blocking), the app's check says it cannot
+// be authorized and which variable to set, and no code is asked for it;
+// the other apps are checked with Webex as usual.
+func TestPreflightMissingSecret(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second})
+	defer srv.Close()
+	apps := webextest.DemoApps()
+	bad := apps[2]
+	checks := preflightWizard(t, srv.URL, webextest.DemoCatalogJSON(), map[string]string{bad.SecretEnv: ""})
+	cat := findCheck(t, checks, "App catalog and client secrets")
+	if cat.OK || cat.Blocking || !strings.Contains(cat.Detail, "1 without a client secret cannot be authorized") || !strings.Contains(cat.Detail, bad.SecretEnv) {
+		t.Errorf("catalog check %+v", cat)
+	}
+	for _, c := range checks {
+		if c.Blocking && !c.OK {
+			t.Errorf("a check blocks the wizard: %+v", c)
+		}
+	}
+	for _, a := range apps {
+		c := findCheck(t, checks, "Webex accepts "+a.ID)
+		if a.ID != bad.ID {
+			if !c.OK {
+				t.Errorf("%s: %+v", a.ID, c)
+			}
+			continue
+		}
+		if c.OK || !c.AppBlocked || c.App != bad.ID || c.Detail != "secret missing: fix env "+bad.SecretEnv || !strings.Contains(c.Fix, "go on without this app") {
+			t.Errorf("missing secret: %+v", c)
+		}
+	}
+	for _, r := range srv.Requests() {
+		if r.ClientID == bad.ClientID {
+			t.Errorf("%s %s asked for the app without a secret", r.Method, r.Path)
+		}
+	}
+}
+
+// TestPreflightSecretCheckedAtRedemption: against a Webex that checks the
+// client secret only at redemption, a wrong secret gets "pending" like a
+// right one: the preflight says "secret not rejected" for every app, right
+// or wrong, and never that a secret is OK; nothing stops.
+func TestPreflightSecretCheckedAtRedemption(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second,
+		SecretCheck: webextest.SecretAtRedemption})
+	defer srv.Close()
+	apps := webextest.DemoApps()
+	checks := preflightWizard(t, srv.URL, webextest.DemoCatalogJSON(), map[string]string{apps[0].SecretEnv: "demo-secret-FAKE-wrong"})
+	for _, c := range checks {
+		if strings.Contains(c.Detail, "secret OK") || !c.OK && (c.Blocking || c.AppBlocked) {
+			t.Errorf("check %+v", c)
+		}
+	}
+	for _, a := range apps {
+		if c := findCheck(t, checks, "Webex accepts "+a.ID); !strings.Contains(c.Detail, "secret not rejected") {
+			t.Errorf("%s: %+v", a.ID, c)
+		}
+	}
 }

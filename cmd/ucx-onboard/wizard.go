@@ -228,9 +228,10 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 			deps.Prefill = demoCustomer()
 		}
 	} else if o.appsFile != "" {
-		catalog, catalogErr = flows.LoadCatalog(o.appsFile, getenv)
+		// An app without its secret stops only itself (a check).
+		catalog, catalogErr = flows.LoadCatalogApps(o.appsFile, getenv)
 	} else {
-		catalog, catalogErr = flows.DefaultCatalog(getenv)
+		catalog, catalogErr = flows.DefaultCatalogApps(getenv)
 	}
 	deps.Apps = catalog.Apps
 	if catalogErr != nil && !onlySecretsMissing(catalogErr) {
@@ -575,6 +576,21 @@ func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 		ck.Detail = fmt.Sprintf("%d apps from %s, every secret present", len(apps), source)
 		return ck
 	}
+	if len(apps) > 0 && onlySecretsMissing(err) {
+		// Only the apps without their secret stop (their own checks
+		// below say so): the others go on.
+		ck.Blocking = false
+		missing := 0
+		for _, a := range apps {
+			if a.Secret.IsZero() {
+				missing++
+			}
+		}
+		ck.Detail = fmt.Sprintf("%d apps from %s; %d without a client secret cannot be authorized (marked below), the others can: %s",
+			len(apps), source, missing, flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; ")))
+		ck.Fix = catalogFix(err, o)
+		return ck
+	}
 	ck.Detail = flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; "))
 	ck.Fix = catalogFix(err, o)
 	return ck
@@ -791,6 +807,13 @@ func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, s
 		}
 	}()
 	for i, app := range apps {
+		if app.Secret.IsZero() {
+			// No secret to verify (the catalog check says why): this
+			// app cannot be authorized; the others can.
+			wg.Done()
+			checks[1+i] = missingSecretCheck(app)
+			continue
+		}
 		go func() {
 			defer wg.Done()
 			res, err := c.Verify(ctx, app)
@@ -801,9 +824,28 @@ func webexChecks(ctx context.Context, c *flows.Client, apps []flows.App, base, s
 	return checks
 }
 
+// missingSecretCheck is the check of an app whose client secret is not
+// available: it stops that app only.
+func missingSecretCheck(app flows.App) tui.Check {
+	src := app.SecretSource
+	if src == "" {
+		src = "its client secret"
+	}
+	ck := tui.Check{Name: "Webex accepts " + app.ID, App: app.ID, AppBlocked: true, AtStart: true}
+	ck.Detail = "secret missing: fix " + src
+	ck.Fix = fmt.Sprintf("set %s to the app's client secret", src)
+	if strings.HasPrefix(src, "file ") {
+		ck.Fix = fmt.Sprintf("put the app's client secret in %s", src)
+	}
+	ck.Fix += " and start again (secrets are read at start), or go on without this app"
+	return ck
+}
+
 // verifyCheck words the outcome of flows.Client.Verify for one app: what
-// Webex answered, what it means, and what to fix. A refused client_id or
-// scopes and a rejected secret block; everything that leaves the
+// Webex answered, what it means, and what to fix, claiming only what was
+// seen: "pending" is "secret not rejected", only a token is "secret OK".
+// A refused client_id or scopes and a rejected secret stop that app only
+// (AppBlocked: "cannot be authorized"); everything that leaves the
 // credentials unconfirmed is a warning ("not verified"), and the engineer
 // may go on.
 func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bool, source string) tui.Check {
@@ -835,13 +877,16 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 	}
 	switch res.Outcome {
 	case flows.VerifyAccepted:
+		// Pending says nothing of the secret where Webex checks it only
+		// at redemption (undocumented): claim only what was seen.
 		ck.OK = true
-		say("client_id, scopes, secret OK")
+		say("client_id and scopes accepted; secret not rejected (Webex answered \"pending\", which does not prove the secret)")
 	case flows.VerifyApproved:
 		ck.OK = true
-		say("client secret accepted; Webex even issued a token for the test code nobody was shown (dropped, not kept)")
+		say("client_id, scopes, secret OK: Webex issued a token for the test code nobody was shown (dropped, not kept)")
 	case flows.VerifyClientRefused:
-		ck.Blocking, ck.AtStart = true, true // the catalog is read at start
+		// Only this app stops; the catalog is read at start.
+		ck.App, ck.AppBlocked, ck.AtStart = app.ID, true, true
 		field := strings.ReplaceAll(res.Field, "/", " or ")
 		say("client id or scopes refused: Webex does not accept the %s of this app%s", field, cause)
 		switch res.Field {
@@ -852,9 +897,10 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		default:
 			ck.Fix = fmt.Sprintf("check client_id (%s) and scopes of app %s in %s against the integration", app.ClientID, app.ID, source)
 		}
-		ck.Fix += "; pass the corrected catalog with --apps and start again"
+		ck.Fix += "; pass the corrected catalog with --apps and start again, or go on without this app"
 	case flows.VerifySecretRejected:
-		ck.Blocking, ck.AtStart = true, true // secrets are read at start
+		// Only this app stops; secrets are read at start.
+		ck.App, ck.AppBlocked, ck.AtStart = app.ID, true, true
 		src := res.SecretSource
 		if src == "" {
 			src = "the client secret (" + res.Field + ")"
@@ -864,7 +910,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		if strings.HasPrefix(src, "file ") {
 			ck.Fix = fmt.Sprintf("put the app's client secret in %s", src)
 		}
-		ck.Fix += " and start again (secrets are read at start)"
+		ck.Fix += " and start again (secrets are read at start), or go on without this app"
 	case flows.VerifyUnreachable:
 		if pingFailed {
 			say("not verified (see above)")

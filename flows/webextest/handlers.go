@@ -511,22 +511,38 @@ func statusMessage(status int) string {
 // is want, and the client authenticated. It returns the error answer, or
 // nil. mu must be held.
 func (s *Server) checkGrant(want, grantType, id, secret string, credsOK bool) *answer {
-	switch grantType {
-	case want:
-	case "":
-		a := errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
-		return &a
-	default:
-		a := errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
-		return &a
+	if bad := grantTypeError(want, grantType); bad != nil {
+		return bad
 	}
 	_, bad := s.authClient(id, secret, credsOK)
 	return bad
 }
 
+// grantTypeError is the answer to a grant_type other than want, or nil.
+func grantTypeError(want, grantType string) *answer {
+	switch grantType {
+	case want:
+		return nil
+	case "":
+		a := errAnswer(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
+		return &a
+	}
+	a := errAnswer(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("Unsupported grant_type %q.", grantType))
+	return &a
+}
+
 // pollLocked handles a device-code poll; mu must be held.
 func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc string) answer {
-	if bad := s.checkGrant(DeviceGrantType, grantType, id, secret, credsOK); bad != nil {
+	if s.secretCheck == SecretAtRedemption {
+		// Only the grant type and client_id now; the secret at redemption.
+		if bad := grantTypeError(DeviceGrantType, grantType); bad != nil {
+			return *bad
+		}
+		if _, known := s.integrations[id]; !known {
+			_, bad := s.authClient(id, secret, credsOK)
+			return *bad
+		}
+	} else if bad := s.checkGrant(DeviceGrantType, grantType, id, secret, credsOK); bad != nil {
 		return *bad
 	}
 	if dc == "" {
@@ -570,6 +586,11 @@ func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc strin
 			return a
 		}
 		return errAnswer(http.StatusPreconditionRequired, "", "The user has not yet completed authorization.")
+	}
+	if s.secretCheck == SecretAtRedemption {
+		if _, bad := s.authClient(id, secret, credsOK); bad != nil {
+			return *bad // the code stays approved
+		}
 	}
 	if g.cutShort != nil { // the answer cut short before, now in full
 		g.state = stateConsumed
@@ -704,6 +725,17 @@ func toJSON(p Person) personJSON {
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 	t, ok := s.bearer(w, r, info)
 	if !ok {
+		return
+	}
+	may := true
+	switch s.peopleMe {
+	case MePeopleRead:
+		may = slices.Contains(t.scopes, UserPeopleReadScope)
+	case MeEitherPeopleScope:
+		may = slices.Contains(t.scopes, UserPeopleReadScope) || slices.Contains(t.scopes, AdminPeopleReadScope)
+	}
+	if !may {
+		writeWebexError(w, http.StatusForbidden, forbiddenMessage)
 		return
 	}
 	writeJSON(w, http.StatusOK, toJSON(t.person))

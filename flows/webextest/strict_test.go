@@ -349,6 +349,8 @@ func TestStrictOptionsErrors(t *testing.T) {
 		{"unknown expired code", Options{ExpiredCode: "access_denied"}},
 		{"bad client status 403", Options{BadClientStatus: 403}},
 		{"unknown complete", Options{Complete: CompleteHuge + 1}},
+		{"unknown people/me scope", Options{PeopleMe: MeEitherPeopleScope + 1}},
+		{"unknown secret check", Options{SecretCheck: SecretAtRedemption + 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,7 +30,7 @@
 //	POST /v1/device/authorize   form client_id, scope
 //	POST /v1/device/token       grant_type=urn:ietf:params:oauth:grant-type:device_code, device_code; Basic auth or client_id+client_secret
 //	POST /v1/access_token       grant_type=refresh_token, refresh_token; client auth as above
-//	GET  /v1/people/me          Bearer, any scope
+//	GET  /v1/people/me          Bearer; any scope, or a people scope (Options.PeopleMe)
 //	GET  /v1/people?max=N       Bearer, spark-admin:people_read and an admin approver; max clamped to 100; Link rel="next"
 //	GET  /v1/organizations/{id} Bearer, spark-admin:organizations_read and an admin approver
 //
@@ -192,7 +192,58 @@ type Options struct {
 	// been answered (for logging, e.g. by the fake-webex command). It runs
 	// on the request's goroutine, without the server's lock held.
 	OnRequest func(Request)
+
+	// Readings of what Webex's documentation leaves open (see
+	// DOMAIN.md, "Where the documentation is silent"). The zero values
+	// are the fake's historical readings.
+
+	// PeopleMe is the scope GET /v1/people/me demands of a token: the
+	// zero value MeAnyToken demands none.
+	PeopleMe MeScope
+	// SecretCheck is when the token endpoint checks the client secret
+	// of a device-code poll: the zero value SecretAlways checks it on
+	// every poll (a wrong one is refused while the code is pending).
+	SecretCheck SecretCheck
 }
+
+// MeScope is what GET /v1/people/me demands of a token (Options.PeopleMe):
+// Webex's docs say people reads need spark:people_read, and Cisco's SDK
+// has /people/me refusing a token without it; whether
+// spark-admin:people_read is enough is undocumented.
+type MeScope int
+
+const (
+	// MeAnyToken: any valid token may read its own person.
+	MeAnyToken MeScope = iota
+	// MePeopleRead: only a token holding spark:people_read; others get
+	// 403 with Webex's "missing required scopes" message.
+	MePeopleRead
+	// MeEitherPeopleScope: a token holding spark:people_read or
+	// spark-admin:people_read; others get 403.
+	MeEitherPeopleScope
+)
+
+// The people scopes of MeScope.
+const (
+	UserPeopleReadScope  = "spark:people_read"
+	AdminPeopleReadScope = "spark-admin:people_read"
+)
+
+// SecretCheck is when a device-code poll's client secret is checked
+// (Options.SecretCheck): undocumented at Webex.
+type SecretCheck int
+
+const (
+	// SecretAlways: every poll checks the client credentials first (a
+	// wrong secret gets BadClientStatus while the code is pending).
+	SecretAlways SecretCheck = iota
+	// SecretAtRedemption: while the code is pending (or denied, expired,
+	// used) a poll with a known client_id and any secret gets the same
+	// answer as with the right one; the secret is checked only when the
+	// approved code would be redeemed. A rejected redemption leaves the
+	// code approved: the right secret redeems it while it is valid.
+	SecretAtRedemption
+)
 
 // ErrorStyle is the shape of the server's error bodies.
 type ErrorStyle int
@@ -337,6 +388,8 @@ type Server struct {
 	complete                         CompleteURI
 	clock                            Clock
 	onRequest                        func(Request)
+	peopleMe                         MeScope
+	secretCheck                      SecretCheck
 	onArrive                         func() // test hook: a request was recorded
 
 	mu           sync.Mutex
@@ -395,6 +448,8 @@ func newServer(opts Options, addr string) (*Server, error) {
 		complete:        opts.Complete,
 		clock:           opts.Clock,
 		onRequest:       opts.OnRequest,
+		peopleMe:        opts.PeopleMe,
+		secretCheck:     opts.SecretCheck,
 		integrations:    map[string]Integration{},
 		orgs:            map[string]Org{},
 		grants:          map[string]*grant{},
@@ -440,6 +495,12 @@ func newServer(opts Options, addr string) (*Server, error) {
 	case http.StatusUnauthorized, http.StatusBadRequest:
 	default:
 		return nil, fmt.Errorf("webextest: BadClientStatus %d is neither 401 nor 400", opts.BadClientStatus)
+	}
+	if s.peopleMe < MeAnyToken || s.peopleMe > MeEitherPeopleScope {
+		return nil, fmt.Errorf("webextest: unknown MeScope %d", opts.PeopleMe)
+	}
+	if s.secretCheck < SecretAlways || s.secretCheck > SecretAtRedemption {
+		return nil, fmt.Errorf("webextest: unknown SecretCheck %d", opts.SecretCheck)
 	}
 	if s.complete < CompleteHashed || s.complete > CompleteHuge {
 		return nil, fmt.Errorf("webextest: unknown CompleteURI %d", opts.Complete)

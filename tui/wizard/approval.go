@@ -49,6 +49,18 @@ type Approval struct {
 	Identity flows.Identity
 	Warnings []string // what is wrong with who approved, without the app's name
 	Err      error    // the final error (Fail, Denied), or why the check failed (Unchecked)
+	// Cause is the row of Causes that words a failed check of who
+	// approved (Unchecked, or a known limit: see NotIdentified); zero
+	// when none matched or the check did not fail.
+	Cause Cause
+	// NotIdentified, when not "", is why the approver is not identified
+	// although the approval stands (a known limit of the app's token,
+	// Cause.Limit): nothing is asked of the engineer, and the review and
+	// the bundle say it (store.Approver.NotIdentified).
+	NotIdentified string
+	// FromDraft: the grant comes from a resumed draft (Resumed): a 401 is
+	// worded as a token kept too long.
+	FromDraft bool
 }
 
 // AfterWait says what the end of a wait for the current code means: err
@@ -58,8 +70,8 @@ type Approval struct {
 func (a *Approval) AfterWait(g flows.Grant, err error) Next {
 	switch {
 	case err == nil:
-		a.Grant, a.Renewals = g, 0
-		a.Identity, a.Warnings, a.Err = flows.Identity{}, nil, nil
+		a.Grant, a.Renewals, a.FromDraft = g, 0, false
+		a.Identity, a.Warnings, a.Err, a.Cause, a.NotIdentified = flows.Identity{}, nil, nil, Cause{}, ""
 		return Identify
 	case errors.Is(err, context.Canceled):
 		return Stay
@@ -90,17 +102,35 @@ func (a *Approval) AfterWait(g flows.Grant, err error) Next {
 func (a *Approval) Again() {
 	a.Renewals, a.Expiries, a.Expired = 0, 0, false
 	a.Grant, a.Identity, a.Warnings, a.Err = flows.Grant{}, flows.Identity{}, nil, nil
+	a.Cause, a.NotIdentified, a.FromDraft = Cause{}, "", false
 }
 
 // AfterIdentify says what Identify's answer means: no warnings, the app is
 // authorized; warnings (not a Full Admin, not the admin of the customer
-// data, another org than the apps before), the engineer decides; an error,
-// the engineer may retry, accept the approval unchecked, authorize again
-// or skip.
+// data, another org than the apps before), the engineer decides; an error
+// that is a known limit of the app's token (Causes: a 403 to a token
+// without spark:people_read), the app is authorized with its approver
+// not identified (NotIdentified), nothing asked; another error, the
+// engineer may retry, accept the approval unchecked, authorize again or
+// skip (Cause words it, when a row of Causes matches).
 func (a *Approval) AfterIdentify(id flows.Identity, err error) Next {
+	a.Cause, a.NotIdentified = Cause{}, ""
 	if err != nil {
-		a.Identity, a.Err = flows.Identity{}, err
-		a.Warnings = []string{"Could not tell who approved (" + strings.TrimSuffix(ErrorText(err), ".") + ")."}
+		c, ok := CauseOf(ReadApprover, err, a.scopes(), a.FromDraft)
+		a.Identity, a.Cause = flows.Identity{}, c
+		if ok && c.Limit {
+			a.Err, a.Warnings, a.NotIdentified = nil, nil, c.Short
+			return Finish
+		}
+		a.Err = err
+		why := strings.TrimSuffix(ErrorText(err), ".")
+		if ok && c.Short != "" {
+			why = c.Short
+			if we := (*flows.WebexError)(nil); errors.As(err, &we) && we.TrackingID != "" {
+				why += "; trackingId " + flows.Sanitize(we.TrackingID)
+			}
+		}
+		a.Warnings = []string{"Could not tell who approved (" + why + ")."}
 		return Unchecked
 	}
 	a.Identity, a.Err = WithPrior(id, a.Prior), nil
@@ -115,7 +145,7 @@ func (a *Approval) AfterIdentify(id flows.Identity, err error) Next {
 // new code: Identify when its approver was never checked, Warn with its
 // warnings when they were never accepted.
 func (a *Approval) Resumed(r Result) Next {
-	a.Grant = GrantOf(r.Grant)
+	a.Grant, a.FromDraft = GrantOf(r.Grant), true
 	if r.Unchecked {
 		return Identify
 	}
@@ -132,6 +162,7 @@ func (a *Approval) Result(status Status, reason string) Result {
 	switch status {
 	case Authorized:
 		res.Grant = AppGrant(a.App, a.Grant, a.Identity, a.AdminEmail)
+		res.Grant.Approver.NotIdentified = a.NotIdentified
 		res.Org = OrgOf(a.Identity)
 		res.NameWhy = UnknownWhy(a.Identity.OrgNameUnknown, a.Identity.OrgNameErr, flows.OrganizationsReadScope)
 		res.UsersWhy = UnknownWhy(a.Identity.OrgUsersUnknown, a.Identity.OrgUsersErr, flows.PeopleReadScope)
@@ -255,15 +286,31 @@ func IdentityOf(a store.Approver, org store.Org) flows.Identity {
 	return id
 }
 
+// scopes are the grant's scopes, or the app's when Webex did not say.
+func (a *Approval) scopes() []string {
+	if len(a.Grant.Scopes) > 0 {
+		return a.Grant.Scopes
+	}
+	return a.App.Scopes
+}
+
 // UnknownWhy words why one app's Identify left a fact of the org unknown
 // (why, with the failure err), scope being the scope the call needs; ""
-// when the fact is known.
+// when the fact is known. A refusal is worded by Causes (a 401 says the
+// token is no longer valid, never that the approver is not an admin).
 func UnknownWhy(why flows.Unknown, err error, scope string) string {
 	switch why {
 	case flows.UnknownNoScope:
 		return "the app's token lacks " + scope
 	case flows.UnknownForbidden:
-		return "Webex refused it (" + StatusText(err) + "): the approver is not an admin of the organization, and an admin scope gives a non-admin nothing"
+		read := ReadOrgName
+		if scope == flows.PeopleReadScope {
+			read = ReadOrgUsers
+		}
+		if c, ok := CauseOf(read, err, []string{scope}, false); ok {
+			return c.Short
+		}
+		return "Webex refused it (" + StatusText(err) + ")"
 	case flows.UnknownFailed:
 		text := ""
 		if err != nil {

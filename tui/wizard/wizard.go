@@ -112,6 +112,21 @@ type Session struct {
 	// Queue are the IDs of the selected apps still to authorize; the
 	// first is the current one.
 	Queue []string
+	// Blocked are the apps that cannot be authorized (a missing or
+	// rejected secret, a refused client), by ID, with why: Select marks
+	// them Failed instead of queuing them (see Block).
+	Blocked map[string]string
+}
+
+// Block marks app id as one that cannot be authorized, reason saying why
+// ("cannot be authorized: ..."): Select records it Failed with that
+// reason and does not queue it, unless it is already authorized. The
+// other apps go on.
+func (s *Session) Block(id, reason string) {
+	if s.Blocked == nil {
+		s.Blocked = map[string]string{}
+	}
+	s.Blocked[id] = reason
 }
 
 // NewSession starts an onboarding of the catalog apps.
@@ -169,9 +184,10 @@ func (s *Session) Resume(d store.Draft) {
 	}
 }
 
-// NoApprover tells an approval whose approver was never checked.
+// NoApprover tells an approval whose approver was never checked (one
+// checked but not identified, Approver.NotIdentified, was).
 func NoApprover(a store.Approver) bool {
-	return a.PersonID == "" && a.Email == "" && a.DisplayName == ""
+	return a.PersonID == "" && a.Email == "" && a.DisplayName == "" && a.NotIdentified == ""
 }
 
 // Select chooses the apps to authorize (IDs in catalog order) and queues
@@ -182,7 +198,14 @@ func (s *Session) Select(ids []string) {
 	s.Draft.SelectedApps = ids
 	s.Queue = nil
 	for _, id := range ids {
-		if r := s.Results[id]; r != nil && r.Status == Authorized && !r.Pending() {
+		r := s.Results[id]
+		if r != nil && r.Status == Authorized && !r.Pending() {
+			continue
+		}
+		if why, ok := s.Blocked[id]; ok && (r == nil || r.Status != Authorized) {
+			if app, ok := s.App(id); ok {
+				s.Results[id] = &Result{App: app, Status: Failed, Reason: why}
+			}
 			continue
 		}
 		s.Queue = append(s.Queue, id)
@@ -293,13 +316,22 @@ func (s *Session) Snapshot() store.Draft {
 // with the pitfalls raised on the review (BundleWarnings) as its warnings.
 func (s *Session) Bundle(now time.Time, version string) store.Bundle {
 	d := s.Snapshot()
-	warnings := BundleWarnings(s.Review(), d.Org)
+	review := s.Review()
+	warnings := BundleWarnings(review, d.Org)
+	apps := slices.Clone(d.Apps)
+	for i := range apps {
+		for _, r := range review {
+			if r.App.ID == apps[i].AppID && r.Status == Authorized {
+				apps[i].Approver.Inferred = r.Grant.Approver.Inferred
+			}
+		}
+	}
 	return store.Bundle{
 		Created:     now.UTC(),
 		ToolVersion: version,
 		Customer:    d.Customer,
 		Org:         d.Org,
-		Apps:        slices.Clone(d.Apps),
+		Apps:        apps,
 		Warnings:    warnings,
 	}
 }
