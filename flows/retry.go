@@ -56,7 +56,8 @@ const (
 	// exchangeUnreachable: no answer, and sending again will not help
 	// (see retryableNetErr).
 	exchangeUnreachable
-	// exchangeTransient: 408 Request Timeout or a 5xx, worth sending again
+	// exchangeTransient: 408 Request Timeout, 423 Locked (temporary, as
+	// Webex lists it, with Retry-After) or a 5xx, worth sending again
 	// unchanged.
 	exchangeTransient
 	// exchangeRateLimited: 429, to send again after Retry-After (Wait also
@@ -105,22 +106,23 @@ func classifyExchange(ctx context.Context, r *response, err error) exchange {
 }
 
 // classifyStatus is the part of classifyExchange that a status alone
-// decides: exchangeTransient for 408 and every 5xx, exchangeRateLimited
-// for 429, else exchangeAnswer. parseTokenResponse uses it too, so that a
+// decides: exchangeTransient for 408, 423 and every 5xx,
+// exchangeRateLimited for 429, else exchangeAnswer. parseTokenResponse uses it too, so that a
 // token answer is transient exactly when a one-shot request would be
 // retried.
 func classifyStatus(status int) exchangeKind {
 	switch {
 	case status == http.StatusTooManyRequests:
 		return exchangeRateLimited
-	case status == http.StatusRequestTimeout, status >= 500 && status <= 599:
+	case status == http.StatusRequestTimeout, status == http.StatusLocked, status >= 500 && status <= 599:
 		return exchangeTransient
 	}
 	return exchangeAnswer
 }
 
 // transientStatus reports whether an error answer is worth sending again
-// unchanged: 408 Request Timeout and every 5xx (classifyStatus). 429 is
+// unchanged: 408 Request Timeout, 423 Locked and every 5xx
+// (classifyStatus). 429 is
 // apart: Wait raises its interval, the one-shot requests retry it like
 // these.
 func transientStatus(status int) bool {

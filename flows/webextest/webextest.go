@@ -192,6 +192,15 @@ type Options struct {
 	// been answered (for logging, e.g. by the fake-webex command). It runs
 	// on the request's goroutine, without the server's lock held.
 	OnRequest func(Request)
+
+	// Readings of what Webex leaves undocumented (issue 15; see also
+	// DropAllFor and FailPath).
+
+	// TokenScope, when true, puts "scope" (the granted scopes, space
+	// separated) in every token answer, as Webex's documentation shows;
+	// false leaves it out, as RFC 6749 allows when the scopes are those
+	// requested.
+	TokenScope bool
 }
 
 // ErrorStyle is the shape of the server's error bodies.
@@ -338,6 +347,7 @@ type Server struct {
 	clock                            Clock
 	onRequest                        func(Request)
 	onArrive                         func() // test hook: a request was recorded
+	tokenScope                       bool
 
 	mu           sync.Mutex
 	integrations map[string]Integration
@@ -357,6 +367,9 @@ type Server struct {
 	rfcPending   bool
 	requests     []Request
 	issued       []IssuedToken
+	// outageUntil: DropAllFor; pathFaults: FailPath (faults.go).
+	outageUntil time.Time
+	pathFaults  []pathFault
 }
 
 // NewServer starts a fake Webex on 127.0.0.1 with a random port, and its
@@ -395,6 +408,7 @@ func newServer(opts Options, addr string) (*Server, error) {
 		complete:        opts.Complete,
 		clock:           opts.Clock,
 		onRequest:       opts.OnRequest,
+		tokenScope:      opts.TokenScope,
 		integrations:    map[string]Integration{},
 		orgs:            map[string]Org{},
 		grants:          map[string]*grant{},
@@ -826,6 +840,7 @@ func (s *Server) Unused() []string {
 			out = append(out, fmt.Sprintf("ApproveAfterPolls(%q, %d): %d poll(s) seen", g.userCode, g.approveAtPoll, g.polls))
 		}
 	}
+	out = append(out, s.unusedPathFaultsLocked()...)
 	return out
 }
 
