@@ -19,10 +19,15 @@
 // Inject faults into the token endpoint with FailPolls, RateLimitPolls,
 // SlowDownPolls, DropPolls and DelayPolls (one queue, served in the order
 // they were added), and shape the next token answer with CorruptNextToken,
-// CutShortNextToken or TokenLimitNext. Options choose the rest: error body
+// CutShortNextToken or TokenLimitNext. Play a network outage with
+// DropAllFor (every API connection dropped for a while, by Clock), and
+// temporary error answers (408, 423, 429, 5xx, with Retry-After) at any
+// path, /v1/device/authorize and the REST endpoints included, with
+// FailPath. Options choose the rest: error body
 // shape (Errors), the code of an expired device code (ExpiredCode), the
 // status of a wrong secret (BadClientStatus), verification_uri_complete
-// (Complete) and a per-request Latency. Assert afterwards with Requests
+// (Complete), whether token answers carry "scope" (TokenScope) and a
+// per-request Latency. Assert afterwards with Requests
 // and Issued, and with Unused for scripted faults that never fired.
 //
 // Endpoints of the API host (under URL):
