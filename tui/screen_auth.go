@@ -487,6 +487,10 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(msg, k.NewCode) && s.networkDown():
+		// The code may be approved already: r tries Webex now, never a
+		// new code while the network is down.
+		s.ev.TryNow()
 	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
 		if s.approved() {
 			// Authorize again: the engineer rejects this approval.
@@ -528,6 +532,12 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// networkDown tells whether the last poll of the code on screen got no
+// answer at all (flows.PollEvent.Unreachable): r then means "try now".
+func (s *authScreen) networkDown() bool {
+	return s.state == authWaiting && s.haveEv && s.ev.Unreachable && s.ev.TryNow != nil
+}
+
 // approved tells whether Wait returned a grant for the current code.
 func (s *authScreen) approved() bool {
 	return s.state == authIdentifying || s.state == authWarning || s.state == authUnidentified
@@ -566,6 +576,10 @@ func (s *authScreen) help() []key.Binding {
 	if !s.showsCode() {
 		// Requesting the first code: nothing to copy or show full screen.
 		return []key.Binding{k.NewCode, k.Skip, k.Quit}
+	}
+	if s.networkDown() {
+		now := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try now"))
+		return []key.Binding{now, k.Skip, k.Copy, k.FullQR, k.Quit}
 	}
 	return []key.Binding{k.NewCode, k.Skip, k.Copy, k.FullQR, k.Quit}
 }
@@ -801,6 +815,14 @@ func (s *authScreen) status() string {
 	case flows.PollRateLimited:
 		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
 	case flows.PollTransient:
+		if ev.Unreachable {
+			down := ""
+			if d := c.now.Sub(ev.DownSince); !c.now.IsZero() && d >= time.Second {
+				down = fmt.Sprintf(" for %ds", int(d.Seconds()))
+			}
+			return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network down: no answer from Webex%s. Trying every %ds%s; the admin can still approve. ",
+				down, int(ev.Interval.Seconds()), next)) + errDetail(ev.Err)
+		}
 		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
 	case flows.PollFailed:
 		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
