@@ -271,7 +271,7 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // string) it is dropped and DeviceCode.Notice says why, without quoting it.
 //
 // Start sends the request again after a transient failure (no answer:
-// timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
+// timeout, connection reset, DNS failure; 408, 423, 429 or 5xx; a 200 cut
 // short), waiting 1 s, then 2 s, 4 s... or Retry-After if longer, within
 // RetryBudget; each retry is reported to onRetry (nil: no reports),
 // synchronously on the caller's goroutine, after the transient failure and

@@ -97,6 +97,15 @@
 // Sanitize. Redirects are never followed, and Identify sends the bearer
 // token only to the base URL's host.
 //
+// # What Webex does where its documentation is silent
+//
+// ShapeTransport wraps an HTTP client's transport and reports the Shape
+// of every exchange: method, path with ids masked, the names of headers,
+// form fields and JSON keys, value types, status (or why no answer
+// came), Retry-After, trackingId, the OAuth codes found and timings, never
+// a value. ucx-onboard --debug logs them, so that a real onboarding
+// tells which reading of an undocumented point Webex follows.
+//
 // # Secrets
 //
 // Tokens, device codes and client secrets are held in store.Secret and never
@@ -364,7 +373,7 @@ type RetryEvent struct {
 	AppID   string        // the app being started or identified
 	Attempt int           // the attempt that failed, 1-based; the next is Attempt+1
 	Wait    time.Duration // until the next attempt (backoff, or Retry-After if longer)
-	// Err is the failure: a *WebexError (408, 429 or 5xx, with Webex's
+	// Err is the failure: a *WebexError (408, 423, 429 or 5xx, with Webex's
 	// message and trackingId) or an error wrapping ErrUnreachable (no
 	// answer, or a 2xx cut short).
 	Err error

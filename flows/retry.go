@@ -12,7 +12,7 @@ import (
 )
 
 // RetryBudget bounds how long Start, and each call of Identify, keep
-// retrying through transient failures (5xx, 408, 429, timeouts, connection
+// retrying through transient failures (5xx, 408, 423, 429, timeouts, connection
 // resets, DNS failures), measured on the Client's Clock from the call: no
 // retry is started, and no request runs, past it. Wait is bounded by the
 // device code's expiry instead.
@@ -187,7 +187,7 @@ func (c *Client) newRetrier(op, appID string, secrets ...string) *retrier {
 // do calls send, which sends one request bound to the context it is given
 // (cut at the budget's end), and sends it again after a transient failure
 // as classifyExchange sees it: no answer (but see retryableNetErr), 408,
-// 429 or 5xx, or a 2xx whose body could not be read in full (but not one
+// 423, 429 or 5xx, or a 2xx whose body could not be read in full (but not one
 // over 1 MiB). The wait is
 // backoff(retryFirstWait, failures), or Retry-After if longer; each retry
 // is first reported to r.onRetry.

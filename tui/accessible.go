@@ -523,6 +523,10 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 						errDetail(ev.Err), int(ev.Interval.Seconds()))
 					return
 				}
+				if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
+					a.say("Webex is busy (HTTP %d), retrying: %s", we.Status, errDetail(ev.Err))
+					return
+				}
 				a.say("Network problem, retrying: %s", errDetail(ev.Err))
 			case flows.PollPending:
 				a.say("Still waiting for approval.")

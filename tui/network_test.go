@@ -107,3 +107,33 @@ func TestAccessibleNetworkDown(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyIsNotTheNetwork: a poll Webex answered 503 or 423 is worded as
+// Webex being busy, not as a network problem; no answer at all is the
+// network.
+func TestBusyIsNotTheNetwork(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		down     bool
+		want, no string
+	}{
+		{&flows.WebexError{Status: 503, TrackingID: "ROUTER_1"}, false, "Webex is busy (HTTP 503)", "Network"},
+		{&flows.WebexError{Status: 423}, false, "Webex is busy (HTTP 423)", "Network"},
+		{fmt.Errorf("%w: connection reset by peer", flows.ErrUnreachable), true, "Network down", "busy"},
+	} {
+		f := newFixture(t, 120, 40, nil)
+		f.toAuth()
+		f.withCode()
+		ev := flows.PollEvent{Attempt: 2, Outcome: flows.PollTransient, At: t0, NextPoll: t0.Add(5 * time.Second), Interval: 5 * time.Second, Err: tc.err}
+		if tc.down {
+			ev.Unreachable, ev.DownSince, ev.TryNow = true, t0, func() {}
+		}
+		f.poll(ev)
+		if v := f.view(); !strings.Contains(v, tc.want) || strings.Contains(v, tc.no) {
+			t.Errorf("%v: want %q and no %q:\n%s", tc.err, tc.want, tc.no, v)
+		}
+	}
+	if got := retryCause(flows.RetryEvent{Attempt: 2, Err: &flows.WebexError{Status: 423}}); !strings.Contains(got, "HTTP 423") || !strings.Contains(got, "locked") {
+		t.Errorf("retryCause(423) = %q", got)
+	}
+}

@@ -421,6 +421,8 @@ func retryCause(ev flows.RetryEvent) string {
 	switch {
 	case errors.As(ev.Err, &we) && we.Status == 429:
 		return fmt.Sprintf("Webex asked to slow down (attempt %d)", ev.Attempt)
+	case errors.As(ev.Err, &we) && we.Status == 423:
+		return fmt.Sprintf("Webex says it is locked for now (HTTP 423, attempt %d)", ev.Attempt)
 	case errors.As(ev.Err, &we):
 		return fmt.Sprintf("Webex is busy (HTTP %d, attempt %d)", we.Status, ev.Attempt)
 	}
@@ -823,7 +825,11 @@ func (s *authScreen) status() string {
 			return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network down: no answer from Webex%s. Trying every %ds%s; the admin can still approve. ",
 				down, int(ev.Interval.Seconds()), next)) + errDetail(ev.Err)
 		}
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
+		cause := "Network problem"
+		if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
+			cause = fmt.Sprintf("Webex is busy (HTTP %d)", we.Status)
+		}
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
 	case flows.PollFailed:
 		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
 	case flows.PollDone:
