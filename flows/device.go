@@ -687,12 +687,7 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		w.interval = defaultInterval
 	}
 	w.interval = min(w.interval, maxInterval)
-	tryNow := func() {
-		select {
-		case w.tryNow <- struct{}{}:
-		default:
-		}
-	}
+	tryNow := w.tryNowFunc()
 
 	next := dc.IssuedAt.Add(w.interval + pollMargin)
 	for attempt := 1; ; attempt++ {
@@ -703,12 +698,23 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 			return Grant{}, newError(prefix, err)
 		}
 		st := &sendTime{t: c.clock.Now()}
-		r, err := c.poll(httptrace.WithClientTrace(ctx, st.trace(c.clock)), app, dc)
+		pctx, pcancel := context.WithCancel(ctx)
+		w.setInflight(pcancel)
+		r, err := c.poll(httptrace.WithClientTrace(pctx, st.trace(c.clock)), app, dc)
+		cut := w.setInflight(nil)
+		pcancel()
 		at := c.clock.Now()
 		sent := st.get()
 		x := classifyExchange(ctx, r, err)
 		if x.kind == exchangeCanceled {
 			return Grant{}, newError(prefix, x.cause)
+		}
+		if cut && err != nil {
+			// A poll hanging in the outage, cut by "try now": poll again
+			// at once (sleepPoll keeps the interval after the last poll
+			// Webex answered).
+			next = at
+			continue
 		}
 		w.noteAnswer(x, sent)
 		a := w.classify(x, at)
@@ -775,10 +781,44 @@ func latest(a, b time.Time) time.Time {
 	return b
 }
 
+// tryNowFunc is PollEvent.TryNow: while Webex cannot be reached, it cuts
+// a poll still hanging (a connection that neither answers nor fails) and
+// otherwise ends the wait for the next poll; Wait then polls at once.
+func (w *waiter) tryNowFunc() func() {
+	return func() {
+		w.mu.Lock()
+		cut := w.down && w.inflight != nil
+		if cut {
+			w.cut = true
+			w.inflight()
+		}
+		w.mu.Unlock()
+		if cut {
+			return // Wait polls again at once
+		}
+		select {
+		case w.tryNow <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// setInflight sets the cancel function of the poll in flight (nil when
+// none) and tells whether "try now" cut the previous one.
+func (w *waiter) setInflight(cancel context.CancelFunc) (cut bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inflight, cut, w.cut = cancel, w.cut, false
+	return cut
+}
+
 // noteAnswer keeps track of whether Webex can be reached, from one poll
 // sent at sent: no answer at all starts (or continues) an outage; any
 // answer ends it and is the last poll the server surely saw.
 func (w *waiter) noteAnswer(x exchange, sent time.Time) {
+	w.mu.Lock()
+	w.down = x.kind == exchangeNoAnswer
+	w.mu.Unlock()
 	if x.kind == exchangeNoAnswer {
 		if w.downSince.IsZero() {
 			w.downSince = sent
@@ -841,6 +881,13 @@ type waiter struct {
 	downSince, lastSeen time.Time
 	// tryNow holds a pending "try now" (PollEvent.TryNow).
 	tryNow chan struct{}
+	// mu guards what TryNow, called from any goroutine, reads and sets:
+	// down (the last poll got no answer), the cancel function of the
+	// poll in flight, and cut (TryNow canceled it).
+	mu       sync.Mutex
+	down     bool
+	inflight context.CancelFunc
+	cut      bool
 }
 
 // classify turns one classified poll exchange (not exchangeCanceled) into

@@ -357,9 +357,10 @@ type PollEvent struct {
 	DownSince time.Time
 	// TryNow, not nil only when Unreachable, makes Wait poll at once
 	// instead of at NextPoll (the engineer's "try now"), though never
-	// sooner than the interval after the last poll Webex answered. Safe to
-	// call from any goroutine, any number of times, also after Wait has
-	// returned (then it does nothing).
+	// sooner than the interval after the last poll Webex answered; a poll
+	// still hanging in the outage (neither answered nor failed) is cut
+	// and sent again. Safe to call from any goroutine, any number of
+	// times, also after Wait has returned (then it does nothing).
 	TryNow func()
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -301,4 +302,83 @@ func BenchmarkWaitOutage(b *testing.B) {
 	}
 	b.ReportMetric(late.Seconds(), "s-after-return")
 	b.ReportMetric(late.Seconds()/2, "intervals-after-return")
+}
+
+// hangTransport fails the first request as a reset connection, holds the
+// second until its context ends (a connection that neither answers nor
+// fails), announcing it on hung, and passes the rest on.
+type hangTransport struct {
+	next http.RoundTripper
+	hung chan struct{}
+	mu   sync.Mutex
+	n    int
+}
+
+func (h *hangTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.mu.Lock()
+	h.n++
+	n := h.n
+	h.mu.Unlock()
+	switch n {
+	case 1:
+		return nil, syscall.ECONNRESET
+	case 2:
+		h.hung <- struct{}{}
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}
+	return h.next.RoundTrip(r)
+}
+
+// TestWaitTryNowCutsAHangingPoll: a poll hanging in the outage is cut by
+// TryNow and sent again at once, without a report of the cut poll and
+// without waiting for any timeout.
+func TestWaitTryNowCutsAHangingPoll(t *testing.T) {
+	clock := &gateClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), waiting: make(chan time.Duration, 4)}
+	srv := webextest.NewServer(webextest.Options{
+		Integrations: []webextest.Integration{{ClientID: testClientID, ClientSecret: testSecret, Scopes: presenceScopes}},
+		Interval:     5 * time.Second, Clock: clock,
+	})
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := testApp()
+	dc, err := c.Start(context.Background(), app, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ht := &hangTransport{next: srv.Client().Transport, hung: make(chan struct{}, 1)}
+	if c, err = NewClient(Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: ht}, Clock: clock}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Approve(dc.UserCode); err != nil {
+		t.Fatal(err)
+	}
+	evs := make(chan PollEvent, 8)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Wait(context.Background(), app, dc, func(ev PollEvent) { evs <- ev })
+		done <- err
+	}()
+	clock.Advance(<-clock.waiting) // poll 1: reset
+	ev := <-evs
+	if !ev.Unreachable || ev.TryNow == nil {
+		t.Fatalf("first event %+v, want unreachable with TryNow", ev)
+	}
+	clock.Advance(<-clock.waiting) // poll 2: hangs
+	<-ht.hung
+	at := clock.Now()
+	ev.TryNow()
+	if err := <-done; err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	last := <-evs
+	if last.Outcome != PollDone || !last.At.Equal(at) || last.Attempt != 3 {
+		t.Errorf("last event %+v, want the third poll done at %v", last, at)
+	}
+	if len(evs) != 0 {
+		t.Errorf("the cut poll was reported: %+v", <-evs)
+	}
 }
