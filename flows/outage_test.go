@@ -382,3 +382,25 @@ func TestWaitTryNowCutsAHangingPoll(t *testing.T) {
 		t.Errorf("the cut poll was reported: %+v", <-evs)
 	}
 }
+
+// TestWaitExpiredNoCodeAgainstFake: a Webex that answers an expired code
+// with a 400 saying so but no OAuth code ends Wait with ErrExpired at
+// once, long before the code's own expiry.
+func TestWaitExpiredNoCodeAgainstFake(t *testing.T) {
+	e := newEnv(t, func(o *webextest.Options) { o.ExpiredCode = webextest.ExpiredNoCode })
+	dc := e.start(t)
+	if err := e.srv.Expire(dc.UserCode); err != nil {
+		t.Fatal(err)
+	}
+	_, evs, err := e.wait(t, dc)
+	if !errors.Is(err, ErrExpired) {
+		t.Fatalf("Wait: %v, want ErrExpired", err)
+	}
+	var we *WebexError
+	if !errors.As(err, &we) || we.Code != "" || we.Status != http.StatusBadRequest {
+		t.Errorf("Webex's answer %+v, want a 400 without a code", we)
+	}
+	if len(evs) != 1 || !evs[0].At.Before(dc.Expiry) {
+		t.Errorf("events %+v, want one poll before the expiry", evs)
+	}
+}

@@ -30,6 +30,7 @@ type fakeWebexOptions struct {
 
 	// Readings and faults of issue 15.
 	tokenScope  bool
+	expiredCode string
 	fails       failFlags
 	outageAt    time.Duration
 	outageFor   time.Duration
@@ -99,6 +100,7 @@ func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 	fs.StringVar(&o.catalogOut, "catalog", "", "also write the demo catalog JSON to `file`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
 	fs.BoolVar(&o.tokenScope, "token-scope", false, "put \"scope\" in token answers (as Webex's documentation shows; default: left out)")
+	fs.StringVar(&o.expiredCode, "expired-code", "", "OAuth `code` of an expired device code's 400: invalid_grant, expired_token, or none (a text saying it expired, no code); default: by --webex-errors")
 	fs.Var(&o.fails, "fail", "answer the next COUNT (default 1) requests to PATH with STATUS (408, 423, 429, 5xx) and Retry-After `PATH,STATUS[,COUNT[,RETRY-AFTER]]`; repeatable, e.g. /v1/device/authorize,429,2,5 or /v1/people/me,503")
 	fs.DurationVar(&o.outageAt, "outage-at", 0, "start a network outage (every API connection dropped) this `long` after starting (0: none)")
 	fs.DurationVar(&o.outageFor, "outage-for", 25*time.Second, "how `long` each outage lasts")
@@ -146,6 +148,12 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 		Latency:      o.latency,
 		VerifyAddr:   o.verifyAddr,
 		TokenScope:   o.tokenScope,
+		ExpiredCode:  o.expiredCode,
+	}
+	switch o.expiredCode {
+	case "", "invalid_grant", "expired_token", webextest.ExpiredNoCode:
+	default:
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --expired-code %q: want invalid_grant, expired_token or none", o.expiredCode)}
 	}
 	if o.outageAt < 0 || o.outageFor <= 0 || o.outageEvery < 0 || (o.outageEvery > 0 && o.outageEvery <= o.outageFor) {
 		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --outage-at %v, --outage-for %v, --outage-every %v: want a positive length, shorter than the period", o.outageAt, o.outageFor, o.outageEvery)}

@@ -75,6 +75,7 @@ func TestFakeWebexFlagErrors(t *testing.T) {
 		{"remote verify host", []string{"--verify-addr", "0.0.0.0:0"}, "--verify-addr"},
 		{"fractional interval", []string{"--interval", "1500ms"}, "--interval"},
 		{"negative latency", []string{"--latency", "-1s"}, "--latency"},
+		{"unknown expiry code", []string{"--expired-code", "gone"}, "--expired-code"},
 		{"fail without status", []string{"--fail", "/v1/people/me"}, "--fail"},
 		{"fail with a final status", []string{"--fail", "/v1/people/me,404"}, "--fail"},
 		{"fail with a relative path", []string{"--fail", "v1/people/me,503"}, "--fail"},

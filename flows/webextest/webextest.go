@@ -171,7 +171,9 @@ type Options struct {
 	Errors ErrorStyle
 	// ExpiredCode is the OAuth code of a poll of an expired device code:
 	// "" means "invalid_grant" with WebexErrors and RFC 8628's
-	// "expired_token" with RFCErrors. Only these two are accepted.
+	// "expired_token" with RFCErrors; ExpiredNoCode answers a 400 whose
+	// text says the code expired, with no OAuth code at all (Webex
+	// documents none for it). Only these are accepted.
 	ExpiredCode string
 	// BadClientStatus is the status of a token request whose client
 	// authentication fails (unknown client, wrong or missing secret):
@@ -207,6 +209,10 @@ type Options struct {
 	// requested.
 	TokenScope bool
 }
+
+// ExpiredNoCode is the Options.ExpiredCode of a Webex that answers an
+// expired code with a 400 whose text says so but holds no OAuth code.
+const ExpiredNoCode = "none"
 
 // ErrorStyle is the shape of the server's error bodies.
 type ErrorStyle int
@@ -450,8 +456,10 @@ func newServer(opts Options, addr string) (*Server, error) {
 			s.expiredCode = "expired_token"
 		}
 	case "invalid_grant", "expired_token":
+	case ExpiredNoCode:
+		s.expiredCode = "" // the handler's "" is no code
 	default:
-		return nil, fmt.Errorf("webextest: ExpiredCode %q is neither invalid_grant nor expired_token", opts.ExpiredCode)
+		return nil, fmt.Errorf("webextest: ExpiredCode %q is neither invalid_grant, expired_token nor %s", opts.ExpiredCode, ExpiredNoCode)
 	}
 	switch s.badClientStatus {
 	case 0:
