@@ -75,14 +75,15 @@
 // error is its message (as Cisco's SDK reads slow_down), with a sentence
 // as description (slow_down: the code again); expiry is 400 invalid_grant
 // (Webex does not document expired_token; ExpiredCode or RFCErrors give
-// RFC 8628's); unknown or used codes are 400 invalid_grant; a denied code
-// is 400 access_denied; a max over 100 is clamped, not refused; "admin"
+// RFC 8628's, ExpiredNoCode a 400 that says so in words only); unknown or
+// used codes are 400 invalid_grant; a denied code is 400 access_denied; a max over 100 is clamped, not refused; "admin"
 // means any role at all; the interval is enforced between polls of one
 // code (with a 100 ms margin), not between issue and first poll; a
 // slow_down adds 5 s to that code's interval (RFC 8628 §3.5); a refresh
 // returns the same refresh token; the verification host is "localhost"
 // on another port; tokenlimit_reached is final for its code; a cut-short
-// 200 leaves the code redeemable once more, with the same tokens.
+// 200 leaves the code redeemable once more, with the same tokens; a token
+// answer carries no "scope" unless TokenScope.
 package webextest
 
 import (
