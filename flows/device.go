@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -47,9 +49,10 @@ const (
 
 // Poll loop tuning.
 const (
-	// pollMargin is added to every wait so that a poll never reaches the
-	// server sooner than the interval, measured from the previous answer,
-	// even with a little clock skew between the two.
+	// pollMargin is added to every wait, counted from when the previous
+	// poll was sent, so that a poll never reaches the server sooner than
+	// the interval after the previous one even when this one travels a
+	// little faster (jitter) or the two clocks tick a little apart.
 	pollMargin = 50 * time.Millisecond
 	// slowDownStep is what slow_down (and a 429) adds to the interval
 	// "for this and all subsequent requests" (RFC 8628 section 3.5), up
@@ -268,7 +271,7 @@ func checkVerificationURI(s string, allowHTTP bool) error {
 // string) it is dropped and DeviceCode.Notice says why, without quoting it.
 //
 // Start sends the request again after a transient failure (no answer:
-// timeout, connection reset, DNS failure; 408, 429 or 5xx; a 200 cut
+// timeout, connection reset, DNS failure; 408, 423, 429 or 5xx; a 200 cut
 // short), waiting 1 s, then 2 s, 4 s... or Retry-After if longer, within
 // RetryBudget; each retry is reported to onRetry (nil: no reports),
 // synchronously on the caller's goroutine, after the transient failure and
@@ -299,18 +302,18 @@ func (c *Client) Start(ctx context.Context, app App, onRetry func(RetryEvent)) (
 	rt := c.newRetrier(opStart, app.ID)
 	rt.onRetry = onRetry
 	rt.secrets = redactions(app.ClientID, app.Secret.Reveal())
-	var sent time.Time
+	var sent *sendTime
 	r, err := rt.do(ctx, func(ctx context.Context) (*response, error) {
+		sent = &sendTime{t: c.clock.Now()}
+		ctx = httptrace.WithClientTrace(ctx, sent.trace(c.clock))
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.Endpoint.DeviceAuthURL, strings.NewReader(form.Encode()))
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "application/json")
-		sent = c.clock.Now()
 		return c.do(req)
 	})
-	issued := c.clock.Now()
 	switch {
 	case err != nil:
 		return DeviceCode{}, newError(prefix, err)
@@ -340,10 +343,14 @@ func (c *Client) Start(ctx context.Context, app App, onRetry func(RetryEvent)) (
 		VerificationURI:         da.resp.VerificationURI,
 		VerificationURIComplete: da.resp.VerificationURIComplete,
 		Notice:                  da.notice,
-		IssuedAt:                issued,
-		Expiry:                  sent.Add(da.expiresIn), // measured from the request: never later than Webex's
-		Interval:                da.interval,
-		deviceCode:              store.NewSecret(da.resp.DeviceCode),
+		// Both from when the request was sent: Webex issued the code
+		// after that, so its expiry is never earlier than this one, and a
+		// first poll one interval later is never sooner than the interval
+		// after the code was issued.
+		IssuedAt:   sent.get(),
+		Expiry:     sent.get().Add(da.expiresIn),
+		Interval:   da.interval,
+		deviceCode: store.NewSecret(da.resp.DeviceCode),
 	}, nil
 }
 
@@ -403,6 +410,7 @@ const (
 	kindTokenLimit
 	kindFailed
 	kindUnreachable // no answer, and waiting will not help (untrusted certificate)
+	kindNoAnswer    // no answer at all (DNS, connect, reset, timeout): Webex may not have seen the poll
 )
 
 // codeKinds maps the OAuth codes found in a 4xx answer to their kind.
@@ -473,6 +481,12 @@ func parseTokenResponse(status int, h http.Header, body []byte, now time.Time) t
 		if k == kindInvalidGrant && a.werr.saysExpired {
 			a.kind = kindExpired
 		}
+		return a
+	}
+	// A 400 without an OAuth code whose text says the code expired is
+	// the expiry, read by its words (Webex documents no code for it).
+	if status == http.StatusBadRequest && a.werr.Code == "" && a.werr.saysExpired {
+		a.kind = kindExpired
 		return a
 	}
 	switch {
@@ -600,16 +614,24 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // rather than RFC 6749's "error": Wait looks in all three, for the code as
 // a whole word in any case (see parseTokenResponse); in a 4xx answer (but
 // 408) the code wins over the status. The first poll is one interval after
-// dc.IssuedAt; each later poll is at least the interval (plus 50 ms) after
-// the previous answer arrived:
+// dc.IssuedAt; each later poll is sent the interval (plus 50 ms) after the
+// previous one was sent, so that the server never sees two polls closer
+// than the interval, and at least Retry-After (plus 50 ms) after the
+// previous answer when it had one:
 //   - 428, or authorization_pending: pending, poll again;
 //   - slow_down: the interval grows by 5 s for this and later polls, up
 //     to 60 s;
 //   - 429: wait Retry-After (seconds or HTTP date), and the interval grows
 //     by 5 s, up to 60 s;
-//   - 5xx, 408, timeouts, connection resets, DNS failures: retry after the
-//     interval, doubling for each consecutive failure up to 60 s (or
-//     Retry-After if longer); reported with the error;
+//   - 5xx, 408, 423 Locked: retry after the interval, doubling for each
+//     consecutive failure up to 60 s (or Retry-After if longer); reported
+//     with the error;
+//   - no answer at all (timeouts, connection resets, refused connections,
+//     DNS failures): poll again one interval later, for as long as the code
+//     is valid, without backing off (nothing asked to slow down, and the
+//     admin may approve meanwhile); reported as PollTransient with
+//     Unreachable, DownSince and TryNow set (see PollEvent);
+//   - a 400 without an OAuth code whose text says "expired": expired;
 //   - a 2xx whose token cannot be read (cut short, not JSON, no usable
 //     access_token): Webex may have spent the code on it, but may also
 //     answer again, so Wait polls the same code up to twice more, an
@@ -659,26 +681,42 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		dc:       dc,
 		interval: dc.Interval,
 		redact:   redactions(app.ClientID, dc.deviceCode.Reveal(), app.Secret.Reveal()),
+		tryNow:   make(chan struct{}, 1),
 	}
 	if w.interval < minInterval {
 		w.interval = defaultInterval
 	}
 	w.interval = min(w.interval, maxInterval)
+	tryNow := w.tryNowFunc()
 
 	next := dc.IssuedAt.Add(w.interval + pollMargin)
 	for attempt := 1; ; attempt++ {
 		if !next.Before(dc.Expiry) {
 			return Grant{}, w.expired()
 		}
-		if err := c.sleepUntil(ctx, next); err != nil {
+		if err := c.sleepPoll(ctx, w, next); err != nil {
 			return Grant{}, newError(prefix, err)
 		}
-		r, err := c.poll(ctx, app, dc)
+		st := &sendTime{t: c.clock.Now()}
+		pctx, pcancel := context.WithCancel(ctx)
+		w.setInflight(pcancel)
+		r, err := c.poll(httptrace.WithClientTrace(pctx, st.trace(c.clock)), app, dc)
+		cut := w.setInflight(nil)
+		pcancel()
 		at := c.clock.Now()
+		sent := st.get()
 		x := classifyExchange(ctx, r, err)
 		if x.kind == exchangeCanceled {
 			return Grant{}, newError(prefix, x.cause)
 		}
+		if cut && err != nil {
+			// A poll hanging in the outage, cut by "try now": poll again
+			// at once (sleepPoll keeps the interval after the last poll
+			// Webex answered).
+			next = at
+			continue
+		}
+		w.noteAnswer(x, sent)
 		a := w.classify(x, at)
 		s := w.schedule(a, at)
 		ev := PollEvent{Attempt: attempt, Outcome: s.outcome, At: at, Interval: w.interval, Err: s.err}
@@ -690,9 +728,137 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 			report(ev)
 			return Grant{}, s.err
 		}
-		next = at.Add(s.wait + pollMargin)
+		// The next poll is counted from when this one was sent (the
+		// server saw it about then), a Retry-After from when its answer
+		// came, as Webex counts it.
+		next = sent.Add(s.wait + pollMargin)
+		if s.retryAfter > 0 {
+			next = latest(next, at.Add(s.retryAfter+pollMargin))
+		}
 		ev.NextPoll = next
+		if !w.downSince.IsZero() {
+			ev.Unreachable, ev.DownSince, ev.TryNow = true, w.downSince, tryNow
+		}
 		report(ev)
+	}
+}
+
+// sendTime is when a request was sent: the Clock's time once it has
+// been written out (after any dial, TLS handshake or wait for a
+// connection, which would otherwise count as time the server already saw
+// it), the closest the client can tell to when the server saw it; until
+// then (and for a request never written) the time it was handed over.
+type sendTime struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// trace sets the time from the transport's WroteRequest (called on the
+// transport's own goroutine, possibly after the answer is read).
+func (s *sendTime) trace(clock Clock) *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err != nil {
+			return
+		}
+		now := clock.Now()
+		s.mu.Lock()
+		s.t = now
+		s.mu.Unlock()
+	}}
+}
+
+func (s *sendTime) get() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.t
+}
+
+// latest returns the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// tryNowFunc is PollEvent.TryNow: while Webex cannot be reached, it cuts
+// a poll still hanging (a connection that neither answers nor fails) and
+// otherwise ends the wait for the next poll; Wait then polls at once.
+func (w *waiter) tryNowFunc() func() {
+	return func() {
+		w.mu.Lock()
+		cut := w.down && w.inflight != nil
+		if cut {
+			w.cut = true
+			w.inflight()
+		}
+		w.mu.Unlock()
+		if cut {
+			return // Wait polls again at once
+		}
+		select {
+		case w.tryNow <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// setInflight sets the cancel function of the poll in flight (nil when
+// none) and tells whether "try now" cut the previous one.
+func (w *waiter) setInflight(cancel context.CancelFunc) (cut bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inflight, cut, w.cut = cancel, w.cut, false
+	return cut
+}
+
+// noteAnswer keeps track of whether Webex can be reached, from one poll
+// sent at sent: no answer at all starts (or continues) an outage; any
+// answer ends it and is the last poll the server surely saw.
+func (w *waiter) noteAnswer(x exchange, sent time.Time) {
+	w.mu.Lock()
+	w.down = x.kind == exchangeNoAnswer
+	w.mu.Unlock()
+	if x.kind == exchangeNoAnswer {
+		if w.downSince.IsZero() {
+			w.downSince = sent
+		}
+		return
+	}
+	w.downSince, w.lastSeen = time.Time{}, sent
+	// A "try now" asked for while the network was down is moot.
+	select {
+	case <-w.tryNow:
+	default:
+	}
+}
+
+// sleepPoll waits on the Clock until next, or until ctx is done. While
+// Webex cannot be reached, a "try now" (PollEvent.TryNow) ends the wait
+// early: the poll goes at once, but never sooner than the interval after
+// the last poll that got an answer (the server surely saw that one; a
+// poll that got none may or may not have reached it).
+func (c *Client) sleepPoll(ctx context.Context, w *waiter, next time.Time) error {
+	if w.downSince.IsZero() {
+		return c.sleepUntil(ctx, next)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d := next.Sub(c.clock.Now())
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-c.clock.After(d):
+		return ctx.Err()
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-w.tryNow:
+		if w.lastSeen.IsZero() {
+			return nil
+		}
+		return c.sleepUntil(ctx, w.lastSeen.Add(w.interval+pollMargin))
 	}
 }
 
@@ -709,6 +875,19 @@ type waiter struct {
 	// read: the token is owed, and repolls counts the polls since.
 	cutShort string
 	repolls  int
+	// downSince is when the first of the latest polls that got no answer
+	// at all was sent (zero while Webex answers); lastSeen when the
+	// latest poll that got an answer was sent (zero before one).
+	downSince, lastSeen time.Time
+	// tryNow holds a pending "try now" (PollEvent.TryNow).
+	tryNow chan struct{}
+	// mu guards what TryNow, called from any goroutine, reads and sets:
+	// down (the last poll got no answer), the cancel function of the
+	// poll in flight, and cut (TryNow canceled it).
+	mu       sync.Mutex
+	down     bool
+	inflight context.CancelFunc
+	cut      bool
 }
 
 // classify turns one classified poll exchange (not exchangeCanceled) into
@@ -720,7 +899,7 @@ func (w *waiter) classify(x exchange, at time.Time) tokenAnswer {
 	case exchangeUnreachable:
 		return tokenAnswer{kind: kindUnreachable, cause: x.cause}
 	case exchangeNoAnswer:
-		return tokenAnswer{kind: kindTransient, cause: x.cause}
+		return tokenAnswer{kind: kindNoAnswer, cause: x.cause}
 	case exchangeCutShort, exchangeOversized:
 		return tokenAnswer{kind: kindUnreadable, reason: x.cause.Error()}
 	}
@@ -733,12 +912,14 @@ func (w *waiter) classify(x exchange, at time.Time) tokenAnswer {
 }
 
 // step is what schedule decided for one answer: the outcome to report,
-// its error, and the wait until the next poll (not for PollDone and
-// PollFailed, which end Wait).
+// its error, and when the next poll goes (not for PollDone and
+// PollFailed, which end Wait): wait after this poll was sent, and at
+// least retryAfter after its answer came.
 type step struct {
-	outcome PollOutcome
-	err     error
-	wait    time.Duration
+	outcome    PollOutcome
+	err        error
+	wait       time.Duration
+	retryAfter time.Duration
 }
 
 // schedule updates the interval, the failure count and the owed token
@@ -759,24 +940,35 @@ func (w *waiter) schedule(a tokenAnswer, at time.Time) step {
 	case kindPending, kindSlowDown:
 		w.transient, w.cutShort = 0, "" // the code lives on
 		if a.kind == kindPending {
-			return step{outcome: PollPending, wait: max(w.interval, a.retryAfter)}
+			return step{outcome: PollPending, wait: w.interval, retryAfter: a.retryAfter}
 		}
 		w.interval = min(w.interval+slowDownStep, maxInterval)
-		return step{outcome: PollSlowDown, wait: max(w.interval, a.retryAfter)}
+		return step{outcome: PollSlowDown, wait: w.interval, retryAfter: a.retryAfter}
 	case kindRateLimited:
 		w.transient = 0
 		w.interval = min(w.interval+slowDownStep, maxInterval)
 		if owedAgain() {
 			return w.fail(w.spent(a.webexErr()))
 		}
-		return step{outcome: PollRateLimited, err: a.webexErr(), wait: max(w.interval, a.retryAfter)}
+		return step{outcome: PollRateLimited, err: a.webexErr(), wait: w.interval, retryAfter: a.retryAfter}
 	case kindTransient:
+		// An answer that says the server is busy (408, 423, 5xx): back off.
 		w.transient++
 		if owedAgain() {
 			return w.fail(w.spent(a.err()))
 		}
 		return step{outcome: PollTransient, err: a.err(),
-			wait: max(backoff(w.interval, w.transient), a.retryAfter)}
+			wait: backoff(w.interval, w.transient), retryAfter: a.retryAfter}
+	case kindNoAnswer:
+		// No answer at all: nothing asked to slow down, and the code may
+		// be approved meanwhile, so the next poll goes one interval after
+		// this one, however long the outage (an outage costs at most one
+		// interval once the network is back). The backoff count is kept
+		// for the busy answers around it.
+		if owedAgain() {
+			return w.fail(w.spent(a.err()))
+		}
+		return step{outcome: PollTransient, err: a.err(), wait: w.interval}
 	case kindUnreadable:
 		if w.cutShort == "" {
 			w.cutShort, w.repolls = a.reason, 0

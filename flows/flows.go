@@ -40,14 +40,20 @@
 // sends its own request too, and reads the answer only by the rules under
 // "Hostile servers" (x/oauth2's Config.DeviceAuth decodes more strictly and
 // would reject, e.g., a fractional interval those rules accept). Wait
-// never polls sooner than the interval after the previous answer (plus
-// 50 ms), and never after the code's expiry. Every poll is reported to a callback as a PollEvent.
+// sends each poll the interval (plus 50 ms) after the previous one was
+// sent, so the server never sees two polls closer than the interval, and
+// never polls after the code's expiry. Every poll is reported to a
+// callback as a PollEvent.
 //
 // # Flaky networks
 //
 // On-site Wi-Fi drops requests. Nothing in flows gives up on the first
 // transient failure (no answer: timeout, connection reset, DNS failure;
-// 408, 429 or 5xx): Wait retries within the code's lifetime, as above;
+// 408, 423, 429 or 5xx): Wait retries within the code's lifetime, at the
+// interval while no answer comes at all (an outage then costs at most one
+// interval; PollEvent.Unreachable says so, and PollEvent.TryNow polls at
+// once), backing off only for answers that ask for it (429, 408, 423,
+// 5xx, slow_down);
 // Start, and each GET of Identify, retry after 1 s, 2 s, 4 s... (the same
 // backoff as Wait's, from 1 s instead of the interval), or Retry-After if
 // longer, within RetryBudget (30 s) per call. Final answers (400, 401,
@@ -90,6 +96,15 @@
 // Every server string that may be displayed has passed through
 // Sanitize. Redirects are never followed, and Identify sends the bearer
 // token only to the base URL's host.
+//
+// # What Webex does where its documentation is silent
+//
+// ShapeTransport wraps an HTTP client's transport and reports the Shape
+// of every exchange: method, path with ids masked, the names of headers,
+// form fields and JSON keys, value types, status (or why no answer
+// came), Retry-After, trackingId, the OAuth codes found and timings, never
+// a value. ucx-onboard --debug logs them, so that a real onboarding
+// tells which reading of an undocumented point Webex follows.
 //
 // # Secrets
 //
@@ -159,8 +174,14 @@ type DeviceCode struct {
 	// answer's verification_uri_complete (e.g. "it is not an https URL"):
 	// show it, and the QR code of VerificationURI with UserCode to type.
 	// It is sanitized and holds no part of the dropped URL.
-	Notice   string
+	Notice string
+	// IssuedAt is when the request that got the code was sent (written
+	// out), by the Client's Clock: Webex issued the code after it. Wait
+	// polls first one interval after IssuedAt; a caller that shows the
+	// code later may move it forward to then.
 	IssuedAt time.Time
+	// Expiry is IssuedAt plus the code's expires_in: never later than
+	// Webex's own expiry.
 	Expiry   time.Time
 	Interval time.Duration // minimum time between polls, in [1s, 60s]
 
@@ -289,7 +310,7 @@ const (
 	PollPending     PollOutcome = iota // 428 or authorization_pending
 	PollSlowDown                       // slow_down: interval raised by 5 s
 	PollRateLimited                    // 429: waiting Retry-After, interval raised
-	PollTransient                      // 5xx, timeout, reset, DNS: retrying with backoff; or a 200 whose token could not be read: asking again with the same code (Err says the token answer was cut short)
+	PollTransient                      // 408, 423 or 5xx: retrying with backoff (or Retry-After); no answer (timeout, reset, DNS; see PollEvent.Unreachable): polling on at the interval; or a 200 whose token could not be read: asking again with the same code (Err says the token answer was cut short)
 	PollDone                           // token obtained
 	PollFailed                         // final error
 )
@@ -323,6 +344,25 @@ type PollEvent struct {
 	// Err is the transient or final error, if any (safe to display after
 	// sanitization; never holds a token).
 	Err error
+
+	// Unreachable: this poll, and every one since DownSince, got no
+	// answer at all (DNS, connect, reset, timeout: the network is down,
+	// not Webex busy). Outcome is then PollTransient and Err wraps
+	// ErrUnreachable. Wait keeps polling one interval apart while the
+	// code is valid, so the approval is seen within one interval of the
+	// network's return; the code may be approved meanwhile, so it is no
+	// reason to ask for a new one.
+	Unreachable bool
+	// DownSince is when the first of those polls was sent; zero unless
+	// Unreachable.
+	DownSince time.Time
+	// TryNow, not nil only when Unreachable, makes Wait poll at once
+	// instead of at NextPoll (the engineer's "try now"), though never
+	// sooner than the interval after the last poll Webex answered; a poll
+	// still hanging in the outage (neither answered nor failed) is cut
+	// and sent again. Safe to call from any goroutine, any number of
+	// times, also after Wait has returned (then it does nothing).
+	TryNow func()
 }
 
 // RetryEvent reports that Start, or a request of Identify, met a
@@ -335,7 +375,7 @@ type RetryEvent struct {
 	AppID   string        // the app being started or identified
 	Attempt int           // the attempt that failed, 1-based; the next is Attempt+1
 	Wait    time.Duration // until the next attempt (backoff, or Retry-After if longer)
-	// Err is the failure: a *WebexError (408, 429 or 5xx, with Webex's
+	// Err is the failure: a *WebexError (408, 423, 429 or 5xx, with Webex's
 	// message and trackingId) or an error wrapping ErrUnreachable (no
 	// answer, or a 2xx cut short).
 	Err error

@@ -12,7 +12,7 @@ import (
 )
 
 // RetryBudget bounds how long Start, and each call of Identify, keep
-// retrying through transient failures (5xx, 408, 429, timeouts, connection
+// retrying through transient failures (5xx, 408, 423, 429, timeouts, connection
 // resets, DNS failures), measured on the Client's Clock from the call: no
 // retry is started, and no request runs, past it. Wait is bounded by the
 // device code's expiry instead.
@@ -56,7 +56,8 @@ const (
 	// exchangeUnreachable: no answer, and sending again will not help
 	// (see retryableNetErr).
 	exchangeUnreachable
-	// exchangeTransient: 408 Request Timeout or a 5xx, worth sending again
+	// exchangeTransient: 408 Request Timeout, 423 Locked (temporary, as
+	// Webex lists it, with Retry-After) or a 5xx, worth sending again
 	// unchanged.
 	exchangeTransient
 	// exchangeRateLimited: 429, to send again after Retry-After (Wait also
@@ -105,22 +106,23 @@ func classifyExchange(ctx context.Context, r *response, err error) exchange {
 }
 
 // classifyStatus is the part of classifyExchange that a status alone
-// decides: exchangeTransient for 408 and every 5xx, exchangeRateLimited
-// for 429, else exchangeAnswer. parseTokenResponse uses it too, so that a
+// decides: exchangeTransient for 408, 423 and every 5xx,
+// exchangeRateLimited for 429, else exchangeAnswer. parseTokenResponse uses it too, so that a
 // token answer is transient exactly when a one-shot request would be
 // retried.
 func classifyStatus(status int) exchangeKind {
 	switch {
 	case status == http.StatusTooManyRequests:
 		return exchangeRateLimited
-	case status == http.StatusRequestTimeout, status >= 500 && status <= 599:
+	case status == http.StatusRequestTimeout, status == http.StatusLocked, status >= 500 && status <= 599:
 		return exchangeTransient
 	}
 	return exchangeAnswer
 }
 
 // transientStatus reports whether an error answer is worth sending again
-// unchanged: 408 Request Timeout and every 5xx (classifyStatus). 429 is
+// unchanged: 408 Request Timeout, 423 Locked and every 5xx
+// (classifyStatus). 429 is
 // apart: Wait raises its interval, the one-shot requests retry it like
 // these.
 func transientStatus(status int) bool {
@@ -185,7 +187,7 @@ func (c *Client) newRetrier(op, appID string, secrets ...string) *retrier {
 // do calls send, which sends one request bound to the context it is given
 // (cut at the budget's end), and sends it again after a transient failure
 // as classifyExchange sees it: no answer (but see retryableNetErr), 408,
-// 429 or 5xx, or a 2xx whose body could not be read in full (but not one
+// 423, 429 or 5xx, or a 2xx whose body could not be read in full (but not one
 // over 1 MiB). The wait is
 // backoff(retryFirstWait, failures), or Retry-After if longer; each retry
 // is first reported to r.onRetry.

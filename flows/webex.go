@@ -68,7 +68,7 @@ const (
 // Identity with the same OrgID.
 //
 // Each GET is sent again after a transient failure (no answer: timeout,
-// connection reset, DNS failure; 408, 429 or 5xx; a 200 cut short), as
+// connection reset, DNS failure; 408, 423, 429 or 5xx; a 200 cut short), as
 // Start does: waiting 1 s, 2 s, 4 s... or Retry-After if longer. One
 // RetryBudget bounds all the retries of a call; each retry is reported to
 // onRetry (nil: no reports), as Start does. Final answers (401, 403, 404...) are not retried.

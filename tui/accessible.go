@@ -520,19 +520,36 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 		err error
 	}
 	done := make(chan answer, 1)
-	last := flows.PollPending
+	last, lastDown := flows.PollPending, false
+	// tryNow is the last event's TryNow while Webex cannot be reached
+	// (nil otherwise): r then polls at once, never a new code.
+	var tryNow atomic.Pointer[func()]
 	go func() {
 		g, err := a.m.c.deps.Authorizer.Wait(ctx, app, code, func(ev flows.PollEvent) {
-			if ev.Outcome == last {
+			if ev.Unreachable && ev.TryNow != nil {
+				tryNow.Store(&ev.TryNow)
+			} else {
+				tryNow.Store(nil)
+			}
+			if ev.Outcome == last && ev.Unreachable == lastDown {
 				return
 			}
-			last = ev.Outcome
+			last, lastDown = ev.Outcome, ev.Unreachable
 			switch ev.Outcome {
 			case flows.PollSlowDown:
 				a.say("Webex asked to slow down: polling every %d seconds.", int(ev.Interval.Seconds()))
 			case flows.PollRateLimited:
 				a.say("Rate limited by Webex; waiting.")
 			case flows.PollTransient:
+				if ev.Unreachable {
+					a.say("No answer from Webex: the network seems down (%s). Still trying every %d seconds while the code is valid; an approval given meanwhile is not lost. Type r and enter to try now.",
+						errDetail(ev.Err), int(ev.Interval.Seconds()))
+					return
+				}
+				if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
+					a.say("Webex is busy (HTTP %d), retrying: %s", we.Status, errDetail(ev.Err))
+					return
+				}
 				a.say("Network problem, retrying: %s", errDetail(ev.Err))
 			case flows.PollPending:
 				a.say("Still waiting for approval.")
@@ -554,10 +571,17 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 				continue
 			}
 			switch c := strings.ToLower(strings.TrimSpace(l.s)); {
+			case c == "r" && tryNow.Load() != nil:
+				// The network is down: the code may be approved already, so
+				// r tries Webex again now rather than throwing it away.
+				(*tryNow.Load())()
+				a.say("Trying Webex again now.")
 			case c == "s" || c == "r":
 				cancel()
 				<-done
 				return c, flows.Grant{}, nil
+			case tryNow.Load() != nil:
+				a.say("Still waiting for approval: type s and enter to skip this app, or r to try Webex now.")
 			default:
 				a.say("Still waiting for approval: type s and enter to skip this app, or r for a new code.")
 			}

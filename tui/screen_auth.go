@@ -430,6 +430,8 @@ func retryCause(ev flows.RetryEvent) string {
 	switch {
 	case errors.As(ev.Err, &we) && we.Status == 429:
 		return fmt.Sprintf("Webex asked to slow down (attempt %d)", ev.Attempt)
+	case errors.As(ev.Err, &we) && we.Status == 423:
+		return fmt.Sprintf("Webex says it is locked for now (HTTP 423, attempt %d)", ev.Attempt)
 	case errors.As(ev.Err, &we):
 		return fmt.Sprintf("Webex is busy (HTTP %d, attempt %d)", we.Status, ev.Attempt)
 	}
@@ -559,6 +561,10 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(msg, k.NewCode) && s.networkDown():
+		// The code may be approved already: r tries Webex now, never a
+		// new code while the network is down.
+		s.ev.TryNow()
 	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
 		if s.approved() {
 			// Authorize again: the engineer rejects this approval.
@@ -598,6 +604,12 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 		return s.finish(statusAuthorized)
 	}
 	return nil
+}
+
+// networkDown tells whether the last poll of the code on screen got no
+// answer at all (flows.PollEvent.Unreachable): r then means "try now".
+func (s *authScreen) networkDown() bool {
+	return s.state == authWaiting && s.haveEv && s.ev.Unreachable && s.ev.TryNow != nil
 }
 
 // approved tells whether Wait returned a grant for the current code.
@@ -643,6 +655,10 @@ func (s *authScreen) help() []key.Binding {
 	if !s.showsCode() {
 		// Requesting the first code: nothing to copy or show full screen.
 		return []key.Binding{k.NewCode, k.Skip, k.Quit}
+	}
+	if s.networkDown() {
+		now := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try now"))
+		return []key.Binding{now, k.Skip, k.Copy, k.FullQR, k.Quit}
 	}
 	return []key.Binding{k.NewCode, k.Skip, k.Copy, k.FullQR, k.Quit}
 }
@@ -878,7 +894,19 @@ func (s *authScreen) status() string {
 	case flows.PollRateLimited:
 		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
 	case flows.PollTransient:
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network problem, retrying (%d %s%s): ", s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
+		if ev.Unreachable {
+			down := ""
+			if d := c.now.Sub(ev.DownSince); !c.now.IsZero() && d >= time.Second {
+				down = fmt.Sprintf(" for %ds", int(d.Seconds()))
+			}
+			return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network down: no answer from Webex%s. Trying every %ds%s; the admin can still approve. ",
+				down, int(ev.Interval.Seconds()), next)) + errDetail(ev.Err)
+		}
+		cause := "Network problem"
+		if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
+			cause = fmt.Sprintf("Webex is busy (HTTP %d)", we.Status)
+		}
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
 	case flows.PollFailed:
 		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
 	case flows.PollDone:

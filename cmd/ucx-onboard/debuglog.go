@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
@@ -19,12 +20,13 @@ const debugLogName = "ucx-onboard-debug.log"
 const maxLogText = 4000
 
 // debugLog is the --debug log: the full error chains the screens shorten
-// ("what happened, what to do, the trackingId"), one slog text line each,
-// appended to a 0600 file. Only errors go in, as their text: flows' and
-// store's errors never carry a token, device code or client secret (their
-// doc contracts; flows keeps Webex's code, message and trackingId), and
-// nothing else (grants, codes, the bundle) is ever passed to it. A nil
-// *debugLog logs nothing.
+// ("what happened, what to do, the trackingId"), one slog text line each
+// (level ERROR), and the shape of every Webex exchange (level INFO, see
+// Shape), appended to a 0600 file. Only errors go in, as their text:
+// flows' and store's errors never carry a token, device code or client
+// secret (their doc contracts; flows keeps Webex's code, message and
+// trackingId), and shapes, which hold no value; nothing else (grants,
+// codes, the bundle) is ever passed to it. A nil *debugLog logs nothing.
 type debugLog struct {
 	path string
 	f    *os.File
@@ -46,7 +48,44 @@ func openDebugLog(dir string) (*debugLog, error) {
 		f.Close()
 		return nil, err
 	}
-	return &debugLog{path: path, f: f, log: slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelError}))}, nil
+	return &debugLog{path: path, f: f, log: slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}))}, nil
+}
+
+// Shape logs the shape of one Webex exchange (flows.Shape: names, types,
+// status, Retry-After, trackingId and timings, never a value), at level
+// INFO, message "webex exchange".
+func (l *debugLog) Shape(s flows.Shape) {
+	if l == nil {
+		return
+	}
+	l.log.LogAttrs(context.Background(), slog.LevelInfo, "webex exchange", s.LogAttrs()...)
+}
+
+// shapeSink takes the shapes of the Webex exchanges to a debug log that
+// opens after the HTTP client is built; until then (and after set(nil))
+// they are dropped. A nil *shapeSink drops everything.
+type shapeSink struct {
+	mu  sync.Mutex
+	log *debugLog
+}
+
+func (k *shapeSink) set(l *debugLog) {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	k.log = l
+	k.mu.Unlock()
+}
+
+// record is a flows.ShapeTransport's Record: safe for concurrent use.
+func (k *shapeSink) record(s flows.Shape) {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.log.Shape(s)
 }
 
 // Close closes the file.

@@ -69,12 +69,19 @@ func TestDebugLogAccessibleRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := string(b)
-	for _, want := range []string{"level=ERROR msg=check", `check="Webex accepts ` + bad.ID + `"`, "secret rejected", "msg=run", "stopped at the preflight checks"} {
+	for _, want := range []string{"level=ERROR msg=check", `check="Webex accepts ` + bad.ID + `"`, "secret rejected", "msg=run", "stopped at the preflight checks",
+		// The shapes of the preflight's exchanges with Webex.
+		`level=INFO msg="webex exchange" method=POST path=/v1/device/authorize`, `path=/v1/device/token`, "status=428", "status=401"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
 		}
 	}
 	checkLogClean(t, log)
+	for _, uc := range srv.UserCodes() {
+		if strings.Contains(log, uc) {
+			t.Errorf("the log holds the user code %s:\n%s", uc, log)
+		}
+	}
 }
 
 // TestDebugLogAuthorizer: the device grant's errors go to the log with

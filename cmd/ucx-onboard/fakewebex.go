@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,9 +27,56 @@ type fakeWebexOptions struct {
 	complete    string // see completeChoices
 	catalogOut  string
 	quiet       bool
-	// Readings of what Webex's documentation leaves open.
+
+	// Readings of what Webex's documentation leaves open, and faults.
 	peopleMe    string // see peopleMeChoices
 	secretCheck string // see secretCheckChoices
+	tokenScope  bool
+	expiredCode string
+	fails       failFlags
+	outageAt    time.Duration
+	outageFor   time.Duration
+	outageEvery time.Duration
+}
+
+// failFault is one --fail: the next count requests to path answer status,
+// with Retry-After when retryAfter is not "".
+type failFault struct {
+	path       string
+	status     int
+	count      int
+	retryAfter string
+}
+
+// failFlags are the --fail flags, in order (a flag.Value).
+type failFlags []failFault
+
+func (f *failFlags) String() string { return "" }
+
+// Set parses PATH,STATUS[,COUNT[,RETRY-AFTER]].
+func (f *failFlags) Set(v string) error {
+	parts := strings.Split(v, ",")
+	if len(parts) < 2 || len(parts) > 4 || !strings.HasPrefix(parts[0], "/") {
+		return fmt.Errorf("want PATH,STATUS[,COUNT[,RETRY-AFTER]], e.g. /v1/device/authorize,429,3,5")
+	}
+	ff := failFault{path: parts[0], count: 1}
+	var err error
+	if ff.status, err = strconv.Atoi(parts[1]); err != nil || !(ff.status == 408 || ff.status == 423 || ff.status == 429 || ff.status >= 500 && ff.status <= 599) {
+		return fmt.Errorf("status %q: want 408, 423, 429 or a 5xx", parts[1])
+	}
+	if len(parts) > 2 {
+		if ff.count, err = strconv.Atoi(parts[2]); err != nil || ff.count < 1 {
+			return fmt.Errorf("count %q: want a positive number", parts[2])
+		}
+	}
+	if len(parts) > 3 {
+		if n, err := strconv.Atoi(parts[3]); err != nil || n < 0 {
+			return fmt.Errorf("retry-after %q: want seconds", parts[3])
+		}
+		ff.retryAfter = parts[3]
+	}
+	*f = append(*f, ff)
+	return nil
 }
 
 // peopleMeChoices are the values of --people-me: what GET /v1/people/me
@@ -70,6 +118,12 @@ func fakeWebexFlags(o *fakeWebexOptions, e env) *flag.FlagSet {
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
 	fs.StringVar(&o.peopleMe, "people-me", "any", "what GET /v1/people/me demands of a token: `scope` any (none), spark (spark:people_read) or either (spark:people_read or spark-admin:people_read)")
 	fs.StringVar(&o.secretCheck, "secret-check", "always", "`when` a poll's client secret is checked: always (also while pending) or redemption (only once the code is approved)")
+	fs.BoolVar(&o.tokenScope, "token-scope", false, "put \"scope\" in token answers (as Webex's documentation shows; default: left out)")
+	fs.StringVar(&o.expiredCode, "expired-code", "", "OAuth `code` of an expired device code's 400: invalid_grant, expired_token, or none (a text saying it expired, no code); default: by --webex-errors")
+	fs.Var(&o.fails, "fail", "answer the next COUNT (default 1) requests to PATH with STATUS (408, 423, 429, 5xx) and Retry-After `PATH,STATUS[,COUNT[,RETRY-AFTER]]`; repeatable, e.g. /v1/device/authorize,429,2,5 or /v1/people/me,503")
+	fs.DurationVar(&o.outageAt, "outage-at", 0, "start a network outage (every API connection dropped) this `long` after starting (0: none)")
+	fs.DurationVar(&o.outageFor, "outage-for", 25*time.Second, "how `long` each outage lasts")
+	fs.DurationVar(&o.outageEvery, "outage-every", 0, "repeat the outage at this `period` (0: once)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ucx-onboard fake-webex [flags]\n\n"+
 			"Runs a fake Webex (device grant, people, organizations) with the four\n"+
@@ -112,6 +166,16 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 		AutoApprove:  o.autoApprove,
 		Latency:      o.latency,
 		VerifyAddr:   o.verifyAddr,
+		TokenScope:   o.tokenScope,
+		ExpiredCode:  o.expiredCode,
+	}
+	switch o.expiredCode {
+	case "", "invalid_grant", "expired_token", webextest.ExpiredNoCode:
+	default:
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --expired-code %q: want invalid_grant, expired_token or none", o.expiredCode)}
+	}
+	if o.outageAt < 0 || o.outageFor <= 0 || o.outageEvery < 0 || (o.outageEvery > 0 && o.outageEvery <= o.outageFor) {
+		return &exitError{code: 2, err: fmt.Errorf("fake-webex: --outage-at %v, --outage-for %v, --outage-every %v: want a positive length, shorter than the period", o.outageAt, o.outageFor, o.outageEvery)}
 	}
 	switch o.errors {
 	case "webex":
@@ -149,6 +213,15 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer srv.Close()
+	for _, f := range o.fails {
+		srv.FailPath(f.path, f.count, f.status, f.retryAfter)
+	}
+	if o.outageAt > 0 {
+		stop := scheduleOutages(ctx, srv, o.outageAt, o.outageFor, o.outageEvery, func(until time.Time) {
+			fmt.Fprintf(e.stderr, "ucx-onboard: outage: dropping every API connection until %s\n", until.Format("15:04:05"))
+		})
+		defer stop()
+	}
 
 	catalog := webextest.DemoCatalogJSON()
 	catalogPath := "demo-apps.json" // where the printed catalog is to be saved
@@ -223,4 +296,29 @@ func isLoopbackAddr(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// scheduleOutages makes srv drop every connection for length, at after
+// from now and then every period (0: once), telling say when each starts,
+// until ctx is done or stop is called.
+func scheduleOutages(ctx context.Context, srv *webextest.Server, after, length, period time.Duration, say func(until time.Time)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		t := time.NewTimer(after)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			srv.DropAllFor(length)
+			say(srv.OutageUntil())
+			if period <= 0 {
+				return
+			}
+			t.Reset(period)
+		}
+	}()
+	return cancel
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imagicle/ucx-onboard/flows/webextest"
 )
@@ -74,6 +77,12 @@ func TestFakeWebexFlagErrors(t *testing.T) {
 		{"remote verify host", []string{"--verify-addr", "0.0.0.0:0"}, "--verify-addr"},
 		{"fractional interval", []string{"--interval", "1500ms"}, "--interval"},
 		{"negative latency", []string{"--latency", "-1s"}, "--latency"},
+		{"unknown expiry code", []string{"--expired-code", "gone"}, "--expired-code"},
+		{"fail without status", []string{"--fail", "/v1/people/me"}, "--fail"},
+		{"fail with a final status", []string{"--fail", "/v1/people/me,404"}, "--fail"},
+		{"fail with a relative path", []string{"--fail", "v1/people/me,503"}, "--fail"},
+		{"fail with a zero count", []string{"--fail", "/v1/people/me,503,0"}, "--fail"},
+		{"outage longer than its period", []string{"--outage-at", "1s", "--outage-for", "10s", "--outage-every", "5s"}, "--outage"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,5 +108,28 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFakeWebexOutages: --outage-* start an outage of the given length on
+// the server, and say so; --fail and --token-scope parse into the options.
+func TestFakeWebexOutages(t *testing.T) {
+	srv := webextest.NewServer(webextest.Options{})
+	defer srv.Close()
+	said := make(chan time.Time, 1)
+	stop := scheduleOutages(context.Background(), srv, time.Millisecond, time.Hour, 0, func(until time.Time) { said <- until })
+	defer stop()
+	until := <-said
+	if !until.Equal(srv.OutageUntil()) || time.Until(until) < 59*time.Minute {
+		t.Errorf("outage until %v (server: %v), want about an hour from now", until, srv.OutageUntil())
+	}
+	var o fakeWebexOptions
+	fs := fakeWebexFlags(&o, env{stderr: io.Discard})
+	if err := fs.Parse([]string{"--token-scope", "--fail", "/v1/device/authorize,429,2,5", "--fail", "/v1/people/me,503"}); err != nil {
+		t.Fatal(err)
+	}
+	want := failFlags{{"/v1/device/authorize", 429, 2, "5"}, {"/v1/people/me", 503, 1, ""}}
+	if !o.tokenScope || !slices.Equal(o.fails, want) {
+		t.Errorf("parsed %v %+v, want true %+v", o.tokenScope, o.fails, want)
 	}
 }

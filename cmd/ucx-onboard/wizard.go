@@ -84,6 +84,8 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 				fmt.Fprintf(e.stderr, "ucx-onboard: debug log: %s\n", l.path)
 			}()
 			withDebugLog(&w.deps, l)
+			w.shapes.set(l)
+			defer w.shapes.set(nil) // before the log closes
 			defer func() {
 				if !errors.Is(err, errSilent) {
 					l.Error("run", err)
@@ -183,6 +185,9 @@ type wizard struct {
 	deps     tui.Deps
 	stateDir string
 	close    func()
+	// shapes takes the shapes of the Webex exchanges (--debug only; nil
+	// otherwise) to the debug log once it is open.
+	shapes *shapeSink
 }
 
 // newWizard builds the dependencies. Problems with the flags and the
@@ -232,6 +237,14 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		catalog, catalogErr = flows.LoadCatalogApps(o.appsFile, getenv)
 	} else {
 		catalog, catalogErr = flows.DefaultCatalogApps(getenv)
+	}
+	if o.debug {
+		// --debug: the shape of every Webex exchange goes to the log,
+		// once it is open (shapeSink).
+		w.shapes = &shapeSink{}
+		hc := *httpClient
+		hc.Transport = &flows.ShapeTransport{Next: hc.Transport, Record: w.shapes.record}
+		httpClient = &hc
 	}
 	deps.Apps = catalog.Apps
 	if catalogErr != nil && !onlySecretsMissing(catalogErr) {

@@ -56,7 +56,7 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 type reqInfo struct{ clientID, userCode string }
 
 // serveAPI serves the API host.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) { s.serve(w, r, s.routeAPI) }
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) { s.serve(w, r, s.routeAPIFaulty) }
 
 // serveVerify serves the verification host.
 func (s *Server) serveVerify(w http.ResponseWriter, r *http.Request) { s.serve(w, r, s.routeVerify) }
@@ -399,6 +399,7 @@ type tokenResponse struct {
 	RefreshToken          string `json:"refresh_token"`
 	RefreshTokenExpiresIn int64  `json:"refresh_token_expires_in"`
 	TokenType             string `json:"token_type"`
+	Scope                 string `json:"scope,omitempty"` // Options.TokenScope
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, info *reqInfo) {
@@ -629,13 +630,17 @@ func (s *Server) issueLocked(clientID, userCode string, scopes []string, p Perso
 		refreshLeft = s.refresh[refreshTok].expires.Sub(now)
 	}
 	s.issued = append(s.issued, IssuedToken{ClientID: clientID, UserCode: userCode, AccessToken: at, RefreshToken: refreshTok, Person: p})
-	return tokenResponse{
+	tr := tokenResponse{
 		AccessToken:           at,
 		ExpiresIn:             int64(AccessTokenLifetime / time.Second),
 		RefreshToken:          refreshTok,
 		RefreshTokenExpiresIn: int64(refreshLeft / time.Second),
 		TokenType:             "Bearer",
 	}
+	if s.tokenScope {
+		tr.Scope = strings.Join(scopes, " ")
+	}
+	return tr
 }
 
 func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request, info *reqInfo) {

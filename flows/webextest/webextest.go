@@ -19,10 +19,15 @@
 // Inject faults into the token endpoint with FailPolls, RateLimitPolls,
 // SlowDownPolls, DropPolls and DelayPolls (one queue, served in the order
 // they were added), and shape the next token answer with CorruptNextToken,
-// CutShortNextToken or TokenLimitNext. Options choose the rest: error body
+// CutShortNextToken or TokenLimitNext. Play a network outage with
+// DropAllFor (every API connection dropped for a while, by Clock), and
+// temporary error answers (408, 423, 429, 5xx, with Retry-After) at any
+// path, /v1/device/authorize and the REST endpoints included, with
+// FailPath. Options choose the rest: error body
 // shape (Errors), the code of an expired device code (ExpiredCode), the
 // status of a wrong secret (BadClientStatus), verification_uri_complete
-// (Complete) and a per-request Latency. Assert afterwards with Requests
+// (Complete), whether token answers carry "scope" (TokenScope) and a
+// per-request Latency. Assert afterwards with Requests
 // and Issued, and with Unused for scripted faults that never fired.
 //
 // Endpoints of the API host (under URL):
@@ -70,14 +75,15 @@
 // error is its message (as Cisco's SDK reads slow_down), with a sentence
 // as description (slow_down: the code again); expiry is 400 invalid_grant
 // (Webex does not document expired_token; ExpiredCode or RFCErrors give
-// RFC 8628's); unknown or used codes are 400 invalid_grant; a denied code
-// is 400 access_denied; a max over 100 is clamped, not refused; "admin"
+// RFC 8628's, ExpiredNoCode a 400 that says so in words only); unknown or
+// used codes are 400 invalid_grant; a denied code is 400 access_denied; a max over 100 is clamped, not refused; "admin"
 // means any role at all; the interval is enforced between polls of one
 // code (with a 100 ms margin), not between issue and first poll; a
 // slow_down adds 5 s to that code's interval (RFC 8628 §3.5); a refresh
 // returns the same refresh token; the verification host is "localhost"
 // on another port; tokenlimit_reached is final for its code; a cut-short
-// 200 leaves the code redeemable once more, with the same tokens.
+// 200 leaves the code redeemable once more, with the same tokens; a token
+// answer carries no "scope" unless TokenScope.
 package webextest
 
 import (
@@ -166,7 +172,9 @@ type Options struct {
 	Errors ErrorStyle
 	// ExpiredCode is the OAuth code of a poll of an expired device code:
 	// "" means "invalid_grant" with WebexErrors and RFC 8628's
-	// "expired_token" with RFCErrors. Only these two are accepted.
+	// "expired_token" with RFCErrors; ExpiredNoCode answers a 400 whose
+	// text says the code expired, with no OAuth code at all (Webex
+	// documents none for it). Only these are accepted.
 	ExpiredCode string
 	// BadClientStatus is the status of a token request whose client
 	// authentication fails (unknown client, wrong or missing secret):
@@ -204,6 +212,15 @@ type Options struct {
 	// of a device-code poll: the zero value SecretAlways checks it on
 	// every poll (a wrong one is refused while the code is pending).
 	SecretCheck SecretCheck
+
+	// Readings of what Webex leaves undocumented (issue 15; see also
+	// DropAllFor and FailPath).
+
+	// TokenScope, when true, puts "scope" (the granted scopes, space
+	// separated) in every token answer, as Webex's documentation shows;
+	// false leaves it out, as RFC 6749 allows when the scopes are those
+	// requested.
+	TokenScope bool
 }
 
 // MeScope is what GET /v1/people/me demands of a token (Options.PeopleMe):
@@ -244,6 +261,10 @@ const (
 	// code approved: the right secret redeems it while it is valid.
 	SecretAtRedemption
 )
+
+// ExpiredNoCode is the Options.ExpiredCode of a Webex that answers an
+// expired code with a 400 whose text says so but holds no OAuth code.
+const ExpiredNoCode = "none"
 
 // ErrorStyle is the shape of the server's error bodies.
 type ErrorStyle int
@@ -391,6 +412,7 @@ type Server struct {
 	peopleMe                         MeScope
 	secretCheck                      SecretCheck
 	onArrive                         func() // test hook: a request was recorded
+	tokenScope                       bool
 
 	mu           sync.Mutex
 	integrations map[string]Integration
@@ -410,6 +432,9 @@ type Server struct {
 	rfcPending   bool
 	requests     []Request
 	issued       []IssuedToken
+	// outageUntil: DropAllFor; pathFaults: FailPath (faults.go).
+	outageUntil time.Time
+	pathFaults  []pathFault
 }
 
 // NewServer starts a fake Webex on 127.0.0.1 with a random port, and its
@@ -450,6 +475,7 @@ func newServer(opts Options, addr string) (*Server, error) {
 		onRequest:       opts.OnRequest,
 		peopleMe:        opts.PeopleMe,
 		secretCheck:     opts.SecretCheck,
+		tokenScope:      opts.TokenScope,
 		integrations:    map[string]Integration{},
 		orgs:            map[string]Org{},
 		grants:          map[string]*grant{},
@@ -486,8 +512,10 @@ func newServer(opts Options, addr string) (*Server, error) {
 			s.expiredCode = "expired_token"
 		}
 	case "invalid_grant", "expired_token":
+	case ExpiredNoCode:
+		s.expiredCode = "" // the handler's "" is no code
 	default:
-		return nil, fmt.Errorf("webextest: ExpiredCode %q is neither invalid_grant nor expired_token", opts.ExpiredCode)
+		return nil, fmt.Errorf("webextest: ExpiredCode %q is neither invalid_grant, expired_token nor %s", opts.ExpiredCode, ExpiredNoCode)
 	}
 	switch s.badClientStatus {
 	case 0:
@@ -887,6 +915,7 @@ func (s *Server) Unused() []string {
 			out = append(out, fmt.Sprintf("ApproveAfterPolls(%q, %d): %d poll(s) seen", g.userCode, g.approveAtPoll, g.polls))
 		}
 	}
+	out = append(out, s.unusedPathFaultsLocked()...)
 	return out
 }
 

@@ -20,6 +20,13 @@ const MinCodeLife = time.Minute
 // too old to show.
 const refreshAhead = 30 * time.Second
 
+// MinPrefetchLife is the shortest code lifetime worth prefetching: a code
+// that lives less would need replacing as soon as it arrives (it is
+// shown only with MinCodeLife left, and replaced refreshAhead before
+// that). Once an app's code is seen to live less, that app's codes are
+// asked for when they are shown, not ahead.
+const MinPrefetchLife = MinCodeLife + refreshAhead
+
 // StartFunc asks Webex for a device code of app (flows.Client.Start,
 // without retry reports: a prefetch is not on any screen).
 type StartFunc func(ctx context.Context, app flows.App) (flows.DeviceCode, error)
@@ -28,6 +35,11 @@ type StartFunc func(ctx context.Context, app flows.App) (flows.DeviceCode, error
 // code is pending, so that the next code is ready to show as soon as the
 // current app is done. A prefetched code is never polled: the front-end
 // polls it (Authorizer.Wait) once Take has handed it over and it is shown.
+//
+// Bounds: never more than one code per app per half of its code's
+// lifetime (Refresh waits that long after the last request of the app,
+// whatever the tick), and none ahead for an app whose codes live less than
+// MinPrefetchLife (Webex's live 300 s; a Dex in tests 45 s).
 //
 // Use it like this: Ahead(next app) as soon as the current app's code is
 // shown; Refresh on the front-end's clock tick; Take(ctx, app) when app's
@@ -45,6 +57,10 @@ type Prefetch struct {
 	mu      sync.Mutex
 	pending map[string]*prefetched
 	starts  int
+	// asked is when each app's code was last asked for; shortLived the
+	// apps whose codes live less than MinPrefetchLife.
+	asked      map[string]time.Time
+	shortLived map[string]bool
 }
 
 // prefetched is one app's code request: done is closed once code and err
@@ -65,11 +81,13 @@ var errInternal = errors.New("internal error in a background call")
 // NewPrefetch returns a Prefetch whose requests run under ctx (canceling it
 // cancels them all), ask start for codes and judge their age by now.
 func NewPrefetch(ctx context.Context, start StartFunc, now func() time.Time) *Prefetch {
-	return &Prefetch{ctx: ctx, start: start, now: now, pending: map[string]*prefetched{}}
+	return &Prefetch{ctx: ctx, start: start, now: now, pending: map[string]*prefetched{},
+		asked: map[string]time.Time{}, shortLived: map[string]bool{}}
 }
 
 // Ahead asks for a code of app in the background, unless one is already
-// asked for or held. Pass only an app whose turn is still to come: not
+// asked for or held, or app's codes live too short to be asked for ahead
+// (MinPrefetchLife). Pass only an app whose turn is still to come: not
 // past the last app, not one already authorized.
 func (p *Prefetch) Ahead(app flows.App) {
 	if p == nil {
@@ -77,13 +95,22 @@ func (p *Prefetch) Ahead(app flows.App) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.pending[app.ID] != nil || p.ctx.Err() != nil {
+	if p.pending[app.ID] != nil || p.shortLived[app.ID] || p.ctx.Err() != nil {
 		return
 	}
 	p.launchLocked(app)
 }
 
+// lifeOf is how long a code lives from its issue; 0 when unknown.
+func lifeOf(code flows.DeviceCode) time.Duration {
+	if code.IssuedAt.IsZero() || code.Expiry.IsZero() {
+		return 0
+	}
+	return max(code.Expiry.Sub(code.IssuedAt), 0)
+}
+
 func (p *Prefetch) launchLocked(app flows.App) {
+	p.asked[app.ID] = p.now()
 	ctx, cancel := context.WithCancel(p.ctx)
 	f := &prefetched{app: app, cancel: cancel, done: make(chan struct{})}
 	p.pending[app.ID] = f
@@ -112,8 +139,12 @@ func (p *Prefetch) Starts() int {
 }
 
 // Refresh replaces each held code that will soon have less than
-// MinCodeLife left by a fresh one (the old one is dropped, never shown).
-// A code still on its way, or one whose request failed, is left as is.
+// MinCodeLife left by a fresh one (the old one is dropped, never shown),
+// but not before half the code's lifetime has passed since the app's
+// last request. A held code that lives less than MinPrefetchLife is
+// dropped, and its app is no longer prefetched: its code is asked for
+// when it is shown. A code still on its way, or one whose request
+// failed, is left as is.
 func (p *Prefetch) Refresh() {
 	if p == nil {
 		return
@@ -127,7 +158,17 @@ func (p *Prefetch) Refresh() {
 		default:
 			continue
 		}
-		if f.err == nil && f.code.Expiry.Sub(now) < MinCodeLife+refreshAhead {
+		if f.err != nil {
+			continue
+		}
+		life := lifeOf(f.code)
+		if life < MinPrefetchLife {
+			p.shortLived[id] = true
+			f.cancel()
+			delete(p.pending, id)
+			continue
+		}
+		if f.code.Expiry.Sub(now) < MinCodeLife+refreshAhead && now.Sub(p.asked[id]) >= life/2 {
 			f.cancel()
 			delete(p.pending, id)
 			p.launchLocked(f.app)
@@ -161,6 +202,11 @@ func (p *Prefetch) Take(ctx context.Context, app flows.App) (code flows.DeviceCo
 	}
 	f.cancel()
 	now := p.now()
+	if f.err == nil && lifeOf(f.code) < MinPrefetchLife {
+		p.mu.Lock()
+		p.shortLived[app.ID] = true
+		p.mu.Unlock()
+	}
 	if f.err != nil || f.code.Expiry.Sub(now) < MinCodeLife {
 		return flows.DeviceCode{}, false
 	}

@@ -330,3 +330,61 @@ func TestBackgroundPanics(t *testing.T) {
 		t.Errorf("after a panicking read: %+v, %v", f, err)
 	}
 }
+
+// settleAll waits until p holds no request still on its way.
+func settleAll(p *Prefetch) {
+	p.mu.Lock()
+	var dones []chan struct{}
+	for _, f := range p.pending {
+		dones = append(dones, f.done)
+	}
+	p.mu.Unlock()
+	for _, d := range dones {
+		<-d
+	}
+}
+
+// TestPrefetchBounded: whatever the code lifetime, the next app's code is
+// asked for at most once per half of its lifetime (66 s of 250 ms ticks,
+// each also asking Ahead, as a front-end may); a code too short-lived to
+// wait for its turn is asked for once, then only when shown. The storm
+// this prevents: 213 requests in 66 s with codes of 90 s or less.
+func TestPrefetchBounded(t *testing.T) {
+	a := apps()
+	for _, tc := range []struct {
+		life      time.Duration
+		maxStarts int
+		prefetch  bool // codes still prefetched at the end
+	}{
+		{45 * time.Second, 1, false}, // Dex
+		{59 * time.Second, 1, false},
+		{89 * time.Second, 1, false},
+		{90 * time.Second, 2, true}, // at 0 s and 45 s
+		{120 * time.Second, 2, true},
+		{300 * time.Second, 1, true}, // Webex
+	} {
+		t.Run(tc.life.String(), func(t *testing.T) {
+			clock := &fakeClock{now: t0}
+			fs := &fakeStarts{clock: clock, life: tc.life}
+			p := NewPrefetch(context.Background(), fs.start, clock.Now)
+			for tick := 0; tick <= 66*4; tick++ {
+				p.Ahead(a[1])
+				settleAll(p)
+				p.Refresh()
+				settleAll(p)
+				clock.Add(250 * time.Millisecond)
+			}
+			if n := fs.count(); n > tc.maxStarts || n != p.Starts() {
+				t.Errorf("%d device authorizations in 66 s (Starts %d), want at most %d", n, p.Starts(), tc.maxStarts)
+			}
+			if got := p.Ready(a[1].ID); got != tc.prefetch {
+				t.Errorf("a code held at the end: %v, want %v", got, tc.prefetch)
+			}
+			// When its turn comes, a short-lived app's code is asked for
+			// then, by the screen.
+			if _, ok := p.Take(context.Background(), a[1]); ok && !tc.prefetch {
+				t.Error("a short-lived code was handed over")
+			}
+		})
+	}
+}

@@ -16,11 +16,14 @@
 // no RFC "error" field) unless -rfc-errors; each raises that code's
 // interval by 5 s (RFC 8628 section 3.5), and every later gap of that code
 // is judged against the raised interval. -latency adds a real-time delay to
-// every request the fake answers.
+// every request the fake answers. With -outage D every authorization is
+// started first, then the fake drops every connection for D (a network
+// outage) while each admin approves at a random moment within it, and
+// detection is measured from the network's return.
 //
 // Usage:
 //
-//	go run ./flows/internal/pollbench [-n 40] [-interval 1s] [-approve-within 5s] [-slow-down 0] [-rfc-errors] [-latency 0] [-seed 1] [-v]
+//	go run ./flows/internal/pollbench [-n 40] [-interval 1s] [-approve-within 5s] [-slow-down 0] [-rfc-errors] [-latency 0] [-outage 0] [-seed 1] [-v]
 //
 // It exits 1 when a poll came too early or a latency broke the limit.
 package main
@@ -81,6 +84,7 @@ type options struct {
 	slowDown  int
 	rfcErrors bool
 	latency   time.Duration
+	outage    time.Duration
 	seed      uint64
 	verbose   bool
 }
@@ -93,6 +97,7 @@ func main() {
 	flag.IntVar(&o.slowDown, "slow-down", 0, "answer this many polls slow_down (Webex-shaped unless -rfc-errors)")
 	flag.BoolVar(&o.rfcErrors, "rfc-errors", false, "error bodies in RFC shape instead of Webex's")
 	flag.DurationVar(&o.latency, "latency", 0, "real-time delay the fake adds to every request")
+	flag.DurationVar(&o.outage, "outage", 0, "start every authorization, then drop every connection for this long while the admins approve (within it)")
 	flag.Uint64Var(&o.seed, "seed", uint64(time.Now().UnixNano()), "random seed")
 	flag.BoolVar(&o.verbose, "v", false, "print every authorization")
 	flag.Parse()
@@ -110,7 +115,7 @@ func run(o options) int {
 	srv := webextest.NewServer(webextest.Options{
 		Integrations: []webextest.Integration{{ClientID: clientID, ClientSecret: secret, Scopes: scopes}},
 		Interval:     interval,
-		ExpiresIn:    within + 30*interval + time.Duration(o.slowDown)*slowDownStep,
+		ExpiresIn:    (within + o.outage + 30*interval + time.Duration(o.slowDown)*slowDownStep).Truncate(time.Second),
 		Errors:       errs,
 		Latency:      o.latency,
 	})
@@ -122,8 +127,29 @@ func run(o options) int {
 		Secret: store.NewSecret(secret), SecretSource: "pollbench"}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	delays := make([]time.Duration, n)
+	if o.outage > 0 {
+		within = o.outage
+	}
 	for i := range delays {
 		delays[i] = time.Duration(rng.Int64N(int64(within)))
+	}
+	// With -outage, every authorization waits at gate once started; the
+	// outage begins when all are, and gate opens.
+	var started sync.WaitGroup
+	gate := make(chan struct{})
+	var outageEnd time.Time
+	afterStart := func() {}
+	if o.outage > 0 {
+		started.Add(n)
+		afterStart = func() { started.Done(); <-gate }
+		go func() {
+			started.Wait()
+			srv.DropAllFor(o.outage)
+			outageEnd = srv.OutageUntil()
+			close(gate)
+		}()
+	} else {
+		close(gate)
 	}
 
 	results := make([]result, n)
@@ -141,7 +167,7 @@ func run(o options) int {
 				results[i] = result{err: err}
 				return
 			}
-			results[i] = authorize(client, rt, srv, app, delays[i])
+			results[i] = authorize(client, rt, srv, app, delays[i], afterStart)
 		}()
 	}
 	wg.Wait()
@@ -197,6 +223,9 @@ func run(o options) int {
 		// That answer reached the client up to one round trip after the
 		// server saw the poll: the limit allows it.
 		seen, slack := r.approvedAt, time.Duration(0)
+		if outageEnd.After(seen) {
+			seen = outageEnd // detection from the network's return
+		}
 		if polls := byCode[r.userCode]; len(polls) >= 2 && polls[len(polls)-2].At.After(seen) {
 			seen, slack = polls[len(polls)-2].At, r.prevRTT+schedSlack
 		}
@@ -222,8 +251,8 @@ func run(o options) int {
 	if o.rfcErrors {
 		shape = "RFC"
 	}
-	fmt.Printf("pollbench: %d authorizations at once, interval %v, approval uniformly within %v, %d slow_down (%s shape), latency %v, seed %d, %v wall time\n",
-		n, interval, within, o.slowDown, shape, o.latency, seed, elapsed.Round(time.Millisecond))
+	fmt.Printf("pollbench: %d authorizations at once, interval %v, approval uniformly within %v, %d slow_down (%s shape), latency %v, outage %v, seed %d, %v wall time\n",
+		n, interval, within, o.slowDown, shape, o.latency, o.outage, seed, elapsed.Round(time.Millisecond))
 	fmt.Printf("  failed:                          %d\n", failed)
 	fmt.Printf("  polls per authorization:         %s\n", summary(pollCounts, "%.0f"))
 	fmt.Printf("  slow_down answers honoured:      %d\n", slowed)
@@ -239,9 +268,12 @@ func run(o options) int {
 }
 
 // authorize runs one authorization; the admin approves delay after Start.
-func authorize(client *flows.Client, rt *rttTransport, srv *webextest.Server, app flows.App, delay time.Duration) result {
+// afterStart is called once the code is issued (it blocks until the
+// outage begins, with -outage).
+func authorize(client *flows.Client, rt *rttTransport, srv *webextest.Server, app flows.App, delay time.Duration, afterStart func()) result {
 	ctx := context.Background()
 	dc, err := client.Start(ctx, app, nil)
+	afterStart()
 	if err != nil {
 		return result{err: err}
 	}

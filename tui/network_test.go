@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/flows"
+)
+
+// downEvent is a poll that got no answer, the network down since 25 s
+// before t0+30s; tried counts the calls of its TryNow.
+func downEvent(tried *int) flows.PollEvent {
+	return flows.PollEvent{Attempt: 9, Outcome: flows.PollTransient, At: t0.Add(30 * time.Second), NextPoll: t0.Add(32 * time.Second),
+		Interval: 2 * time.Second, Err: fmt.Errorf("%w: connection reset by peer", flows.ErrUnreachable),
+		Unreachable: true, DownSince: t0.Add(5 * time.Second), TryNow: func() { *tried++ }}
+}
+
+// TestNetworkDownScreen: while Webex gives no answer at all the screen
+// says the network is down, that polling goes on and the admin can still
+// approve, and offers r to try now.
+func TestNetworkDownScreen(t *testing.T) {
+	var tried int
+	checkGolden(t, "auth_network_down", nil, func(f *fixture) {
+		f.toAuth()
+		f.withCode()
+		f.at(30 * time.Second)
+		f.poll(downEvent(&tried))
+	})
+}
+
+// TestNetworkDownTryNow: while the network is down, r polls at once
+// (PollEvent.TryNow) and asks for no new code, which would throw away a
+// code the admin may have approved; once Webex answers again, r is a new
+// code as before.
+func TestNetworkDownTryNow(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	var tried int
+	f.poll(downEvent(&tried))
+	starts, gen := f.auth.startCount(), f.m.auth.gen
+	if help := f.view(); !strings.Contains(help, "r try now") || strings.Contains(help, "new code") {
+		t.Errorf("help while down does not offer r to try now:\n%s", help)
+	}
+	f.step(press("r"))
+	if tried != 1 || f.auth.startCount() != starts || f.m.auth.gen != gen || f.m.auth.state != authWaiting {
+		t.Errorf("r while down: tried %d, starts %d -> %d, gen %d -> %d, state %v; want one try, the same code",
+			tried, starts, f.auth.startCount(), gen, f.m.auth.gen, f.m.auth.state)
+	}
+	f.poll(flows.PollEvent{Attempt: 10, Outcome: flows.PollPending, At: t0.Add(31 * time.Second), NextPoll: t0.Add(33 * time.Second), Interval: 2 * time.Second})
+	f.step(press("r"))
+	if tried != 1 || f.m.auth.gen == gen {
+		t.Errorf("r with Webex answering: tried %d, gen %d -> %d; want a new code", tried, gen, f.m.auth.gen)
+	}
+}
+
+// TestAccessibleNetworkDown: the accessible front-end says the network is
+// down in plain words, once, and r then tries now instead of a new code.
+func TestAccessibleNetworkDown(t *testing.T) {
+	old := typeAhead
+	typeAhead = func(*accessible) bool { return true }
+	defer func() { typeAhead = old }()
+	app := testApps()[0]
+	f := newFakes()
+	tried := make(chan struct{}, 4)
+	ev := downEvent(new(int))
+	ev.TryNow = func() { tried <- struct{}{} }
+	f.auth.events = []flows.PollEvent{ev, ev}
+	f.auth.block[app.ID] = true
+	parked := f.auth.parkedCh()
+	d := testDeps(f)
+	var out bytes.Buffer
+	pr, pw := io.Pipe()
+	a := &accessible{ctx: context.Background(), m: newModel(context.Background(), d), in: newLineReader(pr), out: &syncWriter{w: &out}, fd: -1}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		choice string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		choice, _, err := a.wait(ctx, cancel, app, testCode(app))
+		done <- result{choice, err}
+	}()
+	<-parked // both events reported; Wait waits on
+	fmt.Fprintln(pw, "r")
+	<-tried
+	fmt.Fprintln(pw, "s")
+	r := <-done
+	pw.Close()
+	if r.choice != "s" || r.err != nil {
+		t.Errorf("choice %q, %v; want s (r tried now and did not end the wait)", r.choice, r.err)
+	}
+	text := out.String()
+	if n := strings.Count(text, "No answer from Webex: the network seems down"); n != 1 {
+		t.Errorf("said the network is down %d times, want once:\n%s", n, text)
+	}
+	for _, want := range []string{"Type r and enter to try now.", "Trying Webex again now.", "an approval given meanwhile is not lost"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestBusyIsNotTheNetwork: a poll Webex answered 503 or 423 is worded as
+// Webex being busy, not as a network problem; no answer at all is the
+// network.
+func TestBusyIsNotTheNetwork(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		down     bool
+		want, no string
+	}{
+		{&flows.WebexError{Status: 503, TrackingID: "ROUTER_1"}, false, "Webex is busy (HTTP 503)", "Network"},
+		{&flows.WebexError{Status: 423}, false, "Webex is busy (HTTP 423)", "Network"},
+		{fmt.Errorf("%w: connection reset by peer", flows.ErrUnreachable), true, "Network down", "busy"},
+	} {
+		f := newFixture(t, 120, 40, nil)
+		f.toAuth()
+		f.withCode()
+		ev := flows.PollEvent{Attempt: 2, Outcome: flows.PollTransient, At: t0, NextPoll: t0.Add(5 * time.Second), Interval: 5 * time.Second, Err: tc.err}
+		if tc.down {
+			ev.Unreachable, ev.DownSince, ev.TryNow = true, t0, func() {}
+		}
+		f.poll(ev)
+		if v := f.view(); !strings.Contains(v, tc.want) || strings.Contains(v, tc.no) {
+			t.Errorf("%v: want %q and no %q:\n%s", tc.err, tc.want, tc.no, v)
+		}
+	}
+	if got := retryCause(flows.RetryEvent{Attempt: 2, Err: &flows.WebexError{Status: 423}}); !strings.Contains(got, "HTTP 423") || !strings.Contains(got, "locked") {
+		t.Errorf("retryCause(423) = %q", got)
+	}
+}
