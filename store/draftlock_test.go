@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,14 +17,39 @@ import (
 	"time"
 )
 
-// deadPID returns the ID of a process that has exited.
-func deadPID(t *testing.T) int {
+// stdinChildEnv makes TestStdinChild the child process of a test.
+const stdinChildEnv = "UCX_STORE_STDIN_CHILD"
+
+// TestStdinChild is the child of exitedWriter: it waits until its
+// standard input is closed, then exits.
+func TestStdinChild(t *testing.T) {
+	if os.Getenv(stdinChildEnv) == "" {
+		t.Skip("child process of exitedWriter")
+	}
+	io.Copy(io.Discard, os.Stdin)
+}
+
+// exitedWriter runs write with the process ID of a child process while
+// the child runs, as a writer names its temporary files, then ends the
+// child and waits for it to exit. The files are then a dead writer's, and
+// older than any process that takes the ID later (Windows reuses IDs
+// soon).
+func exitedWriter(t *testing.T, write func(pid int)) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	if err := cmd.Run(); err != nil {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStdinChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), stdinChildEnv+"=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return cmd.Process.Pid
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	write(cmd.Process.Pid)
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestDraftLockTwoHandles: two wizards on one state folder. The draft the
@@ -133,6 +159,7 @@ func TestDraftSaveKeyGone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			dr := testDraft()
 			if err := d.Save(dr); err != nil {
 				t.Fatal(err)
@@ -191,7 +218,11 @@ func TestDraftLockChild(t *testing.T) {
 		os.Exit(2)
 	}
 	fmt.Println("locked")
-	select {}
+	// Until killed: its standard input stays open. (A bare select{} is
+	// a deadlock the Go runtime ends on Windows: "all goroutines are
+	// asleep", exit 2, which released the lock before the test looked.)
+	io.Copy(io.Discard, os.Stdin)
+	os.Exit(3)
 }
 
 // TestDraftLockOtherProcess: a draft resumed by another process is in use
@@ -217,6 +248,11 @@ func TestDraftLockOtherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	in, err := cmd.StdinPipe() // held open: the child waits on it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -225,9 +261,9 @@ func TestDraftLockOtherProcess(t *testing.T) {
 		t.Fatalf("child: %q", line)
 	}
 	list, _ := d.List()
-	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) ||
+	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) || list[0].HeldBy != cmd.Process.Pid ||
 		!strings.Contains(list[0].Err.Error(), "(pid "+strconv.Itoa(cmd.Process.Pid)+")") {
-		t.Fatalf("List while the child holds it: %+v", list)
+		t.Fatalf("List while the child (pid %d) holds it: %+v", cmd.Process.Pid, list)
 	}
 	if err := d.Remove(dr.ID); !errors.Is(err, ErrDraftInUse) {
 		t.Errorf("Remove: %v, want ErrDraftInUse", err)
@@ -255,6 +291,7 @@ func TestDraftCompleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	dr := testDraft()
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
@@ -411,29 +448,33 @@ func TestRemoveStaleTemps(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	old := time.Now().Add(-time.Hour)
-	dead, live := strconv.Itoa(deadPID(t)), strconv.Itoa(os.Getpid())
-	files := []struct {
+	type file struct {
 		name      string
 		old, gone bool
-	}{
-		{".acme-2026-11-21.ucxbundle" + tempInfix + dead + "-123", false, true},
-		{".acme-2026-11-21.ucxbundle" + ReceiptSuffix + tempInfix + dead + "-4", false, true},
-		{".acme.ucxbundle" + tempInfix + live + "-5", false, false}, // a live writer's
-		{".acme.ucxbundle" + tempInfix + "77", false, false},        // earlier version, fresh
-		{".acme.ucxbundle" + tempInfix + "78", true, true},          // earlier version, old
-		{".notes.txt" + tempInfix + "draft", true, false},           // not ours
-		{"acme-2026-11-21.ucxbundle", true, false},                  // a bundle
-		{"x" + tempInfix + dead + "-1", true, false},                // not hidden: not ours
 	}
-	for _, f := range files {
-		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
-			t.Fatal(err)
+	var files []file
+	exitedWriter(t, func(pid int) {
+		dead, live := strconv.Itoa(pid), strconv.Itoa(os.Getpid())
+		files = []file{
+			{".acme-2026-11-21.ucxbundle" + tempInfix + dead + "-123", false, true},
+			{".acme-2026-11-21.ucxbundle" + ReceiptSuffix + tempInfix + dead + "-4", false, true},
+			{".acme.ucxbundle" + tempInfix + live + "-5", false, false}, // a live writer's
+			{".acme.ucxbundle" + tempInfix + "77", false, false},        // earlier version, fresh
+			{".acme.ucxbundle" + tempInfix + "78", true, true},          // earlier version, old
+			{".notes.txt" + tempInfix + "draft", true, false},           // not ours
+			{"acme-2026-11-21.ucxbundle", true, false},                  // a bundle
+			{"x" + tempInfix + dead + "-1", true, false},                // not hidden: not ours
 		}
-		if f.old {
-			os.Chtimes(p, old, old)
+		for _, f := range files {
+			p := filepath.Join(dir, f.name)
+			if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if f.old {
+				os.Chtimes(p, old, old)
+			}
 		}
-	}
+	})
 	n, err := RemoveStaleTemps(dir)
 	if err != nil {
 		t.Fatal(err)

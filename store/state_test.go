@@ -36,8 +36,7 @@ func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 		filepath.Join(dir, "drafts", "20261121-093000-abcd1234.age"):     false,
 		filepath.Join(dir, "keys", "draft-20261121-093000-0bad0bad.key"): true, // an orphan key
 		filepath.Join(dir, "drafts", "20261121-093000-0dead0ed.lock"):    true, // a lock of no draft
-		// Fresh temporary files: a dead writer's goes, a live one's stays.
-		filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(deadPID(t))+"-5"):      true,
+		// A fresh temporary file of a live writer stays.
 		filepath.Join(dir, "keys", ".draft-z.key"+tempInfix+strconv.Itoa(os.Getpid())+"-6"): false,
 	}
 	for p, stale := range leftovers {
@@ -48,8 +47,18 @@ func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 			os.Chtimes(p, old, old)
 		}
 	}
-	if _, err := OpenDrafts(dir, NewFileKeyStore(dir)); err != nil {
+	// A fresh one of a dead writer goes.
+	exitedWriter(t, func(pid int) {
+		p := filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(pid)+"-5")
+		if err := os.WriteFile(p, []byte("AGE-SECRET-KEY-1TOKFAKE"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		leftovers[p] = true
+	})
+	if d, err := OpenDrafts(dir, NewFileKeyStore(dir)); err != nil {
 		t.Fatal(err)
+	} else {
+		d.Close()
 	}
 	for p, stale := range leftovers {
 		_, err := os.Stat(p)
@@ -92,6 +101,7 @@ func TestDamagedDraftLosesItsKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	dr := testDraft()
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
@@ -149,6 +159,7 @@ func TestRemoveWithoutKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			dr := testDraft()
 			if err := d.Save(dr); err != nil {
 				t.Fatal(err)
@@ -159,6 +170,7 @@ func TestRemoveWithoutKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			list, err := d.List()
 			if err != nil || len(list) != 1 || !errors.Is(list[0].Err, ErrDraftKeyUnavailable) {
 				t.Fatalf("List: %+v %v, want one draft with ErrDraftKeyUnavailable", list, err)
