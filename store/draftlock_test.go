@@ -400,8 +400,11 @@ func TestDraftApprovalsV1(t *testing.T) {
 // belongs to another user is refused, with an error naming the folder and
 // the owner, and left as it was; needs root, to give a folder away.
 func TestStateDirNotOwned(t *testing.T) {
-	if runtime.GOOS == "windows" || os.Geteuid() != 0 {
-		t.Skip("needs root on a Unix to chown")
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix owners (uid, chown); Windows owner SIDs: TestStateDirOwnerSID, TestStateDirForeignOwnerWindows")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to chown")
 	}
 	t.Parallel()
 	for _, sub := range []string{"", "drafts", "keys"} {
@@ -428,6 +431,23 @@ func TestStateDirNotOwned(t *testing.T) {
 			}
 		})
 	}
+	// A link to a foreign folder is refused too, naming that folder.
+	t.Run("link to a foreign folder", func(t *testing.T) {
+		base := t.TempDir()
+		foreign := filepath.Join(base, "foreign")
+		os.MkdirAll(filepath.Join(foreign, "drafts"), 0o700)
+		if err := os.Chown(foreign, 65534, 65534); err != nil {
+			t.Skip(err)
+		}
+		link := filepath.Join(base, "link")
+		if err := os.Symlink(foreign, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err := OpenDrafts(link, NewFileKeyStore(link))
+		if !errors.Is(err, ErrStateDirNotOwned) || !strings.Contains(err.Error(), foreign) {
+			t.Fatalf("OpenDrafts: %v, want ErrStateDirNotOwned naming %s", err, foreign)
+		}
+	})
 	// The user's own folder open to all is still locked down.
 	dir := t.TempDir()
 	os.Chmod(dir, 0o777)

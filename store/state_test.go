@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -192,5 +194,62 @@ func TestRemoveWithoutKey(t *testing.T) {
 				t.Errorf("List after Remove: %+v", list)
 			}
 		})
+	}
+}
+
+// TestStateDirSymlink: a --state-dir that is a symbolic link to a folder
+// of one's own is that folder (drafts are written there); a link to a
+// file is "not a directory" and a dangling one does not exist.
+func TestStateDirSymlink(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	real := filepath.Join(base, "real")
+	if err := os.Mkdir(real, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(base, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := func(name, target string) string {
+		p := filepath.Join(base, name)
+		if err := os.Symlink(target, p); err != nil {
+			// Windows: creating links takes SeCreateSymbolicLinkPrivilege
+			// or Developer Mode (Microsoft, "Create symbolic links").
+			t.Skipf("cannot create a symbolic link here: %v", err)
+		}
+		if fi, err := os.Lstat(p); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			// Wine 8 answers CreateSymbolicLink without making a
+			// reparse point that Lstat reports as a link.
+			what := fmt.Sprint(err)
+			if err == nil {
+				what = "mode " + fi.Mode().String()
+			}
+			t.Skipf("os.Symlink made no symbolic link here (Lstat of %s: %s)", name, what)
+		}
+		return p
+	}
+	toDir, toFile, dangling := link("to-dir", real), link("to-file", file), link("dangling", filepath.Join(base, "none"))
+
+	d, err := OpenDrafts(toDir, NewFileKeyStore(toDir))
+	if err != nil {
+		t.Fatalf("OpenDrafts through a link to one's folder: %v", err)
+	}
+	closeAtEnd(t, d)
+	dr := testDraft()
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(real, "drafts", dr.ID+".age")); err != nil {
+		t.Errorf("draft not in the linked folder: %v", err)
+	}
+	if fi, err := os.Lstat(toDir); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link itself changed: %v %v", fi, err)
+	}
+	if _, err := OpenDrafts(toFile, NewFileKeyStore(toFile)); !errors.Is(err, errNotDir) {
+		t.Errorf("link to a file: %v, want errNotDir", err)
+	}
+	if _, err := OpenDrafts(dangling, NewFileKeyStore(dangling)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("dangling link: %v, want fs.ErrNotExist", err)
 	}
 }

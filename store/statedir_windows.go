@@ -34,17 +34,17 @@ func ownedByUser(p string, _ fs.FileInfo) error {
 	if err != nil {
 		return fmt.Errorf("read the user of this process: %w", err)
 	}
-	if ownerAccepted(owner, tu.User.Sid) {
-		return nil
-	}
-	return notOwned(p, accountName(owner), accountName(tu.User.Sid))
+	return checkOwner(p, owner, tu.User.Sid)
 }
 
-// ownerAccepted reports whether a state folder owned by owner may be used
-// by user (see ownedByUser).
-func ownerAccepted(owner, user *windows.SID) bool {
-	return owner.Equals(user) || owner.IsWellKnown(windows.WinBuiltinAdministratorsSid) ||
-		owner.IsWellKnown(windows.WinLocalSystemSid)
+// checkOwner returns an error wrapping ErrStateDirNotOwned unless folder
+// p, owned by owner, may be used by user (see ownedByUser).
+func checkOwner(p string, owner, user *windows.SID) error {
+	if owner.Equals(user) || owner.IsWellKnown(windows.WinBuiltinAdministratorsSid) ||
+		owner.IsWellKnown(windows.WinLocalSystemSid) {
+		return nil
+	}
+	return notOwned(p, accountName(owner), accountName(user))
 }
 
 // accountName names sid: "DOMAIN\name (SID)", else the SID alone.
