@@ -205,7 +205,8 @@ func newDraftID(now time.Time) string {
 // and dr.Updated always. A new draft gets a new key in the KeyStore first.
 // If the existing draft dr.ID cannot be read with its key (the key has
 // become unavailable, or a newer ucx-onboard rewrote the draft), Save
-// writes dr under a new ID (and sets dr.ID) rather than destroy that file.
+// writes dr under a new ID (and sets dr.ID) rather than destroy that file,
+// and lets go of that draft's lock unless d held it before.
 //
 // Save takes the draft's lock (see Drafts) and fails with an error
 // wrapping ErrDraftInUse if another ucx-onboard holds it. It fails with
@@ -225,6 +226,7 @@ func (d *Drafts) Save(dr *Draft) error {
 		if d.removed[dr.ID] {
 			return keyGone(dr.ID, "already removed")
 		}
+		held := d.locks[dr.ID] != nil
 		if err := d.lock(dr.ID); err != nil {
 			return err
 		}
@@ -234,6 +236,9 @@ func (d *Drafts) Save(dr *Draft) error {
 		}
 		id, _ = d.identity(dr.ID)
 		if statErr == nil && (id == nil || !d.replaceable(dr.ID, id)) {
+			if !held { // d will not write it: free for whoever can
+				d.unlock(dr.ID, false)
+			}
 			dr.ID, id = "", nil // keep the old file; save under a new ID
 		}
 		if id != nil && statErr == nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -511,5 +512,72 @@ func TestRemoveStaleTemps(t *testing.T) {
 	}
 	if n != want {
 		t.Errorf("RemoveStaleTemps = %d, want %d", n, want)
+	}
+}
+
+// TestDraftsHandles: a Drafts keeps open only the lock files of the
+// drafts it holds, and Close closes them all. A Save that will not
+// overwrite a draft (here one a newer ucx-onboard wrote) and writes a new
+// one instead lets go of the old draft at once: another ucx-onboard (the
+// newer one) may take it. After Close another Drafts takes every draft,
+// and the folder can be removed (Windows removes no open file).
+func TestDraftsHandles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keys := newFakeKeys()
+	a, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, a)
+	b, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, b)
+
+	newer := testDraft()
+	if err := b.Save(newer); err != nil {
+		t.Fatal(err)
+	}
+	rewriteDraft(t, b, newer.ID, func(pt []byte) []byte {
+		return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":3`), 1)
+	})
+	b.Close()
+	newerID := newer.ID
+	c, err := OpenDrafts(dir, keys) // the newer ucx-onboard, started again
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, c)
+
+	unsaved := a.NewID()
+	if err := a.Save(newer); err != nil || newer.ID == newerID {
+		t.Fatalf("Save over a newer version's draft: %v, ID %s", err, newer.ID)
+	}
+	if _, err := c.Load(newerID); !errors.Is(err, ErrDraftUnsupported) {
+		t.Errorf("another Drafts loading the draft Save left alone: %v, want ErrDraftUnsupported (not in use)", err)
+	}
+	damaged := testDraft()
+	if err := a.Save(damaged); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(a.path(damaged.ID), []byte("age-encryption.org/v1\n-> X25519 garbage\n"), 0o600)
+	if _, err := a.List(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Load(newer.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	for _, id := range []string{newerID, newer.ID, damaged.ID, unsaved} {
+		if err := c.Remove(id); err != nil {
+			t.Errorf("Remove(%s) after a.Close: %v", id, err)
+		}
+	}
+	c.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Errorf("state folder not removable after Close: %v", err)
 	}
 }
