@@ -14,10 +14,12 @@ import (
 // group, or by LocalSystem: the owner of a folder can rewrite its ACL, and
 // those two can take ownership of any file on the machine anyway, so a
 // folder they own is no more exposed than one of the user's. An elevated
-// ("Run as administrator") ucx-onboard creates folders owned by the
-// Administrators group (the token's default owner), which is why that
-// group passes. File systems that record no owner (FAT, exFAT, some
-// network shares) pass, as on Unix.
+// ("Run as administrator") ucx-onboard may create folders owned by the
+// Administrators group (its token's default owner, depending on the
+// policy "System objects: Default owner for objects created by members of
+// the Administrators group"), which is why that group passes. File
+// systems that record no owner (FAT, exFAT, some network shares) pass, as
+// on Unix.
 func ownedByUser(p string, _ fs.FileInfo) error {
 	sd, err := windows.GetNamedSecurityInfo(p, windows.SE_FILE_OBJECT, windows.OWNER_SECURITY_INFORMATION)
 	if errors.Is(err, windows.ERROR_NOT_SUPPORTED) || errors.Is(err, windows.ERROR_INVALID_FUNCTION) {
