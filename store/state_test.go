@@ -203,8 +203,8 @@ func TestRemoveWithoutKey(t *testing.T) {
 func TestStateDirSymlink(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
-	real := filepath.Join(base, "real")
-	if err := os.Mkdir(real, 0o700); err != nil {
+	own := filepath.Join(base, "own")
+	if err := os.Mkdir(own, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(base, "file")
@@ -229,7 +229,7 @@ func TestStateDirSymlink(t *testing.T) {
 		}
 		return p
 	}
-	toDir, toFile, dangling := link("to-dir", real), link("to-file", file), link("dangling", filepath.Join(base, "none"))
+	toDir, toFile, dangling := link("to-dir", own), link("to-file", file), link("dangling", filepath.Join(base, "none"))
 
 	d, err := OpenDrafts(toDir, NewFileKeyStore(toDir))
 	if err != nil {
@@ -240,7 +240,7 @@ func TestStateDirSymlink(t *testing.T) {
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(real, "drafts", dr.ID+".age")); err != nil {
+	if _, err := os.Stat(filepath.Join(own, "drafts", dr.ID+".age")); err != nil {
 		t.Errorf("draft not in the linked folder: %v", err)
 	}
 	if fi, err := os.Lstat(toDir); err != nil || fi.Mode()&fs.ModeSymlink == 0 {

@@ -58,11 +58,11 @@ func resolveStateDir(dir string) (string, error) {
 	if err != nil || fi.Mode()&(fs.ModeSymlink|fs.ModeIrregular) == 0 {
 		return dir, nil
 	}
-	real, err := filepath.EvalSymlinks(dir)
+	resolved, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		return dir, fmt.Errorf("store: state directory: %s: %w", dir, unwrapPath(err))
 	}
-	return real, nil
+	return resolved, nil
 }
 
 // staleTempAge is the age from which a temporary file of writeFileAtomic
