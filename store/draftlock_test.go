@@ -21,20 +21,21 @@ import (
 // stdinChildEnv makes TestStdinChild the child process of a test.
 const stdinChildEnv = "UCX_STORE_STDIN_CHILD"
 
-// TestStdinChild is the child of exitedWriter: it waits until its
-// standard input is closed, then exits.
+// TestStdinChild is the child of exitedWriter: it says "ready", waits
+// until its standard input is closed, then exits.
 func TestStdinChild(t *testing.T) {
 	if os.Getenv(stdinChildEnv) == "" {
 		t.Skip("child process of exitedWriter")
 	}
+	fmt.Println("ready")
 	io.Copy(io.Discard, os.Stdin)
 }
 
-// exitedWriter runs write with the process ID of a child process while
+// exitedWriter runs write with the process ID of a child process once
 // the child runs, as a writer names its temporary files, then ends the
-// child and waits for it to exit. The files are then a dead writer's, and
-// older than any process that takes the ID later (Windows reuses IDs
-// soon).
+// child and waits for it to exit. The files are then a dead writer's,
+// created after it started (as a writer's are) and before any process
+// that takes the ID later (Windows reuses IDs soon).
 func exitedWriter(t *testing.T, write func(pid int)) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStdinChild$", "-test.count=1")
@@ -43,9 +44,23 @@ func exitedWriter(t *testing.T, write func(pid int)) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Not before it runs: file times and process creation times come
+	// from clocks of different grain (a file made in the same tick as
+	// the process could look older than it).
+	r := bufio.NewReader(out)
+	if line, _ := r.ReadString('\n'); strings.TrimSpace(line) != "ready" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child: %q", line)
+	}
+	go io.Copy(io.Discard, r)
 	write(cmd.Process.Pid)
 	in.Close()
 	if err := cmd.Wait(); err != nil {
