@@ -100,20 +100,6 @@ func publishNoClobber(tmp, path string) error {
 	return err
 }
 
-// checkedRename is the last resort where the file system has neither hard
-// links nor a no-replace rename (renameat2 RENAME_NOREPLACE on Linux,
-// renamex_np RENAME_EXCL on macOS, MoveFileEx on Windows): it checks, then
-// renames. The window between the two is tiny and only matters if two
-// writers race for the same new name.
-func checkedRename(tmp, path string) error {
-	if _, err := os.Lstat(path); err == nil {
-		return fs.ErrExist
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
 func existsError(path string) error {
 	return newError(ErrExists, fmt.Sprintf("store: %s already exists; refusing to overwrite it", path), nil)
 }

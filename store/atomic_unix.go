@@ -4,6 +4,7 @@ package store
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -19,4 +20,18 @@ func syncDir(dir string) error {
 		return err
 	}
 	return nil
+}
+
+// checkedRename is the last resort where the file system has neither hard
+// links nor a no-replace rename (renameat2 RENAME_NOREPLACE on Linux,
+// renamex_np RENAME_EXCL on macOS; Windows' MoveFileEx never needs it):
+// it checks, then renames. The window between the two is tiny and only matters if two
+// writers race for the same new name.
+func checkedRename(tmp, path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fs.ErrExist
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

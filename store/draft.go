@@ -125,11 +125,14 @@ func DefaultStateDir() (string, error) {
 
 // OpenDrafts opens (creating it with mode 0700) the state directory dir.
 // keys nil means NewKeyStore(dir): the OS keyring, else 0600 files in
-// dir/keys.
+// dir/keys. A dir that is a symbolic link (or a Windows junction) is
+// resolved once: the folder it points to is the state directory.
 //
 // A dir, dir/drafts or dir/keys that belongs to another user is refused
 // with an error wrapping ErrStateDirNotOwned that names the folder and its
-// owner: whoever owns it could read or swap the drafts. One that belongs
+// owner: whoever owns it could read or swap the drafts (on Windows, the
+// owner is the folder's owner SID; folders owned by the Administrators
+// group or LocalSystem pass too, see docs/security.md). One that belongs
 // to the user but is open to others is set to mode 0700 (not on Windows,
 // where folders keep the ACL they inherit), so give ucx-onboard a
 // directory of its own.
@@ -139,6 +142,10 @@ func DefaultStateDir() (string, error) {
 // whose draft does not exist and is not held by a running ucx-onboard,
 // and the lock files of drafts that no longer exist.
 func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
+	dir, err := resolveStateDir(dir)
+	if err != nil {
+		return nil, err
+	}
 	if keys == nil {
 		keys = NewKeyStore(dir)
 	}
@@ -148,7 +155,7 @@ func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 		return nil, stateDirError(dir, err)
 	}
 	if err := os.MkdirAll(d.draftDir(), 0o700); err != nil {
-		return nil, fmt.Errorf("store: state directory: %w", unwrapPath(err))
+		return nil, stateDirError(d.draftDir(), err)
 	}
 	keyDir := filepath.Join(dir, "keys")
 	for _, p := range []string{dir, d.draftDir(), keyDir} {
@@ -198,7 +205,8 @@ func newDraftID(now time.Time) string {
 // and dr.Updated always. A new draft gets a new key in the KeyStore first.
 // If the existing draft dr.ID cannot be read with its key (the key has
 // become unavailable, or a newer ucx-onboard rewrote the draft), Save
-// writes dr under a new ID (and sets dr.ID) rather than destroy that file.
+// writes dr under a new ID (and sets dr.ID) rather than destroy that file,
+// and lets go of that draft's lock unless d held it before.
 //
 // Save takes the draft's lock (see Drafts) and fails with an error
 // wrapping ErrDraftInUse if another ucx-onboard holds it. It fails with
@@ -218,6 +226,7 @@ func (d *Drafts) Save(dr *Draft) error {
 		if d.removed[dr.ID] {
 			return keyGone(dr.ID, "already removed")
 		}
+		held := d.locks[dr.ID] != nil
 		if err := d.lock(dr.ID); err != nil {
 			return err
 		}
@@ -227,6 +236,9 @@ func (d *Drafts) Save(dr *Draft) error {
 		}
 		id, _ = d.identity(dr.ID)
 		if statErr == nil && (id == nil || !d.replaceable(dr.ID, id)) {
+			if !held { // d will not write it: free for whoever can
+				d.unlock(dr.ID, false)
+			}
 			dr.ID, id = "", nil // keep the old file; save under a new ID
 		}
 		if id != nil && statErr == nil {

@@ -66,6 +66,7 @@ func TestDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	clock := t0
 	d.now = func() time.Time { clock = clock.Add(time.Minute); return clock }
 	if fi, _ := os.Stat(filepath.Join(dir, "drafts")); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
@@ -154,6 +155,7 @@ func TestDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	d.now = func() time.Time { clock = clock.Add(time.Minute); return clock }
 	list, _ = d.List()
 	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftKeyUnavailable) {
@@ -291,6 +293,7 @@ func TestDraftFromNewerVersion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			dr := testDraft()
 			if err := d.Save(dr); err != nil {
 				t.Fatal(err)
@@ -305,6 +308,7 @@ func TestDraftFromNewerVersion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			list, err := d.List()
 			if err != nil {
 				t.Fatal(err)
@@ -374,6 +378,7 @@ func TestDraftDamagedLosesKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	dr := testDraft()
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
@@ -397,12 +402,18 @@ func TestDraftDamagedLosesKey(t *testing.T) {
 // glob metacharacters.
 func TestRemoveDamagedCopies(t *testing.T) {
 	t.Parallel()
+	// Windows forbids '*' and '?' in file names (Microsoft, "Naming
+	// Files, Paths, and Namespaces"): there '[' is the metacharacter left.
 	dir := filepath.Join(t.TempDir(), "state [x]*?")
+	if runtime.GOOS == "windows" {
+		dir = filepath.Join(t.TempDir(), "state [x]")
+	}
 	keys := newFakeKeys()
 	d, err := OpenDrafts(dir, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	var drafts [2]*Draft
 	for i := range drafts {
 		drafts[i] = testDraft()

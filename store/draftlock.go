@@ -127,8 +127,11 @@ func inUse(id string, pid int) error {
 	return newError(ErrDraftInUse, fmt.Sprintf("store: draft %s is in use by another ucx-onboard (%s)", id, who), nil)
 }
 
-// The holder's process ID is written from byte 1 on: LockFileEx locks
-// byte 0, which no other process may then read or write.
+// The holder's process ID is written from byte 1 on. On Windows
+// gofrs/flock locks byte 0 alone with LockFileEx, a mandatory lock: no
+// other process may read or write that byte while it is held, but the
+// ID's bytes stay readable (TestLockHolderOutsideLock). On Unix flock
+// locks are advisory and the whole file is readable.
 const holderOffset = 1
 
 // writeLockHolder records this process's ID in lock file p (best effort:

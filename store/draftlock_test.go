@@ -2,9 +2,11 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,14 +18,54 @@ import (
 	"time"
 )
 
-// deadPID returns the ID of a process that has exited.
-func deadPID(t *testing.T) int {
+// stdinChildEnv makes TestStdinChild the child process of a test.
+const stdinChildEnv = "UCX_STORE_STDIN_CHILD"
+
+// TestStdinChild is the child of exitedWriter: it says "ready", waits
+// until its standard input is closed, then exits.
+func TestStdinChild(t *testing.T) {
+	if os.Getenv(stdinChildEnv) == "" {
+		t.Skip("child process of exitedWriter")
+	}
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+}
+
+// exitedWriter runs write with the process ID of a child process once
+// the child runs, as a writer names its temporary files, then ends the
+// child and waits for it to exit. The files are then a dead writer's,
+// created after it started (as a writer's are) and before any process
+// that takes the ID later (Windows reuses IDs soon).
+func exitedWriter(t *testing.T, write func(pid int)) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	if err := cmd.Run(); err != nil {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStdinChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), stdinChildEnv+"=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return cmd.Process.Pid
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Not before it runs: file times and process creation times come
+	// from clocks of different grain (a file made in the same tick as
+	// the process could look older than it).
+	r := bufio.NewReader(out)
+	if line, _ := r.ReadString('\n'); strings.TrimSpace(line) != "ready" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child: %q", line)
+	}
+	go io.Copy(io.Discard, r)
+	write(cmd.Process.Pid)
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestDraftLockTwoHandles: two wizards on one state folder. The draft the
@@ -133,6 +175,7 @@ func TestDraftSaveKeyGone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			dr := testDraft()
 			if err := d.Save(dr); err != nil {
 				t.Fatal(err)
@@ -191,7 +234,11 @@ func TestDraftLockChild(t *testing.T) {
 		os.Exit(2)
 	}
 	fmt.Println("locked")
-	select {}
+	// Until killed: its standard input stays open. (A bare select{} is
+	// a deadlock the Go runtime ends on Windows: "all goroutines are
+	// asleep", exit 2, which released the lock before the test looked.)
+	io.Copy(io.Discard, os.Stdin)
+	os.Exit(3)
 }
 
 // TestDraftLockOtherProcess: a draft resumed by another process is in use
@@ -217,6 +264,11 @@ func TestDraftLockOtherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	in, err := cmd.StdinPipe() // held open: the child waits on it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -225,9 +277,9 @@ func TestDraftLockOtherProcess(t *testing.T) {
 		t.Fatalf("child: %q", line)
 	}
 	list, _ := d.List()
-	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) ||
+	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) || list[0].HeldBy != cmd.Process.Pid ||
 		!strings.Contains(list[0].Err.Error(), "(pid "+strconv.Itoa(cmd.Process.Pid)+")") {
-		t.Fatalf("List while the child holds it: %+v", list)
+		t.Fatalf("List while the child (pid %d) holds it: %+v", cmd.Process.Pid, list)
 	}
 	if err := d.Remove(dr.ID); !errors.Is(err, ErrDraftInUse) {
 		t.Errorf("Remove: %v, want ErrDraftInUse", err)
@@ -255,6 +307,7 @@ func TestDraftCompleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	dr := testDraft()
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
@@ -363,8 +416,11 @@ func TestDraftApprovalsV1(t *testing.T) {
 // belongs to another user is refused, with an error naming the folder and
 // the owner, and left as it was; needs root, to give a folder away.
 func TestStateDirNotOwned(t *testing.T) {
-	if runtime.GOOS == "windows" || os.Geteuid() != 0 {
-		t.Skip("needs root on a Unix to chown")
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix owners (uid, chown); Windows owner SIDs: TestStateDirOwnerSID, TestStateDirForeignOwnerWindows")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to chown")
 	}
 	t.Parallel()
 	for _, sub := range []string{"", "drafts", "keys"} {
@@ -391,6 +447,23 @@ func TestStateDirNotOwned(t *testing.T) {
 			}
 		})
 	}
+	// A link to a foreign folder is refused too, naming that folder.
+	t.Run("link to a foreign folder", func(t *testing.T) {
+		base := t.TempDir()
+		foreign := filepath.Join(base, "foreign")
+		os.MkdirAll(filepath.Join(foreign, "drafts"), 0o700)
+		if err := os.Chown(foreign, 65534, 65534); err != nil {
+			t.Skip(err)
+		}
+		link := filepath.Join(base, "link")
+		if err := os.Symlink(foreign, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err := OpenDrafts(link, NewFileKeyStore(link))
+		if !errors.Is(err, ErrStateDirNotOwned) || !strings.Contains(err.Error(), foreign) {
+			t.Fatalf("OpenDrafts: %v, want ErrStateDirNotOwned naming %s", err, foreign)
+		}
+	})
 	// The user's own folder open to all is still locked down.
 	dir := t.TempDir()
 	os.Chmod(dir, 0o777)
@@ -411,29 +484,33 @@ func TestRemoveStaleTemps(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	old := time.Now().Add(-time.Hour)
-	dead, live := strconv.Itoa(deadPID(t)), strconv.Itoa(os.Getpid())
-	files := []struct {
+	type file struct {
 		name      string
 		old, gone bool
-	}{
-		{".acme-2026-11-21.ucxbundle" + tempInfix + dead + "-123", false, true},
-		{".acme-2026-11-21.ucxbundle" + ReceiptSuffix + tempInfix + dead + "-4", false, true},
-		{".acme.ucxbundle" + tempInfix + live + "-5", false, false}, // a live writer's
-		{".acme.ucxbundle" + tempInfix + "77", false, false},        // earlier version, fresh
-		{".acme.ucxbundle" + tempInfix + "78", true, true},          // earlier version, old
-		{".notes.txt" + tempInfix + "draft", true, false},           // not ours
-		{"acme-2026-11-21.ucxbundle", true, false},                  // a bundle
-		{"x" + tempInfix + dead + "-1", true, false},                // not hidden: not ours
 	}
-	for _, f := range files {
-		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
-			t.Fatal(err)
+	var files []file
+	exitedWriter(t, func(pid int) {
+		dead, live := strconv.Itoa(pid), strconv.Itoa(os.Getpid())
+		files = []file{
+			{".acme-2026-11-21.ucxbundle" + tempInfix + dead + "-123", false, true},
+			{".acme-2026-11-21.ucxbundle" + ReceiptSuffix + tempInfix + dead + "-4", false, true},
+			{".acme.ucxbundle" + tempInfix + live + "-5", false, false}, // a live writer's
+			{".acme.ucxbundle" + tempInfix + "77", false, false},        // earlier version, fresh
+			{".acme.ucxbundle" + tempInfix + "78", true, true},          // earlier version, old
+			{".notes.txt" + tempInfix + "draft", true, false},           // not ours
+			{"acme-2026-11-21.ucxbundle", true, false},                  // a bundle
+			{"x" + tempInfix + dead + "-1", true, false},                // not hidden: not ours
 		}
-		if f.old {
-			os.Chtimes(p, old, old)
+		for _, f := range files {
+			p := filepath.Join(dir, f.name)
+			if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if f.old {
+				os.Chtimes(p, old, old)
+			}
 		}
-	}
+	})
 	n, err := RemoveStaleTemps(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -450,5 +527,72 @@ func TestRemoveStaleTemps(t *testing.T) {
 	}
 	if n != want {
 		t.Errorf("RemoveStaleTemps = %d, want %d", n, want)
+	}
+}
+
+// TestDraftsHandles: a Drafts keeps open only the lock files of the
+// drafts it holds, and Close closes them all. A Save that will not
+// overwrite a draft (here one a newer ucx-onboard wrote) and writes a new
+// one instead lets go of the old draft at once: another ucx-onboard (the
+// newer one) may take it. After Close another Drafts takes every draft,
+// and the folder can be removed (Windows removes no open file).
+func TestDraftsHandles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keys := newFakeKeys()
+	a, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, a)
+	b, err := OpenDrafts(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, b)
+
+	newer := testDraft()
+	if err := b.Save(newer); err != nil {
+		t.Fatal(err)
+	}
+	rewriteDraft(t, b, newer.ID, func(pt []byte) []byte {
+		return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":3`), 1)
+	})
+	b.Close()
+	newerID := newer.ID
+	c, err := OpenDrafts(dir, keys) // the newer ucx-onboard, started again
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, c)
+
+	unsaved := a.NewID()
+	if err := a.Save(newer); err != nil || newer.ID == newerID {
+		t.Fatalf("Save over a newer version's draft: %v, ID %s", err, newer.ID)
+	}
+	if _, err := c.Load(newerID); !errors.Is(err, ErrDraftUnsupported) {
+		t.Errorf("another Drafts loading the draft Save left alone: %v, want ErrDraftUnsupported (not in use)", err)
+	}
+	damaged := testDraft()
+	if err := a.Save(damaged); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(a.path(damaged.ID), []byte("age-encryption.org/v1\n-> X25519 garbage\n"), 0o600)
+	if _, err := a.List(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Load(newer.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	for _, id := range []string{newerID, newer.ID, damaged.ID, unsaved} {
+		if err := c.Remove(id); err != nil {
+			t.Errorf("Remove(%s) after a.Close: %v", id, err)
+		}
+	}
+	c.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Errorf("state folder not removable after Close: %v", err)
 	}
 }

@@ -95,3 +95,10 @@ func realScrypt(t testing.TB, pass string) Protection {
 	p.recipients[0].(*age.ScryptRecipient).SetWorkFactor(maxScryptWorkFactor)
 	return p
 }
+
+// closeAtEnd closes d when the test ends. A Drafts keeps the lock file of
+// every draft it holds open until Close, and Windows removes no open file:
+// without it the test's TempDir could not be removed.
+func closeAtEnd(t *testing.T, d *Drafts) {
+	t.Cleanup(func() { d.Close() })
+}

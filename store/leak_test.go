@@ -36,7 +36,11 @@ func TestNoLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := newFakeKeys()
-	drafts, _ := OpenDrafts(filepath.Join(dir, "state"), keys)
+	drafts, err := OpenDrafts(filepath.Join(dir, "state"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, drafts)
 	dr := testDraft()
 	if err := drafts.Save(dr); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -36,8 +38,7 @@ func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 		filepath.Join(dir, "drafts", "20261121-093000-abcd1234.age"):     false,
 		filepath.Join(dir, "keys", "draft-20261121-093000-0bad0bad.key"): true, // an orphan key
 		filepath.Join(dir, "drafts", "20261121-093000-0dead0ed.lock"):    true, // a lock of no draft
-		// Fresh temporary files: a dead writer's goes, a live one's stays.
-		filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(deadPID(t))+"-5"):      true,
+		// A fresh temporary file of a live writer stays.
 		filepath.Join(dir, "keys", ".draft-z.key"+tempInfix+strconv.Itoa(os.Getpid())+"-6"): false,
 	}
 	for p, stale := range leftovers {
@@ -48,8 +49,18 @@ func TestStateDirPermissionsAndLeftovers(t *testing.T) {
 			os.Chtimes(p, old, old)
 		}
 	}
-	if _, err := OpenDrafts(dir, NewFileKeyStore(dir)); err != nil {
+	// A fresh one of a dead writer goes.
+	exitedWriter(t, func(pid int) {
+		p := filepath.Join(dir, "drafts", ".z.age"+tempInfix+strconv.Itoa(pid)+"-5")
+		if err := os.WriteFile(p, []byte("AGE-SECRET-KEY-1TOKFAKE"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		leftovers[p] = true
+	})
+	if d, err := OpenDrafts(dir, NewFileKeyStore(dir)); err != nil {
 		t.Fatal(err)
+	} else {
+		d.Close()
 	}
 	for p, stale := range leftovers {
 		_, err := os.Stat(p)
@@ -92,6 +103,7 @@ func TestDamagedDraftLosesItsKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeAtEnd(t, d)
 	dr := testDraft()
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
@@ -149,6 +161,7 @@ func TestRemoveWithoutKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			dr := testDraft()
 			if err := d.Save(dr); err != nil {
 				t.Fatal(err)
@@ -159,6 +172,7 @@ func TestRemoveWithoutKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			closeAtEnd(t, d)
 			list, err := d.List()
 			if err != nil || len(list) != 1 || !errors.Is(list[0].Err, ErrDraftKeyUnavailable) {
 				t.Fatalf("List: %+v %v, want one draft with ErrDraftKeyUnavailable", list, err)
@@ -180,5 +194,62 @@ func TestRemoveWithoutKey(t *testing.T) {
 				t.Errorf("List after Remove: %+v", list)
 			}
 		})
+	}
+}
+
+// TestStateDirSymlink: a --state-dir that is a symbolic link to a folder
+// of one's own is that folder (drafts are written there); a link to a
+// file is "not a directory" and a dangling one does not exist.
+func TestStateDirSymlink(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	own := filepath.Join(base, "own")
+	if err := os.Mkdir(own, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(base, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := func(name, target string) string {
+		p := filepath.Join(base, name)
+		if err := os.Symlink(target, p); err != nil {
+			// Windows: creating links takes SeCreateSymbolicLinkPrivilege
+			// or Developer Mode (Microsoft, "Create symbolic links").
+			t.Skipf("cannot create a symbolic link here: %v", err)
+		}
+		if fi, err := os.Lstat(p); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			// Wine 8 answers CreateSymbolicLink without making a
+			// reparse point that Lstat reports as a link.
+			what := fmt.Sprint(err)
+			if err == nil {
+				what = "mode " + fi.Mode().String()
+			}
+			t.Skipf("os.Symlink made no symbolic link here (Lstat of %s: %s)", name, what)
+		}
+		return p
+	}
+	toDir, toFile, dangling := link("to-dir", own), link("to-file", file), link("dangling", filepath.Join(base, "none"))
+
+	d, err := OpenDrafts(toDir, NewFileKeyStore(toDir))
+	if err != nil {
+		t.Fatalf("OpenDrafts through a link to one's folder: %v", err)
+	}
+	closeAtEnd(t, d)
+	dr := testDraft()
+	if err := d.Save(dr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(own, "drafts", dr.ID+".age")); err != nil {
+		t.Errorf("draft not in the linked folder: %v", err)
+	}
+	if fi, err := os.Lstat(toDir); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link itself changed: %v %v", fi, err)
+	}
+	if _, err := OpenDrafts(toFile, NewFileKeyStore(toFile)); !errors.Is(err, errNotDir) {
+		t.Errorf("link to a file: %v, want errNotDir", err)
+	}
+	if _, err := OpenDrafts(dangling, NewFileKeyStore(dangling)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("dangling link: %v, want fs.ErrNotExist", err)
 	}
 }

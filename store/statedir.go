@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/user"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -19,38 +17,52 @@ import (
 // its permissions).
 var ErrStateDirNotOwned = errors.New("store: state directory belongs to another user")
 
+// errNotDir: a state folder that is a file (or a link to one).
+var errNotDir = errors.New("not a directory")
+
 // ownerOnlyDir checks that directory p belongs to the user (an error
-// wrapping ErrStateDirNotOwned if not) and sets it to mode 0700 unless it
-// is already. A no-op on Windows, where permissions are ACLs inherited
-// from the parent.
+// wrapping ErrStateDirNotOwned if not; see ownedByUser for what counts on
+// each platform) and, on Unix, sets it to mode 0700 unless it is already.
+// Windows folders keep the ACL they inherit. A symbolic link is refused
+// (errNotDir) here: OpenDrafts resolves a state directory given as a link
+// before it checks it.
 func ownerOnlyDir(p string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return err
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("not a directory")
+	if !fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 {
+		return errNotDir
 	}
-	if uid, ok := fileOwner(fi); ok && uid != os.Geteuid() {
-		return newError(ErrStateDirNotOwned, fmt.Sprintf(
-			"store: state directory %s belongs to %s, not to you (%s): it is not used, since its owner could read or replace the drafts; use a folder of your own (--state-dir)",
-			oneLine(p, 400), userName(uid), userName(os.Geteuid())), nil)
+	if err := ownedByUser(p, fi); err != nil {
+		return err
 	}
-	if fi.Mode().Perm() == 0o700 {
-		return nil
-	}
-	return os.Chmod(p, 0o700)
+	return restrictDir(p, fi)
 }
 
-// userName names user uid: its login name, else "uid N".
-func userName(uid int) string {
-	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil && u.Username != "" {
-		return fmt.Sprintf("user %s (uid %d)", oneLine(u.Username, 32), uid)
+// notOwned is the error of a state folder p that belongs to owner, not to
+// user (both described for the engineer).
+func notOwned(p, owner, user string) error {
+	return newError(ErrStateDirNotOwned, fmt.Sprintf(
+		"store: state directory %s belongs to %s, not to you (%s): it is not used, since its owner could read or replace the drafts; use a folder of your own (--state-dir)",
+		oneLine(p, 400), owner, user), nil)
+}
+
+// resolveStateDir returns the directory a state directory dir given as a
+// symbolic link (or, on Windows, a junction) points to, so that a
+// --state-dir linking to a folder of one's own is used like that folder
+// (whose owner is then checked) and a link swapped later cannot redirect
+// the session. Anything else is returned unchanged.
+func resolveStateDir(dir string) (string, error) {
+	fi, err := os.Lstat(dir)
+	if err != nil || fi.Mode()&(fs.ModeSymlink|fs.ModeIrregular) == 0 {
+		return dir, nil
 	}
-	return fmt.Sprintf("uid %d", uid)
+	resolved, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return dir, fmt.Errorf("store: state directory: %s: %w", dir, unwrapPath(err))
+	}
+	return resolved, nil
 }
 
 // staleTempAge is the age from which a temporary file of writeFileAtomic
@@ -81,7 +93,7 @@ func RemoveStaleTemps(dir string) (int, error) {
 		if err != nil {
 			continue
 		}
-		if time.Since(info.ModTime()) > staleTempAge || tempWriterDead(name) {
+		if time.Since(info.ModTime()) > staleTempAge || tempWriterDead(name, info) {
 			if os.Remove(filepath.Join(dir, name)) == nil {
 				n++
 			}
@@ -115,9 +127,10 @@ func allDigits(s string) bool {
 }
 
 // tempWriterDead reports whether the process whose ID is in temporary
-// file name (see writeFileAtomic) has exited. Names without an ID (made
-// by earlier versions) and platforms that cannot tell give false.
-func tempWriterDead(name string) bool {
+// file name (see writeFileAtomic), fi, has exited. Names without an ID
+// (made by earlier versions) and processes that cannot be told dead give
+// false.
+func tempWriterDead(name string, fi fs.FileInfo) bool {
 	i := strings.LastIndex(name, tempInfix)
 	if i < 0 {
 		return false
@@ -130,7 +143,7 @@ func tempWriterDead(name string) bool {
 	if err != nil || pid <= 0 || pid == os.Getpid() {
 		return false
 	}
-	return !processAlive(pid)
+	return !writerRunning(pid, fi)
 }
 
 // removeOrphans removes the key files whose draft does not exist (a
