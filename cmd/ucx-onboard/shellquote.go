@@ -69,10 +69,10 @@ const windowsBare = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 // before a " are escapes, so trailing ones are doubled ("C:\my dir\\"
 // still names C:\my dir\). Where the two shells differ:
 //   - $ and `: PowerShell expands $NAME, ${...}, $(...) and takes ` as
-//     its escape inside double quotes; for PowerShell they are escaped
-//     with a backtick (`$, “), which cmd.exe would keep: cmd.exe gets
-//     them bare. A $ before \, /, ., a space or the end is literal in
-//     PowerShell too (\\host\C$\share) and is left alone for both.
+//     its escape inside double quotes; for PowerShell each gets a backtick
+//     before it, which cmd.exe would keep: cmd.exe gets them bare. A $
+//     before \, /, ., a space or the end is literal in PowerShell too
+//     (\\host\C$\share) and is left alone for both.
 //   - ": Windows file names cannot hold one. PowerShell gets `" (which
 //     PowerShell 7.3 and later passes on as a "), cmd.exe \" (the
 //     program's command-line rules).
