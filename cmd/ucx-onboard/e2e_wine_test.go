@@ -107,6 +107,21 @@ func (w wineSetup) credentials(t *testing.T) string {
 	return string(out)
 }
 
+// forgetDraftKeys has the draft keys of the drafts a test leaves in state
+// (a failed run) deleted from Credential Manager when the test ends: the
+// Wine prefix outlives the test.
+func (w wineSetup) forgetDraftKeys(t *testing.T, state string) {
+	t.Cleanup(func() {
+		drafts, _ := filepath.Glob(filepath.Join(state, "drafts", "*.age"))
+		for _, d := range drafts {
+			key := `HKCU\Software\Wine\Credential Manager\Generic: ucx-onboard:draft-` + strings.TrimSuffix(filepath.Base(d), ".age")
+			cmd := exec.Command(w.wine, "reg", "delete", key, "/f")
+			cmd.Env = append(os.Environ(), w.env...)
+			_ = cmd.Run() // best effort: the key may never have been written
+		}
+	})
+}
+
 // draftKeyInCredentialManager checks that the one draft in state has its
 // key in Credential Manager (go-keyring's target "ucx-onboard:draft-ID"),
 // not in a key file (the store's fallback), and returns the draft's ID.
@@ -171,6 +186,7 @@ func TestE2EWindowsDemo(t *testing.T) {
 	w := needWine(t)
 	home := t.TempDir()
 	state := filepath.Join(home, "state")
+	w.forgetDraftKeys(t, state)
 	term := w.start(t, home, "--demo", "--state-dir", winPath(state))
 	term.WaitFor(wineScreenTimeout, "All set")
 	term.Type(keyEnter)
@@ -207,6 +223,7 @@ func TestE2EWindowsAccessible(t *testing.T) {
 	w := needWine(t)
 	home := t.TempDir()
 	state := filepath.Join(home, "state")
+	w.forgetDraftKeys(t, state)
 	term := w.start(t, home, "--demo", "--accessible", "--state-dir", winPath(state))
 	answer := func(timeout time.Duration, prompt string, keys ...string) {
 		t.Helper()
