@@ -333,7 +333,7 @@ func proxyEnv(scheme string) (name, value string) {
 	}
 	for _, n := range names {
 		if v := os.Getenv(n); v != "" {
-			return n, v
+			return envName(n), v
 		}
 	}
 	return names[0], ""

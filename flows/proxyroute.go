@@ -1,6 +1,11 @@
 package flows
 
-import "net/http"
+import (
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+)
 
 // Proxy reports the proxy that the Client's requests to its base URL go
 // through, as the Client's own transport decides it: the decision behind
@@ -31,4 +36,21 @@ func (c *Client) Proxy() (proxy, env string) {
 		return "", ""
 	}
 	return redactProxy(p.String()), name
+}
+
+// envName is the environment variable n as the environment spells it. On
+// Windows names are case-insensitive: HTTPS_PROXY and https_proxy are one
+// variable, found by either name, and the engineer knows it by the
+// spelling it was set with, which is what a route names. Elsewhere the
+// two are different variables and n is the name.
+func envName(n string) string {
+	if runtime.GOOS != "windows" {
+		return n
+	}
+	for _, kv := range os.Environ() {
+		if k, _, ok := strings.Cut(kv, "="); ok && strings.EqualFold(k, n) {
+			return k
+		}
+	}
+	return n
 }

@@ -38,11 +38,25 @@ func TestDescribeNetErrRoute(t *testing.T) {
 		{"none", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
-				t.Setenv(k, tc.env[k])
+			// The child's environment is this one without any proxy
+			// variable, then the case's. Not set one by one here: on
+			// Windows, names are case-insensitive, so clearing
+			// https_proxy would clear the HTTPS_PROXY just set.
+			var env []string
+			for _, kv := range os.Environ() {
+				k, _, _ := strings.Cut(kv, "=")
+				switch strings.ToUpper(k) {
+				case "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "REQUEST_METHOD", routeChildEnv:
+					continue
+				}
+				env = append(env, kv)
 			}
-			t.Setenv(routeChildEnv, tc.name)
-			out, err := exec.Command(os.Args[0], "-test.run=^TestDescribeNetErrRoute$", "-test.v").CombinedOutput()
+			for k, v := range tc.env {
+				env = append(env, k+"="+v)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestDescribeNetErrRoute$", "-test.v")
+			cmd.Env = append(env, routeChildEnv+"="+tc.name)
+			out, err := cmd.CombinedOutput()
 			if err != nil || !strings.Contains(string(out), "--- PASS: TestDescribeNetErrRoute") {
 				t.Fatalf("child process: %v\n%s", err, out)
 			}

@@ -107,7 +107,7 @@ func TestDoneWaitsForRemove(t *testing.T) {
 	if _, quit := f.m.Update(press("q")); quit != nil {
 		t.Fatal("quit before the removal answered")
 	}
-	if _, quit := f.m.Update(cmd()); quit == nil {
+	if _, quit := f.m.Update(runButClear(cmd)); quit == nil {
 		t.Fatal("no quit once the removal answered")
 	}
 	if res, err := f.m.Result(); err != nil || res.DraftID != "" || res.DraftRemoveErr != nil || len(f.drafts.drafts) != 0 {

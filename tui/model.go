@@ -327,7 +327,15 @@ func (m *Model) record(r *recordReq) tea.Cmd {
 // Update routes msg (see Model), then lays out the header and help line
 // for View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	was := m.screen
 	_, cmd := m.update(msg)
+	if m.screen != was {
+		// A new screen is drawn whole on a cleared screen: the renderer
+		// redraws only the lines it believes changed, so whatever a
+		// console did not keep as it was told (Windows consoles, Wine's)
+		// would stay, e.g. QR rows above the Done screen.
+		cmd = tea.Batch(cmd, tea.ClearScreen)
+	}
 	// Records are kept even while quitting (an approval Wait returned just
 	// before the quit was confirmed): save queues them, and the quit waits
 	// for the last save.

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -167,11 +169,21 @@ func TestKeygenOpenInspect(t *testing.T) {
 		{[]string{"open", flipped, "-i", idPath}, "damaged or was modified"},
 		{[]string{"open", notAge, "-i", idPath}, "not an age-encrypted file"},
 		{[]string{"open", bundle, "-i", bundle}, "identity file"},
-		{[]string{"open", bundle, "-i", filepath.Join(dir, "nope")}, "no such file"},
-		{[]string{"open", filepath.Join(dir, "nope"), "-i", idPath}, "no such file"},
+		{[]string{"open", bundle, "-i", filepath.Join(dir, "nope")}, "identity file " + filepath.Join(dir, "nope") + ": "},
+		{[]string{"open", filepath.Join(dir, "nope"), "-i", idPath}, "read bundle " + filepath.Join(dir, "nope") + ": "},
 	} {
 		code, stdout, stderr := runCmd(t, tc.args...)
 		checkFailure(t, code, stdout, stderr, tc.want)
+	}
+	// A missing file, bundle or identity, is said to be missing (in the
+	// system's words, which differ: compared by identity) with the hint
+	// to check its name.
+	for _, args := range [][]string{{bundle, "-i", filepath.Join(dir, "nope")}, {filepath.Join(dir, "nope"), "-i", idPath}} {
+		e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+		err := runOpen(context.Background(), e, args)
+		if !errors.Is(err, fs.ErrNotExist) || hint(err) != "check the file name and path" {
+			t.Errorf("open %q: %v (hint %q), want fs.ErrNotExist with the hint to check the name", args, err, hint(err))
+		}
 	}
 	// Usage errors exit 2; -h exits 0.
 	if code, _, _ := runCmd(t, "open"); code != 2 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -240,8 +241,14 @@ func runFakeWebex(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(w, "%s\n", catalog)
 	fmt.Fprintln(w, "# Demo client secrets. They exist only on this fake server, so printing them is fine:")
-	for _, a := range webextest.DemoApps() {
-		fmt.Fprintf(w, "export %s=%s\n", a.SecretEnv, a.ClientSecret)
+	shells := envShells(runtime.GOOS)
+	for _, sh := range shells {
+		if len(shells) > 1 {
+			fmt.Fprintf(w, "# %s:\n", sh)
+		}
+		for _, a := range webextest.DemoApps() {
+			fmt.Fprintln(w, setEnvLine(sh, a.SecretEnv, a.ClientSecret))
+		}
 	}
 	fmt.Fprintf(w, "\n# Then run: ucx-onboard --webex-url %s --apps %s\n", srv.URL, shellQuote(catalogPath))
 	if o.autoApprove > 0 {
@@ -273,15 +280,6 @@ func newFakeWebex(addr string, opts webextest.Options) (srv *webextest.Server, e
 		return nil, fmt.Errorf("fake-webex: %v", err)
 	}
 	return srv, nil
-}
-
-// shellQuote quotes p for a POSIX shell when it has anything but safe
-// characters, so that a printed command can be pasted as is.
-func shellQuote(p string) string {
-	if p != "" && strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:=@%,") == "" {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 // isLoopbackAddr reports whether host:port names a loopback host

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -35,8 +36,8 @@ func TestFakeWebexNextCommand(t *testing.T) {
 		want    string // the --apps argument printed
 	}{
 		{"no --catalog: the name to save it as", "", "--apps demo-apps.json\n"},
-		{"--catalog: the path written", filepath.Join(dir, "demo-apps.json"), "--apps " + filepath.Join(dir, "demo-apps.json") + "\n"},
-		{"--catalog with a space: quoted", filepath.Join(dir, "my apps.json"), "--apps '" + filepath.Join(dir, "my apps.json") + "'\n"},
+		{"--catalog: the path written", filepath.Join(dir, "demo-apps.json"), "--apps " + shellQuote(filepath.Join(dir, "demo-apps.json")) + "\n"},
+		{"--catalog with a space: quoted", filepath.Join(dir, "my apps.json"), "--apps " + shellQuote(filepath.Join(dir, "my apps.json")) + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +51,14 @@ func TestFakeWebexNextCommand(t *testing.T) {
 			}
 			if !strings.Contains(out, "# Then run: ucx-onboard --webex-url http://127.0.0.1:") || !strings.HasSuffix(out, tt.want) {
 				t.Errorf("next command not %q:\n%s", tt.want, out)
+			}
+			// The demo secrets, set in each shell of this platform.
+			for _, sh := range envShells(runtime.GOOS) {
+				for _, a := range webextest.DemoApps() {
+					if line := setEnvLine(sh, a.SecretEnv, a.ClientSecret); !strings.Contains(out, "\n"+line+"\n") {
+						t.Errorf("no line %s:\n%s", line, out)
+					}
+				}
 			}
 			if !strings.Contains(out, "http://localhost:") || !strings.Contains(out, "/verify\n") {
 				t.Errorf("no verification host printed:\n%s", out)
@@ -93,21 +102,6 @@ func TestFakeWebexFlagErrors(t *testing.T) {
 				t.Errorf("err %v, want exit 2 naming %s", err, tt.want)
 			}
 		})
-	}
-}
-
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"demo-apps.json":   "demo-apps.json",
-		"/tmp/a/demo.json": "/tmp/a/demo.json",
-		"my apps.json":     "'my apps.json'",
-		"it's.json":        `'it'\''s.json'`,
-		"$(rm -rf x).json": "'$(rm -rf x).json'",
-		"":                 "''",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 

@@ -32,7 +32,7 @@ func hint(err error) string {
 		if errors.As(err, &te) {
 			args = te.args()
 		}
-		return "pipe it into UCX Suite's import (ucx-onboard open " + args + " | <import>), see a summary without tokens with 'ucx-onboard inspect " + args + "', or add --to-terminal"
+		return "pipe it into UCX Suite's import (ucx-onboard open " + args + " | <import>), see a summary without tokens (ucx-onboard inspect " + args + "), or add --to-terminal"
 	case errors.Is(err, errNoPassphraseTerminal):
 		return "run the command in a terminal to type the passphrase, or ask for a bundle sealed to UCX's age identity (ucx-onboard keygen)"
 	case errors.Is(err, store.ErrNotRegular):
@@ -53,6 +53,8 @@ func hint(err error) string {
 		return "it is not a bundle this version reads: use the ucx-onboard version that wrote it (see its receipt), or a newer one"
 	case errors.Is(err, store.ErrEncryptedSSHKey):
 		return "ucx-onboard does not unlock ssh keys: use an age identity (ucx-onboard keygen), or decrypt the bundle with the age CLI: age -d -i KEY BUNDLE"
+	case errors.Is(err, store.ErrBadIdentity) && errors.Is(err, fs.ErrNotExist):
+		return "check the file name and path" // not what -i wants: a file that is not there
 	case errors.Is(err, store.ErrBadIdentity):
 		return "-i wants an identity (secret key) file: AGE-SECRET-KEY-1... lines from ucx-onboard keygen or age-keygen, or an unencrypted ed25519/rsa ssh private key"
 	case errors.Is(err, store.ErrBadCustomer):

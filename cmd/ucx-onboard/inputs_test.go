@@ -64,11 +64,11 @@ func TestWizardStartErrors(t *testing.T) {
 			[]string{"folder " + filepath.Join(dir, "missing") + " does not exist\n", "hint: create the folder, or choose another --out"}, []string{"pass --out", "protection"}},
 		{"--demo --out in a missing folder", []string{"--demo", "--out", filepath.Join(dir, "missing", "x.ucxbundle")},
 			[]string{"does not exist\n"}, []string{"protection", "identity"}},
-		{"--out a folder", []string{"--out", dir}, []string{"--out " + dir + " is a folder, not a file name", "e.g. --out " + filepath.Join(dir, "acme.ucxbundle")}, []string{"move it away"}},
+		{"--out a folder", []string{"--out", dir}, []string{"--out " + shellQuote(dir) + " is a folder, not a file name", "e.g. --out " + shellQuote(filepath.Join(dir, "acme.ucxbundle"))}, []string{"move it away"}},
 		{"--out under a file", []string{"--out", filepath.Join(file, "x")}, []string{file + " is not a folder"}, nil},
 		{"bad --recipient", []string{"--recipient", "age1nope"}, []string{"ucx-onboard: --recipient: recipient #1", "hint: give age (age1...) or SSH public keys"}, []string{"store:", "press r"}},
 		{"missing --recipients-file", []string{"--recipients-file", filepath.Join(dir, "keys.txt")}, []string{"--recipients-file: ", "hint: check the --recipients-file path"}, []string{"store:"}},
-		{"missing --apps", []string{"--apps", filepath.Join(dir, "apps.json")}, []string{"--apps: ", "no such file", "hint: check the --apps path"}, []string{"--apps: catalog: ", "start ucx-onboard again"}},
+		{"missing --apps", []string{"--apps", filepath.Join(dir, "apps.json")}, []string{"--apps: cannot read catalog: ", "apps.json: ", "hint: check the --apps path"}, []string{"--apps: catalog: ", "start ucx-onboard again"}},
 		{"bad --apps", []string{"--apps", file}, []string{"--apps: ", "hint: correct " + file}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

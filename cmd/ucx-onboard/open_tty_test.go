@@ -48,8 +48,8 @@ func TestOpenRefusesTerminal(t *testing.T) {
 	}
 	// The hint gives the commands with this bundle and identity, not
 	// placeholders.
-	args := bundle + " -i " + idPath
-	for _, want := range []string{"ucx-onboard open " + args + " | <import>", "'ucx-onboard inspect " + args + "'"} {
+	args := shellQuote(bundle) + " -i " + shellQuote(idPath)
+	for _, want := range []string{"(ucx-onboard open " + args + " | <import>)", "(ucx-onboard inspect " + args + ")"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("the hint lacks %q: %s", want, stderr.String())
 		}

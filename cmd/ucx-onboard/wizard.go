@@ -111,11 +111,11 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		return err
 	case errors.Is(err, tui.ErrInternal):
 		fmt.Fprintf(e.stderr, "ucx-onboard: internal error: %v\n", err)
-		reportDraft(e, res, w.stateDir, resumeCommand(fs))
+		reportDraft(e, res, w.stateDir, resumeCommand(fs, hostShell))
 		return &exitError{1, errSilent}
 	case errors.Is(err, tui.ErrUserAborted):
 		fmt.Fprintln(e.stderr, "ucx-onboard: stopped")
-		reportDraft(e, res, w.stateDir, resumeCommand(fs))
+		reportDraft(e, res, w.stateDir, resumeCommand(fs, hostShell))
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
 		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
@@ -154,9 +154,9 @@ func reportDraft(e env, res tui.Result, stateDir, resume string) {
 
 // resumeCommand is the command line that resumes a run of the wizard: the
 // flags it was given (fs after Parse), as typed values, --demo first and
-// the others in name order, shell-quoted. Secrets are never flags, so
+// the others in name order, quoted for sh. Secrets are never flags, so
 // none is printed.
-func resumeCommand(fs *flag.FlagSet) string {
+func resumeCommand(fs *flag.FlagSet, sh shell) string {
 	parts := []string{"ucx-onboard"}
 	if f := fs.Lookup("demo"); f != nil && f.Value.String() == "true" {
 		parts = append(parts, "--demo")
@@ -165,7 +165,7 @@ func resumeCommand(fs *flag.FlagSet) string {
 		switch v := f.Value.(type) {
 		case *stringList:
 			for _, s := range *v {
-				parts = append(parts, "--"+f.Name, shellQuote(s))
+				parts = append(parts, "--"+f.Name, quoteArg(s, sh))
 			}
 			return
 		}
@@ -175,7 +175,7 @@ func resumeCommand(fs *flag.FlagSet) string {
 			}
 			return
 		}
-		parts = append(parts, "--"+f.Name, shellQuote(f.Value.String()))
+		parts = append(parts, "--"+f.Name, quoteArg(f.Value.String(), sh))
 	})
 	return strings.Join(parts, " ")
 }
@@ -384,13 +384,13 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 	}
 	deps.OpenHint = func(r store.Receipt) string {
 		if demoIdentity != "" { // the newcomer looks at the result, tokens left out
-			return fmt.Sprintf("ucx-onboard inspect %s -i %s", r.BundlePath, demoIdentity)
+			return fmt.Sprintf("ucx-onboard inspect %s -i %s", shellQuote(r.BundlePath), shellQuote(demoIdentity))
 		}
 		id := "-i IDENTITY"
 		if r.Passphrase {
 			id = "(asks for the passphrase)"
 		}
-		return fmt.Sprintf("ucx-onboard open %s %s | <UCX Suite import>", r.BundlePath, id)
+		return fmt.Sprintf("ucx-onboard open %s %s | <UCX Suite import>", shellQuote(r.BundlePath), id)
 	}
 	if o.out != "" {
 		deps.OutPath = func(string, time.Time) string { return o.out }

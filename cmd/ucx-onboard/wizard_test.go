@@ -164,21 +164,29 @@ func TestReportDraft(t *testing.T) {
 }
 
 // TestResumeCommand: the command printed to resume a draft repeats the
-// flags given, --demo first, quoted for the shell; unset flags and
-// environment defaults are left out.
+// flags given, --demo first, quoted for the shell (POSIX; PowerShell,
+// whose form pastes into cmd.exe too); unset flags and environment
+// defaults are left out.
 func TestResumeCommand(t *testing.T) {
 	for _, c := range []struct {
-		args []string
-		want string
+		args      []string
+		posix, ps string
 	}{
-		{nil, "ucx-onboard"},
-		{[]string{"--demo"}, "ucx-onboard --demo"},
-		{[]string{"--state-dir", "/tmp/s", "--demo"}, "ucx-onboard --demo --state-dir /tmp/s"},
+		{nil, "ucx-onboard", ""},
+		{[]string{"--demo"}, "ucx-onboard --demo", ""},
+		{[]string{"--state-dir", "/tmp/s", "--demo"}, "ucx-onboard --demo --state-dir /tmp/s", ""},
+		{[]string{"--state-dir", `C:\Users\Ana Rossi\AppData\Roaming\ucx-onboard`}, `ucx-onboard --state-dir 'C:\Users\Ana Rossi\AppData\Roaming\ucx-onboard'`,
+			`ucx-onboard --state-dir "C:\Users\Ana Rossi\AppData\Roaming\ucx-onboard"`},
 		{[]string{"--accessible", "--recipient", "age1a", "-recipient", "age1b", "--out", "my bundle.ucxbundle"},
-			"ucx-onboard --accessible --out 'my bundle.ucxbundle' --recipient age1a --recipient age1b"},
-		{[]string{"--webex-url", "http://127.0.0.1:8080", "--apps", "apps.json", "--customer", "c.json", "--recipients-file", "k.txt"},
-			"ucx-onboard --apps apps.json --customer c.json --recipients-file k.txt --webex-url http://127.0.0.1:8080"},
+			"ucx-onboard --accessible --out 'my bundle.ucxbundle' --recipient age1a --recipient age1b",
+			`ucx-onboard --accessible --out "my bundle.ucxbundle" --recipient age1a --recipient age1b`},
+		{[]string{"--webex-url", "http://127.0.0.1:8080", "--apps", `C:\ucx\apps.json`, "--customer", "c.json", "--recipients-file", "k.txt"},
+			`ucx-onboard --apps 'C:\ucx\apps.json' --customer c.json --recipients-file k.txt --webex-url http://127.0.0.1:8080`,
+			`ucx-onboard --apps C:\ucx\apps.json --customer c.json --recipients-file k.txt --webex-url http://127.0.0.1:8080`},
 	} {
+		if c.ps == "" {
+			c.ps = c.posix
+		}
 		var o wizardOptions
 		fs := wizardFlags(&o, io.Discard, func(k string) string {
 			return map[string]string{"UCX_ONBOARD_WEBEX_URL": "http://env.example", "ACCESSIBLE": ""}[k]
@@ -186,8 +194,10 @@ func TestResumeCommand(t *testing.T) {
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}
-		if got := resumeCommand(fs); got != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.args, got, c.want)
+		for sh, want := range map[shell]string{posixShell: c.posix, powerShell: c.ps} {
+			if got := resumeCommand(fs, sh); got != want {
+				t.Errorf("%q for %v:\n got %s\nwant %s", c.args, sh, got, want)
+			}
 		}
 	}
 }
@@ -244,8 +254,10 @@ func TestBuildProtection(t *testing.T) {
 				t.Errorf("demo identity in the output folder: %v, want %v", statErr == nil, wantID)
 			}
 			if c.hint != "" {
-				if h := deps.OpenHint(store.Receipt{BundlePath: "b.ucxbundle"}); !strings.HasPrefix(h, c.hint) {
-					t.Errorf("OpenHint %q, want it to start with %q", h, c.hint)
+				// The bundle's path is quoted for the shell it is pasted into.
+				bundle := filepath.Join(out, "R&D bundle.ucxbundle")
+				if h := deps.OpenHint(store.Receipt{BundlePath: bundle}); !strings.HasPrefix(h, c.hint+shellQuote(bundle)+" ") {
+					t.Errorf("OpenHint %q, want it to start with %q", h, c.hint+shellQuote(bundle))
 				}
 			}
 		})

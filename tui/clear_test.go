@@ -1,0 +1,66 @@
+package tui
+
+import (
+	"reflect"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// isClearScreen reports whether c is tea.ClearScreen.
+func isClearScreen(c tea.Cmd) bool {
+	return reflect.ValueOf(c).Pointer() == reflect.ValueOf(tea.ClearScreen).Pointer()
+}
+
+// clears reports whether cmd is tea.ClearScreen or a tea.Batch of it (a
+// batch's command only returns its list).
+func clears(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	if isClearScreen(cmd) {
+		return true
+	}
+	b, ok := cmd().(tea.BatchMsg)
+	if !ok {
+		return false
+	}
+	for _, c := range b {
+		if c != nil && isClearScreen(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// runButClear runs cmd, one command batched with the new screen's
+// tea.ClearScreen or alone, and returns its message.
+func runButClear(cmd tea.Cmd) tea.Msg {
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if c != nil && !isClearScreen(c) {
+				msg = c()
+			}
+		}
+	}
+	return msg
+}
+
+// TestScreenChangeClears: a new screen (here Done, after the QR code) is
+// drawn on a cleared screen, so nothing of the last one stays where a
+// console (Windows', Wine's) did not keep what the renderer believes it
+// shows; a key that stays on the screen does not clear.
+func TestScreenChangeClears(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toReviewAllOK()
+	f.drive(t, saveDraftNow(t, f))
+	_, cmd := f.m.Update(press("down"))
+	if clears(cmd) {
+		t.Error("a key on the same screen clears it")
+	}
+	_, cmd = f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
+	if f.m.screen != scrDone || !clears(cmd) {
+		t.Errorf("on to screen %v: the screen is not cleared", f.m.screen)
+	}
+}
