@@ -94,11 +94,29 @@ func SealBundle(path string, b Bundle, p Protection) (*Completion, error) {
 // written after the bundle was, the returned Receipt has BundlePath and
 // SHA256 set and the error says so: the bundle is good.
 func WriteBundle(path string, b Bundle, p Protection) (Receipt, error) {
+	return WriteBundleRecorded(path, b, p, nil)
+}
+
+// WriteBundleRecorded is WriteBundle for a bundle that must be written
+// exactly once: record (Drafts.Record, nil for none) gets the sealed
+// bundle before it is written and must keep it where the next start
+// finds it; if it fails, nothing is written and its error is returned.
+// If the bundle then cannot be written and none of it is on disk (the
+// returned Receipt is zero), record(nil) withdraws the record.
+func WriteBundleRecorded(path string, b Bundle, p Protection, record func(*Completion) error) (Receipt, error) {
 	c, err := SealBundle(path, b, p)
 	if err != nil {
 		return Receipt{}, err
 	}
+	if record != nil {
+		if err := record(c); err != nil {
+			return Receipt{}, fmt.Errorf("store: the bundle was not written, as it could not be recorded in the draft first: %w", err)
+		}
+	}
 	rc, _, err := c.Publish()
+	if err != nil && rc.BundlePath == "" && record != nil {
+		_ = record(nil)
+	}
 	return rc, err
 }
 

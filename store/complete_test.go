@@ -16,6 +16,11 @@ import (
 // completeFixture is a state directory with one saved draft, and the
 // completion of its bundle (sealed, not written) in out.
 func completeFixture(t *testing.T) (d *Drafts, dir, out string, dr *Draft, c *Completion) {
+	d, dir, out, dr, c, _ = completeFixtureP(t)
+	return
+}
+
+func completeFixtureP(t *testing.T) (d *Drafts, dir, out string, dr *Draft, c *Completion, p Protection) {
 	t.Helper()
 	dir, out = t.TempDir(), t.TempDir()
 	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
@@ -28,12 +33,28 @@ func completeFixture(t *testing.T) (d *Drafts, dir, out string, dr *Draft, c *Co
 		t.Fatal(err)
 	}
 	id, _ := age.GenerateX25519Identity()
-	p, _ := NewRecipientProtection([]string{id.Recipient().String()})
+	p, _ = NewRecipientProtection([]string{id.Recipient().String()})
 	c, err = SealBundle(filepath.Join(out, "acme-2026-12-07.ucxbundle"), testBundle(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d, dir, out, dr, c
+	return d, dir, out, dr, c, p
+}
+
+// complete writes the bundle of dr as the wizard does (recorded first),
+// under c's name (c itself is dropped: a new one is sealed), and returns
+// the recorded completion.
+func complete(t *testing.T, d *Drafts, dr *Draft, c *Completion, p Protection) (Receipt, *Completion, error) {
+	t.Helper()
+	var got *Completion
+	record := func(c *Completion) error {
+		if c != nil {
+			got = c
+		}
+		return d.Record(dr, c)
+	}
+	rc, err := WriteBundleRecorded(c.BundlePath, testBundle(), p, record)
+	return rc, got, err
 }
 
 // reopen starts again on dir, as the next run does, and lists the drafts.
@@ -138,13 +159,13 @@ func TestCompleteAfterKill(t *testing.T) {
 	}
 }
 
-// TestCompleteRecordKept: once Complete recorded the bundle, a Save of
+// TestCompleteRecordKept: once Record kept the bundle, a Save of
 // the draft without it (one asked for earlier, answered later) keeps the
 // record; Load and List see it.
 func TestCompleteRecordKept(t *testing.T) {
 	t.Parallel()
-	d, dir, _, dr, c := completeFixture(t)
-	rc, err := d.Complete(dr, c)
+	d, dir, _, dr, c, p := completeFixtureP(t)
+	rc, c, err := complete(t, d, dr, c, p)
 	if err != nil || rc.ReceiptPath == "" {
 		t.Fatalf("Complete: %+v %v", rc, err)
 	}
@@ -170,12 +191,12 @@ func TestCompleteWriteFails(t *testing.T) {
 	t.Parallel()
 	t.Run("write fails", func(t *testing.T) {
 		t.Parallel()
-		d, dir, out, dr, c := completeFixture(t)
+		d, dir, out, dr, c, p := completeFixtureP(t)
 		if err := os.Remove(out); err != nil {
 			t.Fatal(err)
 		}
-		rc, err := d.Complete(dr, c)
-		if err == nil || rc.BundlePath != "" {
+		rc, rec, err := complete(t, d, dr, c, p)
+		if err == nil || rc.BundlePath != "" || rec == nil {
 			t.Fatalf("Complete into a missing folder: %+v %v", rc, err)
 		}
 		if dr.Completed != nil {
@@ -187,7 +208,7 @@ func TestCompleteWriteFails(t *testing.T) {
 	})
 	t.Run("record fails", func(t *testing.T) {
 		t.Parallel()
-		d, dir, _, dr, c := completeFixture(t)
+		d, dir, _, dr, c, p := completeFixtureP(t)
 		// The drafts folder becomes a file: no draft can be written.
 		drafts := filepath.Join(dir, "drafts")
 		if err := os.RemoveAll(drafts); err != nil {
@@ -196,8 +217,8 @@ func TestCompleteWriteFails(t *testing.T) {
 		if err := os.WriteFile(drafts, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Complete(dr, c); err == nil {
-			t.Fatal("Complete wrote without a record")
+		if _, _, err := complete(t, d, dr, c, p); err == nil {
+			t.Fatal("the bundle was written without a record")
 		}
 		if _, err := os.Lstat(c.BundlePath); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("bundle written without a record: %v", err)

@@ -23,7 +23,7 @@ const crashEnv = "UCX_STORE_CRASH_CHILD"
 // TestCrashChild is the child of TestCrash: with UCX_STORE_CRASH_CHILD set
 // to "dir recipient" it runs onboardings in a loop until it is killed:
 // each takes a draft ID (NewID), saves the draft three times, writes a
-// bundle through Drafts.Complete (the draft records it first), and
+// bundle through WriteBundleRecorded (the draft records it first), and
 // removes the draft. It prints
 // "saved ID N" after each save of UserCount N returned, "completed ID"
 // and "removed ID" likewise: what the parent may count on.
@@ -59,11 +59,8 @@ func TestCrashChild(t *testing.T) {
 			}
 			fmt.Println("saved", dr.ID, n)
 		}
-		c, err := SealBundle(filepath.Join(dir, fmt.Sprintf("bundle-%04d.age", i)), b, p)
-		if err != nil {
-			fail(err)
-		}
-		if _, err := d.Complete(dr, c); err != nil {
+		record := func(c *Completion) error { return d.Record(dr, c) }
+		if _, err := WriteBundleRecorded(filepath.Join(dir, fmt.Sprintf("bundle-%04d.age", i)), b, p, record); err != nil {
 			fail(err)
 		}
 		fmt.Println("completed", dr.ID)

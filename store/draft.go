@@ -324,40 +324,41 @@ func (d *Drafts) save(dr *Draft) error {
 	return nil
 }
 
-// Complete writes the bundle c (from SealBundle) of draft dr, exactly
-// once: it saves dr with Completed = c first (assigning dr.ID if empty),
-// so that a run killed at any moment after leaves a draft that the next
-// start finishes (List) instead of resuming it; then it publishes c
-// (Completion.Publish). The draft is not removed: the caller removes it
-// once it has the receipt.
+// Record keeps in draft dr the bundle c (from SealBundle) that is about
+// to be written (WriteBundleRecorded calls it): it saves dr with
+// Completed = c (assigning dr.ID if empty), and every later Save of the
+// draft through d keeps c, so that a save asked for earlier never erases
+// the record. A run killed at any moment after leaves a draft that the
+// next start finishes (List: Completion.Publish) instead of resuming it.
+// A draft removed meanwhile (discarded by another ucx-onboard, so that
+// nothing can resume it) is no reason to hold the bundle back: Record
+// then returns nil. Any other error means nothing is recorded, and the
+// bundle must not be written.
 //
-// If the record cannot be saved, nothing is written and the error says
-// so; a draft removed meanwhile (ErrDraftKeyGone: discarded elsewhere,
-// so nothing can resume it) is no reason to hold the bundle back. If the
-// bundle could not be written (the returned Receipt is zero: c's bytes
-// are not under its name), the record is withdrawn again (dr.Completed
-// nil, saved), so that the onboarding goes on as before; a kill before
-// that leaves the record, and the next start writes c.
-func (d *Drafts) Complete(dr *Draft, c *Completion) (Receipt, error) {
+// Record(dr, nil) withdraws the record (the bundle could not be
+// written, and none of it is on disk): dr is saved without it, and the
+// onboarding goes on as before. Should that save fail, the next start
+// writes the recorded bundle: still one bundle.
+func (d *Drafts) Record(dr *Draft, c *Completion) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if c == nil {
+		delete(d.completing, dr.ID)
+		dr.Completed = nil
+		return d.save(dr)
+	}
 	prev := dr.Completed
 	dr.Completed = c
 	err := d.save(dr)
-	if err != nil && !errors.Is(err, ErrDraftKeyGone) {
-		dr.Completed = prev
-		return Receipt{}, fmt.Errorf("store: the bundle was not written, as it could not be recorded in the draft first: %w", err)
-	}
-	if err == nil {
+	switch {
+	case err == nil:
 		d.completing[dr.ID] = c
-	}
-	rc, _, err := c.Publish()
-	if err != nil && rc.BundlePath == "" && d.completing[dr.ID] != nil {
-		delete(d.completing, dr.ID)
+	case errors.Is(err, ErrDraftKeyGone):
+		err = nil
+	default:
 		dr.Completed = prev
-		_ = d.save(dr) // if this fails, the next start writes c: still one bundle
 	}
-	return rc, err
+	return err
 }
 
 // keepKey makes sure the key store still has key, the key of the

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -771,8 +772,9 @@ func (a *accessible) complete() error {
 	}
 	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
 	for {
-		r, err := d.WriteBundle(rd.outPath, b, pass)
+		r, id, err := writeBundle(d, m.s.Snapshot(), rd.outPath, b, pass)
 		if err == nil {
+			m.s.Draft.ID = cmp.Or(m.s.Draft.ID, id)
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
@@ -786,7 +788,7 @@ func (a *accessible) complete() error {
 			return nil
 		}
 		a.say("Could not write the bundle: %s", errText(err))
-		a.say("%s", remedy(err, noApp))
+		a.say("%s", writeRemedy(err))
 		ans, err2 := a.choose("Type r to try again, or q to quit and keep a draft: ", "rq", "")
 		if err2 != nil || ans == "q" {
 			return errors.Join(ErrUserAborted, err)

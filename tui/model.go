@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -268,18 +269,6 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 	}
 }
 
-// finishDraft ends draft dr once the bundle of r is written: it saves the
-// draft marked completed (store.Draft.Completed) and then removes it. A
-// run killed between the two leaves a draft that says its bundle is
-// written, which the next run offers only to discard: resuming it could
-// write a second bundle with the same tokens. The marker's save failing
-// does not stop the removal; the removal's error is returned.
-func finishDraft(d DraftStore, dr Draft, r Receipt) error {
-	dr.Completed = &store.Completion{BundlePath: r.BundlePath, SHA256: r.SHA256}
-	_ = d.Save(&dr)
-	return d.Remove(dr.ID)
-}
-
 // removed takes the answer of the removal after the bundle: a failure is
 // reported (Result.DraftRemoveErr, the done screen).
 func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
@@ -473,6 +462,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		r := msg.receipt
+		m.s.Draft.ID = cmp.Or(m.s.Draft.ID, msg.id)
 		m.result.Receipt = &r
 		m.err = nil
 		m.confirmQuit = false
@@ -649,11 +639,11 @@ func (m *Model) reviewData() reviewData {
 // complete writes the bundle (COMPLETE REQUEST).
 func (m *Model) complete() tea.Cmd {
 	b := m.s.Bundle(m.c.now, m.c.deps.Version)
-	path, pass, write := m.review.data.outPath, m.review.passphrase(), m.c.deps.WriteBundle
+	path, pass, deps, dr := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot()
 	m.review.writing = true
 	return func() tea.Msg {
-		r, err := write(path, b, pass)
-		return bundleWrittenMsg{receipt: r, err: err}
+		r, id, err := writeBundle(deps, dr, path, b, pass)
+		return bundleWrittenMsg{receipt: r, err: err, id: id}
 	}
 }
 

@@ -103,10 +103,12 @@ type copiedMsg struct{ err error }
 // completeMsg: COMPLETE REQUEST was pressed (passphrase checked).
 type completeMsg struct{}
 
-// bundleWrittenMsg: WriteBundle answered.
+// bundleWrittenMsg: WriteBundle answered (writeBundle); id is the
+// draft's.
 type bundleWrittenMsg struct {
 	receipt Receipt
 	err     error
+	id      string
 }
 
 // draftRemovedMsg: DraftStore.Remove answered after the bundle was

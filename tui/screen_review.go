@@ -468,7 +468,7 @@ func (s *reviewScreen) view() string {
 		}
 		if s.err != nil && s.err != errPassphraseShort && s.err != errPassphraseMismatch {
 			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+errText(s.err))
-			bottom = append(bottom, strings.Split(wrap(remedy(s.err, noApp), w), "\n")...)
+			bottom = append(bottom, strings.Split(wrap(writeRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
 		}
 		return bottom
 	}

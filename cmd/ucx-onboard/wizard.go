@@ -355,7 +355,7 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 			deps.Protection.Describe = protection.Describe()
 		}
 	}
-	deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
+	deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (store.Receipt, error) {
 		p := protection
 		if !pass.IsZero() {
 			var err error
@@ -364,9 +364,9 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 			}
 		}
 		if o.out != "" {
-			return store.WriteBundle(path, b, p) // the engineer's name: never another
+			return store.WriteBundleRecorded(path, b, p, record) // the engineer's name: never another
 		}
-		return writeBundleFreeName(path, b, p)
+		return writeBundleFreeName(path, b, p, record)
 	}
 	deps.OpenHint = func(r store.Receipt) string {
 		if demoIdentity != "" { // the newcomer looks at the result, tokens left out
@@ -453,11 +453,13 @@ const maxNameTries = 100
 // writeBundleFreeName writes the bundle under path or, when a file of that
 // name exists (the same company onboarded twice in a day), under the first
 // free "<name>-2.ucxbundle", "<name>-3.ucxbundle", ... Nothing is ever
-// overwritten: store.WriteBundle refuses existing names atomically.
-func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store.Receipt, error) {
+// overwritten: store.WriteBundleRecorded refuses existing names before
+// anything is recorded (ErrExists), and atomically when it writes. record
+// is store.WriteBundleRecorded's (the draft keeps the name written).
+func writeBundleFreeName(path string, b store.Bundle, p store.Protection, record func(*store.Completion) error) (store.Receipt, error) {
 	name := path
 	for i := 2; ; i++ {
-		r, err := store.WriteBundle(name, b, p)
+		r, err := store.WriteBundleRecorded(name, b, p, record)
 		// r.BundlePath is set once the bundle is on disk (a taken receipt
 		// name fails after that): never write a second bundle then.
 		if !errors.Is(err, store.ErrExists) || r.BundlePath != "" || i > maxNameTries {
