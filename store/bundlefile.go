@@ -67,6 +67,10 @@ func SealBundle(path string, b Bundle, p Protection) (*Completion, error) {
 			return nil, existsError(f)
 		}
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: bundle path: %w", err)
+	}
 	sealed, err := sealBundle(b, p)
 	if err != nil {
 		return nil, err
@@ -74,6 +78,7 @@ func SealBundle(path string, b Bundle, p Protection) (*Completion, error) {
 	sum := sha256.Sum256(sealed)
 	c := &Completion{
 		BundlePath: path,
+		Path:       abs,
 		SHA256:     hex.EncodeToString(sum[:]),
 		Sealed:     sealed,
 		Recipients: p.Recipients(),
@@ -146,11 +151,11 @@ type Published struct {
 // not on disk under that name.
 func (c *Completion) Publish() (Receipt, Published, error) {
 	var pub Published
-	path := c.BundlePath
+	path, shown := c.file(), c.BundlePath
 	ours, err := c.onDisk()
 	if errors.Is(err, fs.ErrNotExist) {
 		if len(c.Sealed) == 0 {
-			return Receipt{}, pub, newError(ErrBundleMissing, fmt.Sprintf("store: %s is not there any more, and this draft (made by an older ucx-onboard) cannot write it again", path), nil)
+			return Receipt{}, pub, newError(ErrBundleMissing, fmt.Sprintf("store: %s is not there any more, and this draft (made by an older ucx-onboard) cannot write it again", shown), nil)
 		}
 		werr := writeFileAtomic(path, c.Sealed, false)
 		// Whatever the write said (a failure may come after the publish,
@@ -167,26 +172,26 @@ func (c *Completion) Publish() (Receipt, Published, error) {
 		}
 		pub.WroteBundle = true
 	} else if err != nil {
-		return Receipt{}, pub, newError(ErrBundleMismatch, fmt.Sprintf("store: %s cannot be checked against the bundle this onboarding wrote", path), unwrapPath(err))
+		return Receipt{}, pub, newError(ErrBundleMismatch, fmt.Sprintf("store: %s cannot be checked against the bundle this onboarding wrote", shown), unwrapPath(err))
 	}
 	if !ours {
 		return Receipt{}, pub, c.mismatch()
 	}
-	rc := Receipt{BundlePath: path, SHA256: c.SHA256, Recipients: c.Recipients, Passphrase: c.Passphrase}
+	rc := Receipt{BundlePath: shown, SHA256: c.SHA256, Recipients: c.Recipients, Passphrase: c.Passphrase}
 	rpath := path + ReceiptSuffix
 	if _, err := os.Lstat(rpath); err == nil {
-		rc.ReceiptPath = rpath
+		rc.ReceiptPath = shown + ReceiptSuffix
 		return rc, pub, nil
 	}
 	if c.ReceiptText == "" {
-		return rc, pub, newError(ErrBundleMissing, fmt.Sprintf("store: the receipt %s is missing, and this draft (made by an older ucx-onboard) cannot write it", rpath), nil)
+		return rc, pub, newError(ErrBundleMissing, fmt.Sprintf("store: the receipt %s is missing, and this draft (made by an older ucx-onboard) cannot write it", shown+ReceiptSuffix), nil)
 	}
 	if err := writeFileAtomic(rpath, []byte(c.ReceiptText), false); err != nil && !errors.Is(err, ErrExists) {
 		return rc, pub, fmt.Errorf("store: bundle written, but not its receipt: %w", err)
 	} else if err == nil {
 		pub.WroteReceipt = true
 	}
-	rc.ReceiptPath = rpath
+	rc.ReceiptPath = shown + ReceiptSuffix
 	return rc, pub, nil
 }
 
@@ -194,12 +199,21 @@ func (c *Completion) Publish() (Receipt, Published, error) {
 // SHA-256 is c.SHA256); the error wraps fs.ErrNotExist when there is no
 // file, errTooLarge when it is larger than any bundle.
 func (c *Completion) onDisk() (bool, error) {
-	data, err := readFileCapped(c.BundlePath, maxFileSize)
+	data, err := readFileCapped(c.file(), maxFileSize)
 	if err != nil {
 		return false, err
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:]) == c.SHA256, nil
+}
+
+// file is where c's bundle is written: Path, or BundlePath in a draft of
+// version 2.
+func (c *Completion) file() string {
+	if c.Path != "" {
+		return c.Path
+	}
+	return c.BundlePath
 }
 
 func (c *Completion) mismatch() error {

@@ -65,7 +65,12 @@ type ApprovalNote struct {
 // bundle in Sealed is age-encrypted, and the draft that keeps it is
 // encrypted again.
 type Completion struct {
+	// BundlePath is the bundle's path as the wizard named it (shown, and
+	// in the Receipt); Path is the same made absolute when it was sealed,
+	// where it is written and checked whatever folder the next start runs
+	// in (empty in a draft of version 2: BundlePath is used).
 	BundlePath string
+	Path       string
 	SHA256     string // hex SHA-256 of the bundle file
 	// Sealed is the bundle file itself, so that a run killed while
 	// writing it leaves what the next start writes again, byte for byte;

@@ -135,10 +135,11 @@ func (w wireDraft) approvals() []ApprovalNote {
 	return out
 }
 
-// wireCompletion is Draft.Completed. Sealed (base64 in JSON), Receipt,
-// Recipients and Passphrase are version 3's.
+// wireCompletion is Draft.Completed. Path, Sealed (base64 in JSON),
+// Receipt, Recipients and Passphrase are version 3's.
 type wireCompletion struct {
 	BundlePath string   `json:"bundle_path"`
+	Path       string   `json:"path,omitempty"`
 	SHA256     string   `json:"sha256"`
 	Sealed     []byte   `json:"sealed,omitempty"`
 	Receipt    string   `json:"receipt,omitempty"`
@@ -150,7 +151,7 @@ func toWireCompletion(c *Completion) *wireCompletion {
 	if c == nil {
 		return nil
 	}
-	return &wireCompletion{BundlePath: c.BundlePath, SHA256: c.SHA256, Sealed: c.Sealed,
+	return &wireCompletion{BundlePath: c.BundlePath, Path: c.Path, SHA256: c.SHA256, Sealed: c.Sealed,
 		Receipt: c.ReceiptText, Recipients: c.Recipients, Passphrase: c.Passphrase}
 }
 
@@ -158,7 +159,7 @@ func fromWireCompletion(w *wireCompletion) *Completion {
 	if w == nil {
 		return nil
 	}
-	return &Completion{BundlePath: w.BundlePath, SHA256: w.SHA256, Sealed: w.Sealed,
+	return &Completion{BundlePath: w.BundlePath, Path: w.Path, SHA256: w.SHA256, Sealed: w.Sealed,
 		ReceiptText: w.Receipt, Recipients: w.Recipients, Passphrase: w.Passphrase}
 }
 
