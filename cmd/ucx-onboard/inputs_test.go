@@ -44,6 +44,25 @@ func TestOutputCheckReceipt(t *testing.T) {
 	}
 }
 
+// TestOutputCheckNameTooLong: an --out whose name (with its receipt's and
+// temporary files' additions) passes 255 bytes is refused by the
+// preflight, before any approval, not by COMPLETE REQUEST after them.
+func TestOutputCheckNameTooLong(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		base string
+		ok   bool
+	}{
+		{strings.Repeat("a", 200) + ".ucxbundle", true},
+		{strings.Repeat("a", 300) + ".ucxbundle", false},
+	} {
+		ck := outputCheck(filepath.Join(dir, tc.base), dir)
+		if ck.OK != tc.ok || (!tc.ok && (!ck.Blocking || !strings.Contains(ck.Detail, "too long") || !strings.Contains(ck.Fix, "shorter --out"))) {
+			t.Errorf("%d-byte name: %+v", len(tc.base), ck)
+		}
+	}
+}
+
 // TestWizardStartErrors: problems with flags and the files they name,
 // which the checks' r would read again unchanged, stop the wizard before
 // the screen opens: exit 2, the problem on one line naming the flag and

@@ -977,6 +977,12 @@ func outputCheck(out, dir string) tui.Check {
 	ck := tui.Check{Name: "Output folder", Blocking: true}
 	abs, _ := filepath.Abs(dir)
 	if out != "" {
+		if err := store.CheckBundleName(out); err != nil {
+			ck.Detail = strings.TrimPrefix(err.Error(), "store: ")
+			ck.Fix = "quit and start again with a shorter --out"
+			ck.AtStart = true
+			return ck
+		}
 		for _, f := range []string{out, out + store.ReceiptSuffix} {
 			if _, err := os.Lstat(f); err == nil {
 				ck.Detail = f + " exists already"
