@@ -551,6 +551,38 @@ func unreadableDraft(id string, cause error) error {
 		"store: draft %s cannot be read by this ucx-onboard (%s); it is kept: resume it with the version that made it, or discard it", id, why), nil)
 }
 
+// Records reports whether a draft not held by another ucx-onboard has
+// recorded a bundle at path (Draft.Completed): a file there is then that
+// draft's bundle, or takes its name, and List finishes or reports it. The
+// wizard's preflight lets such an --out pass instead of refusing it as
+// taken, so the draft can be finished and discarded.
+func (d *Drafts) Records(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	entries, err := os.ReadDir(d.draftDir())
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".age") || isTempName(name) || !e.Type().IsRegular() {
+			continue
+		}
+		id := strings.TrimSuffix(name, ".age")
+		if busy, _ := d.lockedByOther(id); busy {
+			continue
+		}
+		if dr, err := d.load(id); err == nil && dr.Completed != nil && filepath.Clean(dr.Completed.file()) == abs {
+			return true
+		}
+	}
+	return false
+}
+
 // damaged renames draft id aside, deletes its key, and returns an
 // ErrDraftDamaged error.
 //

@@ -262,6 +262,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		outDir:     outDir,
 		stateDir:   stateDir,
 		draftsErr:  draftsErr,
+		recorded:   recordedBy(deps.Drafts),
 	})
 
 	if !o.accessible && isTerminal(screen) {
@@ -430,6 +431,16 @@ type preflightInputs struct {
 	outDir     string
 	stateDir   string
 	draftsErr  error
+	// recorded tells an --out that a draft recorded as its bundle.
+	recorded func(path string) bool
+}
+
+// recordedBy is the store's Drafts.Records (nil without drafts).
+func recordedBy(d tui.DraftStore) func(string) bool {
+	if s, ok := d.(*store.Drafts); ok {
+		return s.Records
+	}
+	return nil
 }
 
 // buildPreflight returns the wizard's preflight: the catalog check, the
@@ -441,7 +452,7 @@ func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
 		checks = append(checks, webexChecks(ctx, in.client, in.apps, in.baseURL, catalogSource(in.opts))...)
 		return append(checks,
 			protectionCheck(in.protection, nil),
-			outputCheck(in.opts.out, in.outDir),
+			outputCheck(in.opts.out, in.outDir, in.recorded),
 			draftsCheck(in.stateDir, in.draftsErr),
 		)
 	}
@@ -973,7 +984,7 @@ func (e *demoIdentityError) Unwrap() error { return e.err }
 // that neither the bundle nor its receipt (out+store.ReceiptSuffix) exists
 // yet: store.WriteBundle refuses both, and never overwrites. Without --out
 // the wizard picks a free name itself.
-func outputCheck(out, dir string) tui.Check {
+func outputCheck(out, dir string, recorded func(string) bool) tui.Check {
 	ck := tui.Check{Name: "Output folder", Blocking: true}
 	abs, _ := filepath.Abs(dir)
 	if out != "" {
@@ -985,6 +996,13 @@ func outputCheck(out, dir string) tui.Check {
 		}
 		for _, f := range []string{out, out + store.ReceiptSuffix} {
 			if _, err := os.Lstat(f); err == nil {
+				if recorded != nil && recorded(out) {
+					// A run killed during COMPLETE REQUEST: its draft
+					// is finished and listed as completed.
+					ck.OK = true
+					ck.Detail = out + " is the bundle of a completed draft (listed next)"
+					return ck
+				}
 				ck.Detail = f + " exists already"
 				ck.Fix = "bundles and receipts are never overwritten: move it away or choose another --out"
 				return ck
