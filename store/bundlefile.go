@@ -48,7 +48,8 @@ func sealBundle(b Bundle, p Protection) ([]byte, error) {
 
 // SealBundle seals b with p for path: the bundle file and its receipt,
 // ready to be written by Completion.Publish. A draft records the
-// Completion before the write (Drafts.Complete), so that a run killed
+// Completion before the write (Drafts.Record, through
+// WriteBundleRecorded), so that a run killed
 // while writing leaves a draft from which the next start finishes the
 // write, byte for byte, under the same name.
 //
