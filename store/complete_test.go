@@ -83,7 +83,7 @@ func recordOnly(t *testing.T, d *Drafts, dr *Draft, c *Completion) {
 	}
 }
 
-// TestCompleteAfterKill: whatever point of Drafts.Complete a kill
+// TestCompleteAfterKill: whatever point of the write (WriteBundleRecorded) a kill
 // stopped at, the next start (List) leaves the bundle the draft recorded,
 // byte for byte, and its receipt, under the recorded name and no other;
 // a different file under that name is left alone and said plainly.

@@ -36,7 +36,7 @@ type Draft struct {
 	// approved without warnings, or its approver was never checked.
 	Approvals []ApprovalNote
 	// Completed is set once the draft's bundle is about to be written:
-	// Drafts.Complete saves the draft with it (the bundle's name, its
+	// Drafts.Record saves the draft with it (the bundle's name, its
 	// SHA-256 and its sealed bytes) before the bundle is written, and
 	// removes the draft after. A draft with Completed is "completed or
 	// being completed": never resumed (it would write a second bundle
@@ -61,7 +61,7 @@ type ApprovalNote struct {
 
 // Completion is the bundle a draft is completed with: made by
 // SealBundle, recorded in the draft before the bundle is written
-// (Drafts.Complete), written by Publish. It holds no plaintext token: the
+// (Drafts.Record), written by Publish. It holds no plaintext token: the
 // bundle in Sealed is age-encrypted, and the draft that keeps it is
 // encrypted again.
 type Completion struct {
