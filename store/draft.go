@@ -37,8 +37,8 @@ type Draft struct {
 	Approvals []ApprovalNote
 	// Completed is set once the draft's bundle is about to be written:
 	// Drafts.Record saves the draft with it (the bundle's name, its
-	// SHA-256 and its sealed bytes) before the bundle is written, and
-	// removes the draft after. A draft with Completed is "completed or
+	// SHA-256 and its sealed bytes) before the bundle is written; the
+	// wizard removes the draft after. A draft with Completed is "completed or
 	// being completed": never resumed (it would write a second bundle
 	// with the same tokens); Drafts.List finishes its bundle (see
 	// Completion.Publish) and it can then only be discarded.
