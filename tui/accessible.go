@@ -771,8 +771,12 @@ func (a *accessible) complete() error {
 		return ErrUserAborted
 	}
 	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
+	var written *store.Completion // see writeBundle
 	for {
-		r, id, err := writeBundle(d, m.s.Snapshot(), rd.outPath, b, pass)
+		var r Receipt
+		var id string
+		var err error
+		r, id, written, err = writeBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
 		if err == nil {
 			m.s.Draft.ID = cmp.Or(m.s.Draft.ID, id)
 			m.result.Receipt = &r

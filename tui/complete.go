@@ -24,16 +24,38 @@ import (
 // is worse. The bundle is then written without the record and the draft
 // removed right after, as before drafts recorded bundles; only a kill in
 // between could leave a stale draft to resume.
-func writeBundle(deps Deps, dr Draft, path string, b store.Bundle, pass store.Secret) (Receipt, string, error) {
-	var record func(*store.Completion) error
-	if deps.Drafts != nil {
-		record = func(c *store.Completion) error {
-			_ = deps.Drafts.Record(&dr, c)
-			return nil
+//
+// written is the bundle of an earlier attempt that is on disk although
+// the attempt failed (its receipt could not be written): it is published
+// again (the receipt written) instead of a new bundle being sealed, which
+// would be a second bundle with the same tokens. writeBundle returns the
+// bundle so written, or nil, for the next attempt.
+func writeBundle(deps Deps, dr Draft, path string, b store.Bundle, pass store.Secret, written *store.Completion) (Receipt, string, *store.Completion, error) {
+	if written != nil {
+		r, _, err := written.Publish()
+		return r, dr.ID, onDisk(r, err, written), err
+	}
+	var sealed *store.Completion
+	record := func(c *store.Completion) error {
+		if c != nil {
+			sealed = c
 		}
+		if deps.Drafts != nil {
+			_ = deps.Drafts.Record(&dr, c)
+		}
+		return nil
 	}
 	r, err := deps.WriteBundle(path, b, pass, record)
-	return r, dr.ID, err
+	return r, dr.ID, onDisk(r, err, sealed), err
+}
+
+// onDisk is c when an attempt to write it failed after its bundle was
+// written (r names it): the next attempt publishes it again.
+func onDisk(r Receipt, err error, c *store.Completion) *store.Completion {
+	if err != nil && r.BundlePath != "" && c != nil {
+		return c
+	}
+	return nil
 }
 
 // finishDraft ends draft dr once its bundle (receipt r) is written: it

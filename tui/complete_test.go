@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,5 +157,50 @@ func TestLongCompanyName(t *testing.T) {
 	b, _, path := f.writer.got()
 	if b.Customer.Company != long || filepath.Base(path) != name {
 		t.Errorf("bundle company %d characters, path %q (want %q)", len(b.Customer.Company), path, name)
+	}
+}
+
+// TestRetryAfterReceiptFailure: when the bundle was written but not its
+// receipt, trying again writes the receipt of that bundle, never a second
+// bundle.
+func TestRetryAfterReceiptFailure(t *testing.T) {
+	dir := t.TempDir()
+	p, err := store.NewPassphraseProtection(store.NewSecret("correct horse battery staple"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	f := newFakes()
+	d := testDeps(f)
+	d.WriteBundle = func(path string, b store.Bundle, _ store.Secret, record func(*store.Completion) error) (Receipt, error) {
+		writes++
+		c, err := store.SealBundle(path, b, p)
+		if err != nil {
+			return Receipt{}, err
+		}
+		if err := record(c); err != nil {
+			return Receipt{}, err
+		}
+		// The bundle is written, then the disk fills up.
+		if err := os.WriteFile(c.Path, c.Sealed, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Receipt{BundlePath: path, SHA256: c.SHA256}, errors.New("store: bundle written, but not its receipt: no space left on device")
+	}
+	path := filepath.Join(dir, "acme.ucxbundle")
+	dr := Draft{ID: "draft-1", Customer: testCustomer()}
+	_, _, written, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
+	if err == nil || written == nil {
+		t.Fatalf("first attempt: written %v, err %v", written, err)
+	}
+	r, _, again, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
+	if err != nil || again != nil || r.ReceiptPath != path+store.ReceiptSuffix || writes != 1 {
+		t.Fatalf("retry: %+v %v %v, %d writes", r, again, err, writes)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.ucxbundle*")); len(m) != 2 {
+		t.Errorf("files: %v", m)
+	}
+	if rec := f.drafts.drafts["draft-1"].Completed; rec == nil || rec.SHA256 != r.SHA256 {
+		t.Errorf("the draft did not record the bundle: %+v", rec)
 	}
 }

@@ -457,6 +457,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(m.save(), m.next())
 	case bundleWrittenMsg:
+		m.review.written = msg.written
 		if msg.err != nil {
 			m.review.failed(msg.err)
 			return m, nil
@@ -639,11 +640,11 @@ func (m *Model) reviewData() reviewData {
 // complete writes the bundle (COMPLETE REQUEST).
 func (m *Model) complete() tea.Cmd {
 	b := m.s.Bundle(m.c.now, m.c.deps.Version)
-	path, pass, deps, dr := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot()
+	path, pass, deps, dr, written := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot(), m.review.written
 	m.review.writing = true
 	return func() tea.Msg {
-		r, id, err := writeBundle(deps, dr, path, b, pass)
-		return bundleWrittenMsg{receipt: r, err: err, id: id}
+		r, id, written, err := writeBundle(deps, dr, path, b, pass, written)
+		return bundleWrittenMsg{receipt: r, err: err, id: id, written: written}
 	}
 }
 

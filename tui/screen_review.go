@@ -47,7 +47,11 @@ type reviewScreen struct {
 	focus        int
 	err          error // passphrase check or writing failed
 	writing      bool
-	holdOn       bool // a quit key was pressed while writing
+	// written is the bundle an attempt wrote before it failed (its
+	// receipt could not be written): the next attempt finishes it
+	// instead of writing another (writeBundle).
+	written *store.Completion
+	holdOn  bool // a quit key was pressed while writing
 }
 
 func newReviewScreen(c *common) reviewScreen {
