@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -389,4 +391,40 @@ func BenchmarkHugeDraftStart(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(total)/float64(b.N)/1e6, "MB/start")
+}
+
+// TestDraftVersionWritten: a draft is written as version 2 (which earlier
+// builds read) until it records a bundle, then as version 3.
+func TestDraftVersionWritten(t *testing.T) {
+	t.Parallel()
+	d, _, _, dr, c := completeFixture(t)
+	version := func() string {
+		var v string
+		rewriteDraft(t, d, dr.ID, func(pt []byte) []byte {
+			var m struct {
+				Version int `json:"version"`
+			}
+			if err := json.Unmarshal(bytes.TrimRight(pt, " \n"), &m); err != nil {
+				t.Fatal(err)
+			}
+			v = fmt.Sprint(m.Version)
+			return pt
+		})
+		return v
+	}
+	if v := version(); v != "2" {
+		t.Errorf("ordinary draft written as version %s, want 2", v)
+	}
+	if err := d.Record(dr, c); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != "3" {
+		t.Errorf("draft with a recorded bundle written as version %s, want 3", v)
+	}
+	if err := d.Record(dr, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != "2" {
+		t.Errorf("withdrawn record: version %s, want 2", v)
+	}
 }
