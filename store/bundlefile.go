@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -45,8 +46,51 @@ func sealBundle(b Bundle, p Protection) ([]byte, error) {
 	return seal(pt, p)
 }
 
+// SealBundle seals b with p for path: the bundle file and its receipt,
+// ready to be written by Completion.Publish. A draft records the
+// Completion before the write (Drafts.Record, through
+// WriteBundleRecorded), so that a run killed
+// while writing leaves a draft from which the next start finishes the
+// write, byte for byte, under the same name.
+//
+// If path or its receipt exists the error wraps ErrExists and names it;
+// a name too long for common file systems wraps ErrNameTooLong (see
+// CheckBundleName); the zero Protection gives ErrNoProtection.
+func SealBundle(path string, b Bundle, p Protection) (*Completion, error) {
+	if !p.valid() {
+		return nil, newError(ErrNoProtection, "store: refusing to write a bundle without protection (recipients or passphrase)", nil)
+	}
+	if err := CheckBundleName(path); err != nil {
+		return nil, err
+	}
+	for _, f := range []string{path, path + ReceiptSuffix} {
+		if _, err := os.Lstat(f); err == nil {
+			return nil, existsError(f)
+		}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: bundle path: %w", err)
+	}
+	sealed, err := sealBundle(b, p)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(sealed)
+	c := &Completion{
+		BundlePath: path,
+		Path:       abs,
+		SHA256:     hex.EncodeToString(sum[:]),
+		Sealed:     sealed,
+		Recipients: p.Recipients(),
+		Passphrase: p.Passphrase(),
+	}
+	c.ReceiptText = receiptText(Receipt{BundlePath: path, SHA256: c.SHA256}, int64(len(sealed)), b, p)
+	return c, nil
+}
+
 // WriteBundle seals b with p and writes it to path, then writes the
-// receipt to path+ReceiptSuffix.
+// receipt to path+ReceiptSuffix: SealBundle, then Completion.Publish.
 //
 // Both files are written atomically with mode 0600 and never overwrite: if
 // either exists the error wraps ErrExists and names it, and nothing is
@@ -56,36 +100,154 @@ func sealBundle(b Bundle, p Protection) ([]byte, error) {
 // written after the bundle was, the returned Receipt has BundlePath and
 // SHA256 set and the error says so: the bundle is good.
 func WriteBundle(path string, b Bundle, p Protection) (Receipt, error) {
-	if !p.valid() {
-		return Receipt{}, newError(ErrNoProtection, "store: refusing to write a bundle without protection (recipients or passphrase)", nil)
-	}
-	rpath := path + ReceiptSuffix
-	for _, f := range []string{path, rpath} {
-		if _, err := os.Lstat(f); err == nil {
-			return Receipt{}, existsError(f)
-		}
-	}
-	sealed, err := sealBundle(b, p)
+	return WriteBundleRecorded(path, b, p, nil)
+}
+
+// WriteBundleRecorded is WriteBundle for a bundle that must be written
+// exactly once: record (Drafts.Record, nil for none) gets the sealed
+// bundle before it is written and must keep it where the next start
+// finds it; if it fails, nothing is written and its error is returned.
+// If the bundle then cannot be written and none of it is on disk (the
+// returned Receipt is zero), record(nil) withdraws the record.
+func WriteBundleRecorded(path string, b Bundle, p Protection, record func(*Completion) error) (Receipt, error) {
+	c, err := SealBundle(path, b, p)
 	if err != nil {
 		return Receipt{}, err
 	}
-	sum := sha256.Sum256(sealed)
-	rc := Receipt{
-		BundlePath: path,
-		SHA256:     hex.EncodeToString(sum[:]),
-		Recipients: p.Recipients(),
-		Passphrase: p.Passphrase(),
+	if record != nil {
+		if err := record(c); err != nil {
+			return Receipt{}, fmt.Errorf("store: the bundle was not written, as it could not be recorded in the draft first: %w", err)
+		}
 	}
-	if err := writeFileAtomic(path, sealed, false); err != nil {
-		return Receipt{}, err
+	rc, _, err := c.Publish()
+	if err != nil && rc.BundlePath == "" && record != nil {
+		_ = record(nil)
 	}
-	text := receiptText(rc, int64(len(sealed)), b, p)
-	if err := writeFileAtomic(rpath, []byte(text), false); err != nil {
-		return rc, fmt.Errorf("store: bundle written, but not its receipt: %w", err)
-	}
-	rc.ReceiptPath = rpath
-	return rc, nil
+	return rc, err
 }
+
+// Published says what Completion.Publish found and did.
+type Published struct {
+	// WroteBundle: the bundle was not at its path and has been written
+	// now; WroteReceipt likewise for the receipt.
+	WroteBundle, WroteReceipt bool
+}
+
+// Publish makes sure c's bundle and receipt are on disk, writing what is
+// missing and never overwriting anything. It is idempotent, so a draft's
+// Completion may be published again after a kill at any moment:
+//
+//   - bundle absent: written (atomically, no clobber); a Completion
+//     without the sealed bytes (a draft of version 2, recorded after its
+//     bundle was written) cannot write it: ErrBundleMissing.
+//   - bundle present with c.SHA256: kept.
+//   - bundle present with other content (or too large, or not a regular
+//     file): ErrBundleMismatch, and nothing is written.
+//   - receipt absent: written from c.ReceiptText (without it, the error
+//     wraps ErrBundleMissing); present: kept.
+//
+// The returned Receipt has BundlePath and SHA256 set whenever the
+// bundle at c.BundlePath is c's (even if the receipt then failed), and is
+// zero otherwise: a caller seeing a zero Receipt knows that c's bytes are
+// not on disk under that name.
+func (c *Completion) Publish() (Receipt, Published, error) {
+	var pub Published
+	path, shown := c.file(), c.BundlePath
+	ours, err := c.onDisk()
+	if errors.Is(err, fs.ErrNotExist) {
+		if len(c.Sealed) == 0 {
+			return Receipt{}, pub, newError(ErrBundleMissing, fmt.Sprintf("store: %s is not there any more, and this draft (made by an older ucx-onboard) cannot write it again", shown), nil)
+		}
+		werr := writeFileAtomic(path, c.Sealed, false)
+		// Whatever the write said (a failure may come after the publish,
+		// or a concurrent writer of the same bytes may have won), what
+		// counts is what is on disk now.
+		if ours, err = c.onDisk(); err != nil || !ours {
+			if werr == nil {
+				werr = err
+			}
+			if werr == nil || errors.Is(werr, ErrExists) {
+				werr = c.mismatch()
+			}
+			return Receipt{}, pub, werr
+		}
+		pub.WroteBundle = true
+	} else if err != nil {
+		return Receipt{}, pub, newError(ErrBundleMismatch, fmt.Sprintf("store: %s cannot be checked against the bundle this onboarding wrote", shown), unwrapPath(err))
+	}
+	if !ours {
+		return Receipt{}, pub, c.mismatch()
+	}
+	rc := Receipt{BundlePath: shown, SHA256: c.SHA256, Recipients: c.Recipients, Passphrase: c.Passphrase}
+	rpath := path + ReceiptSuffix
+	if _, err := os.Lstat(rpath); err == nil {
+		rc.ReceiptPath = shown + ReceiptSuffix
+		return rc, pub, nil
+	}
+	if c.ReceiptText == "" {
+		return rc, pub, newError(ErrBundleMissing, fmt.Sprintf("store: the receipt %s is missing, and this draft (made by an older ucx-onboard) cannot write it", shown+ReceiptSuffix), nil)
+	}
+	if err := writeFileAtomic(rpath, []byte(c.ReceiptText), false); err != nil && !errors.Is(err, ErrExists) {
+		return rc, pub, fmt.Errorf("store: bundle written, but not its receipt: %w", err)
+	} else if err == nil {
+		pub.WroteReceipt = true
+	}
+	rc.ReceiptPath = shown + ReceiptSuffix
+	return rc, pub, nil
+}
+
+// onDisk reports whether the file at c.BundlePath is c's bundle (its
+// SHA-256 is c.SHA256); the error wraps fs.ErrNotExist when there is no
+// file, errTooLarge when it is larger than any bundle.
+func (c *Completion) onDisk() (bool, error) {
+	data, err := readFileCapped(c.file(), maxFileSize)
+	if err != nil {
+		return false, err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]) == c.SHA256, nil
+}
+
+// file is where c's bundle is written: Path, or BundlePath in a draft of
+// version 2.
+func (c *Completion) file() string {
+	if c.Path != "" {
+		return c.Path
+	}
+	return c.BundlePath
+}
+
+func (c *Completion) mismatch() error {
+	return newError(ErrBundleMismatch, fmt.Sprintf(
+		"store: %s is not the bundle this onboarding wrote (its SHA-256 differs from %.12s…); it was left as it is, and no other bundle was written", c.BundlePath, c.SHA256), nil)
+}
+
+// CheckBundleName reports whether path's file name, its receipt's and
+// the temporary files written beside them fit in one name component of
+// common file systems (255 bytes on Linux and macOS, 255 UTF-16 units on
+// Windows): the error wraps ErrNameTooLong and says by how much.
+func CheckBundleName(path string) error {
+	base := filepath.Base(path)
+	// The longest name written: the receipt's temporary file,
+	// "." + base + ReceiptSuffix + tempInfix + pid + "-" + random.
+	n := len(base) + len(ReceiptSuffix) + tempNameOverhead
+	if n > maxNameBytes {
+		return newError(ErrNameTooLong, fmt.Sprintf(
+			"store: the file name %s is %d bytes too long (the file systems ucx-onboard writes to take names of at most %d bytes, and %d are needed beside it for its receipt and temporary files)",
+			quote(base), n-maxNameBytes, maxNameBytes, len(ReceiptSuffix)+tempNameOverhead), nil)
+	}
+	return nil
+}
+
+// maxNameBytes is the longest file name component common file systems
+// take (ext4, APFS, NTFS in UTF-16 units: a UTF-8 byte count never
+// undercounts those).
+const maxNameBytes = 255
+
+// tempNameOverhead is what writeFileAtomic adds to a name for its
+// temporary file: ".", tempInfix, a process ID (at most 10 digits), "-"
+// and os.CreateTemp's random part (at most 10 digits).
+const tempNameOverhead = 1 + len(tempInfix) + 10 + 1 + 10
 
 // receiptText renders the receipt: plain text, no secret.
 func receiptText(rc Receipt, size int64, b Bundle, p Protection) string {

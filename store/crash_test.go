@@ -23,7 +23,8 @@ const crashEnv = "UCX_STORE_CRASH_CHILD"
 // TestCrashChild is the child of TestCrash: with UCX_STORE_CRASH_CHILD set
 // to "dir recipient" it runs onboardings in a loop until it is killed:
 // each takes a draft ID (NewID), saves the draft three times, writes a
-// bundle, saves the draft marked completed, and removes it. It prints
+// bundle through WriteBundleRecorded (the draft records it first), and
+// removes the draft. It prints
 // "saved ID N" after each save of UserCount N returned, "completed ID"
 // and "removed ID" likewise: what the parent may count on.
 func TestCrashChild(t *testing.T) {
@@ -58,12 +59,8 @@ func TestCrashChild(t *testing.T) {
 			}
 			fmt.Println("saved", dr.ID, n)
 		}
-		r, err := WriteBundle(filepath.Join(dir, fmt.Sprintf("bundle-%04d.age", i)), b, p)
-		if err != nil {
-			fail(err)
-		}
-		dr.Completed = &Completion{BundlePath: r.BundlePath, SHA256: r.SHA256}
-		if err := d.Save(dr); err != nil {
+		record := func(c *Completion) error { return d.Record(dr, c) }
+		if _, err := WriteBundleRecorded(filepath.Join(dir, fmt.Sprintf("bundle-%04d.age", i)), b, p, record); err != nil {
 			fail(err)
 		}
 		fmt.Println("completed", dr.ID)

@@ -10,6 +10,11 @@
 //     refused, and recipients and a passphrase cannot be mixed.
 //  2. WriteBundle(path, bundle, protection) writes the bundle atomically
 //     (0600, never overwriting) and a receipt without secrets beside it.
+//     The wizard uses WriteBundleRecorded, whose record (Drafts.Record)
+//     keeps the sealed bundle (a Completion, from SealBundle) in the draft
+//     before it is written: a run killed at any moment then leaves a draft
+//     that the next start finishes (Completion.Publish writes what is
+//     missing, byte for byte, and never a second bundle).
 //
 // Opening a bundle: ParseIdentityFile (age identity or unencrypted SSH
 // private key) or PassphraseIdentity, then OpenBundle. Every failure wraps
@@ -20,10 +25,12 @@
 // Drafts: OpenDrafts(stateDir, nil) (DefaultStateDir gives the default;
 // it refuses a folder of another user and cleans up what killed runs
 // left), then NewID for a new draft, Save after every authorization, List
-// and Load to resume, and once the bundle is written Save with
-// Draft.Completed set, then Remove. A draft keeps what the wizard noted
-// of each approver per app (Draft.Approvals); drafts of format version 1
-// still load. A draft is held by one Drafts at a
+// and Load to resume, Record (through WriteBundleRecorded) for the bundle,
+// then Remove. List finishes the bundle of a draft killed while completing
+// (DraftInfo.Finished). A draft keeps what the wizard noted of each
+// approver per app (Draft.Approvals); drafts of format versions 1 and 2
+// still load, and are read (drafts, key files) with a limit from their
+// size. A draft is held by one Drafts at a
 // time (an OS file lock, released when the process exits): others see
 // ErrDraftInUse. Each draft is age-encrypted to its own key, kept in the
 // OS keyring or, where there is none, in a 0600 file in the state

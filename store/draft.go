@@ -35,11 +35,13 @@ type Draft struct {
 	// whether the engineer accepted them. An app of Apps without one was
 	// approved without warnings, or its approver was never checked.
 	Approvals []ApprovalNote
-	// Completed is set once the draft's bundle has been written: the
-	// wizard saves the draft with it right after the bundle is published
-	// and before it removes the draft, so a run killed in between leaves a
-	// draft that says so, which is never resumed (it would write a second
-	// bundle with the same tokens), only discarded.
+	// Completed is set once the draft's bundle is about to be written:
+	// Drafts.Record saves the draft with it (the bundle's name, its
+	// SHA-256 and its sealed bytes) before the bundle is written; the
+	// wizard removes the draft after. A draft with Completed is "completed or
+	// being completed": never resumed (it would write a second bundle
+	// with the same tokens); Drafts.List finishes its bundle (see
+	// Completion.Publish) and it can then only be discarded.
 	Completed *Completion
 	Created   time.Time // set by the first Save
 	Updated   time.Time // set by every Save
@@ -57,10 +59,30 @@ type ApprovalNote struct {
 	Undecided bool
 }
 
-// Completion names the bundle a draft was completed with.
+// Completion is the bundle a draft is completed with: made by
+// SealBundle, recorded in the draft before the bundle is written
+// (Drafts.Record), written by Publish. It holds no plaintext token: the
+// bundle in Sealed is age-encrypted, and the draft that keeps it is
+// encrypted again.
 type Completion struct {
+	// BundlePath is the bundle's path as the wizard named it (shown, and
+	// in the Receipt); Path is the same made absolute when it was sealed,
+	// where it is written and checked whatever folder the next start runs
+	// in (empty in a draft of version 2: BundlePath is used).
 	BundlePath string
+	Path       string
 	SHA256     string // hex SHA-256 of the bundle file
+	// Sealed is the bundle file itself, so that a run killed while
+	// writing it leaves what the next start writes again, byte for byte;
+	// ReceiptText is the receipt file. Both are empty in a draft of
+	// version 2, whose Completion was recorded after the bundle was
+	// written.
+	Sealed      []byte
+	ReceiptText string
+	// Recipients and Passphrase say how the bundle is protected (as in
+	// Receipt).
+	Recipients []string
+	Passphrase bool
 }
 
 // DraftInfo summarizes a draft for a resume list, without any token.
@@ -69,9 +91,12 @@ type DraftInfo struct {
 	Company  string
 	AppsDone []string // names (else IDs) of the apps already authorized
 	Updated  time.Time
-	// Completed is set when the draft's bundle was written (see
-	// Draft.Completed): the draft must not be resumed, only discarded.
+	// Completed is set when the draft's bundle was written or is being
+	// written (see Draft.Completed): the draft must not be resumed, only
+	// discarded. List has then finished the bundle (Completion.Publish):
+	// Finished says what that found and did.
 	Completed *Completion
+	Finished  *Finished
 	// HeldBy is the process ID of the ucx-onboard that holds the draft
 	// when Err wraps ErrDraftInUse (0 if unknown).
 	HeldBy int
@@ -84,6 +109,18 @@ type DraftInfo struct {
 	// ErrDraftKeyUnavailable (the keyring may be locked) or
 	// ErrDraftUnsupported (a newer ucx-onboard made it) the file stays
 	// where it is with its key. Remove discards any of these.
+	Err error
+}
+
+// Finished is what Drafts.List found of the bundle of a completed draft,
+// and did about it.
+type Finished struct {
+	Receipt Receipt // BundlePath set when the bundle on disk is the draft's
+	Published
+	// Err is nil when the bundle and its receipt are on disk, intact. It
+	// wraps ErrBundleMismatch when another file has the bundle's name
+	// (nothing was written), ErrBundleMissing when an older draft cannot
+	// write what is missing, or is the error of a write that failed.
 	Err error
 }
 
@@ -107,6 +144,9 @@ type Drafts struct {
 	// known: drafts this Drafts saved or loaded, which must still exist
 	// when saved again; removed: drafts it removed, never saved again.
 	known, removed map[string]bool
+	// completing are the completions recorded by Complete, by draft ID:
+	// every later Save of the draft keeps its completion.
+	completing map[string]*Completion
 }
 
 // String and GoString describe Drafts without its key store.
@@ -150,7 +190,8 @@ func OpenDrafts(dir string, keys KeyStore) (*Drafts, error) {
 		keys = NewKeyStore(dir)
 	}
 	d := &Drafts{dir: dir, keys: keys, now: time.Now, keyCache: map[string]*age.X25519Identity{},
-		locks: map[string]*flock.Flock{}, known: map[string]bool{}, removed: map[string]bool{}}
+		locks: map[string]*flock.Flock{}, known: map[string]bool{}, removed: map[string]bool{},
+		completing: map[string]*Completion{}}
 	if err := ownerOnlyDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, stateDirError(dir, err)
 	}
@@ -214,9 +255,20 @@ func newDraftID(now time.Time) string {
 // through d and has been removed since (a keyless draft would be left
 // otherwise), or when d removed it; a key deleted from under an existing
 // draft is stored again.
+//
+// Once Complete recorded a completion for the draft, every Save keeps it
+// (dr.Completed is set to it): a save that was asked for before the
+// bundle was written never erases the record of it.
 func (d *Drafts) Save(dr *Draft) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.save(dr)
+}
+
+func (d *Drafts) save(dr *Draft) error {
+	if c := d.completing[dr.ID]; c != nil && dr.ID != "" {
+		dr.Completed = c
+	}
 	now := d.now().UTC()
 	var id *age.X25519Identity
 	if dr.ID != "" {
@@ -271,6 +323,7 @@ func (d *Drafts) Save(dr *Draft) error {
 	if err != nil {
 		return err
 	}
+	defer clear(js)
 	pt := pad(js)
 	defer clear(pt)
 	p := Protection{recipients: []age.Recipient{id.Recipient()}}
@@ -278,11 +331,51 @@ func (d *Drafts) Save(dr *Draft) error {
 	if err != nil {
 		return err
 	}
+	if len(sealed) > maxFileSize {
+		return fmt.Errorf("store: draft %s would be larger than %d MiB; not saved", dr.ID, maxFileSize>>20)
+	}
 	if err := writeFileAtomic(d.path(dr.ID), sealed, true); err != nil {
 		return err
 	}
 	d.known[dr.ID] = true
 	return nil
+}
+
+// Record keeps in draft dr the bundle c (from SealBundle) that is about
+// to be written (WriteBundleRecorded calls it): it saves dr with
+// Completed = c (assigning dr.ID if empty), and every later Save of the
+// draft through d keeps c, so that a save asked for earlier never erases
+// the record. A run killed at any moment after leaves a draft that the
+// next start finishes (List: Completion.Publish) instead of resuming it.
+// A draft removed meanwhile (discarded by another ucx-onboard, so that
+// nothing can resume it) is no reason to hold the bundle back: Record
+// then returns nil. Any other error means nothing is recorded, and the
+// bundle must not be written.
+//
+// Record(dr, nil) withdraws the record (the bundle could not be
+// written, and none of it is on disk): dr is saved without it, and the
+// onboarding goes on as before. Should that save fail, the next start
+// writes the recorded bundle: still one bundle.
+func (d *Drafts) Record(dr *Draft, c *Completion) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c == nil {
+		delete(d.completing, dr.ID)
+		dr.Completed = nil
+		return d.save(dr)
+	}
+	prev := dr.Completed
+	dr.Completed = c
+	err := d.save(dr)
+	switch {
+	case err == nil:
+		d.completing[dr.ID] = c
+	case errors.Is(err, ErrDraftKeyGone):
+		err = nil
+	default:
+		dr.Completed = prev
+	}
+	return err
 }
 
 // keepKey makes sure the key store still has key, the key of the
@@ -313,8 +406,8 @@ func keyGone(id, why string) error {
 // ErrDraftUnsupported). A damaged draft (load would move it aside) or an
 // unreadable file may be replaced.
 func (d *Drafts) replaceable(id string, key *age.X25519Identity) bool {
-	data, err := os.ReadFile(d.path(id))
-	if err != nil || len(data) > maxFileSize {
+	data, err := readFileCapped(d.path(id), maxFileSize)
+	if err != nil {
 		return true
 	}
 	pt, err := decrypt(data, "draft", []age.Identity{key})
@@ -353,6 +446,10 @@ func marshalDraft(dr *Draft) ([]byte, error) {
 		Apps: toWireApps(dr.Apps), Org: toWireOrg(dr.Org), Approvals: toWireApprovals(dr.Approvals),
 		Completed: toWireCompletion(dr.Completed), Created: utc(dr.Created), Updated: utc(dr.Updated),
 	}
+	if w.Completed == nil || w.Completed.Sealed == nil {
+		// Nothing of version 3 in it: earlier builds still read it.
+		w.Version = 2
+	}
 	return jsonMarshal(w)
 }
 
@@ -387,16 +484,19 @@ func (d *Drafts) load(id string) (Draft, error) {
 	if err := checkID(id); err != nil {
 		return Draft{}, err
 	}
-	data, err := os.ReadFile(d.path(id))
+	// Read at most maxFileSize bytes: a larger file is damaged from its
+	// size alone (see docs/security.md, "Reads and their limits").
+	data, err := readFileCapped(d.path(id), maxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Draft{}, newError(ErrDraftNotFound, fmt.Sprintf("store: no draft %s", id), nil)
+	}
+	if errors.Is(err, errTooLarge) {
+		return Draft{}, d.damaged(id, err)
 	}
 	if err != nil {
 		return Draft{}, fmt.Errorf("store: read draft %s: %w", id, unwrapPath(err))
 	}
-	if len(data) > maxFileSize {
-		return Draft{}, d.damaged(id, errors.New("file too large"))
-	}
+	defer clear(data)
 	key, err := d.identity(id)
 	if err != nil {
 		return Draft{}, err
@@ -436,10 +536,11 @@ func decodeDraft(id string, pt []byte) (wireDraft, error) {
 		return wireDraft{}, newerDraft(id, fmt.Sprintf("version %d", *m.Version))
 	}
 	if err := checkMarker(pt, "draft", draftFormat, draftVersion); err != nil {
-		if checkMarker(pt, "draft", draftFormat, 1) != nil {
+		// Version 1 (until approvals) is read through its own fields,
+		// version 2 (until the sealed bundle in completed) as version 3.
+		if checkMarker(pt, "draft", draftFormat, 2) != nil && checkMarker(pt, "draft", draftFormat, 1) != nil {
 			return wireDraft{}, unreadableDraft(id, err)
 		}
-		// Version 1 (until approvals): read through its own fields.
 	}
 	var w wireDraft
 	if err := strictDecode(pt, &w); err != nil {
@@ -460,6 +561,38 @@ func unreadableDraft(id string, cause error) error {
 	why := strings.TrimPrefix(oneLine(cause.Error(), 160), "store: ")
 	return newError(ErrDraftUnsupported, fmt.Sprintf(
 		"store: draft %s cannot be read by this ucx-onboard (%s); it is kept: resume it with the version that made it, or discard it", id, why), nil)
+}
+
+// Records reports whether a draft not held by another ucx-onboard has
+// recorded a bundle at path (Draft.Completed): a file there is then that
+// draft's bundle, or takes its name, and List finishes or reports it. The
+// wizard's preflight lets such an --out pass instead of refusing it as
+// taken, so the draft can be finished and discarded.
+func (d *Drafts) Records(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	entries, err := os.ReadDir(d.draftDir())
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".age") || isTempName(name) || !e.Type().IsRegular() {
+			continue
+		}
+		id := strings.TrimSuffix(name, ".age")
+		if busy, _ := d.lockedByOther(id); busy {
+			continue
+		}
+		if dr, err := d.load(id); err == nil && dr.Completed != nil && filepath.Clean(dr.Completed.file()) == abs {
+			return true
+		}
+	}
+	return false
 }
 
 // damaged renames draft id aside, deletes its key, and returns an
@@ -495,6 +628,12 @@ func (d *Drafts) damaged(id string, cause error) error {
 // List returns every draft, newest first. A draft that cannot be read is
 // listed with Err set (see DraftInfo); List itself fails only if the
 // directory cannot be read, and never panics on a bad file.
+//
+// A completed draft (Draft.Completed: its bundle was written, or was
+// being written when the run that made it was killed) is finished here,
+// once per start: its bundle and receipt are written if missing, never
+// over another file (Completion.Publish), and DraftInfo.Finished says what
+// was found. The draft stays, to be discarded.
 func (d *Drafts) List() ([]DraftInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -524,6 +663,11 @@ func (d *Drafts) List() ([]DraftInfo, error) {
 		} else {
 			info.Company = dr.Customer.Company
 			info.Completed = dr.Completed
+			if c := dr.Completed; c != nil {
+				f := &Finished{}
+				f.Receipt, f.Published, f.Err = c.Publish()
+				info.Finished = f
+			}
 			info.Updated = dr.Updated
 			for _, a := range dr.Apps {
 				n := a.AppName
@@ -564,6 +708,7 @@ func (d *Drafts) Remove(id string) error {
 	}
 	delete(d.keyCache, id)
 	delete(d.known, id)
+	delete(d.completing, id)
 	d.removed[id] = true
 	if err := d.keys.Delete(id); err != nil {
 		return fmt.Errorf("store: remove key of draft %s: %w", id, err)

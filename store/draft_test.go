@@ -270,9 +270,9 @@ func TestDraftFromNewerVersion(t *testing.T) {
 		edit func([]byte) []byte
 		msg  string
 	}{
-		"version 3": {
-			edit: func(pt []byte) []byte { return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":3`), 1) },
-			msg:  "newer ucx-onboard (version 3)",
+		"version 4": {
+			edit: func(pt []byte) []byte { return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":4`), 1) },
+			msg:  "newer ucx-onboard (version 4)",
 		},
 		"unknown field": {
 			edit: func(pt []byte) []byte {

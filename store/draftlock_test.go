@@ -324,11 +324,11 @@ func TestDraftCompleted(t *testing.T) {
 	}
 	defer d.Close()
 	list, _ := d.List()
-	if len(list) != 1 || list[0].Completed == nil || *list[0].Completed != done {
+	if len(list) != 1 || list[0].Completed == nil || !reflect.DeepEqual(*list[0].Completed, done) || list[0].Finished == nil || !errors.Is(list[0].Finished.Err, ErrBundleMissing) {
 		t.Fatalf("List: %+v", list)
 	}
 	got, err := d.Load(dr.ID)
-	if err != nil || got.Completed == nil || *got.Completed != done {
+	if err != nil || got.Completed == nil || !reflect.DeepEqual(*got.Completed, done) {
 		t.Fatalf("Load: %+v %v", got.Completed, err)
 	}
 }

@@ -71,6 +71,17 @@ var (
 	ErrDraftKeyUnavailable = errors.New("store: draft key unavailable")
 	// ErrDraftNotFound: no draft with that ID.
 	ErrDraftNotFound = errors.New("store: draft not found")
+	// ErrBundleMismatch: the file at a draft's recorded bundle path is not
+	// the bundle the draft recorded (its SHA-256 differs, or it cannot be
+	// read): it is left alone, and no other bundle is written.
+	ErrBundleMismatch = errors.New("store: a different file has the bundle's name")
+	// ErrBundleMissing: a completed draft of an older ucx-onboard (which
+	// did not keep the sealed bundle) names a bundle or receipt that is
+	// not on disk, and cannot write it again.
+	ErrBundleMissing = errors.New("store: bundle missing")
+	// ErrNameTooLong: a bundle's file name (with its receipt and temporary
+	// files) does not fit the 255 bytes of a file name component.
+	ErrNameTooLong = errors.New("store: file name too long")
 	// ErrKeyNotFound: KeyStore.Get found no key for the draft.
 	ErrKeyNotFound = errors.New("store: draft key not found")
 )

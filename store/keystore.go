@@ -97,13 +97,17 @@ func keyringCall(f func() (string, error)) (string, error) {
 
 type fileKeyStore struct{ dir string }
 
+// maxDraftKeySize bounds what is read of a draft key file: an age
+// X25519 identity is 74 characters.
+const maxDraftKeySize = 4 << 10
+
 func (k fileKeyStore) path(id string) string { return filepath.Join(k.dir, "draft-"+id+".key") }
 
 func (k fileKeyStore) Get(id string) (Secret, error) {
 	if err := checkID(id); err != nil {
 		return Secret{}, err
 	}
-	b, err := os.ReadFile(k.path(id))
+	b, err := readFileCapped(k.path(id), maxDraftKeySize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Secret{}, newError(ErrKeyNotFound, fmt.Sprintf("store: no key for draft %s", id), nil)
 	}

@@ -272,3 +272,35 @@ func stanzaKinds(types []string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// errTooLarge is readFileCapped's error for a file over its limit.
+var errTooLarge = errors.New("file too large")
+
+// readFileCapped reads the regular file path (see OpenRegular) if it
+// holds at most limit bytes. A larger file is refused from its size
+// before any byte is read, and a file that grows while it is read is cut
+// at limit+1 bytes: either way the error wraps errTooLarge and at most
+// limit+1 bytes were ever held in memory.
+func readFileCapped(path string, limit int64) ([]byte, error) {
+	f, err := OpenRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%w (%d bytes; at most %d)", errTooLarge, st.Size(), limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		clear(data)
+		return nil, fmt.Errorf("%w (more than %d bytes)", errTooLarge, limit)
+	}
+	return data, nil
+}

@@ -15,10 +15,14 @@ const (
 	BundleFormat  = "ucx-onboard-bundle"
 	BundleVersion = 1
 	draftFormat   = "ucx-onboard-draft"
-	// draftVersion 2 keeps approver notes per app (approvals); version 1
-	// kept them as "AppName: warning" strings beside a list of undecided
-	// app IDs, and still loads (wireDraft.approvals).
-	draftVersion = 2
+	// draftVersion 3 keeps the sealed bundle and its receipt in
+	// completed, recorded before the bundle is written (a draft without
+	// them is still written as version 2, which earlier builds read).
+	// Version 2 keeps approver notes per app (approvals) and a completed
+	// of only bundle_path and sha256, recorded after the bundle was
+	// written; version 1 kept the notes as "AppName: warning" strings
+	// beside a list of undecided app IDs. Both still load.
+	draftVersion = 3
 )
 
 // wireBundle is the bundle's JSON (docs/bundle.md). Tokens are plain
@@ -108,8 +112,8 @@ type wireDraft struct {
 	// (approvals), never written.
 	Warnings      []string `json:"warnings,omitempty"`
 	UndecidedApps []string `json:"undecided_apps,omitempty"`
-	// Completed is omitted until the bundle is written, so drafts
-	// without it stay readable by earlier builds of the same version.
+	// Completed is omitted until the bundle is about to be written, so
+	// drafts without it stay readable by earlier builds.
 	Completed *wireCompletion `json:"completed,omitempty"`
 	Created   time.Time       `json:"created"`
 	Updated   time.Time       `json:"updated"`
@@ -161,24 +165,32 @@ func (w wireDraft) approvals() []ApprovalNote {
 	return out
 }
 
-// wireCompletion is Draft.Completed.
+// wireCompletion is Draft.Completed. Path, Sealed (base64 in JSON),
+// Receipt, Recipients and Passphrase are version 3's.
 type wireCompletion struct {
-	BundlePath string `json:"bundle_path"`
-	SHA256     string `json:"sha256"`
+	BundlePath string   `json:"bundle_path"`
+	Path       string   `json:"path,omitempty"`
+	SHA256     string   `json:"sha256"`
+	Sealed     []byte   `json:"sealed,omitempty"`
+	Receipt    string   `json:"receipt,omitempty"`
+	Recipients []string `json:"recipients,omitempty"`
+	Passphrase bool     `json:"passphrase,omitempty"`
 }
 
 func toWireCompletion(c *Completion) *wireCompletion {
 	if c == nil {
 		return nil
 	}
-	return &wireCompletion{BundlePath: c.BundlePath, SHA256: c.SHA256}
+	return &wireCompletion{BundlePath: c.BundlePath, Path: c.Path, SHA256: c.SHA256, Sealed: c.Sealed,
+		Receipt: c.ReceiptText, Recipients: c.Recipients, Passphrase: c.Passphrase}
 }
 
 func fromWireCompletion(w *wireCompletion) *Completion {
 	if w == nil {
 		return nil
 	}
-	return &Completion{BundlePath: w.BundlePath, SHA256: w.SHA256}
+	return &Completion{BundlePath: w.BundlePath, Path: w.Path, SHA256: w.SHA256, Sealed: w.Sealed,
+		ReceiptText: w.Receipt, Recipients: w.Recipients, Passphrase: w.Passphrase}
 }
 
 func nonNil(s []string) []string {

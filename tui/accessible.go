@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -821,9 +822,14 @@ func (a *accessible) complete() error {
 		return ErrUserAborted
 	}
 	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
+	var written *store.Completion // see writeBundle
 	for {
-		r, err := d.WriteBundle(rd.outPath, b, pass)
+		var r Receipt
+		var id string
+		var err error
+		r, id, written, err = writeBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
 		if err == nil {
+			m.s.Draft.ID = cmp.Or(m.s.Draft.ID, id)
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
@@ -837,7 +843,7 @@ func (a *accessible) complete() error {
 			return nil
 		}
 		a.say("Could not write the bundle: %s", errText(err))
-		a.say("%s", remedy(err, noApp))
+		a.say("%s", writeRemedy(err))
 		ans, err2 := a.choose("Type r to try again, or q to quit and keep a draft: ", "rq", "")
 		if err2 != nil || ans == "q" {
 			return errors.Join(ErrUserAborted, err)

@@ -105,8 +105,9 @@ func (l listedDrafts) List() ([]DraftInfo, error) { return l.infos, nil }
 // opDrafts records the order of saves and removals.
 type opDrafts struct {
 	DraftStore
-	mu  sync.Mutex
-	ops []string
+	mu      sync.Mutex
+	ops     []string
+	written func() bool // whether the bundle is written
 }
 
 func (o *opDrafts) Save(d *Draft) error {
@@ -120,6 +121,21 @@ func (o *opDrafts) Save(d *Draft) error {
 	return o.DraftStore.Save(d)
 }
 
+// Record logs a record (and whether the bundle was written by then).
+func (o *opDrafts) Record(d *Draft, c *store.Completion) error {
+	o.mu.Lock()
+	op := "withdraw"
+	if c != nil {
+		op = "record " + c.BundlePath + " " + c.SHA256[:8]
+		if o.written != nil && o.written() {
+			op += " (after the write)"
+		}
+	}
+	o.ops = append(o.ops, op)
+	o.mu.Unlock()
+	return o.DraftStore.Record(d, c)
+}
+
 func (o *opDrafts) Remove(id string) error {
 	o.mu.Lock()
 	o.ops = append(o.ops, "remove "+id)
@@ -127,21 +143,23 @@ func (o *opDrafts) Remove(id string) error {
 	return o.DraftStore.Remove(id)
 }
 
-// TestCompleteMarksDraftBeforeRemoving: once the bundle is written the
-// draft is saved marked completed (bundle path and SHA-256), then
-// removed; in both front-ends.
-func TestCompleteMarksDraftBeforeRemoving(t *testing.T) {
+// TestCompleteRecordsDraftBeforeWriting: before the bundle is written the
+// draft records it (bundle path and SHA-256; DraftStore.Record), and it is
+// removed after; in both front-ends.
+func TestCompleteRecordsDraftBeforeWriting(t *testing.T) {
 	for _, accessible := range []bool{false, true} {
 		t.Run(fmt.Sprintf("accessible=%v", accessible), func(t *testing.T) {
 			var ops *opDrafts
+			var w *fakeWriter
 			tweak := func(d *Deps) {
 				prefill(d)
-				ops = &opDrafts{DraftStore: d.Drafts}
+				ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := w.got(); return b != nil }}
 				d.Drafts = ops
 			}
 			var id, path string
 			if accessible {
 				f := newFakes()
+				w = f.writer
 				d := testDeps(f)
 				d.Accessible = true
 				tweak(&d)
@@ -158,6 +176,7 @@ func TestCompleteMarksDraftBeforeRemoving(t *testing.T) {
 				}
 			} else {
 				f := newFixture(t, 80, 24, tweak)
+				w = f.writer
 				f.drive(t, draftsMsg{})
 				f.submitForm(t)
 				f.drive(t, press("enter"))
@@ -169,7 +188,7 @@ func TestCompleteMarksDraftBeforeRemoving(t *testing.T) {
 				path = f.m.result.Receipt.BundlePath
 			}
 			n := len(ops.ops)
-			want := []string{"save completed " + path + " 9f86d081", "remove " + id}
+			want := []string{"record " + path + " 9f86d081", "remove " + id}
 			if n < 2 || ops.ops[n-2] != want[0] || ops.ops[n-1] != want[1] {
 				t.Errorf("last operations %q, want %q", ops.ops, want)
 			}

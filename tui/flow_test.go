@@ -477,7 +477,7 @@ func TestReviewQuitWhileWritingBundle(t *testing.T) {
 				t.Errorf("no word that the write cannot be stopped:\n%s", v)
 			}
 			f.m.confirmQuit = true // as if asked just before the write
-			rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{})
+			rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
 			f.drive(t, bundleWrittenMsg{receipt: rc})
 			if f.m.confirmQuit {
 				t.Error("the quit question survives the written bundle")
@@ -504,9 +504,9 @@ func TestReviewQuitWhileWritingBundle(t *testing.T) {
 func TestDriveWaitsForSlowCommands(t *testing.T) {
 	f := newFixture(t, 80, 24, func(d *Deps) {
 		write := d.WriteBundle
-		d.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (Receipt, error) {
+		d.WriteBundle = func(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (Receipt, error) {
 			time.Sleep(80 * time.Millisecond)
-			return write(path, b, pass)
+			return write(path, b, pass, record)
 		}
 	})
 	f.toReviewAllOK()

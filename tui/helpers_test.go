@@ -296,6 +296,13 @@ func (f *fakeDrafts) NewID() string {
 	return fmt.Sprintf("draft-%d", f.n+1)
 }
 
+// Record keeps c in the draft, as store.Drafts.Record does (without
+// keeping it through later saves).
+func (f *fakeDrafts) Record(d *Draft, c *store.Completion) error {
+	d.Completed = c
+	return f.Save(d)
+}
+
 func (f *fakeDrafts) List() ([]DraftInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -305,7 +312,7 @@ func (f *fakeDrafts) List() ([]DraftInfo, error) {
 		if !ok {
 			continue
 		}
-		info := DraftInfo{ID: d.ID, Company: d.Customer.Company, Updated: d.Updated}
+		info := DraftInfo{ID: d.ID, Company: d.Customer.Company, Updated: d.Updated, Completed: d.Completed}
 		for _, g := range d.Apps {
 			info.AppsDone = append(info.AppsDone, g.AppID)
 		}
@@ -343,7 +350,15 @@ type fakeWriter struct {
 	path   string
 }
 
-func (f *fakeWriter) write(path string, b store.Bundle, pass store.Secret) (Receipt, error) {
+func (f *fakeWriter) write(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (Receipt, error) {
+	if record != nil {
+		// As store.WriteBundleRecorded: the draft keeps the sealed
+		// bundle before it is written; no record, no bundle.
+		c := &store.Completion{BundlePath: path, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Sealed: []byte("sealed")}
+		if err := record(c); err != nil {
+			return Receipt{}, err
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.bundle, f.pass, f.path = &b, pass, path

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -268,18 +269,6 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 	}
 }
 
-// finishDraft ends draft dr once the bundle of r is written: it saves the
-// draft marked completed (store.Draft.Completed) and then removes it. A
-// run killed between the two leaves a draft that says its bundle is
-// written, which the next run offers only to discard: resuming it could
-// write a second bundle with the same tokens. The marker's save failing
-// does not stop the removal; the removal's error is returned.
-func finishDraft(d DraftStore, dr Draft, r Receipt) error {
-	dr.Completed = &store.Completion{BundlePath: r.BundlePath, SHA256: r.SHA256}
-	_ = d.Save(&dr)
-	return d.Remove(dr.ID)
-}
-
 // removed takes the answer of the removal after the bundle: a failure is
 // reported (Result.DraftRemoveErr, the done screen).
 func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
@@ -477,11 +466,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(m.save(), m.next())
 	case bundleWrittenMsg:
+		m.review.written = msg.written
 		if msg.err != nil {
 			m.review.failed(msg.err)
 			return m, nil
 		}
 		r := msg.receipt
+		m.s.Draft.ID = cmp.Or(m.s.Draft.ID, msg.id)
 		m.result.Receipt = &r
 		m.err = nil
 		m.confirmQuit = false
@@ -658,11 +649,11 @@ func (m *Model) reviewData() reviewData {
 // complete writes the bundle (COMPLETE REQUEST).
 func (m *Model) complete() tea.Cmd {
 	b := m.s.Bundle(m.c.now, m.c.deps.Version)
-	path, pass, write := m.review.data.outPath, m.review.passphrase(), m.c.deps.WriteBundle
+	path, pass, deps, dr, written := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot(), m.review.written
 	m.review.writing = true
 	return func() tea.Msg {
-		r, err := write(path, b, pass)
-		return bundleWrittenMsg{receipt: r, err: err}
+		r, id, written, err := writeBundle(deps, dr, path, b, pass, written)
+		return bundleWrittenMsg{receipt: r, err: err, id: id, written: written}
 	}
 }
 

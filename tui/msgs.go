@@ -1,10 +1,11 @@
 package tui
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // Messages. Async results carry the generation (gen) of the device code
@@ -103,10 +104,13 @@ type copiedMsg struct{ err error }
 // completeMsg: COMPLETE REQUEST was pressed (passphrase checked).
 type completeMsg struct{}
 
-// bundleWrittenMsg: WriteBundle answered.
+// bundleWrittenMsg: WriteBundle answered (writeBundle); id is the
+// draft's, written the bundle on disk after a failure (writeBundle).
 type bundleWrittenMsg struct {
 	receipt Receipt
 	err     error
+	id      string
+	written *store.Completion
 }
 
 // draftRemovedMsg: DraftStore.Remove answered after the bundle was

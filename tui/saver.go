@@ -96,8 +96,8 @@ func (sv *saver) saved(msg draftSavedMsg, report func(draftSavedMsg)) tea.Cmd {
 	return nil
 }
 
-// bundleWritten starts the removal of draft dr (marked completed with
-// receipt r first: finishDraft) now that its bundle is written, or right
+// bundleWritten starts the removal of draft dr (finishDraft; it
+// recorded its bundle before the write) now that its bundle is written, or right
 // after the save in flight answers; a queued save is dropped. Nil when
 // there is no draft.
 func (sv *saver) bundleWritten(dr Draft, r Receipt) tea.Cmd {

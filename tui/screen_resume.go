@@ -43,11 +43,6 @@ func inUseText(d DraftInfo) string {
 	return "in use by another ucx-onboard"
 }
 
-// completedText says which bundle completed draft d.
-func completedText(d DraftInfo) string {
-	return "already completed: " + clean(d.Completed.BundlePath)
-}
-
 // discardQuestion asks before a draft is deleted; the accessible flow asks
 // it too.
 func discardQuestion(d DraftInfo) string {

@@ -47,7 +47,11 @@ type reviewScreen struct {
 	focus        int
 	err          error // passphrase check or writing failed
 	writing      bool
-	holdOn       bool // a quit key was pressed while writing
+	// written is the bundle an attempt wrote before it failed (its
+	// receipt could not be written): the next attempt finishes it
+	// instead of writing another (writeBundle).
+	written *store.Completion
+	holdOn  bool // a quit key was pressed while writing
 }
 
 func newReviewScreen(c *common) reviewScreen {
@@ -484,7 +488,7 @@ func (s *reviewScreen) view() string {
 		}
 		if s.err != nil && s.err != errPassphraseShort && s.err != errPassphraseMismatch {
 			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+errText(s.err))
-			bottom = append(bottom, strings.Split(wrap(remedy(s.err, noApp), w), "\n")...)
+			bottom = append(bottom, strings.Split(wrap(writeRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
 		}
 		return bottom
 	}

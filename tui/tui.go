@@ -96,9 +96,11 @@ type Authorizer interface {
 // Save assigns d.ID (when empty) and the timestamps. List returns one
 // DraftInfo per draft; a draft that cannot be resumed has Err set (one
 // that wraps store.ErrDraftInUse, held by another ucx-onboard, cannot be
-// discarded either) or Completed set (its bundle is written: it can only
-// be discarded). Once the bundle is written the wizard saves the draft
-// with Completed set, then removes it.
+// discarded either) or Completed set (its bundle is written, or was being
+// written by a run that was killed: List has finished it, see
+// DraftInfo.Finished; it can only be discarded). COMPLETE REQUEST keeps
+// the sealed bundle in the draft first (Record, through WriteBundleFunc's
+// record), then writes it, then removes the draft.
 type DraftStore interface {
 	// NewID returns an ID for a new draft, so that the ID is known before
 	// the first Save returns.
@@ -107,6 +109,10 @@ type DraftStore interface {
 	List() ([]DraftInfo, error)
 	Load(id string) (Draft, error)
 	Remove(id string) error
+	// Record keeps c in draft d (Completed) before its bundle is written,
+	// and in every later Save of d; Record(d, nil) withdraws it. See
+	// store.Drafts.Record.
+	Record(d *Draft, c *store.Completion) error
 }
 
 // The real dependencies satisfy the interfaces.
@@ -125,15 +131,22 @@ type (
 // WriteBundleFunc seals b to path and writes its receipt. passphrase is
 // zero unless Protection.Passphrase is set, in which case it is what the
 // engineer entered (at least store.MinPassphraseLen characters, entered
-// twice). It must never
-// overwrite an existing file (store.ErrExists). cmd wraps store.WriteBundle:
+// twice). It must never overwrite an existing file (store.ErrExists).
 //
-//	func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
+// record is nil when drafts are off; otherwise the sealed bundle must be
+// passed to it before it is written, and the write must not happen if it
+// fails (it keeps the bundle in the draft: the next start then finishes
+// the write instead of resuming the draft, so an onboarding never gets a
+// second bundle); record(nil) withdraws it after a write that left
+// nothing on disk. cmd wraps store.WriteBundleRecorded, which does all
+// that:
+//
+//	func(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (store.Receipt, error) {
 //		p := protection // from --recipient, or:
 //		if !pass.IsZero() { p, err = store.NewPassphraseProtection(pass) }
-//		return store.WriteBundle(path, b, p)
+//		return store.WriteBundleRecorded(path, b, p, record)
 //	}
-type WriteBundleFunc func(path string, b store.Bundle, passphrase store.Secret) (Receipt, error)
+type WriteBundleFunc func(path string, b store.Bundle, passphrase store.Secret, record func(*store.Completion) error) (Receipt, error)
 
 // Protection says how the bundle will be protected, for the preflight,
 // review and done screens. Either Recipients is set (age public keys) or
@@ -253,8 +266,16 @@ func DefaultOutPath(company string, now time.Time) string {
 	return Slug(company) + "-" + now.UTC().Format("2006-01-02") + ".ucxbundle"
 }
 
+// MaxSlugLen caps Slug: the default bundle name (slug, date, a number
+// when taken, ".ucxbundle"), its receipt's and their temporary files'
+// then fit in the 255 bytes of a file name (store.CheckBundleName) on
+// every common file system, Windows included, whatever company name was
+// typed; the bundle keeps the full name.
+const MaxSlugLen = 64
+
 // Slug lowercases s and keeps letters and digits, other runs becoming one
-// dash; an empty result is "customer".
+// dash, cut to MaxSlugLen bytes (ASCII only, so as many characters); an
+// empty result is "customer".
 func Slug(s string) string {
 	var out []rune
 	dash := false
@@ -273,6 +294,7 @@ func Slug(s string) string {
 			}
 		}
 	}
+	out = out[:min(len(out), MaxSlugLen)]
 	for len(out) > 0 && out[len(out)-1] == '-' {
 		out = out[:len(out)-1]
 	}

@@ -169,8 +169,8 @@ func withDebugLog(deps *tui.Deps, l *debugLog) {
 		}
 	}
 	if write := deps.WriteBundle; write != nil {
-		deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
-			r, err := write(path, b, pass)
+		deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (store.Receipt, error) {
+			r, err := write(path, b, pass, record)
 			l.Error("write bundle", err, "path", path)
 			return r, err
 		}

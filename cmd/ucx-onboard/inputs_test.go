@@ -30,7 +30,7 @@ func TestOutputCheckReceipt(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			ck := outputCheck(out, dir)
+			ck := outputCheck(out, dir, nil)
 			if tc.exists == "" {
 				if !ck.OK || ck.Detail != "bundle will be "+out {
 					t.Fatalf("check %+v; want OK", ck)
@@ -41,6 +41,25 @@ func TestOutputCheckReceipt(t *testing.T) {
 				t.Fatalf("check %+v; want a blocking failure naming %s", ck, taken)
 			}
 		})
+	}
+}
+
+// TestOutputCheckNameTooLong: an --out whose name (with its receipt's and
+// temporary files' additions) passes 255 bytes is refused by the
+// preflight, before any approval, not by COMPLETE REQUEST after them.
+func TestOutputCheckNameTooLong(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		base string
+		ok   bool
+	}{
+		{strings.Repeat("a", 200) + ".ucxbundle", true},
+		{strings.Repeat("a", 300) + ".ucxbundle", false},
+	} {
+		ck := outputCheck(filepath.Join(dir, tc.base), dir, nil)
+		if ck.OK != tc.ok || (!tc.ok && (!ck.Blocking || !strings.Contains(ck.Detail, "too long") || !strings.Contains(ck.Fix, "shorter --out"))) {
+			t.Errorf("%d-byte name: %+v", len(tc.base), ck)
+		}
 	}
 }
 
@@ -94,5 +113,41 @@ func TestWizardStartErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOutputCheckRecorded: an --out that a draft recorded as its bundle
+// (a run killed during COMPLETE REQUEST) passes the preflight, so that the
+// start can finish that draft and list it as completed; any other taken
+// --out is still refused.
+func TestOutputCheckRecorded(t *testing.T) {
+	dir := t.TempDir()
+	d, err := store.OpenDrafts(filepath.Join(dir, "state"), store.NewFileKeyStore(filepath.Join(dir, "state")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "id.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.NewRecipientProtection([]string{recipient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, other := filepath.Join(dir, "acme.ucxbundle"), filepath.Join(dir, "other.ucxbundle")
+	dr := &store.Draft{Customer: store.Customer{Company: "Acme"}}
+	record := func(c *store.Completion) error { return d.Record(dr, c) }
+	if _, err := store.WriteBundleRecorded(out, store.Bundle{Customer: dr.Customer}, p, record); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ck := outputCheck(out, dir, d.Records); !ck.OK {
+		t.Errorf("recorded --out refused: %+v", ck)
+	}
+	if ck := outputCheck(other, dir, d.Records); ck.OK || !ck.Blocking {
+		t.Errorf("taken --out passed: %+v", ck)
 	}
 }

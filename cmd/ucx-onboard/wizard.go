@@ -276,6 +276,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		outDir:     outDir,
 		stateDir:   stateDir,
 		draftsErr:  draftsErr,
+		recorded:   recordedBy(deps.Drafts),
 	})
 
 	if !o.accessible && isTerminal(screen) {
@@ -369,7 +370,7 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 			deps.Protection.Describe = protection.Describe()
 		}
 	}
-	deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret) (store.Receipt, error) {
+	deps.WriteBundle = func(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (store.Receipt, error) {
 		p := protection
 		if !pass.IsZero() {
 			var err error
@@ -378,9 +379,9 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 			}
 		}
 		if o.out != "" {
-			return store.WriteBundle(path, b, p) // the engineer's name: never another
+			return store.WriteBundleRecorded(path, b, p, record) // the engineer's name: never another
 		}
-		return writeBundleFreeName(path, b, p)
+		return writeBundleFreeName(path, b, p, record)
 	}
 	deps.OpenHint = func(r store.Receipt) string {
 		if demoIdentity != "" { // the newcomer looks at the result, tokens left out
@@ -444,6 +445,16 @@ type preflightInputs struct {
 	outDir     string
 	stateDir   string
 	draftsErr  error
+	// recorded tells an --out that a draft recorded as its bundle.
+	recorded func(path string) bool
+}
+
+// recordedBy is the store's Drafts.Records (nil without drafts).
+func recordedBy(d tui.DraftStore) func(string) bool {
+	if s, ok := d.(*store.Drafts); ok {
+		return s.Records
+	}
+	return nil
 }
 
 // buildPreflight returns the wizard's preflight: the catalog check, the
@@ -455,7 +466,7 @@ func buildPreflight(in preflightInputs) func(context.Context) []tui.Check {
 		checks = append(checks, webexChecks(ctx, in.client, in.apps, in.baseURL, catalogSource(in.opts))...)
 		return append(checks,
 			protectionCheck(in.protection, nil),
-			outputCheck(in.opts.out, in.outDir),
+			outputCheck(in.opts.out, in.outDir, in.recorded),
 			draftsCheck(in.stateDir, in.draftsErr),
 		)
 	}
@@ -467,11 +478,13 @@ const maxNameTries = 100
 // writeBundleFreeName writes the bundle under path or, when a file of that
 // name exists (the same company onboarded twice in a day), under the first
 // free "<name>-2.ucxbundle", "<name>-3.ucxbundle", ... Nothing is ever
-// overwritten: store.WriteBundle refuses existing names atomically.
-func writeBundleFreeName(path string, b store.Bundle, p store.Protection) (store.Receipt, error) {
+// overwritten: store.WriteBundleRecorded refuses existing names before
+// anything is recorded (ErrExists), and atomically when it writes. record
+// is store.WriteBundleRecorded's (the draft keeps the name written).
+func writeBundleFreeName(path string, b store.Bundle, p store.Protection, record func(*store.Completion) error) (store.Receipt, error) {
 	name := path
 	for i := 2; ; i++ {
-		r, err := store.WriteBundle(name, b, p)
+		r, err := store.WriteBundleRecorded(name, b, p, record)
 		// r.BundlePath is set once the bundle is on disk (a taken receipt
 		// name fails after that): never write a second bundle then.
 		if !errors.Is(err, store.ErrExists) || r.BundlePath != "" || i > maxNameTries {
@@ -1030,12 +1043,25 @@ func (e *demoIdentityError) Unwrap() error { return e.err }
 // that neither the bundle nor its receipt (out+store.ReceiptSuffix) exists
 // yet: store.WriteBundle refuses both, and never overwrites. Without --out
 // the wizard picks a free name itself.
-func outputCheck(out, dir string) tui.Check {
+func outputCheck(out, dir string, recorded func(string) bool) tui.Check {
 	ck := tui.Check{Name: "Output folder", Blocking: true}
 	abs, _ := filepath.Abs(dir)
 	if out != "" {
+		if err := store.CheckBundleName(out); err != nil {
+			ck.Detail = strings.TrimPrefix(err.Error(), "store: ")
+			ck.Fix = "quit and start again with a shorter --out"
+			ck.AtStart = true
+			return ck
+		}
 		for _, f := range []string{out, out + store.ReceiptSuffix} {
 			if _, err := os.Lstat(f); err == nil {
+				if recorded != nil && recorded(out) {
+					// A run killed during COMPLETE REQUEST: its draft
+					// is finished and listed as completed.
+					ck.OK = true
+					ck.Detail = out + " is the bundle of a completed draft (listed next)"
+					return ck
+				}
 				ck.Detail = f + " exists already"
 				ck.Fix = "bundles and receipts are never overwritten: move it away or choose another --out"
 				return ck

@@ -86,7 +86,7 @@ func TestWriteBundleFreeName(t *testing.T) {
 	}
 	b := store.Bundle{Customer: store.Customer{Company: "Acme"}}
 	for _, want := range []string{"acme-2026-11-21-2.ucxbundle", "acme-2026-11-21-3.ucxbundle"} {
-		r, err := writeBundleFreeName(path, b, p)
+		r, err := writeBundleFreeName(path, b, p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestWriteBundleFreeNameReceiptTaken(t *testing.T) {
 	if err := os.WriteFile(path+store.ReceiptSuffix, []byte("someone else's receipt"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, err := writeBundleFreeName(path, store.Bundle{Customer: store.Customer{Company: "Acme"}}, p)
+	r, err := writeBundleFreeName(path, store.Bundle{Customer: store.Customer{Company: "Acme"}}, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestFreeBundleName(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := writeBundleFreeName(got, store.Bundle{Customer: store.Customer{Company: "Acme"}}, p)
+			r, err := writeBundleFreeName(got, store.Bundle{Customer: store.Customer{Company: "Acme"}}, p, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

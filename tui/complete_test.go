@@ -1,0 +1,206 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imagicle/ucx-onboard/store"
+)
+
+// finishedDrafts are completed drafts in each state the start can find
+// their bundle in (DraftInfo.Finished), and the words each is listed with.
+func finishedDrafts() ([]DraftInfo, []string) {
+	mismatch := fmt.Errorf("store: /out/d.ucxbundle is not the bundle this onboarding wrote (its SHA-256 differs from abababababab…); it was left as it is, and no other bundle was written: %w", store.ErrBundleMismatch)
+	states := []struct {
+		f    *store.Finished
+		want string
+	}{
+		{&store.Finished{Published: store.Published{WroteBundle: true, WroteReceipt: true}}, "the run that wrote it was stopped; it is written now, with its receipt"},
+		{&store.Finished{Published: store.Published{WroteReceipt: true}}, "its receipt was missing and is written now"},
+		{&store.Finished{}, "checked: intact, with its receipt"},
+		{&store.Finished{Err: mismatch}, "but /out/d.ucxbundle is not the bundle this onboarding wrote"},
+	}
+	var infos []DraftInfo
+	var want []string
+	for i, s := range states {
+		name := string(rune('a' + i))
+		infos = append(infos, DraftInfo{ID: "2026112" + name, Company: "Company " + name, Updated: t0, AppsDone: []string{"users"},
+			Completed: &store.Completion{BundlePath: "/out/" + name + ".ucxbundle", SHA256: strings.Repeat("ab", 32)}, Finished: s.f})
+		want = append(want, "already completed: /out/"+name+".ucxbundle", s.want)
+	}
+	return infos, want
+}
+
+// TestResumeFinished: both front-ends list a completed draft with what
+// the start found of its bundle (written now, receipt written now,
+// intact, another file under its name), and neither resumes it.
+func TestResumeFinished(t *testing.T) {
+	infos, want := finishedDrafts()
+	t.Run("full-screen", func(t *testing.T) {
+		f := newFixture(t, 200, 40, nil)
+		f.drive(t, draftsMsg{infos: infos})
+		v := strings.Join(strings.Fields(f.view()), " ")
+		for _, w := range want {
+			if !strings.Contains(v, w) {
+				t.Errorf("resume screen lacks %q:\n%s", w, f.view())
+			}
+		}
+		for range infos {
+			f.drive(t, press("enter"), press("down"))
+		}
+		if f.m.screen != scrResume {
+			t.Fatalf("a completed draft was resumed:\n%s", f.view())
+		}
+	})
+	t.Run("accessible", func(t *testing.T) {
+		f := newFakes()
+		d := testDeps(f)
+		d.Accessible = true
+		d.Drafts = listedDrafts{f.drafts, infos}
+		var out bytes.Buffer
+		Run(context.Background(), d, Options{In: strings.NewReader("1\n4\n\n"), Out: &out})
+		text := out.String()
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("output lacks %q:\n%s", w, text)
+			}
+		}
+		if strings.Count(text, "That onboarding is already completed") != 2 {
+			t.Errorf("a completed draft was not refused:\n%s", text)
+		}
+	})
+}
+
+// TestWriteFailureRemedy: when the bundle cannot be written, the review
+// (both front-ends) says what to do about the file, never "s to skip
+// this app", which does not apply there.
+func TestWriteFailureRemedy(t *testing.T) {
+	errNoSpace := errors.New("store: write acme.ucxbundle: no space left on device")
+	failing := func(d *Deps) {
+		prefill(d)
+		d.WriteBundle = func(string, store.Bundle, store.Secret, func(*store.Completion) error) (Receipt, error) {
+			return Receipt{}, errNoSpace
+		}
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{errNoSpace, "Nothing was written and every approval is kept in the draft"},
+		{fmt.Errorf("store: x: %w", store.ErrNameTooLong), "shorter file name with --out"},
+		{fmt.Errorf("store: x: %w", store.ErrBundleMismatch), "Another file took the bundle's name"},
+	} {
+		if got := writeRemedy(tc.err); !strings.Contains(got, tc.want) || strings.Contains(got, "skip") {
+			t.Errorf("writeRemedy(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+	t.Run("full-screen", func(t *testing.T) {
+		f := newFixture(t, 100, 30, failing)
+		f.toReviewAllOK()
+		f.drive(t, press("enter"))
+		v := strings.Join(strings.Fields(f.view()), " ")
+		if !strings.Contains(v, "could not write the bundle") || !strings.Contains(v, "Press enter to try again") || strings.Contains(v, "skip this app") {
+			t.Errorf("review after a failed write:\n%s", f.view())
+		}
+	})
+	t.Run("accessible", func(t *testing.T) {
+		f := newFakes()
+		d := testDeps(f)
+		d.Accessible = true
+		failing(&d)
+		var out bytes.Buffer
+		Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\nq\n"), Out: &out})
+		text := out.String()
+		if !strings.Contains(text, "Could not write the bundle") || !strings.Contains(text, "Nothing was written") || strings.Contains(text, "skip this app") {
+			t.Errorf("output:\n%s", text)
+		}
+	})
+}
+
+// TestLongCompanyName: a 300-character company name is accepted, its
+// bundle's name fits a file name (store.CheckBundleName), and the bundle
+// keeps the full name.
+func TestLongCompanyName(t *testing.T) {
+	long := strings.Repeat("Acme Industrie Meccaniche ", 12)[:300]
+	for _, tc := range []struct{ in, want string }{
+		{"Acme S.p.A.", "acme-s-p-a"},
+		{"", "customer"},
+		{"!!!", "customer"},
+		{long, strings.TrimRight(Slug(long)[:MaxSlugLen], "-")},
+	} {
+		if got := Slug(tc.in); got != tc.want || len(got) > MaxSlugLen {
+			t.Errorf("Slug(%.20q…) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	name := DefaultOutPath(long, t0)
+	if err := store.CheckBundleName(name[:len(name)-len(".ucxbundle")] + "-100.ucxbundle"); err != nil {
+		t.Errorf("%s (numbered): %v", name, err)
+	}
+	f := newFakes()
+	d := testDeps(f)
+	d.Accessible = true
+	prefill(&d)
+	c := *d.Prefill
+	c.Company = long
+	d.Prefill = &c
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\n"), Out: &out})
+	if err != nil || res.Receipt == nil {
+		t.Fatalf("Run = %+v, %v\n%s", res, err, out.String())
+	}
+	b, _, path := f.writer.got()
+	if b.Customer.Company != long || filepath.Base(path) != name {
+		t.Errorf("bundle company %d characters, path %q (want %q)", len(b.Customer.Company), path, name)
+	}
+}
+
+// TestRetryAfterReceiptFailure: when the bundle was written but not its
+// receipt, trying again writes the receipt of that bundle, never a second
+// bundle.
+func TestRetryAfterReceiptFailure(t *testing.T) {
+	dir := t.TempDir()
+	p, err := store.NewPassphraseProtection(store.NewSecret("correct horse battery staple"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	f := newFakes()
+	d := testDeps(f)
+	d.WriteBundle = func(path string, b store.Bundle, _ store.Secret, record func(*store.Completion) error) (Receipt, error) {
+		writes++
+		c, err := store.SealBundle(path, b, p)
+		if err != nil {
+			return Receipt{}, err
+		}
+		if err := record(c); err != nil {
+			return Receipt{}, err
+		}
+		// The bundle is written, then the disk fills up.
+		if err := os.WriteFile(c.Path, c.Sealed, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Receipt{BundlePath: path, SHA256: c.SHA256}, errors.New("store: bundle written, but not its receipt: no space left on device")
+	}
+	path := filepath.Join(dir, "acme.ucxbundle")
+	dr := Draft{ID: "draft-1", Customer: testCustomer()}
+	_, _, written, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
+	if err == nil || written == nil {
+		t.Fatalf("first attempt: written %v, err %v", written, err)
+	}
+	r, _, again, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
+	if err != nil || again != nil || r.ReceiptPath != path+store.ReceiptSuffix || writes != 1 {
+		t.Fatalf("retry: %+v %v %v, %d writes", r, again, err, writes)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.ucxbundle*")); len(m) != 2 {
+		t.Errorf("files: %v", m)
+	}
+	if rec := f.drafts.drafts["draft-1"].Completed; rec == nil || rec.SHA256 != r.SHA256 {
+		t.Errorf("the draft did not record the bundle: %+v", rec)
+	}
+}
