@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -271,8 +272,10 @@ func TestDraftFromNewerVersion(t *testing.T) {
 		msg  string
 	}{
 		"version 4": {
-			edit: func(pt []byte) []byte { return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":4`), 1) },
-			msg:  "newer ucx-onboard (version 4)",
+			edit: func(pt []byte) []byte {
+				return bytes.Replace(pt, []byte(`"version":2`), fmt.Appendf(nil, `"version":%d`, draftVersion+1), 1)
+			},
+			msg: "newer ucx-onboard (version 4)",
 		},
 		"unknown field": {
 			edit: func(pt []byte) []byte {

@@ -556,7 +556,7 @@ func TestDraftsHandles(t *testing.T) {
 		t.Fatal(err)
 	}
 	rewriteDraft(t, b, newer.ID, func(pt []byte) []byte {
-		return bytes.Replace(pt, []byte(`"version":2`), []byte(`"version":3`), 1)
+		return bytes.Replace(pt, []byte(`"version":2`), fmt.Appendf(nil, `"version":%d`, draftVersion+1), 1)
 	})
 	b.Close()
 	newerID := newer.ID
