@@ -1,0 +1,188 @@
+package store
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Values with characters that every escaping changes, longer than the
+// window.
+const (
+	leakClientID = "C0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	leakSecret   = "sec-FAKE/pa+ss=w:rd~0123456789abcdefghijklmnopq" // 45 characters
+	leakToken    = "tok-FAKE_abcdefghij0123456789ABCDEFGHIJ_PF84_fedcba"
+)
+
+// secretRuns reports what text holds of the secrets, found independently of
+// Redactor: any 12-byte run of a secret or of its query or path escape,
+// and any 9 bytes of one (12 base64 characters) in what a base64-looking
+// run of the text decodes to, at each of the four character phases, in
+// both alphabets.
+func secretRuns(text string, secrets ...string) []string {
+	var material []string
+	for _, s := range secrets {
+		material = append(material, s, url.QueryEscape(s), url.PathEscape(s))
+	}
+	var found []string
+	for _, m := range material {
+		for i := 0; i+12 <= len(m); i++ {
+			if strings.Contains(text, m[i:i+12]) {
+				found = append(found, "raw "+m[i:i+12])
+			}
+		}
+	}
+	isB64 := func(r rune) bool {
+		return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("+/-_", r)
+	}
+	for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !isB64(r) }) {
+		for phase := 0; phase < 4 && phase < len(run); phase++ {
+			r := run[phase:]
+			r = r[:len(r)/4*4]
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				dec, err := enc.DecodeString(r)
+				if err != nil {
+					continue
+				}
+				for _, m := range material {
+					for i := 0; i+9 <= len(m); i++ {
+						if bytes.Contains(dec, []byte(m[i:i+9])) {
+							found = append(found, "base64 of "+m[i:i+9])
+						}
+					}
+				}
+			}
+		}
+	}
+	return found
+}
+
+func TestRedactorBasicCut(t *testing.T) {
+	var r Redactor
+	r.AddClientSecret(leakClientID, leakSecret)
+	pair := []byte(url.QueryEscape(leakClientID) + ":" + url.QueryEscape(leakSecret))
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		header := "Basic " + enc.EncodeToString(pair)
+		for n := 0; n <= len(header); n++ {
+			for _, text := range []string{
+				"echo: " + header[:n] + " end",    // cut short
+				"echo: " + header[len(header)-n:], // its end
+				header[n/2:n] + "…",               // a middle part
+			} {
+				if n == len(header) && len(secretRuns(text, leakSecret)) == 0 {
+					t.Fatalf("secretRuns finds nothing in the whole header %q", text)
+				}
+				got := r.Redact(text)
+				if l := secretRuns(got, leakSecret); len(l) > 0 {
+					t.Fatalf("Redact(%q) = %q holds %q", text, got, l)
+				}
+			}
+		}
+	}
+	// The secret re-encoded alone, cut at every point of its start: three
+	// alignments.
+	for cut := 0; cut < 6; cut++ {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+			text := enc.EncodeToString([]byte(leakSecret[cut:]))
+			if got := r.Redact(text); len(secretRuns(got, leakSecret)) > 0 {
+				t.Errorf("cut %d: %q left %q", cut, text, got)
+			}
+		}
+	}
+	// secretRuns itself finds a 9-byte re-encoded part.
+	if len(secretRuns(base64.StdEncoding.EncodeToString([]byte("x"+leakSecret[10:22])), leakSecret)) == 0 {
+		t.Fatal("secretRuns misses a base64 part")
+	}
+}
+
+func TestRedactorTable(t *testing.T) {
+	var r Redactor
+	r.Add(leakToken)
+	r.Add("short-11chr") // shorter than the window: not held
+	for _, tc := range []struct{ name, in, want string }{
+		{"whole", "Bearer " + leakToken, "Bearer [redacted]"},
+		{"name", "Approver: " + leakToken[:20] + ".", "Approver: [redacted]."},
+		{"11 characters", "x" + leakToken[5:16] + "x", "x" + leakToken[5:16] + "x"},
+		{"12 characters", "x" + leakToken[5:17] + "x", "x[redacted]x"},
+		{"two parts", leakToken[:14] + " and " + leakToken[20:40], "[redacted] and [redacted]"},
+		{"escaped", url.QueryEscape("a/" + leakToken), "a%2F[redacted]"},
+		{"short secret", "short-11chr", "short-11chr"},
+		{"nothing", "Acme Industries S.p.A.", "Acme Industries S.p.A."},
+		{"utf-8 kept whole", "é" + leakToken[:13] + "ü", "é[redacted]ü"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := r.Redact(tc.in); got != tc.want {
+				t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+	var empty Redactor
+	if got := empty.Redact("Bearer " + leakToken); got != "Bearer "+leakToken {
+		t.Errorf("an empty Redactor changed the text: %q", got)
+	}
+}
+
+func TestRedactorControlSpliced(t *testing.T) {
+	var r Redactor
+	r.Add("tok-\x07FAKE-0123456789")
+	if got := r.Redact("x tok-FAKE-0123456789 y"); got != "x [redacted] y" {
+		t.Errorf("the control-free form is not held: %q", got)
+	}
+}
+
+func TestRegisterRedact(t *testing.T) {
+	tok := NewSecret("tok-FAKE-registered-" + strings.Repeat("z", 20))
+	RegisterSecret(tok)
+	RegisterClientSecret(leakClientID, NewSecret("sec-FAKE-registered-0123456789"))
+	if got := Redact("name " + tok.Reveal()[3:30]); got != "name [redacted]" {
+		t.Errorf("Redact = %q", got)
+	}
+	if got := Redact("x sec-FAKE-registered-01 y"); got != "x [redacted] y" {
+		t.Errorf("Redact = %q", got)
+	}
+}
+
+func FuzzRedact(f *testing.F) {
+	f.Add("Basic " + base64.StdEncoding.EncodeToString([]byte(leakClientID+":"+leakSecret)))
+	f.Add("é" + leakToken[3:])
+	var r Redactor
+	r.AddClientSecret(leakClientID, leakSecret)
+	r.Add(leakToken)
+	f.Fuzz(func(t *testing.T, s string) {
+		got := r.Redact(s)
+		if l := secretRuns(got, leakToken); len(l) > 0 {
+			t.Errorf("Redact(%q) = %q holds %q", s, got, l)
+		}
+		if strings.Contains(got, leakSecret[:12]) {
+			t.Errorf("Redact(%q) = %q holds the secret", s, got)
+		}
+	})
+}
+
+// BenchmarkRedact: Redact of a screen-sized text (4 KiB, nothing to find)
+// with the secrets of a 4-app onboarding held, against copying the text
+// (the baseline: what handing it on costs), in the same run.
+func BenchmarkRedact(b *testing.B) {
+	var r Redactor
+	for i := range 4 {
+		r.AddClientSecret(leakClientID, leakSecret+string(rune('a'+i)))
+		r.Add(leakToken + string(rune('a'+i)))
+		r.Add("ref-" + leakToken + string(rune('a'+i)))
+		r.Add("dc-" + leakToken + string(rune('a'+i)))
+	}
+	text := strings.Repeat("│ Approver   Marco Rossi <admin@acme.example>, Full Administrator  │\n", 4096/70)
+	b.Run("baseline", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			_ = strings.Clone(text)
+		}
+	})
+	b.Run("redact", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			_ = r.Redact(text)
+		}
+	})
+}
