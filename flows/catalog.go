@@ -276,6 +276,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 			add("client_secret_env", &flowsError{msg: fmt.Sprintf("environment variable %s is not set", name), errs: []error{ErrNoSecret}})
 		} else {
 			app.Secret = store.NewSecret(v)
+			store.RegisterClientSecret(app.ClientID, app.Secret)
 		}
 	case hasFile:
 		var p string
@@ -297,6 +298,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 			add("client_secret_file", &flowsError{msg: err.Error(), errs: []error{ErrNoSecret, err}})
 		} else {
 			app.Secret = store.NewSecret(v)
+			store.RegisterClientSecret(app.ClientID, app.Secret)
 		}
 	}
 	return app, errs

@@ -334,6 +334,7 @@ func (c *Client) Start(ctx context.Context, app App, onRetry func(RetryEvent)) (
 		}
 		return DeviceCode{}, newError(prefix, we)
 	}
+	store.RegisterSecret(store.NewSecret(da.resp.DeviceCode))
 	return DeviceCode{
 		AppID:                   app.ID,
 		UserCode:                da.resp.UserCode,
@@ -684,8 +685,11 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		ev := PollEvent{Attempt: attempt, Outcome: s.outcome, At: at, Interval: w.interval, Err: s.err}
 		switch s.outcome {
 		case PollDone:
+			g := grantFrom(a.token, app, at)
+			store.RegisterSecret(g.AccessToken)
+			store.RegisterSecret(g.RefreshToken)
 			report(ev)
-			return grantFrom(a.token, app, at), nil
+			return g, nil
 		case PollFailed:
 			report(ev)
 			return Grant{}, s.err

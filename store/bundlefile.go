@@ -79,7 +79,10 @@ func WriteBundle(path string, b Bundle, p Protection) (Receipt, error) {
 	if err := writeFileAtomic(path, sealed, false); err != nil {
 		return Receipt{}, err
 	}
-	text := receiptText(rc, int64(len(sealed)), b, p)
+	// The receipt says it holds no secret: no run of any the process
+	// holds, the bundle's own tokens included.
+	registerTokens(b.Apps)
+	text := Redact(receiptText(rc, int64(len(sealed)), b, p))
 	if err := writeFileAtomic(rpath, []byte(text), false); err != nil {
 		return rc, fmt.Errorf("store: bundle written, but not its receipt: %w", err)
 	}

@@ -226,3 +226,11 @@ func lowerPercentHex(s string) string {
 	}
 	return string(b)
 }
+
+// registerTokens adds the apps' tokens to the process's Redactor.
+func registerTokens(apps []AppGrant) {
+	for _, a := range apps {
+		RegisterSecret(a.AccessToken)
+		RegisterSecret(a.RefreshToken)
+	}
+}

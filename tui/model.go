@@ -664,7 +664,12 @@ func (m *Model) step() int { return m.screens[m.screen].step() }
 
 // View renders the header, the active screen's body and the help line, in
 // exactly the terminal's size.
-func (m *Model) View() string {
+// View is the frame, without any run of a secret the process holds
+// (store.Redact): a server's text that carries one shows "[redacted]".
+func (m *Model) View() string { return store.Redact(m.frame()) }
+
+// frame is View before redaction.
+func (m *Model) frame() string {
 	if m.quitting {
 		return ""
 	}
