@@ -1,11 +1,12 @@
 package store
 
 import (
-	"bytes"
 	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/imagicle/ucx-onboard/internal/leakcheck"
 )
 
 // Values with characters that every escaping changes, longer than the
@@ -16,48 +17,8 @@ const (
 	leakToken    = "tok-FAKE_abcdefghij0123456789ABCDEFGHIJ_PF84_fedcba"
 )
 
-// secretRuns reports what text holds of the secrets, found independently of
-// Redactor: any 12-byte run of a secret or of its query or path escape,
-// and any 9 bytes of one (12 base64 characters) in what a base64-looking
-// run of the text decodes to, at each of the four character phases, in
-// both alphabets.
-func secretRuns(text string, secrets ...string) []string {
-	var material []string
-	for _, s := range secrets {
-		material = append(material, s, url.QueryEscape(s), url.PathEscape(s))
-	}
-	var found []string
-	for _, m := range material {
-		for i := 0; i+12 <= len(m); i++ {
-			if strings.Contains(text, m[i:i+12]) {
-				found = append(found, "raw "+m[i:i+12])
-			}
-		}
-	}
-	isB64 := func(r rune) bool {
-		return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("+/-_", r)
-	}
-	for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !isB64(r) }) {
-		for phase := 0; phase < 4 && phase < len(run); phase++ {
-			r := run[phase:]
-			r = r[:len(r)/4*4]
-			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
-				dec, err := enc.DecodeString(r)
-				if err != nil {
-					continue
-				}
-				for _, m := range material {
-					for i := 0; i+9 <= len(m); i++ {
-						if bytes.Contains(dec, []byte(m[i:i+9])) {
-							found = append(found, "base64 of "+m[i:i+9])
-						}
-					}
-				}
-			}
-		}
-	}
-	return found
-}
+// secretRuns is leakcheck.Runs.
+var secretRuns = leakcheck.Runs
 
 func TestRedactorBasicCut(t *testing.T) {
 	var r Redactor
