@@ -718,14 +718,16 @@ type waiter struct {
 // classify turns one classified poll exchange (not exchangeCanceled) into
 // a tokenAnswer, its error answer redacted: no answer is kindTransient or
 // kindUnreachable as classifyExchange decided, a 2xx body that could not
-// be read kindUnreadable, and an answer is read by parseTokenResponse.
+// be read, or an answer that is not valid HTTP, kindUnreadable, and an answer is read by parseTokenResponse.
 func (w *waiter) classify(x exchange, at time.Time) tokenAnswer {
 	switch x.kind {
 	case exchangeUnreachable:
 		return tokenAnswer{kind: kindUnreachable, cause: x.cause}
 	case exchangeNoAnswer:
 		return tokenAnswer{kind: kindTransient, cause: x.cause}
-	case exchangeCutShort, exchangeOversized:
+	case exchangeCutShort, exchangeOversized, exchangeMalformed:
+		// An answer that cannot be read may have been the token: asked
+		// again with the same code, as for one cut short.
 		return tokenAnswer{kind: kindUnreadable, reason: x.cause.Error()}
 	}
 	r := x.resp
