@@ -24,18 +24,24 @@ const RedactWindow = 12
 type Redactor struct {
 	mu      sync.RWMutex
 	windows map[[RedactWindow]byte]struct{}
-	// first has the bit prefix(w) set for every held window w: a text
-	// window whose bit is clear is not looked up in windows.
-	first []uint64
+	// probes has the bit probe(p) set for every probeLen bytes p of a
+	// held form: Redact looks up the windows around a text position only
+	// when its bit is set.
+	probes []uint64
 }
 
-// prefixBits is the size of Redactor.first, in bits (128 KiB).
-const prefixBits = 1 << 20
+// Redact probes a text at every stride-th byte only: any run of
+// RedactWindow bytes holds probeLen bytes starting at such a position.
+const (
+	stride    = 4
+	probeLen  = RedactWindow - stride
+	probeBits = 1 << 20 // the size of Redactor.probes (128 KiB)
+)
 
-// prefix hashes the first 4 bytes of w (at least 4 long) to a bit of
-// Redactor.first.
-func prefix(w string) uint32 {
-	return binary.LittleEndian.Uint32([]byte(w[:4])) * 0x9e3779b1 >> (32 - 20)
+// probe hashes the first probeLen (8) bytes of w to a bit of
+// Redactor.probes.
+func probe(w string) uint64 {
+	return binary.LittleEndian.Uint64([]byte(w[:probeLen])) * 0x9e3779b97f4a7c15 >> (64 - 20)
 }
 
 // secrets is the process's Redactor: every token, device code and client
@@ -128,16 +134,21 @@ func (r *Redactor) add(lists ...[]string) {
 	defer r.mu.Unlock()
 	if r.windows == nil {
 		r.windows = map[[RedactWindow]byte]struct{}{}
-		r.first = make([]uint64, prefixBits/64)
+		r.probes = make([]uint64, probeBits/64)
 	}
 	for _, l := range lists {
 		for _, f := range l {
+			if len(f) < RedactWindow {
+				continue
+			}
 			var k [RedactWindow]byte
 			for i := 0; i+RedactWindow <= len(f); i++ {
 				copy(k[:], f[i:])
 				r.windows[k] = struct{}{}
-				h := prefix(f[i:])
-				r.first[h/64] |= 1 << (h % 64)
+			}
+			for i := 0; i+probeLen <= len(f); i++ {
+				h := probe(f[i:])
+				r.probes[h/64] |= 1 << (h % 64)
 			}
 		}
 	}
@@ -174,22 +185,27 @@ func (r *Redactor) Redact(s string) string {
 		b.WriteString(redacted)
 		done = runEnd
 	}
-	for i := 0; i+RedactWindow <= len(s); i++ {
-		if h := prefix(s[i:]); r.first[h/64]&(1<<(h%64)) == 0 {
+	// A held window at j holds the probe at the multiple i of stride in
+	// [j, j+stride-1]: the windows at i-stride+1..i are looked up when the
+	// probe at i is set, in increasing order of j overall.
+	for i := 0; i+probeLen <= len(s); i += stride {
+		if h := probe(s[i:]); r.probes[h/64]&(1<<(h%64)) == 0 {
 			continue
 		}
-		copy(k[:], s[i:])
-		if _, ok := r.windows[k]; !ok {
-			continue
+		for j := max(i-stride+1, 0); j <= i && j+RedactWindow <= len(s); j++ {
+			copy(k[:], s[j:])
+			if _, ok := r.windows[k]; !ok {
+				continue
+			}
+			if runEnd == 0 {
+				b.Grow(len(s))
+				runStart = j
+			} else if j > runEnd {
+				flush()
+				runStart = j
+			}
+			runEnd = j + RedactWindow
 		}
-		if runEnd == 0 {
-			b.Grow(len(s))
-			runStart = i
-		} else if i > runEnd {
-			flush()
-			runStart = i
-		}
-		runEnd = i + RedactWindow
 	}
 	if runEnd == 0 {
 		return s

@@ -147,3 +147,22 @@ func BenchmarkRedact(b *testing.B) {
 		}
 	})
 }
+
+// TestRedactorFindsEveryWindow: Redact, which probes every fourth byte,
+// finds a 12-byte run of a held form at every offset and every length,
+// in texts of every length around it.
+func TestRedactorFindsEveryWindow(t *testing.T) {
+	var r Redactor
+	r.Add(leakToken)
+	for start := 0; start+RedactWindow <= len(leakToken); start++ {
+		for end := start + RedactWindow; end <= len(leakToken); end++ {
+			for pad := 0; pad < 6; pad++ {
+				text := strings.Repeat(".", pad) + leakToken[start:end] + strings.Repeat(",", pad%3)
+				want := strings.Repeat(".", pad) + "[redacted]" + strings.Repeat(",", pad%3)
+				if got := r.Redact(text); got != want {
+					t.Fatalf("Redact(%q) = %q, want %q", text, got, want)
+				}
+			}
+		}
+	}
+}
