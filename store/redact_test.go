@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/base64"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -164,5 +165,47 @@ func TestRedactorFindsEveryWindow(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestReceiptAndWarningsRedacted: a bundle whose names and warnings hold
+// its own tokens (a hostile server's echo) gets a receipt, which says it
+// holds no secret, and warnings without 12 characters of any of them.
+func TestReceiptAndWarningsRedacted(t *testing.T) {
+	id, p := newX25519(t)
+	b := testBundle()
+	b.Apps[0].Approver.DisplayName = fakeAccess
+	b.Apps[0].Approver.Email = fakeRefresh + "@acme.example"
+	b.Org.Name = "Org " + fakeAccess[3:]
+	b.Warnings = []string{fakeAccess + " is not a Full Administrator.", "x" + fakeRefresh[4:]}
+	path := t.TempDir() + "/acme.ucxbundle"
+	rc, err := WriteBundle(path, b, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipt, err := os.ReadFile(rc.ReceiptPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs := secretRuns(string(receipt), fakeAccess, fakeRefresh); len(runs) > 0 {
+		t.Errorf("the receipt holds %q:\n%s", runs, receipt)
+	}
+	if strings.Count(string(receipt), "[redacted]") < 3 {
+		t.Errorf("the receipt's names are not redacted:\n%s", receipt)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := OpenBundle(f, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs := secretRuns(strings.Join(got.Warnings, "\n"), fakeAccess, fakeRefresh); len(runs) > 0 || len(got.Warnings) != 2 {
+		t.Errorf("warnings %q hold %q", got.Warnings, runs)
+	}
+	if got.Apps[0].AccessToken.Reveal() != fakeAccess {
+		t.Error("the bundle's token itself was changed")
 	}
 }
