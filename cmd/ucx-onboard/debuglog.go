@@ -24,8 +24,9 @@ const maxLogText = 4000
 // appended to a 0600 file. Only errors go in, as their text: flows' and
 // store's errors never carry a token, device code or client secret (their
 // doc contracts; flows keeps Webex's code, message and trackingId), and
-// nothing else (grants, codes, the bundle) is ever passed to it. A nil
-// *debugLog logs nothing.
+// nothing else (grants, codes, the bundle) is ever passed to it; its
+// handler passes every message and attribute through store.Redact all the
+// same. A nil *debugLog logs nothing.
 type debugLog struct {
 	path string
 	f    *os.File
