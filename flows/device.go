@@ -718,7 +718,8 @@ type waiter struct {
 // classify turns one classified poll exchange (not exchangeCanceled) into
 // a tokenAnswer, its error answer redacted: no answer is kindTransient or
 // kindUnreachable as classifyExchange decided, a 2xx body that could not
-// be read, or an answer that is not valid HTTP, kindUnreadable, and an answer is read by parseTokenResponse.
+// be read (or an answer that is not valid HTTP) kindUnreadable, and an
+// answer is read by parseTokenResponse.
 func (w *waiter) classify(x exchange, at time.Time) tokenAnswer {
 	switch x.kind {
 	case exchangeUnreachable:

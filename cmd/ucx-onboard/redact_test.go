@@ -17,6 +17,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/flows/webextest"
 	"github.com/imagicle/ucx-onboard/internal/leakcheck"
+	"github.com/imagicle/ucx-onboard/store"
 	core "github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -157,4 +158,24 @@ func TestBasicEchoCutRedacted(t *testing.T) {
 		t.Error("nothing was redacted: the echo did not happen")
 	}
 	t.Logf("%d header lengths echoed, %d texts checked, %d redacted", len(s.seen), len(texts), redacted)
+}
+
+// TestStderrRedacted: what goes to stderr passes through store.Redact: a
+// client secret pasted on the command line by mistake (after the catalog
+// registered it) is not printed back in the flag error.
+func TestStderrRedacted(t *testing.T) {
+	secret := "sec-FAKE-pasted-0123456789abcdef"
+	store.RegisterClientSecret("C-pasted", store.NewSecret(secret))
+	var stdout, stderr bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	code := run(context.Background(), e, []string{"--accessible", "--" + secret})
+	if code == 0 {
+		t.Fatalf("exit 0 for an unknown flag\n%s", stderr.String())
+	}
+	if runs := leakcheck.Runs(stderr.String()+stdout.String(), secret); len(runs) > 0 {
+		t.Errorf("stderr holds %q:\n%s", runs, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "[redacted]") {
+		t.Errorf("the flag is not named (redacted) on stderr:\n%s", stderr.String())
+	}
 }
