@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -177,5 +178,39 @@ func TestStderrRedacted(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "[redacted]") {
 		t.Errorf("the flag is not named (redacted) on stderr:\n%s", stderr.String())
+	}
+}
+
+// TestInspectRedacted: inspect prints no token, not even one the bundle's
+// approver name or org name echoes.
+func TestInspectRedacted(t *testing.T) {
+	dir := t.TempDir()
+	idPath := filepath.Join(dir, "ucx.key")
+	recipient, err := store.GenerateIdentityFile(idPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.NewRecipientProtection([]string{recipient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bundleCmdFixture()
+	access, refresh := "tok-FAKE-inspect-access-0123456789", "tok-FAKE-inspect-refresh-0123456789"
+	b.Apps[0].AccessToken, b.Apps[0].RefreshToken = store.NewSecret(access), store.NewSecret(refresh)
+	b.Apps[0].Approver.DisplayName = access
+	b.Org.Name = "Org " + refresh[4:]
+	path := filepath.Join(dir, "acme.ucxbundle")
+	if _, err := store.WriteBundle(path, b, p); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCmd(t, "inspect", path, "-i", idPath)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if runs := leakcheck.Runs(stdout+stderr, access, refresh); len(runs) > 0 {
+		t.Errorf("inspect prints %q:\n%s", runs, stdout)
+	}
+	if !strings.Contains(stdout, "[redacted]") {
+		t.Errorf("the names are not shown (redacted):\n%s", stdout)
 	}
 }
