@@ -167,7 +167,7 @@ func parseCatalog(r io.Reader, baseDir string, getenv func(string) string, keepN
 	}
 	for _, k := range sortedKeys(top) {
 		if k != "apps" {
-			add("", Sanitize(k), "unknown key (the catalog has only \"apps\")")
+			add("", keyName(k), "unknown key (the catalog has only \"apps\")")
 		}
 	}
 	var raws []map[string]json.RawMessage
@@ -219,7 +219,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 	}
 	for _, k := range sortedKeys(raw) {
 		if !catalogKeys[k] {
-			add(Sanitize(k), errors.New("unknown key"))
+			add(keyName(k), errors.New("unknown key"))
 		}
 	}
 	str := func(field string, required bool) (string, bool) {
@@ -247,7 +247,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 		if appIDPattern.MatchString(id) {
 			app.ID = id
 		} else {
-			add("id", fmt.Errorf("%q: use 1-40 lowercase letters, digits, '-' or '_'", Sanitize(id)))
+			add("id", fmt.Errorf("%s: use 1-40 lowercase letters, digits, '-' or '_'", quoted(id)))
 		}
 	}
 	if name, ok := str("name", true); ok {
@@ -282,7 +282,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 			for _, s := range scopes {
 				switch {
 				case s == "" || strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r >= 0x7f }) >= 0:
-					add("scopes", fmt.Errorf("invalid scope %q", Sanitize(s)))
+					add("scopes", fmt.Errorf("invalid scope %s", quoted(s)))
 				case oidcScopes[s]:
 					add("scopes", fmt.Errorf("%q is an OpenID Connect scope: %w", s, ErrUnsupported))
 				case dup[s]:
@@ -313,6 +313,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 			add("client_secret_env", &flowsError{msg: fmt.Sprintf("environment variable %s is not set", name), errs: []error{ErrNoSecret}})
 		} else {
 			app.Secret = store.NewSecret(v)
+			store.RegisterClientSecret(app.ClientID, app.Secret)
 		}
 	case hasFile:
 		var p string
@@ -334,6 +335,7 @@ func parseApp(label string, raw map[string]json.RawMessage, baseDir string, gete
 			add("client_secret_file", &flowsError{msg: err.Error(), errs: []error{ErrNoSecret, err}})
 		} else {
 			app.Secret = store.NewSecret(v)
+			store.RegisterClientSecret(app.ClientID, app.Secret)
 		}
 	}
 	return app, errs
@@ -386,4 +388,39 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// maxQuoted bounds a catalog value quoted in an error, in bytes.
+const maxQuoted = 64
+
+// quoted is s as an error shows it: Go-quoted (%q: control and invisible
+// characters escaped, so a value never looks valid once they are gone),
+// cut to maxQuoted bytes on a rune boundary ("…" after the quote), and
+// followed by "(holds control characters)" when it does.
+func quoted(s string) string {
+	cut := s
+	if len(s) > maxQuoted {
+		n := maxQuoted
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		cut = s[:n]
+	}
+	q := fmt.Sprintf("%q", cut)
+	if len(cut) < len(s) {
+		q += "…"
+	}
+	if Sanitize(s) != s {
+		q += " (holds control characters)"
+	}
+	return q
+}
+
+// keyName is an unknown catalog key as an error names it: as is when it
+// is short and plain, else quoted.
+func keyName(k string) string {
+	if len(k) <= maxQuoted && Sanitize(k) == k && !strings.ContainsAny(k, " \"\\") {
+		return k
+	}
+	return quoted(k)
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -275,5 +276,46 @@ func TestParseCatalogApps(t *testing.T) {
 	bad := strings.Replace(two, `"name":"m",`, ``, 1)
 	if cat, err := ParseCatalogApps(strings.NewReader(bad), "", getenv); err == nil || len(cat.Apps) != 0 {
 		t.Errorf("a catalog with another problem came back: %+v, %v", cat.Apps, err)
+	}
+}
+
+// TestCatalogControlCharsShown: a catalog value with control characters is
+// not quoted as the valid value it looks like once they are stripped: the
+// error says it holds control characters and shows it escaped, bounded.
+func TestCatalogControlCharsShown(t *testing.T) {
+	js := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	app := func(id, scope, extraKey string) string {
+		return fmt.Sprintf(`{"apps":[{"id":%s,"name":"P","client_id":"C1","client_secret_env":"UCX_SECRET_PRESENCE","scopes":[%s],%s:1}]}`, js(id), js(scope), js(extraKey))
+	}
+	for _, tc := range []struct {
+		name, catalog string
+		want, notWant string
+	}{
+		{"scope", app("presence", "spark-admin:people_read\x1b[31m", "note"),
+			`invalid scope "spark-admin:people_read\x1b[31m" (holds control characters)`, `"spark-admin:people_read"`},
+		{"scope, invisible", app("presence", "spark-admin:people_read\u202e", "note"),
+			`"spark-admin:people_read\u202e" (holds control characters)`, `"spark-admin:people_read"`},
+		{"scope, long", app("presence", strings.Repeat("s", 100)+"\x07", "note"),
+			`"` + strings.Repeat("s", 64) + `"… (holds control characters)`, strings.Repeat("s", 65)},
+		{"id", app("pres\x1bence", "spark-admin:people_read", "note"),
+			`"pres\x1bence" (holds control characters): use`, `"presence"`},
+		{"key", app("presence", "spark-admin:people_read", "sco\x1bpes"),
+			`"sco\x1bpes" (holds control characters): unknown key`, `scopes: unknown key`},
+		{"plain key", app("presence", "spark-admin:people_read", "colour"), `presence: colour: unknown key`, `"colour"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseCatalog(strings.NewReader(tc.catalog), "", allSecrets)
+			var ce *CatalogError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a CatalogError", err)
+			}
+			s := err.Error()
+			if !strings.Contains(s, tc.want) || strings.Contains(s, tc.notWant) {
+				t.Errorf("error %q\nwant it to hold %q, not %q", s, tc.want, tc.notWant)
+			}
+			if strings.ContainsAny(s, "\x1b\x07\u202e") {
+				t.Errorf("error %q holds a control character", s)
+			}
+		})
 	}
 }

@@ -247,6 +247,8 @@ func describeNetErrVia(err error, proxy func(*http.Request) (*url.URL, error), f
 	var recErr tls.RecordHeaderError
 	var netErr net.Error
 	switch {
+	case malformedAnswer(err):
+		return "the answer is not valid HTTP (a malformed status line or header)" + via
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
 		return "cannot connect to the proxy" + via + ": " + Sanitize(opErr.Err.Error())
 	case errors.As(err, &dnsErr):

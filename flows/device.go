@@ -337,6 +337,7 @@ func (c *Client) Start(ctx context.Context, app App, onRetry func(RetryEvent)) (
 		}
 		return DeviceCode{}, newError(prefix, we)
 	}
+	store.RegisterSecret(store.NewSecret(da.resp.DeviceCode))
 	return DeviceCode{
 		AppID:                   app.ID,
 		UserCode:                da.resp.UserCode,
@@ -722,8 +723,11 @@ func (c *Client) Wait(ctx context.Context, app App, dc DeviceCode, report func(P
 		ev := PollEvent{Attempt: attempt, Outcome: s.outcome, At: at, Interval: w.interval, Err: s.err}
 		switch s.outcome {
 		case PollDone:
+			g := grantFrom(a.token, app, at)
+			store.RegisterSecret(g.AccessToken)
+			store.RegisterSecret(g.RefreshToken)
 			report(ev)
-			return grantFrom(a.token, app, at), nil
+			return g, nil
 		case PollFailed:
 			report(ev)
 			return Grant{}, s.err
@@ -893,14 +897,17 @@ type waiter struct {
 // classify turns one classified poll exchange (not exchangeCanceled) into
 // a tokenAnswer, its error answer redacted: no answer is kindTransient or
 // kindUnreachable as classifyExchange decided, a 2xx body that could not
-// be read kindUnreadable, and an answer is read by parseTokenResponse.
+// be read (or an answer that is not valid HTTP) kindUnreadable, and an
+// answer is read by parseTokenResponse.
 func (w *waiter) classify(x exchange, at time.Time) tokenAnswer {
 	switch x.kind {
 	case exchangeUnreachable:
 		return tokenAnswer{kind: kindUnreachable, cause: x.cause}
 	case exchangeNoAnswer:
 		return tokenAnswer{kind: kindNoAnswer, cause: x.cause}
-	case exchangeCutShort, exchangeOversized:
+	case exchangeCutShort, exchangeOversized, exchangeMalformed:
+		// An answer that cannot be read may have been the token: asked
+		// again with the same code, as for one cut short.
 		return tokenAnswer{kind: kindUnreadable, reason: x.cause.Error()}
 	}
 	r := x.resp

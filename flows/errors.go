@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // CatalogError is one problem in a catalog. ParseCatalog and LoadCatalog
@@ -84,9 +86,11 @@ const (
 	maxIDLen      = 200
 )
 
-// clip sanitizes s and cuts it to at most n bytes on a rune boundary.
+// clip sanitizes s, redacts it (store.Redact: no run of a token, device
+// code or client secret the process holds) and cuts it to at most n bytes
+// on a rune boundary.
 func clip(s string, n int) string {
-	s = Sanitize(s)
+	s = store.Redact(Sanitize(s))
 	if len(s) <= n {
 		return s
 	}

@@ -115,6 +115,14 @@
 // replaced by "[redacted]", in every form flows itself sent it: as is,
 // query- or path-escaped, and as the HTTP Basic credentials of the client
 // secret in standard or URL-safe base64, padded or not.
+//
+// Beyond that, flows registers every client secret (ParseCatalog,
+// LoadCatalog), device code (Start) and token (Wait) with the process's
+// store.Redactor (store.RegisterSecret, store.RegisterClientSecret), and
+// every server string it keeps (error fields, Identity's names, emails,
+// IDs and org name) has passed through store.Redact: no run of 12 or more
+// characters of any of them, in any of those forms, survives, whatever
+// field a server echoes it into.
 package flows
 
 import (

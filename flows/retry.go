@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"time"
 )
@@ -69,6 +70,10 @@ const (
 	// again would bring the same, so the retrier hands it to its caller,
 	// while Wait, which may be owed a token, asks again as for a cut one.
 	exchangeOversized
+	// exchangeMalformed: the server answered, but not in HTTP that can be
+	// read (a malformed status line or header, e.g. a Location with
+	// control characters): a bad answer, final, not a network drop.
+	exchangeMalformed
 )
 
 // exchange is one classified HTTP exchange.
@@ -89,6 +94,8 @@ func classifyExchange(ctx context.Context, r *response, err error) exchange {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return exchange{kind: exchangeCanceled, cause: ctx.Err()}
+	case err != nil && malformedAnswer(err):
+		return exchange{kind: exchangeMalformed, cause: errMalformedAnswer}
 	case err != nil:
 		x := exchange{kind: exchangeNoAnswer, cause: newError("", ErrUnreachable, errors.New(describeNetErr(err)))}
 		if !retryableNetErr(err) {
@@ -103,6 +110,20 @@ func classifyExchange(ctx context.Context, r *response, err error) exchange {
 		return x
 	}
 	return exchange{kind: classifyStatus(r.status), resp: r}
+}
+
+// errMalformedAnswer is the cause of an exchangeMalformed. It quotes
+// nothing of the answer (a header may hold anything).
+var errMalformedAnswer = errors.New("the server's answer is not valid HTTP (a malformed status line or header); not sent again")
+
+// malformedAnswer reports whether err, of a request that got no usable
+// answer, says that the server did answer, but with a status line or
+// header net/http cannot read (textproto.ProtocolError, "malformed
+// HTTP ...", a Location that is no URL).
+func malformedAnswer(err error) bool {
+	var pe textproto.ProtocolError
+	s := err.Error()
+	return errors.As(err, &pe) || strings.Contains(s, "malformed HTTP ") || strings.Contains(s, "failed to parse Location header")
 }
 
 // classifyStatus is the part of classifyExchange that a status alone
@@ -211,7 +232,7 @@ func (r *retrier) do(ctx context.Context, send func(context.Context) (*response,
 		var cause error
 		var retryAfter time.Duration
 		switch x.kind {
-		case exchangeCanceled, exchangeUnreachable:
+		case exchangeCanceled, exchangeUnreachable, exchangeMalformed:
 			return nil, x.cause
 		case exchangeNoAnswer:
 			cause = x.cause

@@ -85,7 +85,10 @@ func SealBundle(path string, b Bundle, p Protection) (*Completion, error) {
 		Recipients: p.Recipients(),
 		Passphrase: p.Passphrase(),
 	}
-	c.ReceiptText = receiptText(Receipt{BundlePath: path, SHA256: c.SHA256}, int64(len(sealed)), b, p)
+	// The receipt says it holds no secret: no run of any the process
+	// holds, the bundle's own tokens included.
+	registerTokens(b.Apps)
+	c.ReceiptText = Redact(receiptText(Receipt{BundlePath: path, SHA256: c.SHA256}, int64(len(sealed)), b, p))
 	return c, nil
 }
 

@@ -233,6 +233,9 @@ func toWireApps(apps []AppGrant) []wireApp {
 func fromWireApps(apps []wireApp) []AppGrant {
 	out := make([]AppGrant, 0, len(apps))
 	for _, a := range apps {
+		// Tokens read from a draft or bundle are the process's too.
+		secrets.Add(a.AccessToken)
+		secrets.Add(a.RefreshToken)
 		out = append(out, AppGrant{
 			AppID:              a.AppID,
 			AppName:            a.Name,
@@ -255,6 +258,11 @@ func fromWireApps(apps []wireApp) []AppGrant {
 // open` prints for UCX Suite to import; treat the result as a secret and
 // clear it when done.
 func MarshalBundle(b Bundle) ([]byte, error) {
+	registerTokens(b.Apps)
+	warnings := make([]string, 0, len(b.Warnings))
+	for _, x := range b.Warnings {
+		warnings = append(warnings, Redact(x))
+	}
 	w := wireBundle{
 		Format:      BundleFormat,
 		Version:     BundleVersion,
@@ -263,7 +271,7 @@ func MarshalBundle(b Bundle) ([]byte, error) {
 		Customer:    b.Customer,
 		Org:         toWireOrg(b.Org),
 		Apps:        toWireApps(b.Apps),
-		Warnings:    nonNil(b.Warnings),
+		Warnings:    warnings,
 	}
 	var buf bytes.Buffer
 	enc := jsonEncoder(&buf)

@@ -425,7 +425,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				if sec = strings.TrimSpace(sec); sec == "" {
 					break
 				}
-				app.Secret, app.SecretSource = store.NewSecret(sec), typedSecret
+				app = withTypedSecret(app, sec)
 				ap.App = app
 				a.say("Redeeming the same code with that secret…")
 				choice, g, err = a.wait(ctx, cancel, app, code)

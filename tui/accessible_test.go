@@ -78,3 +78,27 @@ func TestAccessiblePrefillKept(t *testing.T) {
 		t.Errorf("customer %+v, want the prefill %+v", b.Customer, testCustomer())
 	}
 }
+
+// TestAccessibleEnterWritesNothing: the accessible mode has no hidden
+// screen, and no key acts without its prompt: enter alone (or a line
+// typed ahead) at COMPLETE REQUEST does not write the bundle, which needs
+// a typed y.
+func TestAccessibleEnterWritesNothing(t *testing.T) {
+	f := newFakes()
+	d := testDeps(f)
+	d.Accessible = true
+	c := testCustomer()
+	d.Prefill = &c
+	in := strings.Repeat("\n", 6) + "y\n" + "\n\n"
+	var out bytes.Buffer
+	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
+	if err == nil || res.Receipt != nil {
+		t.Fatalf("Run = %+v, %v: enter completed the request\n%s", res, err, out.String())
+	}
+	if _, _, path := f.writer.got(); path != "" {
+		t.Errorf("a bundle was written to %q", path)
+	}
+	if !strings.Contains(out.String(), "Please answer one of: y, q.") {
+		t.Errorf("enter was not refused at COMPLETE REQUEST:\n%s", out.String())
+	}
+}

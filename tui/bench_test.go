@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // trivialModel is the baseline: a minimal Bubble Tea model whose View
@@ -51,6 +52,53 @@ func BenchmarkQRRender(b *testing.B) {
 	for b.Loop() {
 		if _, err := renderQR(completeURI, 2, true, lipgloss.NewStyle()); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkViewRedaction is what redacting a frame costs: View (the frame
+// passed through store.Redact) against the frame alone, in the same run,
+// on the authorization screen (the one redrawn on every tick) and the
+// review, at 80x24 and 120x40, with the secrets of a 4-app onboarding
+// registered (client secrets with their Basic credentials, tokens,
+// device codes). Redact is the redaction alone, of the same frame.
+func BenchmarkViewRedaction(b *testing.B) {
+	for i := range 4 {
+		id := string(rune('a' + i))
+		store.RegisterClientSecret("C0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"+id,
+			store.NewSecret("bench-secret-"+id+"-0123456789abcdefghijklmnopqrstuv"))
+		for _, p := range []string{"tok-", "ref-", "dc-"} {
+			store.RegisterSecret(store.NewSecret(p + "BENCH-" + id + "-ZDI3MGEyYzQtNmFlNS00NDNhLWFlNzAtZGI4MjM0ZjE0YjY5_PF84_1eb65fdf-9643-417f-9974-ad72cae0e10f"))
+		}
+	}
+	screens := map[string]func(f *fixture){
+		"auth":   func(f *fixture) { f.toAuth(); f.withCode(); f.at(42e9) },
+		"review": func(f *fixture) { f.toReviewAllOK() },
+	}
+	for _, name := range []string{"auth", "review"} {
+		for _, sz := range []struct {
+			name string
+			w, h int
+		}{{"80x24", 80, 24}, {"120x40", 120, 40}} {
+			f := newFixture(b, sz.w, sz.h, nil)
+			screens[name](f)
+			b.Run(name+"/"+sz.name+"/frame", func(b *testing.B) {
+				for b.Loop() {
+					_ = f.m.frame()
+				}
+			})
+			b.Run(name+"/"+sz.name+"/View", func(b *testing.B) {
+				for b.Loop() {
+					_ = f.m.View()
+				}
+			})
+			frame := f.m.frame()
+			b.Run(name+"/"+sz.name+"/Redact", func(b *testing.B) {
+				b.SetBytes(int64(len(frame)))
+				for b.Loop() {
+					_ = store.Redact(frame)
+				}
+			})
 		}
 	}
 }

@@ -496,17 +496,25 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if m.quitting {
 		return nil // the quit is confirmed: no key may change what is saved
 	}
+	// A window too small shows only "Enlarge the window": no key may act on
+	// a screen the engineer cannot see, except quitting as usual (q where
+	// it is no text, Ctrl-C; the quit question waits for a window that
+	// shows it, Ctrl-C again confirms it).
+	small := m.tooSmall()
 	if m.confirmQuit {
 		switch {
-		case key.Matches(msg, k.ForceQuit), key.Matches(msg, k.Yes):
+		case key.Matches(msg, k.ForceQuit), !small && key.Matches(msg, k.Yes):
 			return m.quit()
-		case key.Matches(msg, k.No), key.Matches(msg, k.Continue):
+		case !small && (key.Matches(msg, k.No) || key.Matches(msg, k.Continue)):
 			m.confirmQuit = false
 		}
 		return nil
 	}
 	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing()) || (m.screen == scrAuth && m.auth.typing())
 	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
+	if small && !quit {
+		return nil
+	}
 	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
 		if m.sv.busy() {
 			m.sv.quitting = true // quit once the draft's removal answered
@@ -536,6 +544,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	m.confirmQuit = true
 	return nil
 }
+
+// tooSmall tells a window too small to show a screen (View then asks to
+// enlarge it).
+func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
 
 // quit ends the wizard, keeping the progress as a draft when there is any.
 func (m *Model) quit() tea.Cmd {
@@ -664,12 +676,17 @@ func (m *Model) step() int { return m.screens[m.screen].step() }
 
 // View renders the header, the active screen's body and the help line, in
 // exactly the terminal's size.
-func (m *Model) View() string {
+// View is the frame, without any run of a secret the process holds
+// (store.Redact): a server's text that carries one shows "[redacted]".
+func (m *Model) View() string { return store.Redact(m.frame()) }
+
+// frame is View before redaction.
+func (m *Model) frame() string {
 	if m.quitting {
 		return ""
 	}
 	c := m.c
-	if c.width < minWidth || c.height < minHeight {
+	if m.tooSmall() {
 		return fit(wrap(fmt.Sprintf("Enlarge the window (at least %dx%d).", minWidth, minHeight), c.width), c.width, c.height)
 	}
 	if m.screen == scrAuth && m.auth.full && !m.confirmQuit {

@@ -167,6 +167,15 @@ func secretPrompt(app flows.App, left time.Duration) string {
 // typedSecret is the SecretSource of a secret typed in the prompt.
 const typedSecret = "the prompt"
 
+// withTypedSecret is app with the client secret typed in the prompt, which
+// is registered for redaction like the catalog's secrets: no run of it is
+// shown or written anywhere.
+func withTypedSecret(app flows.App, typed string) flows.App {
+	app.Secret, app.SecretSource = store.NewSecret(typed), typedSecret
+	store.RegisterClientSecret(app.ClientID, app.Secret)
+	return app
+}
+
 // redirectHint is the likely cause of codes that expire although the admin
 // approved them (DOMAIN.md): Webex then only ever answers "pending".
 const redirectHint = "If the admin did approve it, the integration may lack Webex's device-grant redirect URIs " +

@@ -12,6 +12,7 @@ import (
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/imagicle/ucx-onboard/store"
 	"github.com/muesli/termenv"
 )
 
@@ -167,9 +168,17 @@ type syncWriter struct {
 	w  io.Writer
 }
 
+// Write writes p, without any run of a secret the process holds
+// (store.Redact): the last gate of what the wizard shows.
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r := store.Redact(string(p)); r != string(p) {
+		if _, err := io.WriteString(s.w, r); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
 	return s.w.Write(p)
 }
 

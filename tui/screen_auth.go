@@ -517,7 +517,7 @@ func (s *authScreen) secretKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		s.askSecret = false
-		s.app.Secret, s.app.SecretSource = store.NewSecret(v), typedSecret
+		s.app = withTypedSecret(s.app, v)
 		s.ap.App = s.app
 		return s.redeem()
 	}

@@ -46,3 +46,90 @@ func TestTinyTerminals(t *testing.T) {
 		}
 	}
 }
+
+// TestTooSmallKeysDoNothing: while the window is too small (only "Enlarge
+// the window" on screen), no key acts on the screen the engineer cannot
+// see: after it, enlarged again, the screen is exactly as before and
+// nothing was written. Enter on the review used to write the bundle.
+func TestTooSmallKeysDoNothing(t *testing.T) {
+	setups := map[string]func(f *fixture){
+		"preflight": func(f *fixture) { f.step(checksMsg{checks: blockingChecks()}) },
+		"customer":  func(f *fixture) { f.drive(t, draftsMsg{}, checksMsg{checks: okChecks()}, press("enter")) },
+		"apps":      func(f *fixture) { f.toApps() },
+		"auth":      func(f *fixture) { f.toAuth(); f.withCode(); f.at(3 * time.Second) },
+		"warning":   func(f *fixture) { f.toAuth(); f.withCode(); f.approve(otherApprover()) },
+		"review":    func(f *fixture) { f.toReviewAllOK() },
+		"done":      func(f *fixture) { f.toReviewAllOK(); f.drive(t, press("enter")) },
+	}
+	keys := []string{"enter", " ", "y", "n", "a", "s", "r", "e", "i", "f", "c", "b", "d", "x", "tab", "down", "esc", "backspace"}
+	for name, setup := range setups {
+		for _, k := range keys {
+			t.Run(name+"/"+k, func(t *testing.T) {
+				f := newFixture(t, 80, 24, withPreflight(okChecks()))
+				setup(f)
+				before := f.view()
+				if name == "customer" && !strings.Contains(before, "Company") {
+					t.Fatalf("not the customer form:\n%s", before)
+				}
+				_, _, wrote := f.writer.got()
+				f.step(resize(20, 5))
+				if !strings.Contains(f.view(), "Enlarge") {
+					t.Fatalf("20x5 shows:\n%s", f.view())
+				}
+				f.drive(t, press(k))
+				if f.m.quitting || f.m.confirmQuit {
+					t.Fatalf("%q quits", k)
+				}
+				f.step(resize(80, 24))
+				if after := f.view(); after != before {
+					t.Errorf("%q acted on the hidden screen; before:\n%s\nafter:\n%s", k, before, after)
+				}
+				if _, _, w := f.writer.got(); w != wrote {
+					t.Errorf("%q wrote a bundle (%q)", k, w)
+				}
+			})
+		}
+	}
+}
+
+// TestTooSmallQuit: q and Ctrl-C work while the window is too small, as
+// usual: on the review, the quit question waits (y does not answer a
+// question the engineer cannot see) and shows once the window is large
+// enough; Ctrl-C twice quits, keeping the draft.
+func TestTooSmallQuit(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		t.Run(k, func(t *testing.T) {
+			f := newFixture(t, 80, 24, withPreflight(okChecks()))
+			f.toReviewAllOK()
+			f.step(resize(20, 5))
+			f.drive(t, press(k))
+			if !f.m.confirmQuit {
+				t.Fatalf("%q at 20x5 does not ask to quit", k)
+			}
+			f.drive(t, press("y"))
+			if f.m.quitting {
+				t.Fatal("y answered a question not on screen")
+			}
+			f.step(resize(80, 24))
+			if v := f.view(); !strings.Contains(v, "Quit") && !strings.Contains(v, "quit") {
+				t.Errorf("the question is not shown once enlarged:\n%s", v)
+			}
+			f.step(resize(20, 5))
+			f.drive(t, press("ctrl+c"))
+			if !f.m.quitting {
+				t.Fatal("Ctrl-C does not confirm the quit at 20x5")
+			}
+			if _, _, w := f.writer.got(); w != "" {
+				t.Errorf("a bundle was written: %q", w)
+			}
+		})
+	}
+	// On the preflight, q quits at once, as it does at any size.
+	f := newFixture(t, 80, 24, withPreflight(blockingChecks()))
+	f.step(checksMsg{checks: blockingChecks()})
+	f.step(resize(20, 5))
+	f.drive(t, press("q"))
+	if !f.m.quitting {
+		t.Error("q on the preflight at 20x5 does not quit")
+	}
+}

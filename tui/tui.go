@@ -36,7 +36,12 @@
 //   - Only sanitized strings from the server are rendered (UserCode,
 //     verification URIs, approver and org names, error text); nothing is
 //     ever rendered from a flows.Grant, and no token, device code, client
-//     secret or passphrase ever reaches View.
+//     secret or passphrase ever reaches View. Every frame, and everything
+//     written to the terminal or the accessible output, passes through
+//     store.Redact as well: a server's text holding 12 or more characters
+//     of a secret the process holds shows "[redacted]" there.
+//   - While the window is too small for a screen (View asks to enlarge
+//     it), no key acts but q and Ctrl-C, as usual.
 //   - Remedies (what to do about an error) come from one place: Fix words
 //     the fix (cmd prints it as its hint), remedy adds the keys to press.
 //   - All styles live in styles.go, keys in keys.go, messages in msgs.go.

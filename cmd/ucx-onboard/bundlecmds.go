@@ -286,7 +286,9 @@ func runInspect(ctx context.Context, e env, args []string) error {
 	var s strings.Builder
 	writeSummary(&s, path, b, bundleNow())
 	s.WriteString(receiptCheck(path, sum))
-	_, err = io.WriteString(e.stdout, s.String())
+	// No token: not even one a name or warning of the bundle echoes (its
+	// tokens were registered when it was read).
+	_, err = io.WriteString(e.stdout, store.Redact(s.String()))
 	return err
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -26,7 +27,9 @@ const maxLogText = 4000
 // flows' and store's errors never carry a token, device code or client
 // secret (their doc contracts; flows keeps Webex's code, message and
 // trackingId), and shapes, which hold no value; nothing else (grants,
-// codes, the bundle) is ever passed to it. A nil *debugLog logs nothing.
+// codes, the bundle) is ever passed to it; its handler passes every
+// message and attribute through store.Redact all the same. A nil *debugLog
+// logs nothing.
 type debugLog struct {
 	path string
 	f    *os.File
@@ -48,7 +51,8 @@ func openDebugLog(dir string) (*debugLog, error) {
 		f.Close()
 		return nil, err
 	}
-	return &debugLog{path: path, f: f, log: slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}))}, nil
+	h := redactingHandler{slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})}
+	return &debugLog{path: path, f: f, log: slog.New(h)}, nil
 }
 
 // Shape logs the shape of one Webex exchange (flows.Shape: names, types,
@@ -86,6 +90,72 @@ func (k *shapeSink) record(s flows.Shape) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.log.Shape(s)
+}
+
+// redactingHandler is a slog.Handler that hands on its records with their
+// message and every attribute's text passed through store.Redact: no run
+// of a secret the process holds reaches the log, whatever an error echoes.
+type redactingHandler struct{ slog.Handler }
+
+func (h redactingHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, store.Redact(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(redactAttr(a))
+		return true
+	})
+	return h.Handler.Handle(ctx, out)
+}
+
+func (h redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	red := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		red[i] = redactAttr(a)
+	}
+	return redactingHandler{h.Handler.WithAttrs(red)}
+}
+
+func (h redactingHandler) WithGroup(name string) slog.Handler {
+	return redactingHandler{h.Handler.WithGroup(name)}
+}
+
+// redactAttr redacts a's text: strings, groups' members, and any other
+// value but numbers, booleans, times and durations as its text.
+func redactAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		v = slog.StringValue(store.Redact(v.String()))
+	case slog.KindGroup:
+		g := v.Group()
+		red := make([]slog.Attr, len(g))
+		for i, x := range g {
+			red[i] = redactAttr(x)
+		}
+		v = slog.GroupValue(red...)
+	case slog.KindAny:
+		v = slog.StringValue(store.Redact(v.String()))
+	}
+	return slog.Attr{Key: store.Redact(a.Key), Value: v}
+}
+
+// redactingWriter writes what it is given through store.Redact (stderr).
+type redactingWriter struct{ w io.Writer }
+
+// unredacted is the writer under a redactingWriter, else w: the terminal
+// that isTerminal looks for, and that the wizard draws on (redacting its
+// frames itself).
+func unredacted(w any) any {
+	if r, ok := w.(redactingWriter); ok {
+		return r.w
+	}
+	return w
+}
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, store.Redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // Close closes the file.

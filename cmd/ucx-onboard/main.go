@@ -115,6 +115,9 @@ func main() {
 
 // run dispatches args and returns the process exit code.
 func run(ctx context.Context, e env, args []string) int {
+	// What goes to stderr holds no run of a secret the process holds
+	// (stdout carries the bundle's tokens on purpose, for open).
+	e.stderr = redactingWriter{e.stderr}
 	var err error
 	switch {
 	case len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help"):

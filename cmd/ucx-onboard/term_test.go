@@ -8,6 +8,7 @@ package main
 // from the program, bounded by a deadline; nothing sleeps to synchronise.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -59,6 +60,17 @@ type terminal struct {
 	updates chan struct{} // a value after each chunk of output
 	exited  chan struct{} // closed when the program has exited
 	waitErr error
+
+	rawMu sync.Mutex
+	raw   bytes.Buffer // everything the program wrote to the terminal
+}
+
+// Transcript is everything the program wrote to the terminal so far,
+// escape sequences included.
+func (term *terminal) Transcript() string {
+	term.rawMu.Lock()
+	defer term.rawMu.Unlock()
+	return term.raw.String()
 }
 
 // startTerminal runs the built binary with args in a cols x rows terminal.
@@ -147,6 +159,9 @@ func (term *terminal) pump(done chan<- struct{}) {
 	for {
 		n, err := term.pty.Read(buf)
 		if n > 0 {
+			term.rawMu.Lock()
+			term.raw.Write(buf[:n])
+			term.rawMu.Unlock()
 			data := append(carry, buf[:n]...)
 			w, _ := term.vt.Write(data)
 			carry = append([]byte(nil), data[w:]...)

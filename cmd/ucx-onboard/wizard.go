@@ -129,7 +129,7 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 // do); else stdout (the accessible flow writing to a pipe or a file).
 func screenOut(e env) io.Writer {
 	if !isTerminal(e.stdout) && isTerminal(e.stderr) {
-		return e.stderr
+		return unredacted(e.stderr).(io.Writer) // the wizard redacts what it draws
 	}
 	return e.stdout
 }
@@ -1118,6 +1118,6 @@ func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
+	f, ok := unredacted(w).(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

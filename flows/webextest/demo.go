@@ -1,6 +1,8 @@
 package webextest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 )
@@ -25,7 +27,9 @@ const demoSecretPrefix = "demo-secret-FAKE-"
 // DemoApps returns the four Imagicle apps that use the device grant (not
 // SSO), with their real integration IDs, the scopes the vendor's knowledge
 // base lists for each (the same as ucx-onboard's built-in catalog) and
-// fixed demo secrets ("demo-secret-FAKE-<id>"). Each call returns a fresh
+// fixed demo secrets ("demo-secret-FAKE-" and 16 hex digits of the
+// SHA-256 of the id: not the id itself, which ucx-onboard shows, while it
+// redacts any 12 characters of a client secret). Each call returns a fresh
 // slice.
 func DemoApps() []DemoApp {
 	apps := []DemoApp{
@@ -53,7 +57,8 @@ func DemoApps() []DemoApp {
 	}
 	for i := range apps {
 		a := &apps[i]
-		a.ClientSecret = demoSecretPrefix + a.ID
+		sum := sha256.Sum256([]byte(a.ID))
+		a.ClientSecret = demoSecretPrefix + hex.EncodeToString(sum[:8])
 		a.SecretEnv = "UCX_DEMO_SECRET_" + strings.ToUpper(strings.ReplaceAll(a.ID, "-", "_"))
 	}
 	return apps

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // maxErrText bounds the words of an error shown to the engineer.
@@ -16,7 +17,8 @@ const maxErrText = 240
 // accessible mode: what happened, without the packages and calls it went
 // through ("flows: call-control: wait: ..."), and, when Webex answered, the
 // trackingId its support asks for. The full chain is for a log file, not a
-// screen. The text is sanitized and bounded; "" for nil.
+// screen. The text is sanitized, redacted (store.Redact) and bounded; ""
+// for nil.
 func ErrorText(err error) string {
 	if err == nil {
 		return ""
@@ -26,7 +28,7 @@ func ErrorText(err error) string {
 	if errors.As(err, &we) && we.TrackingID != "" {
 		what = strings.TrimSuffix(what, ".") + "; trackingId " + flows.Sanitize(we.TrackingID) + "."
 	}
-	return what
+	return store.Redact(what)
 }
 
 // happened says what err means, in a sentence.
@@ -111,17 +113,38 @@ func last(err error) string {
 	return flows.Sanitize(clipText(s))
 }
 
-// sentence capitalizes s, bounds it and ends it with a period.
+// sentence capitalizes s when it starts with a word (a path, a file name
+// or a quoted value is left as it is), bounds it and ends it with a
+// period.
 func sentence(s string) string {
 	s = flows.Sanitize(clipText(strings.TrimSpace(s)))
 	if s == "" {
 		return ""
 	}
-	s = strings.ToUpper(s[:1]) + s[1:]
+	if startsWithWord(s) {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
 	return s
+}
+
+// startsWithWord reports whether s's first word (up to a space, or a
+// colon or comma that ends it) is made of lowercase ASCII letters only:
+// "open", not "out2/x.receipt.txt", "acme.ucxbundle" or `"value"`.
+func startsWithWord(s string) bool {
+	w, _, _ := strings.Cut(s, " ")
+	w = strings.TrimRight(w, ":,")
+	if w == "" {
+		return false
+	}
+	for _, r := range w {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func clipText(s string) string {
@@ -135,8 +158,10 @@ func clipText(s string) string {
 // failure err is ("Webex is busy (HTTP 503), retrying", "Network problem,
 // retrying"): Webex's own message and trackingId, or the network's words
 // ("connection reset by peer"); ErrorText for other errors. "" for nil or
-// when there is nothing to add.
-func ErrorDetail(err error) string {
+// when there is nothing to add. The text is redacted (store.Redact).
+func ErrorDetail(err error) string { return store.Redact(errorDetail(err)) }
+
+func errorDetail(err error) string {
 	var we *flows.WebexError
 	switch {
 	case err == nil:

@@ -37,6 +37,13 @@ func TestErrorText(t *testing.T) {
 			"Save draft: write /x/d.age: no space left on device.", "Save draft: write /x/d.age: no space left on device."},
 		{"inner package", errors.New("draft 2026: store: draft is damaged"), "Draft 2026: draft is damaged.", "Draft 2026: draft is damaged."},
 		{"escapes", errors.New("flows: \x1b[31mred\x1b[0m"), "Red.", "Red."},
+		// A path, a file name or a quoted value first is left as it is.
+		{"path first", errors.New("store: out2/x.ucxbundle.receipt.txt already exists; refusing to overwrite it"),
+			"out2/x.ucxbundle.receipt.txt already exists; refusing to overwrite it.", "out2/x.ucxbundle.receipt.txt already exists; refusing to overwrite it."},
+		{"file name first", errors.New("acme.ucxbundle already exists"), "acme.ucxbundle already exists.", "acme.ucxbundle already exists."},
+		{"windows path first", errors.New(`c:\out\x already exists`), `c:\out\x already exists.`, `c:\out\x already exists.`},
+		{"quoted first", errors.New(`"spark-admin:x" is invalid`), `"spark-admin:x" is invalid.`, `"spark-admin:x" is invalid.`},
+		{"dir first", errors.New("out2 is not a directory"), "out2 is not a directory.", "out2 is not a directory."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
