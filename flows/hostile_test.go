@@ -216,8 +216,7 @@ func TestWaitHostileAnswers(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var h *hostile
-			h = newHostile(t, false, nil, tc.token)
+			h := newHostile(t, false, nil, tc.token)
 			_, evs, err := h.run(t)
 			if tc.want != nil && !errors.Is(err, tc.want) {
 				t.Fatalf("Wait: %v, want %v", err, tc.want)

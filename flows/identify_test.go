@@ -221,7 +221,7 @@ func TestIdentifyByScope(t *testing.T) {
 			wantName: "Org One", usersWhy: UnknownForbidden, wantOrgReq: 1, wantPpl: 1},
 		{name: "org 404", srv: identifyServer{users: 25, org: answer(404, `{"message":"no such org"}`)}, appScopes: both,
 			nameWhy: UnknownFailed, wantUsers: 25, wantOrgReq: 1, wantPpl: 1},
-		{name: "org without a name", srv: identifyServer{users: 25, org: answer(200, `{"id":"o1","displayName":"[2J"}`)}, appScopes: both,
+		{name: "org without a name", srv: identifyServer{users: 25, org: answer(200, `{"id":"o1","displayName":"\x1b[2J"}`)}, appScopes: both,
 			nameWhy: UnknownFailed, wantUsers: 25, wantOrgReq: 1, wantPpl: 1},
 		{name: "people/me 403", srv: identifyServer{me: answer(403, forbiddenBody)}, appScopes: both, wantErr: ErrForbidden},
 		{name: "people/me 401", srv: identifyServer{me: answer(401, `{"message":"invalid token"}`)}, appScopes: both, wantErr: ErrForbidden},

@@ -283,6 +283,7 @@ func (c *Client) nextLink(h http.Header, current string) (string, error) {
 				return "", errors.New("malformed Link header")
 			}
 			if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+				//lint:ignore ST1005 "Link" is the HTTP header's name
 				return "", fmt.Errorf("Link rel=next points to another host (%s)", Sanitize(u.Host))
 			}
 			return u.String(), nil

@@ -143,7 +143,7 @@ func (w wireDraft) approvals() []ApprovalNote {
 	if w.Version != 1 {
 		var out []ApprovalNote
 		for _, a := range w.Approvals {
-			out = append(out, ApprovalNote{AppID: a.AppID, Warnings: a.Warnings, Undecided: a.Undecided})
+			out = append(out, ApprovalNote(a))
 		}
 		return out
 	}
@@ -207,8 +207,8 @@ func utc(t time.Time) time.Time {
 	return t.UTC()
 }
 
-func toWireOrg(o Org) wireOrg   { return wireOrg{ID: o.ID, Name: o.Name, UserCount: o.UserCount} }
-func fromWireOrg(o wireOrg) Org { return Org{ID: o.ID, Name: o.Name, UserCount: o.UserCount} }
+func toWireOrg(o Org) wireOrg   { return wireOrg(o) }
+func fromWireOrg(o wireOrg) Org { return Org(o) }
 
 func toWireApps(apps []AppGrant) []wireApp {
 	out := make([]wireApp, 0, len(apps))

@@ -372,9 +372,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.preflight.update(msg)
 	case draftsMsg:
 		m.draftsLoaded = true
-		for _, d := range msg.infos {
-			m.drafts = append(m.drafts, d)
-		}
+		m.drafts = append(m.drafts, msg.infos...)
 		m.resume.infos = m.drafts
 		m.resume.follow()
 		if m.screen == scrLoading || m.afterPreflight {

@@ -130,6 +130,7 @@ func customerForm(vals *store.Customer, accessible bool) *huh.Form {
 
 func validateCompany(s string) error {
 	if strings.TrimSpace(s) == "" {
+		//lint:ignore ST1005 shown as it is, next to the field it names
 		return errors.New("Company: required")
 	}
 	return nil
@@ -138,10 +139,12 @@ func validateCompany(s string) error {
 func validateEmail(s string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
+		//lint:ignore ST1005 shown as it is, next to the field it names
 		return errors.New("Admin email: required")
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		//lint:ignore ST1005 shown as it is, next to the field it names
 		return errors.New("Admin email: not a valid address (name@example.com)")
 	}
 	return nil

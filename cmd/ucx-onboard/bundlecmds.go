@@ -49,6 +49,10 @@ var errInterrupted = &exitError{code: exitAborted, err: errors.New("interrupted:
 // maxPassphraseRead bounds a typed passphrase, in bytes.
 const maxPassphraseRead = 1024
 
+// errPassphraseTooLong: more than maxPassphraseRead bytes before the
+// line end.
+var errPassphraseTooLong = fmt.Errorf("passphrase longer than %d bytes", maxPassphraseRead)
+
 // readBundlePassphrase asks for a passphrase without echo on the
 // controlling terminal (/dev/tty), else on stdin if it is a terminal;
 // tests replace it. When ctx ends first (Ctrl-C, SIGTERM) it restores the

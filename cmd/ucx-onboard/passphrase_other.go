@@ -30,6 +30,10 @@ func readPassword(ctx context.Context, fd int, prompt func()) ([]byte, error) {
 	}()
 	select {
 	case l := <-got:
+		if l.err == nil && len(l.b) > maxPassphraseRead {
+			clear(l.b)
+			return nil, errPassphraseTooLong
+		}
 		return l.b, l.err
 	case <-ctx.Done():
 		term.Restore(fd, old)

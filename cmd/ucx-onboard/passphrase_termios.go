@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"golang.org/x/sys/unix"
 )
@@ -50,10 +49,6 @@ func readPassword(ctx context.Context, fd int, prompt func()) ([]byte, error) {
 		return nil, ctx.Err()
 	}
 }
-
-// errPassphraseTooLong: more than maxPassphraseRead bytes before the
-// line end.
-var errPassphraseTooLong = fmt.Errorf("passphrase longer than %d bytes", maxPassphraseRead)
 
 // readLine reads fd up to a newline or end of file, keeping at most
 // maxPassphraseRead bytes; a carriage return is dropped.

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -96,9 +95,6 @@ type termOptions struct {
 // startTerminalWith runs a program in a cols x rows terminal as opts say.
 func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []string, args ...string) *terminal {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("no pty on windows")
-	}
 	bin := opts.bin
 	if bin == "" {
 		bin = builtBinary(t)
