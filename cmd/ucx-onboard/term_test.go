@@ -10,6 +10,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +58,8 @@ type terminal struct {
 	vt      vt10x.Terminal
 	cmd     *exec.Cmd
 	updates chan struct{} // a value after each chunk of output
+	rawMu   sync.Mutex
+	raw     []byte // every byte the program wrote, escape codes included
 	exited  chan struct{} // closed when the program has exited
 	waitErr error
 }
@@ -79,6 +82,9 @@ type termOptions struct {
 	bin    string   // the program (default: the built ucx-onboard)
 	home   string   // its HOME and working directory (default: a new temporary one)
 	stdout *os.File // its stdout instead of the terminal (a redirect)
+	// silent: the terminal never answers a query (OSC 11 background,
+	// cursor position), as some SSH clients and consoles do not.
+	silent bool
 }
 
 // startTerminalWith runs a program in a cols x rows terminal as opts say.
@@ -111,10 +117,14 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 	if err != nil {
 		t.Fatalf("start on pty: %v", err)
 	}
+	var answers io.Writer = ptmx
+	if opts.silent {
+		answers = io.Discard
+	}
 	term := &terminal{
 		t:       t,
 		pty:     ptmx,
-		vt:      vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(ptmx)),
+		vt:      vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(answers)),
 		cmd:     cmd,
 		updates: make(chan struct{}, 1),
 		exited:  make(chan struct{}),
@@ -147,6 +157,9 @@ func (term *terminal) pump(done chan<- struct{}) {
 	for {
 		n, err := term.pty.Read(buf)
 		if n > 0 {
+			term.rawMu.Lock()
+			term.raw = append(term.raw, buf[:n]...)
+			term.rawMu.Unlock()
 			data := append(carry, buf[:n]...)
 			w, _ := term.vt.Write(data)
 			carry = append([]byte(nil), data[w:]...)
@@ -169,6 +182,13 @@ func (term *terminal) Screen() string {
 		lines[i] = strings.TrimRight(l, " \x00")
 	}
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// Raw returns every byte the program has written so far.
+func (term *terminal) Raw() []byte {
+	term.rawMu.Lock()
+	defer term.rawMu.Unlock()
+	return append([]byte(nil), term.raw...)
 }
 
 // WaitFor waits until the screen contains every one of texts and returns the

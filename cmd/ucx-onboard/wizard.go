@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -280,15 +281,37 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 	})
 
 	if !o.accessible && isTerminal(screen) {
-		// Colours and the background are those of the terminal drawn on
-		// (stderr when stdout is redirected). Ask it once, before the
-		// program starts: View never does.
+		// Colours are those of the terminal drawn on (stderr when stdout
+		// is redirected). The background is decided without asking the
+		// terminal (darkBackground), so the start never waits for one
+		// that does not answer.
 		if screen != e.stdout {
 			lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(screen))
 		}
-		deps.DarkBackground = lipgloss.HasDarkBackground()
+		deps.DarkBackground = darkBackground(e.getenv)
 	}
 	return w, nil
+}
+
+// darkBackground tells whether the terminal's background is dark from
+// COLORFGBG ("fg;bg" or "fg;other;bg", ANSI colour numbers: 7 and 9-15
+// are light), as rxvt, Konsole and others set it; without it, dark, as
+// most terminals are by default. The terminal is not asked (OSC 11):
+// many answer at once, but some SSH clients and consoles never do, and
+// termenv waits 5 s for them; an answer that comes late would be read as
+// typed keys. Only the accent colours depend on it: the QR code brings
+// its own black and white.
+func darkBackground(getenv func(string) string) bool {
+	v := getenv("COLORFGBG")
+	if v == "" {
+		return true
+	}
+	fields := strings.Split(v, ";")
+	bg, err := strconv.Atoi(fields[len(fields)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return true
+	}
+	return bg != 7 && bg < 9
 }
 
 // demo is the in-process fake Webex of --demo: its URL and client, the
