@@ -59,7 +59,7 @@ type terminal struct {
 	cmd     *exec.Cmd
 	updates chan struct{} // a value after each chunk of output
 	rawMu   sync.Mutex
-	raw     []byte // every byte the program wrote, escape codes included
+	raw     []byte        // every byte the program wrote, escape codes included
 	exited  chan struct{} // closed when the program has exited
 	waitErr error
 }
