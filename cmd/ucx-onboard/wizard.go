@@ -63,18 +63,24 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		return &exitError{exitUsage, fe}
 	}
 
-	if !o.accessible && !isTerminal(e.stdin) {
-		return &exitError{exitUsage, errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")}
+	if err := demoFlagsError(fs); err != nil {
+		return err
 	}
+
+	// The flags and the files they name are checked first (newWizard), so
+	// that a mistake in them is not hidden behind the terminal's.
 	screen := screenOut(e)
-	if !o.accessible && !isTerminal(screen) {
-		return &exitError{exitUsage, errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")}
-	}
 	w, err := newWizard(ctx, e, o, screen)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	if !o.accessible && !isTerminal(e.stdin) {
+		return &exitError{exitUsage, errNeedsTerminal}
+	}
+	if !o.accessible && !isTerminal(screen) {
+		return &exitError{exitUsage, errNeedsScreen}
+	}
 	if o.debug {
 		l, lerr := openDebugLog(w.stateDir)
 		if lerr != nil {
@@ -119,9 +125,46 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		reportDraft(e, res, w.stateDir, resumeCommand(fs, hostShell))
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
-		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
+		// Stopped by the engineer like any quit (130), here with a check
+		// that failed: nothing to resume.
+		fmt.Fprintln(e.stderr, "ucx-onboard: stopped at the checks, one of which failed: no customer data was entered and no code was shown")
+		return &exitError{exitAborted, errSilent}
 	}
 	return err
+}
+
+// Without a terminal the full-screen wizard cannot run (exit 2).
+var (
+	errNeedsTerminal = errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")
+	errNeedsScreen   = errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")
+)
+
+// errDemoFlags: --demo runs its own fake Webex with its own app catalog,
+// which --webex-url and --apps would replace.
+var errDemoFlags = errors.New("--demo brings its own fake Webex and app catalog")
+
+// demoFlagsError refuses --demo with --apps or --webex-url given on the
+// command line (exit 2): the demo's fake knows only its own apps, and a
+// Webex URL would not be the demo any more. UCX_ONBOARD_WEBEX_URL in the
+// environment is not a flag given and is left unused under --demo.
+func demoFlagsError(fs *flag.FlagSet) error {
+	if fs.Lookup("demo").Value.String() != "true" {
+		return nil
+	}
+	var given []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "apps" || f.Name == "webex-url" {
+			given = append(given, "--"+f.Name)
+		}
+	})
+	if len(given) == 0 {
+		return nil
+	}
+	return &exitError{exitUsage, &flagError{
+		msg:  fmt.Sprintf("%s: %s cannot be used with it", errDemoFlags, strings.Join(given, " and ")),
+		hint: "leave out --demo to use them; to try a catalog against a fake Webex, run 'ucx-onboard fake-webex' in another terminal and follow what it prints",
+		err:  errDemoFlags,
+	}}
 }
 
 // screenOut is where the wizard draws: stdout when it is a terminal; else
