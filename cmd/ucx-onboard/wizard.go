@@ -373,17 +373,27 @@ type demo struct {
 // demoAutoApprove after it is shown, and loads the demo catalog with the
 // fake's secrets on top of getenv.
 func startDemo(getenv func(string) string) demo {
-	srv := webextest.NewServer(webextest.Options{
-		Integrations: webextest.DemoIntegrations(),
-		Interval:     demoInterval,
-		AutoApprove:  demoAutoApprove,
-		Org:          webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
-		Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
-			OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
-	})
+	srv := webextest.NewServer(demoServerOptions())
 	d := demo{baseURL: srv.URL, httpClient: srv.Client(), getenv: demoGetenv(getenv), close: srv.Close}
 	d.catalog, d.catalogErr = flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", d.getenv)
 	return d
+}
+
+// demoServerOptions is the demo's fake Webex: the demo apps, a demo org
+// and its Full Admin, who approves each code demoAutoApprove after the
+// wizard shows it.
+func demoServerOptions() webextest.Options {
+	return webextest.Options{
+		Integrations: webextest.DemoIntegrations(),
+		Interval:     demoInterval,
+		AutoApprove:  demoAutoApprove,
+		// From the first poll: the wizard asks for the next app's code
+		// ahead and polls it only once it shows it.
+		AutoApproveFromFirstPoll: true,
+		Org:                      webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
+		Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
+			OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
+	}
 }
 
 // demoCustomer is the customer form's prefill under --demo without
