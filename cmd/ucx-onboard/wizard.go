@@ -386,9 +386,12 @@ func demoServerOptions() webextest.Options {
 	return webextest.Options{
 		Integrations: webextest.DemoIntegrations(),
 		Interval:     demoInterval,
-		AutoApprove:  demoAutoApprove,
 		// From the first poll: the wizard asks for the next app's code
-		// ahead and polls it only once it shows it.
+		// ahead and polls it first one interval after it shows it
+		// (tui/wizard's prefetch), so that is demoInterval after it is
+		// shown, and the poll demoAutoApprove after it is shown gets the
+		// token.
+		AutoApprove:              demoAutoApprove - demoInterval,
 		AutoApproveFromFirstPoll: true,
 		Org:                      webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
 		Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
