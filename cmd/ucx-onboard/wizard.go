@@ -271,7 +271,7 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 	if o.demo {
 		d := startDemo(getenv)
 		w.close = d.close
-		baseURL, httpClient, getenv = d.baseURL, d.httpClient, d.getenv
+		baseURL, httpClient = d.baseURL, d.httpClient
 		catalog, catalogErr = d.catalog, d.catalogErr
 		if deps.Prefill == nil {
 			deps.Prefill = demoCustomer()
