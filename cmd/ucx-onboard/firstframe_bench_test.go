@@ -78,11 +78,21 @@ func BenchmarkFirstFrame(b *testing.B) {
 // the first frame is generous; the absence of the query is the check.
 func TestStartNeverQueriesTerminal(t *testing.T) {
 	t.Parallel()
-	term := startTerminalWith(t, termOptions{silent: true}, 80, 24, nil, "--demo")
-	term.WaitFor(screenTimeout, "Checks")
-	if raw := term.Raw(); bytes.Contains(raw, []byte("\x1b]11;?")) || bytes.Contains(raw, []byte("\x1b[6n")) {
-		t.Errorf("the program asked the terminal (OSC 11 or cursor position): %q", raw[:min(len(raw), 200)])
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		first string
+	}{
+		{"full-screen", []string{"--demo"}, "Checks"},
+		{"accessible", []string{"--demo", "--accessible"}, "App catalog"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			term := startTerminalWith(t, termOptions{silent: true}, 80, 24, nil, tc.args...)
+			term.WaitFor(screenTimeout, tc.first)
+			if raw := term.Raw(); bytes.Contains(raw, []byte("\x1b]11;?")) || bytes.Contains(raw, []byte("\x1b[6n")) {
+				t.Errorf("the program asked the terminal (OSC 11 or cursor position): %q", raw[:min(len(raw), 200)])
+			}
+		})
 	}
-	term.Type(keyCtrlC)
-	term.Wait(screenTimeout)
 }

@@ -125,7 +125,11 @@ func main() {
 func restoreTerm() {
 	quietstart.Restore()
 	termenv.SetDefaultOutput(termenv.NewOutput(os.Stdout))
-	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(os.Stdout))
+	r := lipgloss.NewRenderer(os.Stdout)
+	// Set, so that nothing (huh's prompts in --accessible, a View) asks
+	// the terminal later.
+	r.SetHasDarkBackground(darkBackground(os.Getenv))
+	lipgloss.SetDefaultRenderer(r)
 }
 
 // run dispatches args and returns the process exit code.

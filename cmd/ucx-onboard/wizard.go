@@ -328,10 +328,12 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 		// is redirected). The background is decided without asking the
 		// terminal (darkBackground), so the start never waits for one
 		// that does not answer.
-		if screen != e.stdout {
-			lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(screen))
-		}
 		deps.DarkBackground = darkBackground(e.getenv)
+		if screen != e.stdout {
+			r := lipgloss.NewRenderer(screen)
+			r.SetHasDarkBackground(deps.DarkBackground)
+			lipgloss.SetDefaultRenderer(r)
+		}
 	}
 	return w, nil
 }
