@@ -127,8 +127,7 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 	case errors.Is(err, tui.ErrPreflightBlocked):
 		// Stopped by the engineer like any quit (130), here with a check
 		// that failed: nothing to resume.
-		fmt.Fprintln(e.stderr, "ucx-onboard: stopped at the checks, one of which failed: no customer data was entered and no code was shown")
-		return &exitError{exitAborted, errSilent}
+		return &exitError{exitAborted, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
 	}
 	return err
 }
