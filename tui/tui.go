@@ -224,8 +224,8 @@ type Deps struct {
 	// Accessible selects the line-by-line flow (no alternate screen, no
 	// QR code, huh's accessible prompts).
 	Accessible bool
-	// DarkBackground is the terminal background, detected once at start by
-	// the caller (lipgloss.HasDarkBackground(), before Run). Run hands it
+	// DarkBackground is the terminal background, decided once at start by
+	// the caller (without asking the terminal, which may never answer). Run hands it
 	// to lipgloss so that no View ever queries the terminal. The QR code
 	// does not depend on it: it brings its own white-on-black, with
 	// colours or without (NO_COLOR), since a terminal that does not report

@@ -197,12 +197,16 @@ var errHelpShown = errors.New("help shown")
 
 // loadBundle reads and decrypts path with the identity files, asking for a
 // passphrase if the bundle needs one. sum is the SHA-256 of the bytes read.
+// A bundle or identity file that cannot be read (missing, unreadable, not a
+// regular file) or an identity file that holds no identity is exit 2; a
+// bundle that cannot be opened with them (other keys, damaged, wrong
+// passphrase) is exit 1.
 func loadBundle(ctx context.Context, e env, path string, files identityFiles) (b store.Bundle, sum [sha256.Size]byte, err error) {
 	var ids []age.Identity
 	for _, f := range files {
 		got, err := store.ParseIdentityFile(f)
 		if err != nil {
-			return store.Bundle{}, sum, err
+			return store.Bundle{}, sum, &exitError{exitUsage, err} // a file -i names
 		}
 		ids = append(ids, got...)
 	}
@@ -212,7 +216,9 @@ func loadBundle(ctx context.Context, e env, path string, files identityFiles) (b
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return store.Bundle{}, sum, fmt.Errorf("read bundle %s: %w", path, err)
+		// The BUNDLE named on the command line is missing, unreadable or
+		// not a regular file: exit 2, like a file a flag names.
+		return store.Bundle{}, sum, &exitError{exitUsage, fmt.Errorf("read bundle %s: %w", path, err)}
 	}
 	sum = sha256.Sum256(data)
 	b, err = store.OpenBundle(bytes.NewReader(data), ids...)

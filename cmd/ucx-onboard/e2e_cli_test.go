@@ -92,3 +92,35 @@ func TestE2EResumeCommand(t *testing.T) {
 	term.Type(keyCtrlC)
 	term.Wait(screenTimeout)
 }
+
+// TestE2EQuitAtChecks: q on the checks screen is the engineer stopping,
+// exit 130, whether the checks are clean or one blocks (✗), as README
+// says.
+func TestE2EQuitAtChecks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		taken  bool // --out names an existing file: the output check blocks
+		screen string
+	}{
+		{"clean", false, "All set"},
+		{"blocked", true, "exists already"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			home := t.TempDir()
+			out := filepath.Join(home, "taken.ucxbundle")
+			if tc.taken {
+				if err := os.WriteFile(out, []byte("x"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			term := startTerminalWith(t, termOptions{home: home}, 100, 30, nil, "--demo", "--out", out)
+			term.WaitFor(screenTimeout, tc.screen)
+			term.Type("q")
+			if code := term.Wait(screenTimeout); code != exitAborted {
+				t.Fatalf("q at the checks (%s) exited %d, want %d; screen:\n%s", tc.name, code, exitAborted, term.Screen())
+			}
+		})
+	}
+}

@@ -13,9 +13,11 @@ import (
 type flagError struct {
 	msg  string
 	hint string
+	err  error // what it is, for errors.Is (may be nil)
 }
 
 func (e *flagError) Error() string { return e.msg }
+func (e *flagError) Unwrap() error { return e.err }
 
 // parseFlags parses args with fs the way every ucx-onboard command does:
 // -h and --help print fs.Usage on stdout (errors.Is(err, flag.ErrHelp));

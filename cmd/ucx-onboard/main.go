@@ -20,6 +20,11 @@ import (
 	"runtime/debug"
 	"sort"
 	"syscall"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/imagicle/ucx-onboard/internal/quietstart"
 )
 
 // version is set by a release build (.ci/release) with
@@ -106,11 +111,25 @@ func (e *exitError) Unwrap() error { return e.err }
 // 130). No input waits on its own: inputs are regular files
 // (store.OpenRegular) read with a bound.
 func main() {
+	restoreTerm()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	code := run(ctx, e, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// restoreTerm undoes quietstart (TERM was "dumb" while the packages were
+// initialised, so that Bubble Tea's init did not ask the terminal for its
+// background) and drops what termenv and Lip Gloss derived from it.
+func restoreTerm() {
+	quietstart.Restore()
+	termenv.SetDefaultOutput(termenv.NewOutput(os.Stdout))
+	r := lipgloss.NewRenderer(os.Stdout)
+	// Set, so that nothing (huh's prompts in --accessible, a View) asks
+	// the terminal later.
+	r.SetHasDarkBackground(darkBackground(os.Getenv))
+	lipgloss.SetDefaultRenderer(r)
 }
 
 // run dispatches args and returns the process exit code.

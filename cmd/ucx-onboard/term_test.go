@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,6 +91,9 @@ type termOptions struct {
 	bin    string   // the program (default: the built ucx-onboard)
 	home   string   // its HOME and working directory (default: a new temporary one)
 	stdout *os.File // its stdout instead of the terminal (a redirect)
+	// silent: the terminal never answers a query (OSC 11 background,
+	// cursor position), as some SSH clients and consoles do not.
+	silent bool
 }
 
 // startTerminalWith runs a program in a cols x rows terminal as opts say.
@@ -119,10 +123,14 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 	if err != nil {
 		t.Fatalf("start on pty: %v", err)
 	}
+	var answers io.Writer = ptmx
+	if opts.silent {
+		answers = io.Discard
+	}
 	term := &terminal{
 		t:       t,
 		pty:     ptmx,
-		vt:      vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(ptmx)),
+		vt:      vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(answers)),
 		cmd:     cmd,
 		updates: make(chan struct{}, 1),
 		exited:  make(chan struct{}),

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,18 +63,24 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		return &exitError{exitUsage, fe}
 	}
 
-	if !o.accessible && !isTerminal(e.stdin) {
-		return &exitError{exitUsage, errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")}
+	if err := demoFlagsError(fs); err != nil {
+		return err
 	}
+
+	// The flags and the files they name are checked first (newWizard), so
+	// that a mistake in them is not hidden behind the terminal's.
 	screen := screenOut(e)
-	if !o.accessible && !isTerminal(screen) {
-		return &exitError{exitUsage, errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")}
-	}
 	w, err := newWizard(ctx, e, o, screen)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	if !o.accessible && !isTerminal(e.stdin) {
+		return &exitError{exitUsage, errNeedsTerminal}
+	}
+	if !o.accessible && !isTerminal(screen) {
+		return &exitError{exitUsage, errNeedsScreen}
+	}
 	if o.debug {
 		l, lerr := openDebugLog(w.stateDir)
 		if lerr != nil {
@@ -118,9 +125,45 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		reportDraft(e, res, w.stateDir, resumeCommand(fs, hostShell))
 		return &exitError{exitAborted, errSilent}
 	case errors.Is(err, tui.ErrPreflightBlocked):
-		return &exitError{1, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
+		// Stopped by the engineer like any quit (130), here with a check
+		// that failed: nothing to resume.
+		return &exitError{exitAborted, errors.New("stopped at the preflight checks: no customer data was entered and no code was shown")}
 	}
 	return err
+}
+
+// Without a terminal the full-screen wizard cannot run (exit 2).
+var (
+	errNeedsTerminal = errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")
+	errNeedsScreen   = errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")
+)
+
+// errDemoFlags: --demo runs its own fake Webex with its own app catalog,
+// which --webex-url and --apps would replace.
+var errDemoFlags = errors.New("--demo brings its own fake Webex and app catalog")
+
+// demoFlagsError refuses --demo with --apps or --webex-url given on the
+// command line (exit 2): the demo's fake knows only its own apps, and a
+// Webex URL would not be the demo any more. UCX_ONBOARD_WEBEX_URL in the
+// environment is not a flag given and is left unused under --demo.
+func demoFlagsError(fs *flag.FlagSet) error {
+	if fs.Lookup("demo").Value.String() != "true" {
+		return nil
+	}
+	var given []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "apps" || f.Name == "webex-url" {
+			given = append(given, "--"+f.Name)
+		}
+	})
+	if len(given) == 0 {
+		return nil
+	}
+	return &exitError{exitUsage, &flagError{
+		msg:  fmt.Sprintf("%s: %s cannot be used with it", errDemoFlags, strings.Join(given, " and ")),
+		hint: "leave out --demo to use them; to try a catalog against a fake Webex, run 'ucx-onboard fake-webex' in another terminal and follow what it prints",
+		err:  errDemoFlags,
+	}}
 }
 
 // screenOut is where the wizard draws: stdout when it is a terminal; else
@@ -280,15 +323,39 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 	})
 
 	if !o.accessible && isTerminal(screen) {
-		// Colours and the background are those of the terminal drawn on
-		// (stderr when stdout is redirected). Ask it once, before the
-		// program starts: View never does.
+		// Colours are those of the terminal drawn on (stderr when stdout
+		// is redirected). The background is decided without asking the
+		// terminal (darkBackground), so the start never waits for one
+		// that does not answer.
+		deps.DarkBackground = darkBackground(e.getenv)
 		if screen != e.stdout {
-			lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(screen))
+			r := lipgloss.NewRenderer(screen)
+			r.SetHasDarkBackground(deps.DarkBackground)
+			lipgloss.SetDefaultRenderer(r)
 		}
-		deps.DarkBackground = lipgloss.HasDarkBackground()
 	}
 	return w, nil
+}
+
+// darkBackground tells whether the terminal's background is dark from
+// COLORFGBG ("fg;bg" or "fg;other;bg", ANSI colour numbers: 7 and 9-15
+// are light), as rxvt, Konsole and others set it; without it, dark, as
+// most terminals are by default. The terminal is not asked (OSC 11):
+// many answer at once, but some SSH clients and consoles never do, and
+// termenv waits 5 s for them; an answer that comes late would be read as
+// typed keys. Only the accent colours depend on it: the QR code brings
+// its own black and white.
+func darkBackground(getenv func(string) string) bool {
+	v := getenv("COLORFGBG")
+	if v == "" {
+		return true
+	}
+	fields := strings.Split(v, ";")
+	bg, err := strconv.Atoi(fields[len(fields)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return true
+	}
+	return bg != 7 && bg < 9
 }
 
 // demo is the in-process fake Webex of --demo: its URL and client, the
@@ -307,17 +374,30 @@ type demo struct {
 // demoAutoApprove after it is shown, and loads the demo catalog with the
 // fake's secrets on top of getenv.
 func startDemo(getenv func(string) string) demo {
-	srv := webextest.NewServer(webextest.Options{
-		Integrations: webextest.DemoIntegrations(),
-		Interval:     demoInterval,
-		AutoApprove:  demoAutoApprove,
-		Org:          webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
-		Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
-			OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
-	})
+	srv := webextest.NewServer(demoServerOptions())
 	d := demo{baseURL: srv.URL, httpClient: srv.Client(), getenv: demoGetenv(getenv), close: srv.Close}
 	d.catalog, d.catalogErr = flows.ParseCatalog(bytes.NewReader(webextest.DemoCatalogJSON()), "", d.getenv)
 	return d
+}
+
+// demoServerOptions is the demo's fake Webex: the demo apps, a demo org
+// and its Full Admin, who approves each code demoAutoApprove after the
+// wizard shows it.
+func demoServerOptions() webextest.Options {
+	return webextest.Options{
+		Integrations: webextest.DemoIntegrations(),
+		Interval:     demoInterval,
+		// From the first poll: the wizard asks for the next app's code
+		// ahead and polls it first one interval after it shows it
+		// (tui/wizard's prefetch), so that is demoInterval after it is
+		// shown, and the poll demoAutoApprove after it is shown gets the
+		// token.
+		AutoApprove:              demoAutoApprove - demoInterval,
+		AutoApproveFromFirstPoll: true,
+		Org:                      webextest.Org{ID: "demo-org", Name: "Demo Customer Ltd", Users: 240},
+		Approver: webextest.Person{ID: "demo-admin", Email: "admin@demo.example", DisplayName: "Demo Admin",
+			OrgID: "demo-org", Roles: []string{webextest.FullAdminRole}},
+	}
 }
 
 // demoCustomer is the customer form's prefill under --demo without

@@ -48,7 +48,9 @@ func TestDemoRecipientReused(t *testing.T) {
 func TestWizardNeedsTerminal(t *testing.T) {
 	var stderr bytes.Buffer
 	e := env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), e, []string{"--demo"}); code != exitUsage {
+	dir := t.TempDir()
+	args := []string{"--demo", "--state-dir", filepath.Join(dir, "state"), "--out", filepath.Join(dir, "x.ucxbundle")}
+	if code := run(context.Background(), e, args); code != exitUsage {
 		t.Fatalf("exit %d, want %d", code, exitUsage)
 	}
 	if !strings.Contains(stderr.String(), "--accessible") {

@@ -569,6 +569,9 @@ func (s *Server) pollLocked(id, secret string, credsOK bool, grantType, dc strin
 		}
 	}
 	g.lastPoll = now
+	if g.firstPoll.IsZero() {
+		g.firstPoll = now
+	}
 	g.polls++
 	if g.approveAtPoll > 0 && g.polls >= g.approveAtPoll {
 		g.approveAtPoll = 0

@@ -83,7 +83,10 @@
 // returns the same refresh token; the verification host is "localhost"
 // on another port; tokenlimit_reached is final for its code; a cut-short
 // 200 leaves the code redeemable once more, with the same tokens; a token
-// answer carries no "scope" unless TokenScope.
+// answer carries no "scope" unless TokenScope. AutoApprove stands for a
+// person who approves a code that long after seeing it: from its issue, or
+// (AutoApproveFromFirstPoll, as --demo uses it) from its first poll, since
+// a client may ask for codes ahead and show (and poll) them later.
 package webextest
 
 import (
@@ -192,8 +195,15 @@ type Options struct {
 	// NewServer always uses 127.0.0.1 with a random port.
 	VerifyAddr string
 	// AutoApprove, when > 0, approves each code (as Approver) once that
-	// long has passed since it was issued, by Clock.
+	// long has passed since it was issued, by Clock; with
+	// AutoApproveFromFirstPoll, since its first poll.
 	AutoApprove time.Duration
+	// AutoApproveFromFirstPoll starts AutoApprove's clock at a code's
+	// first poll instead of its issue: a client that asks for a code ahead
+	// and polls it only once it shows it (as the wizard does) has it
+	// approved AutoApprove after it is shown, like a person who scans it
+	// then. A code never polled is never approved.
+	AutoApproveFromFirstPoll bool
 	// Clock is the time source; nil means time.Now.
 	Clock Clock
 	// OnRequest, if set, is called with each request's record once it has
@@ -350,6 +360,7 @@ type grant struct {
 	state                      codeState
 	person                     Person
 	lastPoll                   time.Time // zero before the first poll
+	firstPoll                  time.Time // zero before the first poll
 	polls                      int       // polls that reached the code
 	approveAtPoll              int       // >0: ApproveAfterPolls
 	// cutShort holds the token answer sent cut short; the next poll of the
@@ -402,6 +413,7 @@ type Server struct {
 	closeOne sync.Once
 
 	interval, expiresIn, autoApprove time.Duration
+	autoApproveFromPoll              bool
 	latency                          time.Duration
 	errStyle                         ErrorStyle
 	expiredCode                      string
@@ -462,27 +474,28 @@ func NewServerAt(addr string, opts Options) (*Server, error) {
 
 func newServer(opts Options, addr string) (*Server, error) {
 	s := &Server{
-		closing:         make(chan struct{}),
-		interval:        opts.Interval,
-		expiresIn:       opts.ExpiresIn,
-		autoApprove:     opts.AutoApprove,
-		latency:         opts.Latency,
-		errStyle:        opts.Errors,
-		expiredCode:     opts.ExpiredCode,
-		badClientStatus: opts.BadClientStatus,
-		complete:        opts.Complete,
-		clock:           opts.Clock,
-		onRequest:       opts.OnRequest,
-		peopleMe:        opts.PeopleMe,
-		secretCheck:     opts.SecretCheck,
-		tokenScope:      opts.TokenScope,
-		integrations:    map[string]Integration{},
-		orgs:            map[string]Org{},
-		grants:          map[string]*grant{},
-		byUser:          map[string]*grant{},
-		byHash:          map[string]*grant{},
-		access:          map[string]*token{},
-		refresh:         map[string]*token{},
+		closing:             make(chan struct{}),
+		interval:            opts.Interval,
+		expiresIn:           opts.ExpiresIn,
+		autoApprove:         opts.AutoApprove,
+		autoApproveFromPoll: opts.AutoApproveFromFirstPoll,
+		latency:             opts.Latency,
+		errStyle:            opts.Errors,
+		expiredCode:         opts.ExpiredCode,
+		badClientStatus:     opts.BadClientStatus,
+		complete:            opts.Complete,
+		clock:               opts.Clock,
+		onRequest:           opts.OnRequest,
+		peopleMe:            opts.PeopleMe,
+		secretCheck:         opts.SecretCheck,
+		tokenScope:          opts.TokenScope,
+		integrations:        map[string]Integration{},
+		orgs:                map[string]Org{},
+		grants:              map[string]*grant{},
+		byUser:              map[string]*grant{},
+		byHash:              map[string]*grant{},
+		access:              map[string]*token{},
+		refresh:             map[string]*token{},
 	}
 	if s.interval == 0 {
 		s.interval = 2 * time.Second
@@ -703,7 +716,14 @@ func (s *Server) refreshState(g *grant, now time.Time) {
 	if g.state == statePending && !now.Before(g.expires) {
 		g.state = stateExpired
 	}
-	if g.state == statePending && s.autoApprove > 0 && !now.Before(g.issued.Add(s.autoApprove)) {
+	start := g.issued
+	if s.autoApproveFromPoll {
+		start = g.firstPoll // zero (never reached) before the first poll
+		if start.IsZero() {
+			return
+		}
+	}
+	if g.state == statePending && s.autoApprove > 0 && !now.Before(start.Add(s.autoApprove)) {
 		g.state = stateApproved
 		g.person = s.approver
 	}

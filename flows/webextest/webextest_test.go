@@ -309,6 +309,15 @@ func TestTokenPoll(t *testing.T) {
 			{advance: 2 * time.Second, status: 429, retryAfter: "3"},
 			{advance: 3 * time.Second, status: 200},
 		}},
+		{name: "auto approve from the first poll", opts: Options{AutoApprove: 12 * time.Second, AutoApproveFromFirstPoll: true}, steps: []step{
+			{advance: 20 * time.Second, status: 428}, // issued 20 s ago, first polled now
+			{advance: 5 * time.Second, status: 428},
+			{advance: 5 * time.Second, status: 428}, // 10 s after the first poll
+			{advance: 5 * time.Second, status: 200}, // 15 s
+		}},
+		{name: "auto approve from the first poll: never polled, never approved", opts: Options{AutoApprove: 12 * time.Second, AutoApproveFromFirstPoll: true, ExpiresIn: 30 * time.Second}, steps: []step{
+			{advance: 30 * time.Second, status: 400, oauthErr: "invalid_grant"}, // expired, not approved
+		}},
 		{name: "approve after polls", setup: func(s *Server, uc string) { s.ApproveAfterPolls(uc, 3) }, steps: []step{
 			{advance: 5 * time.Second, status: 428},
 			{advance: 1 * time.Second, status: 429, retryAfter: "4"}, // not counted

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/imagicle/ucx-onboard/flows/webextest"
+)
+
+// stepClock is a clock that moves only when told.
+type stepClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *stepClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// TestDemoApprovesAfterShown: the demo's fake approves a code so that the
+// wizard's poll demoAutoApprove after it shows the code gets the token,
+// however long before the code was issued: the wizard asks for the next
+// app's code ahead and polls it first one interval after showing it.
+func TestDemoApprovesAfterShown(t *testing.T) {
+	clock := &stepClock{now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	opts := demoServerOptions()
+	opts.Clock = clock
+	srv := webextest.NewServer(opts)
+	defer srv.Close()
+	app := webextest.DemoIntegrations()[0]
+	post := func(path string, form url.Values) (int, map[string]any) {
+		t.Helper()
+		resp, err := srv.Client().Post(srv.URL+path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body
+	}
+	status, body := post("/v1/device/authorize", url.Values{"client_id": {app.ClientID}, "scope": {strings.Join(app.Scopes, " ")}})
+	dc, _ := body["device_code"].(string)
+	if status != http.StatusOK || dc == "" {
+		t.Fatalf("authorize: %d %v", status, body)
+	}
+	poll := func() int {
+		t.Helper()
+		status, _ := post("/v1/device/token", url.Values{"grant_type": {webextest.DeviceGrantType}, "device_code": {dc},
+			"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}})
+		return status
+	}
+	clock.advance(time.Minute) // asked for ahead, shown a minute later
+	clock.advance(demoInterval)
+	if got := poll(); got != http.StatusPreconditionRequired {
+		t.Fatalf("first poll, one interval after the code is shown: %d, want 428 (pending)", got)
+	}
+	clock.advance(demoAutoApprove - demoInterval)
+	if got := poll(); got != http.StatusOK {
+		t.Fatalf("poll %v after the code is shown: %d, want 200 (approved)", demoAutoApprove, got)
+	}
+}
+
+// TestDarkBackground: the background comes from COLORFGBG's last field
+// (an ANSI colour: 7 and 9-15 are light), else it is dark; the terminal
+// is never asked.
+func TestDarkBackground(t *testing.T) {
+	for _, tc := range []struct {
+		colorfgbg string
+		dark      bool
+	}{
+		{"", true},
+		{"15;0", true},
+		{"0;15", false},
+		{"0;7", false},
+		{"7;8", true},
+		{"0;default;15", false},
+		{"15;default;0", true},
+		{"0;12", false},
+		{"garbage", true},
+		{"0;99", true},
+	} {
+		getenv := func(k string) string {
+			if k == "COLORFGBG" {
+				return tc.colorfgbg
+			}
+			return ""
+		}
+		if got := darkBackground(getenv); got != tc.dark {
+			t.Errorf("COLORFGBG=%q: dark %v, want %v", tc.colorfgbg, got, tc.dark)
+		}
+	}
+}
