@@ -68,9 +68,28 @@ func Redact(s string) string { return secrets.Redact(s) }
 
 // Add holds v in the forms in which it is sent or may be echoed: as is,
 // without control characters, query- and path-escaped (with upper- and
-// lower-case percent hex). Values shorter than RedactWindow are ignored.
+// lower-case percent hex), and base64-encoded (standard and URL-safe, at
+// each of the three alignments, as AddClientSecret does for a secret).
+// Values shorter than RedactWindow are ignored.
 func (r *Redactor) Add(v string) {
-	r.add(textForms(v), nil)
+	if len(v) < RedactWindow {
+		return
+	}
+	r.add(textForms(v), base64Forms(v))
+}
+
+// base64Forms is the base64 of v, as is and query-escaped, standard and
+// URL-safe, at each alignment (see alignedBase64).
+func base64Forms(v string) []string {
+	var enc []string
+	for _, w := range []string{v, url.QueryEscape(v)} {
+		for _, e := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			for a := 0; a < 3; a++ {
+				enc = append(enc, alignedBase64(e, w, a))
+			}
+		}
+	}
+	return enc
 }
 
 // AddClientSecret holds secret as Add does, and the HTTP Basic credentials
@@ -91,14 +110,7 @@ func (r *Redactor) AddClientSecret(clientID, secret string) {
 	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 		enc = append(enc, e.EncodeToString(pair))
 	}
-	for _, v := range []string{secret, url.QueryEscape(secret)} {
-		for _, e := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-			for a := 0; a < 3; a++ {
-				enc = append(enc, alignedBase64(e, v, a))
-			}
-		}
-	}
-	r.add(forms, enc)
+	r.add(forms, enc, base64Forms(secret))
 }
 
 // alignedBase64 is the part of the base64 of v that depends on v alone when
