@@ -96,7 +96,7 @@ func TestStateDirForeignOwnerWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	if owner, _, err := sd.Owner(); err != nil || !owner.Equals(other) {
-		t.Skipf("SetNamedSecurityInfo succeeded but the owner is still %v (Wine does not keep a file's owner)", owner)
+		t.Skipf("SetNamedSecurityInfo succeeded but the owner is still %v: Wine keeps no file owner; on Windows a successful call with OWNER_SECURITY_INFORMATION sets it (Microsoft, SetNamedSecurityInfoW)", owner)
 	}
 	_, err = OpenDrafts(dir, NewFileKeyStore(dir))
 	if !errors.Is(err, ErrStateDirNotOwned) || !strings.Contains(err.Error(), dir) {
