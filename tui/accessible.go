@@ -32,6 +32,9 @@ type lineReader struct {
 	lines chan lineResult
 	rest  []byte
 	ended atomic.Bool // a Read got the input's error (huh takes it as "keep the defaults")
+	// cancels counts the reads ended on purpose (echoOff on Windows): a
+	// read that fails with readCanceled after one is read again.
+	cancels atomic.Uint64
 }
 
 func newLineReader(r io.Reader) *lineReader { return &lineReader{src: bufio.NewReader(r)} }
@@ -43,10 +46,17 @@ func (l *lineReader) next() <-chan lineResult {
 	l.once.Do(func() {
 		l.lines = make(chan lineResult)
 		go func() {
+			var line []byte
 			for {
-				line, err := l.src.ReadBytes('\n')
+				n := l.cancels.Load()
+				part, err := l.src.ReadBytes('\n')
+				line = append(line, part...)
+				if err != nil && l.cancels.Load() != n && readCanceled(err) {
+					continue
+				}
 				if len(line) > 0 {
 					l.lines <- lineResult{s: string(line)}
+					line = nil
 				}
 				if err != nil {
 					for {
@@ -121,18 +131,40 @@ func (a *accessible) ask(prompt string) (string, error) {
 	}
 }
 
-// askSecret reads a passphrase without echo when the input is a terminal.
+// askSecret reads a secret (a client secret, the bundle's passphrase)
+// without echo when the input is a terminal, and without its line end.
+//
+// The line is read through a.in like every other answer, never by a
+// reader of its own: a.in's goroutine may be waiting on the terminal
+// already (it reads ahead while an approval is awaited: see wait), and a
+// second reader (term.ReadPassword) lost the line to it, which a later
+// prompt then took as its answer. So echo is turned off on the terminal
+// that a.in reads (echoOff: on Windows that also restarts a read already
+// waiting, which would still echo), and turned back on when the line is
+// in or ctx ends; then the input not read yet is dropped, a secret half
+// typed included.
 func (a *accessible) askSecret(prompt string) (string, error) {
-	if a.fd >= 0 {
-		fmt.Fprint(a.out, prompt)
-		b, err := term.ReadPassword(a.fd)
-		fmt.Fprintln(a.out)
-		if err != nil {
-			return "", errors.Join(ErrUserAborted, err)
-		}
-		return string(b), nil
+	if a.fd < 0 {
+		return a.ask(prompt)
 	}
-	return a.ask(prompt)
+	restore, err := a.in.echoOff(a.fd)
+	if err != nil {
+		return "", errors.Join(ErrUserAborted, err)
+	}
+	fmt.Fprint(a.out, prompt)
+	select {
+	case <-a.ctx.Done():
+		restore(true)
+		fmt.Fprintln(a.out)
+		return "", errors.Join(ErrUserAborted, a.ctx.Err())
+	case r := <-a.in.next():
+		restore(false)
+		fmt.Fprintln(a.out) // the line end typed was not echoed
+		if r.err != nil {
+			return "", errors.Join(ErrUserAborted, r.err)
+		}
+		return strings.TrimSuffix(strings.TrimSuffix(r.s, "\n"), "\r"), nil
+	}
 }
 
 // choose asks until the answer is one of keys (first letter, lower case);
