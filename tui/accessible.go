@@ -25,19 +25,25 @@ import (
 // new bufio.Scanner each) and ours share one input without losing
 // buffered lines, and so that a line can be waited for together with
 // something else (an approval: see wait). Once the input fails or ends,
-// every read gets that error.
+// every read gets that error. It is the input's only reader: a secret is
+// read through it too, with echo off (see accessible.askSecret).
 type lineReader struct {
 	src   *bufio.Reader
 	once  sync.Once
 	lines chan lineResult
 	rest  []byte
 	ended atomic.Bool // a Read got the input's error (huh takes it as "keep the defaults")
-	// cancels counts the reads ended on purpose (echoOff on Windows): a
-	// read that fails with readCanceled after one is read again.
-	cancels atomic.Uint64
+	// wait, when not nil, is called before a read of the input: it
+	// returns once a line is being typed (see consoleWait).
+	wait func()
+	// reading is set while a line is being typed into a read started
+	// after wait (see lineStarted).
+	reading atomic.Bool
 }
 
-func newLineReader(r io.Reader) *lineReader { return &lineReader{src: bufio.NewReader(r)} }
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{src: bufio.NewReader(r), wait: consoleWait(r)}
+}
 
 // next delivers the input's lines, then its error, forever. The reading
 // goroutine blocks until a line is taken, so no line is read ahead of its
@@ -46,17 +52,15 @@ func (l *lineReader) next() <-chan lineResult {
 	l.once.Do(func() {
 		l.lines = make(chan lineResult)
 		go func() {
-			var line []byte
 			for {
-				n := l.cancels.Load()
-				part, err := l.src.ReadBytes('\n')
-				line = append(line, part...)
-				if err != nil && l.cancels.Load() != n && readCanceled(err) {
-					continue
+				if l.wait != nil && l.src.Buffered() == 0 {
+					l.wait()
+					l.reading.Store(true)
 				}
+				line, err := l.src.ReadBytes('\n')
+				l.reading.Store(false)
 				if len(line) > 0 {
 					l.lines <- lineResult{s: string(line)}
-					line = nil
 				}
 				if err != nil {
 					for {
@@ -68,6 +72,11 @@ func (l *lineReader) next() <-chan lineResult {
 	})
 	return l.lines
 }
+
+// lineStarted tells whether a line was being typed into a read of the
+// input before now (only known with wait: on a Windows console, where
+// such a read keeps the echo of the moment it started).
+func (l *lineReader) lineStarted() bool { return l.reading.Load() }
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.rest) == 0 {
@@ -139,10 +148,11 @@ func (a *accessible) ask(prompt string) (string, error) {
 // already (it reads ahead while an approval is awaited: see wait), and a
 // second reader (term.ReadPassword) lost the line to it, which a later
 // prompt then took as its answer. So echo is turned off on the terminal
-// that a.in reads (echoOff: on Windows that also restarts a read already
-// waiting, which would still echo), and turned back on when the line is
+// that a.in reads (echoOff says why that holds for a read already
+// waiting, on Unix and on Windows), and turned back on when the line is
 // in or ctx ends; then the input not read yet is dropped, a secret half
-// typed included.
+// typed included. A line begun before the prompt into a read that still
+// echoes (lineStarted) is finished and dropped first.
 func (a *accessible) askSecret(prompt string) (string, error) {
 	if a.fd < 0 {
 		return a.ask(prompt)
@@ -151,7 +161,21 @@ func (a *accessible) askSecret(prompt string) (string, error) {
 	if err != nil {
 		return "", errors.Join(ErrUserAborted, err)
 	}
+	if a.in.lineStarted() {
+		fmt.Fprint(a.out, "A line was being typed, and it would show: press enter alone to end it (it is dropped), then type the secret. ")
+		if _, err := a.secretLine(restore); err != nil {
+			return "", err
+		}
+		if restore, err = a.in.echoOff(a.fd); err != nil {
+			return "", errors.Join(ErrUserAborted, err)
+		}
+	}
 	fmt.Fprint(a.out, prompt)
+	return a.secretLine(restore)
+}
+
+// secretLine reads the line of askSecret, then restores the terminal.
+func (a *accessible) secretLine(restore func(discard bool)) (string, error) {
 	select {
 	case <-a.ctx.Done():
 		restore(true)

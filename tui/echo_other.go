@@ -2,7 +2,10 @@
 
 package tui
 
-import "errors"
+import (
+	"errors"
+	"io"
+)
 
 // echoOff: turning echo off is not known here; a secret is not asked on a
 // terminal that would show it.
@@ -10,4 +13,4 @@ func (l *lineReader) echoOff(int) (func(bool), error) {
 	return nil, errors.ErrUnsupported
 }
 
-func readCanceled(error) bool { return false }
+func consoleWait(io.Reader) func() { return nil }

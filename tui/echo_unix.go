@@ -2,7 +2,11 @@
 
 package tui
 
-import "golang.org/x/sys/unix"
+import (
+	"io"
+
+	"golang.org/x/sys/unix"
+)
 
 // echoOff turns the terminal fd's echo off for a secret read through l
 // (see accessible.askSecret). On Unix the tty line discipline echoes each
@@ -32,5 +36,5 @@ func (l *lineReader) echoOff(fd int) (restore func(discard bool), err error) {
 	}, nil
 }
 
-// readCanceled: on Unix no read of l is ever ended on purpose.
-func readCanceled(error) bool { return false }
+// consoleWait: a tty needs no wait before a read (see echoOff).
+func consoleWait(io.Reader) func() { return nil }
