@@ -25,16 +25,25 @@ import (
 // new bufio.Scanner each) and ours share one input without losing
 // buffered lines, and so that a line can be waited for together with
 // something else (an approval: see wait). Once the input fails or ends,
-// every read gets that error.
+// every read gets that error. It is the input's only reader: a secret is
+// read through it too, with echo off (see accessible.askSecret).
 type lineReader struct {
 	src   *bufio.Reader
 	once  sync.Once
 	lines chan lineResult
 	rest  []byte
 	ended atomic.Bool // a Read got the input's error (huh takes it as "keep the defaults")
+	// wait, when not nil, is called before a read of the input: it
+	// returns once a line is being typed (see consoleWait).
+	wait func()
+	// reading is set while a line is being typed into a read started
+	// after wait (see lineStarted).
+	reading atomic.Bool
 }
 
-func newLineReader(r io.Reader) *lineReader { return &lineReader{src: bufio.NewReader(r)} }
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{src: bufio.NewReader(r), wait: consoleWait(r)}
+}
 
 // next delivers the input's lines, then its error, forever. The reading
 // goroutine blocks until a line is taken, so no line is read ahead of its
@@ -44,7 +53,12 @@ func (l *lineReader) next() <-chan lineResult {
 		l.lines = make(chan lineResult)
 		go func() {
 			for {
+				if l.wait != nil && l.src.Buffered() == 0 {
+					l.wait()
+					l.reading.Store(true)
+				}
 				line, err := l.src.ReadBytes('\n')
+				l.reading.Store(false)
 				if len(line) > 0 {
 					l.lines <- lineResult{s: string(line)}
 				}
@@ -58,6 +72,11 @@ func (l *lineReader) next() <-chan lineResult {
 	})
 	return l.lines
 }
+
+// lineStarted tells whether a line was being typed into a read of the
+// input before now (only known with wait: on a Windows console, where
+// such a read keeps the echo of the moment it started).
+func (l *lineReader) lineStarted() bool { return l.reading.Load() }
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.rest) == 0 {
@@ -121,18 +140,55 @@ func (a *accessible) ask(prompt string) (string, error) {
 	}
 }
 
-// askSecret reads a passphrase without echo when the input is a terminal.
+// askSecret reads a secret (a client secret, the bundle's passphrase)
+// without echo when the input is a terminal, and without its line end.
+//
+// The line is read through a.in like every other answer, never by a
+// reader of its own: a.in's goroutine may be waiting on the terminal
+// already (it reads ahead while an approval is awaited: see wait), and a
+// second reader (term.ReadPassword) lost the line to it, which a later
+// prompt then took as its answer. So echo is turned off on the terminal
+// that a.in reads (echoOff says why that holds for a read already
+// waiting, on Unix and on Windows), and turned back on when the line is
+// in or ctx ends; then the input not read yet is dropped, a secret half
+// typed included. A line begun before the prompt into a read that still
+// echoes (lineStarted) is finished and dropped first.
 func (a *accessible) askSecret(prompt string) (string, error) {
-	if a.fd >= 0 {
-		fmt.Fprint(a.out, prompt)
-		b, err := term.ReadPassword(a.fd)
-		fmt.Fprintln(a.out)
-		if err != nil {
+	if a.fd < 0 {
+		return a.ask(prompt)
+	}
+	restore, err := a.in.echoOff(a.fd)
+	if err != nil {
+		return "", errors.Join(ErrUserAborted, err)
+	}
+	if a.in.lineStarted() {
+		fmt.Fprint(a.out, "A line was being typed, and it would show: press enter alone to end it (it is dropped), then type the secret. ")
+		if _, err := a.secretLine(restore); err != nil {
+			return "", err
+		}
+		if restore, err = a.in.echoOff(a.fd); err != nil {
 			return "", errors.Join(ErrUserAborted, err)
 		}
-		return string(b), nil
 	}
-	return a.ask(prompt)
+	fmt.Fprint(a.out, prompt)
+	return a.secretLine(restore)
+}
+
+// secretLine reads the line of askSecret, then restores the terminal.
+func (a *accessible) secretLine(restore func(discard bool)) (string, error) {
+	select {
+	case <-a.ctx.Done():
+		restore(true)
+		fmt.Fprintln(a.out)
+		return "", errors.Join(ErrUserAborted, a.ctx.Err())
+	case r := <-a.in.next():
+		restore(false)
+		fmt.Fprintln(a.out) // the line end typed was not echoed
+		if r.err != nil {
+			return "", errors.Join(ErrUserAborted, r.err)
+		}
+		return strings.TrimSuffix(strings.TrimSuffix(r.s, "\n"), "\r"), nil
+	}
 }
 
 // choose asks until the answer is one of keys (first letter, lower case);

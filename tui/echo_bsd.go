@@ -1,0 +1,13 @@
+//go:build darwin || dragonfly || freebsd || netbsd || openbsd
+
+package tui
+
+import "golang.org/x/sys/unix"
+
+// The termios requests, as golang.org/x/term uses them on the BSDs; the
+// last one sets the state after dropping the input not read yet.
+const (
+	ioctlReadTermios       = unix.TIOCGETA
+	ioctlWriteTermios      = unix.TIOCSETA
+	ioctlWriteTermiosFlush = unix.TIOCSETAF
+)
