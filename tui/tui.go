@@ -46,11 +46,17 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Sentinel errors returned by Run (and Model.Result) so that cmd can pick
@@ -273,13 +279,15 @@ func DefaultOutPath(company string, now time.Time) string {
 // typed; the bundle keeps the full name.
 const MaxSlugLen = 64
 
-// Slug lowercases s and keeps letters and digits, other runs becoming one
-// dash, cut to MaxSlugLen bytes (ASCII only, so as many characters); an
-// empty result is "customer".
+// Slug spells s in plain ASCII (see asciiFold: "Müller & Söhne Großhandel"
+// becomes "muller-sohne-grosshandel", "Società" "societa"), lowercases it
+// and keeps letters and digits, other runs becoming one dash, cut to
+// MaxSlugLen bytes (ASCII only, so as many characters); an empty result
+// is "customer".
 func Slug(s string) string {
 	var out []rune
 	dash := false
-	for _, r := range s {
+	for _, r := range asciiFold(s) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			out = append(out, r)
@@ -302,4 +310,43 @@ func Slug(s string) string {
 		return "customer"
 	}
 	return string(out)
+}
+
+// latinLetters spells the Latin letters that compatibility decomposition
+// cannot split into a base letter and marks, as CLDR's Latin-ASCII
+// transliterator does (common/transforms/Latin-ASCII.xml). ß and the
+// ligatures ﬀ, ﬁ… need no entry: full case folding (cases.Fold) already
+// spells them "ss", "ff", "fi"….
+var latinLetters = strings.NewReplacer(
+	"æ", "ae", "ǽ", "ae", "ǣ", "ae",
+	"œ", "oe",
+	"ø", "o", "ǿ", "o",
+	"ł", "l", "ŀ", "l", "ƚ", "l",
+	"đ", "d", "ð", "d", "ɖ", "d", "ɗ", "d",
+	"þ", "th",
+	"ħ", "h",
+	"ı", "i",
+	"ŧ", "t",
+	"ŋ", "n",
+	"ĸ", "q",
+	"ƀ", "b",
+	"ƒ", "f",
+	"ɨ", "i",
+	"ʉ", "u",
+)
+
+// asciiFold folds s to lower case (cases.Fold: "ß"→"ss", "ﬁ"→"fi"),
+// splits it by compatibility decomposition (NFKD: "é"→"e"+"´", "²"→"2",
+// full-width letters to ASCII), drops the combining marks and spells the
+// remaining Latin letters by latinLetters. Whatever is still not ASCII is
+// left for Slug to turn into a dash.
+func asciiFold(s string) string {
+	t := transform.Chain(cases.Fold(), norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	folded, _, err := transform.String(t, s)
+	if err != nil {
+		// Unreachable for these transformers on valid or invalid UTF-8
+		// alike; Slug still makes a name of what it has.
+		folded = s
+	}
+	return latinLetters.Replace(folded)
 }
