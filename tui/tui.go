@@ -212,9 +212,10 @@ type Deps struct {
 	// Protection describes how the bundle is protected.
 	Protection Protection
 	// OpenHint tells how to open the written bundle on the UCX side, e.g.
-	// "ucx-onboard open -i demo.key acme.ucxbundle". Nil gives a generic
-	// line naming the bundle path.
-	OpenHint func(r Receipt) string
+	// "ucx-onboard open acme.ucxbundle -i demo.key", quoted by the caller
+	// for the platform's shell. Nil gives a generic command naming the
+	// bundle path.
+	OpenHint func(r Receipt) Command
 	// Copy puts text on the clipboard (OSC 52). Nil makes Run write OSC 52
 	// to the program's output; with New alone, c reports it cannot copy.
 	Copy func(text string) error
@@ -265,6 +266,16 @@ type Result struct {
 	DraftRemoveErr error
 	// Customer is the data entered (zero if the form was never submitted).
 	Customer store.Customer
+}
+
+// Command is a command line shown for the engineer to run or pass on.
+type Command struct {
+	// Line is runnable as printed: its arguments are already quoted for
+	// the platform's shell. Screens show it whole, on lines of its own.
+	Line string
+	// Notes are remarks about it ("asks for the passphrase"), shown on
+	// their own lines after it, never inside Line.
+	Notes []string
 }
 
 // DefaultOutPath is "<company-slug>-<UTC date>.ucxbundle".

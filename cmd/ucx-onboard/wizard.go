@@ -383,15 +383,24 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 		}
 		return writeBundleFreeName(path, b, p, record)
 	}
-	deps.OpenHint = func(r store.Receipt) string {
+	deps.OpenHint = func(r store.Receipt) tui.Command {
 		if demoIdentity != "" { // the newcomer looks at the result, tokens left out
-			return fmt.Sprintf("ucx-onboard inspect %s -i %s", shellQuote(r.BundlePath), shellQuote(demoIdentity))
+			return tui.Command{
+				Line:  fmt.Sprintf("ucx-onboard inspect %s -i %s", shellQuote(r.BundlePath), shellQuote(demoIdentity)),
+				Notes: []string{"It shows what the bundle holds, without the tokens."},
+			}
 		}
-		id := "-i IDENTITY"
 		if r.Passphrase {
-			id = "(asks for the passphrase)"
+			return tui.Command{
+				Line:  "ucx-onboard open " + shellQuote(r.BundlePath),
+				Notes: []string{"It asks for the passphrase and prints the bundle's JSON for UCX Suite's import."},
+			}
 		}
-		return fmt.Sprintf("ucx-onboard open %s %s | <UCX Suite import>", shellQuote(r.BundlePath), id)
+		return tui.Command{
+			Line: "ucx-onboard open " + shellQuote(r.BundlePath) + " -i IDENTITY",
+			Notes: []string{"IDENTITY is the file of UCX Suite's private key (from ucx-onboard keygen) that the bundle is sealed to.",
+				"It prints the bundle's JSON for UCX Suite's import."},
+		}
 	}
 	if o.out != "" {
 		deps.OutPath = func(string, time.Time) string { return o.out }
@@ -1103,7 +1112,7 @@ func draftsCheck(dir string, err error) tui.Check {
 
 // printReceipt repeats the done screen on stdout once the alternate screen
 // is gone, so the engineer can copy it into the ticket.
-func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
+func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) tui.Command) {
 	fmt.Fprintf(e.stdout, "bundle:  %s\nsha256:  %s\nreceipt: %s\n", r.BundlePath, r.SHA256, r.ReceiptPath)
 	for _, k := range r.Recipients {
 		fmt.Fprintf(e.stdout, "sealed to: %s\n", k)
@@ -1111,8 +1120,12 @@ func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
 	if r.Passphrase {
 		fmt.Fprintln(e.stdout, "sealed with a passphrase")
 	}
-	if openHint != nil {
-		fmt.Fprintf(e.stdout, "on the UCX side: %s\n", openHint(r))
+	if openHint != nil { // the command alone on its line, to copy whole
+		h := openHint(r)
+		fmt.Fprintf(e.stdout, "on the UCX side, run:\n  %s\n", h.Line)
+		for _, n := range h.Notes {
+			fmt.Fprintf(e.stdout, "  %s\n", n)
+		}
 	}
 }
 

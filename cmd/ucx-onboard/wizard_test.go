@@ -224,7 +224,7 @@ func TestBuildProtection(t *testing.T) {
 	}{
 		{"--recipient", wizardOptions{recipients: stringList{recipient}}, false, false, 1, "ucx-onboard open "},
 		{"--recipients-file", wizardOptions{recipientsFile: keysFile}, false, false, 1, "ucx-onboard open "},
-		{"none: passphrase", wizardOptions{}, false, true, 0, ""},
+		{"none: passphrase", wizardOptions{}, false, true, 0, "ucx-onboard open "},
 		{"demo identity", wizardOptions{demo: true}, false, false, 1, "ucx-onboard inspect "},
 		{"demo with --recipient", wizardOptions{demo: true, recipients: stringList{recipient}}, false, false, 1, "ucx-onboard open "},
 		{"bad key", wizardOptions{recipients: stringList{"age1nope"}}, true, false, 0, ""},
@@ -256,8 +256,18 @@ func TestBuildProtection(t *testing.T) {
 			if c.hint != "" {
 				// The bundle's path is quoted for the shell it is pasted into.
 				bundle := filepath.Join(out, "R&D bundle.ucxbundle")
-				if h := deps.OpenHint(store.Receipt{BundlePath: bundle}); !strings.HasPrefix(h, c.hint+shellQuote(bundle)+" ") {
-					t.Errorf("OpenHint %q, want it to start with %q", h, c.hint+shellQuote(bundle))
+				h := deps.OpenHint(store.Receipt{BundlePath: bundle, Passphrase: c.passphrase})
+				if !strings.HasPrefix(h.Line, c.hint+shellQuote(bundle)) {
+					t.Errorf("OpenHint %q, want it to start with %q", h.Line, c.hint+shellQuote(bundle))
+				}
+				// Runnable as printed: no remark, placeholder pipe or
+				// redirection after the arguments (issue 16 printed
+				// "open x (asks for the passphrase) | <UCX Suite import>").
+				if rest := strings.TrimPrefix(h.Line, c.hint+shellQuote(bundle)); strings.ContainsAny(rest, "()<>|") {
+					t.Errorf("OpenHint line %q: %q is not an argument", h.Line, rest)
+				}
+				if c.passphrase && (h.Line != c.hint+shellQuote(bundle) || len(h.Notes) == 0) {
+					t.Errorf("passphrase OpenHint %+v, want the bare open command and a note", h)
 				}
 			}
 		})
@@ -496,5 +506,22 @@ func TestFreeBundleName(t *testing.T) {
 				t.Fatalf("wrote %s, the review showed %s", r.BundlePath, got)
 			}
 		})
+	}
+}
+
+// TestPrintReceiptCommand: the summary printed at exit gives the open
+// command alone on its line, runnable as printed (issue 16: "open x.ucxbundle
+// (asks for the passphrase) | <UCX Suite import>"), the remark below it.
+func TestPrintReceiptCommand(t *testing.T) {
+	var deps tui.Deps
+	if err := buildProtection(&deps, wizardOptions{}, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(t.TempDir(), "Müller & Söhne.ucxbundle")
+	var out bytes.Buffer
+	printReceipt(env{stdout: &out}, store.Receipt{BundlePath: bundle, Passphrase: true}, deps.OpenHint)
+	want := "on the UCX side, run:\n  ucx-onboard open " + shellQuote(bundle) + "\n  It asks for the passphrase"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("summary:\n%s\nwant it to hold:\n%s", out.String(), want)
 	}
 }
