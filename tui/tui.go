@@ -183,6 +183,10 @@ type Check struct {
 	// done (the review's b still takes it up, e.g. to type its secret).
 	App        string
 	AppBlocked bool
+	// Note is a remark that explains Detail and may be shared by several
+	// checks (why a secret is not proven yet): the checks screen and the
+	// accessible list say each distinct note once, below the checks.
+	Note string
 }
 
 // Deps is everything the wizard needs from the outside. Zero fields get

@@ -25,6 +25,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows/webextest"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui"
+	wizardcore "github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // Exit codes of the wizard besides 0 (bundle written) and 1 (error).
@@ -621,14 +622,50 @@ func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 				missing++
 			}
 		}
-		ck.Detail = fmt.Sprintf("%d apps from %s; %d without a client secret cannot be authorized (marked below), the others can: %s",
-			len(apps), source, missing, flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; ")))
+		// Each app's own check says which secret is missing.
+		ck.Detail = fmt.Sprintf("%d apps from %s; %d without a client secret cannot be authorized (marked below), the others can",
+			len(apps), source, missing)
 		ck.Fix = catalogFix(err, o)
 		return ck
 	}
-	ck.Detail = flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; "))
+	ck.Detail = catalogProblems(err)
 	ck.Fix = catalogFix(err, o)
 	return ck
+}
+
+// catalogProblems words a catalog's problems in plain words, one line per
+// problem ("App cdr, client_secret_env: Environment variable X is not
+// set."): the app and the catalog key to correct, then what is wrong,
+// without the "catalog: app …:" chain; an error that is not a catalog's
+// as wizard.ErrorText words it.
+func catalogProblems(err error) string {
+	var lines []string
+	for _, e := range leafErrors(err) {
+		var ce *flows.CatalogError
+		if !errors.As(e, &ce) {
+			lines = append(lines, wizardcore.ErrorText(e))
+			continue
+		}
+		var where []string
+		if ce.App != "" {
+			where = append(where, "App "+ce.App)
+		}
+		if ce.Field != "" {
+			where = append(where, ce.Field)
+		}
+		// The catalog's own messages are plain words already and name
+		// what to set ("environment variable X is not set"), which
+		// ErrorText's sentence for flows.ErrNoSecret would not.
+		line := ce.Err.Error()
+		if line != "" {
+			line = strings.ToUpper(line[:1]) + strings.TrimRight(line[1:], ".") + "."
+		}
+		if len(where) > 0 {
+			line = strings.Join(where, ", ") + ": " + line
+		}
+		lines = append(lines, flows.Sanitize(line))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // catalogFix words the fix of a catalog check by its problems, one phrase
@@ -798,7 +835,7 @@ func leafErrors(err error) []error {
 func reachCheck(ctx context.Context, c *flows.Client, base string) tui.Check {
 	ck := tui.Check{Name: reachabilityCheck}
 	if err := c.Ping(ctx); err != nil {
-		ck.Detail = err.Error()
+		ck.Detail = wizardcore.ErrorText(err) // the route is in the fix
 		ck.Fix = "UCX onboarding needs HTTPS to " + base + "; check the network"
 		switch proxy, env := c.Proxy(); {
 		case env != "":
@@ -866,7 +903,7 @@ func missingSecretCheck(app flows.App) tui.Check {
 	if src == "" {
 		src = "its client secret"
 	}
-	ck := tui.Check{Name: "Webex accepts " + app.ID, App: app.ID, AppBlocked: true, AtStart: true}
+	ck := tui.Check{Name: appCheckName(app.ID), App: app.ID, AppBlocked: true, AtStart: true}
 	ck.Detail = "secret missing: fix " + src
 	ck.Fix = fmt.Sprintf("set %s to the app's client secret", src)
 	if strings.HasPrefix(src, "file ") {
@@ -874,6 +911,25 @@ func missingSecretCheck(app flows.App) tui.Check {
 	}
 	ck.Fix += " and start again (secrets are read at start), or go on without this app"
 	return ck
+}
+
+// appCheckName names the preflight check of one catalog app.
+func appCheckName(id string) string { return "App " + id }
+
+// pendingNote explains, once below the checks, why an app Webex answered
+// "pending" for has its secret "not proven yet".
+const pendingNote = "Webex answers a test code with \"pending\" without looking at the client secret: " +
+	"a wrong secret shows only when the customer's approval is redeemed."
+
+// fieldWords names a catalog field Webex refused in plain words.
+func fieldWords(field string) string {
+	switch field {
+	case "client_id":
+		return "client ID"
+	case "scopes":
+		return "permissions (scopes)"
+	}
+	return "client ID or permissions (scopes)"
 }
 
 // verifyCheck words the outcome of flows.Client.Verify for one app: what
@@ -886,7 +942,7 @@ func missingSecretCheck(app flows.App) tui.Check {
 func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bool, source string) tui.Check {
 	// Named by the app's short id: an app's full name would be cut to fit
 	// the screen's name column.
-	ck := tui.Check{Name: "Webex accepts " + app.ID}
+	ck := tui.Check{Name: appCheckName(app.ID)}
 	say := func(format string, args ...any) {
 		ck.Detail = fmt.Sprintf(format, args...)
 	}
@@ -896,7 +952,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		case pingFailed:
 			// The reachability check says why and what to do; one line
 			// per app is enough.
-			say("not verified (see above)")
+			say("not checked: Webex cannot be reached (see above)")
 			return ck
 		case errors.Is(err, context.DeadlineExceeded):
 			say("not verified: Webex did not answer within %v", verifyTimeout)
@@ -915,15 +971,15 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		// Pending says nothing of the secret where Webex checks it only
 		// at redemption (undocumented): claim only what was seen.
 		ck.OK = true
-		say("client_id and scopes accepted; secret not rejected (Webex answered \"pending\", which does not prove the secret)")
+		say("client ID and permissions accepted; secret not proven yet")
+		ck.Note = pendingNote
 	case flows.VerifyApproved:
 		ck.OK = true
-		say("client_id, scopes, secret OK: Webex issued a token for the test code nobody was shown (dropped, not kept)")
+		say("client ID, permissions and secret accepted (Webex issued a token for a test code; dropped, not kept)")
 	case flows.VerifyClientRefused:
 		// Only this app stops; the catalog is read at start.
 		ck.App, ck.AppBlocked, ck.AtStart = app.ID, true, true
-		field := strings.ReplaceAll(res.Field, "/", " or ")
-		say("client id or scopes refused: Webex does not accept the %s of this app%s", field, cause)
+		say("Webex refuses its %s%s", fieldWords(res.Field), cause)
 		switch res.Field {
 		case "client_id":
 			ck.Fix = fmt.Sprintf("correct client_id of app %s in %s: the integration ID is %s", app.ID, source, app.ClientID)
@@ -948,7 +1004,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		ck.Fix += " and start again (secrets are read at start), or go on without this app"
 	case flows.VerifyUnreachable:
 		if pingFailed {
-			say("not verified (see above)")
+			say("not checked: Webex cannot be reached (see above)")
 			return ck
 		}
 		say("not verified: no usable answer from Webex%s", cause)
