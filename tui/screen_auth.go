@@ -71,6 +71,7 @@ type authLayout struct {
 type qrKey struct {
 	short bool
 	quiet int
+	scale int
 }
 
 // authScreen authorizes one app: QR code, user code, countdown, live status.
@@ -664,8 +665,12 @@ func (s *authScreen) help() []key.Binding {
 }
 
 // qr renders (once per code) the QR of the complete or short URI.
-func (s *authScreen) qr(short bool, quiet int) *qrCode {
-	k := qrKey{short, quiet}
+func (s *authScreen) qr(short bool, quiet int) *qrCode { return s.qrScaled(short, quiet, 1) }
+
+// qrScaled renders (once per code) the QR of the complete or short URI
+// with modules of scale cells (renderQRScaled).
+func (s *authScreen) qrScaled(short bool, quiet, scale int) *qrCode {
+	k := qrKey{short, quiet, scale}
 	if q, ok := s.qrs[k]; ok {
 		return q
 	}
@@ -678,7 +683,7 @@ func (s *authScreen) qr(short bool, quiet int) *qrCode {
 		return nil
 	}
 	var q *qrCode
-	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.styles.QR); err == nil {
+	if c, err := renderQRScaled(content, quiet, scale, s.c.deps.NoColor, s.c.styles.QR); err == nil {
 		q = &c
 	} else {
 		s.qrErr = err
@@ -719,15 +724,34 @@ func (s *authScreen) relayout() {
 			}
 		}
 	}
-	// Full-screen QR of the complete URI: the biggest quiet zone that fits
-	// (phones want four modules; the normal QR has at most two), with its
-	// caption beside, below, or not at all.
+	// Full-screen QR of the complete URI: the biggest modules that fit
+	// (three or two cells a side, else one as the normal QR), then the
+	// biggest quiet zone (phones want four modules; the normal QR has at
+	// most two), with its caption beside, below, or not at all. A size is
+	// measured before it is rendered: View never renders.
 	if q := s.qr(false, 1); q != nil {
 		lay.fullNeedW, lay.fullNeedH = q.w, q.h
 	}
-	for _, quiet := range []int{4, 3, 2, 1} {
-		q := s.qr(false, quiet)
-		if q == nil || lay.full != nil {
+	type size struct{ scale, quiet int }
+	var sizes []size
+	for _, scale := range []int{3, 2, 1} {
+		for _, quiet := range []int{4, 3, 2, 1} {
+			sizes = append(sizes, size{scale, quiet})
+		}
+	}
+	base := s.qr(false, 1)
+	for _, z := range sizes {
+		if base == nil || lay.full != nil {
+			break
+		}
+		if z.scale > 1 { // too big even without a caption: not rendered
+			n := base.w - 2 + 2*z.quiet // modules a side
+			if w, h := n*z.scale, (n*z.scale+1)/2; s.c.width < w || s.c.height < h {
+				continue
+			}
+		}
+		q := s.qrScaled(false, z.quiet, z.scale)
+		if q == nil {
 			continue
 		}
 		switch {
