@@ -359,7 +359,7 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			s.notice = "Could not copy the URL: " + errText(msg.err)
 		} else {
-			s.notice = "URL copied to the clipboard (if the terminal allows OSC 52)."
+			s.notice = "URL copied to the clipboard, if this terminal allows it."
 		}
 		return nil
 	case tea.KeyMsg:
@@ -906,17 +906,18 @@ func (s *authScreen) status() string {
 		return c.spinner() + " Waiting for approval…"
 	}
 	ev := s.ev
-	next := ""
+	next, check := "", "" // when Webex is asked next, in a retry's or a wait's words
 	if !ev.NextPoll.IsZero() && !c.now.IsZero() {
 		if d := ev.NextPoll.Sub(c.now).Round(time.Second); d > 0 {
-			next = fmt.Sprintf(", next in %ds", int(d.Seconds()))
+			next = fmt.Sprintf(", next try in %ds", int(d.Seconds()))
+			check = fmt.Sprintf(" · next check in %ds", int(d.Seconds()))
 		}
 	}
 	switch ev.Outcome {
 	case flows.PollSlowDown:
-		return c.spinner() + " Waiting for approval · " + st.Warn.Render(fmt.Sprintf("Webex asked to slow down: polling every %ds", int(ev.Interval.Seconds())))
+		return c.spinner() + " Waiting for approval · " + st.Warn.Render(fmt.Sprintf("Webex asked to slow down: asking every %ds", int(ev.Interval.Seconds())))
 	case flows.PollRateLimited:
-		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
+		return c.spinner() + " Waiting for approval · " + st.Warn.Render("Webex asked to wait (too many requests)"+next)
 	case flows.PollTransient:
 		if ev.Unreachable {
 			down := ""
@@ -936,7 +937,8 @@ func (s *authScreen) status() string {
 	case flows.PollDone:
 		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
 	}
-	return fmt.Sprintf("%s Waiting for approval · poll %d%s", c.spinner(), ev.Attempt, next)
+	// When, not the poll's count: the customer sees the screen.
+	return c.spinner() + " Waiting for approval" + check
 }
 
 // view renders the body of the screen.
@@ -1080,7 +1082,7 @@ func (s *authScreen) warningView() string {
 	row("Role", role)
 	org := idOrgName(id)
 	if id.OrgID != "" {
-		org += " (" + clean(id.OrgID) + ")"
+		org += " (" + shortID(clean(id.OrgID)) + ")"
 	}
 	row("Org", org)
 	row("Expected", s.ap.AdminEmail)
