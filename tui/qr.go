@@ -79,7 +79,7 @@ func renderQRScaled(content string, quiet, scale int, noColor bool, st lipgloss.
 	if err != nil || content == "" {
 		return qrCode{}, qrFits(content)
 	}
-	n := code.Size + 2*quiet // modules a side
+	n := code.Size + 2*quiet         // modules a side
 	light := func(px, py int) bool { // a pixel (column, half-row) of the code
 		mx, my := px/scale-quiet, py/scale-quiet
 		return py >= n*scale || !code.Black(mx, my) // outside the grid Black is false: quiet zone
