@@ -695,17 +695,17 @@ func catalogFix(err error, o wizardOptions) string {
 		case ce.Field == "" && errors.Is(ce, fs.ErrNotExist):
 			add("check the --apps path")
 		case errors.Is(ce, fs.ErrPermission):
-			what := "the file named above"
+			what := "the file named in these checks"
 			if ce.Field == "" {
 				what = o.appsFile
 			}
 			add("make " + what + " readable by this user")
 		case secretFile && errors.Is(ce, fs.ErrNotExist):
-			add("create the secret file named above, the app's client secret on one line")
+			add("create the secret file named in these checks, the app's client secret on one line")
 		case secretFile && errors.Is(ce, flows.ErrNoSecret):
-			add("put the app's client secret, on one line, in a regular file at the path named above")
+			add("put the app's client secret, on one line, in a regular file at the path named in these checks")
 		case errors.Is(ce, flows.ErrNoSecret):
-			fix := "set the environment variables named above (secrets are never taken as flags)"
+			fix := "set the environment variables named in these checks (secrets are never taken as flags)"
 			if o.appsFile == "" && !o.demo {
 				fix += ", or pass --apps FILE"
 			}

@@ -329,7 +329,7 @@ func TestCatalogFix(t *testing.T) {
 		{"built-in, unset variables", func() (wizardOptions, error) {
 			_, err := flows.DefaultCatalog(none)
 			return wizardOptions{}, err
-		}, []string{"set the environment variables named above", "or pass --apps FILE", "start ucx-onboard again"}, []string{"correct", "--apps path"}},
+		}, []string{"set the environment variables named in these checks", "or pass --apps FILE", "start ucx-onboard again"}, []string{"correct", "--apps path"}},
 		{"--apps missing", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: filepath.Join(dir, "absent.json")}
 			_, err := flows.LoadCatalog(o.appsFile, none)
@@ -343,12 +343,12 @@ func TestCatalogFix(t *testing.T) {
 			o := wizardOptions{appsFile: write("env.json", app(`,"client_secret_env":"NOPE"`))}
 			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
-		}, []string{"set the environment variables named above"}, []string{"or pass --apps", "correct"}},
+		}, []string{"set the environment variables named in these checks"}, []string{"or pass --apps", "correct"}},
 		{"--apps, secret file missing", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: write("file.json", app(`,"client_secret_file":"nope.secret"`))}
 			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
-		}, []string{"create the secret file named above"}, []string{"environment variables", "correct"}},
+		}, []string{"create the secret file named in these checks"}, []string{"environment variables", "correct"}},
 		{"--apps, secret file of two lines", func() (wizardOptions, error) {
 			write("two.secret", "a\nb\n")
 			o := wizardOptions{appsFile: write("two.json", app(`,"client_secret_file":"two.secret"`))}
@@ -359,7 +359,7 @@ func TestCatalogFix(t *testing.T) {
 			o := wizardOptions{appsFile: write("bad.json", app(`,"client_secret_env":"NOPE","colour":"red"`))}
 			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
-		}, []string{"correct " + filepath.Join(dir, "bad.json"), "set the environment variables named above"}, nil},
+		}, []string{"correct " + filepath.Join(dir, "bad.json"), "set the environment variables named in these checks"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o, err := tc.load()
