@@ -30,6 +30,20 @@ func TestDoneScreenLongPaths(t *testing.T) {
 		f.toReviewAllOK()
 		f.drive(t, press("enter"))
 	})
+	// At 80x24 the wrapped paths push the last steps down: the screen
+	// scrolls to them.
+	f := newFixture(t, 80, 24, demoPaths)
+	f.toReviewAllOK()
+	f.drive(t, press("enter"))
+	if v := f.view(); !strings.Contains(v, "scroll") || strings.Contains(v, "authorize again") {
+		t.Errorf("80x24: want the last step below and a scroll help:\n%s", v)
+	}
+	for range 3 {
+		f.step(press("pgdown"))
+	}
+	if v := f.view(); !strings.Contains(v, "authorize again") || !strings.Contains(v, "enter/q exit") {
+		t.Errorf("80x24 scrolled: want the last step and the help:\n%s", v)
+	}
 	squeeze := strings.NewReplacer(" ", "", "\n", "")
 	for _, w := range []int{60, 80, 100, 120, 200} {
 		t.Run(fmt.Sprint(w), func(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/store"
 )
@@ -22,11 +24,16 @@ type doneScreen struct {
 	// removeErr: the draft draftID, with the tokens, could not be deleted.
 	removeErr error
 	draftID   string
+	// page scrolls the screen when it is taller than the window (long
+	// paths wrap, never cut); set and resize size it.
+	page    viewport.Model
+	pageSet bool
 }
 
 func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
 	s.receipt, s.customer, s.org = r, cust, org
 	s.n, s.presence = 0, false
+	defer s.layout() // the help asks scrolls() right after
 	for _, id := range selected {
 		if res := results[id]; res != nil && res.Status == statusAuthorized {
 			s.n++
@@ -35,14 +42,46 @@ func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results 
 	}
 }
 
-func (s *doneScreen) update(tea.Msg) tea.Cmd { return nil } // enter and q: the root quits
+// update scrolls (enter and q: the root quits).
+func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.KeyMsg); ok && s.scrolls() {
+		var cmd tea.Cmd
+		s.page, cmd = s.page.Update(msg)
+		return cmd
+	}
+	return nil
+}
 
 func (s *doneScreen) help() []key.Binding {
 	exit := key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
+	if s.scrolls() {
+		return []key.Binding{scrollKeys, exit}
+	}
 	return []key.Binding{exit}
 }
 
+// scrolls reports whether the screen is taller than the window.
+func (s *doneScreen) scrolls() bool {
+	return s.pageSet && s.page.TotalLineCount() > s.page.Height
+}
+
+// layout fills the page and sizes it to the body.
+func (s *doneScreen) layout() {
+	text := s.content()
+	if !s.pageSet {
+		s.page, s.pageSet = viewport.New(s.c.width, s.c.bodyHeight()), true
+	}
+	s.page.Width, s.page.Height = s.c.width, min(s.c.bodyHeight(), lipgloss.Height(text))
+	s.page.SetContent(text)
+}
+
 func (s *doneScreen) view() string {
+	s.layout()
+	return trimRight(s.page.View())
+}
+
+// content is the whole screen, unscrolled.
+func (s *doneScreen) content() string {
 	c := s.c
 	st := c.styles
 	r := s.receipt
@@ -181,11 +220,15 @@ func (s *doneScreen) plain() string {
 	c.width = 10000
 	d := *s
 	d.c = &c
-	return ansi.Strip(d.view())
+	return ansi.Strip(d.content())
 }
 
 // step is the header's step of this screen.
 func (s *doneScreen) step() int { return 5 }
 
-// resize has nothing to lay out again on a resize.
-func (s *doneScreen) resize() {}
+// resize lays the page out again for the new size.
+func (s *doneScreen) resize() {
+	if s.pageSet {
+		s.layout()
+	}
+}
