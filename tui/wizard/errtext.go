@@ -108,7 +108,9 @@ func last(err error) string {
 	if i := strings.LastIndex(s, ": "); i >= 0 {
 		s = s[i+2:]
 	}
-	return flows.Sanitize(clipText(s))
+	// Windows ends its words with a period ("Connection refused."), which
+	// the caller's sentence has after the parenthesis.
+	return flows.Sanitize(clipText(strings.TrimSuffix(s, ".")))
 }
 
 // sentence capitalizes s, bounds it and ends it with a period.
