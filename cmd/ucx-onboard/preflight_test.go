@@ -196,7 +196,7 @@ func TestVerifyCheckWording(t *testing.T) {
 		detail, fix  string
 	}{
 		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "client ID and permissions accepted; secret not proven yet", ""},
-		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "client ID, permissions and secret accepted (Webex issued a token for a test code", ""},
+		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "client ID, permissions and secret accepted", ""},
 		{"client_id refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id", Err: werr}, nil, false, false, true,
 			"Webex refuses its client ID", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
 		{"either refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id/scopes", Err: werr}, nil, false, false, true,
@@ -224,6 +224,15 @@ func TestVerifyCheckWording(t *testing.T) {
 			// start: the screen must not promise that r sees a fix.
 			if c.AtStart != tc.blocking {
 				t.Errorf("AtStart = %v, want %v (app blocked)", c.AtStart, tc.blocking)
+			}
+			// The explanation of "accepted" and "not proven yet" is said once
+			// below the checks (Note), not on every app's line.
+			wantNote := map[flows.VerifyOutcome]string{flows.VerifyAccepted: pendingNote, flows.VerifyApproved: approvedNote}[tc.res.Outcome]
+			if tc.err != nil || tc.pingFailed {
+				wantNote = ""
+			}
+			if c.Note != wantNote || strings.Contains(c.Detail, "test code") && tc.res.Outcome != flows.VerifyDenied {
+				t.Errorf("note %q, detail %q; want note %q and the detail without it", c.Note, c.Detail, wantNote)
 			}
 			if strings.Contains(c.Detail, "permissions and secret accepted") != (tc.res.Outcome == flows.VerifyApproved) {
 				t.Errorf("detail %q: \"permissions and secret accepted\" only when Webex issued a token", c.Detail)

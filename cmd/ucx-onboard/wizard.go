@@ -921,6 +921,11 @@ func appCheckName(id string) string { return "App " + id }
 const pendingNote = "Webex answers a test code with \"pending\" without looking at the client secret: " +
 	"a wrong secret shows only when the customer's approval is redeemed."
 
+// approvedNote explains, once below the checks, how a secret was proven
+// (Webex approved a test code, which happens when the fake or a test org
+// approves at once) and that the token was not kept.
+const approvedNote = "Where the secret is \"accepted\", Webex issued a token for the test code: it was dropped, not kept."
+
 // fieldWords names a catalog field Webex refused in plain words.
 func fieldWords(field string) string {
 	switch field {
@@ -975,7 +980,8 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		ck.Note = pendingNote
 	case flows.VerifyApproved:
 		ck.OK = true
-		say("client ID, permissions and secret accepted (Webex issued a token for a test code; dropped, not kept)")
+		say("client ID, permissions and secret accepted")
+		ck.Note = approvedNote
 	case flows.VerifyClientRefused:
 		// Only this app stops; the catalog is read at start.
 		ck.App, ck.AppBlocked, ck.AtStart = app.ID, true, true
