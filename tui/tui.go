@@ -217,8 +217,8 @@ type Deps struct {
 	Protection Protection
 	// OpenHint tells how to open the written bundle on the UCX side, e.g.
 	// "ucx-onboard open acme.ucxbundle -i demo.key", quoted by the caller
-	// for the platform's shell. Nil gives a generic command naming the
-	// bundle path.
+	// for the platform's shell (cmd quotes with quoteArg). Nil gives a
+	// generic command naming the bundle path unquoted, for tests.
 	OpenHint func(r Receipt) Command
 	// Copy puts text on the clipboard (OSC 52). Nil makes Run write OSC 52
 	// to the program's output; with New alone, c reports it cannot copy.
