@@ -230,9 +230,20 @@ func (a *accessible) run() error {
 				case !c.OK:
 					state = "warning"
 				}
-				a.say("- %s: %s. %s", c.Name, state, clean(c.Detail))
+				problems := strings.Split(c.Detail, "\n") // one a line
+				a.say("- %s: %s. %s", c.Name, state, clean(problems[0]))
+				for _, p := range problems[1:] {
+					a.say("  %s", clean(p))
+				}
 				if !c.OK && c.Fix != "" {
 					a.say("  Fix: %s", c.Fix)
+				}
+			}
+			var notes []string // each said once
+			for _, c := range checks {
+				if c.Note != "" && !slices.Contains(notes, c.Note) {
+					notes = append(notes, c.Note)
+					a.say("%s", clean(c.Note))
 				}
 			}
 			if !blocked {

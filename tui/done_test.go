@@ -8,24 +8,43 @@ import (
 )
 
 // demoPaths are the paths and the command of a demo run from a deep
-// folder: the 80x24 Done screen split the command mid-word.
+// folder: the 80x24 Done screen split the command mid-word, then
+// cut it with … in the middle.
 func demoPaths(d *Deps) {
 	const dir = "/home/field-engineer/customers/acme-industries/onboarding"
 	d.OutPath = func(company string, now time.Time) string { return dir + "/" + DefaultOutPath(company, now) }
-	d.OpenHint = func(r Receipt) string {
-		return "ucx-onboard inspect " + r.BundlePath + " -i " + dir + "/ucx-onboard-demo-identity.txt"
+	d.OpenHint = func(r Receipt) Command {
+		return Command{
+			Line:  "ucx-onboard inspect " + r.BundlePath + " -i " + dir + "/ucx-onboard-demo-identity.txt",
+			Notes: []string{"It shows what the bundle holds, without the tokens."},
+		}
 	}
 }
 
-// TestDoneScreenLongPaths: paths and the open command are never wrapped:
-// beside their label or indented when they fit, else on a line of their
-// own, cut with … in the middle only when not even that fits (and then
-// the screen says they are printed whole at exit).
+// TestDoneScreenLongPaths: paths and the open command are never cut: beside
+// their label or indented when they fit, else on lines of their own,
+// wrapped at the screen's edge; the command's note is on a line of its
+// own.
 func TestDoneScreenLongPaths(t *testing.T) {
 	checkGolden(t, "done_long_paths", demoPaths, func(f *fixture) {
 		f.toReviewAllOK()
 		f.drive(t, press("enter"))
 	})
+	// At 80x24 the wrapped paths push the last steps down: the screen
+	// scrolls to them.
+	f := newFixture(t, 80, 24, demoPaths)
+	f.toReviewAllOK()
+	f.drive(t, press("enter"))
+	if v := f.view(); !strings.Contains(v, "scroll") || strings.Contains(v, "authorize again") {
+		t.Errorf("80x24: want the last step below and a scroll help:\n%s", v)
+	}
+	for range 3 {
+		f.step(press("pgdown"))
+	}
+	if v := f.view(); !strings.Contains(v, "authorize again") || !strings.Contains(v, "enter/q exit") {
+		t.Errorf("80x24 scrolled: want the last step and the help:\n%s", v)
+	}
+	squeeze := strings.NewReplacer(" ", "", "\n", "")
 	for _, w := range []int{60, 80, 100, 120, 200} {
 		t.Run(fmt.Sprint(w), func(t *testing.T) {
 			f := newFixture(t, w, 40, demoPaths)
@@ -36,46 +55,52 @@ func TestDoneScreenLongPaths(t *testing.T) {
 			}
 			r := f.m.done.receipt
 			v := f.view()
-			cut := false
-			for _, s := range []string{r.BundlePath, r.ReceiptPath, f.m.c.deps.OpenHint(r)} {
-				found := false
-				for _, l := range strings.Split(v, "\n") {
-					l = strings.TrimSpace(l)
-					l = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(l, "Bundle"), "Receipt"))
-					if l == s {
-						found = true
-					}
-					if short, ok := fitWhole(s, w); ok && l == short {
-						found, cut = true, true
-					}
-				}
-				if !found {
-					t.Errorf("%q is not on a line of its own (or cut with …) at width %d:\n%s", s, w, v)
+			if strings.Contains(v, "…") {
+				t.Errorf("something is cut with … at width %d:\n%s", w, v)
+			}
+			hint := f.m.c.deps.OpenHint(r)
+			for _, s := range []string{r.BundlePath, r.ReceiptPath, hint.Line} {
+				if !strings.Contains(squeeze.Replace(v), squeeze.Replace(s)) {
+					t.Errorf("%q is not shown whole at width %d:\n%s", s, w, v)
 				}
 			}
-			if said := strings.Contains(v, cutNote); said != cut {
-				t.Errorf("cut %v, but the exit note shown = %v", cut, said)
+			lines := strings.Split(v, "\n")
+			for _, l := range lines {
+				if width(l) > w {
+					t.Errorf("line wider than %d: %q", w, l)
+				}
+				if strings.Contains(l, hint.Notes[0][:10]) && strings.Contains(l, "ucx-onboard") {
+					t.Errorf("the note shares a line with the command: %q", l)
+				}
+			}
+			// The command starts a line of its own.
+			first := strings.Fields(hint.Line)[0]
+			found := false
+			for _, l := range lines {
+				found = found || strings.HasPrefix(strings.TrimSpace(l), first)
+			}
+			if !found {
+				t.Errorf("no line starts with the command at width %d:\n%s", w, v)
 			}
 		})
 	}
 }
 
-// TestFitWhole: what fits is kept; what does not keeps its start and end.
-func TestFitWhole(t *testing.T) {
-	tests := []struct {
-		s     string
-		w     int
-		want  string
-		short bool
+// TestBreakAtSpaces: lines break between arguments, never at a hyphen;
+// only a word wider than the screen is cut at its edge.
+func TestBreakAtSpaces(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		w    int
+		want string
 	}{
-		{"abc", 3, "abc", false},
-		{"abcdefghij", 7, "ab…ghij", true},
-		{"abcdef", 1, "…", true},
-	}
-	for _, tt := range tests {
-		got, short := fitWhole(tt.s, tt.w)
-		if got != tt.want || short != tt.short {
-			t.Errorf("fitWhole(%q, %d) = %q, %v; want %q, %v", tt.s, tt.w, got, short, tt.want, tt.short)
+		{"ucx-onboard open a-b.ucxbundle", 40, "ucx-onboard open a-b.ucxbundle"},
+		{"ucx-onboard open acme-industries.ucxbundle -i x", 30, "ucx-onboard open\nacme-industries.ucxbundle -i x"},
+		{"open /very-long-path/abc", 10, "open\n/very-long\n-path/abc"},
+		{"a  b", 10, "a  b"},
+	} {
+		if got := breakAtSpaces(tc.s, tc.w); got != tc.want {
+			t.Errorf("breakAtSpaces(%q, %d) = %q, want %q", tc.s, tc.w, got, tc.want)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 type qrCode struct {
 	content string
 	quiet   int
+	scale   int      // cells a module takes: scale columns by scale half-rows
 	lines   []string // plain glyph lines, equal width
 	w, h    int      // in cells
 	view    string   // lines joined, styled for display
@@ -63,13 +64,57 @@ func renderQR(content string, quiet int, noColor bool, st lipgloss.Style) (qrCod
 	}
 	qrterminal.GenerateWithConfig(content, cfg)
 	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
-	c := qrCode{content: content, quiet: quiet, lines: lines, h: len(lines)}
+	return finishQR(qrCode{content: content, quiet: quiet, scale: 1}, lines, cfg.WhiteChar, noColor, st), nil
+}
+
+// renderQRScaled renders content like renderQR (level L, light modules as
+// glyphs, the same forced white on black) with bigger modules: each takes
+// scale columns and scale half-rows, square like renderQR's; scale 2 is
+// full blocks, two cells a module. The quiet zone is in modules.
+func renderQRScaled(content string, quiet, scale int, noColor bool, st lipgloss.Style) (qrCode, error) {
+	if scale <= 1 {
+		return renderQR(content, quiet, noColor, st)
+	}
+	code, err := qr.Encode(content, qr.L) // what qrterminal encodes with
+	if err != nil || content == "" {
+		return qrCode{}, qrFits(content)
+	}
+	n := code.Size + 2*quiet         // modules a side
+	light := func(px, py int) bool { // a pixel (column, half-row) of the code
+		mx, my := px/scale-quiet, py/scale-quiet
+		return py >= n*scale || !code.Black(mx, my) // outside the grid Black is false: quiet zone
+	}
+	w, hh := n*scale, n*scale // in columns and half-rows
+	lines := make([]string, 0, (hh+1)/2)
+	for y := 0; y < hh; y += 2 {
+		var b strings.Builder
+		for x := range w {
+			switch top, bottom := light(x, y), light(x, y+1); {
+			case top && bottom:
+				b.WriteString(qrterminal.WHITE_WHITE)
+			case top:
+				b.WriteString(qrterminal.WHITE_BLACK)
+			case bottom:
+				b.WriteString(qrterminal.BLACK_WHITE)
+			default:
+				b.WriteString(" ")
+			}
+		}
+		lines = append(lines, b.String())
+	}
+	return finishQR(qrCode{content: content, quiet: quiet, scale: scale}, lines, qrterminal.WHITE_WHITE, noColor, st), nil
+}
+
+// finishQR measures the glyph lines, pads them to a rectangle with pad
+// (light) and styles them white on black.
+func finishQR(c qrCode, lines []string, pad string, noColor bool, st lipgloss.Style) qrCode {
+	c.lines, c.h = lines, len(lines)
 	for _, l := range lines {
 		c.w = max(c.w, lipgloss.Width(l))
 	}
 	for i, l := range lines { // pad to a rectangle
 		if d := c.w - lipgloss.Width(l); d > 0 {
-			lines[i] = l + strings.Repeat(cfg.WhiteChar, d)
+			lines[i] = l + strings.Repeat(pad, d)
 		}
 	}
 	styled := make([]string, len(lines))
@@ -81,5 +126,5 @@ func renderQR(content string, quiet int, noColor bool, st lipgloss.Style) (qrCod
 		}
 	}
 	c.view = strings.Join(styled, "\n")
-	return c, nil
+	return c
 }

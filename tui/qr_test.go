@@ -123,6 +123,8 @@ func TestQRDecodes(t *testing.T) {
 		{"fullscreen_80x24_dark", 80, 24, true, true, completeURI, "full"},
 		{"fullscreen_80x24_light", 80, 24, false, true, completeURI, "full"},
 		{"fullscreen_100x30", 100, 30, true, true, completeURI, "full"},
+		{"fullscreen_200x60_bigger_modules", 200, 60, true, true, completeURI, "full"},
+		{"fullscreen_200x60_bigger_modules_light", 200, 60, false, true, completeURI, "full"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -258,10 +260,16 @@ func TestFullQRQuietZone(t *testing.T) {
 	cases := []struct {
 		w, h      int
 		wantQuiet int
+		wantScale int
 	}{
-		{80, 24, 1}, // the complete URI's code (v7, 45 modules) needs 24 rows at quiet zone 1
-		{100, 30, 4},
-		{120, 40, 4},
+		{80, 24, 1, 1}, // the complete URI's code (v7, 45 modules) needs 24 rows at quiet zone 1
+		{100, 30, 4, 1},
+		{120, 40, 4, 1},
+		{100, 47, 1, 2}, // full blocks, quiet zone 1: 94x47 (PROBES.md)
+		{200, 60, 4, 2}, // 106x53, caption beside
+		{240, 80, 4, 3}, // three cells a module: 159x80
+		{150, 80, 2, 3}, // 147x74: quiet zone 3 would be 153 wide
+		{140, 80, 4, 2}, // one column short of three cells a module (141)
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
@@ -273,12 +281,55 @@ func TestFullQRQuietZone(t *testing.T) {
 			if full == nil {
 				t.Fatal("no full-screen QR")
 			}
-			if full.quiet != c.wantQuiet {
-				t.Fatalf("quiet zone %d, want %d", full.quiet, c.wantQuiet)
+			if full.quiet != c.wantQuiet || full.scale != c.wantScale {
+				t.Fatalf("quiet zone %d, scale %d; want %d, %d", full.quiet, full.scale, c.wantQuiet, c.wantScale)
+			}
+			if full.w > c.w || full.h > c.h {
+				t.Fatalf("%dx%d QR in a %dx%d window", full.w, full.h, c.w, c.h)
+			}
+			if n := f.m.auth.lay.qr; c.wantScale > 1 && n != nil && full.w < c.wantScale*(n.w-2*n.quiet) {
+				t.Fatalf("modules of the full-screen QR (%d wide) are not %d times the normal one's (%d wide)", full.w, c.wantScale, n.w)
 			}
 			if n := f.m.auth.lay.qr; n != nil && c.wantQuiet > 2 && full.h <= n.h {
 				t.Fatalf("the full-screen QR (%dx%d) is no bigger than the normal one (%dx%d)", full.w, full.h, n.w, n.h)
 			}
 		})
+	}
+}
+
+// TestQRScaledDecodes: bigger modules (scale 2: full blocks, two cells a
+// module; scale 3: three columns and three half-rows) decode to the exact
+// text with the forced polarity and not with the other, and measure what
+// the layout predicts.
+func TestQRScaledDecodes(t *testing.T) {
+	for _, text := range []string{completeURI, verifyURI} {
+		base, err := renderQR(text, 1, true, lipgloss.NewStyle())
+		if err != nil {
+			t.Fatal(err)
+		}
+		modules := base.w - 2
+		for _, scale := range []int{1, 2, 3} {
+			for _, quiet := range []int{1, 4} {
+				t.Run(fmt.Sprintf("%d_chars_scale_%d_quiet_%d", len(text), scale, quiet), func(t *testing.T) {
+					q, err := renderQRScaled(text, quiet, scale, true, lipgloss.NewStyle())
+					if err != nil {
+						t.Fatal(err)
+					}
+					n := modules + 2*quiet
+					if q.w != n*scale || q.h != (n*scale+1)/2 || q.scale != scale {
+						t.Fatalf("%dx%d (scale %d), want %dx%d", q.w, q.h, q.scale, n*scale, (n*scale+1)/2)
+					}
+					if scale == 2 && strings.ContainsAny(strings.Join(q.lines, ""), "▀▄") {
+						t.Fatalf("scale 2 is not full blocks")
+					}
+					if got, err := decodeQR(q.lines, darkTerm); err != nil || got != text {
+						t.Fatalf("decode = %q, %v", got, err)
+					}
+					if got, err := decodeQR(q.lines, lightTerm); err == nil {
+						t.Fatalf("the inverted reading decoded %q", got)
+					}
+				})
+			}
+		}
 	}
 }

@@ -71,6 +71,7 @@ type authLayout struct {
 type qrKey struct {
 	short bool
 	quiet int
+	scale int
 }
 
 // authScreen authorizes one app: QR code, user code, countdown, live status.
@@ -358,7 +359,7 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			s.notice = "Could not copy the URL: " + errText(msg.err)
 		} else {
-			s.notice = "URL copied to the clipboard (if the terminal allows OSC 52)."
+			s.notice = "URL copied to the clipboard, if this terminal allows it."
 		}
 		return nil
 	case tea.KeyMsg:
@@ -664,8 +665,12 @@ func (s *authScreen) help() []key.Binding {
 }
 
 // qr renders (once per code) the QR of the complete or short URI.
-func (s *authScreen) qr(short bool, quiet int) *qrCode {
-	k := qrKey{short, quiet}
+func (s *authScreen) qr(short bool, quiet int) *qrCode { return s.qrScaled(short, quiet, 1) }
+
+// qrScaled renders (once per code) the QR of the complete or short URI
+// with modules of scale cells (renderQRScaled).
+func (s *authScreen) qrScaled(short bool, quiet, scale int) *qrCode {
+	k := qrKey{short, quiet, scale}
 	if q, ok := s.qrs[k]; ok {
 		return q
 	}
@@ -678,7 +683,7 @@ func (s *authScreen) qr(short bool, quiet int) *qrCode {
 		return nil
 	}
 	var q *qrCode
-	if c, err := renderQR(content, quiet, s.c.deps.NoColor, s.c.styles.QR); err == nil {
+	if c, err := renderQRScaled(content, quiet, scale, s.c.deps.NoColor, s.c.styles.QR); err == nil {
 		q = &c
 	} else {
 		s.qrErr = err
@@ -719,15 +724,34 @@ func (s *authScreen) relayout() {
 			}
 		}
 	}
-	// Full-screen QR of the complete URI: the biggest quiet zone that fits
-	// (phones want four modules; the normal QR has at most two), with its
-	// caption beside, below, or not at all.
+	// Full-screen QR of the complete URI: the biggest modules that fit
+	// (three or two cells a side, else one as the normal QR), then the
+	// biggest quiet zone (phones want four modules; the normal QR has at
+	// most two), with its caption beside, below, or not at all. A size is
+	// measured before it is rendered: View never renders.
 	if q := s.qr(false, 1); q != nil {
 		lay.fullNeedW, lay.fullNeedH = q.w, q.h
 	}
-	for _, quiet := range []int{4, 3, 2, 1} {
-		q := s.qr(false, quiet)
-		if q == nil || lay.full != nil {
+	type size struct{ scale, quiet int }
+	var sizes []size
+	for _, scale := range []int{3, 2, 1} {
+		for _, quiet := range []int{4, 3, 2, 1} {
+			sizes = append(sizes, size{scale, quiet})
+		}
+	}
+	base := s.qr(false, 1)
+	for _, z := range sizes {
+		if base == nil || lay.full != nil {
+			break
+		}
+		if z.scale > 1 { // too big even without a caption: not rendered
+			n := base.w - 2 + 2*z.quiet // modules a side
+			if w, h := n*z.scale, (n*z.scale+1)/2; s.c.width < w || s.c.height < h {
+				continue
+			}
+		}
+		q := s.qrScaled(false, z.quiet, z.scale)
+		if q == nil {
 			continue
 		}
 		switch {
@@ -882,17 +906,18 @@ func (s *authScreen) status() string {
 		return c.spinner() + " Waiting for approval…"
 	}
 	ev := s.ev
-	next := ""
+	next, check := "", "" // when Webex is asked next, in a retry's or a wait's words
 	if !ev.NextPoll.IsZero() && !c.now.IsZero() {
 		if d := ev.NextPoll.Sub(c.now).Round(time.Second); d > 0 {
-			next = fmt.Sprintf(", next in %ds", int(d.Seconds()))
+			next = fmt.Sprintf(", next try in %ds", int(d.Seconds()))
+			check = fmt.Sprintf(" · next check in %ds", int(d.Seconds()))
 		}
 	}
 	switch ev.Outcome {
 	case flows.PollSlowDown:
-		return c.spinner() + " Waiting for approval · " + st.Warn.Render(fmt.Sprintf("Webex asked to slow down: polling every %ds", int(ev.Interval.Seconds())))
+		return c.spinner() + " Waiting for approval · " + st.Warn.Render(fmt.Sprintf("Webex asked to slow down: asking every %ds", int(ev.Interval.Seconds())))
 	case flows.PollRateLimited:
-		return c.spinner() + " Waiting for approval · " + st.Warn.Render("rate limited by Webex"+next)
+		return c.spinner() + " Waiting for approval · " + st.Warn.Render("Webex asked to wait (too many requests)"+next)
 	case flows.PollTransient:
 		if ev.Unreachable {
 			down := ""
@@ -912,7 +937,8 @@ func (s *authScreen) status() string {
 	case flows.PollDone:
 		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
 	}
-	return fmt.Sprintf("%s Waiting for approval · poll %d%s", c.spinner(), ev.Attempt, next)
+	// When, not the poll's count: the customer sees the screen.
+	return c.spinner() + " Waiting for approval" + check
 }
 
 // view renders the body of the screen.
@@ -1056,7 +1082,7 @@ func (s *authScreen) warningView() string {
 	row("Role", role)
 	org := idOrgName(id)
 	if id.OrgID != "" {
-		org += " (" + clean(id.OrgID) + ")"
+		org += " (" + shortID(clean(id.OrgID)) + ")"
 	}
 	row("Org", org)
 	row("Expected", s.ap.AdminEmail)

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/store"
 )
@@ -22,11 +24,16 @@ type doneScreen struct {
 	// removeErr: the draft draftID, with the tokens, could not be deleted.
 	removeErr error
 	draftID   string
+	// page scrolls the screen when it is taller than the window (long
+	// paths wrap, never cut); set and resize size it.
+	page    viewport.Model
+	pageSet bool
 }
 
 func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
 	s.receipt, s.customer, s.org = r, cust, org
 	s.n, s.presence = 0, false
+	defer s.layout() // the help asks scrolls() right after
 	for _, id := range selected {
 		if res := results[id]; res != nil && res.Status == statusAuthorized {
 			s.n++
@@ -35,14 +42,46 @@ func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results 
 	}
 }
 
-func (s *doneScreen) update(tea.Msg) tea.Cmd { return nil } // enter and q: the root quits
+// update scrolls (enter and q: the root quits).
+func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.KeyMsg); ok && s.scrolls() {
+		var cmd tea.Cmd
+		s.page, cmd = s.page.Update(msg)
+		return cmd
+	}
+	return nil
+}
 
 func (s *doneScreen) help() []key.Binding {
 	exit := key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
+	if s.scrolls() {
+		return []key.Binding{scrollKeys, exit}
+	}
 	return []key.Binding{exit}
 }
 
+// scrolls reports whether the screen is taller than the window.
+func (s *doneScreen) scrolls() bool {
+	return s.pageSet && s.page.TotalLineCount() > s.page.Height
+}
+
+// layout fills the page and sizes it to the body.
+func (s *doneScreen) layout() {
+	text := s.content()
+	if !s.pageSet {
+		s.page, s.pageSet = viewport.New(s.c.width, s.c.bodyHeight()), true
+	}
+	s.page.Width, s.page.Height = s.c.width, min(s.c.bodyHeight(), lipgloss.Height(text))
+	s.page.SetContent(text)
+}
+
 func (s *doneScreen) view() string {
+	s.layout()
+	return trimRight(s.page.View())
+}
+
+// content is the whole screen, unscrolled.
+func (s *doneScreen) content() string {
 	c := s.c
 	st := c.styles
 	r := s.receipt
@@ -60,18 +99,16 @@ func (s *doneScreen) view() string {
 			b.WriteString(strings.Repeat(" ", 11) + l + "\n")
 		}
 	}
-	// whole is a row of a path, hash or key, never wrapped: beside its
-	// label when it fits, else on its own line below.
-	cut := false
+	// whole is a row of a path, hash or key: beside its label when it
+	// fits, else on lines of its own below, wrapped at the screen's edge
+	// but never cut.
 	whole := func(label, v string) {
 		v = clean(v)
 		if width(v) <= c.width-11 {
 			b.WriteString(st.Label.Render(fmt.Sprintf("%-10s", label)) + " " + v + "\n")
 			return
 		}
-		l, short := fitWhole(v, c.width)
-		cut = cut || short
-		b.WriteString(st.Label.Render(label) + "\n" + l + "\n")
+		b.WriteString(st.Label.Render(label) + "\n" + ansi.Hardwrap(v, max(c.width, 1), true) + "\n")
 	}
 	whole("Bundle", r.BundlePath)
 	whole("SHA-256", r.SHA256)
@@ -89,78 +126,86 @@ func (s *doneScreen) view() string {
 		}
 	}
 	b.WriteString("\n" + st.Title.Render("Next steps") + "\n")
-	open := "ucx-onboard open " + r.BundlePath
+	open := Command{Line: "ucx-onboard open " + r.BundlePath}
 	if c.deps.OpenHint != nil {
 		open = c.deps.OpenHint(r)
 	}
-	steps := []string{
-		"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side:\n" + open,
-		"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.",
+	type step struct {
+		text string
+		cmd  *Command // shown after text
+	}
+	steps := []step{
+		{"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side, run:", &open},
+		{"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.", nil},
 	}
 	switch {
 	case s.presence && s.org.UserCount > 1000:
-		steps = append(steps, "Do not enable presence retrieval: the organization has more than 1,000 users, which Cisco's API does not support (for UCX Suite on premises, leave WebexPresence.Enable=0 in Apps\\Presence\\Settings\\Presence.ini).")
+		steps = append(steps, step{"Do not enable presence retrieval: the organization has more than 1,000 users, which Cisco's API does not support (for UCX Suite on premises, leave WebexPresence.Enable=0 in Apps\\Presence\\Settings\\Presence.ini).", nil})
 	case s.customer.Deployment == store.DeploymentOnPrem && s.presence:
 		if s.org.UserCount == 0 {
-			steps = append(steps, sizeUnknownStep)
+			steps = append(steps, step{sizeUnknownStep, nil})
 		}
-		steps = append(steps, "On-premises presence: set WebexPresence.Enable=1 in Apps\\Presence\\Settings\\Presence.ini under the UCX install folder; Webex users are matched by UPN in each user's \"Rich Presence Webex URI\" field.")
+		steps = append(steps, step{"On-premises presence: set WebexPresence.Enable=1 in Apps\\Presence\\Settings\\Presence.ini under the UCX install folder; Webex users are matched by UPN in each user's \"Rich Presence Webex URI\" field.", nil})
 	case s.presence && s.org.UserCount == 0:
-		steps = append(steps, sizeUnknownStep)
+		steps = append(steps, step{sizeUnknownStep, nil})
 	}
-	steps = append(steps, "The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.")
+	steps = append(steps, step{"The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.", nil})
 	for i, t := range steps {
-		var lines []string
-		for _, para := range strings.Split(t, "\n") {
-			if para == open {
-				// A command is never wrapped: indented on its own line
-				// when it fits, else from the first column.
-				if width(para) <= c.width-5 {
-					lines = append(lines, "  "+para)
-					continue
-				}
-				l, short := fitWhole(para, c.width)
-				cut = cut || short
-				lines = append(lines, "\x00"+l) // from column 0
-				continue
-			}
-			lines = append(lines, strings.Split(wrap(para, max(c.width-3, 20)), "\n")...)
-		}
+		lines := strings.Split(wrap(t.text, max(c.width-3, 20)), "\n")
 		fmt.Fprintf(&b, "%d. %s\n", i+1, lines[0])
 		for _, l := range lines[1:] {
-			if rest, ok := strings.CutPrefix(l, "\x00"); ok {
-				b.WriteString(rest + "\n")
-				continue
-			}
 			b.WriteString("   " + l + "\n")
 		}
+		if t.cmd != nil {
+			b.WriteString(commandLines(*t.cmd, c.width, "     ", "   "))
+		}
 	}
-	out := b.String()
-	if cut { // said at the top, where a short window still shows it
-		title, rest, _ := strings.Cut(out, "\n")
-		out = title + "\n" + st.Dim.Render(truncate(cutNote, c.width)) + rest
-	}
-	return out
+	return b.String()
 }
 
-// cutNote says that a path or command cut with … is printed whole at exit
-// (cmd prints the receipt and the open command on stdout).
-const cutNote = "Lines cut with … are printed whole when ucx-onboard exits."
+// commandLines shows a command as a unit on lines of its own: indented by
+// indent when it fits, else from the first column and wrapped at the
+// screen's edge (between arguments where it can), never cut; its notes
+// follow, each on lines of its own indented by noteIndent.
+func commandLines(cmd Command, w int, indent, noteIndent string) string {
+	var b strings.Builder
+	line := clean(cmd.Line)
+	if width(line) <= w-width(indent) {
+		b.WriteString(indent + line + "\n")
+	} else {
+		b.WriteString(breakAtSpaces(line, max(w, 1)) + "\n")
+	}
+	for _, n := range cmd.Notes {
+		for _, l := range strings.Split(wrap(clean(n), max(w-width(noteIndent), 20)), "\n") {
+			b.WriteString(noteIndent + l + "\n")
+		}
+	}
+	return b.String()
+}
 
-// fitWhole fits a path or command into w cells without wrapping it: whole
-// when it fits, else its start and its end (the file name) around a "…"
-// (short is true then: the caller says it is printed whole at exit).
-func fitWhole(s string, w int) (line string, short bool) {
-	if width(s) <= w {
-		return s, false
+// breakAtSpaces breaks s into lines of at most w cells at its spaces only
+// (a hyphen inside a path is no place to break), cutting a word longer than
+// w at the edge.
+func breakAtSpaces(s string, w int) string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Split(s, " ") {
+		switch {
+		case cur == "":
+			cur = word
+		case width(cur)+1+width(word) <= w:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+		if width(cur) > w {
+			parts := strings.Split(ansi.Hardwrap(cur, w, true), "\n")
+			lines = append(lines, parts[:len(parts)-1]...)
+			cur = parts[len(parts)-1]
+		}
 	}
-	r := []rune(s)
-	if w < 2 {
-		return "…", true
-	}
-	head := (w - 1) / 3
-	tail := w - 1 - head
-	return string(r[:head]) + "…" + string(r[len(r)-tail:]), true
+	return strings.Join(append(lines, cur), "\n")
 }
 
 // sizeUnknownStep is the done screen's step when presence is authorized in
@@ -175,11 +220,15 @@ func (s *doneScreen) plain() string {
 	c.width = 10000
 	d := *s
 	d.c = &c
-	return ansi.Strip(d.view())
+	return ansi.Strip(d.content())
 }
 
 // step is the header's step of this screen.
 func (s *doneScreen) step() int { return 5 }
 
-// resize has nothing to lay out again on a resize.
-func (s *doneScreen) resize() {}
+// resize lays the page out again for the new size.
+func (s *doneScreen) resize() {
+	if s.pageSet {
+		s.layout()
+	}
+}

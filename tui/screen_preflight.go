@@ -2,9 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -16,6 +18,10 @@ type preflightScreen struct {
 	checks  []Check
 	running bool
 	runs    int
+	// list scrolls the checks when they do not fit; the title, the
+	// verdict and the help stay in view.
+	list    viewport.Model
+	listSet bool
 }
 
 // run starts the checks (Deps.Preflight, which may do network I/O).
@@ -55,26 +61,43 @@ func (s *preflightScreen) update(msg tea.Msg) tea.Cmd {
 		s.running = false
 		s.runs++
 		s.checks = msg.checks
+		s.relayout()
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, k.Recheck) && !s.running:
 			return s.run()
 		case key.Matches(msg, k.Continue) && !s.blocked():
 			return func() tea.Msg { return preflightDoneMsg{} }
+		case s.scrolls():
+			var cmd tea.Cmd
+			s.list, cmd = s.list.Update(msg)
+			return cmd
 		}
 	}
 	return nil
 }
 
+// scrollKeys is the help of the list when it scrolls.
+var scrollKeys = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓ pgup/pgdn", "scroll"))
+
+// scrolls reports whether the checks are taller than their room.
+func (s *preflightScreen) scrolls() bool {
+	return s.listSet && s.list.TotalLineCount() > s.list.Height
+}
+
 func (s *preflightScreen) help() []key.Binding {
 	k := s.c.keys
+	var scroll []key.Binding
+	if s.scrolls() {
+		scroll = []key.Binding{scrollKeys}
+	}
 	if s.running {
-		return []key.Binding{k.Quit}
+		return append(scroll, k.Quit)
 	}
 	if s.blocked() {
-		return []key.Binding{k.Recheck, k.Quit}
+		return append(scroll, k.Recheck, k.Quit)
 	}
-	return []key.Binding{k.Continue, k.Recheck, k.Quit}
+	return append(scroll, k.Continue, k.Recheck, k.Quit)
 }
 
 func (s *preflightScreen) view() string {
@@ -86,39 +109,30 @@ func (s *preflightScreen) view() string {
 		b.WriteString(c.spinner() + " Checking the app catalog, Webex, the bundle's protection and output path…")
 		return wrap(b.String(), c.width)
 	}
-	nameW := 0
-	for _, ck := range s.checks {
-		nameW = max(nameW, lipgloss.Width(ck.Name))
+	title := b.String()
+	verdict := s.verdict()
+	s.layout(title, verdict)
+	return title + trimRight(s.list.View()) + "\n\n" + verdict
+}
+
+// layout fills the list and gives it what the title, a blank line and
+// the verdict leave of the body.
+func (s *preflightScreen) layout(title, verdict string) {
+	c := s.c
+	list := s.listText()
+	room := max(c.bodyHeight()-lipgloss.Height(title)-1-lipgloss.Height(verdict), 1)
+	if !s.listSet {
+		s.list, s.listSet = viewport.New(c.width, room), true
 	}
-	nameW = min(nameW, 32)
-	detailW := max(c.width-nameW-4, 20)
-	for _, ck := range s.checks {
-		mark := st.OK.Render(markOK)
-		switch {
-		case !ck.OK && (ck.Blocking || ck.AppBlocked):
-			mark = st.Err.Render(markErr)
-		case !ck.OK:
-			mark = st.Warn.Render(markWarn)
-		}
-		name := truncate(ck.Name, nameW)
-		line := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  "
-		detail := strings.Split(wrap(clean(ck.Detail), detailW), "\n")
-		b.WriteString(line + st.Dim.Render(detail[0]) + "\n")
-		pad := strings.Repeat(" ", nameW+4)
-		for _, d := range detail[1:] {
-			b.WriteString(pad + st.Dim.Render(d) + "\n")
-		}
-		if !ck.OK && ck.Fix != "" {
-			for i, l := range strings.Split(wrap(ck.Fix, detailW-5), "\n") {
-				lead := "fix: "
-				if i > 0 {
-					lead = "     "
-				}
-				b.WriteString(pad + st.Warn.Render(lead) + l + "\n")
-			}
-		}
-	}
-	b.WriteString("\n")
+	s.list.Width, s.list.Height = c.width, min(room, lipgloss.Height(list))
+	s.list.SetContent(list)
+}
+
+// verdict is the line under the checks: go on, or what stops.
+func (s *preflightScreen) verdict() string {
+	c := s.c
+	st := c.styles
+	var b strings.Builder
 	switch {
 	case s.running:
 		b.WriteString(c.spinner() + " Checking again…")
@@ -140,11 +154,79 @@ func (s *preflightScreen) view() string {
 			b.WriteString(st.OK.Render(markOK+" All set. ") + "Press enter to enter the customer's data.")
 		}
 	}
-	return b.String()
+	return wrap(b.String(), c.width)
+}
+
+// trimRight drops the spaces the viewport pads its lines with.
+func trimRight(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// listText is the checks, one problem a line, then each distinct note
+// once.
+func (s *preflightScreen) listText() string {
+	c := s.c
+	st := c.styles
+	var b strings.Builder
+	nameW := 0
+	for _, ck := range s.checks {
+		nameW = max(nameW, lipgloss.Width(ck.Name))
+	}
+	nameW = min(nameW, 32)
+	detailW := max(c.width-nameW-4, 20)
+	pad := strings.Repeat(" ", nameW+4)
+	var notes []string
+	for _, ck := range s.checks {
+		mark := st.OK.Render(markOK)
+		switch {
+		case !ck.OK && (ck.Blocking || ck.AppBlocked):
+			mark = st.Err.Render(markErr)
+		case !ck.OK:
+			mark = st.Warn.Render(markWarn)
+		}
+		name := truncate(ck.Name, nameW)
+		lead := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  "
+		// One problem a line: a detail's lines each start a line.
+		for _, problem := range strings.Split(ck.Detail, "\n") {
+			for _, d := range strings.Split(wrap(clean(problem), detailW), "\n") {
+				b.WriteString(lead + st.Dim.Render(d) + "\n")
+				lead = pad
+			}
+		}
+		if !ck.OK && ck.Fix != "" {
+			for i, l := range strings.Split(wrap(ck.Fix, detailW-5), "\n") {
+				lead := "fix: "
+				if i > 0 {
+					lead = "     "
+				}
+				b.WriteString(pad + st.Warn.Render(lead) + l + "\n")
+			}
+		}
+		if ck.Note != "" && !slices.Contains(notes, ck.Note) {
+			notes = append(notes, ck.Note)
+		}
+	}
+	for _, n := range notes {
+		b.WriteString(st.Dim.Render(wrap(clean(n), c.width)) + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // step is the header's step of this screen.
 func (s *preflightScreen) step() int { return 0 }
 
-// resize has nothing to lay out again on a resize.
-func (s *preflightScreen) resize() {}
+// resize lays the list out again for the new size.
+func (s *preflightScreen) resize() { s.relayout() }
+
+// relayout sizes the list for the checks shown, so that the help (made
+// after update) knows whether it scrolls.
+func (s *preflightScreen) relayout() {
+	if s.running && s.runs == 0 {
+		return
+	}
+	s.layout(s.c.styles.Title.Render("Before the customer is involved")+"\n\n", s.verdict())
+}

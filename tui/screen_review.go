@@ -248,7 +248,19 @@ func orgLine(o store.Org, gaps orgGaps) string {
 	case gaps.Size != "":
 		users = "size not checked"
 	}
-	return name + " · " + users + " · id " + clean(o.ID)
+	return name + " · " + users + " · id " + shortID(clean(o.ID))
+}
+
+// shortID shortens a Webex ID for a screen line: Webex's org IDs are 87
+// characters of base64 whose start is the same for every org
+// ("ciscospark://us/ORGANIZATION/…"), so its first and last characters
+// around a … tell it apart; `ucx-onboard inspect` shows it whole.
+func shortID(id string) string {
+	const head, tail = 6, 10
+	if len(id) <= head+tail+1 {
+		return id
+	}
+	return id[:head] + "…" + id[len(id)-tail:]
 }
 
 func customerLine(c store.Customer) string {

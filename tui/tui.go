@@ -51,11 +51,17 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Sentinel errors returned by Run (and Model.Result) so that cmd can pick
@@ -182,6 +188,10 @@ type Check struct {
 	// done (the review's b still takes it up, e.g. to type its secret).
 	App        string
 	AppBlocked bool
+	// Note is a remark that explains Detail and may be shared by several
+	// checks (why a secret is not proven yet): the checks screen and the
+	// accessible list say each distinct note once, below the checks.
+	Note string
 }
 
 // Deps is everything the wizard needs from the outside. Zero fields get
@@ -211,9 +221,10 @@ type Deps struct {
 	// Protection describes how the bundle is protected.
 	Protection Protection
 	// OpenHint tells how to open the written bundle on the UCX side, e.g.
-	// "ucx-onboard open -i demo.key acme.ucxbundle". Nil gives a generic
-	// line naming the bundle path.
-	OpenHint func(r Receipt) string
+	// "ucx-onboard open acme.ucxbundle -i demo.key", quoted by the caller
+	// for the platform's shell (cmd quotes with quoteArg). Nil gives a
+	// generic command naming the bundle path unquoted, for tests.
+	OpenHint func(r Receipt) Command
 	// Copy puts text on the clipboard (OSC 52). Nil makes Run write OSC 52
 	// to the program's output; with New alone, c reports it cannot copy.
 	Copy func(text string) error
@@ -266,6 +277,16 @@ type Result struct {
 	Customer store.Customer
 }
 
+// Command is a command line shown for the engineer to run or pass on.
+type Command struct {
+	// Line is runnable as printed: its arguments are already quoted for
+	// the platform's shell. Screens show it whole, on lines of its own.
+	Line string
+	// Notes are remarks about it ("asks for the passphrase"), shown on
+	// their own lines after it, never inside Line.
+	Notes []string
+}
+
 // DefaultOutPath is "<company-slug>-<UTC date>.ucxbundle".
 func DefaultOutPath(company string, now time.Time) string {
 	return Slug(company) + "-" + now.UTC().Format("2006-01-02") + ".ucxbundle"
@@ -278,13 +299,15 @@ func DefaultOutPath(company string, now time.Time) string {
 // typed; the bundle keeps the full name.
 const MaxSlugLen = 64
 
-// Slug lowercases s and keeps letters and digits, other runs becoming one
-// dash, cut to MaxSlugLen bytes (ASCII only, so as many characters); an
-// empty result is "customer".
+// Slug spells s in plain ASCII (see asciiFold: "Müller & Söhne Großhandel"
+// becomes "muller-sohne-grosshandel", "Società" "societa"), lowercases it
+// and keeps letters and digits, other runs becoming one dash, cut to
+// MaxSlugLen bytes (ASCII only, so as many characters); an empty result
+// is "customer".
 func Slug(s string) string {
 	var out []rune
 	dash := false
-	for _, r := range s {
+	for _, r := range asciiFold(s) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			out = append(out, r)
@@ -307,4 +330,43 @@ func Slug(s string) string {
 		return "customer"
 	}
 	return string(out)
+}
+
+// latinLetters spells the Latin letters that compatibility decomposition
+// cannot split into a base letter and marks, as CLDR's Latin-ASCII
+// transliterator does (common/transforms/Latin-ASCII.xml). ß and the
+// ligatures ﬀ, ﬁ… need no entry: full case folding (cases.Fold) already
+// spells them "ss", "ff", "fi"….
+var latinLetters = strings.NewReplacer(
+	"æ", "ae", "ǽ", "ae", "ǣ", "ae",
+	"œ", "oe",
+	"ø", "o", "ǿ", "o",
+	"ł", "l", "ŀ", "l", "ƚ", "l",
+	"đ", "d", "ð", "d", "ɖ", "d", "ɗ", "d",
+	"þ", "th",
+	"ħ", "h",
+	"ı", "i",
+	"ŧ", "t",
+	"ŋ", "n",
+	"ĸ", "q",
+	"ƀ", "b",
+	"ƒ", "f",
+	"ɨ", "i",
+	"ʉ", "u",
+)
+
+// asciiFold folds s to lower case (cases.Fold: "ß"→"ss", "ﬁ"→"fi"),
+// splits it by compatibility decomposition (NFKD: "é"→"e"+"´", "²"→"2",
+// full-width letters to ASCII), drops the combining marks and spells the
+// remaining Latin letters by latinLetters. Whatever is still not ASCII is
+// left for Slug to turn into a dash.
+func asciiFold(s string) string {
+	t := transform.Chain(cases.Fold(), norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	folded, _, err := transform.String(t, s)
+	if err != nil {
+		// Unreachable for these transformers on valid or invalid UTF-8
+		// alike; Slug still makes a name of what it has.
+		folded = s
+	}
+	return latinLetters.Replace(folded)
 }

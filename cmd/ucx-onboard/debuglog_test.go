@@ -69,7 +69,7 @@ func TestDebugLogAccessibleRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := string(b)
-	for _, want := range []string{"level=ERROR msg=check", `check="Webex accepts ` + bad.ID + `"`, "secret rejected", "msg=run", "stopped at the preflight checks",
+	for _, want := range []string{"level=ERROR msg=check", `check="` + appCheckName(bad.ID) + `"`, "secret rejected", "msg=run", "stopped at the preflight checks",
 		// The shapes of the preflight's exchanges with Webex.
 		`level=INFO msg="webex exchange" method=POST path=/v1/device/authorize`, `path=/v1/device/token`, "status=428", "status=401"} {
 		if !strings.Contains(log, want) {

@@ -35,7 +35,7 @@ func TestE2EStdoutRedirected(t *testing.T) {
 		t.Fatal(err)
 	}
 	summary := string(b)
-	for _, want := range []string{"bundle:  " + x.out + "\n", "sha256:  ", "receipt: " + x.out + ".receipt.txt\n", "on the UCX side: ucx-onboard open "} {
+	for _, want := range []string{"bundle:  " + x.out + "\n", "sha256:  ", "receipt: " + x.out + ".receipt.txt\n", "on the UCX side, run:\n  ucx-onboard open "} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("the summary in the file lacks %q:\n%s", want, summary)
 		}

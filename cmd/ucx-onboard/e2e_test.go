@@ -360,11 +360,11 @@ func TestE2EPreflightWrongSecret(t *testing.T) {
 	term := x.start()
 	screen := term.WaitFor(screenTimeout, "✗", "secret rejected: fix env", bad.SecretEnv, "One app cannot be authorized")
 	for _, a := range webextest.DemoApps()[:3] {
-		if line := lineWith(screen, "Webex accepts "+a.ID+" "); !strings.Contains(line, "secret not rejected") {
+		if line := lineWith(screen, appCheckName(a.ID)+" "); !strings.Contains(line, "secret not proven yet") {
 			t.Errorf("app %s not shown as accepted:\n%s", a.ID, screen)
 		}
 	}
-	if strings.Contains(screen, "demo-secret-FAKE-wrong") || strings.Contains(screen, "secret OK") {
+	if strings.Contains(screen, "demo-secret-FAKE-wrong") || strings.Contains(screen, "permissions and secret accepted") {
 		t.Errorf("the secret, or a claim it was checked, is on the screen:\n%s", screen)
 	}
 	x.seen = len(x.srv.UserCodes())
@@ -414,7 +414,7 @@ func TestE2ESecretCheckedAtRedemption(t *testing.T) {
 	}
 	term := x.start()
 	screen := term.WaitFor(screenTimeout, "All set")
-	if strings.Contains(screen, "secret OK") || strings.Count(screen, "secret not rejected") != 4 {
+	if strings.Contains(screen, "permissions and secret accepted") || strings.Count(screen, "secret not proven yet") != 4 {
 		t.Errorf("the preflight claims more than it saw:\n%s", screen)
 	}
 	x.seen = len(x.srv.UserCodes())

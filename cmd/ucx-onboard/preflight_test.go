@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestPreflightAsksWebex(t *testing.T) {
 		t.Errorf("reachability: %+v", c)
 	}
 	for _, a := range apps {
-		c := findCheck(t, checks, "Webex accepts "+a.ID)
+		c := findCheck(t, checks, appCheckName(a.ID))
 		if a.ID == bad.ID {
 			if c.OK || c.Blocking || !c.AppBlocked || c.App != bad.ID || !strings.HasPrefix(c.Detail, "secret rejected: fix env "+bad.SecretEnv) ||
 				!strings.Contains(c.Fix, bad.SecretEnv) {
@@ -89,7 +90,7 @@ func TestPreflightAsksWebex(t *testing.T) {
 			}
 			continue
 		}
-		if !c.OK || !strings.Contains(c.Detail, "secret not rejected") || strings.Contains(c.Detail, "secret OK") {
+		if !c.OK || !strings.Contains(c.Detail, "secret not proven yet") || strings.Contains(c.Detail, "permissions and secret accepted") {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
 	}
@@ -135,14 +136,14 @@ func TestPreflightRefusedScope(t *testing.T) {
 	catalog := withExtraScope(t, webextest.DemoCatalogJSON(), presence.ID, "spark-admin:not_held")
 	checks := preflightWizard(t, srv.URL, catalog, nil)
 	for _, a := range apps {
-		c := findCheck(t, checks, "Webex accepts "+a.ID)
+		c := findCheck(t, checks, appCheckName(a.ID))
 		if a.ID != presence.ID {
 			if !c.OK {
 				t.Errorf("%s: %+v", a.ID, c)
 			}
 			continue
 		}
-		if c.OK || c.Blocking || !c.AppBlocked || c.App != presence.ID || !strings.Contains(c.Detail, "client id or scopes refused") || !strings.Contains(c.Detail, "scopes") ||
+		if c.OK || c.Blocking || !c.AppBlocked || c.App != presence.ID || !strings.Contains(c.Detail, "Webex refuses its") || !strings.Contains(c.Detail, "scopes") ||
 			!strings.Contains(c.Fix, "scopes of app "+presence.ID) {
 			t.Errorf("refused scope: %+v", c)
 		}
@@ -166,10 +167,16 @@ func TestPreflightUnreachable(t *testing.T) {
 	}
 	if c := findCheck(t, checks, reachabilityCheck); c.OK || c.Blocking {
 		t.Errorf("reachability: %+v", c)
+	} else if !strings.HasPrefix(c.Detail, "Webex cannot be reached (") || strings.Contains(c.Detail, ".).") ||
+		strings.Contains(c.Detail, "flows:") || strings.Contains(c.Detail, "dial tcp") || strings.Contains(c.Detail, "connect:") {
+		// In plain words (wizard.ErrorText), not the chain of calls
+		// ("flows: webex API unreachable: …: dial tcp …: connect: …");
+		// the system's last words differ (Windows: "Connection refused.").
+		t.Errorf("reachability detail %q", c.Detail)
 	}
 	for _, a := range webextest.DemoApps() {
-		c := findCheck(t, checks, "Webex accepts "+a.ID)
-		if c.OK || c.Blocking || c.Detail != "not verified (see above)" {
+		c := findCheck(t, checks, appCheckName(a.ID))
+		if c.OK || c.Blocking || c.Detail != "not checked: Webex cannot be reached (see above)" {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
 	}
@@ -188,12 +195,12 @@ func TestVerifyCheckWording(t *testing.T) {
 		ok, blocking bool // blocking: this app cannot be authorized (AppBlocked); never the wizard
 		detail, fix  string
 	}{
-		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "client_id and scopes accepted; secret not rejected", ""},
-		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "client_id, scopes, secret OK: Webex issued a token for the test code nobody was shown", ""},
+		{"accepted", flows.VerifyResult{Outcome: flows.VerifyAccepted}, nil, false, true, false, "client ID and permissions accepted; secret not proven yet", ""},
+		{"approved", flows.VerifyResult{Outcome: flows.VerifyApproved}, nil, false, true, false, "client ID, permissions and secret accepted", ""},
 		{"client_id refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id", Err: werr}, nil, false, false, true,
-			"client id or scopes refused: Webex does not accept the client_id", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
+			"Webex refuses its client ID", "correct client_id of app cdr in apps.json: the integration ID is C2b09"},
 		{"either refused", flows.VerifyResult{Outcome: flows.VerifyClientRefused, Field: "client_id/scopes", Err: werr}, nil, false, false, true,
-			"the client_id or scopes of this app (HTTP 400 invalid_grant: The device code is invalid.)", "check client_id (C2b09) and scopes of app cdr in apps.json"},
+			"Webex refuses its client ID or permissions (scopes) (HTTP 400 invalid_grant: The device code is invalid.)", "check client_id (C2b09) and scopes of app cdr in apps.json"},
 		{"secret rejected", flows.VerifyResult{Outcome: flows.VerifySecretRejected, Field: "client_secret_file", SecretSource: app.SecretSource,
 			Err: &flows.WebexError{Status: 401, Code: "invalid_client", Message: "Client authentication failed.", TrackingID: "ROUTER_9"}}, nil, false, false, true,
 			"secret rejected: fix file /etc/ucx/cdr.secret (HTTP 401 invalid_client)", "put the app's client secret in file /etc/ucx/cdr.secret and start again"},
@@ -201,15 +208,15 @@ func TestVerifyCheckWording(t *testing.T) {
 			"not verified: no usable answer from Webex (webex API unreachable: timeout)", "press r"},
 		{"denied", flows.VerifyResult{Outcome: flows.VerifyDenied}, nil, false, false, false, "access denied", "Control Hub"},
 		{"unexpected", flows.VerifyResult{Outcome: flows.VerifyUnexpected, Err: werr}, nil, false, false, false, "unexpected answer (HTTP 400 invalid_grant: The device code is invalid.)", "press r"},
-		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "not verified (see above)", ""},
-		{"ping failed, Start gave up", flows.VerifyResult{Outcome: flows.VerifyUnreachable}, nil, true, false, false, "not verified (see above)", ""},
+		{"ping failed", flows.VerifyResult{}, context.Canceled, true, false, false, "not checked: Webex cannot be reached (see above)", ""},
+		{"ping failed, Start gave up", flows.VerifyResult{Outcome: flows.VerifyUnreachable}, nil, true, false, false, "not checked: Webex cannot be reached (see above)", ""},
 		{"timeout", flows.VerifyResult{}, context.DeadlineExceeded, false, false, false, "did not answer within", "press r"},
 		{"not checkable", flows.VerifyResult{}, errors.New("flows: cdr: verify: app has no scopes"), false, false, false, "not checked: app has no scopes", "press r"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := verifyCheck(app, tc.res, tc.err, tc.pingFailed, "apps.json")
-			if c.Name != "Webex accepts cdr" || c.OK != tc.ok || c.Blocking || c.AppBlocked != tc.blocking || (c.App == "cdr") != tc.blocking ||
+			if c.Name != appCheckName("cdr") || c.OK != tc.ok || c.Blocking || c.AppBlocked != tc.blocking || (c.App == "cdr") != tc.blocking ||
 				!strings.Contains(c.Detail, tc.detail) || !strings.Contains(c.Fix, tc.fix) || (tc.fix == "") != (c.Fix == "") {
 				t.Errorf("check %+v\nwant ok=%v blocking=%v detail ...%s... fix ...%s...", c, tc.ok, tc.blocking, tc.detail, tc.fix)
 			}
@@ -218,8 +225,17 @@ func TestVerifyCheckWording(t *testing.T) {
 			if c.AtStart != tc.blocking {
 				t.Errorf("AtStart = %v, want %v (app blocked)", c.AtStart, tc.blocking)
 			}
-			if strings.Contains(c.Detail, "secret OK") != (tc.res.Outcome == flows.VerifyApproved) {
-				t.Errorf("detail %q: \"secret OK\" only when Webex issued a token", c.Detail)
+			// The explanation of "accepted" and "not proven yet" is said once
+			// below the checks (Note), not on every app's line.
+			wantNote := map[flows.VerifyOutcome]string{flows.VerifyAccepted: pendingNote, flows.VerifyApproved: approvedNote}[tc.res.Outcome]
+			if tc.err != nil || tc.pingFailed {
+				wantNote = ""
+			}
+			if c.Note != wantNote || strings.Contains(c.Detail, "test code") && tc.res.Outcome != flows.VerifyDenied {
+				t.Errorf("note %q, detail %q; want note %q and the detail without it", c.Note, c.Detail, wantNote)
+			}
+			if strings.Contains(c.Detail, "permissions and secret accepted") != (tc.res.Outcome == flows.VerifyApproved) {
+				t.Errorf("detail %q: \"permissions and secret accepted\" only when Webex issued a token", c.Detail)
 			}
 		})
 	}
@@ -237,7 +253,7 @@ func TestPreflightAccessible(t *testing.T) {
 		t.Fatalf("exit %d, want %d (input ended in the form)\n%s\n%s", code, exitAborted, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
-	want := "- Webex accepts " + bad.ID + ": this app cannot be authorized. secret rejected: fix env " + bad.SecretEnv
+	want := "- " + appCheckName(bad.ID) + ": this app cannot be authorized. secret rejected: fix env " + bad.SecretEnv
 	if !strings.Contains(out, want) {
 		t.Errorf("no line %q in:\n%s", want, out)
 	}
@@ -245,11 +261,11 @@ func TestPreflightAccessible(t *testing.T) {
 		t.Errorf("no line %q in:\n%s", want, out)
 	}
 	for _, a := range webextest.DemoApps()[1:] {
-		if line := "- Webex accepts " + a.ID + ": ok. client_id and scopes accepted; secret not rejected"; !strings.Contains(out, line) {
+		if line := "- " + appCheckName(a.ID) + ": ok. client ID and permissions accepted; secret not proven yet"; !strings.Contains(out, line) {
 			t.Errorf("no line %q in:\n%s", line, out)
 		}
 	}
-	if strings.Contains(out, "secret OK") {
+	if strings.Contains(out, "permissions and secret accepted") {
 		t.Errorf("the preflight claims a secret OK on a pending answer:\n%s", out)
 	}
 	if strings.Contains(out+stderr.String(), "demo-secret-FAKE-wrong") {
@@ -314,7 +330,8 @@ func TestPreflightMissingSecret(t *testing.T) {
 	bad := apps[2]
 	checks := preflightWizard(t, srv.URL, webextest.DemoCatalogJSON(), map[string]string{bad.SecretEnv: ""})
 	cat := findCheck(t, checks, "App catalog and client secrets")
-	if cat.OK || cat.Blocking || !strings.Contains(cat.Detail, "1 without a client secret cannot be authorized") || !strings.Contains(cat.Detail, bad.SecretEnv) {
+	if cat.OK || cat.Blocking || !strings.Contains(cat.Detail, "1 without a client secret cannot be authorized") || strings.Contains(cat.Detail, bad.SecretEnv) {
+		// The app's own check names the variable: said once.
 		t.Errorf("catalog check %+v", cat)
 	}
 	for _, c := range checks {
@@ -323,7 +340,7 @@ func TestPreflightMissingSecret(t *testing.T) {
 		}
 	}
 	for _, a := range apps {
-		c := findCheck(t, checks, "Webex accepts "+a.ID)
+		c := findCheck(t, checks, appCheckName(a.ID))
 		if a.ID != bad.ID {
 			if !c.OK {
 				t.Errorf("%s: %+v", a.ID, c)
@@ -343,7 +360,7 @@ func TestPreflightMissingSecret(t *testing.T) {
 
 // TestPreflightSecretCheckedAtRedemption: against a Webex that checks the
 // client secret only at redemption, a wrong secret gets "pending" like a
-// right one: the preflight says "secret not rejected" for every app, right
+// right one: the preflight says "secret not proven yet" for every app, right
 // or wrong, and never that a secret is OK; nothing stops.
 func TestPreflightSecretCheckedAtRedemption(t *testing.T) {
 	srv := webextest.NewServer(webextest.Options{Integrations: webextest.DemoIntegrations(), Interval: time.Second,
@@ -352,13 +369,32 @@ func TestPreflightSecretCheckedAtRedemption(t *testing.T) {
 	apps := webextest.DemoApps()
 	checks := preflightWizard(t, srv.URL, webextest.DemoCatalogJSON(), map[string]string{apps[0].SecretEnv: "demo-secret-FAKE-wrong"})
 	for _, c := range checks {
-		if strings.Contains(c.Detail, "secret OK") || !c.OK && (c.Blocking || c.AppBlocked) {
+		if strings.Contains(c.Detail, "permissions and secret accepted") || !c.OK && (c.Blocking || c.AppBlocked) {
 			t.Errorf("check %+v", c)
 		}
 	}
 	for _, a := range apps {
-		if c := findCheck(t, checks, "Webex accepts "+a.ID); !strings.Contains(c.Detail, "secret not rejected") {
+		if c := findCheck(t, checks, appCheckName(a.ID)); !strings.Contains(c.Detail, "secret not proven yet") {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
+	}
+}
+
+// TestCatalogProblems: a catalog's problems are one line each, naming the
+// app and the key to correct, in plain words: no "catalog: app …:" chain.
+func TestCatalogProblems(t *testing.T) {
+	err := errors.Join(
+		&flows.CatalogError{App: "users-sync", Field: "client_secret_env", Err: errors.New("environment variable UCX_US is not set")},
+		&flows.CatalogError{App: "cdr", Field: "scopes", Err: errors.New("empty")},
+		&flows.CatalogError{Err: errors.New("cannot read catalog: open apps.json: no such file or directory")},
+	)
+	got := strings.Split(catalogProblems(err), "\n")
+	want := []string{
+		"App users-sync, client_secret_env: Environment variable UCX_US is not set.",
+		"App cdr, scopes: Empty.",
+		"Cannot read catalog: open apps.json: no such file or directory.",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("catalogProblems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows/webextest"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui"
+	wizardcore "github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // Exit codes of the wizard besides 0 (bundle written) and 1 (error).
@@ -463,15 +464,24 @@ func buildProtection(deps *tui.Deps, o wizardOptions, outDir string) error {
 		}
 		return writeBundleFreeName(path, b, p, record)
 	}
-	deps.OpenHint = func(r store.Receipt) string {
+	deps.OpenHint = func(r store.Receipt) tui.Command {
 		if demoIdentity != "" { // the newcomer looks at the result, tokens left out
-			return fmt.Sprintf("ucx-onboard inspect %s -i %s", shellQuote(r.BundlePath), shellQuote(demoIdentity))
+			return tui.Command{
+				Line:  fmt.Sprintf("ucx-onboard inspect %s -i %s", shellQuote(r.BundlePath), shellQuote(demoIdentity)),
+				Notes: []string{"It shows what the bundle holds, without the tokens."},
+			}
 		}
-		id := "-i IDENTITY"
 		if r.Passphrase {
-			id = "(asks for the passphrase)"
+			return tui.Command{
+				Line:  "ucx-onboard open " + shellQuote(r.BundlePath),
+				Notes: []string{"It asks for the passphrase and prints the bundle's JSON for UCX Suite's import."},
+			}
 		}
-		return fmt.Sprintf("ucx-onboard open %s %s | <UCX Suite import>", shellQuote(r.BundlePath), id)
+		return tui.Command{
+			Line: "ucx-onboard open " + shellQuote(r.BundlePath) + " -i IDENTITY",
+			Notes: []string{"IDENTITY is the file of UCX Suite's private key (from ucx-onboard keygen) that the bundle is sealed to.",
+				"It prints the bundle's JSON for UCX Suite's import."},
+		}
 	}
 	if o.out != "" {
 		deps.OutPath = func(string, time.Time) string { return o.out }
@@ -692,14 +702,50 @@ func catalogCheck(apps []flows.App, err error, o wizardOptions) tui.Check {
 				missing++
 			}
 		}
-		ck.Detail = fmt.Sprintf("%d apps from %s; %d without a client secret cannot be authorized (marked below), the others can: %s",
-			len(apps), source, missing, flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; ")))
+		// Each app's own check says which secret is missing.
+		ck.Detail = fmt.Sprintf("%d apps from %s; %d without a client secret cannot be authorized (marked below), the others can",
+			len(apps), source, missing)
 		ck.Fix = catalogFix(err, o)
 		return ck
 	}
-	ck.Detail = flows.Sanitize(strings.ReplaceAll(err.Error(), "\n", "; "))
+	ck.Detail = catalogProblems(err)
 	ck.Fix = catalogFix(err, o)
 	return ck
+}
+
+// catalogProblems words a catalog's problems in plain words, one line per
+// problem ("App cdr, client_secret_env: Environment variable X is not
+// set."): the app and the catalog key to correct, then what is wrong,
+// without the "catalog: app …:" chain; an error that is not a catalog's
+// as wizard.ErrorText words it.
+func catalogProblems(err error) string {
+	var lines []string
+	for _, e := range leafErrors(err) {
+		var ce *flows.CatalogError
+		if !errors.As(e, &ce) {
+			lines = append(lines, wizardcore.ErrorText(e))
+			continue
+		}
+		var where []string
+		if ce.App != "" {
+			where = append(where, "App "+ce.App)
+		}
+		if ce.Field != "" {
+			where = append(where, ce.Field)
+		}
+		// The catalog's own messages are plain words already and name
+		// what to set ("environment variable X is not set"), which
+		// ErrorText's sentence for flows.ErrNoSecret would not.
+		line := ce.Err.Error()
+		if line != "" {
+			line = strings.ToUpper(line[:1]) + strings.TrimRight(line[1:], ".") + "."
+		}
+		if len(where) > 0 {
+			line = strings.Join(where, ", ") + ": " + line
+		}
+		lines = append(lines, flows.Sanitize(line))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // catalogFix words the fix of a catalog check by its problems, one phrase
@@ -729,17 +775,17 @@ func catalogFix(err error, o wizardOptions) string {
 		case ce.Field == "" && errors.Is(ce, fs.ErrNotExist):
 			add("check the --apps path")
 		case errors.Is(ce, fs.ErrPermission):
-			what := "the file named above"
+			what := "the file named in these checks"
 			if ce.Field == "" {
 				what = o.appsFile
 			}
 			add("make " + what + " readable by this user")
 		case secretFile && errors.Is(ce, fs.ErrNotExist):
-			add("create the secret file named above, the app's client secret on one line")
+			add("create the secret file named in these checks, the app's client secret on one line")
 		case secretFile && errors.Is(ce, flows.ErrNoSecret):
-			add("put the app's client secret, on one line, in a regular file at the path named above")
+			add("put the app's client secret, on one line, in a regular file at the path named in these checks")
 		case errors.Is(ce, flows.ErrNoSecret):
-			fix := "set the environment variables named above (secrets are never taken as flags)"
+			fix := "set the environment variables named in these checks (secrets are never taken as flags)"
 			if o.appsFile == "" && !o.demo {
 				fix += ", or pass --apps FILE"
 			}
@@ -869,7 +915,7 @@ func leafErrors(err error) []error {
 func reachCheck(ctx context.Context, c *flows.Client, base string) tui.Check {
 	ck := tui.Check{Name: reachabilityCheck}
 	if err := c.Ping(ctx); err != nil {
-		ck.Detail = err.Error()
+		ck.Detail = wizardcore.ErrorText(err) // the route is in the fix
 		ck.Fix = "UCX onboarding needs HTTPS to " + base + "; check the network"
 		switch proxy, env := c.Proxy(); {
 		case env != "":
@@ -937,7 +983,7 @@ func missingSecretCheck(app flows.App) tui.Check {
 	if src == "" {
 		src = "its client secret"
 	}
-	ck := tui.Check{Name: "Webex accepts " + app.ID, App: app.ID, AppBlocked: true, AtStart: true}
+	ck := tui.Check{Name: appCheckName(app.ID), App: app.ID, AppBlocked: true, AtStart: true}
 	ck.Detail = "secret missing: fix " + src
 	ck.Fix = fmt.Sprintf("set %s to the app's client secret", src)
 	if strings.HasPrefix(src, "file ") {
@@ -945,6 +991,30 @@ func missingSecretCheck(app flows.App) tui.Check {
 	}
 	ck.Fix += " and start again (secrets are read at start), or go on without this app"
 	return ck
+}
+
+// appCheckName names the preflight check of one catalog app.
+func appCheckName(id string) string { return "App " + id }
+
+// pendingNote explains, once below the checks, why an app Webex answered
+// "pending" for has its secret "not proven yet".
+const pendingNote = "Webex answers a test code with \"pending\" without looking at the client secret: " +
+	"a wrong secret shows only when the customer's approval is redeemed."
+
+// approvedNote explains, once below the checks, how a secret was proven
+// (Webex approved a test code, which happens when the fake or a test org
+// approves at once) and that the token was not kept.
+const approvedNote = "Where the secret is \"accepted\", Webex issued a token for the test code: it was dropped, not kept."
+
+// fieldWords names a catalog field Webex refused in plain words.
+func fieldWords(field string) string {
+	switch field {
+	case "client_id":
+		return "client ID"
+	case "scopes":
+		return "permissions (scopes)"
+	}
+	return "client ID or permissions (scopes)"
 }
 
 // verifyCheck words the outcome of flows.Client.Verify for one app: what
@@ -957,7 +1027,7 @@ func missingSecretCheck(app flows.App) tui.Check {
 func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bool, source string) tui.Check {
 	// Named by the app's short id: an app's full name would be cut to fit
 	// the screen's name column.
-	ck := tui.Check{Name: "Webex accepts " + app.ID}
+	ck := tui.Check{Name: appCheckName(app.ID)}
 	say := func(format string, args ...any) {
 		ck.Detail = fmt.Sprintf(format, args...)
 	}
@@ -967,7 +1037,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		case pingFailed:
 			// The reachability check says why and what to do; one line
 			// per app is enough.
-			say("not verified (see above)")
+			say("not checked: Webex cannot be reached (see above)")
 			return ck
 		case errors.Is(err, context.DeadlineExceeded):
 			say("not verified: Webex did not answer within %v", verifyTimeout)
@@ -986,15 +1056,16 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		// Pending says nothing of the secret where Webex checks it only
 		// at redemption (undocumented): claim only what was seen.
 		ck.OK = true
-		say("client_id and scopes accepted; secret not rejected (Webex answered \"pending\", which does not prove the secret)")
+		say("client ID and permissions accepted; secret not proven yet")
+		ck.Note = pendingNote
 	case flows.VerifyApproved:
 		ck.OK = true
-		say("client_id, scopes, secret OK: Webex issued a token for the test code nobody was shown (dropped, not kept)")
+		say("client ID, permissions and secret accepted")
+		ck.Note = approvedNote
 	case flows.VerifyClientRefused:
 		// Only this app stops; the catalog is read at start.
 		ck.App, ck.AppBlocked, ck.AtStart = app.ID, true, true
-		field := strings.ReplaceAll(res.Field, "/", " or ")
-		say("client id or scopes refused: Webex does not accept the %s of this app%s", field, cause)
+		say("Webex refuses its %s%s", fieldWords(res.Field), cause)
 		switch res.Field {
 		case "client_id":
 			ck.Fix = fmt.Sprintf("correct client_id of app %s in %s: the integration ID is %s", app.ID, source, app.ClientID)
@@ -1019,7 +1090,7 @@ func verifyCheck(app flows.App, res flows.VerifyResult, err error, pingFailed bo
 		ck.Fix += " and start again (secrets are read at start), or go on without this app"
 	case flows.VerifyUnreachable:
 		if pingFailed {
-			say("not verified (see above)")
+			say("not checked: Webex cannot be reached (see above)")
 			return ck
 		}
 		say("not verified: no usable answer from Webex%s", cause)
@@ -1183,7 +1254,7 @@ func draftsCheck(dir string, err error) tui.Check {
 
 // printReceipt repeats the done screen on stdout once the alternate screen
 // is gone, so the engineer can copy it into the ticket.
-func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
+func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) tui.Command) {
 	fmt.Fprintf(e.stdout, "bundle:  %s\nsha256:  %s\nreceipt: %s\n", r.BundlePath, r.SHA256, r.ReceiptPath)
 	for _, k := range r.Recipients {
 		fmt.Fprintf(e.stdout, "sealed to: %s\n", k)
@@ -1191,8 +1262,12 @@ func printReceipt(e env, r store.Receipt, openHint func(store.Receipt) string) {
 	if r.Passphrase {
 		fmt.Fprintln(e.stdout, "sealed with a passphrase")
 	}
-	if openHint != nil {
-		fmt.Fprintf(e.stdout, "on the UCX side: %s\n", openHint(r))
+	if openHint != nil { // the command alone on its line, to copy whole
+		h := openHint(r)
+		fmt.Fprintf(e.stdout, "on the UCX side, run:\n  %s\n", h.Line)
+		for _, n := range h.Notes {
+			fmt.Fprintf(e.stdout, "  %s\n", n)
+		}
 	}
 }
 

@@ -226,7 +226,7 @@ func TestBuildProtection(t *testing.T) {
 	}{
 		{"--recipient", wizardOptions{recipients: stringList{recipient}}, false, false, 1, "ucx-onboard open "},
 		{"--recipients-file", wizardOptions{recipientsFile: keysFile}, false, false, 1, "ucx-onboard open "},
-		{"none: passphrase", wizardOptions{}, false, true, 0, ""},
+		{"none: passphrase", wizardOptions{}, false, true, 0, "ucx-onboard open "},
 		{"demo identity", wizardOptions{demo: true}, false, false, 1, "ucx-onboard inspect "},
 		{"demo with --recipient", wizardOptions{demo: true, recipients: stringList{recipient}}, false, false, 1, "ucx-onboard open "},
 		{"bad key", wizardOptions{recipients: stringList{"age1nope"}}, true, false, 0, ""},
@@ -258,8 +258,18 @@ func TestBuildProtection(t *testing.T) {
 			if c.hint != "" {
 				// The bundle's path is quoted for the shell it is pasted into.
 				bundle := filepath.Join(out, "R&D bundle.ucxbundle")
-				if h := deps.OpenHint(store.Receipt{BundlePath: bundle}); !strings.HasPrefix(h, c.hint+shellQuote(bundle)+" ") {
-					t.Errorf("OpenHint %q, want it to start with %q", h, c.hint+shellQuote(bundle))
+				h := deps.OpenHint(store.Receipt{BundlePath: bundle, Passphrase: c.passphrase})
+				if !strings.HasPrefix(h.Line, c.hint+shellQuote(bundle)) {
+					t.Errorf("OpenHint %q, want it to start with %q", h.Line, c.hint+shellQuote(bundle))
+				}
+				// Runnable as printed: no remark, placeholder pipe or
+				// redirection after the arguments (issue 16 printed
+				// "open x (asks for the passphrase) | <UCX Suite import>").
+				if rest := strings.TrimPrefix(h.Line, c.hint+shellQuote(bundle)); strings.ContainsAny(rest, "()<>|") {
+					t.Errorf("OpenHint line %q: %q is not an argument", h.Line, rest)
+				}
+				if c.passphrase && (h.Line != c.hint+shellQuote(bundle) || len(h.Notes) == 0) {
+					t.Errorf("passphrase OpenHint %+v, want the bare open command and a note", h)
 				}
 			}
 		})
@@ -321,7 +331,7 @@ func TestCatalogFix(t *testing.T) {
 		{"built-in, unset variables", func() (wizardOptions, error) {
 			_, err := flows.DefaultCatalog(none)
 			return wizardOptions{}, err
-		}, []string{"set the environment variables named above", "or pass --apps FILE", "start ucx-onboard again"}, []string{"correct", "--apps path"}},
+		}, []string{"set the environment variables named in these checks", "or pass --apps FILE", "start ucx-onboard again"}, []string{"correct", "--apps path"}},
 		{"--apps missing", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: filepath.Join(dir, "absent.json")}
 			_, err := flows.LoadCatalog(o.appsFile, none)
@@ -335,12 +345,12 @@ func TestCatalogFix(t *testing.T) {
 			o := wizardOptions{appsFile: write("env.json", app(`,"client_secret_env":"NOPE"`))}
 			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
-		}, []string{"set the environment variables named above"}, []string{"or pass --apps", "correct"}},
+		}, []string{"set the environment variables named in these checks"}, []string{"or pass --apps", "correct"}},
 		{"--apps, secret file missing", func() (wizardOptions, error) {
 			o := wizardOptions{appsFile: write("file.json", app(`,"client_secret_file":"nope.secret"`))}
 			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
-		}, []string{"create the secret file named above"}, []string{"environment variables", "correct"}},
+		}, []string{"create the secret file named in these checks"}, []string{"environment variables", "correct"}},
 		{"--apps, secret file of two lines", func() (wizardOptions, error) {
 			write("two.secret", "a\nb\n")
 			o := wizardOptions{appsFile: write("two.json", app(`,"client_secret_file":"two.secret"`))}
@@ -351,7 +361,7 @@ func TestCatalogFix(t *testing.T) {
 			o := wizardOptions{appsFile: write("bad.json", app(`,"client_secret_env":"NOPE","colour":"red"`))}
 			_, err := flows.LoadCatalog(o.appsFile, none)
 			return o, err
-		}, []string{"correct " + filepath.Join(dir, "bad.json"), "set the environment variables named above"}, nil},
+		}, []string{"correct " + filepath.Join(dir, "bad.json"), "set the environment variables named in these checks"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o, err := tc.load()
@@ -498,5 +508,22 @@ func TestFreeBundleName(t *testing.T) {
 				t.Fatalf("wrote %s, the review showed %s", r.BundlePath, got)
 			}
 		})
+	}
+}
+
+// TestPrintReceiptCommand: the summary printed at exit gives the open
+// command alone on its line, runnable as printed (issue 16: "open x.ucxbundle
+// (asks for the passphrase) | <UCX Suite import>"), the remark below it.
+func TestPrintReceiptCommand(t *testing.T) {
+	var deps tui.Deps
+	if err := buildProtection(&deps, wizardOptions{}, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(t.TempDir(), "Müller & Söhne.ucxbundle")
+	var out bytes.Buffer
+	printReceipt(env{stdout: &out}, store.Receipt{BundlePath: bundle, Passphrase: true}, deps.OpenHint)
+	want := "on the UCX side, run:\n  ucx-onboard open " + shellQuote(bundle) + "\n  It asks for the passphrase"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("summary:\n%s\nwant it to hold:\n%s", out.String(), want)
 	}
 }

@@ -60,7 +60,7 @@ func TestWizardInputsFIFO(t *testing.T) {
 		}
 		err := promptly(t, func() error { _, err := flows.LoadCatalog(apps, nil); return err })
 		ck := catalogCheck(nil, err, wizardOptions{appsFile: apps})
-		want := fmt.Sprintf("app cdr: client_secret_file: cannot read secret file: open %s: a named pipe (FIFO), not a regular file", filepath.Join(dir, "cdr.secret"))
+		want := fmt.Sprintf("App cdr, client_secret_file: Cannot read secret file: open %s: a named pipe (FIFO), not a regular file.", filepath.Join(dir, "cdr.secret"))
 		if ck.OK || !strings.Contains(ck.Detail, want) || !strings.HasPrefix(ck.Fix, "put the app's client secret, on one line, in a regular file") {
 			t.Fatalf("check %+v\nwant the detail to say %q", ck, want)
 		}

@@ -110,7 +110,9 @@ func last(err error) string {
 	if i := strings.LastIndex(s, ": "); i >= 0 {
 		s = s[i+2:]
 	}
-	return flows.Sanitize(clipText(s))
+	// Windows ends its words with a period ("Connection refused."), which
+	// the caller's sentence has after the parenthesis.
+	return flows.Sanitize(clipText(strings.TrimSuffix(s, ".")))
 }
 
 // sentence capitalizes s when it starts with a word (a path, a file name
