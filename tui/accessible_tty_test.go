@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
+	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 )
 
 // ttyRun is the accessible front-end run on a real pseudo-terminal, as
@@ -119,11 +119,11 @@ func (r *ttyRun) wait() error {
 
 func (r *ttyRun) echoes() bool {
 	r.t.Helper()
-	tio, err := unix.IoctlGetTermios(int(r.tty.Fd()), ioctlReadTermios)
+	on, err := ttyecho.Echoes(int(r.tty.Fd()))
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	return tio.Lflag&unix.ECHO != 0
+	return on
 }
 
 // TestAccessibleTTYSecretPrompt: on a terminal, a client secret rejected
