@@ -163,24 +163,7 @@ func TestAccessibleTTYSecretPrompt(t *testing.T) {
 	if strings.Contains(shown, "Please answer one of") {
 		t.Errorf("a prompt got a line not meant for it:\n%s", shown)
 	}
-	srv := d.Authorizer.(*webexUser).srv
-	codes, tokens := map[string]int{}, map[string]int{}
-	for _, q := range srv.Requests() {
-		if q.Path == "/v1/device/authorize" {
-			codes[q.ClientID]++
-		}
-	}
-	for _, it := range srv.Issued() {
-		tokens[it.ClientID]++
-	}
-	for _, a := range parityApps() {
-		if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
-			t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
-		}
-	}
-	if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
-		t.Errorf("bundle %+v, want both apps", b)
-	}
+	oneCodeOneTokenEach(t, d, f)
 }
 
 // TestAccessibleTTYPassphrase: the review's passphrase prompts on a
