@@ -843,27 +843,16 @@ func (w *waiter) noteAnswer(x exchange, sent time.Time) {
 // the last poll that got an answer (the server surely saw that one; a
 // poll that got none may or may not have reached it).
 func (c *Client) sleepPoll(ctx context.Context, w *waiter, next time.Time) error {
-	if w.downSince.IsZero() {
-		return c.sleepUntil(ctx, next)
+	var wake <-chan struct{}
+	if !w.downSince.IsZero() {
+		wake = w.tryNow
 	}
-	if err := ctx.Err(); err != nil {
+	woken, err := c.sleepUntil(ctx, next, wake)
+	if !woken || w.lastSeen.IsZero() {
 		return err
 	}
-	d := next.Sub(c.clock.Now())
-	if d <= 0 {
-		return nil
-	}
-	select {
-	case <-c.clock.After(d):
-		return ctx.Err()
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-w.tryNow:
-		if w.lastSeen.IsZero() {
-			return nil
-		}
-		return c.sleepUntil(ctx, w.lastSeen.Add(w.interval+pollMargin))
-	}
+	_, err = c.sleepUntil(ctx, w.lastSeen.Add(w.interval+pollMargin), nil)
+	return err
 }
 
 // waiter is the state of one Wait between polls.
@@ -1080,20 +1069,25 @@ func (c *Client) poll(ctx context.Context, app App, dc DeviceCode) (*response, e
 	return c.do(req)
 }
 
-// sleepUntil waits on the Clock until t, or until ctx is done.
-func (c *Client) sleepUntil(ctx context.Context, t time.Time) error {
+// sleepUntil waits on the Clock until t, until ctx is done, or until
+// wake delivers (a nil wake never does); woken reports the last (err is
+// then nil). It does not wait, nor take from wake, when ctx is done
+// already or t has come.
+func (c *Client) sleepUntil(ctx context.Context, t time.Time, wake <-chan struct{}) (woken bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	d := t.Sub(c.clock.Now())
 	if d <= 0 {
-		return nil
+		return false, nil
 	}
 	select {
 	case <-c.clock.After(d):
-		return ctx.Err()
+		return false, ctx.Err()
 	case <-ctx.Done():
-		return ctx.Err()
+		return false, ctx.Err()
+	case <-wake:
+		return true, nil
 	}
 }
 

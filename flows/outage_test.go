@@ -243,10 +243,10 @@ func (c *gateClock) Advance(d time.Duration) {
 	c.timers = kept
 }
 
-// TestWaitTryNow: while Webex cannot be reached, TryNow polls at once
-// instead of at the next interval; the approval given meanwhile is seen
-// on that poll.
-func TestWaitTryNow(t *testing.T) {
+// gateStart starts a device code for testApp on the fake (interval 5 s)
+// with a client, both on a gateClock.
+func gateStart(t *testing.T) (*gateClock, *webextest.Server, *Client, App, DeviceCode) {
+	t.Helper()
 	clock := &gateClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), waiting: make(chan time.Duration, 4)}
 	srv := webextest.NewServer(webextest.Options{
 		Integrations: []webextest.Integration{{ClientID: testClientID, ClientSecret: testSecret, Scopes: presenceScopes}},
@@ -262,6 +262,14 @@ func TestWaitTryNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return clock, srv, c, app, dc
+}
+
+// TestWaitTryNow: while Webex cannot be reached, TryNow polls at once
+// instead of at the next interval; the approval given meanwhile is seen
+// on that poll.
+func TestWaitTryNow(t *testing.T) {
+	clock, srv, c, app, dc := gateStart(t)
 	srv.DropAllFor(time.Hour)
 	evs := make(chan PollEvent, 8)
 	done := make(chan error, 1)
@@ -334,23 +342,10 @@ func (h *hangTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // TryNow and sent again at once, without a report of the cut poll and
 // without waiting for any timeout.
 func TestWaitTryNowCutsAHangingPoll(t *testing.T) {
-	clock := &gateClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), waiting: make(chan time.Duration, 4)}
-	srv := webextest.NewServer(webextest.Options{
-		Integrations: []webextest.Integration{{ClientID: testClientID, ClientSecret: testSecret, Scopes: presenceScopes}},
-		Interval:     5 * time.Second, Clock: clock,
-	})
-	t.Cleanup(srv.Close)
-	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := testApp()
-	dc, err := c.Start(context.Background(), app, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, srv, _, app, dc := gateStart(t)
 	ht := &hangTransport{next: srv.Client().Transport, hung: make(chan struct{}, 1)}
-	if c, err = NewClient(Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: ht}, Clock: clock}); err != nil {
+	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: &http.Client{Transport: ht}, Clock: clock})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Approve(dc.UserCode); err != nil {

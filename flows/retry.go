@@ -253,7 +253,7 @@ func (r *retrier) do(ctx context.Context, send func(context.Context) (*response,
 		if r.onRetry != nil {
 			r.onRetry(RetryEvent{Op: r.op, AppID: r.appID, Attempt: attempt, Wait: wait, Err: cause})
 		}
-		if err := r.c.sleepUntil(ctx, next); err != nil {
+		if _, err := r.c.sleepUntil(ctx, next, nil); err != nil {
 			return nil, err
 		}
 	}

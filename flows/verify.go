@@ -134,7 +134,7 @@ func (c *Client) Verify(ctx context.Context, app App) (VerifyResult, error) {
 		res.Err = newError("", fmt.Errorf("the device code expires (in %v) before its first poll is allowed", dc.Expiry.Sub(dc.IssuedAt)))
 		return res, nil
 	}
-	if err := c.sleepUntil(ctx, next); err != nil {
+	if _, err := c.sleepUntil(ctx, next, nil); err != nil {
 		return res, newError(prefix, err)
 	}
 	r, err := c.poll(ctx, app, dc)

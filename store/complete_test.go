@@ -240,19 +240,7 @@ const v2FixtureID = "20261201-101500-2b7e9c41"
 // says plainly what it cannot write again.
 func TestDraftFixtureV2Completed(t *testing.T) {
 	dir := t.TempDir()
-	for src, dst := range map[string]string{
-		"draft-v2-completed.age": filepath.Join(dir, "drafts", v2FixtureID+".age"),
-		"draft-v2-completed.key": filepath.Join(dir, "keys", "draft-"+v2FixtureID+".key"),
-	} {
-		data, err := os.ReadFile(filepath.Join("testdata", src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.MkdirAll(filepath.Dir(dst), 0o700)
-		if err := os.WriteFile(dst, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	installDraftFixture(t, dir, "draft-v2-completed", v2FixtureID)
 	t.Chdir(t.TempDir()) // the fixture's bundle path is relative
 	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
 	if err != nil {

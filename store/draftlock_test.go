@@ -241,17 +241,15 @@ func TestDraftLockChild(t *testing.T) {
 	os.Exit(3)
 }
 
-// TestDraftLockOtherProcess: a draft resumed by another process is in use
-// (with that process's ID) until the process dies, killed: then its lock
-// is gone with it and the draft can be resumed here.
-func TestDraftLockOtherProcess(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
+// lockedByChild saves a draft in dir (Drafts d, closed again) and starts
+// a child process (TestDraftLockChild) that resumes it and holds its
+// lock until the test ends, when the child is killed.
+func lockedByChild(t *testing.T, dir string) (*Drafts, *Draft, *exec.Cmd) {
+	t.Helper()
 	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
 	dr := testDraft()
 	if err := d.Save(dr); err != nil {
 		t.Fatal(err)
@@ -268,14 +266,25 @@ func TestDraftLockOtherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer in.Close()
+	t.Cleanup(func() { in.Close() })
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	if line, _ := bufio.NewReader(out).ReadString('\n'); strings.TrimSpace(line) != "locked" {
 		t.Fatalf("child: %q", line)
 	}
+	return d, dr, cmd
+}
+
+// TestDraftLockOtherProcess: a draft resumed by another process is in use
+// (with that process's ID) until the process dies, killed: then its lock
+// is gone with it and the draft can be resumed here.
+func TestDraftLockOtherProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d, dr, cmd := lockedByChild(t, dir)
+	defer d.Close()
 	list, _ := d.List()
 	if len(list) != 1 || !errors.Is(list[0].Err, ErrDraftInUse) || list[0].HeldBy != cmd.Process.Pid ||
 		!strings.Contains(list[0].Err.Error(), "(pid "+strconv.Itoa(cmd.Process.Pid)+")") {
@@ -338,16 +347,13 @@ func TestDraftCompleted(t *testing.T) {
 // before Completed existed (commit 77146f0), draft format version 1.
 const fixtureID = "20261121-093000-0f1c7a5e"
 
-// TestDraftFixtureV1: a draft of version 1 (the version before
-// per-app approval notes) written before this build still loads, with
-// nothing marked completed, and its undecided app becomes that app's note
-// (its one warning, about the org, named no app: it is not an approver's).
-func TestDraftFixtureV1(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
+// installDraftFixture copies testdata/stem.age and testdata/stem.key
+// into dir as draft id and its key, as a start finds them.
+func installDraftFixture(t *testing.T, dir, stem, id string) {
+	t.Helper()
 	for src, dst := range map[string]string{
-		"draft-v1.age": filepath.Join(dir, "drafts", fixtureID+".age"),
-		"draft-v1.key": filepath.Join(dir, "keys", "draft-"+fixtureID+".key"),
+		stem + ".age": filepath.Join(dir, "drafts", id+".age"),
+		stem + ".key": filepath.Join(dir, "keys", "draft-"+id+".key"),
 	} {
 		data, err := os.ReadFile(filepath.Join("testdata", src))
 		if err != nil {
@@ -358,6 +364,16 @@ func TestDraftFixtureV1(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestDraftFixtureV1: a draft of version 1 (the version before
+// per-app approval notes) written before this build still loads, with
+// nothing marked completed, and its undecided app becomes that app's note
+// (its one warning, about the org, named no app: it is not an approver's).
+func TestDraftFixtureV1(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	installDraftFixture(t, dir, "draft-v1", fixtureID)
 	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
 	if err != nil {
 		t.Fatal(err)

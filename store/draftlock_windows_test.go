@@ -1,10 +1,7 @@
 package store
 
 import (
-	"bufio"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"golang.org/x/sys/windows"
@@ -19,35 +16,7 @@ import (
 // one of byte 0 is refused, and lockHolder reads the child's ID.
 func TestLockHolderOutsideLock(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	d, err := OpenDrafts(dir, NewFileKeyStore(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dr := testDraft()
-	if err := d.Save(dr); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
-
-	cmd := exec.Command(os.Args[0], "-test.run=^TestDraftLockChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir+" "+dr.ID)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	if line, _ := bufio.NewReader(out).ReadString('\n'); strings.TrimSpace(line) != "locked" {
-		t.Fatalf("child: %q", line)
-	}
+	d, dr, cmd := lockedByChild(t, t.TempDir())
 
 	f, err := os.Open(d.lockPath(dr.ID))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"golang.org/x/term"
@@ -148,7 +149,7 @@ func (a *accessible) ask(prompt string) (string, error) {
 // already (it reads ahead while an approval is awaited: see wait), and a
 // second reader (term.ReadPassword) lost the line to it, which a later
 // prompt then took as its answer. So echo is turned off on the terminal
-// that a.in reads (echoOff says why that holds for a read already
+// that a.in reads (consoleWait says why that holds for a read already
 // waiting, on Unix and on Windows), and turned back on when the line is
 // in or ctx ends; then the input not read yet is dropped, a secret half
 // typed included. A line begun before the prompt into a read that still
@@ -157,7 +158,7 @@ func (a *accessible) askSecret(prompt string) (string, error) {
 	if a.fd < 0 {
 		return a.ask(prompt)
 	}
-	restore, err := a.in.echoOff(a.fd)
+	restore, err := ttyecho.Off(a.fd)
 	if err != nil {
 		return "", errors.Join(ErrUserAborted, err)
 	}
@@ -166,7 +167,7 @@ func (a *accessible) askSecret(prompt string) (string, error) {
 		if _, err := a.secretLine(restore); err != nil {
 			return "", err
 		}
-		if restore, err = a.in.echoOff(a.fd); err != nil {
+		if restore, err = ttyecho.Off(a.fd); err != nil {
 			return "", errors.Join(ErrUserAborted, err)
 		}
 	}

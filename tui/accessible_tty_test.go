@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
+	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 )
 
 // ttyRun is the accessible front-end run on a real pseudo-terminal, as
@@ -119,11 +119,11 @@ func (r *ttyRun) wait() error {
 
 func (r *ttyRun) echoes() bool {
 	r.t.Helper()
-	tio, err := unix.IoctlGetTermios(int(r.tty.Fd()), ioctlReadTermios)
+	on, err := ttyecho.Echoes(int(r.tty.Fd()))
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	return tio.Lflag&unix.ECHO != 0
+	return on
 }
 
 // TestAccessibleTTYSecretPrompt: on a terminal, a client secret rejected
@@ -163,24 +163,7 @@ func TestAccessibleTTYSecretPrompt(t *testing.T) {
 	if strings.Contains(shown, "Please answer one of") {
 		t.Errorf("a prompt got a line not meant for it:\n%s", shown)
 	}
-	srv := d.Authorizer.(*webexUser).srv
-	codes, tokens := map[string]int{}, map[string]int{}
-	for _, q := range srv.Requests() {
-		if q.Path == "/v1/device/authorize" {
-			codes[q.ClientID]++
-		}
-	}
-	for _, it := range srv.Issued() {
-		tokens[it.ClientID]++
-	}
-	for _, a := range parityApps() {
-		if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
-			t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
-		}
-	}
-	if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
-		t.Errorf("bundle %+v, want both apps", b)
-	}
+	oneCodeOneTokenEach(t, d, f)
 }
 
 // TestAccessibleTTYPassphrase: the review's passphrase prompts on a

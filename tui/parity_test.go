@@ -160,6 +160,31 @@ func outcomeOf(err error, w *fakeWriter, d *fakeDrafts) outcome {
 	return o
 }
 
+// oneCodeOneTokenEach checks that the fake issued each of parityApps
+// one device code and one token, and that the bundle written holds both
+// apps.
+func oneCodeOneTokenEach(t *testing.T, d Deps, f *fixture) {
+	t.Helper()
+	srv := d.Authorizer.(*webexUser).srv
+	codes, tokens := map[string]int{}, map[string]int{}
+	for _, r := range srv.Requests() {
+		if r.Path == "/v1/device/authorize" {
+			codes[r.ClientID]++
+		}
+	}
+	for _, it := range srv.Issued() {
+		tokens[it.ClientID]++
+	}
+	for _, a := range parityApps() {
+		if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
+			t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
+		}
+	}
+	if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
+		t.Errorf("bundle %+v, want both apps", b)
+	}
+}
+
 // paritySetup is a fake Webex for a scenario, and Deps that use it. The
 // catalog secret of app wrongSecret (if not "") is wrong, and the fake
 // checks secrets only at redemption (webextest.SecretAtRedemption).
@@ -443,24 +468,7 @@ func TestSecretFixedWithoutNewApproval(t *testing.T) {
 			if strings.Contains(shown, right) {
 				t.Errorf("the typed secret is shown:\n%s", shown)
 			}
-			srv := d.Authorizer.(*webexUser).srv
-			codes, tokens := map[string]int{}, map[string]int{}
-			for _, r := range srv.Requests() {
-				if r.Path == "/v1/device/authorize" {
-					codes[r.ClientID]++
-				}
-			}
-			for _, it := range srv.Issued() {
-				tokens[it.ClientID]++
-			}
-			for _, a := range parityApps() {
-				if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
-					t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
-				}
-			}
-			if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
-				t.Errorf("bundle %+v, want both apps", b)
-			}
+			oneCodeOneTokenEach(t, d, f)
 		})
 	}
 }

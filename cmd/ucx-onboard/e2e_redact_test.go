@@ -110,12 +110,7 @@ func TestE2EHostileEchoRedacted(t *testing.T) {
 	h.mu.Lock()
 	h.armed = true
 	h.mu.Unlock()
-	term.WaitFor(screenTimeout, "Company", "Acme Corp")
-	for range 6 {
-		term.Type(keyEnter)
-	}
-	term.WaitFor(screenTimeout, "Apps to authorize", "4 of 4 selected")
-	term.Type(keyEnter)
+	x.throughForm(term)
 	for n := 1; n <= 4; n++ {
 		x.approve(term, n)
 		// Every approver lacks the Full Admin role (or, for a token that

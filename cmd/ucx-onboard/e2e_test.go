@@ -88,6 +88,15 @@ func (x *e2e) start() *terminal {
 	return startTerminal(x.t, 100, 30, x.env, x.args...)
 }
 
+// setEnv sets the variable name, which x.env already has, to value.
+func (x *e2e) setEnv(name, value string) {
+	for i, kv := range x.env {
+		if strings.HasPrefix(kv, name+"=") {
+			x.env[i] = name + "=" + value
+		}
+	}
+}
+
 // passChecks waits for the preflight to pass and goes on. The codes the
 // preflight requested from the fake (to check each app's credentials;
 // never shown) are all issued by then: they do not count as the apps'.
@@ -103,6 +112,12 @@ func (x *e2e) passChecks(term *terminal) {
 func (x *e2e) throughCustomer(term *terminal) {
 	x.t.Helper()
 	x.passChecks(term)
+	x.throughForm(term)
+}
+
+// throughForm confirms the prefilled customer data and the app selection.
+func (x *e2e) throughForm(term *terminal) {
+	x.t.Helper()
 	term.WaitFor(screenTimeout, "Company", "Acme Corp")
 	for range 6 { // company, email, deployment, host, engineer, notes
 		term.Type(keyEnter)
@@ -352,11 +367,7 @@ func TestE2EPreflightWrongSecret(t *testing.T) {
 	t.Parallel()
 	x := newE2E(t)
 	bad := webextest.DemoApps()[3]
-	for i, kv := range x.env {
-		if strings.HasPrefix(kv, bad.SecretEnv+"=") {
-			x.env[i] = bad.SecretEnv + "=demo-secret-FAKE-wrong"
-		}
-	}
+	x.setEnv(bad.SecretEnv, "demo-secret-FAKE-wrong")
 	term := x.start()
 	screen := term.WaitFor(screenTimeout, "✗", "secret rejected: fix env", bad.SecretEnv, "One app cannot be authorized")
 	for _, a := range webextest.DemoApps()[:3] {
@@ -369,12 +380,7 @@ func TestE2EPreflightWrongSecret(t *testing.T) {
 	}
 	x.seen = len(x.srv.UserCodes())
 	term.Type(keyEnter)
-	term.WaitFor(screenTimeout, "Company", "Acme Corp")
-	for range 6 {
-		term.Type(keyEnter)
-	}
-	term.WaitFor(screenTimeout, "Apps to authorize", "4 of 4 selected")
-	term.Type(keyEnter)
+	x.throughForm(term)
 	for n := 1; n <= 3; n++ {
 		x.approve(term, n)
 	}
@@ -407,11 +413,7 @@ func TestE2ESecretCheckedAtRedemption(t *testing.T) {
 	t.Parallel()
 	x := newE2EWith(t, func(o *webextest.Options) { o.SecretCheck = webextest.SecretAtRedemption })
 	bad := webextest.DemoApps()[3]
-	for i, kv := range x.env {
-		if strings.HasPrefix(kv, bad.SecretEnv+"=") {
-			x.env[i] = bad.SecretEnv + "=demo-secret-FAKE-wrong"
-		}
-	}
+	x.setEnv(bad.SecretEnv, "demo-secret-FAKE-wrong")
 	term := x.start()
 	screen := term.WaitFor(screenTimeout, "All set")
 	if strings.Contains(screen, "permissions and secret accepted") || strings.Count(screen, "secret not proven yet") != 4 {
@@ -419,12 +421,7 @@ func TestE2ESecretCheckedAtRedemption(t *testing.T) {
 	}
 	x.seen = len(x.srv.UserCodes())
 	term.Type(keyEnter)
-	term.WaitFor(screenTimeout, "Company", "Acme Corp")
-	for range 6 {
-		term.Type(keyEnter)
-	}
-	term.WaitFor(screenTimeout, "Apps to authorize", "4 of 4 selected")
-	term.Type(keyEnter)
+	x.throughForm(term)
 	for n := 1; n <= 4; n++ {
 		x.approve(term, n)
 	}

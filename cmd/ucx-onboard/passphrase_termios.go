@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,18 +20,11 @@ import (
 // and the caller returns: the process is about to exit. At most
 // maxPassphraseRead bytes are kept; a longer line is an error.
 func readPassword(ctx context.Context, fd int, prompt func()) ([]byte, error) {
-	old, err := unix.IoctlGetTermios(fd, ioctlReadTermios)
+	restore, err := ttyecho.Off(fd)
 	if err != nil {
 		return nil, err
 	}
-	noEcho := *old
-	noEcho.Lflag &^= unix.ECHO
-	noEcho.Lflag |= unix.ICANON | unix.ISIG
-	noEcho.Iflag |= unix.ICRNL
-	if err := unix.IoctlSetTermios(fd, ioctlWriteTermios, &noEcho); err != nil {
-		return nil, err
-	}
-	defer unix.IoctlSetTermios(fd, ioctlWriteTermios, old)
+	defer restore(false)
 	prompt()
 
 	type line struct {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 )
 
 // ptyEcho reports whether the terminal of term echoes what is typed.
@@ -18,15 +18,15 @@ func ptyEcho(t *testing.T, term *terminal) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tio *unix.Termios
+	var on bool
 	var ioErr error
-	if err := rc.Control(func(fd uintptr) { tio, ioErr = unix.IoctlGetTermios(int(fd), ioctlReadTermios) }); err != nil {
+	if err := rc.Control(func(fd uintptr) { on, ioErr = ttyecho.Echoes(int(fd)) }); err != nil {
 		t.Fatal(err)
 	}
 	if ioErr != nil {
 		t.Fatal(ioErr)
 	}
-	return tio.Lflag&unix.ECHO != 0
+	return on
 }
 
 // TestPassphrasePromptInterrupt: at inspect's passphrase prompt (a real

@@ -1,4 +1,4 @@
-package tui
+package ttyecho
 
 import "golang.org/x/sys/unix"
 

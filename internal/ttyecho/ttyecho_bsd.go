@@ -1,6 +1,6 @@
 //go:build darwin || dragonfly || freebsd || netbsd || openbsd
 
-package tui
+package ttyecho
 
 import "golang.org/x/sys/unix"
 
