@@ -252,6 +252,21 @@ const maxNameBytes = 255
 // and os.CreateTemp's random part (at most 10 digits).
 const tempNameOverhead = 1 + len(tempInfix) + 10 + 1 + 10
 
+// receiptOrg is the org's line in the receipt: its name and ID, or what
+// of them is known ("not identified" when no app could say).
+func receiptOrg(o Org) string {
+	name, id := plain(o.Name), plain(o.ID)
+	switch {
+	case name != "" && id != "":
+		return name + " (" + id + ")"
+	case id != "":
+		return "name unknown (" + id + ")"
+	case name != "":
+		return name
+	}
+	return "not identified"
+}
+
 // receiptText renders the receipt: plain text, no secret.
 func receiptText(rc Receipt, size int64, b Bundle, p Protection) string {
 	var s strings.Builder
@@ -288,7 +303,7 @@ func receiptText(rc Receipt, size int64, b Bundle, p Protection) string {
 	} else if b.Org.UserCount > 0 {
 		users = fmt.Sprint(b.Org.UserCount)
 	}
-	fmt.Fprintf(&s, "webex org:   %s (%s), users: %s\n", plain(b.Org.Name), plain(b.Org.ID), users)
+	fmt.Fprintf(&s, "webex org:   %s, users: %s\n", receiptOrg(b.Org), users)
 	fmt.Fprintf(&s, "\napps (%d):\n", len(b.Apps))
 	for _, a := range b.Apps {
 		fmt.Fprintf(&s, "- %s [%s], integration %s\n", plain(a.AppName), plain(a.AppID), plain(a.ClientID))
