@@ -288,6 +288,11 @@ func TestScreens(t *testing.T) {
 		f.step(typeText("correct horse battery!")...)
 		f.step(press("enter"), press("enter"))
 	})
+	// Focus starts in the passphrase field, where b is a letter: the
+	// footer still offers the way back to the skipped and failed apps.
+	checkGolden(t, "review_passphrase_back", func(d *Deps) { d.Protection = Protection{Passphrase: true} }, func(f *fixture) {
+		f.toReview()
+	})
 	checkGolden(t, "done", nil, func(f *fixture) {
 		f.toAuth()
 		for range testApps() {
@@ -356,5 +361,23 @@ func TestScreensRegistered(t *testing.T) {
 	}
 	if f.m.screens[scrAuth] != &f.m.auth || f.m.screens[scrCustomer] != &f.m.customer {
 		t.Error("the registry does not hold the model's screens")
+	}
+}
+
+// TestReviewBackFromPassphraseField: in the passphrase field b is a letter
+// (it is typed), and esc goes back to the skipped and failed apps.
+func TestReviewBackFromPassphraseField(t *testing.T) {
+	f := newFixture(t, 80, 24, func(d *Deps) { d.Protection = Protection{Passphrase: true} })
+	f.toReview()
+	if f.m.screen != scrReview || !f.m.review.typing() {
+		t.Fatalf("screen %v typing %v, want the review with focus in the passphrase field", f.m.screen, f.m.review.typing())
+	}
+	f.pressRun("b")
+	if f.m.screen != scrReview || f.m.review.pass1.Value() != "b" {
+		t.Fatalf("b in the field: screen %v, field %q; want the review with b typed", f.m.screen, f.m.review.pass1.Value())
+	}
+	f.pressRun("esc")
+	if f.m.screen != scrAuth {
+		t.Fatalf("esc in the field: screen %v, want the authorization of the skipped apps", f.m.screen)
 	}
 }
