@@ -230,7 +230,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.c.deps.Drafts != nil {
 		cmds = append(cmds, listDrafts(m.c.deps.Drafts))
 	} else {
-		m.draftsLoaded = true
+		m.draftsLoaded, m.preflight.draftsLoaded = true, true
 	}
 	return tea.Batch(cmds...)
 }
@@ -374,6 +374,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.draftsLoaded = true
 		m.drafts = append(m.drafts, msg.infos...)
 		m.resume.infos = m.drafts
+		m.preflight.drafts, m.preflight.draftsLoaded = m.drafts, true
 		m.resume.follow()
 		if m.screen == scrLoading || m.afterPreflight {
 			return m, m.afterChecks()

@@ -134,7 +134,13 @@ func (f *fixture) toReviewAllOK() {
 func TestScreens(t *testing.T) {
 	checkGolden(t, "preflight_checking", withPreflight(okChecks()), func(f *fixture) {})
 	checkGolden(t, "preflight_ok", withPreflight(okChecks()), func(f *fixture) {
-		f.step(checksMsg{checks: okChecks()})
+		f.step(draftsMsg{}, checksMsg{checks: okChecks()})
+	})
+	// A resumable draft: enter leads to "Resume an onboarding?", and the
+	// line says so.
+	checkGolden(t, "preflight_ok_draft", withPreflight(okChecks()), func(f *fixture) {
+		f.step(draftsMsg{infos: []DraftInfo{{ID: "20261120-1712-k3x9", Company: "Acme Industries", Updated: t0.Add(-16 * time.Hour)}}},
+			checksMsg{checks: okChecks()})
 	})
 	checkGolden(t, "preflight_blocking", withPreflight(blockingChecks()), func(f *fixture) {
 		f.step(checksMsg{checks: blockingChecks()})
