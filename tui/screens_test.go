@@ -177,6 +177,18 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "customer_prefilled", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
 		f.drive(t, draftsMsg{})
 	})
+	// Ctrl-C in a prefilled form: nothing is saved yet, and the form's
+	// data is not nothing.
+	checkGolden(t, "customer_prefilled_quit", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+		f.step(press("ctrl+c"))
+	})
+	// Ctrl-C in the form of a resumed draft: the draft stays as it was.
+	checkGolden(t, "customer_resumed_quit", nil, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+		f.step(draftLoadedMsg{draft: Draft{ID: "20261120-1712-k3x9", Customer: testCustomer()}})
+		f.step(press("ctrl+c"))
+	})
 	checkGolden(t, "customer_errors", nil, func(f *fixture) {
 		f.drive(t, draftsMsg{})
 		f.drive(t, typeText("Acme Industries")...)
