@@ -214,7 +214,11 @@ func (a *accessible) choose(prompt string, keys string, def string) (string, err
 func (a *accessible) run() error {
 	m := a.m
 	d := m.c.deps
-	a.say("ucx-onboard %s: connect a customer's Webex organization to Imagicle UCX Suite.", d.Version)
+	demo := ""
+	if d.Demo {
+		demo = " DEMO" // as the full-screen header's badge
+	}
+	a.say("ucx-onboard %s%s: connect a customer's Webex organization to Imagicle UCX Suite.", d.Version, demo)
 	if d.Preflight != nil {
 		a.say("\nChecks before the customer is involved:")
 		for {

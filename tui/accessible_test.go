@@ -102,3 +102,15 @@ func TestAccessibleEnterWritesNothing(t *testing.T) {
 		t.Errorf("enter was not refused at COMPLETE REQUEST:\n%s", out.String())
 	}
 }
+
+// TestAccessibleHeaderSaysDemo: under --demo the accessible front-end's
+// first line says DEMO, as the full-screen header's badge does.
+func TestAccessibleHeaderSaysDemo(t *testing.T) {
+	for _, demo := range []bool{false, true} {
+		_, out := runAccessibleScenario(t, nil, func(d *Deps) { d.Demo = demo }, "")
+		first, _, _ := strings.Cut(out.String(), "\n")
+		if got := strings.Contains(first, "DEMO"); got != demo {
+			t.Errorf("Demo %v: first line %q", demo, first)
+		}
+	}
+}
