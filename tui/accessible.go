@@ -214,7 +214,11 @@ func (a *accessible) choose(prompt string, keys string, def string) (string, err
 func (a *accessible) run() error {
 	m := a.m
 	d := m.c.deps
-	a.say("ucx-onboard %s: connect a customer's Webex organization to Imagicle UCX Suite.", d.Version)
+	demo := ""
+	if d.Demo {
+		demo = " DEMO" // as the full-screen header's badge
+	}
+	a.say("ucx-onboard %s%s: connect a customer's Webex organization to Imagicle UCX Suite.", d.Version, demo)
 	if d.Preflight != nil {
 		a.say("\nChecks before the customer is involved:")
 		for {
@@ -748,10 +752,18 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			a.say("%s", notIdentifiedText(ap))
 			return ap.Result(statusAuthorized, ""), false, nil
 		}
-		if id.OrgID != "" {
-			a.say("Approved by %s <%s>, organization %s.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")), idOrgName(id))
-		} else {
-			a.say("Approved by %s <%s>.", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
+		m.c.bg.apply(m.s)
+		id = wizard.WithPrior(id, m.s.KnownOrg()) // a name read meanwhile
+		who := fmt.Sprintf("%s <%s>", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
+		switch {
+		case id.OrgID != "" && (id.OrgName != "" || id.OrgNameUnknown != flows.Known):
+			a.say("Approved by %s, organization %s.", who, idOrgName(id))
+		case id.OrgID != "" && mayReadOrgName(ap.App, ap.Grant):
+			// The name is read in the background (fetchOrg) after the
+			// approval; the review gives it.
+			a.say("Approved by %s; the organization's name is being read.", who)
+		default:
+			a.say("Approved by %s.", who)
 		}
 		if next == wizard.Finish {
 			return ap.Result(statusAuthorized, ""), false, nil
@@ -798,6 +810,16 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		drop()
 		return appResult{}, true, nil
 	}
+}
+
+// mayReadOrgName reports whether g (app's scopes when Webex did not say)
+// holds the scope to read the org's name.
+func mayReadOrgName(app flows.App, g flows.Grant) bool {
+	scopes := g.Scopes
+	if len(scopes) == 0 {
+		scopes = app.Scopes
+	}
+	return slices.Contains(scopes, flows.OrganizationsReadScope)
 }
 
 // complete shows the review, asks for the passphrase if needed and writes

@@ -102,3 +102,56 @@ func TestAccessibleEnterWritesNothing(t *testing.T) {
 		t.Errorf("enter was not refused at COMPLETE REQUEST:\n%s", out.String())
 	}
 }
+
+// TestAccessibleHeaderSaysDemo: under --demo the accessible front-end's
+// first line says DEMO, as the full-screen header's badge does.
+func TestAccessibleHeaderSaysDemo(t *testing.T) {
+	for _, demo := range []bool{false, true} {
+		_, out := runAccessibleScenario(t, nil, func(d *Deps) { d.Demo = demo }, "")
+		first, _, _ := strings.Cut(out.String(), "\n")
+		if got := strings.Contains(first, "DEMO"); got != demo {
+			t.Errorf("Demo %v: first line %q", demo, first)
+		}
+	}
+}
+
+// TestAccessibleOrgNameWhileRead: the approver check leaves the org's name
+// to a read in the background (as flows.Client.Approver does); the
+// approval lines do not call it unknown meanwhile: they say it is being
+// read by an app that may read it, give it once read, and the review
+// gives it.
+func TestAccessibleOrgNameWhileRead(t *testing.T) {
+	_, out := runAccessibleScenario(t, func(f *fixture) { f.auth.approverBare = true }, nil, "")
+	text := out.String()
+	if strings.Contains(text, "name unknown") {
+		t.Errorf("output says the name is unknown:\n%s", text)
+	}
+	var approved []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "Approved by ") {
+			approved = append(approved, l)
+		}
+	}
+	if len(approved) != len(testApps()) {
+		t.Fatalf("%d approval lines, want %d:\n%s", len(approved), len(testApps()), text)
+	}
+	// users may not read the name: nothing is said of it; presence may:
+	// it is being read; the others give it once read by then.
+	const bare, reading, named = "Approved by Jane Admin <Jane.Admin@acme.example>.",
+		"Approved by Jane Admin <Jane.Admin@acme.example>; the organization's name is being read.",
+		"Approved by Jane Admin <Jane.Admin@acme.example>, organization Acme Industries."
+	if approved[0] != bare {
+		t.Errorf("users approval %q, want %q", approved[0], bare)
+	}
+	if approved[1] != reading {
+		t.Errorf("presence approval %q, want %q", approved[1], reading)
+	}
+	for _, l := range approved[2:] {
+		if l != named && l != bare {
+			t.Errorf("approval %q: want %q, or %q while the read is under way", l, named, bare)
+		}
+	}
+	if !strings.Contains(text, "Webex organization: Acme Industries · ") {
+		t.Errorf("the review does not give the name:\n%s", text)
+	}
+}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/store"
 )
@@ -45,15 +47,23 @@ func TestResumeInUseAndCompleted(t *testing.T) {
 			t.Errorf("resume screen lacks %q:\n%s", want, v)
 		}
 	}
-	// On the held draft: neither enter nor d does anything.
+	// On the held draft: neither enter nor d does anything, and the help
+	// line (in the golden) offers neither.
+	if help := helpKeys(f.m.resume.help()); slices.Contains(help, "enter") || slices.Contains(help, "d") {
+		t.Errorf("help on the held draft offers %v, want neither enter nor d", help)
+	}
 	f.drive(t, press("enter"), press("d"))
 	if f.m.screen != scrResume || f.m.resume.confirm || len(f.drafts.removed) != 0 {
 		t.Fatalf("held draft resumed or discard asked:\n%s", f.view())
 	}
-	// On the completed one: enter does nothing, d discards.
+	// On the completed one: enter does nothing (and is not offered), d
+	// discards.
 	f.drive(t, press("down"), press("enter"))
 	if f.m.screen != scrResume {
 		t.Fatalf("completed draft resumed:\n%s", f.view())
+	}
+	if help := helpKeys(f.m.resume.help()); slices.Contains(help, "enter") || !slices.Contains(help, "d") {
+		t.Errorf("help on the completed draft offers %v, want d and not enter", help)
 	}
 	f.drive(t, press("d"))
 	if v := strings.Join(strings.Fields(f.view()), " "); !strings.Contains(v, "Discard the completed draft for Acme Industries? Its bundle /home/fe/acme-20261120.ucxbundle is written") {
@@ -278,4 +288,13 @@ func TestDraftKeyGoneShown(t *testing.T) {
 	if list, _ := drafts.List(); len(list) != 0 {
 		t.Errorf("drafts after the quit: %+v", list)
 	}
+}
+
+// helpKeys is the keys a help line shows.
+func helpKeys(bs []key.Binding) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.Help().Key)
+	}
+	return out
 }

@@ -110,6 +110,9 @@ type fakeAuth struct {
 	identifyBlock bool
 	identifying   chan string
 	identifies    int
+	// approverBare makes Approver leave the org's name and size to
+	// OrgFacts, as flows.Client.Approver does.
+	approverBare bool
 	// parked hears from Wait and Approver when they block on purpose
 	// (drive then leaves their command pending).
 	parked chan struct{}
@@ -198,7 +201,7 @@ func (f *fakeAuth) Wait(ctx context.Context, app flows.App, code flows.DeviceCod
 func (f *fakeAuth) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	f.mu.Lock()
 	f.identifies++
-	block := f.identifyBlock
+	block, bare := f.identifyBlock, f.approverBare
 	var err error
 	if len(f.identifyErr) > 0 {
 		err, f.identifyErr = f.identifyErr[0], f.identifyErr[1:]
@@ -215,7 +218,12 @@ func (f *fakeAuth) Approver(ctx context.Context, app flows.App, g flows.Grant, o
 	if err != nil {
 		return flows.Identity{}, err
 	}
-	return f.identityOf(app), nil
+	id := f.identityOf(app)
+	if bare {
+		id.OrgName, id.OrgNameUnknown, id.OrgNameErr = "", flows.Known, nil
+		id.OrgUsers, id.OrgUsersCounted, id.OrgUsersUnknown, id.OrgUsersErr = 0, false, flows.Known, nil
+	}
+	return id, nil
 }
 
 // setIdentity makes id who approved app, and what app's token may read

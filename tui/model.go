@@ -230,7 +230,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.c.deps.Drafts != nil {
 		cmds = append(cmds, listDrafts(m.c.deps.Drafts))
 	} else {
-		m.draftsLoaded = true
+		m.draftsLoaded, m.preflight.draftsLoaded = true, true
 	}
 	return tea.Batch(cmds...)
 }
@@ -374,6 +374,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.draftsLoaded = true
 		m.drafts = append(m.drafts, msg.infos...)
 		m.resume.infos = m.drafts
+		m.preflight.drafts, m.preflight.draftsLoaded = m.drafts, true
 		m.resume.follow()
 		if m.screen == scrLoading || m.afterPreflight {
 			return m, m.afterChecks()
@@ -752,8 +753,14 @@ func (m *Model) confirmView() string {
 		fmt.Fprintf(&b, "Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, plural(n, "app", "apps"))
 	case m.haveCustomer:
 		b.WriteString("Drafts are off: what you entered will be lost.")
+	case m.c.deps.Drafts != nil && m.s.Draft.ID != "":
+		// The form of a resumed draft: quitting saves nothing (snapshot),
+		// the draft stays as it was.
+		b.WriteString("The draft you resumed is kept as it was; changes in this form are not saved.\nStart ucx-onboard again to resume it.")
 	default:
-		b.WriteString("Nothing has been entered yet.")
+		// The form (prefilled or typed into): nothing is saved before it
+		// is confirmed (snapshot).
+		b.WriteString("Nothing is saved before the customer's data is confirmed: what is in the form will be lost.")
 	}
 	return wrap(b.String(), m.c.width)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/imagicle/ucx-onboard/store"
 )
 
 // manyAppChecks is the checks of a 64-app catalog, each app "pending" at
@@ -85,5 +86,31 @@ func TestPreflightOneProblemALine(t *testing.T) {
 		if !found {
 			t.Errorf("%q does not start a line:\n%s", p, v)
 		}
+	}
+}
+
+// TestPreflightGoOnSaysWhereEnterLeads: the "All set" line names the
+// resume screen when drafts exist, and says resuming only when a draft can
+// be resumed.
+func TestPreflightGoOnSaysWhereEnterLeads(t *testing.T) {
+	done := &store.Completion{BundlePath: "x.ucxbundle"}
+	for _, tc := range []struct {
+		name   string
+		loaded bool
+		drafts []DraftInfo
+		want   string
+	}{
+		{"not listed yet", false, nil, "Press enter to continue."},
+		{"no drafts", true, nil, "Press enter to enter the customer's data."},
+		{"resumable", true, []DraftInfo{{ID: "a"}}, "Press enter to continue (an unfinished onboarding can be resumed)."},
+		{"in use only", true, []DraftInfo{{ID: "a", Err: store.ErrDraftInUse}}, "Press enter to continue (earlier drafts are listed first)."},
+		{"completed only", true, []DraftInfo{{ID: "a", Completed: done}}, "Press enter to continue (earlier drafts are listed first)."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := preflightScreen{drafts: tc.drafts, draftsLoaded: tc.loaded}
+			if got := s.goOn(); got != tc.want {
+				t.Errorf("goOn() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -22,6 +22,10 @@ type preflightScreen struct {
 	// verdict and the help stay in view.
 	list    viewport.Model
 	listSet bool
+	// drafts are the drafts listed so far (once draftsLoaded): enter
+	// leads to the resume screen when there are any.
+	drafts       []DraftInfo
+	draftsLoaded bool
 }
 
 // run starts the checks (Deps.Preflight, which may do network I/O).
@@ -151,10 +155,27 @@ func (s *preflightScreen) verdict() string {
 		} else if warn {
 			b.WriteString(st.Warn.Render(markWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
 		} else {
-			b.WriteString(st.OK.Render(markOK+" All set. ") + "Press enter to enter the customer's data.")
+			b.WriteString(st.OK.Render(markOK+" All set. ") + s.goOn())
 		}
 	}
 	return wrap(b.String(), c.width)
+}
+
+// goOn says where enter leads when all is set: the resume screen comes
+// first when drafts exist (Model.afterChecks).
+func (s *preflightScreen) goOn() string {
+	if !s.draftsLoaded {
+		return "Press enter to continue."
+	}
+	for _, d := range s.drafts {
+		if d.Err == nil && d.Completed == nil {
+			return "Press enter to continue (an unfinished onboarding can be resumed)."
+		}
+	}
+	if len(s.drafts) > 0 {
+		return "Press enter to continue (earlier drafts are listed first)."
+	}
+	return "Press enter to enter the customer's data."
 }
 
 // trimRight drops the spaces the viewport pads its lines with.

@@ -91,7 +91,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(km, k.Discard) && s.cursor < len(s.infos) && !inUse(s.infos[s.cursor]):
+	case key.Matches(km, k.Discard) && s.discardable(s.cursor):
 		s.confirm, s.err, s.discardErr = true, nil, nil
 	case key.Matches(km, k.Up):
 		s.cursor = max(s.cursor-1, 0)
@@ -128,8 +128,22 @@ func (s *resumeScreen) help() []key.Binding {
 	if s.confirm {
 		return []key.Binding{k.Yes, k.No}
 	}
-	resume := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resume"))
-	return []key.Binding{resume, k.New, k.Discard, k.Up, k.Down, k.Quit}
+	// Only the keys that do something for the selected draft (update).
+	var keys []key.Binding
+	if s.usable(s.cursor) {
+		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resume")))
+	}
+	keys = append(keys, k.New)
+	if s.discardable(s.cursor) {
+		keys = append(keys, k.Discard)
+	}
+	return append(keys, k.Up, k.Down, k.Quit)
+}
+
+// discardable reports whether d discards draft i: not while another
+// ucx-onboard holds it.
+func (s *resumeScreen) discardable(i int) bool {
+	return i >= 0 && i < len(s.infos) && !inUse(s.infos[i])
 }
 
 // head is the title and the intro above the list.

@@ -146,6 +146,9 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	}
+	if key.Matches(km, reopenFieldKey) && s.data.reopen > 0 {
+		return func() tea.Msg { return reopenMsg{} }
+	}
 	if s.focus == focusButton {
 		switch {
 		case key.Matches(km, k.Continue):
@@ -191,6 +194,9 @@ func (s *reviewScreen) help() []key.Binding {
 		return nil // nothing to press until the bundle is written
 	}
 	if s.typing() {
+		if s.data.reopen > 0 {
+			return []key.Binding{k.NextField, reopenFieldKey, k.ForceQuit}
+		}
 		return []key.Binding{k.NextField, k.ForceQuit}
 	}
 	var back []key.Binding
@@ -206,6 +212,10 @@ func (s *reviewScreen) help() []key.Binding {
 // reopenKey goes back from the review to the skipped and failed apps
 // (wizard.Session.Reopen).
 var reopenKey = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to skipped apps"))
+
+// reopenFieldKey is reopenKey in a passphrase field, where b is a letter:
+// esc types nothing there.
+var reopenFieldKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to skipped apps"))
 
 // reopenMsg asks the root to authorize the skipped and failed apps again.
 type reopenMsg struct{}

@@ -134,7 +134,13 @@ func (f *fixture) toReviewAllOK() {
 func TestScreens(t *testing.T) {
 	checkGolden(t, "preflight_checking", withPreflight(okChecks()), func(f *fixture) {})
 	checkGolden(t, "preflight_ok", withPreflight(okChecks()), func(f *fixture) {
-		f.step(checksMsg{checks: okChecks()})
+		f.step(draftsMsg{}, checksMsg{checks: okChecks()})
+	})
+	// A resumable draft: enter leads to "Resume an onboarding?", and the
+	// line says so.
+	checkGolden(t, "preflight_ok_draft", withPreflight(okChecks()), func(f *fixture) {
+		f.step(draftsMsg{infos: []DraftInfo{{ID: "20261120-1712-k3x9", Company: "Acme Industries", Updated: t0.Add(-16 * time.Hour)}}},
+			checksMsg{checks: okChecks()})
 	})
 	checkGolden(t, "preflight_blocking", withPreflight(blockingChecks()), func(f *fixture) {
 		f.step(checksMsg{checks: blockingChecks()})
@@ -170,6 +176,18 @@ func TestScreens(t *testing.T) {
 	})
 	checkGolden(t, "customer_prefilled", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
 		f.drive(t, draftsMsg{})
+	})
+	// Ctrl-C in a prefilled form: nothing is saved yet, and the form's
+	// data is not nothing.
+	checkGolden(t, "customer_prefilled_quit", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+		f.step(press("ctrl+c"))
+	})
+	// Ctrl-C in the form of a resumed draft: the draft stays as it was.
+	checkGolden(t, "customer_resumed_quit", nil, func(f *fixture) {
+		f.drive(t, draftsMsg{})
+		f.step(draftLoadedMsg{draft: Draft{ID: "20261120-1712-k3x9", Customer: testCustomer()}})
+		f.step(press("ctrl+c"))
 	})
 	checkGolden(t, "customer_errors", nil, func(f *fixture) {
 		f.drive(t, draftsMsg{})
@@ -288,6 +306,11 @@ func TestScreens(t *testing.T) {
 		f.step(typeText("correct horse battery!")...)
 		f.step(press("enter"), press("enter"))
 	})
+	// Focus starts in the passphrase field, where b is a letter: the
+	// footer still offers the way back to the skipped and failed apps.
+	checkGolden(t, "review_passphrase_back", func(d *Deps) { d.Protection = Protection{Passphrase: true} }, func(f *fixture) {
+		f.toReview()
+	})
 	checkGolden(t, "done", nil, func(f *fixture) {
 		f.toAuth()
 		for range testApps() {
@@ -356,5 +379,23 @@ func TestScreensRegistered(t *testing.T) {
 	}
 	if f.m.screens[scrAuth] != &f.m.auth || f.m.screens[scrCustomer] != &f.m.customer {
 		t.Error("the registry does not hold the model's screens")
+	}
+}
+
+// TestReviewBackFromPassphraseField: in the passphrase field b is a letter
+// (it is typed), and esc goes back to the skipped and failed apps.
+func TestReviewBackFromPassphraseField(t *testing.T) {
+	f := newFixture(t, 80, 24, func(d *Deps) { d.Protection = Protection{Passphrase: true} })
+	f.toReview()
+	if f.m.screen != scrReview || !f.m.review.typing() {
+		t.Fatalf("screen %v typing %v, want the review with focus in the passphrase field", f.m.screen, f.m.review.typing())
+	}
+	f.pressRun("b")
+	if f.m.screen != scrReview || f.m.review.pass1.Value() != "b" {
+		t.Fatalf("b in the field: screen %v, field %q; want the review with b typed", f.m.screen, f.m.review.pass1.Value())
+	}
+	f.pressRun("esc")
+	if f.m.screen != scrAuth {
+		t.Fatalf("esc in the field: screen %v, want the authorization of the skipped apps", f.m.screen)
 	}
 }
