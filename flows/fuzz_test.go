@@ -239,7 +239,7 @@ func FuzzParseTokenResponse(f *testing.F) {
 			if want := oracleCode(form, body); want != "" && a.werr.Code != want {
 				t.Fatalf("code %q, the oracle finds %q", a.werr.Code, want)
 			}
-			if k, known := codeKinds[a.werr.Code]; known && status >= 400 && status <= 499 && status != http.StatusRequestTimeout {
+			if k, known := codeKinds[a.werr.Code]; known && status >= 400 && status <= 499 && !transientStatus(status) {
 				if a.werr.Code == errInvalidGrant && a.werr.saysExpired {
 					k = kindExpired
 				}
