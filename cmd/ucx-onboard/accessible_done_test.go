@@ -24,18 +24,7 @@ func TestAccessibleDoneOnce(t *testing.T) {
 	srv := webextest.NewServer(webextest.Options{Integrations: []webextest.Integration{demo.Integration}, Interval: time.Second, AutoApprove: time.Nanosecond})
 	defer srv.Close()
 	dir := t.TempDir()
-	var cat struct {
-		Apps []json.RawMessage `json:"apps"`
-	}
-	if err := json.Unmarshal(webextest.DemoCatalogJSON(), &cat); err != nil {
-		t.Fatal(err)
-	}
-	cat.Apps = cat.Apps[:1]
-	b, _ := json.Marshal(cat)
-	apps := filepath.Join(dir, "apps.json")
-	if err := os.WriteFile(apps, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	apps := oneAppCatalog(t, dir)
 	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "ucx.key"))
 	if err != nil {
 		t.Fatal(err)
@@ -58,4 +47,23 @@ func TestAccessibleDoneOnce(t *testing.T) {
 	if n := strings.Count(out, "acme.ucxbundle.receipt.txt"); n != 1 || strings.Count(out, "\nDone.") != 1 {
 		t.Errorf("the Done summary (the receipt named %d times) is not printed once:\n%s", n, out)
 	}
+}
+
+// oneAppCatalog writes the demo catalog cut to its first app into dir and
+// returns its path.
+func oneAppCatalog(t *testing.T, dir string) string {
+	t.Helper()
+	var cat struct {
+		Apps []json.RawMessage `json:"apps"`
+	}
+	if err := json.Unmarshal(webextest.DemoCatalogJSON(), &cat); err != nil {
+		t.Fatal(err)
+	}
+	cat.Apps = cat.Apps[:1]
+	b, _ := json.Marshal(cat)
+	path := filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -23,7 +23,6 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -231,16 +230,7 @@ func newStorm(t *testing.T) *storm {
 			OrgID: "org-acme", Roles: []string{webextest.FullAdminRole}}})
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	var cat struct {
-		Apps []json.RawMessage `json:"apps"`
-	}
-	if err := json.Unmarshal(webextest.DemoCatalogJSON(), &cat); err != nil {
-		t.Fatal(err)
-	}
-	cat.Apps = cat.Apps[:1]
-	b, _ := json.Marshal(cat)
-	catalog := filepath.Join(dir, "apps.json")
-	writeFile(t, catalog, string(b))
+	catalog := oneAppCatalog(t, dir)
 	customer := filepath.Join(dir, "customer.json")
 	writeFile(t, customer, `{"company":"Acme Corp","admin_email":"admin@acme.example","deployment":"cloud",
 		"ucx_host":"","engineer":"Erin Engineer","notes":"storm"}`)
