@@ -196,7 +196,10 @@ func TestE2EWindowsDemo(t *testing.T) {
 	}
 	term.WaitFor(wineScreenTimeout, "Apps to authorize", "4 of 4 selected")
 	term.Type(keyEnter)
-	term.WaitFor(wineScreenTimeout, "Authorize app 1 of 4")
+	// No wait on the authorization screens' own text: Wine's console
+	// counts colour codes as columns and wraps the lines beside the QR
+	// code early (see TestE2EWindowsDemo's Done check), so their text is
+	// not reliably on the emulated screen; the review says what they did.
 	term.WaitFor(wineApprovalTimeout, "COMPLETE REQUEST", "Control Hub  authorized")
 	id := w.draftKeyInCredentialManager(t, state)
 	term.Type(keyEnter)
