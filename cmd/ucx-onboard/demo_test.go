@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -97,5 +99,28 @@ func TestDarkBackground(t *testing.T) {
 		if got := darkBackground(getenv); got != tc.dark {
 			t.Errorf("COLORFGBG=%q: dark %v, want %v", tc.colorfgbg, got, tc.dark)
 		}
+	}
+}
+
+// TestDemoRecipientReused: a second --demo run in the same folder seals to
+// the identity the first one wrote.
+func TestDemoRecipientReused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), demoIdentityName)
+	first, err := demoRecipient(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := demoRecipient(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != second || !strings.HasPrefix(first, "age1") {
+		t.Fatalf("recipients %q then %q", first, second)
+	}
+	if err := os.WriteFile(path+"2", []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demoRecipient(path + "2"); err == nil || !strings.Contains(err.Error(), "remove it") {
+		t.Fatalf("a foreign file gives %v", err)
 	}
 }

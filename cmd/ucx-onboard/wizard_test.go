@@ -20,29 +20,6 @@ import (
 	"github.com/imagicle/ucx-onboard/tui"
 )
 
-// TestDemoRecipientReused: a second --demo run in the same folder seals to
-// the identity the first one wrote.
-func TestDemoRecipientReused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), demoIdentityName)
-	first, err := demoRecipient(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := demoRecipient(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first != second || !strings.HasPrefix(first, "age1") {
-		t.Fatalf("recipients %q then %q", first, second)
-	}
-	if err := os.WriteFile(path+"2", []byte("not a key\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demoRecipient(path + "2"); err == nil || !strings.Contains(err.Error(), "remove it") {
-		t.Fatalf("a foreign file gives %v", err)
-	}
-}
-
 // TestWizardNeedsTerminal: without a terminal the wizard says what to do
 // instead of failing inside Bubble Tea.
 func TestWizardNeedsTerminal(t *testing.T) {
