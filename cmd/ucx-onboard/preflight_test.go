@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,24 +376,5 @@ func TestPreflightSecretCheckedAtRedemption(t *testing.T) {
 		if c := findCheck(t, checks, appCheckName(a.ID)); !strings.Contains(c.Detail, "secret not proven yet") {
 			t.Errorf("%s: %+v", a.ID, c)
 		}
-	}
-}
-
-// TestCatalogProblems: a catalog's problems are one line each, naming the
-// app and the key to correct, in plain words: no "catalog: app …:" chain.
-func TestCatalogProblems(t *testing.T) {
-	err := errors.Join(
-		&flows.CatalogError{App: "users-sync", Field: "client_secret_env", Err: errors.New("environment variable UCX_US is not set")},
-		&flows.CatalogError{App: "cdr", Field: "scopes", Err: errors.New("empty")},
-		&flows.CatalogError{Err: errors.New("cannot read catalog: open apps.json: no such file or directory")},
-	)
-	got := strings.Split(catalogProblems(err), "\n")
-	want := []string{
-		"App users-sync, client_secret_env: Environment variable UCX_US is not set.",
-		"App cdr, scopes: Empty.",
-		"Cannot read catalog: open apps.json: no such file or directory.",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("catalogProblems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
