@@ -158,5 +158,4 @@ type demoIdentityError struct {
 }
 
 func (e *demoIdentityError) Error() string { return e.err.Error() }
-
 func (e *demoIdentityError) Unwrap() error { return e.err }
