@@ -6,12 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"golang.org/x/term"
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
@@ -117,17 +114,6 @@ var (
 	errNeedsTerminal = errors.New("the wizard needs a terminal: stdin is not one (use --accessible for plain prompts)")
 	errNeedsScreen   = errors.New("the wizard needs a terminal to draw on: neither stdout nor stderr is one (use --accessible for plain prompts)")
 )
-
-// screenOut is where the wizard draws: stdout when it is a terminal; else
-// stderr when that is one, so that "ucx-onboard --demo > summary.txt" draws
-// on the terminal and leaves only the summary in the file (as gh and fzf
-// do); else stdout (the accessible flow writing to a pipe or a file).
-func screenOut(e env) io.Writer {
-	if !isTerminal(e.stdout) && isTerminal(e.stderr) {
-		return unredacted(e.stderr).(io.Writer) // the wizard redacts what it draws
-	}
-	return e.stdout
-}
 
 // wizard is the assembled dependencies of one run.
 type wizard struct {
@@ -243,27 +229,6 @@ func newWizard(ctx context.Context, e env, o wizardOptions, screen io.Writer) (*
 	return w, nil
 }
 
-// darkBackground tells whether the terminal's background is dark from
-// COLORFGBG ("fg;bg" or "fg;other;bg", ANSI colour numbers: 7 and 9-15
-// are light), as rxvt, Konsole and others set it; without it, dark, as
-// most terminals are by default. The terminal is not asked (OSC 11):
-// many answer at once, but some SSH clients and consoles never do, and
-// termenv waits 5 s for them; an answer that comes late would be read as
-// typed keys. Only the accent colours depend on it: the QR code brings
-// its own black and white.
-func darkBackground(getenv func(string) string) bool {
-	v := getenv("COLORFGBG")
-	if v == "" {
-		return true
-	}
-	fields := strings.Split(v, ";")
-	bg, err := strconv.Atoi(fields[len(fields)-1])
-	if err != nil || bg < 0 || bg > 15 {
-		return true
-	}
-	return bg != 7 && bg < 9
-}
-
 // readCustomer reads a --customer prefill file, which must be a regular
 // file (a named pipe or a device is refused before any read; ParseCustomer
 // reads at most 1 MiB).
@@ -278,10 +243,4 @@ func readCustomer(path string) (store.Customer, error) {
 		return store.Customer{}, fmt.Errorf("--customer %s: %w", path, err)
 	}
 	return c, nil
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w any) bool {
-	f, ok := unredacted(w).(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
