@@ -1,5 +1,7 @@
 package main
 
+// Tests of the --demo parts (demo.go).
+
 import (
 	"encoding/json"
 	"net/http"

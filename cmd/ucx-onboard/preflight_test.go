@@ -1,5 +1,7 @@
 package main
 
+// Tests of the preflight (preflight.go), against the fake Webex.
+
 import (
 	"bytes"
 	"context"

@@ -1,5 +1,9 @@
 package main
 
+// The wizard command: its flags checked, its dependencies assembled from
+// them (real Webex, or the fake of --demo), and the run's outcome turned
+// into an exit code and what the engineer is told.
+
 import (
 	"context"
 	"errors"

@@ -1,5 +1,7 @@
 package main
 
+// Tests of the wizard command as a whole (wizard.go).
+
 import (
 	"bytes"
 	"context"
