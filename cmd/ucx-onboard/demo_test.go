@@ -1,9 +1,13 @@
 package main
 
+// Tests of the --demo parts (demo.go).
+
 import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -69,33 +73,25 @@ func TestDemoApprovesAfterShown(t *testing.T) {
 	}
 }
 
-// TestDarkBackground: the background comes from COLORFGBG's last field
-// (an ANSI colour: 7 and 9-15 are light), else it is dark; the terminal
-// is never asked.
-func TestDarkBackground(t *testing.T) {
-	for _, tc := range []struct {
-		colorfgbg string
-		dark      bool
-	}{
-		{"", true},
-		{"15;0", true},
-		{"0;15", false},
-		{"0;7", false},
-		{"7;8", true},
-		{"0;default;15", false},
-		{"15;default;0", true},
-		{"0;12", false},
-		{"garbage", true},
-		{"0;99", true},
-	} {
-		getenv := func(k string) string {
-			if k == "COLORFGBG" {
-				return tc.colorfgbg
-			}
-			return ""
-		}
-		if got := darkBackground(getenv); got != tc.dark {
-			t.Errorf("COLORFGBG=%q: dark %v, want %v", tc.colorfgbg, got, tc.dark)
-		}
+// TestDemoRecipientReused: a second --demo run in the same folder seals to
+// the identity the first one wrote.
+func TestDemoRecipientReused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), demoIdentityName)
+	first, err := demoRecipient(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := demoRecipient(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != second || !strings.HasPrefix(first, "age1") {
+		t.Fatalf("recipients %q then %q", first, second)
+	}
+	if err := os.WriteFile(path+"2", []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demoRecipient(path + "2"); err == nil || !strings.Contains(err.Error(), "remove it") {
+		t.Fatalf("a foreign file gives %v", err)
 	}
 }

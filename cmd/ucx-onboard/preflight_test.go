@@ -1,5 +1,7 @@
 package main
 
+// Tests of the preflight (preflight.go), against the fake Webex.
+
 import (
 	"bytes"
 	"context"
@@ -7,9 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -380,21 +383,36 @@ func TestPreflightSecretCheckedAtRedemption(t *testing.T) {
 	}
 }
 
-// TestCatalogProblems: a catalog's problems are one line each, naming the
-// app and the key to correct, in plain words: no "catalog: app …:" chain.
-func TestCatalogProblems(t *testing.T) {
-	err := errors.Join(
-		&flows.CatalogError{App: "users-sync", Field: "client_secret_env", Err: errors.New("environment variable UCX_US is not set")},
-		&flows.CatalogError{App: "cdr", Field: "scopes", Err: errors.New("empty")},
-		&flows.CatalogError{Err: errors.New("cannot read catalog: open apps.json: no such file or directory")},
-	)
-	got := strings.Split(catalogProblems(err), "\n")
-	want := []string{
-		"App users-sync, client_secret_env: Environment variable UCX_US is not set.",
-		"App cdr, scopes: Empty.",
-		"Cannot read catalog: open apps.json: no such file or directory.",
+// TestReachCheckProxy: the reachability fix names the proxy only when the
+// ping went through one, as the client's transport decides; a client
+// that goes direct never mentions a proxy, whatever HTTPS_PROXY says.
+func TestReachCheckProxy(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("catalogProblems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	closed := l.Addr().String()
+	l.Close() // connection refused from now on
+	proxyURL, _ := url.Parse("http://" + closed)
+	for _, tc := range []struct {
+		name  string
+		proxy func(*http.Request) (*url.URL, error)
+		want  string
+	}{
+		{"direct", nil, "; check the network, then press r"},
+		{"through a proxy", http.ProxyURL(proxyURL), "; check the network and the proxy http://" + closed + ", then press r"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := "http://" + closed
+			c, err := flows.NewClient(flows.Config{BaseURL: base, HTTPClient: &http.Client{Transport: &http.Transport{Proxy: tc.proxy}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ck := reachCheck(context.Background(), c, base)
+			if ck.OK || ck.Fix != "UCX onboarding needs HTTPS to "+base+tc.want {
+				t.Errorf("check %+v; want the fix to end %q", ck, tc.want)
+			}
+		})
 	}
 }
