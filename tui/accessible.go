@@ -236,9 +236,9 @@ func (a *accessible) run() error {
 					state = "warning"
 				}
 				problems := strings.Split(c.Detail, "\n") // one a line
-				a.say("- %s: %s. %s", c.Name, state, clean(problems[0]))
+				a.say("- %s: %s. %s", c.Name, state, wizard.Clean(problems[0]))
 				for _, p := range problems[1:] {
-					a.say("  %s", clean(p))
+					a.say("  %s", wizard.Clean(p))
 				}
 				if !c.OK && c.Fix != "" {
 					a.say("  Fix: %s", c.Fix)
@@ -248,13 +248,13 @@ func (a *accessible) run() error {
 			for _, c := range checks {
 				if c.Note != "" && !slices.Contains(notes, c.Note) {
 					notes = append(notes, c.Note)
-					a.say("%s", clean(c.Note))
+					a.say("%s", wizard.Clean(c.Note))
 				}
 			}
 			if !blocked {
 				blockApps(m.s, checks)
 				if n := appsBlocked(checks); n > 0 {
-					a.say("%s the others can be authorized.", plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
+					a.say("%s the others can be authorized.", wizard.Plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
 				}
 				break
 			}
@@ -365,7 +365,7 @@ func (a *accessible) authorizeQueue(ids []string) error {
 func (a *accessible) save() {
 	a.m.saveNow()
 	if err := a.m.result.DraftSaveErr; err != nil {
-		a.say("%s progress could not be saved: %s", markWarn, errText(err))
+		a.say("%s progress could not be saved: %s", markWarn, wizard.CleanErrorText(err))
 	}
 }
 
@@ -389,16 +389,16 @@ func (a *accessible) resume() error {
 			}
 			switch {
 			case inUse(in):
-				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, clean(in.ID), inUseText(in))
+				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, wizard.Clean(in.ID), inUseText(in))
 				continue
 			case in.Err != nil:
-				a.say("%d. %s: unreadable (%s)", i+1, in.ID, errText(in.Err))
+				a.say("%d. %s: unreadable (%s)", i+1, in.ID, wizard.CleanErrorText(in.Err))
 				continue
 			case in.Completed != nil:
-				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, clean(in.Company), completedText(in), i+1)
+				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, wizard.Clean(in.Company), completedText(in), i+1)
 				continue
 			}
-			a.say("%d. %s, %d apps authorized, saved %s", i+1, clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
+			a.say("%d. %s, %d apps authorized, saved %s", i+1, wizard.Clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		show = false
 		s, err := a.ask("Type a number to resume one, d and a number to discard one (d2), or press enter to start a new onboarding: ")
@@ -428,7 +428,7 @@ func (a *accessible) resume() error {
 				continue
 			}
 			if err := m.c.deps.Drafts.Remove(infos[n-1].ID); err != nil {
-				a.say("Could not discard it: %s", errText(err))
+				a.say("Could not discard it: %s", wizard.CleanErrorText(err))
 				continue
 			}
 			a.say("Discarded.")
@@ -438,7 +438,7 @@ func (a *accessible) resume() error {
 		}
 		dr, err := m.c.deps.Drafts.Load(infos[n-1].ID)
 		if err != nil {
-			a.say("Could not load it: %s", errText(err))
+			a.say("Could not load it: %s", wizard.CleanErrorText(err))
 			continue
 		}
 		m.loaded(draftLoadedMsg{draft: dr})
@@ -466,9 +466,9 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		code, err := m.c.bg.start(ctx, auth, app, a.sayRetry)
 		var g flows.Grant
 		if err == nil {
-			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
+			a.say("On a phone or computer, open %s and enter the code %s", wizard.Clean(code.VerificationURI), wizard.Clean(code.UserCode))
 			if code.VerificationURIComplete != "" {
-				a.say("(or open %s, which carries the code).", clean(code.VerificationURIComplete))
+				a.say("(or open %s, which carries the code).", wizard.Clean(code.VerificationURIComplete))
 			}
 			if code.Notice != "" {
 				a.say("Note: %s", codeNotice(code.Notice))
@@ -488,7 +488,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			for choice == "" && errors.Is(err, flows.ErrInvalidClient) && m.c.deps.Clock.Now().Before(code.Expiry) {
 				// The same code, redeemed with the right secret: the
 				// admin's approval is not asked for again.
-				a.say("%s", secretPrompt(app, code.Expiry.Sub(m.c.deps.Clock.Now())))
+				a.say("%s", wizard.SecretPrompt(app, code.Expiry.Sub(m.c.deps.Clock.Now())))
 				sec, serr := a.askSecret("Client secret (not shown; press enter alone to leave it): ")
 				if serr != nil {
 					cancel()
@@ -497,7 +497,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				if sec = strings.TrimSpace(sec); sec == "" {
 					break
 				}
-				app = withTypedSecret(app, sec)
+				app = wizard.WithTypedSecret(app, sec)
 				ap.App = app
 				a.say("Redeeming the same code with that secret…")
 				choice, g, err = a.wait(ctx, cancel, app, code)
@@ -542,14 +542,14 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				continue
 			}
 		}
-		a.say("Error: %s", errText(err))
-		a.say("%s", remedy(err, app))
+		a.say("Error: %s", wizard.CleanErrorText(err))
+		a.say("%s", wizard.Remedy(err, app))
 		ans, err2 := a.chooseSkip("Type r to try again, or s to skip the app: ", "rs", app, false)
 		if err2 != nil {
 			return appResult{}, err2
 		}
 		if ans == "s" {
-			return appResult{App: app, Status: statusFailed, Reason: shortReason(err)}, nil
+			return appResult{App: app, Status: statusFailed, Reason: wizard.ShortReason(err)}, nil
 		}
 		ap.Again()
 	}
@@ -557,7 +557,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 
 // confirmSkip asks wizard.SkipQuestion: a skip is never taken at once.
 func (a *accessible) confirmSkip(app flows.App, approved bool) (bool, error) {
-	ans, err := a.choose(wizard.SkipQuestion(clean(app.Name), approved)+" ", "yn", "")
+	ans, err := a.choose(wizard.SkipQuestion(wizard.Clean(app.Name), approved)+" ", "yn", "")
 	return ans == "y", err
 }
 
@@ -616,14 +616,14 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 			case flows.PollTransient:
 				if ev.Unreachable {
 					a.say("No answer from Webex: the network seems down (%s). Still trying every %d seconds while the code is valid; an approval given meanwhile is not lost. Type r and enter to try now.",
-						errDetail(ev.Err), int(ev.Interval.Seconds()))
+						wizard.CleanErrorDetail(ev.Err), int(ev.Interval.Seconds()))
 					return
 				}
 				if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
-					a.say("Webex is busy (HTTP %d), retrying: %s", we.Status, errDetail(ev.Err))
+					a.say("Webex is busy (HTTP %d), retrying: %s", we.Status, wizard.CleanErrorDetail(ev.Err))
 					return
 				}
-				a.say("Network problem, retrying: %s", errDetail(ev.Err))
+				a.say("Network problem, retrying: %s", wizard.CleanErrorDetail(ev.Err))
 			case flows.PollPending:
 				a.say("Still waiting for approval.")
 			}
@@ -729,7 +729,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 		if next == wizard.Unchecked {
 			title, cause := identifyProblem(ap.Cause, ap.Err)
-			a.say("%s: %s", title, errText(ap.Err))
+			a.say("%s: %s", title, wizard.CleanErrorText(ap.Err))
 			a.say("%s", cause)
 			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
 			if err != nil {
@@ -754,7 +754,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 		m.c.bg.apply(m.s)
 		id = wizard.WithPrior(id, m.s.KnownOrg()) // a name read meanwhile
-		who := fmt.Sprintf("%s <%s>", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
+		who := fmt.Sprintf("%s <%s>", wizard.Clean(id.DisplayName), wizard.Clean(strings.Join(id.Emails, ", ")))
 		switch {
 		case id.OrgID != "" && (id.OrgName != "" || id.OrgNameUnknown != flows.Known):
 			a.say("Approved by %s, organization %s.", who, idOrgName(id))
@@ -886,11 +886,11 @@ func (a *accessible) complete() error {
 				return err
 			}
 			switch err := wizard.CheckPassphrase(p1, p2); err {
-			case errPassphraseShort:
-				a.say("Too short. %s", remedy(err, noApp))
+			case wizard.ErrPassphraseShort:
+				a.say("Too short. %s", wizard.Remedy(err, flows.App{}))
 				continue
-			case errPassphraseMismatch:
-				a.say("%s", remedy(err, noApp))
+			case wizard.ErrPassphraseMismatch:
+				a.say("%s", wizard.Remedy(err, flows.App{}))
 				continue
 			}
 			pass = store.NewSecret(p1)
@@ -932,8 +932,8 @@ func (a *accessible) complete() error {
 			a.say("%s", m.done.plain())
 			return nil
 		}
-		a.say("Could not write the bundle: %s", errText(err))
-		a.say("%s", writeRemedy(err))
+		a.say("Could not write the bundle: %s", wizard.CleanErrorText(err))
+		a.say("%s", wizard.WriteRemedy(err))
 		ans, err2 := a.choose("Type r to try again, or q to quit and keep a draft: ", "rq", "")
 		if err2 != nil || ans == "q" {
 			return errors.Join(ErrUserAborted, err)

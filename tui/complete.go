@@ -1,10 +1,8 @@
 package tui
 
 import (
-	"errors"
-	"io/fs"
-
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // writeBundle is COMPLETE REQUEST, for both front-ends: it writes bundle
@@ -69,37 +67,18 @@ func finishDraft(d DraftStore, dr Draft, r Receipt) error {
 // completedText says which bundle completed draft d, and what the start
 // found of it (DraftInfo.Finished): both front-ends list it so.
 func completedText(d DraftInfo) string {
-	t := "already completed: " + clean(d.Completed.BundlePath)
+	t := "already completed: " + wizard.Clean(d.Completed.BundlePath)
 	f := d.Finished
 	if f == nil {
 		return t
 	}
 	switch {
 	case f.Err != nil:
-		return t + "; but " + errText(f.Err)
+		return t + "; but " + wizard.CleanErrorText(f.Err)
 	case f.WroteBundle:
 		return t + " (the run that wrote it was stopped; it is written now, with its receipt)"
 	case f.WroteReceipt:
 		return t + " (its receipt was missing and is written now)"
 	}
 	return t + " (checked: intact, with its receipt)"
-}
-
-// writeRemedy says what to do when the bundle could not be written on the
-// review, naming no key (each front-end adds how to try again): the
-// approvals are kept, so the fix is about the file, never about an app.
-func writeRemedy(err error) string {
-	if errors.Is(err, store.ErrNameTooLong) {
-		return "Choose a shorter file name with --out and start again; your progress is kept as a draft."
-	}
-	if errors.Is(err, store.ErrBundleMismatch) {
-		return "Another file took the bundle's name while it was written: move it away and try again; nothing was written and your progress is kept as a draft."
-	}
-	if f := fix(err, noApp); f != "" && !errors.Is(err, fs.ErrPermission) {
-		return f
-	}
-	if errors.Is(err, fs.ErrPermission) {
-		return "The bundle's folder is not writable: start again with --out in a writable folder (progress is kept as a draft)."
-	}
-	return "Nothing was written and every approval is kept in the draft: fix the cause above (disk space, the folder) and try again, or quit and resume later."
 }

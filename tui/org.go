@@ -15,7 +15,7 @@ import (
 // idOrgName is the org's name as the approval screens show it: the name,
 // or "name unknown" with a short reason.
 func idOrgName(id flows.Identity) string {
-	if n := clean(id.OrgName); n != "" {
+	if n := wizard.Clean(id.OrgName); n != "" {
 		return n
 	}
 	switch id.OrgNameUnknown {
@@ -54,7 +54,7 @@ func identifyProblem(c wizard.Cause, err error) (title, cause string) {
 // approver is not identified (wizard.Approval.NotIdentified): the approval
 // stands, nothing to press.
 func notIdentifiedText(ap *wizard.Approval) string {
-	return "Approved; approver not identified: " + clean(ap.NotIdentified) + ". The approval stands; the review and the bundle say so."
+	return "Approved; approver not identified: " + wizard.Clean(ap.NotIdentified) + ". The approval stands; the review and the bundle say so."
 }
 
 // blockApps marks in s the apps whose preflight check failed with
@@ -62,7 +62,7 @@ func notIdentifiedText(ap *wizard.Approval) string {
 func blockApps(s *wizard.Session, checks []Check) {
 	for _, c := range checks {
 		if !c.OK && c.AppBlocked && c.App != "" {
-			s.Block(c.App, "cannot be authorized: "+clean(c.Detail))
+			s.Block(c.App, "cannot be authorized: "+wizard.Clean(c.Detail))
 		}
 	}
 }

@@ -301,7 +301,7 @@ func (s *authScreen) finish(status appStatus) tea.Cmd {
 // result is this app's outcome with status (the core's Approval.Result;
 // a failure's reason in the review's short words).
 func (s *authScreen) result(status appStatus) appResult {
-	return s.ap.Result(status, shortReason(s.err))
+	return s.ap.Result(status, wizard.ShortReason(s.err))
 }
 
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
@@ -357,7 +357,7 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case copiedMsg:
 		if msg.err != nil {
-			s.notice = "Could not copy the URL: " + errText(msg.err)
+			s.notice = "Could not copy the URL: " + wizard.CleanErrorText(msg.err)
 		} else {
 			s.notice = "URL copied to the clipboard, if this terminal allows it."
 		}
@@ -389,7 +389,7 @@ func (s *authScreen) retryLine() string {
 		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
 	line := c.spinner() + " " + c.styles.Warn.Render(retryCause(*ev)+", "+when)
-	if d := errDetail(ev.Err); d != "" {
+	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
 		line += c.styles.Warn.Render(": ") + d
 	}
 	return line
@@ -443,7 +443,7 @@ func retryCause(ev flows.RetryEvent) string {
 // from Webex (attempt 2), retrying in 4s: <error>" (see retryCause).
 func retryText(ev flows.RetryEvent) string {
 	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
-	if d := errDetail(ev.Err); d != "" {
+	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
 		line += ": " + d
 	}
 	return line
@@ -518,7 +518,7 @@ func (s *authScreen) secretKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		s.askSecret = false
-		s.app = withTypedSecret(s.app, v)
+		s.app = wizard.WithTypedSecret(s.app, v)
 		s.ap.App = s.app
 		return s.redeem()
 	}
@@ -773,12 +773,12 @@ func (s *authScreen) wrapPanel() {
 	pw := s.lay.panelW
 	var top []string
 	top = append(top, st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)))
-	for _, l := range strings.Split(wrap(clean(s.app.Name), pw), "\n") {
+	for _, l := range strings.Split(wrap(wizard.Clean(s.app.Name), pw), "\n") {
 		top = append(top, st.Title.Render(l))
 	}
 	top = append(top, "")
-	top = append(top, st.Label.Render("Code    ")+st.Code.Render(clean(s.code.UserCode)))
-	url := strings.Split(wrap(clean(s.code.VerificationURI), max(pw-8, 10)), "\n")
+	top = append(top, st.Label.Render("Code    ")+st.Code.Render(wizard.Clean(s.code.UserCode)))
+	url := strings.Split(wrap(wizard.Clean(s.code.VerificationURI), max(pw-8, 10)), "\n")
 	for i, l := range url {
 		lead := "        "
 		if i == 0 {
@@ -813,9 +813,9 @@ func (s *authScreen) wrapPanel() {
 		hint = "Scan the QR code with a phone and sign in as the customer's Full Admin, or open the URL and enter the code."
 	}
 	bottom = append(bottom, append(strings.Split(wrap(hint, pw), "\n"), ""))
-	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(clean(s.app.ClientID), pw), "\n")...))
+	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(wizard.Clean(s.app.ClientID), pw), "\n")...))
 	if len(s.app.Scopes) > 0 {
-		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
+		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(wizard.Clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
 	}
 	s.panelTop, s.panelBottom = top, bottom
 }
@@ -839,7 +839,7 @@ func (s *authScreen) notices() []string {
 // link with the code is not used, and that the code is to be typed), so it
 // is only cleaned here, never wrapped in more words.
 func codeNotice(notice string) string {
-	return clean(notice)
+	return wizard.Clean(notice)
 }
 
 // expiredNotice says that n codes in a row expired unused, the last at at,
@@ -849,7 +849,7 @@ func expiredNotice(n int, at time.Time) string {
 	if n > 1 {
 		what = fmt.Sprintf("The previous %d codes expired unused, the last at %s.", n, at.Format("15:04"))
 	}
-	return what + " " + redirectHint
+	return what + " " + wizard.RedirectHint
 }
 
 // remaining is the time left on the code at the last tick.
@@ -925,15 +925,15 @@ func (s *authScreen) status() string {
 				down = fmt.Sprintf(" for %ds", int(d.Seconds()))
 			}
 			return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network down: no answer from Webex%s. Trying every %ds%s; the admin can still approve. ",
-				down, int(ev.Interval.Seconds()), next)) + errDetail(ev.Err)
+				down, int(ev.Interval.Seconds()), next)) + wizard.CleanErrorDetail(ev.Err)
 		}
 		cause := "Network problem"
 		if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
 			cause = fmt.Sprintf("Webex is busy (HTTP %d)", we.Status)
 		}
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, wizard.Plural(s.retries, "retry", "retries"), next)) + wizard.CleanErrorDetail(ev.Err)
 	case flows.PollFailed:
-		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
+		return st.Err.Render(markErr+" Stopped: ") + wizard.CleanErrorText(ev.Err)
 	case flows.PollDone:
 		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
 	}
@@ -944,7 +944,7 @@ func (s *authScreen) status() string {
 // view renders the body of the screen.
 func (s *authScreen) view() string {
 	if s.askSkip {
-		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(clean(s.app.Name), s.approved()), s.c.width))
+		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(wizard.Clean(s.app.Name), s.approved()), s.c.width))
 	}
 	switch s.state {
 	case authWarning:
@@ -1026,7 +1026,7 @@ func (s *authScreen) view() string {
 
 func (s *authScreen) titleLines() string {
 	st := s.c.styles
-	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)) + "\n" + st.Title.Render(wrap(clean(s.app.Name), s.c.width))
+	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)) + "\n" + st.Title.Render(wrap(wizard.Clean(s.app.Name), s.c.width))
 }
 
 // errorView shows a final error with its remedy.
@@ -1047,17 +1047,17 @@ func (s *authScreen) errorView() string {
 		what = "Token limit reached"
 	}
 	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
-	b.WriteString(st.Dim.Render(wrap(errText(s.err), w)) + "\n\n")
+	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.err), w)) + "\n\n")
 	if s.askSecret {
-		b.WriteString(wrap(secretPrompt(s.app, s.remaining()), w) + "\n\n")
+		b.WriteString(wrap(wizard.SecretPrompt(s.app, s.remaining()), w) + "\n\n")
 		b.WriteString(st.Label.Render("Client secret ") + s.secretIn.View() + "\n\n")
-		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
+		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.app.ClientID), w) + "\n")
 		return b.String()
 	}
-	b.WriteString(st.Remedy.Render(wrap(remedy(s.err, s.app), w-2)) + "\n\n")
-	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
+	b.WriteString(st.Remedy.Render(wrap(wizard.Remedy(s.err, s.app), w-2)) + "\n\n")
+	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.app.ClientID), w) + "\n")
 	if errors.Is(s.err, flows.ErrInvalidClient) && s.app.SecretSource != "" {
-		b.WriteString(st.Label.Render("Secret from ") + clean(s.app.SecretSource) + "\n")
+		b.WriteString(st.Label.Render("Secret from ") + wizard.Clean(s.app.SecretSource) + "\n")
 	}
 	return b.String()
 }
@@ -1073,8 +1073,8 @@ func (s *authScreen) warningView() string {
 	row := func(label, v string) {
 		b.WriteString(st.Label.Render(fmt.Sprintf("%-12s", label)) + truncate(v, max(w-12, 10)) + "\n")
 	}
-	row("Approver", clean(id.DisplayName))
-	row("Emails", clean(strings.Join(id.Emails, ", ")))
+	row("Approver", wizard.Clean(id.DisplayName))
+	row("Emails", wizard.Clean(strings.Join(id.Emails, ", ")))
 	role := "Full Admin"
 	if !id.FullAdmin {
 		role = "not a Full Admin"
@@ -1082,7 +1082,7 @@ func (s *authScreen) warningView() string {
 	row("Role", role)
 	org := idOrgName(id)
 	if id.OrgID != "" {
-		org += " (" + shortID(clean(id.OrgID)) + ")"
+		org += " (" + wizard.ShortID(wizard.Clean(id.OrgID)) + ")"
 	}
 	row("Org", org)
 	row("Expected", s.ap.AdminEmail)
@@ -1121,7 +1121,7 @@ func (s *authScreen) unidentifiedView() string {
 	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
 	title, cause := identifyProblem(s.ap.Cause, s.idErr)
 	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
-	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
+	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
 		"r authorizes again, s skips the app.", w) + "\n\n")
@@ -1146,9 +1146,9 @@ func (s *authScreen) fullView() string {
 	if s.code.VerificationURIComplete == "" {
 		caption[1] = st.Warn.Render("then type the code")
 	}
-	caption = append(caption, strings.Split(wrap(clean(s.app.Name), capW), "\n")...)
+	caption = append(caption, strings.Split(wrap(wizard.Clean(s.app.Name), capW), "\n")...)
 	caption = append(caption,
-		st.Label.Render("Code ")+st.Code.Render(clean(s.code.UserCode)),
+		st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.code.UserCode)),
 		s.expiresLine(),
 		"",
 		st.Dim.Render("f / esc: back"),
@@ -1164,7 +1164,7 @@ func (s *authScreen) fullView() string {
 	case l.fullBeside:
 		return lipgloss.JoinHorizontal(lipgloss.Top, l.full.view, "  ", strings.Join(caption, "\n"))
 	case l.fullBelow:
-		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(clean(s.code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
+		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
 	}
 	return l.full.view
 }

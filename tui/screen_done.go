@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // doneScreen shows where the bundle went and what to do next.
@@ -86,11 +86,11 @@ func (s *doneScreen) content() string {
 	st := c.styles
 	r := s.receipt
 	var b strings.Builder
-	b.WriteString(st.OK.Render(markOK+" Bundle written") + st.Dim.Render(fmt.Sprintf("  %d %s authorized for %s", s.n, plural(s.n, "app", "apps"), clean(s.customer.Company))) + "\n\n")
+	b.WriteString(st.OK.Render(markOK+" Bundle written") + st.Dim.Render(fmt.Sprintf("  %d %s authorized for %s", s.n, wizard.Plural(s.n, "app", "apps"), wizard.Clean(s.customer.Company))) + "\n\n")
 	if s.removeErr != nil {
 		b.WriteString(st.Err.Render(markWarn+" The draft with the tokens could not be deleted:") + "\n")
-		b.WriteString(st.Dim.Render(wrap(errText(s.removeErr), c.width)) + "\n")
-		b.WriteString(wrap("Delete draft "+clean(s.draftID)+": run ucx-onboard again and press d on it, or delete it from the state folder.", c.width) + "\n\n")
+		b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.removeErr), c.width)) + "\n")
+		b.WriteString(wrap("Delete draft "+wizard.Clean(s.draftID)+": run ucx-onboard again and press d on it, or delete it from the state folder.", c.width) + "\n\n")
 	}
 	row := func(label, v string) {
 		lines := strings.Split(wrap(v, max(c.width-11, 20)), "\n")
@@ -103,7 +103,7 @@ func (s *doneScreen) content() string {
 	// fits, else on lines of its own below, wrapped at the screen's edge
 	// but never cut.
 	whole := func(label, v string) {
-		v = clean(v)
+		v = wizard.Clean(v)
 		if width(v) <= c.width-11 {
 			b.WriteString(st.Label.Render(fmt.Sprintf("%-10s", label)) + " " + v + "\n")
 			return
@@ -169,14 +169,14 @@ func (s *doneScreen) content() string {
 // follow, each on lines of its own indented by noteIndent.
 func commandLines(cmd Command, w int, indent, noteIndent string) string {
 	var b strings.Builder
-	line := clean(cmd.Line)
+	line := wizard.Clean(cmd.Line)
 	if width(line) <= w-width(indent) {
 		b.WriteString(indent + line + "\n")
 	} else {
 		b.WriteString(breakAtSpaces(line, max(w, 1)) + "\n")
 	}
 	for _, n := range cmd.Notes {
-		for _, l := range strings.Split(wrap(clean(n), max(w-width(noteIndent), 20)), "\n") {
+		for _, l := range strings.Split(wrap(wizard.Clean(n), max(w-width(noteIndent), 20)), "\n") {
 			b.WriteString(noteIndent + l + "\n")
 		}
 	}

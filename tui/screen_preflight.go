@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // preflightScreen lists the checks made before the customer is involved;
@@ -150,7 +151,7 @@ func (s *preflightScreen) verdict() string {
 			warn = warn || !ck.OK
 		}
 		if n := appsBlocked(s.checks); n > 0 {
-			b.WriteString(st.Err.Render(markErr+" "+plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+markErr+"): ") +
+			b.WriteString(st.Err.Render(markErr+" "+wizard.Plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+markErr+"): ") +
 				"the others can. Press enter to go on.")
 		} else if warn {
 			b.WriteString(st.Warn.Render(markWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
@@ -213,7 +214,7 @@ func (s *preflightScreen) listText() string {
 		lead := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  "
 		// One problem a line: a detail's lines each start a line.
 		for _, problem := range strings.Split(ck.Detail, "\n") {
-			for _, d := range strings.Split(wrap(clean(problem), detailW), "\n") {
+			for _, d := range strings.Split(wrap(wizard.Clean(problem), detailW), "\n") {
 				b.WriteString(lead + st.Dim.Render(d) + "\n")
 				lead = pad
 			}
@@ -232,7 +233,7 @@ func (s *preflightScreen) listText() string {
 		}
 	}
 	for _, n := range notes {
-		b.WriteString(st.Dim.Render(wrap(clean(n), c.width)) + "\n")
+		b.WriteString(st.Dim.Render(wrap(wizard.Clean(n), c.width)) + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

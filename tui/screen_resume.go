@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // resumeScreen offers the saved drafts, to resume one or discard it.
@@ -47,21 +48,21 @@ func inUseText(d DraftInfo) string {
 // it too.
 func discardQuestion(d DraftInfo) string {
 	if d.Completed != nil {
-		name := clean(d.Company)
+		name := wizard.Clean(d.Company)
 		if name == "" {
-			name = clean(d.ID)
+			name = wizard.Clean(d.ID)
 		}
-		return "Discard the completed draft for " + name + "? Its bundle " + clean(d.Completed.BundlePath) + " is written; the draft's copy of the tokens is deleted."
+		return "Discard the completed draft for " + name + "? Its bundle " + wizard.Clean(d.Completed.BundlePath) + " is written; the draft's copy of the tokens is deleted."
 	}
 	if d.Err != nil {
-		return "Discard the unreadable draft " + clean(d.ID) + "? It is deleted with its key."
+		return "Discard the unreadable draft " + wizard.Clean(d.ID) + "? It is deleted with its key."
 	}
-	name := clean(d.Company)
+	name := wizard.Clean(d.Company)
 	if name == "" {
-		name = clean(d.ID)
+		name = wizard.Clean(d.ID)
 	}
 	n := len(d.AppsDone)
-	return fmt.Sprintf("Discard the draft for %s (%d %s authorized)? Its tokens are deleted.", name, n, plural(n, "app", "apps"))
+	return fmt.Sprintf("Discard the draft for %s (%d %s authorized)? Its tokens are deleted.", name, n, wizard.Plural(n, "app", "apps"))
 }
 
 // discard deletes draft id (DraftStore.Remove does not decrypt, so this
@@ -166,20 +167,20 @@ func (s *resumeScreen) entry(i int) []string {
 	var b strings.Builder
 	switch {
 	case inUse(d):
-		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": "+inUseText(d), c.width-2)) + "\n")
+		b.WriteString(cur + st.Dim.Render(truncate(wizard.Clean(d.ID)+": "+inUseText(d), c.width-2)) + "\n")
 		b.WriteString(indented(st.Dim.Render("It can be neither resumed nor discarded while that one runs."), 4, c.width, 2))
 	case d.Err != nil:
-		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable", c.width-2)) + "\n")
-		b.WriteString(indented(st.Dim.Render(errText(d.Err)), 4, c.width, 2))
+		b.WriteString(cur + st.Dim.Render(truncate(wizard.Clean(d.ID)+": unreadable", c.width-2)) + "\n")
+		b.WriteString(indented(st.Dim.Render(wizard.CleanErrorText(d.Err)), 4, c.width, 2))
 	case d.Completed != nil:
-		name := clean(d.Company)
+		name := wizard.Clean(d.Company)
 		if name == "" {
-			name = clean(d.ID)
+			name = wizard.Clean(d.ID)
 		}
 		b.WriteString(cur + st.Dim.Render(truncate(name, c.width-2)) + "\n")
 		b.WriteString(indented(st.Dim.Render(completedText(d)+"; discard the draft (d), it cannot be resumed"), 4, c.width, 2))
 	default:
-		name := clean(d.Company)
+		name := wizard.Clean(d.Company)
 		if name == "" {
 			name = "(no company)"
 		}
@@ -191,11 +192,11 @@ func (s *resumeScreen) entry(i int) []string {
 			when = "saved " + d.Updated.UTC().Format("2006-01-02 15:04 UTC")
 		}
 		b.WriteString(cur + name + "  " + st.Dim.Render(when) + "\n")
-		done := fmt.Sprintf("%d %s authorized", len(d.AppsDone), plural(len(d.AppsDone), "app", "apps"))
+		done := fmt.Sprintf("%d %s authorized", len(d.AppsDone), wizard.Plural(len(d.AppsDone), "app", "apps"))
 		if len(d.AppsDone) > 0 {
 			done += ": " + strings.Join(d.AppsDone, ", ")
 		}
-		b.WriteString(indented(st.Dim.Render(clean(done)), 4, c.width, 2))
+		b.WriteString(indented(st.Dim.Render(wizard.Clean(done)), 4, c.width, 2))
 	}
 	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
@@ -211,9 +212,9 @@ func (s *resumeScreen) foot() []string {
 	case s.discarding:
 		msg = c.spinner() + " Discarding the draft…"
 	case s.discardErr != nil:
-		msg = st.Err.Render(markErr+" could not discard the draft: ") + errText(s.discardErr)
+		msg = st.Err.Render(markErr+" could not discard the draft: ") + wizard.CleanErrorText(s.discardErr)
 	case s.err != nil:
-		msg = st.Err.Render(markErr+" could not load the draft: ") + errText(s.err)
+		msg = st.Err.Render(markErr+" could not load the draft: ") + wizard.CleanErrorText(s.err)
 	default:
 		return nil
 	}

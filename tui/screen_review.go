@@ -175,10 +175,10 @@ func (s *reviewScreen) submit() tea.Cmd {
 	}
 	if s.data.protection.Passphrase {
 		switch err := wizard.CheckPassphrase(s.pass1.Value(), s.pass2.Value()); err {
-		case errPassphraseShort:
+		case wizard.ErrPassphraseShort:
 			s.err, s.focus = err, focusPass1
 			return s.focusField()
-		case errPassphraseMismatch:
+		case wizard.ErrPassphraseMismatch:
 			s.err, s.focus = err, focusPass2
 			return s.focusField()
 		}
@@ -223,7 +223,7 @@ type reopenMsg struct{}
 // describeProtection words Deps.Protection.
 func describeProtection(p Protection) string {
 	if p.Describe != "" {
-		return clean(p.Describe)
+		return wizard.Clean(p.Describe)
 	}
 	switch {
 	case p.Passphrase:
@@ -245,7 +245,7 @@ func orgLine(o store.Org, gaps orgGaps) string {
 		}
 		return "unknown (no app authorized)"
 	}
-	name := clean(o.Name)
+	name := wizard.Clean(o.Name)
 	if name == "" {
 		name = "name unknown"
 	}
@@ -254,38 +254,26 @@ func orgLine(o store.Org, gaps orgGaps) string {
 	case o.UserCount > 1000:
 		users = "more than 1,000 users"
 	case o.UserCount > 0:
-		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
+		users = fmt.Sprintf("%d %s", o.UserCount, wizard.Plural(o.UserCount, "user", "users"))
 	case gaps.Size != "":
 		users = "size not checked"
 	}
-	return name + " · " + users + " · id " + shortID(clean(o.ID))
-}
-
-// shortID shortens a Webex ID for a screen line: Webex's org IDs are 87
-// characters of base64 whose start is the same for every org
-// ("ciscospark://us/ORGANIZATION/…"), so its first and last characters
-// around a … tell it apart; `ucx-onboard inspect` shows it whole.
-func shortID(id string) string {
-	const head, tail = 6, 10
-	if len(id) <= head+tail+1 {
-		return id
-	}
-	return id[:head] + "…" + id[len(id)-tail:]
+	return name + " · " + users + " · id " + wizard.ShortID(wizard.Clean(o.ID))
 }
 
 func customerLine(c store.Customer) string {
-	parts := []string{clean(c.Company), clean(c.AdminEmail)}
+	parts := []string{wizard.Clean(c.Company), wizard.Clean(c.AdminEmail)}
 	if c.Deployment == store.DeploymentOnPrem {
-		parts = append(parts, "on-premises "+clean(c.UCXHost))
+		parts = append(parts, "on-premises "+wizard.Clean(c.UCXHost))
 	} else {
 		d := "cloud"
 		if c.UCXHost != "" {
-			d += " " + clean(c.UCXHost)
+			d += " " + wizard.Clean(c.UCXHost)
 		}
 		parts = append(parts, d)
 	}
 	if c.Engineer != "" {
-		parts = append(parts, "engineer "+clean(c.Engineer))
+		parts = append(parts, "engineer "+wizard.Clean(c.Engineer))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -294,21 +282,21 @@ func customerLine(c store.Customer) string {
 // was never checked (Approver failed, or the wizard stopped before it).
 func approverText(a store.Approver) string {
 	if a.NotIdentified != "" {
-		t := "approver not identified: " + clean(a.NotIdentified)
+		t := "approver not identified: " + wizard.Clean(a.NotIdentified)
 		if a.Inferred != nil {
-			t += "; " + clean(wizard.InferredText(a.Inferred))
+			t += "; " + wizard.Clean(wizard.InferredText(a.Inferred))
 		}
 		return t
 	}
 	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
 		return "approver not checked"
 	}
-	who := clean(a.DisplayName)
+	who := wizard.Clean(a.DisplayName)
 	if a.Email != "" {
 		if who != "" {
 			who += " "
 		}
-		who += "<" + clean(a.Email) + ">"
+		who += "<" + wizard.Clean(a.Email) + ">"
 	}
 	if a.FullAdmin {
 		return who + ", Full Admin"
@@ -321,9 +309,9 @@ func shortApprover(a store.Approver) string {
 	if a.NotIdentified != "" {
 		return "approver not identified"
 	}
-	who := clean(a.DisplayName)
+	who := wizard.Clean(a.DisplayName)
 	if who == "" {
-		who = clean(a.Email)
+		who = wizard.Clean(a.Email)
 	}
 	if who == "" {
 		return "approver not checked"
@@ -440,7 +428,7 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 	default:
 		mark, word = st.Dim.Render(markSkip), "skipped"
 	}
-	name := truncate(clean(r.App.Name), nameW)
+	name := truncate(wizard.Clean(r.App.Name), nameW)
 	head := mark + " " + name + strings.Repeat(" ", max(nameW-lipgloss.Width(name), 0)) + "  " + word
 	if !detail {
 		return []string{truncate(head, w)}
@@ -484,9 +472,9 @@ func (s *reviewScreen) view() string {
 			p2 := s.pass2.View()
 			e1, e2 := "", ""
 			switch s.err {
-			case errPassphraseShort:
+			case wizard.ErrPassphraseShort:
 				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", markErr, store.MinPassphraseLen))
-			case errPassphraseMismatch:
+			case wizard.ErrPassphraseMismatch:
 				e2 = "  " + st.Err.Render(markErr+" the two entries differ")
 			}
 			bottom = append(bottom, label("Passphrase")+"["+p1+"]"+e1)
@@ -508,9 +496,9 @@ func (s *reviewScreen) view() string {
 		default:
 			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Dim.Render("  check everything above, then write the bundle"))
 		}
-		if s.err != nil && s.err != errPassphraseShort && s.err != errPassphraseMismatch {
-			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+errText(s.err))
-			bottom = append(bottom, strings.Split(wrap(writeRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
+		if s.err != nil && s.err != wizard.ErrPassphraseShort && s.err != wizard.ErrPassphraseMismatch {
+			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+wizard.CleanErrorText(s.err))
+			bottom = append(bottom, strings.Split(wrap(wizard.WriteRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
 		}
 		return bottom
 	}
@@ -531,7 +519,7 @@ func (s *reviewScreen) view() string {
 	}
 	nameW := 0
 	for _, a := range d.apps {
-		nameW = max(nameW, lipgloss.Width(clean(a.App.Name)))
+		nameW = max(nameW, lipgloss.Width(wizard.Clean(a.App.Name)))
 	}
 	nameW = min(nameW, max(w-4-10, 16), 48)
 	appLines := func(detail bool) []string {
