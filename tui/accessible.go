@@ -471,10 +471,10 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				a.say("(or open %s, which carries the code).", wizard.Clean(code.VerificationURIComplete))
 			}
 			if code.Notice != "" {
-				a.say("Note: %s", codeNotice(code.Notice))
+				a.say("Note: %s", wizard.CodeNotice(code.Notice))
 			}
 			if ap.Expiries > 0 {
-				a.say("Note: %s", expiredNotice(ap.Expiries, expiredAt))
+				a.say("Note: %s", wizard.ExpiredNotice(ap.Expiries, expiredAt))
 			}
 			a.say("Sign in as the customer's Full Admin. The code expires in %d minutes.", int(code.Expiry.Sub(code.IssuedAt).Minutes()+0.5))
 			m.c.bg.ahead(m.s) // the next app's code, while this one is pending
@@ -682,7 +682,7 @@ func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, err
 
 // sayRetry prints a retry of the Start or Approver call in progress (its
 // onRetry: called on this goroutine, during the call).
-func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", retryText(ev)) }
+func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", wizard.RetryText(ev)) }
 
 // approved handles an approval as the core decides (wizard.Approval):
 // it is saved in the draft at once (the admin's phone login is not to be

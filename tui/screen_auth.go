@@ -380,7 +380,7 @@ func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 }
 
 // retryLine is the status of a retry: "Webex is busy (HTTP 503, attempt
-// 2), retrying in 4s: <error>" (see retryCause).
+// 2), retrying in 4s: <error>" (see wizard.RetryCause).
 func (s *authScreen) retryLine() string {
 	c := s.c
 	ev := s.retry
@@ -388,7 +388,7 @@ func (s *authScreen) retryLine() string {
 	if d := s.retryAt.Sub(c.now); d > 0 {
 		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
-	line := c.spinner() + " " + c.styles.Warn.Render(retryCause(*ev)+", "+when)
+	line := c.spinner() + " " + c.styles.Warn.Render(wizard.RetryCause(*ev)+", "+when)
 	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
 		line += c.styles.Warn.Render(": ") + d
 	}
@@ -420,33 +420,6 @@ func (s *authScreen) keepLate(msg grantMsg) {
 	if s.mine(msg.gen, msg.app) && msg.err == nil && !s.approved() {
 		s.keep(msg.grant)
 	}
-}
-
-// retryCause words a retry's cause and attempt: "Webex is busy (HTTP 503,
-// attempt 2)" for a 408 or 5xx answer, "Webex asked to slow down (attempt
-// 2)" for a 429, "No answer from Webex (attempt 2)" otherwise (no answer,
-// or one cut short).
-func retryCause(ev flows.RetryEvent) string {
-	var we *flows.WebexError
-	switch {
-	case errors.As(ev.Err, &we) && we.Status == 429:
-		return fmt.Sprintf("Webex asked to slow down (attempt %d)", ev.Attempt)
-	case errors.As(ev.Err, &we) && we.Status == 423:
-		return fmt.Sprintf("Webex says it is locked for now (HTTP 423, attempt %d)", ev.Attempt)
-	case errors.As(ev.Err, &we):
-		return fmt.Sprintf("Webex is busy (HTTP %d, attempt %d)", we.Status, ev.Attempt)
-	}
-	return fmt.Sprintf("No answer from Webex (attempt %d)", ev.Attempt)
-}
-
-// retryText is a retry on one line, for the accessible flow: "No answer
-// from Webex (attempt 2), retrying in 4s: <error>" (see retryCause).
-func retryText(ev flows.RetryEvent) string {
-	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
-	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
-		line += ": " + d
-	}
-	return line
 }
 
 // granted handles the end of Wait, as the core decides (Approval.AfterWait:
@@ -827,29 +800,12 @@ func (s *authScreen) wrapPanel() {
 func (s *authScreen) notices() []string {
 	var n []string
 	if s.code.Notice != "" {
-		n = append(n, codeNotice(s.code.Notice))
+		n = append(n, wizard.CodeNotice(s.code.Notice))
 	}
 	if s.ap.Expiries > 0 && s.state == authWaiting {
-		n = append(n, expiredNotice(s.ap.Expiries, s.expiredAt))
+		n = append(n, wizard.ExpiredNotice(s.ap.Expiries, s.expiredAt))
 	}
 	return n
-}
-
-// codeNotice is DeviceCode.Notice as shown: flows words it whole (why the
-// link with the code is not used, and that the code is to be typed), so it
-// is only cleaned here, never wrapped in more words.
-func codeNotice(notice string) string {
-	return wizard.Clean(notice)
-}
-
-// expiredNotice says that n codes in a row expired unused, the last at at,
-// and names the likely cause when the admin says they approved.
-func expiredNotice(n int, at time.Time) string {
-	what := "The previous code expired at " + at.Format("15:04") + " unused."
-	if n > 1 {
-		what = fmt.Sprintf("The previous %d codes expired unused, the last at %s.", n, at.Format("15:04"))
-	}
-	return what + " " + wizard.RedirectHint
 }
 
 // remaining is the time left on the code at the last tick.
