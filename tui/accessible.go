@@ -252,8 +252,8 @@ func (a *accessible) run() error {
 				}
 			}
 			if !blocked {
-				blockApps(m.s, checks)
-				if n := appsBlocked(checks); n > 0 {
+				wizard.BlockApps(m.s, checks)
+				if n := wizard.AppsBlocked(checks); n > 0 {
 					a.say("%s the others can be authorized.", wizard.Plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
 				}
 				break
@@ -728,7 +728,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			next = ap.AfterIdentify(id, ierr)
 		}
 		if next == wizard.Unchecked {
-			title, cause := identifyProblem(ap.Cause, ap.Err)
+			title, cause := wizard.IdentifyProblem(ap.Cause, ap.Err)
 			a.say("%s: %s", title, wizard.CleanErrorText(ap.Err))
 			a.say("%s", cause)
 			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
@@ -749,7 +749,7 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 		id := ap.Identity
 		if ap.NotIdentified != "" {
-			a.say("%s", notIdentifiedText(ap))
+			a.say("%s", wizard.NotIdentifiedText(ap))
 			return ap.Result(statusAuthorized, ""), false, nil
 		}
 		m.c.bg.apply(m.s)
@@ -757,8 +757,8 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		who := fmt.Sprintf("%s <%s>", wizard.Clean(id.DisplayName), wizard.Clean(strings.Join(id.Emails, ", ")))
 		switch {
 		case id.OrgID != "" && (id.OrgName != "" || id.OrgNameUnknown != flows.Known):
-			a.say("Approved by %s, organization %s.", who, idOrgName(id))
-		case id.OrgID != "" && mayReadOrgName(ap.App, ap.Grant):
+			a.say("Approved by %s, organization %s.", who, wizard.OrgNameText(id))
+		case id.OrgID != "" && wizard.MayReadOrgName(ap.App, ap.Grant):
 			// The name is read in the background (fetchOrg) after the
 			// approval; the review gives it.
 			a.say("Approved by %s; the organization's name is being read.", who)
@@ -810,16 +810,6 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		drop()
 		return appResult{}, true, nil
 	}
-}
-
-// mayReadOrgName reports whether g (app's scopes when Webex did not say)
-// holds the scope to read the org's name.
-func mayReadOrgName(app flows.App, g flows.Grant) bool {
-	scopes := g.Scopes
-	if len(scopes) == 0 {
-		scopes = app.Scopes
-	}
-	return slices.Contains(scopes, flows.OrganizationsReadScope)
 }
 
 // complete shows the review, asks for the passphrase if needed and writes

@@ -253,7 +253,7 @@ func TestOrgUnknownsFromDraft(t *testing.T) {
 		})
 	}
 	// Known facts have no gaps.
-	if g := wizard.OrgGaps([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (orgGaps{}) {
+	if g := wizard.OrgGaps([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (wizard.Gaps{}) {
 		t.Errorf("gaps of a known org: %+v", g)
 	}
 }
@@ -501,7 +501,7 @@ func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps),
 // id (shortened by wizard.ShortID), fits 80 columns beside its label.
 func TestOrgLineFits(t *testing.T) {
 	const webexOrg = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8xZWI2NWZkZi05NjQzLTQxN2YtOTk3NC1hZDcyY2FlMGUxMGY"
-	line := orgLine(store.Org{ID: webexOrg, Name: "Acme Industries", UserCount: 1001}, orgGaps{})
+	line := orgLine(store.Org{ID: webexOrg, Name: "Acme Industries", UserCount: 1001}, wizard.Gaps{})
 	if w := width(line); w > 80-11 {
 		t.Errorf("the review's org line is %d wide, more than 80x24 leaves beside its label: %q", w, line)
 	}

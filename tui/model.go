@@ -391,7 +391,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		})
 	case preflightDoneMsg:
-		blockApps(m.s, m.preflight.checks)
+		wizard.BlockApps(m.s, m.preflight.checks)
 		return m, m.afterChecks()
 	case resumeChosenMsg:
 		if msg.id == "" {

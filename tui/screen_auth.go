@@ -1036,7 +1036,7 @@ func (s *authScreen) warningView() string {
 		role = "not a Full Admin"
 	}
 	row("Role", role)
-	org := idOrgName(id)
+	org := wizard.OrgNameText(id)
 	if id.OrgID != "" {
 		org += " (" + wizard.ShortID(wizard.Clean(id.OrgID)) + ")"
 	}
@@ -1075,7 +1075,7 @@ func (s *authScreen) unidentifiedView() string {
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
-	title, cause := identifyProblem(s.ap.Cause, s.idErr)
+	title, cause := wizard.IdentifyProblem(s.ap.Cause, s.idErr)
 	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
 	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+

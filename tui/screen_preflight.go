@@ -150,7 +150,7 @@ func (s *preflightScreen) verdict() string {
 		for _, ck := range s.checks {
 			warn = warn || !ck.OK
 		}
-		if n := appsBlocked(s.checks); n > 0 {
+		if n := wizard.AppsBlocked(s.checks); n > 0 {
 			b.WriteString(st.Err.Render(markErr+" "+wizard.Plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+markErr+"): ") +
 				"the others can. Press enter to go on.")
 		} else if warn {

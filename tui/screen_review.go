@@ -18,8 +18,8 @@ import (
 type reviewData struct {
 	customer   store.Customer
 	org        store.Org
-	gaps       orgGaps  // why the org's name and size are unknown
-	notes      []string // orgNotes: shown before the warnings, not in the bundle
+	gaps       wizard.Gaps // why the org's name and size are unknown
+	notes      []string    // orgNotes: shown before the warnings, not in the bundle
 	apps       []appResult
 	warnings   []string // written into the bundle
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
@@ -238,7 +238,7 @@ func describeProtection(p Protection) string {
 
 // orgLine words the org for the review on one line: its name, its size
 // ("size not checked" when gaps says why; orgNotes tell why) and its id.
-func orgLine(o store.Org, gaps orgGaps) string {
+func orgLine(o store.Org, gaps wizard.Gaps) string {
 	if o.ID == "" && o.Name == "" {
 		if gaps.Org != "" {
 			return "not identified (no app's token may read people)"
