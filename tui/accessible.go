@@ -828,16 +828,16 @@ func (a *accessible) complete() error {
 	rd := m.reviewData()
 	m.review.set(rd)
 	a.say("\nReview")
-	a.say("Customer: %s", customerLine(rd.customer))
-	a.say("Webex organization: %s", orgLine(rd.org, rd.gaps))
+	a.say("Customer: %s", wizard.CustomerLine(rd.customer))
+	a.say("Webex organization: %s", wizard.OrgLine(rd.org, rd.gaps))
 	for _, n := range rd.notes {
 		a.say("Note: %s", n)
 	}
 	for _, r := range rd.apps {
 		switch r.Status {
 		case statusAuthorized:
-			line := "- " + r.App.Name + ": authorized, " + approverText(r.Grant.Approver)
-			if exp := expiryText(r.Grant); exp != "" {
+			line := "- " + r.App.Name + ": authorized, " + wizard.ApproverText(r.Grant.Approver)
+			if exp := wizard.ExpiryText(r.Grant); exp != "" {
 				line += "; tokens: " + exp
 			}
 			a.say("%s.", line)
@@ -850,7 +850,7 @@ func (a *accessible) complete() error {
 	for _, w := range rd.warnings {
 		a.say("Warning: %s", w)
 	}
-	a.say("The bundle goes to %s, protected by %s.", rd.outPath, describeProtection(rd.protection))
+	a.say("The bundle goes to %s, protected by %s.", rd.outPath, wizard.DescribeProtection(rd.protection))
 	if m.review.authorized() == 0 {
 		a.say("No app is authorized: there is nothing to write.")
 		if rd.reopen > 0 {

@@ -198,7 +198,7 @@ func TestOrgFromEarlierApp(t *testing.T) {
 			if f.m.screen != scrReview {
 				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.ap.Warnings)
 			}
-			if got := orgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
+			if got := wizard.OrgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
 				t.Errorf("org line %q, want %q", got, tc.wantOrg)
 			}
 			if r := f.m.s.Results["cdr"]; r.Org.Name != "Acme Industries" || r.Org.UserCount != 240 {
@@ -501,7 +501,7 @@ func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps),
 // id (shortened by wizard.ShortID), fits 80 columns beside its label.
 func TestOrgLineFits(t *testing.T) {
 	const webexOrg = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8xZWI2NWZkZi05NjQzLTQxN2YtOTk3NC1hZDcyY2FlMGUxMGY"
-	line := orgLine(store.Org{ID: webexOrg, Name: "Acme Industries", UserCount: 1001}, wizard.Gaps{})
+	line := wizard.OrgLine(store.Org{ID: webexOrg, Name: "Acme Industries", UserCount: 1001}, wizard.Gaps{})
 	if w := width(line); w > 80-11 {
 		t.Errorf("the review's org line is %d wide, more than 80x24 leaves beside its label: %q", w, line)
 	}

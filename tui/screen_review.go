@@ -220,91 +220,7 @@ var reopenFieldKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "ba
 // reopenMsg asks the root to authorize the skipped and failed apps again.
 type reopenMsg struct{}
 
-// describeProtection words Deps.Protection.
-func describeProtection(p Protection) string {
-	if p.Describe != "" {
-		return wizard.Clean(p.Describe)
-	}
-	switch {
-	case p.Passphrase:
-		return "age, with a passphrase you choose"
-	case len(p.Recipients) == 1:
-		return "age, for 1 recipient: " + p.Recipients[0]
-	case len(p.Recipients) > 1:
-		return fmt.Sprintf("age, for %d recipients: %s", len(p.Recipients), strings.Join(p.Recipients, ", "))
-	}
-	return "unknown"
-}
-
-// orgLine words the org for the review on one line: its name, its size
-// ("size not checked" when gaps says why; orgNotes tell why) and its id.
-func orgLine(o store.Org, gaps wizard.Gaps) string {
-	if o.ID == "" && o.Name == "" {
-		if gaps.Org != "" {
-			return "not identified (no app's token may read people)"
-		}
-		return "unknown (no app authorized)"
-	}
-	name := wizard.Clean(o.Name)
-	if name == "" {
-		name = "name unknown"
-	}
-	users := "users not counted"
-	switch {
-	case o.UserCount > 1000:
-		users = "more than 1,000 users"
-	case o.UserCount > 0:
-		users = fmt.Sprintf("%d %s", o.UserCount, wizard.Plural(o.UserCount, "user", "users"))
-	case gaps.Size != "":
-		users = "size not checked"
-	}
-	return name + " · " + users + " · id " + wizard.ShortID(wizard.Clean(o.ID))
-}
-
-func customerLine(c store.Customer) string {
-	parts := []string{wizard.Clean(c.Company), wizard.Clean(c.AdminEmail)}
-	if c.Deployment == store.DeploymentOnPrem {
-		parts = append(parts, "on-premises "+wizard.Clean(c.UCXHost))
-	} else {
-		d := "cloud"
-		if c.UCXHost != "" {
-			d += " " + wizard.Clean(c.UCXHost)
-		}
-		parts = append(parts, d)
-	}
-	if c.Engineer != "" {
-		parts = append(parts, "engineer "+wizard.Clean(c.Engineer))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// approverText words an approver: "Name <email>, Full Admin", or that it
-// was never checked (Approver failed, or the wizard stopped before it).
-func approverText(a store.Approver) string {
-	if a.NotIdentified != "" {
-		t := "approver not identified: " + wizard.Clean(a.NotIdentified)
-		if a.Inferred != nil {
-			t += "; " + wizard.Clean(wizard.InferredText(a.Inferred))
-		}
-		return t
-	}
-	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
-		return "approver not checked"
-	}
-	who := wizard.Clean(a.DisplayName)
-	if a.Email != "" {
-		if who != "" {
-			who += " "
-		}
-		who += "<" + wizard.Clean(a.Email) + ">"
-	}
-	if a.FullAdmin {
-		return who + ", Full Admin"
-	}
-	return who + ", NOT a Full Admin"
-}
-
-// shortApprover is approverText without the email, for one-line rows.
+// shortApprover is wizard.ApproverText without the email, for one-line rows.
 func shortApprover(a store.Approver) string {
 	if a.NotIdentified != "" {
 		return "approver not identified"
@@ -320,18 +236,6 @@ func shortApprover(a store.Approver) string {
 		return who + ", Full Admin"
 	}
 	return who + ", NOT a Full Admin"
-}
-
-// expiryText words a grant's token expiries ("" when unknown).
-func expiryText(g store.AppGrant) string {
-	var parts []string
-	if !g.AccessTokenExpiry.IsZero() {
-		parts = append(parts, "access until "+g.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC"))
-	}
-	if !g.RefreshTokenExpiry.IsZero() {
-		parts = append(parts, "refresh until "+g.RefreshTokenExpiry.UTC().Format("2006-01-02"))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // shared finds what every authorized app has in common: the approver and
@@ -351,7 +255,7 @@ func shared(apps []appResult) (approver, expiry string) {
 			first, access, refresh = g, g.AccessTokenExpiry, g.RefreshTokenExpiry
 		}
 		n++
-		sameWho = sameWho && approverText(g.Approver) == approverText(first.Approver)
+		sameWho = sameWho && wizard.ApproverText(g.Approver) == wizard.ApproverText(first.Approver)
 		day := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
 		sameDay = sameDay && g.AccessTokenExpiry.IsZero() == first.AccessTokenExpiry.IsZero() &&
 			g.RefreshTokenExpiry.IsZero() == first.RefreshTokenExpiry.IsZero() &&
@@ -367,10 +271,10 @@ func shared(apps []appResult) (approver, expiry string) {
 		return "", ""
 	}
 	if sameWho {
-		approver = approverText(first.Approver)
+		approver = wizard.ApproverText(first.Approver)
 	}
 	if sameDay {
-		expiry = expiryText(store.AppGrant{AccessTokenExpiry: access, RefreshTokenExpiry: refresh})
+		expiry = wizard.ExpiryText(store.AppGrant{AccessTokenExpiry: access, RefreshTokenExpiry: refresh})
 		if expiry == "" {
 			expiry = "expiry unknown"
 		}
@@ -389,7 +293,7 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 	switch r.Status {
 	case statusAuthorized:
 		mark, word = st.OK.Render(markOK), "authorized"
-		who, exp := approverText(r.Grant.Approver), expiryText(r.Grant)
+		who, exp := wizard.ApproverText(r.Grant.Approver), wizard.ExpiryText(r.Grant)
 		if sharedWho == "" {
 			if r.Grant.Approver.NotIdentified == "" {
 				who = "by " + who
@@ -466,7 +370,7 @@ func (s *reviewScreen) view() string {
 	bottomLines := func(wrapped bool) []string {
 		var bottom []string
 		bottom = append(bottom, row("Bundle", d.outPath, wrapped)...)
-		bottom = append(bottom, row("Protection", describeProtection(d.protection), wrapped)...)
+		bottom = append(bottom, row("Protection", wizard.DescribeProtection(d.protection), wrapped)...)
 		if d.protection.Passphrase {
 			p1 := s.pass1.View()
 			p2 := s.pass2.View()
@@ -507,8 +411,8 @@ func (s *reviewScreen) view() string {
 	// Top: customer, org, what all apps share.
 	headLines := func(wrapCustomer, wrapOrg bool) []string {
 		var head []string
-		head = append(head, row("Customer", customerLine(d.customer), wrapCustomer)...)
-		head = append(head, row("Webex org", orgLine(d.org, d.gaps), wrapOrg)...)
+		head = append(head, row("Customer", wizard.CustomerLine(d.customer), wrapCustomer)...)
+		head = append(head, row("Webex org", wizard.OrgLine(d.org, d.gaps), wrapOrg)...)
 		if sharedWho != "" {
 			head = append(head, row("Approver", sharedWho, wrapCustomer)...)
 		}
