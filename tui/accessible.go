@@ -388,14 +388,14 @@ func (a *accessible) resume() error {
 				a.say("\nUnfinished onboardings were found:")
 			}
 			switch {
-			case inUse(in):
-				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, wizard.Clean(in.ID), inUseText(in))
+			case wizard.InUse(in):
+				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, wizard.Clean(in.ID), wizard.InUseText(in))
 				continue
 			case in.Err != nil:
 				a.say("%d. %s: unreadable (%s)", i+1, in.ID, wizard.CleanErrorText(in.Err))
 				continue
 			case in.Completed != nil:
-				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, wizard.Clean(in.Company), completedText(in), i+1)
+				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, wizard.Clean(in.Company), wizard.CompletedText(in), i+1)
 				continue
 			}
 			a.say("%d. %s, %d apps authorized, saved %s", i+1, wizard.Clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
@@ -407,20 +407,20 @@ func (a *accessible) resume() error {
 		}
 		del := strings.HasPrefix(strings.ToLower(s), "d")
 		n, cerr := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(s, "dD")))
-		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil && !inUse(infos[n-1])) {
+		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil && !wizard.InUse(infos[n-1])) {
 			a.say("No such draft.")
 			continue
 		}
-		if inUse(infos[n-1]) {
-			a.say("That draft is %s: it can be neither resumed nor discarded while that one runs.", inUseText(infos[n-1]))
+		if wizard.InUse(infos[n-1]) {
+			a.say("That draft is %s: it can be neither resumed nor discarded while that one runs.", wizard.InUseText(infos[n-1]))
 			continue
 		}
 		if !del && infos[n-1].Completed != nil {
-			a.say("That onboarding is %s; discard its draft with d%d.", completedText(infos[n-1]), n)
+			a.say("That onboarding is %s; discard its draft with d%d.", wizard.CompletedText(infos[n-1]), n)
 			continue
 		}
 		if del {
-			ans, err := a.choose(discardQuestion(infos[n-1])+" [y/N]: ", "yn", "n")
+			ans, err := a.choose(wizard.DiscardQuestion(infos[n-1])+" [y/N]: ", "yn", "n")
 			if err != nil {
 				return err
 			}
@@ -902,19 +902,19 @@ func (a *accessible) complete() error {
 		return ErrUserAborted
 	}
 	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
-	var written *store.Completion // see writeBundle
+	var written *store.Completion // see wizard.WriteBundle
 	for {
 		var r Receipt
 		var id string
 		var err error
-		r, id, written, err = writeBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
+		r, id, written, err = wizard.WriteBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
 		if err == nil {
 			m.s.Draft.ID = cmp.Or(m.s.Draft.ID, id)
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
 			if d.Drafts != nil && m.s.Draft.ID != "" {
-				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: finishDraft(d.Drafts, m.s.Draft, r)})
+				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: wizard.FinishDraft(d.Drafts, m.s.Draft, r)})
 			}
 			m.done.c = m.c
 			m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,11 +178,11 @@ func TestRetryAfterReceiptFailure(t *testing.T) {
 	}
 	path := filepath.Join(dir, "acme.ucxbundle")
 	dr := Draft{ID: "draft-1", Customer: testCustomer()}
-	_, _, written, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
+	_, _, written, err := wizard.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
 	if err == nil || written == nil {
 		t.Fatalf("first attempt: written %v, err %v", written, err)
 	}
-	r, _, again, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
+	r, _, again, err := wizard.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
 	if err != nil || again != nil || r.ReceiptPath != path+store.ReceiptSuffix || writes != 1 {
 		t.Fatalf("retry: %+v %v %v, %d writes", r, again, err, writes)
 	}

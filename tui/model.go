@@ -663,7 +663,7 @@ func (m *Model) complete() tea.Cmd {
 	path, pass, deps, dr, written := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot(), m.review.written
 	m.review.writing = true
 	return func() tea.Msg {
-		r, id, written, err := writeBundle(deps, dr, path, b, pass, written)
+		r, id, written, err := wizard.WriteBundle(deps, dr, path, b, pass, written)
 		return bundleWrittenMsg{receipt: r, err: err, id: id, written: written}
 	}
 }

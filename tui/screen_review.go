@@ -49,7 +49,7 @@ type reviewScreen struct {
 	writing      bool
 	// written is the bundle an attempt wrote before it failed (its
 	// receipt could not be written): the next attempt finishes it
-	// instead of writing another (writeBundle).
+	// instead of writing another (wizard.WriteBundle).
 	written *store.Completion
 	holdOn  bool // a quit key was pressed while writing
 }

@@ -1,15 +1,12 @@
-package tui
+package wizard
 
-import (
-	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
-)
+import "github.com/imagicle/ucx-onboard/store"
 
-// writeBundle is COMPLETE REQUEST, for both front-ends: it writes bundle
+// WriteBundle is COMPLETE REQUEST, for both front-ends: it writes bundle
 // b of draft dr to path through Deps.WriteBundle, which keeps the sealed
 // bundle in the draft (DraftStore.Record) before it writes it, when
 // drafts are on. The draft's ID is returned (Record assigns one to a draft
-// never saved). The draft is removed afterwards by finishDraft.
+// never saved). The draft is removed afterwards by FinishDraft.
 //
 // So an onboarding gets one bundle whatever stops the run: killed before
 // the record, the draft is as it was and no bundle exists; after it, the
@@ -26,9 +23,9 @@ import (
 // written is the bundle of an earlier attempt that is on disk although
 // the attempt failed (its receipt could not be written): it is published
 // again (the receipt written) instead of a new bundle being sealed, which
-// would be a second bundle with the same tokens. writeBundle returns the
+// would be a second bundle with the same tokens. WriteBundle returns the
 // bundle so written, or nil, for the next attempt.
-func writeBundle(deps Deps, dr Draft, path string, b store.Bundle, pass store.Secret, written *store.Completion) (Receipt, string, *store.Completion, error) {
+func WriteBundle(deps Deps, dr Draft, path string, b store.Bundle, pass store.Secret, written *store.Completion) (Receipt, string, *store.Completion, error) {
 	if written != nil {
 		r, _, err := written.Publish()
 		return r, dr.ID, onDisk(r, err, written), err
@@ -56,29 +53,10 @@ func onDisk(r Receipt, err error, c *store.Completion) *store.Completion {
 	return nil
 }
 
-// finishDraft ends draft dr once its bundle (receipt r) is written: it
+// FinishDraft ends draft dr once its bundle (receipt r) is written: it
 // removes the draft, which recorded the bundle before it was written
-// (writeBundle). A run killed before the removal leaves a draft that the
+// (WriteBundle). A run killed before the removal leaves a draft that the
 // next start shows as completed, to discard, never to resume.
-func finishDraft(d DraftStore, dr Draft, r Receipt) error {
+func FinishDraft(d DraftStore, dr Draft, r Receipt) error {
 	return d.Remove(dr.ID)
-}
-
-// completedText says which bundle completed draft d, and what the start
-// found of it (DraftInfo.Finished): both front-ends list it so.
-func completedText(d DraftInfo) string {
-	t := "already completed: " + wizard.Clean(d.Completed.BundlePath)
-	f := d.Finished
-	if f == nil {
-		return t
-	}
-	switch {
-	case f.Err != nil:
-		return t + "; but " + wizard.CleanErrorText(f.Err)
-	case f.WroteBundle:
-		return t + " (the run that wrote it was stopped; it is written now, with its receipt)"
-	case f.WroteReceipt:
-		return t + " (its receipt was missing and is written now)"
-	}
-	return t + " (checked: intact, with its receipt)"
 }
