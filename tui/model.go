@@ -274,7 +274,7 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.result.DraftID, m.result.DraftRemoveErr = msg.id, msg.err
-		m.done.removeErr, m.done.draftID = msg.err, msg.id
+		m.done.RemoveErr, m.done.DraftID = msg.err, msg.id
 	}
 	cmd := m.sv.removed()
 	if cmd != nil {
