@@ -17,6 +17,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/form"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"golang.org/x/term"
 )
@@ -282,7 +283,7 @@ func (a *accessible) run() error {
 	if vals.Deployment == "" {
 		vals.Deployment = store.DeploymentCloud
 	}
-	if err := customerForm(&vals, true).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
+	if err := form.Customer(&vals, true).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
 		return errors.Join(ErrUserAborted, err)
 	}
 	if a.in.ended.Load() {
@@ -292,7 +293,7 @@ func (a *accessible) run() error {
 		return errors.Join(ErrUserAborted, io.ErrUnexpectedEOF)
 	}
 	m.customer = newCustomerScreen(m.c, vals)
-	m.s.Draft.Customer = m.customer.value()
+	m.s.Draft.Customer = form.Submitted(vals)
 	m.haveCustomer = true
 
 	var ids []string
@@ -365,7 +366,7 @@ func (a *accessible) authorizeQueue(ids []string) error {
 func (a *accessible) save() {
 	a.m.saveNow()
 	if err := a.m.result.DraftSaveErr; err != nil {
-		a.say("%s progress could not be saved: %s", markWarn, wizard.CleanErrorText(err))
+		a.say("%s progress could not be saved: %s", wizard.MarkWarn, wizard.CleanErrorText(err))
 	}
 }
 

@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // finishedDrafts are completed drafts in each state the start can find

@@ -274,31 +274,9 @@ func TestPassphraseReachesWriter(t *testing.T) {
 	}
 }
 
-// TestValidation covers the form's checks.
-func TestValidation(t *testing.T) {
-	for _, c := range []struct {
-		email string
-		ok    bool
-	}{{"a@b.example", true}, {"Jane <a@b.example>", false}, {"a@b", false}, {"", false}, {"nope", false}} {
-		if err := validateEmail(c.email); (err == nil) != c.ok {
-			t.Errorf("email %q: %v", c.email, err)
-		}
-	}
-	for _, c := range []struct {
-		host, dep string
-		ok        bool
-	}{
-		{"", store.DeploymentCloud, true}, {"", store.DeploymentOnPrem, false}, {"ucx01.acme.local", store.DeploymentOnPrem, true},
-		{"10.0.0.7", store.DeploymentOnPrem, true}, {"fe80::1", store.DeploymentOnPrem, true}, {"bad host", store.DeploymentOnPrem, false},
-		{"-x.acme", store.DeploymentOnPrem, false},
-	} {
-		if err := validateHost(c.host, c.dep); (err == nil) != c.ok {
-			t.Errorf("host %q %s: %v", c.host, c.dep, err)
-		}
-	}
-	if validateCompany("  ") == nil {
-		t.Error("blank company accepted")
-	}
+// TestDefaultOutPath: the bundle is named by the company's slug and the
+// UTC date.
+func TestDefaultOutPath(t *testing.T) {
 	if got := DefaultOutPath("Acme Industries, S.p.A.", t0); got != "acme-industries-s-p-a-2026-11-21.ucxbundle" {
 		t.Errorf("DefaultOutPath = %q", got)
 	}

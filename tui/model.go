@@ -341,7 +341,7 @@ func (m *Model) chrome() {
 	m.c.saveErr = m.result.DraftSaveErr
 	m.noticeLine = ""
 	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
-		m.noticeLine = truncate(m.c.styles.Err.Render(markWarn+" progress could not be saved: ")+wizard.CleanErrorText(err), m.c.width)
+		m.noticeLine = truncate(m.c.styles.Err.Render(wizard.MarkWarn+" progress could not be saved: ")+wizard.CleanErrorText(err), m.c.width)
 	}
 	help := m.screens[m.screen].help()
 	if m.confirmQuit {

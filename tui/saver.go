@@ -2,10 +2,10 @@ package tui
 
 import (
 	"cmp"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // saverState is what the draft saver is doing.

@@ -121,9 +121,9 @@ func (s *appsScreen) view() string {
 		extra := ""
 		switch _, blocked := s.blocked[a.ID]; {
 		case s.done[i]:
-			extra = "  " + st.OK.Render(markOK+" authorized (draft)")
+			extra = "  " + st.OK.Render(wizard.MarkOK+" authorized (draft)")
 		case blocked:
-			extra = "  " + st.Err.Render(markErr+" cannot be authorized (see the checks)")
+			extra = "  " + st.Err.Render(wizard.MarkErr+" cannot be authorized (see the checks)")
 		}
 		b.WriteString(truncate(cur+box+" "+name+extra, c.width) + "\n")
 		scopes := wizard.Clean(strings.Join(a.Scopes, " "))
@@ -142,7 +142,7 @@ func (s *appsScreen) view() string {
 		}
 	}
 	if s.warning != "" {
-		b.WriteString("\n" + st.Err.Render(markErr+" "+s.warning))
+		b.WriteString("\n" + st.Err.Render(wizard.MarkErr+" "+s.warning))
 	}
 	return b.String()
 }

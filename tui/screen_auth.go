@@ -762,7 +762,7 @@ func (s *authScreen) wrapPanel() {
 	for _, n := range s.notices() {
 		top = append(top, "")
 		lines := strings.Split(wrap(n, max(pw-2, 10)), "\n")
-		top = append(top, st.Warn.Render(markWarn)+" "+st.Warn.Render(lines[0]))
+		top = append(top, st.Warn.Render(wizard.MarkWarn)+" "+st.Warn.Render(lines[0]))
 		for _, l := range lines[1:] {
 			top = append(top, "  "+st.Warn.Render(l))
 		}
@@ -844,19 +844,19 @@ func (s *authScreen) status() string {
 	case authRenewing:
 		switch {
 		case s.retry != nil && s.expired:
-			return st.Warn.Render(markWarn+" The code expired. ") + s.retryLine()
+			return st.Warn.Render(wizard.MarkWarn+" The code expired. ") + s.retryLine()
 		case s.retry != nil:
 			return s.retryLine()
 		}
 		if s.expired {
-			return st.Warn.Render(markWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
+			return st.Warn.Render(wizard.MarkWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
 		}
 		return c.spinner() + " Requesting a fresh code…"
 	case authIdentifying:
 		if s.retry != nil {
-			return st.OK.Render(markOK+" Approved. ") + s.retryLine()
+			return st.OK.Render(wizard.MarkOK+" Approved. ") + s.retryLine()
 		}
-		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Checking who approved…"
+		return st.OK.Render(wizard.MarkOK+" Approved. ") + c.spinner() + " Checking who approved…"
 	}
 	if !s.haveEv {
 		return c.spinner() + " Waiting for approval…"
@@ -889,9 +889,9 @@ func (s *authScreen) status() string {
 		}
 		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, wizard.Plural(s.retries, "retry", "retries"), next)) + wizard.CleanErrorDetail(ev.Err)
 	case flows.PollFailed:
-		return st.Err.Render(markErr+" Stopped: ") + wizard.CleanErrorText(ev.Err)
+		return st.Err.Render(wizard.MarkErr+" Stopped: ") + wizard.CleanErrorText(ev.Err)
 	case flows.PollDone:
-		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
+		return st.OK.Render(wizard.MarkOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
 	}
 	// When, not the poll's count: the customer sees the screen.
 	return c.spinner() + " Waiting for approval" + check
@@ -1002,7 +1002,7 @@ func (s *authScreen) errorView() string {
 	case errors.Is(s.err, flows.ErrTokenLimit):
 		what = "Token limit reached"
 	}
-	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
+	b.WriteString(st.Err.Render(wizard.MarkErr+" "+what) + "\n")
 	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.err), w)) + "\n\n")
 	if s.askSecret {
 		b.WriteString(wrap(wizard.SecretPrompt(s.app, s.remaining()), w) + "\n\n")
@@ -1025,7 +1025,7 @@ func (s *authScreen) warningView() string {
 	id := s.ap.Identity
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
-	b.WriteString(st.OK.Render(markOK+" Approved") + ", but check who approved:\n\n")
+	b.WriteString(st.OK.Render(wizard.MarkOK+" Approved") + ", but check who approved:\n\n")
 	row := func(label, v string) {
 		b.WriteString(st.Label.Render(fmt.Sprintf("%-12s", label)) + truncate(v, max(w-12, 10)) + "\n")
 	}
@@ -1045,7 +1045,7 @@ func (s *authScreen) warningView() string {
 	b.WriteString("\n")
 	for _, wn := range s.ap.Warnings {
 		lines := strings.Split(wrap(wn, w-2), "\n")
-		b.WriteString(st.Warn.Render(markWarn) + " " + lines[0] + "\n")
+		b.WriteString(st.Warn.Render(wizard.MarkWarn) + " " + lines[0] + "\n")
 		for _, l := range lines[1:] {
 			b.WriteString("  " + l + "\n")
 		}
@@ -1074,9 +1074,9 @@ func (s *authScreen) unidentifiedView() string {
 	w := s.c.width
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
-	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
+	b.WriteString(st.OK.Render(wizard.MarkOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
 	title, cause := wizard.IdentifyProblem(s.ap.Cause, s.idErr)
-	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
+	b.WriteString(st.Warn.Render(wizard.MarkWarn+" "+title) + "\n")
 	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+

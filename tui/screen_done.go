@@ -72,9 +72,9 @@ func (s *doneScreen) content() string {
 	c := s.c
 	st := c.styles
 	var b strings.Builder
-	b.WriteString(st.OK.Render(markOK+" "+wizard.DoneTitle) + st.Dim.Render("  "+s.Summary()) + "\n\n")
+	b.WriteString(st.OK.Render(wizard.MarkOK+" "+wizard.DoneTitle) + st.Dim.Render("  "+s.Summary()) + "\n\n")
 	if s.RemoveErr != nil {
-		b.WriteString(st.Err.Render(markWarn+" "+wizard.DraftNotDeleted) + "\n")
+		b.WriteString(st.Err.Render(wizard.MarkWarn+" "+wizard.DraftNotDeleted) + "\n")
 		b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.RemoveErr), c.width)) + "\n")
 		b.WriteString(wrap(s.DeleteDraftHint(), c.width) + "\n\n")
 	}

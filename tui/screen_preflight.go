@@ -142,21 +142,21 @@ func (s *preflightScreen) verdict() string {
 	case s.running:
 		b.WriteString(c.spinner() + " Checking again…")
 	case s.restartNeeded():
-		b.WriteString(st.Err.Render(markErr + " Fix what is marked " + markErr + ", then quit and start ucx-onboard again."))
+		b.WriteString(st.Err.Render(wizard.MarkErr + " Fix what is marked " + wizard.MarkErr + ", then quit and start ucx-onboard again."))
 	case s.blocked():
-		b.WriteString(st.Err.Render(markErr + " Fix what is marked " + markErr + ", then press r to check again."))
+		b.WriteString(st.Err.Render(wizard.MarkErr + " Fix what is marked " + wizard.MarkErr + ", then press r to check again."))
 	default:
 		warn := false
 		for _, ck := range s.checks {
 			warn = warn || !ck.OK
 		}
 		if n := wizard.AppsBlocked(s.checks); n > 0 {
-			b.WriteString(st.Err.Render(markErr+" "+wizard.Plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+markErr+"): ") +
+			b.WriteString(st.Err.Render(wizard.MarkErr+" "+wizard.Plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+wizard.MarkErr+"): ") +
 				"the others can. Press enter to go on.")
 		} else if warn {
-			b.WriteString(st.Warn.Render(markWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
+			b.WriteString(st.Warn.Render(wizard.MarkWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
 		} else {
-			b.WriteString(st.OK.Render(markOK+" All set. ") + s.goOn())
+			b.WriteString(st.OK.Render(wizard.MarkOK+" All set. ") + s.goOn())
 		}
 	}
 	return wrap(b.String(), c.width)
@@ -203,12 +203,12 @@ func (s *preflightScreen) listText() string {
 	pad := strings.Repeat(" ", nameW+4)
 	var notes []string
 	for _, ck := range s.checks {
-		mark := st.OK.Render(markOK)
+		mark := st.OK.Render(wizard.MarkOK)
 		switch {
 		case !ck.OK && (ck.Blocking || ck.AppBlocked):
-			mark = st.Err.Render(markErr)
+			mark = st.Err.Render(wizard.MarkErr)
 		case !ck.OK:
-			mark = st.Warn.Render(markWarn)
+			mark = st.Warn.Render(wizard.MarkWarn)
 		}
 		name := truncate(ck.Name, nameW)
 		lead := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  "

@@ -177,9 +177,9 @@ func (s *resumeScreen) foot() []string {
 	case s.discarding:
 		msg = c.spinner() + " Discarding the draft…"
 	case s.discardErr != nil:
-		msg = st.Err.Render(markErr+" could not discard the draft: ") + wizard.CleanErrorText(s.discardErr)
+		msg = st.Err.Render(wizard.MarkErr+" could not discard the draft: ") + wizard.CleanErrorText(s.discardErr)
 	case s.err != nil:
-		msg = st.Err.Render(markErr+" could not load the draft: ") + wizard.CleanErrorText(s.err)
+		msg = st.Err.Render(wizard.MarkErr+" could not load the draft: ") + wizard.CleanErrorText(s.err)
 	default:
 		return nil
 	}

@@ -292,7 +292,7 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 	var more []string // detail lines
 	switch r.Status {
 	case statusAuthorized:
-		mark, word = st.OK.Render(markOK), "authorized"
+		mark, word = st.OK.Render(wizard.MarkOK), "authorized"
 		who, exp := wizard.ApproverText(r.Grant.Approver), wizard.ExpiryText(r.Grant)
 		if sharedWho == "" {
 			if r.Grant.Approver.NotIdentified == "" {
@@ -322,7 +322,7 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 			}
 		}
 	case statusFailed:
-		mark, word = st.Err.Render(markErr), "failed"
+		mark, word = st.Err.Render(wizard.MarkErr), "failed"
 		if r.Reason != "" {
 			more = append(more, r.Reason)
 			if !detail {
@@ -330,7 +330,7 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 			}
 		}
 	default:
-		mark, word = st.Dim.Render(markSkip), "skipped"
+		mark, word = st.Dim.Render(wizard.MarkSkip), "skipped"
 	}
 	name := truncate(wizard.Clean(r.App.Name), nameW)
 	head := mark + " " + name + strings.Repeat(" ", max(nameW-lipgloss.Width(name), 0)) + "  " + word
@@ -377,9 +377,9 @@ func (s *reviewScreen) view() string {
 			e1, e2 := "", ""
 			switch s.err {
 			case wizard.ErrPassphraseShort:
-				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", markErr, store.MinPassphraseLen))
+				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", wizard.MarkErr, store.MinPassphraseLen))
 			case wizard.ErrPassphraseMismatch:
-				e2 = "  " + st.Err.Render(markErr+" the two entries differ")
+				e2 = "  " + st.Err.Render(wizard.MarkErr+" the two entries differ")
 			}
 			bottom = append(bottom, label("Passphrase")+"["+p1+"]"+e1)
 			bottom = append(bottom, label("Again")+"["+p2+"]"+e2)
@@ -401,7 +401,7 @@ func (s *reviewScreen) view() string {
 			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Dim.Render("  check everything above, then write the bundle"))
 		}
 		if s.err != nil && s.err != wizard.ErrPassphraseShort && s.err != wizard.ErrPassphraseMismatch {
-			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+wizard.CleanErrorText(s.err))
+			bottom = append(bottom, st.Err.Render(wizard.MarkErr+" could not write the bundle: ")+wizard.CleanErrorText(s.err))
 			bottom = append(bottom, strings.Split(wrap(wizard.WriteRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
 		}
 		return bottom
@@ -440,7 +440,7 @@ func (s *reviewScreen) view() string {
 	var warn []string
 	for _, wn := range append(slices.Clone(d.notes), d.shown...) {
 		lines := strings.Split(wrap(wn, w-2), "\n")
-		warn = append(warn, st.Warn.Render(markWarn)+" "+lines[0])
+		warn = append(warn, st.Warn.Render(wizard.MarkWarn)+" "+lines[0])
 		for _, l := range lines[1:] {
 			warn = append(warn, "  "+l)
 		}
@@ -464,7 +464,7 @@ func (s *reviewScreen) view() string {
 		left := room - len(apps) - 1
 		if left < len(warn) {
 			more := len(warn) - max(left-1, 0)
-			warn = append(warn[:max(left-1, 0)], st.Warn.Render(fmt.Sprintf("%s … %d more warning lines: enlarge the window", markWarn, more)))
+			warn = append(warn[:max(left-1, 0)], st.Warn.Render(fmt.Sprintf("%s … %d more warning lines: enlarge the window", wizard.MarkWarn, more)))
 		}
 		apps = append(apps, "")
 		apps = append(apps, warn...)

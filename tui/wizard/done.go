@@ -36,7 +36,7 @@ func (d *Done) Set(r Receipt, cust store.Customer, org store.Org, results map[st
 	}
 }
 
-// DoneTitle heads the last step, after a ✓.
+// DoneTitle heads the last step, after MarkOK.
 const DoneTitle = "Bundle written"
 
 // Summary is the line beside DoneTitle: "4 apps authorized for Acme".
@@ -44,7 +44,7 @@ func (d Done) Summary() string {
 	return fmt.Sprintf("%d %s authorized for %s", d.Authorized, Plural(d.Authorized, "app", "apps"), Clean(d.Customer.Company))
 }
 
-// DraftNotDeleted heads RemoveErr, after a !.
+// DraftNotDeleted heads RemoveErr, after MarkWarn.
 const DraftNotDeleted = "The draft with the tokens could not be deleted:"
 
 // DeleteDraftHint says how to delete the draft that could not be
@@ -124,9 +124,9 @@ func (d Done) Steps(open Command) []DoneStep {
 // the done screen shows it, without styles, each value on its label's
 // line, lines not wrapped (the screen reader's terminal does that).
 func DoneText(d Done, open Command) []string {
-	lines := []string{"✓ " + DoneTitle + "  " + d.Summary(), ""}
+	lines := []string{MarkOK + " " + DoneTitle + "  " + d.Summary(), ""}
 	if d.RemoveErr != nil {
-		lines = append(lines, "! "+DraftNotDeleted, CleanErrorText(d.RemoveErr), d.DeleteDraftHint(), "")
+		lines = append(lines, MarkWarn+" "+DraftNotDeleted, CleanErrorText(d.RemoveErr), d.DeleteDraftHint(), "")
 	}
 	for _, r := range d.Rows() {
 		v := r.Value

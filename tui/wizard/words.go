@@ -10,6 +10,14 @@ import (
 // The plain words both front-ends say (no styles, no keys of their own):
 // a front-end adds its styling, or prints them as they are.
 
+// Marks used in lists; words always accompany them.
+const (
+	MarkOK   = "✓"
+	MarkErr  = "✗"
+	MarkWarn = "!"
+	MarkSkip = "–"
+)
+
 // Clean strips escapes and control characters from a server string before
 // it is rendered. flows already sanitizes; this is the front-ends' own
 // belt. (flows.Sanitize drops every control character, escapes included,
