@@ -917,9 +917,9 @@ func (a *accessible) complete() error {
 			if d.Drafts != nil && m.s.Draft.ID != "" {
 				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: wizard.FinishDraft(d.Drafts, m.s.Draft, r)})
 			}
-			m.done.Done.Set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
+			m.done.DoneContent.Set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 			a.say("\nDone.")
-			a.say("%s\n", strings.Join(wizard.DoneText(m.done.Done, wizard.OpenCommand(d, r)), "\n"))
+			a.say("%s\n", strings.Join(wizard.DoneText(m.done.DoneContent, wizard.OpenCommand(d, r)), "\n"))
 			return nil
 		}
 		a.say("Could not write the bundle: %s", wizard.CleanErrorText(err))

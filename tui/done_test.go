@@ -143,7 +143,7 @@ func TestDoneTextIsTheScreen(t *testing.T) {
 			s.RemoveErr, s.DraftID = tc.del, "20261121-acme"
 			s.set(tc.r, tc.cust, tc.org, apps, tc.ids)
 			want := ansi.Strip(s.content())
-			got := strings.Join(wizard.DoneText(s.Done, wizard.OpenCommand(f.m.c.deps, tc.r)), "\n") + "\n"
+			got := strings.Join(wizard.DoneText(s.DoneContent, wizard.OpenCommand(f.m.c.deps, tc.r)), "\n") + "\n"
 			if got != want {
 				t.Errorf("DoneText:\n%s\nthe screen, without styles:\n%s", got, want)
 			}

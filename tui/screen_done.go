@@ -14,10 +14,10 @@ import (
 )
 
 // doneScreen shows where the bundle went and what to do next (the
-// core's wizard.Done, styled and wrapped).
+// core's wizard.DoneContent, styled and wrapped).
 type doneScreen struct {
 	c *common
-	wizard.Done
+	wizard.DoneContent
 	// page scrolls the screen when it is taller than the window (long
 	// paths wrap, never cut); set and resize size it.
 	page    viewport.Model
@@ -26,7 +26,7 @@ type doneScreen struct {
 
 func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
 	defer s.layout() // the help asks scrolls() right after
-	s.Done.Set(r, cust, org, results, selected)
+	s.DoneContent.Set(r, cust, org, results, selected)
 }
 
 // update scrolls (enter and q: the root quits).

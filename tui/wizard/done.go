@@ -6,10 +6,10 @@ import (
 	"github.com/imagicle/ucx-onboard/store"
 )
 
-// Done is what the last step says: where the bundle went, how it is
+// DoneContent is what the last step says: where the bundle went, how it is
 // protected, and what to do next. The full-screen done screen styles and
 // wraps it; DoneText says it line by line.
-type Done struct {
+type DoneContent struct {
 	Receipt  Receipt
 	Customer store.Customer
 	Org      store.Org
@@ -25,7 +25,7 @@ type Done struct {
 // Set records the written bundle (receipt r) of the onboarding of cust in
 // org, and counts the selected apps authorized in results. RemoveErr and
 // DraftID are left as they are.
-func (d *Done) Set(r Receipt, cust store.Customer, org store.Org, results map[string]*Result, selected []string) {
+func (d *DoneContent) Set(r Receipt, cust store.Customer, org store.Org, results map[string]*Result, selected []string) {
 	d.Receipt, d.Customer, d.Org = r, cust, org
 	d.Authorized, d.Presence = 0, false
 	for _, id := range selected {
@@ -40,7 +40,7 @@ func (d *Done) Set(r Receipt, cust store.Customer, org store.Org, results map[st
 const DoneTitle = "Bundle written"
 
 // Summary is the line beside DoneTitle: "4 apps authorized for Acme".
-func (d Done) Summary() string {
+func (d DoneContent) Summary() string {
 	return fmt.Sprintf("%d %s authorized for %s", d.Authorized, Plural(d.Authorized, "app", "apps"), Clean(d.Customer.Company))
 }
 
@@ -49,7 +49,7 @@ const DraftNotDeleted = "The draft with the tokens could not be deleted:"
 
 // DeleteDraftHint says how to delete the draft that could not be
 // deleted (RemoveErr).
-func (d Done) DeleteDraftHint() string {
+func (d DoneContent) DeleteDraftHint() string {
 	return "Delete draft " + Clean(d.DraftID) + ": run ucx-onboard again and press d on it, or delete it from the state folder."
 }
 
@@ -61,7 +61,7 @@ type DoneRow struct {
 }
 
 // Rows are the bundle, its hash and receipt, and its protection.
-func (d Done) Rows() []DoneRow {
+func (d DoneContent) Rows() []DoneRow {
 	r := d.Receipt
 	rows := []DoneRow{{"Bundle", r.BundlePath, true}, {"SHA-256", r.SHA256, true}, {"Receipt", r.ReceiptPath, true}}
 	switch {
@@ -101,7 +101,7 @@ const SizeUnknownStep = "Before enabling presence retrieval, check that the orga
 	"its size could not be checked (the bundle's warnings say why), and Cisco's API does not support more."
 
 // Steps are the next steps; open is OpenCommand's.
-func (d Done) Steps(open Command) []DoneStep {
+func (d DoneContent) Steps(open Command) []DoneStep {
 	steps := []DoneStep{
 		{"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side, run:", &open},
 		{"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.", nil},
@@ -123,7 +123,7 @@ func (d Done) Steps(open Command) []DoneStep {
 // DoneText is the last step in plain lines, for the accessible flow: as
 // the done screen shows it, without styles, each value on its label's
 // line, lines not wrapped (the screen reader's terminal does that).
-func DoneText(d Done, open Command) []string {
+func DoneText(d DoneContent, open Command) []string {
 	lines := []string{MarkOK + " " + DoneTitle + "  " + d.Summary(), ""}
 	if d.RemoveErr != nil {
 		lines = append(lines, MarkWarn+" "+DraftNotDeleted, CleanErrorText(d.RemoveErr), d.DeleteDraftHint(), "")
