@@ -17,6 +17,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/form"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"golang.org/x/term"
 )
@@ -236,9 +237,9 @@ func (a *accessible) run() error {
 					state = "warning"
 				}
 				problems := strings.Split(c.Detail, "\n") // one a line
-				a.say("- %s: %s. %s", c.Name, state, clean(problems[0]))
+				a.say("- %s: %s. %s", c.Name, state, wizard.Clean(problems[0]))
 				for _, p := range problems[1:] {
-					a.say("  %s", clean(p))
+					a.say("  %s", wizard.Clean(p))
 				}
 				if !c.OK && c.Fix != "" {
 					a.say("  Fix: %s", c.Fix)
@@ -248,13 +249,13 @@ func (a *accessible) run() error {
 			for _, c := range checks {
 				if c.Note != "" && !slices.Contains(notes, c.Note) {
 					notes = append(notes, c.Note)
-					a.say("%s", clean(c.Note))
+					a.say("%s", wizard.Clean(c.Note))
 				}
 			}
 			if !blocked {
-				blockApps(m.s, checks)
-				if n := appsBlocked(checks); n > 0 {
-					a.say("%s the others can be authorized.", plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
+				wizard.BlockApps(m.s, checks)
+				if n := wizard.AppsBlocked(checks); n > 0 {
+					a.say("%s the others can be authorized.", wizard.Plural(n, "One app cannot be authorized;", fmt.Sprintf("%d apps cannot be authorized;", n)))
 				}
 				break
 			}
@@ -282,7 +283,7 @@ func (a *accessible) run() error {
 	if vals.Deployment == "" {
 		vals.Deployment = store.DeploymentCloud
 	}
-	if err := customerForm(&vals, true).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
+	if err := form.Customer(&vals, true).WithAccessible(true).WithInput(a.in).WithOutput(a.out).Run(); err != nil {
 		return errors.Join(ErrUserAborted, err)
 	}
 	if a.in.ended.Load() {
@@ -292,7 +293,7 @@ func (a *accessible) run() error {
 		return errors.Join(ErrUserAborted, io.ErrUnexpectedEOF)
 	}
 	m.customer = newCustomerScreen(m.c, vals)
-	m.s.Draft.Customer = m.customer.value()
+	m.s.Draft.Customer = form.Submitted(vals)
 	m.haveCustomer = true
 
 	var ids []string
@@ -365,7 +366,7 @@ func (a *accessible) authorizeQueue(ids []string) error {
 func (a *accessible) save() {
 	a.m.saveNow()
 	if err := a.m.result.DraftSaveErr; err != nil {
-		a.say("%s progress could not be saved: %s", markWarn, errText(err))
+		a.say("%s progress could not be saved: %s", wizard.MarkWarn, wizard.CleanErrorText(err))
 	}
 }
 
@@ -388,17 +389,17 @@ func (a *accessible) resume() error {
 				a.say("\nUnfinished onboardings were found:")
 			}
 			switch {
-			case inUse(in):
-				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, clean(in.ID), inUseText(in))
+			case wizard.InUse(in):
+				a.say("%d. %s: %s; it can be neither resumed nor discarded while that one runs", i+1, wizard.Clean(in.ID), wizard.InUseText(in))
 				continue
 			case in.Err != nil:
-				a.say("%d. %s: unreadable (%s)", i+1, in.ID, errText(in.Err))
+				a.say("%d. %s: unreadable (%s)", i+1, in.ID, wizard.CleanErrorText(in.Err))
 				continue
 			case in.Completed != nil:
-				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, clean(in.Company), completedText(in), i+1)
+				a.say("%d. %s: %s; it can only be discarded (d%d)", i+1, wizard.Clean(in.Company), wizard.CompletedText(in), i+1)
 				continue
 			}
-			a.say("%d. %s, %d apps authorized, saved %s", i+1, clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
+			a.say("%d. %s, %d apps authorized, saved %s", i+1, wizard.Clean(in.Company), len(in.AppsDone), in.Updated.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		show = false
 		s, err := a.ask("Type a number to resume one, d and a number to discard one (d2), or press enter to start a new onboarding: ")
@@ -407,20 +408,20 @@ func (a *accessible) resume() error {
 		}
 		del := strings.HasPrefix(strings.ToLower(s), "d")
 		n, cerr := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(s, "dD")))
-		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil && !inUse(infos[n-1])) {
+		if cerr != nil || n < 1 || n > len(infos) || (!del && infos[n-1].Err != nil && !wizard.InUse(infos[n-1])) {
 			a.say("No such draft.")
 			continue
 		}
-		if inUse(infos[n-1]) {
-			a.say("That draft is %s: it can be neither resumed nor discarded while that one runs.", inUseText(infos[n-1]))
+		if wizard.InUse(infos[n-1]) {
+			a.say("That draft is %s: it can be neither resumed nor discarded while that one runs.", wizard.InUseText(infos[n-1]))
 			continue
 		}
 		if !del && infos[n-1].Completed != nil {
-			a.say("That onboarding is %s; discard its draft with d%d.", completedText(infos[n-1]), n)
+			a.say("That onboarding is %s; discard its draft with d%d.", wizard.CompletedText(infos[n-1]), n)
 			continue
 		}
 		if del {
-			ans, err := a.choose(discardQuestion(infos[n-1])+" [y/N]: ", "yn", "n")
+			ans, err := a.choose(wizard.DiscardQuestion(infos[n-1])+" [y/N]: ", "yn", "n")
 			if err != nil {
 				return err
 			}
@@ -428,7 +429,7 @@ func (a *accessible) resume() error {
 				continue
 			}
 			if err := m.c.deps.Drafts.Remove(infos[n-1].ID); err != nil {
-				a.say("Could not discard it: %s", errText(err))
+				a.say("Could not discard it: %s", wizard.CleanErrorText(err))
 				continue
 			}
 			a.say("Discarded.")
@@ -438,7 +439,7 @@ func (a *accessible) resume() error {
 		}
 		dr, err := m.c.deps.Drafts.Load(infos[n-1].ID)
 		if err != nil {
-			a.say("Could not load it: %s", errText(err))
+			a.say("Could not load it: %s", wizard.CleanErrorText(err))
 			continue
 		}
 		m.loaded(draftLoadedMsg{draft: dr})
@@ -466,15 +467,15 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 		code, err := m.c.bg.start(ctx, auth, app, a.sayRetry)
 		var g flows.Grant
 		if err == nil {
-			a.say("On a phone or computer, open %s and enter the code %s", clean(code.VerificationURI), clean(code.UserCode))
+			a.say("On a phone or computer, open %s and enter the code %s", wizard.Clean(code.VerificationURI), wizard.Clean(code.UserCode))
 			if code.VerificationURIComplete != "" {
-				a.say("(or open %s, which carries the code).", clean(code.VerificationURIComplete))
+				a.say("(or open %s, which carries the code).", wizard.Clean(code.VerificationURIComplete))
 			}
 			if code.Notice != "" {
-				a.say("Note: %s", codeNotice(code.Notice))
+				a.say("Note: %s", wizard.CodeNotice(code.Notice))
 			}
 			if ap.Expiries > 0 {
-				a.say("Note: %s", expiredNotice(ap.Expiries, expiredAt))
+				a.say("Note: %s", wizard.ExpiredNotice(ap.Expiries, expiredAt))
 			}
 			a.say("Sign in as the customer's Full Admin. The code expires in %d minutes.", int(code.Expiry.Sub(code.IssuedAt).Minutes()+0.5))
 			m.c.bg.ahead(m.s) // the next app's code, while this one is pending
@@ -488,7 +489,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 			for choice == "" && errors.Is(err, flows.ErrInvalidClient) && m.c.deps.Clock.Now().Before(code.Expiry) {
 				// The same code, redeemed with the right secret: the
 				// admin's approval is not asked for again.
-				a.say("%s", secretPrompt(app, code.Expiry.Sub(m.c.deps.Clock.Now())))
+				a.say("%s", wizard.SecretPrompt(app, code.Expiry.Sub(m.c.deps.Clock.Now())))
 				sec, serr := a.askSecret("Client secret (not shown; press enter alone to leave it): ")
 				if serr != nil {
 					cancel()
@@ -497,7 +498,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				if sec = strings.TrimSpace(sec); sec == "" {
 					break
 				}
-				app = withTypedSecret(app, sec)
+				app = wizard.WithTypedSecret(app, sec)
 				ap.App = app
 				a.say("Redeeming the same code with that secret…")
 				choice, g, err = a.wait(ctx, cancel, app, code)
@@ -542,14 +543,14 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 				continue
 			}
 		}
-		a.say("Error: %s", errText(err))
-		a.say("%s", remedy(err, app))
+		a.say("Error: %s", wizard.CleanErrorText(err))
+		a.say("%s", wizard.Remedy(err, app))
 		ans, err2 := a.chooseSkip("Type r to try again, or s to skip the app: ", "rs", app, false)
 		if err2 != nil {
 			return appResult{}, err2
 		}
 		if ans == "s" {
-			return appResult{App: app, Status: statusFailed, Reason: shortReason(err)}, nil
+			return appResult{App: app, Status: statusFailed, Reason: wizard.ShortReason(err)}, nil
 		}
 		ap.Again()
 	}
@@ -557,7 +558,7 @@ func (a *accessible) authorize(app flows.App, pos, total int) (appResult, error)
 
 // confirmSkip asks wizard.SkipQuestion: a skip is never taken at once.
 func (a *accessible) confirmSkip(app flows.App, approved bool) (bool, error) {
-	ans, err := a.choose(wizard.SkipQuestion(clean(app.Name), approved)+" ", "yn", "")
+	ans, err := a.choose(wizard.SkipQuestion(wizard.Clean(app.Name), approved)+" ", "yn", "")
 	return ans == "y", err
 }
 
@@ -616,14 +617,14 @@ func (a *accessible) wait(ctx context.Context, cancel context.CancelFunc, app fl
 			case flows.PollTransient:
 				if ev.Unreachable {
 					a.say("No answer from Webex: the network seems down (%s). Still trying every %d seconds while the code is valid; an approval given meanwhile is not lost. Type r and enter to try now.",
-						errDetail(ev.Err), int(ev.Interval.Seconds()))
+						wizard.CleanErrorDetail(ev.Err), int(ev.Interval.Seconds()))
 					return
 				}
 				if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
-					a.say("Webex is busy (HTTP %d), retrying: %s", we.Status, errDetail(ev.Err))
+					a.say("Webex is busy (HTTP %d), retrying: %s", we.Status, wizard.CleanErrorDetail(ev.Err))
 					return
 				}
-				a.say("Network problem, retrying: %s", errDetail(ev.Err))
+				a.say("Network problem, retrying: %s", wizard.CleanErrorDetail(ev.Err))
 			case flows.PollPending:
 				a.say("Still waiting for approval.")
 			}
@@ -682,7 +683,7 @@ func (a *accessible) resumeApproval(r appResult, pos, total int) (appResult, err
 
 // sayRetry prints a retry of the Start or Approver call in progress (its
 // onRetry: called on this goroutine, during the call).
-func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", retryText(ev)) }
+func (a *accessible) sayRetry(ev flows.RetryEvent) { a.say("%s", wizard.RetryText(ev)) }
 
 // approved handles an approval as the core decides (wizard.Approval):
 // it is saved in the draft at once (the admin's phone login is not to be
@@ -728,8 +729,8 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 			next = ap.AfterIdentify(id, ierr)
 		}
 		if next == wizard.Unchecked {
-			title, cause := identifyProblem(ap.Cause, ap.Err)
-			a.say("%s: %s", title, errText(ap.Err))
+			title, cause := wizard.IdentifyProblem(ap.Cause, ap.Err)
+			a.say("%s: %s", title, wizard.CleanErrorText(ap.Err))
 			a.say("%s", cause)
 			ans, err := a.chooseSkip("Type i to try again, a to keep this authorization without the check, r to authorize again, or s to skip the app: ", "iars", app, true)
 			if err != nil {
@@ -749,16 +750,16 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 		}
 		id := ap.Identity
 		if ap.NotIdentified != "" {
-			a.say("%s", notIdentifiedText(ap))
+			a.say("%s", wizard.NotIdentifiedText(ap))
 			return ap.Result(statusAuthorized, ""), false, nil
 		}
 		m.c.bg.apply(m.s)
 		id = wizard.WithPrior(id, m.s.KnownOrg()) // a name read meanwhile
-		who := fmt.Sprintf("%s <%s>", clean(id.DisplayName), clean(strings.Join(id.Emails, ", ")))
+		who := fmt.Sprintf("%s <%s>", wizard.Clean(id.DisplayName), wizard.Clean(strings.Join(id.Emails, ", ")))
 		switch {
 		case id.OrgID != "" && (id.OrgName != "" || id.OrgNameUnknown != flows.Known):
-			a.say("Approved by %s, organization %s.", who, idOrgName(id))
-		case id.OrgID != "" && mayReadOrgName(ap.App, ap.Grant):
+			a.say("Approved by %s, organization %s.", who, wizard.OrgNameText(id))
+		case id.OrgID != "" && wizard.MayReadOrgName(ap.App, ap.Grant):
 			// The name is read in the background (fetchOrg) after the
 			// approval; the review gives it.
 			a.say("Approved by %s; the organization's name is being read.", who)
@@ -812,16 +813,6 @@ func (a *accessible) approved(app flows.App, g flows.Grant, resumed *appResult) 
 	}
 }
 
-// mayReadOrgName reports whether g (app's scopes when Webex did not say)
-// holds the scope to read the org's name.
-func mayReadOrgName(app flows.App, g flows.Grant) bool {
-	scopes := g.Scopes
-	if len(scopes) == 0 {
-		scopes = app.Scopes
-	}
-	return slices.Contains(scopes, flows.OrganizationsReadScope)
-}
-
 // complete shows the review, asks for the passphrase if needed and writes
 // the bundle.
 func (a *accessible) complete() error {
@@ -838,16 +829,16 @@ func (a *accessible) complete() error {
 	rd := m.reviewData()
 	m.review.set(rd)
 	a.say("\nReview")
-	a.say("Customer: %s", customerLine(rd.customer))
-	a.say("Webex organization: %s", orgLine(rd.org, rd.gaps))
+	a.say("Customer: %s", wizard.CustomerLine(rd.customer))
+	a.say("Webex organization: %s", wizard.OrgLine(rd.org, rd.gaps))
 	for _, n := range rd.notes {
 		a.say("Note: %s", n)
 	}
 	for _, r := range rd.apps {
 		switch r.Status {
 		case statusAuthorized:
-			line := "- " + r.App.Name + ": authorized, " + approverText(r.Grant.Approver)
-			if exp := expiryText(r.Grant); exp != "" {
+			line := "- " + r.App.Name + ": authorized, " + wizard.ApproverText(r.Grant.Approver)
+			if exp := wizard.ExpiryText(r.Grant); exp != "" {
 				line += "; tokens: " + exp
 			}
 			a.say("%s.", line)
@@ -860,7 +851,7 @@ func (a *accessible) complete() error {
 	for _, w := range rd.warnings {
 		a.say("Warning: %s", w)
 	}
-	a.say("The bundle goes to %s, protected by %s.", rd.outPath, describeProtection(rd.protection))
+	a.say("The bundle goes to %s, protected by %s.", rd.outPath, wizard.DescribeProtection(rd.protection))
 	if m.review.authorized() == 0 {
 		a.say("No app is authorized: there is nothing to write.")
 		if rd.reopen > 0 {
@@ -886,11 +877,11 @@ func (a *accessible) complete() error {
 				return err
 			}
 			switch err := wizard.CheckPassphrase(p1, p2); err {
-			case errPassphraseShort:
-				a.say("Too short. %s", remedy(err, noApp))
+			case wizard.ErrPassphraseShort:
+				a.say("Too short. %s", wizard.Remedy(err, flows.App{}))
 				continue
-			case errPassphraseMismatch:
-				a.say("%s", remedy(err, noApp))
+			case wizard.ErrPassphraseMismatch:
+				a.say("%s", wizard.Remedy(err, flows.App{}))
 				continue
 			}
 			pass = store.NewSecret(p1)
@@ -912,28 +903,27 @@ func (a *accessible) complete() error {
 		return ErrUserAborted
 	}
 	b := m.s.Bundle(m.c.deps.Clock.Now(), d.Version)
-	var written *store.Completion // see writeBundle
+	var written *store.Completion // see wizard.WriteBundle
 	for {
 		var r Receipt
 		var id string
 		var err error
-		r, id, written, err = writeBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
+		r, id, written, err = wizard.WriteBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
 		if err == nil {
 			m.s.Draft.ID = cmp.Or(m.s.Draft.ID, id)
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
 			if d.Drafts != nil && m.s.Draft.ID != "" {
-				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: finishDraft(d.Drafts, m.s.Draft, r)})
+				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: wizard.FinishDraft(d.Drafts, m.s.Draft, r)})
 			}
-			m.done.c = m.c
-			m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
+			m.done.DoneContent.Set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 			a.say("\nDone.")
-			a.say("%s", m.done.plain())
+			a.say("%s\n", strings.Join(wizard.DoneText(m.done.DoneContent, wizard.OpenCommand(d, r)), "\n"))
 			return nil
 		}
-		a.say("Could not write the bundle: %s", errText(err))
-		a.say("%s", writeRemedy(err))
+		a.say("Could not write the bundle: %s", wizard.CleanErrorText(err))
+		a.say("%s", wizard.WriteRemedy(err))
 		ans, err2 := a.choose("Type r to try again, or q to quit and keep a draft: ", "rq", "")
 		if err2 != nil || ans == "q" {
 			return errors.Join(ErrUserAborted, err)

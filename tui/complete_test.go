@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // finishedDrafts are completed drafts in each state the start can find
@@ -86,18 +87,6 @@ func TestWriteFailureRemedy(t *testing.T) {
 		prefill(d)
 		d.WriteBundle = func(string, store.Bundle, store.Secret, func(*store.Completion) error) (Receipt, error) {
 			return Receipt{}, errNoSpace
-		}
-	}
-	for _, tc := range []struct {
-		err  error
-		want string
-	}{
-		{errNoSpace, "Nothing was written and every approval is kept in the draft"},
-		{fmt.Errorf("store: x: %w", store.ErrNameTooLong), "shorter file name with --out"},
-		{fmt.Errorf("store: x: %w", store.ErrBundleMismatch), "Another file took the bundle's name"},
-	} {
-		if got := writeRemedy(tc.err); !strings.Contains(got, tc.want) || strings.Contains(got, "skip") {
-			t.Errorf("writeRemedy(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 	t.Run("full-screen", func(t *testing.T) {
@@ -189,11 +178,11 @@ func TestRetryAfterReceiptFailure(t *testing.T) {
 	}
 	path := filepath.Join(dir, "acme.ucxbundle")
 	dr := Draft{ID: "draft-1", Customer: testCustomer()}
-	_, _, written, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
+	_, _, written, err := wizard.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
 	if err == nil || written == nil {
 		t.Fatalf("first attempt: written %v, err %v", written, err)
 	}
-	r, _, again, err := writeBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
+	r, _, again, err := wizard.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
 	if err != nil || again != nil || r.ReceiptPath != path+store.ReceiptSuffix || writes != 1 {
 		t.Fatalf("retry: %+v %v %v, %d writes", r, again, err, writes)
 	}

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // demoPaths are the paths and the command of a demo run from a deep
@@ -53,7 +57,7 @@ func TestDoneScreenLongPaths(t *testing.T) {
 			if f.m.screen != scrDone {
 				t.Fatalf("screen %d, want done", f.m.screen)
 			}
-			r := f.m.done.receipt
+			r := f.m.done.Receipt
 			v := f.view()
 			if strings.Contains(v, "…") {
 				t.Errorf("something is cut with … at width %d:\n%s", w, v)
@@ -102,5 +106,47 @@ func TestBreakAtSpaces(t *testing.T) {
 		if got := breakAtSpaces(tc.s, tc.w); got != tc.want {
 			t.Errorf("breakAtSpaces(%q, %d) = %q, want %q", tc.s, tc.w, got, tc.want)
 		}
+	}
+}
+
+// TestDoneTextIsTheScreen: the accessible flow's wizard.DoneText says what
+// the done screen shows, without styles and unwrapped, in every variant
+// (passphrase or recipients, a draft not deleted, each presence step, a
+// command with notes).
+func TestDoneTextIsTheScreen(t *testing.T) {
+	apps := map[string]*appResult{}
+	for _, app := range testApps() {
+		apps[app.ID] = &appResult{App: app, Status: statusAuthorized}
+	}
+	ids := []string{"users", "presence", "cdr"}
+	for _, tc := range []struct {
+		name  string
+		tweak func(*Deps)
+		r     Receipt
+		cust  store.Customer
+		org   store.Org
+		ids   []string
+		del   error
+	}{
+		{"passphrase", nil, Receipt{BundlePath: "/b/acme.ucxbundle", SHA256: "ab12", ReceiptPath: "/b/acme.ucxbundle.receipt.txt", Passphrase: true},
+			testCustomer(), store.Org{UserCount: 250}, ids[:1], nil},
+		{"two recipients, big org", nil, Receipt{BundlePath: "/b/a", SHA256: "ab", ReceiptPath: "/b/r", Recipients: []string{"age1one", "age1two"}},
+			testCustomer(), store.Org{UserCount: 1001}, ids, nil},
+		{"on-prem, size unknown, draft kept", demoPaths, Receipt{BundlePath: "/b/a", SHA256: "ab", ReceiptPath: "/b/r"},
+			store.Customer{Company: "Acme\x1b[31m", Deployment: store.DeploymentOnPrem, UCXHost: "ucx.acme.example"}, store.Org{}, ids,
+			fmt.Errorf("store: remove: %w", store.ErrDraftInUse)},
+		{"cloud, size unknown", nil, Receipt{BundlePath: "/b/a", SHA256: "ab", ReceiptPath: "/b/r"}, testCustomer(), store.Org{}, ids, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 10000, 40, tc.tweak)
+			s := doneScreen{c: f.m.c}
+			s.RemoveErr, s.DraftID = tc.del, "20261121-acme"
+			s.set(tc.r, tc.cust, tc.org, apps, tc.ids)
+			want := ansi.Strip(s.content())
+			got := strings.Join(wizard.DoneText(s.DoneContent, wizard.OpenCommand(f.m.c.deps, tc.r)), "\n") + "\n"
+			if got != want {
+				t.Errorf("DoneText:\n%s\nthe screen, without styles:\n%s", got, want)
+			}
+		})
 	}
 }

@@ -274,93 +274,11 @@ func TestPassphraseReachesWriter(t *testing.T) {
 	}
 }
 
-// TestValidation covers the form's checks.
-func TestValidation(t *testing.T) {
-	for _, c := range []struct {
-		email string
-		ok    bool
-	}{{"a@b.example", true}, {"Jane <a@b.example>", false}, {"a@b", false}, {"", false}, {"nope", false}} {
-		if err := validateEmail(c.email); (err == nil) != c.ok {
-			t.Errorf("email %q: %v", c.email, err)
-		}
-	}
-	for _, c := range []struct {
-		host, dep string
-		ok        bool
-	}{
-		{"", store.DeploymentCloud, true}, {"", store.DeploymentOnPrem, false}, {"ucx01.acme.local", store.DeploymentOnPrem, true},
-		{"10.0.0.7", store.DeploymentOnPrem, true}, {"fe80::1", store.DeploymentOnPrem, true}, {"bad host", store.DeploymentOnPrem, false},
-		{"-x.acme", store.DeploymentOnPrem, false},
-	} {
-		if err := validateHost(c.host, c.dep); (err == nil) != c.ok {
-			t.Errorf("host %q %s: %v", c.host, c.dep, err)
-		}
-	}
-	if validateCompany("  ") == nil {
-		t.Error("blank company accepted")
-	}
+// TestDefaultOutPath: the bundle is named by the company's slug and the
+// UTC date.
+func TestDefaultOutPath(t *testing.T) {
 	if got := DefaultOutPath("Acme Industries, S.p.A.", t0); got != "acme-industries-s-p-a-2026-11-21.ucxbundle" {
 		t.Errorf("DefaultOutPath = %q", got)
-	}
-}
-
-// TestFixes: every sentinel the wizard or cmd meets has a fix of its own
-// (ErrCodeSpent shares ErrExpired's: both want a fresh code), keyless, and
-// the remedy shows it.
-func TestFixes(t *testing.T) {
-	seen := map[string]error{}
-	for _, err := range []error{
-		flows.ErrDenied, flows.ErrInvalidClient, flows.ErrTokenLimit, flows.ErrExpired, flows.ErrUnsupported,
-		flows.ErrUnreachable, store.ErrPassphraseTooShort, store.ErrExists, store.ErrNoProtection,
-		store.ErrDraftDamaged, store.ErrDraftUnsupported, store.ErrDraftKeyUnavailable,
-		store.ErrDraftInUse, store.ErrDraftKeyGone, store.ErrStateDirNotOwned,
-	} {
-		f := Fix(fmt.Errorf("x: %w", err))
-		if f == "" {
-			t.Errorf("no fix for %v", err)
-			continue
-		}
-		if prev, ok := seen[f]; ok {
-			t.Errorf("%v and %v share a fix", prev, err)
-		}
-		seen[f] = err
-		if strings.Contains(f, "press") || strings.Contains(f, "Press") {
-			t.Errorf("%v: the fix names a key: %q", err, f)
-		}
-		if r := remedy(err, noApp); !strings.Contains(r, strings.TrimSuffix(f, ".")) {
-			t.Errorf("%v: remedy %q lacks the fix %q", err, r, f)
-		}
-	}
-	if Fix(flows.ErrCodeSpent) != Fix(flows.ErrExpired) || Fix(nil) != "" || Fix(errors.New("other")) != "" {
-		t.Error("ErrCodeSpent's fix differs from ErrExpired's, or nil/unknown errors have one")
-	}
-	if !strings.Contains(remedy(errPassphraseShort, noApp), fmt.Sprint(store.MinPassphraseLen)) {
-		t.Error("the passphrase remedy does not give store.MinPassphraseLen")
-	}
-}
-
-// TestRemedies: every sentinel gets its own hint.
-func TestRemedies(t *testing.T) {
-	app := testApps()[1]
-	for _, c := range []struct {
-		err  error
-		want string
-	}{
-		{fmt.Errorf("x: %w", flows.ErrDenied), app.ClientID},
-		{fmt.Errorf("x: %w", flows.ErrInvalidClient), app.SecretSource},
-		{flows.ErrExpired, "fresh"},
-		{flows.ErrUnsupported, "OpenID"},
-		{&flows.WebexError{Status: 503, TrackingID: "ROUTER_1"}, "ROUTER_1"},
-		{fmt.Errorf("%w: dial", flows.ErrUnreachable), "HTTPS_PROXY"},
-		{store.ErrExists, "never overwritten"},
-		{errPassphraseShort, "12"},
-	} {
-		if got := remedy(c.err, app); !strings.Contains(got, c.want) {
-			t.Errorf("remedy(%v) = %q, want it to mention %q", c.err, got, c.want)
-		}
-	}
-	if got := clean("a\x1b]52;c;ZXZpbA==\x07b\x1b[31mc\n"); strings.ContainsAny(got, "\x1b\x07\n") || !strings.HasPrefix(got, "abc") {
-		t.Errorf("clean = %q", got)
 	}
 }
 

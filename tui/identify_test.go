@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // flowsErr is an error worded as flows words its own (one "flows:"
@@ -177,7 +177,7 @@ func TestOrgFromEarlierApp(t *testing.T) {
 		wantOrg     string // in the review's org line
 	}{
 		{name: "same org", first: func() flows.Identity { id := testIdentity(); id.OrgUsers = 240; return id }(),
-			then: blindIdentity(), wantOrg: "Acme Industries · 240 users · id " + shortID(orgID)},
+			then: blindIdentity(), wantOrg: "Acme Industries · 240 users · id " + wizard.ShortID(orgID)},
 		{name: "other org, no names", first: blindIdentity(),
 			then:     func() flows.Identity { id := blindIdentity(); id.OrgID = "other-org"; return id }(),
 			wantWarn: "belongs to another organization (other-org), not the organization of the apps approved before (" + orgID + ")"},
@@ -198,7 +198,7 @@ func TestOrgFromEarlierApp(t *testing.T) {
 			if f.m.screen != scrReview {
 				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.ap.Warnings)
 			}
-			if got := orgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
+			if got := wizard.OrgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
 				t.Errorf("org line %q, want %q", got, tc.wantOrg)
 			}
 			if r := f.m.s.Results["cdr"]; r.Org.Name != "Acme Industries" || r.Org.UserCount != 240 {
@@ -253,7 +253,7 @@ func TestOrgUnknownsFromDraft(t *testing.T) {
 		})
 	}
 	// Known facts have no gaps.
-	if g := wizard.OrgGaps([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (orgGaps{}) {
+	if g := wizard.OrgGaps([]appResult{res(0)}, wizard.OrgOf(testIdentity())); g != (wizard.Gaps{}) {
 		t.Errorf("gaps of a known org: %+v", g)
 	}
 }
@@ -390,7 +390,7 @@ var identifyScenarios = []struct {
 				f.approve(blindIdentity())
 			}
 		},
-		want: []string{"name unknown · size not checked · id " + shortID(orgID),
+		want: []string{"name unknown · size not checked · id " + wizard.ShortID(orgID),
 			"The organization's name is unknown: no authorized app may read it: none holds spark-admin:organizations_read.",
 			"The organization's size could not be checked (no authorized app may read it: none holds spark-admin:people_read): make sure it has at most 1,000 users before enabling the presence integration"}},
 }
@@ -497,21 +497,11 @@ func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps),
 	return f, &out
 }
 
-// TestShortID: Webex's 87-character org id (the same base64 start for
-// every org) is shortened around a … for the review's one line; short ids
-// stay whole.
-func TestShortID(t *testing.T) {
+// TestOrgLineFits: the review's org line, with Webex's 87-character org
+// id (shortened by wizard.ShortID), fits 80 columns beside its label.
+func TestOrgLineFits(t *testing.T) {
 	const webexOrg = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8xZWI2NWZkZi05NjQzLTQxN2YtOTk3NC1hZDcyY2FlMGUxMGY"
-	for _, tc := range []struct{ in, want string }{
-		{webexOrg, "Y2lzY2…2FlMGUxMGY"},
-		{"other-org", "other-org"},
-		{"", ""},
-	} {
-		if got := shortID(tc.in); got != tc.want {
-			t.Errorf("shortID(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	line := orgLine(store.Org{ID: webexOrg, Name: "Acme Industries", UserCount: 1001}, orgGaps{})
+	line := wizard.OrgLine(store.Org{ID: webexOrg, Name: "Acme Industries", UserCount: 1001}, wizard.Gaps{})
 	if w := width(line); w > 80-11 {
 		t.Errorf("the review's org line is %d wide, more than 80x24 leaves beside its label: %q", w, line)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // urlRE finds URLs and dotted host names (with dashes) in text.
@@ -94,8 +95,8 @@ func TestReviewFits(t *testing.T) {
 			for _, l := range strings.Split(v, "\n") {
 				// At 80x24 with a passphrase every line is used: the opaque
 				// org id is the one thing cut.
-				// The org id is shortened with … on purpose (shortID).
-				l = strings.Replace(l, shortID(orgID), "", 1)
+				// The org id is shortened with … on purpose (wizard.ShortID).
+				l = strings.Replace(l, wizard.ShortID(orgID), "", 1)
 				if strings.Contains(l, "…") && !(tc.h == 24 && strings.HasPrefix(l, "Webex org")) {
 					t.Errorf("cut: %q\n%s", l, v)
 				}

@@ -274,7 +274,7 @@ func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
 func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.result.DraftID, m.result.DraftRemoveErr = msg.id, msg.err
-		m.done.removeErr, m.done.draftID = msg.err, msg.id
+		m.done.RemoveErr, m.done.DraftID = msg.err, msg.id
 	}
 	cmd := m.sv.removed()
 	if cmd != nil {
@@ -341,7 +341,7 @@ func (m *Model) chrome() {
 	m.c.saveErr = m.result.DraftSaveErr
 	m.noticeLine = ""
 	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
-		m.noticeLine = truncate(m.c.styles.Err.Render(markWarn+" progress could not be saved: ")+errText(err), m.c.width)
+		m.noticeLine = truncate(m.c.styles.Err.Render(wizard.MarkWarn+" progress could not be saved: ")+wizard.CleanErrorText(err), m.c.width)
 	}
 	help := m.screens[m.screen].help()
 	if m.confirmQuit {
@@ -391,7 +391,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		})
 	case preflightDoneMsg:
-		blockApps(m.s, m.preflight.checks)
+		wizard.BlockApps(m.s, m.preflight.checks)
 		return m, m.afterChecks()
 	case resumeChosenMsg:
 		if msg.id == "" {
@@ -663,7 +663,7 @@ func (m *Model) complete() tea.Cmd {
 	path, pass, deps, dr, written := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot(), m.review.written
 	m.review.writing = true
 	return func() tea.Msg {
-		r, id, written, err := writeBundle(deps, dr, path, b, pass, written)
+		r, id, written, err := wizard.WriteBundle(deps, dr, path, b, pass, written)
 		return bundleWrittenMsg{receipt: r, err: err, id: id, written: written}
 	}
 }
@@ -748,9 +748,9 @@ func (m *Model) confirmView() string {
 	switch {
 	case m.c.deps.Drafts != nil && m.haveCustomer && m.result.DraftSaveErr != nil:
 		fmt.Fprintf(&b, "Your progress could not be saved as a draft: %s\nQuitting saves once more; if that fails too, the %d %s authorized %s lost.",
-			errText(m.result.DraftSaveErr), n, plural(n, "app", "apps"), plural(n, "is", "are"))
+			wizard.CleanErrorText(m.result.DraftSaveErr), n, wizard.Plural(n, "app", "apps"), wizard.Plural(n, "is", "are"))
 	case m.c.deps.Drafts != nil && m.haveCustomer:
-		fmt.Fprintf(&b, "Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, plural(n, "app", "apps"))
+		fmt.Fprintf(&b, "Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, wizard.Plural(n, "app", "apps"))
 	case m.haveCustomer:
 		b.WriteString("Drafts are off: what you entered will be lost.")
 	case m.c.deps.Drafts != nil && m.s.Draft.ID != "":
@@ -935,10 +935,3 @@ func breakWord(word string, w int) []string {
 
 // truncate cuts s to w cells, marking the cut with "…".
 func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

@@ -104,8 +104,8 @@ type copiedMsg struct{ err error }
 // completeMsg: COMPLETE REQUEST was pressed (passphrase checked).
 type completeMsg struct{}
 
-// bundleWrittenMsg: WriteBundle answered (writeBundle); id is the
-// draft's, written the bundle on disk after a failure (writeBundle).
+// bundleWrittenMsg: WriteBundle answered (wizard.WriteBundle); id is the
+// draft's, written the bundle on disk after a failure (wizard.WriteBundle).
 type bundleWrittenMsg struct {
 	receipt Receipt
 	err     error

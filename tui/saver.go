@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // saverState is what the draft saver is doing.
@@ -96,7 +97,7 @@ func (sv *saver) saved(msg draftSavedMsg, report func(draftSavedMsg)) tea.Cmd {
 	return nil
 }
 
-// bundleWritten starts the removal of draft dr (finishDraft; it
+// bundleWritten starts the removal of draft dr (wizard.FinishDraft; it
 // recorded its bundle before the write) now that its bundle is written, or right
 // after the save in flight answers; a queued save is dropped. Nil when
 // there is no draft.
@@ -116,7 +117,7 @@ func (sv *saver) bundleWritten(dr Draft, r Receipt) tea.Cmd {
 	return sv.remove(dr.ID)
 }
 
-// remove removes draft id (finishDraft); with no ID, there is nothing to
+// remove removes draft id (wizard.FinishDraft); with no ID, there is nothing to
 // remove and the removal is over at once.
 func (sv *saver) remove(id string) tea.Cmd {
 	if id == "" {
@@ -125,7 +126,7 @@ func (sv *saver) remove(id string) tea.Cmd {
 	d, dr, r := sv.drafts(), sv.final, sv.receipt
 	dr.ID = id
 	sv.state = saverRemoving
-	return func() tea.Msg { return draftRemovedMsg{id: id, err: finishDraft(d, dr, r)} }
+	return func() tea.Msg { return draftRemovedMsg{id: id, err: wizard.FinishDraft(d, dr, r)} }
 }
 
 // removed takes the end of the removal: the program quits if the engineer

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // appsScreen lists the catalog's apps, all selected; each can be deselected.
@@ -113,27 +114,27 @@ func (s *appsScreen) view() string {
 		if s.on[i] {
 			box = "[x]"
 		}
-		name := clean(a.Name)
+		name := wizard.Clean(a.Name)
 		if i == s.cursor {
 			name = st.Selected.Render(name)
 		}
 		extra := ""
 		switch _, blocked := s.blocked[a.ID]; {
 		case s.done[i]:
-			extra = "  " + st.OK.Render(markOK+" authorized (draft)")
+			extra = "  " + st.OK.Render(wizard.MarkOK+" authorized (draft)")
 		case blocked:
-			extra = "  " + st.Err.Render(markErr+" cannot be authorized (see the checks)")
+			extra = "  " + st.Err.Render(wizard.MarkErr+" cannot be authorized (see the checks)")
 		}
 		b.WriteString(truncate(cur+box+" "+name+extra, c.width) + "\n")
-		scopes := clean(strings.Join(a.Scopes, " "))
+		scopes := wizard.Clean(strings.Join(a.Scopes, " "))
 		switch lines {
 		case 3:
 			if scopes != "" {
 				b.WriteString(st.Dim.Render(truncate("      scopes "+scopes, c.width)) + "\n")
 			}
-			b.WriteString(st.Dim.Render(truncate("      ID "+clean(a.ClientID), c.width)) + "\n")
+			b.WriteString(st.Dim.Render(truncate("      ID "+wizard.Clean(a.ClientID), c.width)) + "\n")
 		case 2:
-			detail := clean(a.ClientID)
+			detail := wizard.Clean(a.ClientID)
 			if scopes != "" {
 				detail = scopes + "  " + detail
 			}
@@ -141,7 +142,7 @@ func (s *appsScreen) view() string {
 		}
 	}
 	if s.warning != "" {
-		b.WriteString("\n" + st.Err.Render(markErr+" "+s.warning))
+		b.WriteString("\n" + st.Err.Render(wizard.MarkErr+" "+s.warning))
 	}
 	return b.String()
 }

@@ -301,7 +301,7 @@ func (s *authScreen) finish(status appStatus) tea.Cmd {
 // result is this app's outcome with status (the core's Approval.Result;
 // a failure's reason in the review's short words).
 func (s *authScreen) result(status appStatus) appResult {
-	return s.ap.Result(status, shortReason(s.err))
+	return s.ap.Result(status, wizard.ShortReason(s.err))
 }
 
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
@@ -357,7 +357,7 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case copiedMsg:
 		if msg.err != nil {
-			s.notice = "Could not copy the URL: " + errText(msg.err)
+			s.notice = "Could not copy the URL: " + wizard.CleanErrorText(msg.err)
 		} else {
 			s.notice = "URL copied to the clipboard, if this terminal allows it."
 		}
@@ -380,7 +380,7 @@ func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
 }
 
 // retryLine is the status of a retry: "Webex is busy (HTTP 503, attempt
-// 2), retrying in 4s: <error>" (see retryCause).
+// 2), retrying in 4s: <error>" (see wizard.RetryCause).
 func (s *authScreen) retryLine() string {
 	c := s.c
 	ev := s.retry
@@ -388,8 +388,8 @@ func (s *authScreen) retryLine() string {
 	if d := s.retryAt.Sub(c.now); d > 0 {
 		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
-	line := c.spinner() + " " + c.styles.Warn.Render(retryCause(*ev)+", "+when)
-	if d := errDetail(ev.Err); d != "" {
+	line := c.spinner() + " " + c.styles.Warn.Render(wizard.RetryCause(*ev)+", "+when)
+	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
 		line += c.styles.Warn.Render(": ") + d
 	}
 	return line
@@ -420,33 +420,6 @@ func (s *authScreen) keepLate(msg grantMsg) {
 	if s.mine(msg.gen, msg.app) && msg.err == nil && !s.approved() {
 		s.keep(msg.grant)
 	}
-}
-
-// retryCause words a retry's cause and attempt: "Webex is busy (HTTP 503,
-// attempt 2)" for a 408 or 5xx answer, "Webex asked to slow down (attempt
-// 2)" for a 429, "No answer from Webex (attempt 2)" otherwise (no answer,
-// or one cut short).
-func retryCause(ev flows.RetryEvent) string {
-	var we *flows.WebexError
-	switch {
-	case errors.As(ev.Err, &we) && we.Status == 429:
-		return fmt.Sprintf("Webex asked to slow down (attempt %d)", ev.Attempt)
-	case errors.As(ev.Err, &we) && we.Status == 423:
-		return fmt.Sprintf("Webex says it is locked for now (HTTP 423, attempt %d)", ev.Attempt)
-	case errors.As(ev.Err, &we):
-		return fmt.Sprintf("Webex is busy (HTTP %d, attempt %d)", we.Status, ev.Attempt)
-	}
-	return fmt.Sprintf("No answer from Webex (attempt %d)", ev.Attempt)
-}
-
-// retryText is a retry on one line, for the accessible flow: "No answer
-// from Webex (attempt 2), retrying in 4s: <error>" (see retryCause).
-func retryText(ev flows.RetryEvent) string {
-	line := fmt.Sprintf("%s, retrying in %ds", retryCause(ev), int((ev.Wait+time.Second-1)/time.Second))
-	if d := errDetail(ev.Err); d != "" {
-		line += ": " + d
-	}
-	return line
 }
 
 // granted handles the end of Wait, as the core decides (Approval.AfterWait:
@@ -518,7 +491,7 @@ func (s *authScreen) secretKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		s.askSecret = false
-		s.app = withTypedSecret(s.app, v)
+		s.app = wizard.WithTypedSecret(s.app, v)
 		s.ap.App = s.app
 		return s.redeem()
 	}
@@ -773,12 +746,12 @@ func (s *authScreen) wrapPanel() {
 	pw := s.lay.panelW
 	var top []string
 	top = append(top, st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)))
-	for _, l := range strings.Split(wrap(clean(s.app.Name), pw), "\n") {
+	for _, l := range strings.Split(wrap(wizard.Clean(s.app.Name), pw), "\n") {
 		top = append(top, st.Title.Render(l))
 	}
 	top = append(top, "")
-	top = append(top, st.Label.Render("Code    ")+st.Code.Render(clean(s.code.UserCode)))
-	url := strings.Split(wrap(clean(s.code.VerificationURI), max(pw-8, 10)), "\n")
+	top = append(top, st.Label.Render("Code    ")+st.Code.Render(wizard.Clean(s.code.UserCode)))
+	url := strings.Split(wrap(wizard.Clean(s.code.VerificationURI), max(pw-8, 10)), "\n")
 	for i, l := range url {
 		lead := "        "
 		if i == 0 {
@@ -789,7 +762,7 @@ func (s *authScreen) wrapPanel() {
 	for _, n := range s.notices() {
 		top = append(top, "")
 		lines := strings.Split(wrap(n, max(pw-2, 10)), "\n")
-		top = append(top, st.Warn.Render(markWarn)+" "+st.Warn.Render(lines[0]))
+		top = append(top, st.Warn.Render(wizard.MarkWarn)+" "+st.Warn.Render(lines[0]))
 		for _, l := range lines[1:] {
 			top = append(top, "  "+st.Warn.Render(l))
 		}
@@ -813,9 +786,9 @@ func (s *authScreen) wrapPanel() {
 		hint = "Scan the QR code with a phone and sign in as the customer's Full Admin, or open the URL and enter the code."
 	}
 	bottom = append(bottom, append(strings.Split(wrap(hint, pw), "\n"), ""))
-	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(clean(s.app.ClientID), pw), "\n")...))
+	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(wizard.Clean(s.app.ClientID), pw), "\n")...))
 	if len(s.app.Scopes) > 0 {
-		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
+		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(wizard.Clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
 	}
 	s.panelTop, s.panelBottom = top, bottom
 }
@@ -827,29 +800,12 @@ func (s *authScreen) wrapPanel() {
 func (s *authScreen) notices() []string {
 	var n []string
 	if s.code.Notice != "" {
-		n = append(n, codeNotice(s.code.Notice))
+		n = append(n, wizard.CodeNotice(s.code.Notice))
 	}
 	if s.ap.Expiries > 0 && s.state == authWaiting {
-		n = append(n, expiredNotice(s.ap.Expiries, s.expiredAt))
+		n = append(n, wizard.ExpiredNotice(s.ap.Expiries, s.expiredAt))
 	}
 	return n
-}
-
-// codeNotice is DeviceCode.Notice as shown: flows words it whole (why the
-// link with the code is not used, and that the code is to be typed), so it
-// is only cleaned here, never wrapped in more words.
-func codeNotice(notice string) string {
-	return clean(notice)
-}
-
-// expiredNotice says that n codes in a row expired unused, the last at at,
-// and names the likely cause when the admin says they approved.
-func expiredNotice(n int, at time.Time) string {
-	what := "The previous code expired at " + at.Format("15:04") + " unused."
-	if n > 1 {
-		what = fmt.Sprintf("The previous %d codes expired unused, the last at %s.", n, at.Format("15:04"))
-	}
-	return what + " " + redirectHint
 }
 
 // remaining is the time left on the code at the last tick.
@@ -888,19 +844,19 @@ func (s *authScreen) status() string {
 	case authRenewing:
 		switch {
 		case s.retry != nil && s.expired:
-			return st.Warn.Render(markWarn+" The code expired. ") + s.retryLine()
+			return st.Warn.Render(wizard.MarkWarn+" The code expired. ") + s.retryLine()
 		case s.retry != nil:
 			return s.retryLine()
 		}
 		if s.expired {
-			return st.Warn.Render(markWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
+			return st.Warn.Render(wizard.MarkWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
 		}
 		return c.spinner() + " Requesting a fresh code…"
 	case authIdentifying:
 		if s.retry != nil {
-			return st.OK.Render(markOK+" Approved. ") + s.retryLine()
+			return st.OK.Render(wizard.MarkOK+" Approved. ") + s.retryLine()
 		}
-		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Checking who approved…"
+		return st.OK.Render(wizard.MarkOK+" Approved. ") + c.spinner() + " Checking who approved…"
 	}
 	if !s.haveEv {
 		return c.spinner() + " Waiting for approval…"
@@ -925,17 +881,17 @@ func (s *authScreen) status() string {
 				down = fmt.Sprintf(" for %ds", int(d.Seconds()))
 			}
 			return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("Network down: no answer from Webex%s. Trying every %ds%s; the admin can still approve. ",
-				down, int(ev.Interval.Seconds()), next)) + errDetail(ev.Err)
+				down, int(ev.Interval.Seconds()), next)) + wizard.CleanErrorDetail(ev.Err)
 		}
 		cause := "Network problem"
 		if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
 			cause = fmt.Sprintf("Webex is busy (HTTP %d)", we.Status)
 		}
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, plural(s.retries, "retry", "retries"), next)) + errDetail(ev.Err)
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, wizard.Plural(s.retries, "retry", "retries"), next)) + wizard.CleanErrorDetail(ev.Err)
 	case flows.PollFailed:
-		return st.Err.Render(markErr+" Stopped: ") + errText(ev.Err)
+		return st.Err.Render(wizard.MarkErr+" Stopped: ") + wizard.CleanErrorText(ev.Err)
 	case flows.PollDone:
-		return st.OK.Render(markOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
+		return st.OK.Render(wizard.MarkOK+" Approved. ") + c.spinner() + " Collecting the tokens…"
 	}
 	// When, not the poll's count: the customer sees the screen.
 	return c.spinner() + " Waiting for approval" + check
@@ -944,7 +900,7 @@ func (s *authScreen) status() string {
 // view renders the body of the screen.
 func (s *authScreen) view() string {
 	if s.askSkip {
-		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(clean(s.app.Name), s.approved()), s.c.width))
+		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(wizard.Clean(s.app.Name), s.approved()), s.c.width))
 	}
 	switch s.state {
 	case authWarning:
@@ -1026,7 +982,7 @@ func (s *authScreen) view() string {
 
 func (s *authScreen) titleLines() string {
 	st := s.c.styles
-	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)) + "\n" + st.Title.Render(wrap(clean(s.app.Name), s.c.width))
+	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)) + "\n" + st.Title.Render(wrap(wizard.Clean(s.app.Name), s.c.width))
 }
 
 // errorView shows a final error with its remedy.
@@ -1046,18 +1002,18 @@ func (s *authScreen) errorView() string {
 	case errors.Is(s.err, flows.ErrTokenLimit):
 		what = "Token limit reached"
 	}
-	b.WriteString(st.Err.Render(markErr+" "+what) + "\n")
-	b.WriteString(st.Dim.Render(wrap(errText(s.err), w)) + "\n\n")
+	b.WriteString(st.Err.Render(wizard.MarkErr+" "+what) + "\n")
+	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.err), w)) + "\n\n")
 	if s.askSecret {
-		b.WriteString(wrap(secretPrompt(s.app, s.remaining()), w) + "\n\n")
+		b.WriteString(wrap(wizard.SecretPrompt(s.app, s.remaining()), w) + "\n\n")
 		b.WriteString(st.Label.Render("Client secret ") + s.secretIn.View() + "\n\n")
-		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
+		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.app.ClientID), w) + "\n")
 		return b.String()
 	}
-	b.WriteString(st.Remedy.Render(wrap(remedy(s.err, s.app), w-2)) + "\n\n")
-	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(clean(s.app.ClientID), w) + "\n")
+	b.WriteString(st.Remedy.Render(wrap(wizard.Remedy(s.err, s.app), w-2)) + "\n\n")
+	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.app.ClientID), w) + "\n")
 	if errors.Is(s.err, flows.ErrInvalidClient) && s.app.SecretSource != "" {
-		b.WriteString(st.Label.Render("Secret from ") + clean(s.app.SecretSource) + "\n")
+		b.WriteString(st.Label.Render("Secret from ") + wizard.Clean(s.app.SecretSource) + "\n")
 	}
 	return b.String()
 }
@@ -1069,27 +1025,27 @@ func (s *authScreen) warningView() string {
 	id := s.ap.Identity
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
-	b.WriteString(st.OK.Render(markOK+" Approved") + ", but check who approved:\n\n")
+	b.WriteString(st.OK.Render(wizard.MarkOK+" Approved") + ", but check who approved:\n\n")
 	row := func(label, v string) {
 		b.WriteString(st.Label.Render(fmt.Sprintf("%-12s", label)) + truncate(v, max(w-12, 10)) + "\n")
 	}
-	row("Approver", clean(id.DisplayName))
-	row("Emails", clean(strings.Join(id.Emails, ", ")))
+	row("Approver", wizard.Clean(id.DisplayName))
+	row("Emails", wizard.Clean(strings.Join(id.Emails, ", ")))
 	role := "Full Admin"
 	if !id.FullAdmin {
 		role = "not a Full Admin"
 	}
 	row("Role", role)
-	org := idOrgName(id)
+	org := wizard.OrgNameText(id)
 	if id.OrgID != "" {
-		org += " (" + shortID(clean(id.OrgID)) + ")"
+		org += " (" + wizard.ShortID(wizard.Clean(id.OrgID)) + ")"
 	}
 	row("Org", org)
 	row("Expected", s.ap.AdminEmail)
 	b.WriteString("\n")
 	for _, wn := range s.ap.Warnings {
 		lines := strings.Split(wrap(wn, w-2), "\n")
-		b.WriteString(st.Warn.Render(markWarn) + " " + lines[0] + "\n")
+		b.WriteString(st.Warn.Render(wizard.MarkWarn) + " " + lines[0] + "\n")
 		for _, l := range lines[1:] {
 			b.WriteString("  " + l + "\n")
 		}
@@ -1118,10 +1074,10 @@ func (s *authScreen) unidentifiedView() string {
 	w := s.c.width
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
-	b.WriteString(st.OK.Render(markOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
-	title, cause := identifyProblem(s.ap.Cause, s.idErr)
-	b.WriteString(st.Warn.Render(markWarn+" "+title) + "\n")
-	b.WriteString(st.Dim.Render(wrap(errText(s.idErr), w)) + "\n\n")
+	b.WriteString(st.OK.Render(wizard.MarkOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
+	title, cause := wizard.IdentifyProblem(s.ap.Cause, s.idErr)
+	b.WriteString(st.Warn.Render(wizard.MarkWarn+" "+title) + "\n")
+	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.idErr), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
 		"r authorizes again, s skips the app.", w) + "\n\n")
@@ -1146,9 +1102,9 @@ func (s *authScreen) fullView() string {
 	if s.code.VerificationURIComplete == "" {
 		caption[1] = st.Warn.Render("then type the code")
 	}
-	caption = append(caption, strings.Split(wrap(clean(s.app.Name), capW), "\n")...)
+	caption = append(caption, strings.Split(wrap(wizard.Clean(s.app.Name), capW), "\n")...)
 	caption = append(caption,
-		st.Label.Render("Code ")+st.Code.Render(clean(s.code.UserCode)),
+		st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.code.UserCode)),
 		s.expiresLine(),
 		"",
 		st.Dim.Render("f / esc: back"),
@@ -1164,7 +1120,7 @@ func (s *authScreen) fullView() string {
 	case l.fullBeside:
 		return lipgloss.JoinHorizontal(lipgloss.Top, l.full.view, "  ", strings.Join(caption, "\n"))
 	case l.fullBelow:
-		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(clean(s.code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
+		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
 	}
 	return l.full.view
 }

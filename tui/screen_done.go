@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -11,19 +10,14 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// doneScreen shows where the bundle went and what to do next.
+// doneScreen shows where the bundle went and what to do next (the
+// core's wizard.DoneContent, styled and wrapped).
 type doneScreen struct {
-	c        *common
-	receipt  Receipt
-	customer store.Customer
-	n        int // apps authorized
-	presence bool
-	org      store.Org
-	// removeErr: the draft draftID, with the tokens, could not be deleted.
-	removeErr error
-	draftID   string
+	c *common
+	wizard.DoneContent
 	// page scrolls the screen when it is taller than the window (long
 	// paths wrap, never cut); set and resize size it.
 	page    viewport.Model
@@ -31,15 +25,8 @@ type doneScreen struct {
 }
 
 func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
-	s.receipt, s.customer, s.org = r, cust, org
-	s.n, s.presence = 0, false
 	defer s.layout() // the help asks scrolls() right after
-	for _, id := range selected {
-		if res := results[id]; res != nil && res.Status == statusAuthorized {
-			s.n++
-			s.presence = s.presence || wizard.IsPresence(res.App)
-		}
-	}
+	s.DoneContent.Set(r, cust, org, results, selected)
 }
 
 // update scrolls (enter and q: the root quits).
@@ -84,13 +71,12 @@ func (s *doneScreen) view() string {
 func (s *doneScreen) content() string {
 	c := s.c
 	st := c.styles
-	r := s.receipt
 	var b strings.Builder
-	b.WriteString(st.OK.Render(markOK+" Bundle written") + st.Dim.Render(fmt.Sprintf("  %d %s authorized for %s", s.n, plural(s.n, "app", "apps"), clean(s.customer.Company))) + "\n\n")
-	if s.removeErr != nil {
-		b.WriteString(st.Err.Render(markWarn+" The draft with the tokens could not be deleted:") + "\n")
-		b.WriteString(st.Dim.Render(wrap(errText(s.removeErr), c.width)) + "\n")
-		b.WriteString(wrap("Delete draft "+clean(s.draftID)+": run ucx-onboard again and press d on it, or delete it from the state folder.", c.width) + "\n\n")
+	b.WriteString(st.OK.Render(wizard.MarkOK+" "+wizard.DoneTitle) + st.Dim.Render("  "+s.Summary()) + "\n\n")
+	if s.RemoveErr != nil {
+		b.WriteString(st.Err.Render(wizard.MarkWarn+" "+wizard.DraftNotDeleted) + "\n")
+		b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.RemoveErr), c.width)) + "\n")
+		b.WriteString(wrap(s.DeleteDraftHint(), c.width) + "\n\n")
 	}
 	row := func(label, v string) {
 		lines := strings.Split(wrap(v, max(c.width-11, 20)), "\n")
@@ -103,61 +89,29 @@ func (s *doneScreen) content() string {
 	// fits, else on lines of its own below, wrapped at the screen's edge
 	// but never cut.
 	whole := func(label, v string) {
-		v = clean(v)
+		v = wizard.Clean(v)
 		if width(v) <= c.width-11 {
 			b.WriteString(st.Label.Render(fmt.Sprintf("%-10s", label)) + " " + v + "\n")
 			return
 		}
 		b.WriteString(st.Label.Render(label) + "\n" + ansi.Hardwrap(v, max(c.width, 1), true) + "\n")
 	}
-	whole("Bundle", r.BundlePath)
-	whole("SHA-256", r.SHA256)
-	whole("Receipt", r.ReceiptPath)
-	switch {
-	case r.Passphrase:
-		row("Protected", "by the passphrase you entered: give it to the UCX Suite administrator by phone or another channel, never with the file")
-	case len(r.Recipients) > 0:
-		for i, k := range r.Recipients {
-			label := ""
-			if i == 0 {
-				label = "For"
-			}
-			whole(label, k)
+	for _, r := range s.Rows() {
+		if r.Whole {
+			whole(r.Label, r.Value)
+		} else {
+			row(r.Label, r.Value)
 		}
 	}
 	b.WriteString("\n" + st.Title.Render("Next steps") + "\n")
-	open := Command{Line: "ucx-onboard open " + r.BundlePath}
-	if c.deps.OpenHint != nil {
-		open = c.deps.OpenHint(r)
-	}
-	type step struct {
-		text string
-		cmd  *Command // shown after text
-	}
-	steps := []step{
-		{"Hand the bundle (and the receipt) to UCX Suite's administrator. To read it on the UCX side, run:", &open},
-		{"UCX Suite must reach https://webexapis.com, https://*.imagicle.com and https://*.api.imagicle.com.", nil},
-	}
-	switch {
-	case s.presence && s.org.UserCount > 1000:
-		steps = append(steps, step{"Do not enable presence retrieval: the organization has more than 1,000 users, which Cisco's API does not support (for UCX Suite on premises, leave WebexPresence.Enable=0 in Apps\\Presence\\Settings\\Presence.ini).", nil})
-	case s.customer.Deployment == store.DeploymentOnPrem && s.presence:
-		if s.org.UserCount == 0 {
-			steps = append(steps, step{sizeUnknownStep, nil})
-		}
-		steps = append(steps, step{"On-premises presence: set WebexPresence.Enable=1 in Apps\\Presence\\Settings\\Presence.ini under the UCX install folder; Webex users are matched by UPN in each user's \"Rich Presence Webex URI\" field.", nil})
-	case s.presence && s.org.UserCount == 0:
-		steps = append(steps, step{sizeUnknownStep, nil})
-	}
-	steps = append(steps, step{"The tokens are tied to the approver: if that user is deactivated or loses Full Admin rights, authorize again.", nil})
-	for i, t := range steps {
-		lines := strings.Split(wrap(t.text, max(c.width-3, 20)), "\n")
+	for i, t := range s.Steps(wizard.OpenCommand(c.deps, s.Receipt)) {
+		lines := strings.Split(wrap(t.Text, max(c.width-3, 20)), "\n")
 		fmt.Fprintf(&b, "%d. %s\n", i+1, lines[0])
 		for _, l := range lines[1:] {
 			b.WriteString("   " + l + "\n")
 		}
-		if t.cmd != nil {
-			b.WriteString(commandLines(*t.cmd, c.width, "     ", "   "))
+		if t.Command != nil {
+			b.WriteString(commandLines(*t.Command, c.width, "     ", "   "))
 		}
 	}
 	return b.String()
@@ -169,14 +123,14 @@ func (s *doneScreen) content() string {
 // follow, each on lines of its own indented by noteIndent.
 func commandLines(cmd Command, w int, indent, noteIndent string) string {
 	var b strings.Builder
-	line := clean(cmd.Line)
+	line := wizard.Clean(cmd.Line)
 	if width(line) <= w-width(indent) {
 		b.WriteString(indent + line + "\n")
 	} else {
 		b.WriteString(breakAtSpaces(line, max(w, 1)) + "\n")
 	}
 	for _, n := range cmd.Notes {
-		for _, l := range strings.Split(wrap(clean(n), max(w-width(noteIndent), 20)), "\n") {
+		for _, l := range strings.Split(wrap(wizard.Clean(n), max(w-width(noteIndent), 20)), "\n") {
 			b.WriteString(noteIndent + l + "\n")
 		}
 	}
@@ -206,21 +160,6 @@ func breakAtSpaces(s string, w int) string {
 		}
 	}
 	return strings.Join(append(lines, cur), "\n")
-}
-
-// sizeUnknownStep is the done screen's step when presence is authorized in
-// an org whose size could not be checked.
-const sizeUnknownStep = "Before enabling presence retrieval, check that the organization has at most 1,000 users: " +
-	"its size could not be checked (the bundle's warnings say why), and Cisco's API does not support more."
-
-// plain is the done screen without styles, for the accessible flow.
-// Lines are not wrapped: the screen reader's terminal does that.
-func (s *doneScreen) plain() string {
-	c := *s.c
-	c.width = 10000
-	d := *s
-	d.c = &c
-	return ansi.Strip(d.content())
 }
 
 // step is the header's step of this screen.

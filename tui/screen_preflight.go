@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // preflightScreen lists the checks made before the customer is involved;
@@ -141,21 +142,21 @@ func (s *preflightScreen) verdict() string {
 	case s.running:
 		b.WriteString(c.spinner() + " Checking again…")
 	case s.restartNeeded():
-		b.WriteString(st.Err.Render(markErr + " Fix what is marked " + markErr + ", then quit and start ucx-onboard again."))
+		b.WriteString(st.Err.Render(wizard.MarkErr + " Fix what is marked " + wizard.MarkErr + ", then quit and start ucx-onboard again."))
 	case s.blocked():
-		b.WriteString(st.Err.Render(markErr + " Fix what is marked " + markErr + ", then press r to check again."))
+		b.WriteString(st.Err.Render(wizard.MarkErr + " Fix what is marked " + wizard.MarkErr + ", then press r to check again."))
 	default:
 		warn := false
 		for _, ck := range s.checks {
 			warn = warn || !ck.OK
 		}
-		if n := appsBlocked(s.checks); n > 0 {
-			b.WriteString(st.Err.Render(markErr+" "+plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+markErr+"): ") +
+		if n := wizard.AppsBlocked(s.checks); n > 0 {
+			b.WriteString(st.Err.Render(wizard.MarkErr+" "+wizard.Plural(n, "One app cannot", fmt.Sprintf("%d apps cannot", n))+" be authorized (marked "+wizard.MarkErr+"): ") +
 				"the others can. Press enter to go on.")
 		} else if warn {
-			b.WriteString(st.Warn.Render(markWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
+			b.WriteString(st.Warn.Render(wizard.MarkWarn+" Nothing blocks, but read the warnings. ") + "Press enter to go on.")
 		} else {
-			b.WriteString(st.OK.Render(markOK+" All set. ") + s.goOn())
+			b.WriteString(st.OK.Render(wizard.MarkOK+" All set. ") + s.goOn())
 		}
 	}
 	return wrap(b.String(), c.width)
@@ -202,18 +203,18 @@ func (s *preflightScreen) listText() string {
 	pad := strings.Repeat(" ", nameW+4)
 	var notes []string
 	for _, ck := range s.checks {
-		mark := st.OK.Render(markOK)
+		mark := st.OK.Render(wizard.MarkOK)
 		switch {
 		case !ck.OK && (ck.Blocking || ck.AppBlocked):
-			mark = st.Err.Render(markErr)
+			mark = st.Err.Render(wizard.MarkErr)
 		case !ck.OK:
-			mark = st.Warn.Render(markWarn)
+			mark = st.Warn.Render(wizard.MarkWarn)
 		}
 		name := truncate(ck.Name, nameW)
 		lead := mark + " " + name + strings.Repeat(" ", nameW-lipgloss.Width(name)) + "  "
 		// One problem a line: a detail's lines each start a line.
 		for _, problem := range strings.Split(ck.Detail, "\n") {
-			for _, d := range strings.Split(wrap(clean(problem), detailW), "\n") {
+			for _, d := range strings.Split(wrap(wizard.Clean(problem), detailW), "\n") {
 				b.WriteString(lead + st.Dim.Render(d) + "\n")
 				lead = pad
 			}
@@ -232,7 +233,7 @@ func (s *preflightScreen) listText() string {
 		}
 	}
 	for _, n := range notes {
-		b.WriteString(st.Dim.Render(wrap(clean(n), c.width)) + "\n")
+		b.WriteString(st.Dim.Render(wrap(wizard.Clean(n), c.width)) + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

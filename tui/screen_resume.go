@@ -1,14 +1,13 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // resumeScreen offers the saved drafts, to resume one or discard it.
@@ -29,39 +28,6 @@ type resumeScreen struct {
 // write a second bundle with the same tokens).
 func (s *resumeScreen) usable(i int) bool {
 	return i >= 0 && i < len(s.infos) && s.infos[i].Err == nil && s.infos[i].Completed == nil
-}
-
-// inUse reports whether another ucx-onboard holds draft d: it can be
-// neither resumed nor discarded.
-func inUse(d DraftInfo) bool { return errors.Is(d.Err, store.ErrDraftInUse) }
-
-// inUseText says who holds draft d.
-func inUseText(d DraftInfo) string {
-	if d.HeldBy > 0 {
-		return fmt.Sprintf("in use by another ucx-onboard (pid %d)", d.HeldBy)
-	}
-	return "in use by another ucx-onboard"
-}
-
-// discardQuestion asks before a draft is deleted; the accessible flow asks
-// it too.
-func discardQuestion(d DraftInfo) string {
-	if d.Completed != nil {
-		name := clean(d.Company)
-		if name == "" {
-			name = clean(d.ID)
-		}
-		return "Discard the completed draft for " + name + "? Its bundle " + clean(d.Completed.BundlePath) + " is written; the draft's copy of the tokens is deleted."
-	}
-	if d.Err != nil {
-		return "Discard the unreadable draft " + clean(d.ID) + "? It is deleted with its key."
-	}
-	name := clean(d.Company)
-	if name == "" {
-		name = clean(d.ID)
-	}
-	n := len(d.AppsDone)
-	return fmt.Sprintf("Discard the draft for %s (%d %s authorized)? Its tokens are deleted.", name, n, plural(n, "app", "apps"))
 }
 
 // discard deletes draft id (DraftStore.Remove does not decrypt, so this
@@ -143,7 +109,7 @@ func (s *resumeScreen) help() []key.Binding {
 // discardable reports whether d discards draft i: not while another
 // ucx-onboard holds it.
 func (s *resumeScreen) discardable(i int) bool {
-	return i >= 0 && i < len(s.infos) && !inUse(s.infos[i])
+	return i >= 0 && i < len(s.infos) && !wizard.InUse(s.infos[i])
 }
 
 // head is the title and the intro above the list.
@@ -165,21 +131,21 @@ func (s *resumeScreen) entry(i int) []string {
 	}
 	var b strings.Builder
 	switch {
-	case inUse(d):
-		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": "+inUseText(d), c.width-2)) + "\n")
+	case wizard.InUse(d):
+		b.WriteString(cur + st.Dim.Render(truncate(wizard.Clean(d.ID)+": "+wizard.InUseText(d), c.width-2)) + "\n")
 		b.WriteString(indented(st.Dim.Render("It can be neither resumed nor discarded while that one runs."), 4, c.width, 2))
 	case d.Err != nil:
-		b.WriteString(cur + st.Dim.Render(truncate(clean(d.ID)+": unreadable", c.width-2)) + "\n")
-		b.WriteString(indented(st.Dim.Render(errText(d.Err)), 4, c.width, 2))
+		b.WriteString(cur + st.Dim.Render(truncate(wizard.Clean(d.ID)+": unreadable", c.width-2)) + "\n")
+		b.WriteString(indented(st.Dim.Render(wizard.CleanErrorText(d.Err)), 4, c.width, 2))
 	case d.Completed != nil:
-		name := clean(d.Company)
+		name := wizard.Clean(d.Company)
 		if name == "" {
-			name = clean(d.ID)
+			name = wizard.Clean(d.ID)
 		}
 		b.WriteString(cur + st.Dim.Render(truncate(name, c.width-2)) + "\n")
-		b.WriteString(indented(st.Dim.Render(completedText(d)+"; discard the draft (d), it cannot be resumed"), 4, c.width, 2))
+		b.WriteString(indented(st.Dim.Render(wizard.CompletedText(d)+"; discard the draft (d), it cannot be resumed"), 4, c.width, 2))
 	default:
-		name := clean(d.Company)
+		name := wizard.Clean(d.Company)
 		if name == "" {
 			name = "(no company)"
 		}
@@ -191,11 +157,11 @@ func (s *resumeScreen) entry(i int) []string {
 			when = "saved " + d.Updated.UTC().Format("2006-01-02 15:04 UTC")
 		}
 		b.WriteString(cur + name + "  " + st.Dim.Render(when) + "\n")
-		done := fmt.Sprintf("%d %s authorized", len(d.AppsDone), plural(len(d.AppsDone), "app", "apps"))
+		done := fmt.Sprintf("%d %s authorized", len(d.AppsDone), wizard.Plural(len(d.AppsDone), "app", "apps"))
 		if len(d.AppsDone) > 0 {
 			done += ": " + strings.Join(d.AppsDone, ", ")
 		}
-		b.WriteString(indented(st.Dim.Render(clean(done)), 4, c.width, 2))
+		b.WriteString(indented(st.Dim.Render(wizard.Clean(done)), 4, c.width, 2))
 	}
 	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
@@ -207,13 +173,13 @@ func (s *resumeScreen) foot() []string {
 	var msg string
 	switch {
 	case s.confirm:
-		msg = st.Warn.Render(wrap(discardQuestion(s.infos[s.cursor])+" y/n", c.width))
+		msg = st.Warn.Render(wrap(wizard.DiscardQuestion(s.infos[s.cursor])+" y/n", c.width))
 	case s.discarding:
 		msg = c.spinner() + " Discarding the draft…"
 	case s.discardErr != nil:
-		msg = st.Err.Render(markErr+" could not discard the draft: ") + errText(s.discardErr)
+		msg = st.Err.Render(wizard.MarkErr+" could not discard the draft: ") + wizard.CleanErrorText(s.discardErr)
 	case s.err != nil:
-		msg = st.Err.Render(markErr+" could not load the draft: ") + errText(s.err)
+		msg = st.Err.Render(wizard.MarkErr+" could not load the draft: ") + wizard.CleanErrorText(s.err)
 	default:
 		return nil
 	}

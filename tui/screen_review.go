@@ -18,8 +18,8 @@ import (
 type reviewData struct {
 	customer   store.Customer
 	org        store.Org
-	gaps       orgGaps  // why the org's name and size are unknown
-	notes      []string // orgNotes: shown before the warnings, not in the bundle
+	gaps       wizard.Gaps // why the org's name and size are unknown
+	notes      []string    // orgNotes: shown before the warnings, not in the bundle
 	apps       []appResult
 	warnings   []string // written into the bundle
 	shown      []string // shown on the review (skipped and failed apps are listed anyway)
@@ -49,7 +49,7 @@ type reviewScreen struct {
 	writing      bool
 	// written is the bundle an attempt wrote before it failed (its
 	// receipt could not be written): the next attempt finishes it
-	// instead of writing another (writeBundle).
+	// instead of writing another (wizard.WriteBundle).
 	written *store.Completion
 	holdOn  bool // a quit key was pressed while writing
 }
@@ -175,10 +175,10 @@ func (s *reviewScreen) submit() tea.Cmd {
 	}
 	if s.data.protection.Passphrase {
 		switch err := wizard.CheckPassphrase(s.pass1.Value(), s.pass2.Value()); err {
-		case errPassphraseShort:
+		case wizard.ErrPassphraseShort:
 			s.err, s.focus = err, focusPass1
 			return s.focusField()
-		case errPassphraseMismatch:
+		case wizard.ErrPassphraseMismatch:
 			s.err, s.focus = err, focusPass2
 			return s.focusField()
 		}
@@ -220,110 +220,14 @@ var reopenFieldKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "ba
 // reopenMsg asks the root to authorize the skipped and failed apps again.
 type reopenMsg struct{}
 
-// describeProtection words Deps.Protection.
-func describeProtection(p Protection) string {
-	if p.Describe != "" {
-		return clean(p.Describe)
-	}
-	switch {
-	case p.Passphrase:
-		return "age, with a passphrase you choose"
-	case len(p.Recipients) == 1:
-		return "age, for 1 recipient: " + p.Recipients[0]
-	case len(p.Recipients) > 1:
-		return fmt.Sprintf("age, for %d recipients: %s", len(p.Recipients), strings.Join(p.Recipients, ", "))
-	}
-	return "unknown"
-}
-
-// orgLine words the org for the review on one line: its name, its size
-// ("size not checked" when gaps says why; orgNotes tell why) and its id.
-func orgLine(o store.Org, gaps orgGaps) string {
-	if o.ID == "" && o.Name == "" {
-		if gaps.Org != "" {
-			return "not identified (no app's token may read people)"
-		}
-		return "unknown (no app authorized)"
-	}
-	name := clean(o.Name)
-	if name == "" {
-		name = "name unknown"
-	}
-	users := "users not counted"
-	switch {
-	case o.UserCount > 1000:
-		users = "more than 1,000 users"
-	case o.UserCount > 0:
-		users = fmt.Sprintf("%d %s", o.UserCount, plural(o.UserCount, "user", "users"))
-	case gaps.Size != "":
-		users = "size not checked"
-	}
-	return name + " · " + users + " · id " + shortID(clean(o.ID))
-}
-
-// shortID shortens a Webex ID for a screen line: Webex's org IDs are 87
-// characters of base64 whose start is the same for every org
-// ("ciscospark://us/ORGANIZATION/…"), so its first and last characters
-// around a … tell it apart; `ucx-onboard inspect` shows it whole.
-func shortID(id string) string {
-	const head, tail = 6, 10
-	if len(id) <= head+tail+1 {
-		return id
-	}
-	return id[:head] + "…" + id[len(id)-tail:]
-}
-
-func customerLine(c store.Customer) string {
-	parts := []string{clean(c.Company), clean(c.AdminEmail)}
-	if c.Deployment == store.DeploymentOnPrem {
-		parts = append(parts, "on-premises "+clean(c.UCXHost))
-	} else {
-		d := "cloud"
-		if c.UCXHost != "" {
-			d += " " + clean(c.UCXHost)
-		}
-		parts = append(parts, d)
-	}
-	if c.Engineer != "" {
-		parts = append(parts, "engineer "+clean(c.Engineer))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// approverText words an approver: "Name <email>, Full Admin", or that it
-// was never checked (Approver failed, or the wizard stopped before it).
-func approverText(a store.Approver) string {
-	if a.NotIdentified != "" {
-		t := "approver not identified: " + clean(a.NotIdentified)
-		if a.Inferred != nil {
-			t += "; " + clean(wizard.InferredText(a.Inferred))
-		}
-		return t
-	}
-	if a.PersonID == "" && a.Email == "" && a.DisplayName == "" {
-		return "approver not checked"
-	}
-	who := clean(a.DisplayName)
-	if a.Email != "" {
-		if who != "" {
-			who += " "
-		}
-		who += "<" + clean(a.Email) + ">"
-	}
-	if a.FullAdmin {
-		return who + ", Full Admin"
-	}
-	return who + ", NOT a Full Admin"
-}
-
-// shortApprover is approverText without the email, for one-line rows.
+// shortApprover is wizard.ApproverText without the email, for one-line rows.
 func shortApprover(a store.Approver) string {
 	if a.NotIdentified != "" {
 		return "approver not identified"
 	}
-	who := clean(a.DisplayName)
+	who := wizard.Clean(a.DisplayName)
 	if who == "" {
-		who = clean(a.Email)
+		who = wizard.Clean(a.Email)
 	}
 	if who == "" {
 		return "approver not checked"
@@ -332,18 +236,6 @@ func shortApprover(a store.Approver) string {
 		return who + ", Full Admin"
 	}
 	return who + ", NOT a Full Admin"
-}
-
-// expiryText words a grant's token expiries ("" when unknown).
-func expiryText(g store.AppGrant) string {
-	var parts []string
-	if !g.AccessTokenExpiry.IsZero() {
-		parts = append(parts, "access until "+g.AccessTokenExpiry.UTC().Format("2006-01-02 15:04 UTC"))
-	}
-	if !g.RefreshTokenExpiry.IsZero() {
-		parts = append(parts, "refresh until "+g.RefreshTokenExpiry.UTC().Format("2006-01-02"))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // shared finds what every authorized app has in common: the approver and
@@ -363,7 +255,7 @@ func shared(apps []appResult) (approver, expiry string) {
 			first, access, refresh = g, g.AccessTokenExpiry, g.RefreshTokenExpiry
 		}
 		n++
-		sameWho = sameWho && approverText(g.Approver) == approverText(first.Approver)
+		sameWho = sameWho && wizard.ApproverText(g.Approver) == wizard.ApproverText(first.Approver)
 		day := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
 		sameDay = sameDay && g.AccessTokenExpiry.IsZero() == first.AccessTokenExpiry.IsZero() &&
 			g.RefreshTokenExpiry.IsZero() == first.RefreshTokenExpiry.IsZero() &&
@@ -379,10 +271,10 @@ func shared(apps []appResult) (approver, expiry string) {
 		return "", ""
 	}
 	if sameWho {
-		approver = approverText(first.Approver)
+		approver = wizard.ApproverText(first.Approver)
 	}
 	if sameDay {
-		expiry = expiryText(store.AppGrant{AccessTokenExpiry: access, RefreshTokenExpiry: refresh})
+		expiry = wizard.ExpiryText(store.AppGrant{AccessTokenExpiry: access, RefreshTokenExpiry: refresh})
 		if expiry == "" {
 			expiry = "expiry unknown"
 		}
@@ -400,8 +292,8 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 	var more []string // detail lines
 	switch r.Status {
 	case statusAuthorized:
-		mark, word = st.OK.Render(markOK), "authorized"
-		who, exp := approverText(r.Grant.Approver), expiryText(r.Grant)
+		mark, word = st.OK.Render(wizard.MarkOK), "authorized"
+		who, exp := wizard.ApproverText(r.Grant.Approver), wizard.ExpiryText(r.Grant)
 		if sharedWho == "" {
 			if r.Grant.Approver.NotIdentified == "" {
 				who = "by " + who
@@ -430,7 +322,7 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 			}
 		}
 	case statusFailed:
-		mark, word = st.Err.Render(markErr), "failed"
+		mark, word = st.Err.Render(wizard.MarkErr), "failed"
 		if r.Reason != "" {
 			more = append(more, r.Reason)
 			if !detail {
@@ -438,9 +330,9 @@ func (s *reviewScreen) appLines(r appResult, nameW int, detail bool, sharedWho, 
 			}
 		}
 	default:
-		mark, word = st.Dim.Render(markSkip), "skipped"
+		mark, word = st.Dim.Render(wizard.MarkSkip), "skipped"
 	}
-	name := truncate(clean(r.App.Name), nameW)
+	name := truncate(wizard.Clean(r.App.Name), nameW)
 	head := mark + " " + name + strings.Repeat(" ", max(nameW-lipgloss.Width(name), 0)) + "  " + word
 	if !detail {
 		return []string{truncate(head, w)}
@@ -478,16 +370,16 @@ func (s *reviewScreen) view() string {
 	bottomLines := func(wrapped bool) []string {
 		var bottom []string
 		bottom = append(bottom, row("Bundle", d.outPath, wrapped)...)
-		bottom = append(bottom, row("Protection", describeProtection(d.protection), wrapped)...)
+		bottom = append(bottom, row("Protection", wizard.DescribeProtection(d.protection), wrapped)...)
 		if d.protection.Passphrase {
 			p1 := s.pass1.View()
 			p2 := s.pass2.View()
 			e1, e2 := "", ""
 			switch s.err {
-			case errPassphraseShort:
-				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", markErr, store.MinPassphraseLen))
-			case errPassphraseMismatch:
-				e2 = "  " + st.Err.Render(markErr+" the two entries differ")
+			case wizard.ErrPassphraseShort:
+				e1 = "  " + st.Err.Render(fmt.Sprintf("%s at least %d characters", wizard.MarkErr, store.MinPassphraseLen))
+			case wizard.ErrPassphraseMismatch:
+				e2 = "  " + st.Err.Render(wizard.MarkErr+" the two entries differ")
 			}
 			bottom = append(bottom, label("Passphrase")+"["+p1+"]"+e1)
 			bottom = append(bottom, label("Again")+"["+p2+"]"+e2)
@@ -508,9 +400,9 @@ func (s *reviewScreen) view() string {
 		default:
 			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Dim.Render("  check everything above, then write the bundle"))
 		}
-		if s.err != nil && s.err != errPassphraseShort && s.err != errPassphraseMismatch {
-			bottom = append(bottom, st.Err.Render(markErr+" could not write the bundle: ")+errText(s.err))
-			bottom = append(bottom, strings.Split(wrap(writeRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
+		if s.err != nil && s.err != wizard.ErrPassphraseShort && s.err != wizard.ErrPassphraseMismatch {
+			bottom = append(bottom, st.Err.Render(wizard.MarkErr+" could not write the bundle: ")+wizard.CleanErrorText(s.err))
+			bottom = append(bottom, strings.Split(wrap(wizard.WriteRemedy(s.err)+" Press enter to try again, or q to quit (the draft is kept).", w), "\n")...)
 		}
 		return bottom
 	}
@@ -519,8 +411,8 @@ func (s *reviewScreen) view() string {
 	// Top: customer, org, what all apps share.
 	headLines := func(wrapCustomer, wrapOrg bool) []string {
 		var head []string
-		head = append(head, row("Customer", customerLine(d.customer), wrapCustomer)...)
-		head = append(head, row("Webex org", orgLine(d.org, d.gaps), wrapOrg)...)
+		head = append(head, row("Customer", wizard.CustomerLine(d.customer), wrapCustomer)...)
+		head = append(head, row("Webex org", wizard.OrgLine(d.org, d.gaps), wrapOrg)...)
 		if sharedWho != "" {
 			head = append(head, row("Approver", sharedWho, wrapCustomer)...)
 		}
@@ -531,7 +423,7 @@ func (s *reviewScreen) view() string {
 	}
 	nameW := 0
 	for _, a := range d.apps {
-		nameW = max(nameW, lipgloss.Width(clean(a.App.Name)))
+		nameW = max(nameW, lipgloss.Width(wizard.Clean(a.App.Name)))
 	}
 	nameW = min(nameW, max(w-4-10, 16), 48)
 	appLines := func(detail bool) []string {
@@ -548,7 +440,7 @@ func (s *reviewScreen) view() string {
 	var warn []string
 	for _, wn := range append(slices.Clone(d.notes), d.shown...) {
 		lines := strings.Split(wrap(wn, w-2), "\n")
-		warn = append(warn, st.Warn.Render(markWarn)+" "+lines[0])
+		warn = append(warn, st.Warn.Render(wizard.MarkWarn)+" "+lines[0])
 		for _, l := range lines[1:] {
 			warn = append(warn, "  "+l)
 		}
@@ -572,7 +464,7 @@ func (s *reviewScreen) view() string {
 		left := room - len(apps) - 1
 		if left < len(warn) {
 			more := len(warn) - max(left-1, 0)
-			warn = append(warn[:max(left-1, 0)], st.Warn.Render(fmt.Sprintf("%s … %d more warning lines: enlarge the window", markWarn, more)))
+			warn = append(warn[:max(left-1, 0)], st.Warn.Render(fmt.Sprintf("%s … %d more warning lines: enlarge the window", wizard.MarkWarn, more)))
 		}
 		apps = append(apps, "")
 		apps = append(apps, warn...)

@@ -28,14 +28,6 @@ type Styles struct {
 	QR lipgloss.Style
 }
 
-// Marks used in lists; words always accompany them.
-const (
-	markOK   = "✓"
-	markErr  = "✗"
-	markWarn = "!"
-	markSkip = "–"
-)
-
 // spinnerFrames animate the status line, one frame per clock tick.
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 

@@ -42,8 +42,8 @@
 //     of a secret the process holds shows "[redacted]" there.
 //   - While the window is too small for a screen (View asks to enlarge
 //     it), no key acts but q and Ctrl-C, as usual.
-//   - Remedies (what to do about an error) come from one place: Fix words
-//     the fix (cmd prints it as its hint), remedy adds the keys to press.
+//   - Remedies (what to do about an error) come from one place: wizard.Fix words
+//     the fix (cmd prints it as its hint), wizard.Remedy adds the keys to press.
 //   - All styles live in styles.go, keys in keys.go, messages in msgs.go.
 package tui
 

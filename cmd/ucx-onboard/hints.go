@@ -8,14 +8,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui"
+	core "github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // hint returns the fix for err, printed after it as "hint: ...", or "".
 // The order matters: narrower sentinels come before the broader ones
 // they also match (ErrWrongPassphrase is an ErrNoIdentityMatch). Errors
 // the wizard meets too (flows' sentinels, the bundle's protection and
-// file, drafts) take the wizard's own wording, tui.Fix, so that both say
+// file, drafts) take the wizard's own wording, core.Fix, so that both say
 // the same; fs.ErrNotExist and fs.ErrPermission keep a command's wording
 // (the wizard's permission remedy is about the bundle's folder).
 func hint(err error) string {
@@ -60,7 +60,7 @@ func hint(err error) string {
 	case errors.Is(err, store.ErrBadCustomer):
 		return `the customer file is one JSON object with string values for some of: company, admin_email, deployment ("cloud" or "on-prem"), ucx_host, engineer, notes`
 	}
-	if f := tui.Fix(err); f != "" {
+	if f := core.Fix(err); f != "" {
 		return hintStyle(f)
 	}
 	switch {
@@ -86,7 +86,7 @@ func plainWords(msg string) string {
 	return msg
 }
 
-// hintStyle turns the wizard's wording of a fix (tui.Fix, sentences) into
+// hintStyle turns the wizard's wording of a fix (core.Fix, sentences) into
 // a hint line: lowercase start, no final period.
 func hintStyle(fix string) string {
 	if fix == "" {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui"
+	core "github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // TestFlowsHints: every flows sentinel a command can meet has a hint, and
@@ -36,7 +36,7 @@ func TestFlowsHints(t *testing.T) {
 }
 
 // TestHintsShareTheWizardsWording: for the errors the wizard meets too,
-// the hint is the wizard's own wording (tui.Fix), in hint style: one
+// the hint is the wizard's own wording (core.Fix), in hint style: one
 // source, so the two never drift.
 func TestHintsShareTheWizardsWording(t *testing.T) {
 	for _, err := range []error{
@@ -45,10 +45,10 @@ func TestHintsShareTheWizardsWording(t *testing.T) {
 		store.ErrDraftDamaged, store.ErrDraftKeyUnavailable, store.ErrDraftInUse, store.ErrDraftKeyGone,
 		store.ErrStateDirNotOwned,
 	} {
-		fix := tui.Fix(err)
+		fix := core.Fix(err)
 		h := hint(fmt.Errorf("wrapped: %w", err))
 		if fix == "" || h != hintStyle(fix) {
-			t.Errorf("%v: hint %q, want tui.Fix's %q in hint style", err, h, fix)
+			t.Errorf("%v: hint %q, want core.Fix's %q in hint style", err, h, fix)
 		}
 		if h != "" && (strings.HasSuffix(h, ".") || unicode.IsUpper([]rune(h)[0])) {
 			t.Errorf("%v: hint %q not in hint style (lowercase, no final period)", err, h)

@@ -1,4 +1,4 @@
-package tui
+package wizard
 
 import (
 	"context"
@@ -7,26 +7,16 @@ import (
 	"io/fs"
 	"strings"
 	"time"
-	"unicode"
 
-	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
-)
-
-// errPassphraseShort and errPassphraseMismatch are the passphrase rules'
-// errors (wizard.CheckPassphrase).
-var (
-	errPassphraseShort    = wizard.ErrPassphraseShort
-	errPassphraseMismatch = wizard.ErrPassphraseMismatch
 )
 
 // noApp is the zero app, for remedies outside an authorization.
 var noApp flows.App
 
 // Fix says what fixes err, in one wording shared by the wizard and cmd:
-// the wizard's remedy adds the keys to press (and the app's integration
+// the wizard's Remedy adds the keys to press (and the app's integration
 // ID); cmd prints it as its "hint:" line. It names no key. It is "" when
 // err has no known fix (cmd then prints no hint, the wizard a generic
 // one).
@@ -47,7 +37,7 @@ func fix(err error, app flows.App) string {
 		return "When the admin saw \"Your administrator denied access to the integration\", " +
 			"the organization blocks integrations by default: in Control Hub go to Apps > Integrations, " +
 			"find the integration by " + id + ", allow it, then authorize again."
-	case errors.Is(err, flows.ErrInvalidClient) && app.SecretSource == typedSecret:
+	case errors.Is(err, flows.ErrInvalidClient) && app.SecretSource == TypedSecret:
 		return "The secret typed in was rejected too: check it with whoever manages the Imagicle integrations, " +
 			"then authorize again (the prompt comes back while a code is valid)."
 	case errors.Is(err, flows.ErrInvalidClient):
@@ -69,9 +59,9 @@ func fix(err error, app flows.App) string {
 		return "Webex did not answer in time. Check the network (and HTTPS_PROXY if a proxy is needed)."
 	case errors.Is(err, flows.ErrUnreachable):
 		return "Webex cannot be reached. Check the network, proxy (HTTPS_PROXY) and firewall: this computer must reach https://webexapis.com."
-	case errors.Is(err, errPassphraseShort), errors.Is(err, store.ErrPassphraseTooShort):
+	case errors.Is(err, ErrPassphraseShort), errors.Is(err, store.ErrPassphraseTooShort):
 		return fmt.Sprintf("Use at least %d characters; a few unrelated words are easy to pass on by phone.", store.MinPassphraseLen)
-	case errors.Is(err, errPassphraseMismatch):
+	case errors.Is(err, ErrPassphraseMismatch):
 		return "Type the same passphrase in both fields."
 	case errors.Is(err, store.ErrExists), errors.Is(err, fs.ErrExist):
 		return "A file with that name exists and is never overwritten: move it away, or choose another name (--out)."
@@ -99,10 +89,10 @@ func fix(err error, app flows.App) string {
 	return ""
 }
 
-// remedy says, in plain words, what to do about err while authorizing app
+// Remedy says, in plain words, what to do about err while authorizing app
 // (app may be zero for errors outside an authorization): Fix's wording,
 // with the keys to press. Every hint the wizard shows comes from here.
-func remedy(err error, app flows.App) string {
+func Remedy(err error, app flows.App) string {
 	f := fix(err, app)
 	switch {
 	case err == nil:
@@ -115,7 +105,7 @@ func remedy(err error, app flows.App) string {
 		return "Webex will not issue more tokens for this integration (" + app.ClientID + ") and this user. " + f +
 			" Press r once they are revoked; or press s to skip this app."
 	case errors.Is(err, flows.ErrExpired):
-		return f + " Press r for a fresh one. " + redirectHint
+		return f + " Press r for a fresh one. " + RedirectHint
 	case errors.Is(err, flows.ErrCodeSpent):
 		return f + " Press r for a fresh one."
 	case errors.Is(err, flows.ErrUnsupported):
@@ -134,7 +124,7 @@ func remedy(err error, app flows.App) string {
 			hint = "Webex is busy or failing. Press r to try again in a moment."
 		}
 		if we.TrackingID != "" {
-			hint += " If it persists, give Webex support the trackingId " + clean(we.TrackingID) + "."
+			hint += " If it persists, give Webex support the trackingId " + Clean(we.TrackingID) + "."
 		}
 		return hint
 	}
@@ -148,72 +138,42 @@ func remedy(err error, app flows.App) string {
 	return "Press r to try again, or s to skip this app. Quote the trackingId, if any, to Webex support."
 }
 
-// secretPrompt asks, in both front-ends, for the right client secret of
+// SecretPrompt asks, in both front-ends, for the right client secret of
 // app after Webex rejected it while its code is still valid (left).
-func secretPrompt(app flows.App, left time.Duration) string {
+func SecretPrompt(app flows.App, left time.Duration) string {
 	what, fix := "the client secret", ""
 	switch src := app.SecretSource; src {
-	case typedSecret:
+	case TypedSecret:
 		what = "the client secret typed in"
 	case "":
 	default:
-		what, fix = "the client secret from "+clean(src), " Fix "+clean(src)+" too, for the next run."
+		what, fix = "the client secret from "+Clean(src), " Fix "+Clean(src)+" too, for the next run."
 	}
 	return fmt.Sprintf("Webex rejected %s. If the admin has approved, that approval still holds: "+
 		"type the right client secret of this integration (it is not shown, and kept in memory only) to redeem the same code "+
 		"(valid for %s more), without a new approval.%s", what, left.Round(time.Second), fix)
 }
 
-// typedSecret is the SecretSource of a secret typed in the prompt.
-const typedSecret = "the prompt"
+// TypedSecret is the SecretSource of a secret typed in the prompt.
+const TypedSecret = "the prompt"
 
-// withTypedSecret is app with the client secret typed in the prompt, which
+// WithTypedSecret is app with the client secret typed in the prompt, which
 // is registered for redaction like the catalog's secrets: no run of it is
 // shown or written anywhere.
-func withTypedSecret(app flows.App, typed string) flows.App {
-	app.Secret, app.SecretSource = store.NewSecret(typed), typedSecret
+func WithTypedSecret(app flows.App, typed string) flows.App {
+	app.Secret, app.SecretSource = store.NewSecret(typed), TypedSecret
 	store.RegisterClientSecret(app.ClientID, app.Secret)
 	return app
 }
 
-// redirectHint is the likely cause of codes that expire although the admin
+// RedirectHint is the likely cause of codes that expire although the admin
 // approved them (DOMAIN.md): Webex then only ever answers "pending".
-const redirectHint = "If the admin did approve it, the integration may lack Webex's device-grant redirect URIs " +
+const RedirectHint = "If the admin did approve it, the integration may lack Webex's device-grant redirect URIs " +
 	"(the admin's browser then shows \"We've encountered an error\" after login): " +
 	"they must be added to the integration on the vendor's side."
 
-// errText is err in the engineer's words, made safe to render
-// (wizard.ErrorText: what happened and Webex's trackingId, not the
-// program's chain of packages and calls). Every screen and the accessible
-// mode show errors through it.
-func errText(err error) string {
-	return clean(wizard.ErrorText(err))
-}
-
-// errDetail is what a line that already words err's kind adds to it
-// (wizard.ErrorDetail: Webex's message and trackingId, or the network's
-// words), made safe to render.
-func errDetail(err error) string {
-	return clean(wizard.ErrorDetail(err))
-}
-
-// clean strips escapes and control characters from a server string before
-// it is rendered. flows already sanitizes; this is the tui's own belt.
-func clean(s string) string {
-	s = ansi.Strip(flows.Sanitize(s))
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return ' '
-		}
-		if unicode.IsControl(r) || r == '\u200b' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// shortReason is a failed app's reason, for the review and the bundle.
-func shortReason(err error) string {
+// ShortReason is a failed app's reason, for the review and the bundle.
+func ShortReason(err error) string {
 	switch {
 	case errors.Is(err, flows.ErrDenied):
 		return "access denied; allow the integration in Control Hub (Apps > Integrations)"
@@ -226,5 +186,24 @@ func shortReason(err error) string {
 	case errors.Is(err, flows.ErrUnsupported):
 		return "not supported by the device grant"
 	}
-	return errText(err)
+	return CleanErrorText(err)
+}
+
+// WriteRemedy says what to do when the bundle could not be written on the
+// review, naming no key (each front-end adds how to try again): the
+// approvals are kept, so the fix is about the file, never about an app.
+func WriteRemedy(err error) string {
+	if errors.Is(err, store.ErrNameTooLong) {
+		return "Choose a shorter file name with --out and start again; your progress is kept as a draft."
+	}
+	if errors.Is(err, store.ErrBundleMismatch) {
+		return "Another file took the bundle's name while it was written: move it away and try again; nothing was written and your progress is kept as a draft."
+	}
+	if f := fix(err, noApp); f != "" && !errors.Is(err, fs.ErrPermission) {
+		return f
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return "The bundle's folder is not writable: start again with --out in a writable folder (progress is kept as a draft)."
+	}
+	return "Nothing was written and every approval is kept in the draft: fix the cause above (disk space, the folder) and try again, or quit and resume later."
 }
