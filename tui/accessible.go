@@ -17,6 +17,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/internal/ttyecho"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/effects"
 	"github.com/imagicle/ucx-onboard/tui/form"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"golang.org/x/term"
@@ -908,14 +909,14 @@ func (a *accessible) complete() error {
 		var r Receipt
 		var id string
 		var err error
-		r, id, written, err = wizard.WriteBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
+		r, id, written, err = effects.WriteBundle(d, m.s.Snapshot(), rd.outPath, b, pass, written)
 		if err == nil {
 			m.s.Draft.ID = cmp.Or(m.s.Draft.ID, id)
 			m.result.Receipt = &r
 			m.err = nil
 			m.result.DraftID, m.result.DraftSaveErr = "", nil
 			if d.Drafts != nil && m.s.Draft.ID != "" {
-				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: wizard.FinishDraft(d.Drafts, m.s.Draft, r)})
+				m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: effects.FinishDraft(d.Drafts, m.s.Draft, r)})
 			}
 			m.done.DoneContent.Set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
 			a.say("\nDone.")

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/effects"
 )
 
 // finishedDrafts are completed drafts in each state the start can find
@@ -178,11 +178,11 @@ func TestRetryAfterReceiptFailure(t *testing.T) {
 	}
 	path := filepath.Join(dir, "acme.ucxbundle")
 	dr := Draft{ID: "draft-1", Customer: testCustomer()}
-	_, _, written, err := wizard.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
+	_, _, written, err := effects.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, nil)
 	if err == nil || written == nil {
 		t.Fatalf("first attempt: written %v, err %v", written, err)
 	}
-	r, _, again, err := wizard.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
+	r, _, again, err := effects.WriteBundle(d, dr, path, store.Bundle{Customer: dr.Customer}, store.Secret{}, written)
 	if err != nil || again != nil || r.ReceiptPath != path+store.ReceiptSuffix || writes != 1 {
 		t.Fatalf("retry: %+v %v %v, %d writes", r, again, err, writes)
 	}

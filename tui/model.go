@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/effects"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -663,7 +664,7 @@ func (m *Model) complete() tea.Cmd {
 	path, pass, deps, dr, written := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot(), m.review.written
 	m.review.writing = true
 	return func() tea.Msg {
-		r, id, written, err := wizard.WriteBundle(deps, dr, path, b, pass, written)
+		r, id, written, err := effects.WriteBundle(deps, dr, path, b, pass, written)
 		return bundleWrittenMsg{receipt: r, err: err, id: id, written: written}
 	}
 }

@@ -13,7 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/effects"
 	"github.com/muesli/termenv"
 )
 
@@ -107,7 +107,7 @@ func (m *Model) finishSaves() {
 	if m.result.Receipt != nil && remove && m.s.Draft.ID != "" {
 		// Killed before the draft's removal answered: mark it completed
 		// and remove it here (Remove is idempotent).
-		m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: wizard.FinishDraft(m.c.deps.Drafts, m.s.Draft, *m.result.Receipt)})
+		m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: effects.FinishDraft(m.c.deps.Drafts, m.s.Draft, *m.result.Receipt)})
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/effects"
 )
 
 // saverState is what the draft saver is doing.
@@ -126,7 +126,7 @@ func (sv *saver) remove(id string) tea.Cmd {
 	d, dr, r := sv.drafts(), sv.final, sv.receipt
 	dr.ID = id
 	sv.state = saverRemoving
-	return func() tea.Msg { return draftRemovedMsg{id: id, err: wizard.FinishDraft(d, dr, r)} }
+	return func() tea.Msg { return draftRemovedMsg{id: id, err: effects.FinishDraft(d, dr, r)} }
 }
 
 // removed takes the end of the removal: the program quits if the engineer

@@ -49,7 +49,8 @@ type Flow struct {
 
 	orgFacts map[string]OrgFacts // what arrived of each org (OrgFacts events)
 	saveErr  error               // of the last draft save
-	saving   bool                // a Save effect is unanswered
+	saveSeq  int                 // of the last Save asked for
+	savedSeq int                 // of the last Save answered (not stale)
 
 	review  reviewState
 	receipt *store.Receipt
@@ -233,8 +234,10 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 	case Pick:
 		return f.pick(ev.Choice)
 	case Saved:
-		f.saving = false
-		f.saveErr = ev.Err
+		if ev.Stale || ev.Seq < f.savedSeq {
+			return nil
+		}
+		f.savedSeq, f.saveErr = ev.Seq, ev.Err
 		if ev.Err == nil && ev.ID != "" && f.receipt == nil {
 			f.s.Draft.ID = ev.ID
 		}
@@ -320,7 +323,7 @@ func (f *Flow) early(ev Event) []Effect {
 		}
 	case DraftDiscarded:
 		if ev.Err != nil {
-			f.notice = "Could not discard it: " + ErrText(ev.Err)
+			f.notice = "Could not discard it: " + CleanErrorText(ev.Err)
 			return nil
 		}
 		f.drafts = slices.DeleteFunc(f.drafts, func(d DraftInfo) bool { return d.ID == ev.ID })
@@ -329,7 +332,7 @@ func (f *Flow) early(ev Event) []Effect {
 		}
 	case DraftLoaded:
 		if ev.Err != nil {
-			f.notice = "Could not load it: " + ErrText(ev.Err)
+			f.notice = "Could not load it: " + CleanErrorText(ev.Err)
 			return nil
 		}
 		f.s.Resume(ev.Draft)
@@ -345,7 +348,7 @@ func ResumeBlocked(d DraftInfo) string {
 	case InUse(d):
 		return "That draft is " + InUseText(d) + ": it can be neither resumed nor discarded while that one runs."
 	case d.Err != nil:
-		return "That draft cannot be read: " + ErrText(d.Err) + "; it can only be discarded."
+		return "That draft cannot be read: " + CleanErrorText(d.Err) + "; it can only be discarded."
 	case d.Completed != nil:
 		return "That onboarding is " + CompletedText(d) + "; its draft can only be discarded."
 	}
@@ -486,8 +489,31 @@ func (f *Flow) save() []Effect {
 		// saves again or removes this draft, never a second one.
 		f.s.Draft.ID = f.cfg.NewDraftID()
 	}
-	f.saving = true
-	return []Effect{Save{Draft: f.s.Draft}}
+	f.saveSeq++
+	return []Effect{Save{Draft: f.s.Draft, Seq: f.saveSeq}}
+}
+
+// Leftover is what a front-end that ended without the Flow's Quit (killed,
+// crashed) must still do: save the progress (save is nil when there is
+// nothing to save, or the last save asked for is the Flow's quit's own),
+// or remove the draft of a bundle written (remove is nil unless its
+// removal never answered).
+func (f *Flow) Leftover() (save *Save, remove *FinishDraft) {
+	if f.receipt != nil {
+		if f.done.removing {
+			return nil, &FinishDraft{Draft: f.s.Draft, Receipt: *f.receipt}
+		}
+		return nil, nil
+	}
+	if f.step == StepEnded && f.savedSeq == f.saveSeq {
+		return nil, nil // the quit's save was written
+	}
+	fx := f.save()
+	if len(fx) == 0 {
+		return nil, nil
+	}
+	s := fx[0].(Save)
+	return &s, nil
 }
 
 // next opens the next app of the queue, or the review.

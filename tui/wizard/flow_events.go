@@ -89,10 +89,13 @@ type SecretTyped struct{ Secret string }
 // each time one of its reads ends.
 type OrgRead struct{ Facts OrgFacts }
 
-// Saved: Save answered (ID is the draft's).
+// Saved: Save answered (ID is the draft's). Stale: a newer save was
+// written first, so this one was not.
 type Saved struct {
-	ID  string
-	Err error
+	ID    string
+	Seq   int
+	Err   error
+	Stale bool
 }
 
 // Complete: COMPLETE REQUEST, with the passphrase typed twice when the
@@ -201,9 +204,13 @@ type OrgReadJob struct {
 	OrgID string
 }
 
-// Save saves Draft (its ID is set); answer Saved. A front-end runs saves
-// one at a time, in order.
-type Save struct{ Draft store.Draft }
+// Save saves Draft (its ID is set); answer Saved. Seq numbers the saves
+// in the order asked: one older than a save already written is not
+// written (Saved.Stale).
+type Save struct {
+	Draft store.Draft
+	Seq   int
+}
 
 // WriteBundle writes the bundle (see the package's WriteBundleWith);
 // answer BundleWritten.

@@ -129,7 +129,7 @@ func (w *world) run(fx []Effect) {
 			w.tried++
 		case Save:
 			w.saves = append(w.saves, e.Draft)
-			w.events = append(w.events, Saved{ID: e.Draft.ID})
+			w.events = append(w.events, Saved{ID: e.Draft.ID, Seq: e.Seq})
 		case WriteBundle:
 			if w.hold {
 				w.held = append(w.held, e)
@@ -795,7 +795,7 @@ func TestFlowTypedSecret(t *testing.T) {
 		switch {
 		case late && (v.Phase != PhaseFailed || v.AskSecret || !errors.Is(v.Err, flows.ErrExpired)):
 			t.Fatalf("late secret: %s, %v", summary(w.f), v.Err)
-		case !late && (v.Phase != PhaseWaiting || v.Code != code || v.App.SecretSource != "typed"):
+		case !late && (v.Phase != PhaseWaiting || v.Code != code || v.App.SecretSource != TypedSecret):
 			t.Fatalf("secret typed: %s, code %v", summary(w.f), v.Code)
 		}
 	}

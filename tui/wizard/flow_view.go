@@ -119,7 +119,7 @@ type DoneView struct {
 // View is where the flow is now.
 func (f *Flow) View() View {
 	v := View{Step: f.step, AskQuit: f.askQuit, Notice: f.notice, Err: f.err,
-		Drafts: f.cfg.Drafts, SaveErr: f.saveErr, Saving: f.saving, Just: f.just}
+		Drafts: f.cfg.Drafts, SaveErr: f.saveErr, Saving: f.savedSeq < f.saveSeq, Just: f.just}
 	v.Checks, v.ChecksRunning = f.checks, f.checksRunning
 	v.Blocked, v.Restart = f.checksBlocked()
 	for _, c := range f.checks {

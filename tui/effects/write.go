@@ -1,6 +1,9 @@
-package wizard
+package effects
 
-import "github.com/imagicle/ucx-onboard/store"
+import (
+	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
+)
 
 // WriteBundle is COMPLETE REQUEST, for both front-ends: it writes bundle
 // b of draft dr to path through Deps.WriteBundle, which keeps the sealed
@@ -25,7 +28,7 @@ import "github.com/imagicle/ucx-onboard/store"
 // again (the receipt written) instead of a new bundle being sealed, which
 // would be a second bundle with the same tokens. WriteBundle returns the
 // bundle so written, or nil, for the next attempt.
-func WriteBundle(deps Deps, dr Draft, path string, b store.Bundle, pass store.Secret, written *store.Completion) (Receipt, string, *store.Completion, error) {
+func WriteBundle(deps Deps, dr store.Draft, path string, b store.Bundle, pass store.Secret, written *store.Completion) (store.Receipt, string, *store.Completion, error) {
 	if written != nil {
 		r, _, err := written.Publish()
 		return r, dr.ID, onDisk(r, err, written), err
@@ -46,7 +49,7 @@ func WriteBundle(deps Deps, dr Draft, path string, b store.Bundle, pass store.Se
 
 // onDisk is c when an attempt to write it failed after its bundle was
 // written (r names it): the next attempt publishes it again.
-func onDisk(r Receipt, err error, c *store.Completion) *store.Completion {
+func onDisk(r store.Receipt, err error, c *store.Completion) *store.Completion {
 	if err != nil && r.BundlePath != "" && c != nil {
 		return c
 	}
@@ -57,6 +60,6 @@ func onDisk(r Receipt, err error, c *store.Completion) *store.Completion {
 // removes the draft, which recorded the bundle before it was written
 // (WriteBundle). A run killed before the removal leaves a draft that the
 // next start shows as completed, to discard, never to resume.
-func FinishDraft(d DraftStore, dr Draft, r Receipt) error {
+func FinishDraft(d wizard.DraftStore, dr store.Draft, r store.Receipt) error {
 	return d.Remove(dr.ID)
 }
