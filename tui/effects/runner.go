@@ -208,3 +208,17 @@ func (r *Runner) Finish(f *wizard.Flow, wait time.Duration) *wizard.Saved {
 	}
 	return nil
 }
+
+// Immediate tells an effect that does not wait on anything (it cancels,
+// starts background work, or takes what is there): a front-end runs those
+// at once and in order, on the goroutine that handles the Flow's events,
+// so that a StopCalls never cancels the calls of the code asked for after
+// it; the others (the calls, the saves, the bundle) it runs off that
+// goroutine.
+func Immediate(e wizard.Effect) bool {
+	switch e.(type) {
+	case wizard.StopCalls, wizard.TryNow, wizard.PrefetchCode, wizard.EndCodes, wizard.ReadOrg:
+		return true
+	}
+	return false
+}

@@ -49,6 +49,7 @@ type Flow struct {
 
 	orgFacts map[string]OrgFacts // what arrived of each org (OrgFacts events)
 	saveErr  error               // of the last draft save
+	savedID  string              // the draft the last good save wrote
 	saveSeq  int                 // of the last Save asked for
 	savedSeq int                 // of the last Save answered (not stale)
 
@@ -239,7 +240,7 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 		}
 		f.savedSeq, f.saveErr = ev.Seq, ev.Err
 		if ev.Err == nil && ev.ID != "" && f.receipt == nil {
-			f.s.Draft.ID = ev.ID
+			f.s.Draft.ID, f.savedID = ev.ID, ev.ID
 		}
 		return nil
 	case OrgRead:
@@ -491,6 +492,29 @@ func (f *Flow) save() []Effect {
 	}
 	f.saveSeq++
 	return []Effect{Save{Draft: f.s.Draft, Seq: f.saveSeq}}
+}
+
+// Outcome is the outcome so far (see Outcome), and how the wizard ended:
+// nil when the bundle is written, ErrUserAborted when it did not end
+// (killed) or was left, ErrPreflightBlocked.
+func (f *Flow) Outcome() (Outcome, error) {
+	var o Outcome
+	if f.haveCustomer {
+		o.Customer = f.s.Draft.Customer
+	}
+	if f.receipt != nil {
+		r := *f.receipt
+		o.Receipt = &r
+		if f.done.removeErr != nil {
+			o.DraftID, o.DraftRemoveErr = f.done.draftID, f.done.removeErr
+		}
+		return o, nil
+	}
+	o.DraftID, o.DraftSaveErr = f.savedID, f.saveErr
+	if f.step == StepEnded && f.err != nil {
+		return o, f.err
+	}
+	return o, ErrUserAborted
 }
 
 // Leftover is what a front-end that ended without the Flow's Quit (killed,

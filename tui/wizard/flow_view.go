@@ -36,8 +36,12 @@ type View struct {
 
 	DraftList []DraftInfo
 	// Customer is the customer form's values: the prefill, the resumed
-	// draft's, or what was entered.
-	Customer store.Customer
+	// draft's, or what was entered (HaveCustomer: the form was
+	// submitted). DraftID is the draft's (a resumed one's, or the one
+	// the first save named).
+	Customer     store.Customer
+	HaveCustomer bool
+	DraftID      string
 	// Selected are the apps chosen before (a resumed draft's), else all.
 	Selected []string
 
@@ -128,7 +132,7 @@ func (f *Flow) View() View {
 		}
 	}
 	v.DraftList = f.drafts
-	v.Customer = f.customer
+	v.Customer, v.HaveCustomer, v.DraftID = f.customer, f.haveCustomer, f.s.Draft.ID
 	v.Selected = f.s.Draft.SelectedApps
 	if len(v.Selected) == 0 {
 		for _, a := range f.cfg.Apps {
