@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/effects"
@@ -27,29 +25,16 @@ const (
 // tickEvery is the period of the countdown and spinner tick.
 const tickEvery = 250 * time.Millisecond
 
-// screenID names the wizard's screens, in order.
-type screenID int
-
-const (
-	scrLoading screenID = iota
-	scrPreflight
-	scrResume
-	scrCustomer
-	scrApps
-	scrAuth
-	scrReview
-	scrDone
-	scrCount // the number of screens (Model.screens has one per screenID)
-)
-
 // screen is one step of the full-screen front-end, in the way of
-// soft-serve's common.Component: it updates on the messages the root
-// passes it (its keys, and the async results it owns), renders its body,
-// names its keys for the help line, says which of the header's steps it
-// belongs to, and lays itself out again when the terminal is resized. It
-// reports to the root by messages (appDoneMsg, customerSubmittedMsg...).
-// A new screen is one file with its type plus one entry in Model.screens.
+// soft-serve's common.Component: sync takes what the core's View says
+// (after every event of the flow), update takes the screen's own keys and
+// messages (and reports to the root by returned messages: a flow event,
+// eventMsg), view renders its body, help names its own keys (the flow's
+// choices are added by the root), step says which of the header's steps it
+// belongs to, resize lays it out again. A new screen is one file with its
+// type plus one entry in Model.screens.
 type screen interface {
+	sync(v *wizard.View)
 	update(msg tea.Msg) tea.Cmd
 	view() string
 	help() []key.Binding
@@ -57,21 +42,19 @@ type screen interface {
 	resize()
 }
 
-// Every screen type is a screen.
-var (
-	_ screen = (*loadingScreen)(nil)
-	_ screen = (*preflightScreen)(nil)
-	_ screen = (*resumeScreen)(nil)
-	_ screen = (*customerScreen)(nil)
-	_ screen = (*appsScreen)(nil)
-	_ screen = (*authScreen)(nil)
-	_ screen = (*reviewScreen)(nil)
-	_ screen = (*doneScreen)(nil)
-)
+// typer is a screen with a text field that may have the keys (q is then a
+// letter, and only Ctrl-C quits).
+type typer interface{ typing() bool }
+
+// claimer is a screen that takes some keys before the flow's choices
+// (enter on the review's passphrase fields, every key but q on the full
+// QR code).
+type claimer interface{ claims(k string) bool }
 
 // loadingScreen waits for the drafts list.
 type loadingScreen struct{ c *common }
 
+func (s *loadingScreen) sync(*wizard.View)      {}
 func (s *loadingScreen) update(tea.Msg) tea.Cmd { return nil }
 func (s *loadingScreen) view() string           { return s.c.spinner() + " Looking for saved drafts…" }
 func (s *loadingScreen) help() []key.Binding    { return nil }
@@ -92,18 +75,6 @@ type common struct {
 	// saveErr is the error of the last draft save (nil when it worked), so
 	// that no screen claims an approval is kept when it is not.
 	saveErr error
-	// gen is the last generation handed out (nextGen): one counter for all
-	// apps, so that a late answer for one app never matches another's.
-	gen int
-	// bg is the work off the critical path: prefetched codes and the
-	// org's name and size.
-	bg background
-}
-
-// nextGen is a new generation, unique across apps.
-func (c *common) nextGen() int {
-	c.gen++
-	return c.gen
 }
 
 // bodyHeight is the height left for a screen's body: the header, a blank
@@ -113,18 +84,24 @@ func (c *common) bodyHeight() int { return max(c.height-3, 1) }
 // spinner is the current spinner frame.
 func (c *common) spinner() string { return spinnerFrames[c.frame%len(spinnerFrames)] }
 
-// Model is the wizard's root Bubble Tea model. It routes messages the way
-// soft-serve's repo page does: global keys first, the window size to every
-// screen, async results to the screen that owns them, everything else to
-// the active screen. Screens finish by emitting a message.
+// Model is the wizard's full-screen front-end: it renders the core's Flow
+// (package wizard) and hands it the engineer's choices and the answers of
+// the effects it runs (package effects, each in a tea.Cmd). The flow
+// decides; the Model routes: the window size to every screen, the clock's
+// tick, keys to the active screen and then to the flow's choices, flow
+// events (eventMsg) to the flow.
 type Model struct {
 	c      *common
 	cancel context.CancelFunc
-	screen screenID
-	// screens are the screens by screenID: the root routes to
-	// screens[screen], and resizes them all.
-	screens []screen
+	flow   *wizard.Flow
+	run    *effects.Runner
+	// events carries what effects report before their answer (polls,
+	// retries) and the org's reads; listen delivers them one at a time.
+	events chan wizard.Event
+	v      wizard.View // the flow's, after the last event
 
+	// screens are the screens by wizard.Step.
+	screens   map[wizard.Step]screen
 	preflight preflightScreen
 	resume    resumeScreen
 	customer  customerScreen
@@ -133,26 +110,26 @@ type Model struct {
 	review    reviewScreen
 	done      doneScreen
 
-	confirmQuit bool
-	quitting    bool
-
-	// Collected so far: s holds the onboarding (the core's session: the
-	// draft, the selection, the queue and the results).
-	s              *wizard.Session
-	haveCustomer   bool
-	drafts         []DraftInfo
-	draftsLoaded   bool
-	afterPreflight bool // preflight done, waiting for the drafts list
-
-	// sv writes the draft: one save at a time, then its removal once the
-	// bundle is written (see saver).
-	sv saver
-
-	result Result
-	err    error
+	quitting bool // the flow quit: nothing more is shown
 
 	headerLine, noticeLine, helpLine string // laid out in Update
 }
+
+// eventMsg hands the flow an event: an effect's answer, a screen's report,
+// or (listened) one of Model.events.
+type eventMsg struct {
+	ev       wizard.Event
+	listened bool
+}
+
+// quitMsg: the flow's Quit has run (its saves are written).
+type quitMsg struct{}
+
+// tickMsg: one clock tick (countdown, spinner).
+type tickMsg struct{ now time.Time }
+
+// report is a command that hands ev to the flow.
+func report(ev wizard.Event) tea.Cmd { return func() tea.Msg { return eventMsg{ev: ev} } }
 
 // New returns the wizard's root model. Deps.Apps, Authorizer and
 // WriteBundle are required; see Deps for the defaults of the others. The
@@ -172,68 +149,43 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
-	c.bg = newBackground(ctx, deps)
-	m := &Model{c: c, cancel: cancel, s: wizard.NewSession(deps.Apps)}
+	m := &Model{c: c, cancel: cancel, events: make(chan wizard.Event, 64)}
+	m.flow = wizard.NewFlow(FlowConfig(deps))
+	m.run = effects.New(ctx, deps, m.progress)
 	m.preflight = preflightScreen{c: c}
 	m.resume = resumeScreen{c: c}
+	m.customer = newCustomerScreen(c, store.Customer{})
 	m.apps = appsScreen{c: c}
+	m.auth = authScreen{c: c}
 	m.review = newReviewScreen(c)
 	m.done = doneScreen{c: c}
-	m.auth = authScreen{c: c}
-	cust := store.Customer{Deployment: store.DeploymentCloud}
-	if deps.Prefill != nil {
-		cust = *deps.Prefill
-		if cust.Deployment == "" {
-			cust.Deployment = store.DeploymentCloud
-		}
-	}
-	m.customer = newCustomerScreen(c, cust)
-	m.sv = saver{drafts: func() DraftStore { return m.c.deps.Drafts }, snapshot: m.snapshot}
-	m.screens = []screen{
-		scrLoading:   &loadingScreen{c: c},
-		scrPreflight: &m.preflight,
-		scrResume:    &m.resume,
-		scrCustomer:  &m.customer,
-		scrApps:      &m.apps,
-		scrAuth:      &m.auth,
-		scrReview:    &m.review,
-		scrDone:      &m.done,
-	}
-	defer m.chrome()
-	switch {
-	case deps.Preflight != nil:
-		m.screen = scrPreflight
-	case deps.Drafts != nil:
-		m.screen = scrLoading
-	default:
-		m.screen = scrCustomer
+	m.screens = map[wizard.Step]screen{
+		wizard.StepChecks: &m.preflight, wizard.StepLoading: &loadingScreen{c: c}, wizard.StepResume: &m.resume,
+		wizard.StepCustomer: &m.customer, wizard.StepApps: &m.apps, wizard.StepAuthorize: &m.auth,
+		wizard.StepReview: &m.review, wizard.StepDone: &m.done,
 	}
 	return m
 }
 
-// Result reports the outcome once the program has ended: the Result, and
-// nil, ErrUserAborted or ErrPreflightBlocked.
-func (m *Model) Result() (Result, error) {
-	r := m.result
-	r.Customer = m.s.Draft.Customer
-	if m.err == nil && r.Receipt == nil {
-		return r, ErrUserAborted
+// FlowConfig is the Flow's configuration for deps (both front-ends).
+func FlowConfig(deps Deps) wizard.Config {
+	cfg := wizard.Config{Apps: deps.Apps, Preflight: deps.Preflight != nil, Drafts: deps.Drafts != nil,
+		Prefill: deps.Prefill, Protection: deps.Protection, OutPath: deps.OutPath, Version: deps.Version}
+	if deps.Drafts != nil {
+		cfg.NewDraftID = deps.Drafts.NewID
 	}
-	return r, m.err
+	return cfg
 }
 
-// Init starts the preflight checks, lists the drafts and starts the clock.
+// Result reports the outcome once the program has ended: the Result, and
+// nil, ErrUserAborted or ErrPreflightBlocked.
+func (m *Model) Result() (Result, error) { return m.flow.Outcome() }
+
+// Init starts the flow (the checks, the drafts list) and the clock.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tick(), m.customer.init()}
-	if m.c.deps.Preflight != nil {
-		cmds = append(cmds, m.preflight.run())
-	}
-	if m.c.deps.Drafts != nil {
-		cmds = append(cmds, listDrafts(m.c.deps.Drafts))
-	} else {
-		m.draftsLoaded, m.preflight.draftsLoaded = true, true
-	}
-	return tea.Batch(cmds...)
+	fx := m.flow.Start(m.c.now)
+	m.sync()
+	return tea.Batch(m.tick(), m.listen(), m.effects(fx), m.customer.init())
 }
 
 // tick waits one tick on the Deps clock.
@@ -245,434 +197,259 @@ func (m *Model) tick() tea.Cmd {
 	}
 }
 
-func listDrafts(d DraftStore) tea.Cmd {
+// progress passes an effect's report to the program (listen), or drops it
+// once the wizard is over.
+func (m *Model) progress(ev wizard.Event) {
+	select {
+	case m.events <- ev:
+	case <-m.c.ctx.Done():
+	}
+}
+
+// listen delivers the next of Model.events.
+func (m *Model) listen() tea.Cmd {
+	ch, ctx := m.events, m.c.ctx
 	return func() tea.Msg {
-		infos, err := d.List()
-		return draftsMsg{infos: infos, err: err}
+		select {
+		case ev := <-ch:
+			return eventMsg{ev: ev, listened: true}
+		case <-ctx.Done():
+			return nil
+		}
 	}
-}
-
-func loadDraft(d DraftStore, id string) tea.Cmd {
-	return func() tea.Msg {
-		dr, err := d.Load(id)
-		return draftLoadedMsg{draft: dr, err: err}
-	}
-}
-
-// saveDraft saves dr; its answer goes to done (buffered) as well as to
-// the program.
-func saveDraft(d DraftStore, dr Draft, done chan<- draftSavedMsg) tea.Cmd {
-	return func() tea.Msg {
-		err := d.Save(&dr)
-		msg := draftSavedMsg{id: dr.ID, err: err}
-		done <- msg
-		return msg
-	}
-}
-
-// removed takes the answer of the removal after the bundle: a failure is
-// reported (Result.DraftRemoveErr, the done screen).
-func (m *Model) removed(msg draftRemovedMsg) tea.Cmd {
-	if msg.err != nil {
-		m.result.DraftID, m.result.DraftRemoveErr = msg.id, msg.err
-		m.done.RemoveErr, m.done.DraftID = msg.err, msg.id
-	}
-	cmd := m.sv.removed()
-	if cmd != nil {
-		m.quitting = true
-	}
-	return cmd
-}
-
-// save saves the results in the draft (when drafts are on and the
-// customer is known), one save at a time (see saver); nil when nothing is
-// to be done now.
-func (m *Model) save() tea.Cmd { return m.sv.save() }
-
-// snapshot is the draft to save now (saver.snapshot).
-func (m *Model) snapshot() (Draft, bool) {
-	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
-		return Draft{}, false // no draft once the bundle is written
-	}
-	m.s.Snapshot()
-	if m.s.Draft.ID == "" {
-		// Known before the first save returns, so that an interrupted
-		// run saves again or removes this draft, never a second one.
-		m.s.Draft.ID = m.c.deps.Drafts.NewID()
-	}
-	return m.s.Draft, true
-}
-
-// record notes (or forgets) an approval of the authorization screen in
-// the results and saves the draft.
-func (m *Model) record(r *recordReq) tea.Cmd {
-	if r.drop {
-		m.s.Forget(r.res.App.ID)
-	} else {
-		m.s.Keep(r.res)
-	}
-	return m.save()
 }
 
 // Update routes msg (see Model), then lays out the header and help line
 // for View.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	was := m.screen
-	_, cmd := m.update(msg)
-	if m.screen != was {
-		// A new screen is drawn whole on a cleared screen: the renderer
-		// redraws only the lines it believes changed, so whatever a
-		// console did not keep as it was told (Windows consoles, Wine's)
-		// would stay, e.g. QR rows above the Done screen.
-		cmd = tea.Batch(cmd, tea.ClearScreen)
-	}
-	// Records are kept even while quitting (an approval Wait returned just
-	// before the quit was confirmed): save queues them, and the quit waits
-	// for the last save.
-	if r := m.auth.takeRecord(); r != nil {
-		cmd = tea.Batch(cmd, m.record(r))
-	}
-	m.chrome()
-	return m, cmd
-}
-
-// chrome renders the header and the help line, which change only in Update.
-func (m *Model) chrome() {
-	m.headerLine = m.header()
-	m.c.saveErr = m.result.DraftSaveErr
-	m.noticeLine = ""
-	if err := m.result.DraftSaveErr; err != nil && (m.screen == scrAuth || m.screen == scrReview) {
-		m.noticeLine = truncate(m.c.styles.Err.Render(wizard.MarkWarn+" progress could not be saved: ")+wizard.CleanErrorText(err), m.c.width)
-	}
-	help := m.screens[m.screen].help()
-	if m.confirmQuit {
-		help = []key.Binding{m.c.keys.Yes, m.c.keys.No}
-	}
-	m.helpLine = m.helpView(help)
-}
-
-func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	was := m.v.Step
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		for _, sc := range m.screens {
 			sc.resize()
 		}
-		return m, nil
 	case tickMsg:
 		m.c.now = msg.now
 		m.c.frame++
-		if m.quitting {
-			return m, nil
+		if !m.quitting {
+			m.run.Tick()
+			cmd = m.tick()
 		}
-		m.c.bg.refresh()
-		return m, m.tick()
+	case eventMsg:
+		cmd = m.handle(msg.ev)
+		if msg.listened {
+			cmd = tea.Batch(cmd, m.listen())
+		}
+	case quitMsg:
+		return m, tea.Quit
 	case tea.KeyMsg:
-		return m, m.key(msg)
-	case checksMsg:
-		return m, m.preflight.update(msg)
-	case draftsMsg:
-		m.draftsLoaded = true
-		m.drafts = append(m.drafts, msg.infos...)
-		m.resume.infos = m.drafts
-		m.preflight.drafts, m.preflight.draftsLoaded = m.drafts, true
-		m.resume.follow()
-		if m.screen == scrLoading || m.afterPreflight {
-			return m, m.afterChecks()
+		cmd = m.key(msg)
+	default:
+		if sc := m.screens[m.v.Step]; sc != nil && !m.quitting {
+			cmd = sc.update(msg)
 		}
-		return m, nil
-	case draftLoadedMsg:
-		return m, m.loaded(msg)
-	case draftSavedMsg:
-		return m, m.sv.saved(msg, func(msg draftSavedMsg) {
-			m.result.DraftSaveErr = msg.err
-			if msg.err == nil {
-				m.s.Draft.ID = msg.id
-				m.result.DraftID = msg.id
-			}
-		})
-	case preflightDoneMsg:
-		wizard.BlockApps(m.s, m.preflight.checks)
-		return m, m.afterChecks()
-	case resumeChosenMsg:
-		if msg.id == "" {
-			m.screen = scrCustomer
-			return m, m.customer.init()
-		}
-		return m, loadDraft(m.c.deps.Drafts, msg.id)
-	case customerSubmittedMsg:
-		m.s.Draft.Customer = m.customer.value()
-		m.haveCustomer = true
-		m.screen = scrApps
-		sel := m.s.Draft.SelectedApps
-		if len(sel) == 0 {
-			for _, a := range m.c.deps.Apps {
-				sel = append(sel, a.ID)
-			}
-		}
-		m.apps.set(m.c.deps.Apps, sel, m.s.Results, m.s.Blocked)
-		return m, nil
-	case appsChosenMsg:
-		m.s.Select(msg.ids)
-		m.c.bg.fetchOrg(m.s) // a resumed draft's approvals read what it lacks
-		return m, m.next()
-	case retryMsg:
-		if m.screen == scrAuth && !m.quitting && m.auth.mine(msg.gen, msg.app) {
-			m.auth.retried(msg.ev, m.c.deps.Clock.Now())
-		}
-		// Keep listening, stale or not, so that the call's answer arrives
-		// (and is dropped as stale, if it is).
-		return m, msg.next
-	case grantMsg:
-		if m.screen != scrAuth {
-			return m, nil
-		}
-		if m.quitting {
-			// Keep an approval that arrived after the quit; ask nothing more.
-			m.auth.keepLate(msg)
-			return m, nil
-		}
-		return m, m.auth.update(msg)
-	case codeMsg, pollMsg, identityMsg, copiedMsg:
-		if m.screen != scrAuth || m.quitting {
-			return m, nil
-		}
-		cmd := m.auth.update(msg)
-		if m.auth.state == authWaiting {
-			// The current code is shown: ask for the next app's meanwhile.
-			m.c.bg.ahead(m.s)
-		}
-		return m, cmd
-	case orgFactsMsg:
-		m.c.bg.apply(m.s)
-		if m.screen == scrReview && !m.quitting {
-			m.review.refresh(m.reviewData())
-		}
-		return m, nil
-	case draftRemovedMsg:
-		return m, m.removed(msg)
-	case draftDiscardedMsg:
-		return m, m.resume.update(msg)
-	case appDoneMsg:
-		if msg.adminEmail != "" {
-			m.s.SetAdminEmail(msg.adminEmail)
-		}
-		return m, m.appDone(msg.res)
-	case completeMsg:
-		return m, m.complete()
-	case reopenMsg:
-		if m.screen != scrReview || m.s.Reopen() == 0 {
-			return m, nil
-		}
-		return m, tea.Batch(m.save(), m.next())
-	case bundleWrittenMsg:
-		m.review.written = msg.written
-		if msg.err != nil {
-			m.review.failed(msg.err)
-			return m, nil
-		}
-		r := msg.receipt
-		m.s.Draft.ID = cmp.Or(m.s.Draft.ID, msg.id)
-		m.result.Receipt = &r
-		m.err = nil
-		m.confirmQuit = false
-		m.done.set(r, m.s.Draft.Customer, m.s.Draft.Org, m.s.Results, m.s.Selected)
-		m.screen = scrDone
-		m.result.DraftSaveErr = nil
-		cmd := m.sv.bundleWritten(m.s.Draft, r)
-		m.result.DraftID = ""
-		return m, cmd
 	}
-	return m, m.active(msg)
+	if m.v.Step != was {
+		// A new screen is drawn whole on a cleared screen: the renderer
+		// redraws only the lines it believes changed, so whatever a
+		// console did not keep as it was told (Windows consoles, Wine's)
+		// would stay, e.g. QR rows above the Done screen.
+		cmd = tea.Batch(cmd, tea.ClearScreen, m.enter())
+	}
+	m.chrome()
+	return m, cmd
 }
 
-// active sends msg to the active screen.
-func (m *Model) active(msg tea.Msg) tea.Cmd { return m.screens[m.screen].update(msg) }
+// handle gives ev to the flow, brings the screens up to date and runs the
+// effects.
+func (m *Model) handle(ev wizard.Event) tea.Cmd {
+	fx := m.flow.Handle(m.c.deps.Clock.Now(), ev)
+	cmd := m.effects(fx)
+	m.sync()
+	return cmd
+}
 
-// key handles the global keys (quit, with a confirmation) and passes the
-// rest to the active screen.
+// sync takes the flow's view to the screens.
+func (m *Model) sync() {
+	m.v = m.flow.View()
+	m.c.saveErr = m.v.SaveErr
+	if m.v.Step == wizard.StepEnded {
+		m.quitting = true
+		return
+	}
+	if sc := m.screens[m.v.Step]; sc != nil {
+		sc.sync(&m.v)
+	}
+}
+
+// enter prepares the screen of a step just reached.
+func (m *Model) enter() tea.Cmd {
+	switch m.v.Step {
+	case wizard.StepCustomer:
+		m.customer = newCustomerScreen(m.c, m.v.Customer)
+		return m.customer.init()
+	case wizard.StepApps:
+		s := m.flow.Session()
+		m.apps.set(m.c.deps.Apps, m.v.Selected, s.Results, s.Blocked)
+	case wizard.StepReview:
+		return m.review.focusField()
+	}
+	return nil
+}
+
+// effects runs fx: the immediate ones now, in order; the others each in a
+// command whose answer comes back as an eventMsg.
+func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, e := range fx {
+		switch {
+		case effects.Immediate(e):
+			if ev := m.run.Run(e, m.progress); ev != nil {
+				cmds = append(cmds, m.handle(ev))
+			}
+		default:
+			run, progress := m.run, m.progress
+			_, quit := e.(wizard.Quit)
+			cmds = append(cmds, func() tea.Msg {
+				ev := run.Run(e, progress)
+				switch {
+				case quit:
+					return quitMsg{}
+				case ev == nil:
+					return nil
+				}
+				return eventMsg{ev: ev}
+			})
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// key takes a key: the active screen's own keys first (a text field, the
+// QR's size, the resume list...), then the flow's choices.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := m.c.keys
 	if m.quitting {
 		return nil // the quit is confirmed: no key may change what is saved
 	}
+	sc := m.screens[m.v.Step]
+	typing := false
+	if t, ok := sc.(typer); ok {
+		typing = t.typing()
+	}
+	ctrlC := msg.String() == "ctrl+c"
 	// A window too small shows only "Enlarge the window": no key may act on
 	// a screen the engineer cannot see, except quitting as usual (q where
 	// it is no text, Ctrl-C; the quit question waits for a window that
 	// shows it, Ctrl-C again confirms it).
-	small := m.tooSmall()
-	if m.confirmQuit {
-		switch {
-		case key.Matches(msg, k.ForceQuit), !small && key.Matches(msg, k.Yes):
-			return m.quit()
-		case !small && (key.Matches(msg, k.No) || key.Matches(msg, k.Continue)):
-			m.confirmQuit = false
-		}
+	if m.tooSmall() && !ctrlC && (typing || msg.String() != "q" || m.v.AskQuit) {
 		return nil
 	}
-	textEntry := (m.screen == scrCustomer) || (m.screen == scrReview && m.review.typing()) || (m.screen == scrAuth && m.auth.typing())
-	quit := key.Matches(msg, k.ForceQuit) || (!textEntry && key.Matches(msg, k.Quit))
-	if small && !quit {
-		return nil
-	}
-	if m.screen == scrDone && (quit || key.Matches(msg, k.Continue)) {
-		if m.sv.busy() {
-			m.sv.quitting = true // quit once the draft's removal answered
-			return nil
-		}
-		m.quitting = true
-		return tea.Quit
-	}
-	if !quit {
-		return m.active(msg)
-	}
-	if m.screen == scrReview && m.review.writing {
-		// The write (scrypt, then a rename) cannot be stopped halfway and
-		// takes about a second: say so and let it finish.
-		m.review.holdOn = true
-		return nil
-	}
-	switch m.screen {
-	case scrLoading, scrPreflight, scrResume:
-		// Nothing entered yet: nothing to lose.
-		return m.quit()
-	case scrAuth:
-		if m.auth.full && !key.Matches(msg, k.ForceQuit) {
-			break
+	if !m.v.AskQuit && !ctrlC {
+		if cmd, ok := m.own(sc, msg); ok {
+			return cmd
 		}
 	}
-	m.confirmQuit = true
+	if c, ok := m.choice(msg, typing); ok {
+		return m.handle(wizard.Pick{Choice: c})
+	}
 	return nil
+}
+
+// own passes msg to the active screen when the key is the screen's: while
+// it types, when it claims the key, or when the flow offers no choice for
+// it.
+func (m *Model) own(sc screen, msg tea.KeyMsg) (tea.Cmd, bool) {
+	t, ok := sc.(typer)
+	cl, ok2 := sc.(claimer)
+	switch {
+	case ok && t.typing(), ok2 && cl.claims(msg.String()):
+	default:
+		if _, ok := m.choice(msg, false); ok {
+			return nil, false
+		}
+	}
+	return sc.update(msg), true
+}
+
+// choice maps a key to the flow's choice that has it: Ctrl-C is quit (and
+// yes to the quit question), esc is no, enter accepts a warning.
+func (m *Model) choice(msg tea.KeyMsg, typing bool) (wizard.Choice, bool) {
+	k := msg.String()
+	switch {
+	case k == "ctrl+c" && m.v.AskQuit:
+		return wizard.ChoiceQuitYes, true
+	case k == "ctrl+c":
+		return wizard.ChoiceQuit, slices.ContainsFunc(m.v.Choices, func(o wizard.Option) bool { return o.Choice == wizard.ChoiceQuit })
+	case typing:
+		return 0, false
+	case k == "Y" || k == "N":
+		k = strings.ToLower(k)
+	case k == "esc" && (m.v.AskQuit || m.v.Auth != nil && m.v.Auth.AskSkip):
+		k = "n"
+	case k == "enter" && m.v.Auth != nil && m.v.Auth.Phase == wizard.PhaseWarning && !m.v.Auth.AskSkip:
+		k = "a"
+	}
+	for _, o := range m.v.Choices {
+		if o.Key == k {
+			return o.Choice, true
+		}
+	}
+	return 0, false
 }
 
 // tooSmall tells a window too small to show a screen (View then asks to
 // enlarge it).
 func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
 
-// quit ends the wizard, keeping the progress as a draft when there is any.
-func (m *Model) quit() tea.Cmd {
-	m.quitting = true
-	m.confirmQuit = false
-	if m.result.Receipt != nil {
-		return tea.Quit // the bundle is written: nothing to keep
+// chrome renders the header and the help line, which change only in Update.
+func (m *Model) chrome() {
+	if m.quitting {
+		return
 	}
-	m.auth.stop()
-	m.c.bg.endCodes() // (the context's cancel below ends the org reads too)
-	m.err = ErrUserAborted
-	if m.screen == scrPreflight && m.preflight.blocked() {
-		m.err = ErrPreflightBlocked
+	m.headerLine = m.header()
+	m.noticeLine = ""
+	if err := m.v.SaveErr; err != nil && (m.v.Step == wizard.StepAuthorize || m.v.Step == wizard.StepReview) {
+		m.noticeLine = truncate(m.c.styles.Err.Render(wizard.MarkWarn+" progress could not be saved: ")+wizard.CleanErrorText(err), m.c.width)
 	}
-	defer m.cancel()
-	// The last save (queued behind one in flight), then tea.Quit.
-	return m.sv.quit()
+	m.helpLine = m.helpView(m.helpKeys())
 }
 
-// afterChecks leaves the preflight (or loading) screen.
-func (m *Model) afterChecks() tea.Cmd {
-	if !m.draftsLoaded {
-		m.afterPreflight = true
-		m.screen = scrLoading
-		return nil
+// helpKeys are the keys of the help line: the screen's own, then the
+// flow's choices.
+func (m *Model) helpKeys() []key.Binding {
+	var bs []key.Binding
+	if sc := m.screens[m.v.Step]; sc != nil && !m.v.AskQuit {
+		bs = sc.help()
 	}
-	m.afterPreflight = false
-	if len(m.drafts) > 0 {
-		m.screen = scrResume
-		return nil
+	typing := false
+	if t, ok := m.screens[m.v.Step].(typer); ok {
+		typing = t.typing()
 	}
-	m.screen = scrCustomer
-	return m.customer.init()
-}
-
-// loaded takes a draft into the wizard: its customer prefills the form and
-// its approved apps are kept.
-func (m *Model) loaded(msg draftLoadedMsg) tea.Cmd {
-	if msg.err != nil {
-		m.resume.err = msg.err
-		return nil
-	}
-	d := msg.draft
-	m.s.Resume(d)
-	m.customer = newCustomerScreen(m.c, d.Customer)
-	m.screen = scrCustomer
-	return m.customer.init()
-}
-
-// next opens the authorization screen of the next app, or the review.
-func (m *Model) next() tea.Cmd {
-	if len(m.s.Queue) == 0 {
-		m.c.bg.endCodes()
-		m.screen = scrReview
-		m.review.set(m.reviewData())
-		if m.review.data.orgPending {
-			return tea.Batch(m.review.focusField(), m.waitOrg())
+	own := len(bs)
+	for _, o := range m.v.Choices {
+		k := o.Key
+		switch {
+		case o.Choice == wizard.ChoiceQuit && typing:
+			k = "ctrl+c"
+		case typing, slices.ContainsFunc(bs[:own], func(b key.Binding) bool { return slices.Contains(b.Keys(), k) }):
+			continue
 		}
-		return m.review.focusField()
+		bs = append(bs, key.NewBinding(key.WithKeys(k), key.WithHelp(k, o.Label)))
 	}
-	id := m.s.Queue[0]
-	app, _ := m.s.App(id)
-	pos := slices.Index(m.s.Selected, id)
-	m.auth = newAuthScreen(m.c, app, pos+1, len(m.s.Selected), m.s.Draft.Customer.AdminEmail, m.s.KnownOrg())
-	m.screen = scrAuth
-	if r := m.s.Results[id]; r != nil && r.Pending() {
-		return m.auth.resumeApproval(*r)
-	}
-	return m.auth.start()
-}
-
-// appDone records one app's outcome, saves the draft and moves on.
-func (m *Model) appDone(res appResult) tea.Cmd {
-	m.s.Done(res)
-	m.c.bg.fetchOrg(m.s)
-	// Save every outcome: the approver of an approval saved earlier, or a
-	// skip that replaces it.
-	return tea.Batch(m.save(), m.next())
-}
-
-// waitOrg delivers an orgFactsMsg once the reads of the org under way
-// have ended (the review shows a spinner meanwhile).
-func (m *Model) waitOrg() tea.Cmd {
-	ctx, bg, org := m.c.ctx, m.c.bg, m.s.OrgID()
-	return func() tea.Msg {
-		bg.waitOrg(ctx, org)
-		return orgFactsMsg{}
-	}
-}
-
-// reviewData gathers what the review screen shows.
-func (m *Model) reviewData() reviewData {
-	// Pending first, then what arrived: a read that ends in between is
-	// either waited for or taken in, never lost.
-	pending := m.c.bg.orgPending(m.s)
-	m.c.bg.apply(m.s)
-	m.s.Snapshot()
-	rd := reviewData{customer: m.s.Draft.Customer, org: m.s.Draft.Org, protection: m.c.deps.Protection}
-	rd.orgPending = pending
-	rd.outPath = m.c.deps.OutPath(m.s.Draft.Customer.Company, m.c.now)
-	rd.reopen = len(m.s.Reopenable())
-	rd.apps = m.s.Review()
-	rd.gaps = wizard.OrgGaps(rd.apps, m.s.Draft.Org)
-	presence := slices.ContainsFunc(rd.apps, func(r appResult) bool { return r.Status == statusAuthorized && wizard.IsPresence(r.App) })
-	rd.notes = wizard.OrgNotes(rd.gaps, presence)
-	rd.warnings = wizard.BundleWarnings(rd.apps, m.s.Draft.Org)
-	rd.shown = wizard.BundleWarnings(rd.apps, m.s.Draft.Org, statusAuthorized)
-	return rd
-}
-
-// complete writes the bundle (COMPLETE REQUEST).
-func (m *Model) complete() tea.Cmd {
-	b := m.s.Bundle(m.c.now, m.c.deps.Version)
-	path, pass, deps, dr, written := m.review.data.outPath, m.review.passphrase(), m.c.deps, m.s.Snapshot(), m.review.written
-	m.review.writing = true
-	return func() tea.Msg {
-		r, id, written, err := effects.WriteBundle(deps, dr, path, b, pass, written)
-		return bundleWrittenMsg{receipt: r, err: err, id: id, written: written}
-	}
+	return bs
 }
 
 // steps names the wizard's steps for the header.
 var steps = []string{"Checks", "Customer", "Apps", "Authorize", "Review", "Done"}
 
-func (m *Model) step() int { return m.screens[m.screen].step() }
+func (m *Model) step() int {
+	if sc := m.screens[m.v.Step]; sc != nil {
+		return sc.step()
+	}
+	return len(steps) - 1
+}
 
 // View renders the header, the active screen's body and the help line, in
 // exactly the terminal's size.
@@ -689,14 +466,14 @@ func (m *Model) frame() string {
 	if m.tooSmall() {
 		return fit(wrap(fmt.Sprintf("Enlarge the window (at least %dx%d).", minWidth, minHeight), c.width), c.width, c.height)
 	}
-	if m.screen == scrAuth && m.auth.full && !m.confirmQuit {
+	if m.v.Step == wizard.StepAuthorize && m.auth.full && !m.v.AskQuit {
 		return fit(m.auth.fullView(), c.width, c.height)
 	}
-	body := m.screens[m.screen].view()
+	body := m.screens[m.v.Step].view()
 	// The authorization screen lays its lines out to the width itself (it
 	// is the one redrawn on every tick); other bodies are measured and cut.
-	trusted := m.screen == scrAuth && m.auth.showsCode()
-	if m.confirmQuit {
+	trusted := m.v.Step == wizard.StepAuthorize && m.auth.showsCode()
+	if m.v.AskQuit {
 		body = m.confirmView()
 		trusted = false
 	}
@@ -740,29 +517,7 @@ func (m *Model) confirmView() string {
 	s := m.c.styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Quit ucx-onboard?") + "\n\n")
-	n := 0
-	for _, r := range m.s.Results {
-		if r.Status == statusAuthorized {
-			n++
-		}
-	}
-	switch {
-	case m.c.deps.Drafts != nil && m.haveCustomer && m.result.DraftSaveErr != nil:
-		fmt.Fprintf(&b, "Your progress could not be saved as a draft: %s\nQuitting saves once more; if that fails too, the %d %s authorized %s lost.",
-			wizard.CleanErrorText(m.result.DraftSaveErr), n, wizard.Plural(n, "app", "apps"), wizard.Plural(n, "is", "are"))
-	case m.c.deps.Drafts != nil && m.haveCustomer:
-		fmt.Fprintf(&b, "Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, wizard.Plural(n, "app", "apps"))
-	case m.haveCustomer:
-		b.WriteString("Drafts are off: what you entered will be lost.")
-	case m.c.deps.Drafts != nil && m.s.Draft.ID != "":
-		// The form of a resumed draft: quitting saves nothing (snapshot),
-		// the draft stays as it was.
-		b.WriteString("The draft you resumed is kept as it was; changes in this form are not saved.\nStart ucx-onboard again to resume it.")
-	default:
-		// The form (prefilled or typed into): nothing is saved before it
-		// is confirmed (snapshot).
-		b.WriteString("Nothing is saved before the customer's data is confirmed: what is in the form will be lost.")
-	}
+	b.WriteString(wizard.QuitText(m.v, m.flow.Session().Authorized()))
 	return wrap(b.String(), m.c.width)
 }
 
@@ -790,149 +545,3 @@ func (m *Model) helpView(bs []key.Binding) string {
 	}
 	return out
 }
-
-// fit pads or cuts s to exactly h lines, each cut to w cells.
-func fit(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if len(l) > w && width(l) > w {
-			lines[i] = truncate(l, w)
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// fitHeight pads or cuts s to exactly h lines.
-func fitHeight(s string, h int) string {
-	n := strings.Count(s, "\n") + 1
-	switch {
-	case n > h:
-		i := 0
-		for range h {
-			i += strings.IndexByte(s[i:], '\n') + 1
-		}
-		return s[:i-1]
-	case n < h:
-		return s + strings.Repeat("\n", h-n)
-	}
-	return s
-}
-
-// width is lipgloss.Width with a fast path for text without escapes or
-// wide characters (grapheme segmentation is most of View's cost).
-func width(s string) int {
-	if strings.IndexByte(s, 0x1b) >= 0 {
-		return lipgloss.Width(s)
-	}
-	n := 0
-	for _, r := range s {
-		if r >= 0x1100 && !(r >= 0x2000 && r <= 0x28FF) { // punctuation, arrows, blocks, braille are narrow
-			return lipgloss.Width(s)
-		}
-		n++
-	}
-	return n
-}
-
-// wrap wraps s to w cells at spaces only, so that a URL, a host name or
-// a path (dashes and slashes included) is never split between lines. A word
-// wider than w gets lines of its own and is cut there as a last resort,
-// preferably after a slash. Runs of spaces inside a line are kept; a line's
-// leading spaces are kept on its first line.
-func wrap(s string, w int) string {
-	if w <= 0 {
-		return s
-	}
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		if width(para) <= w {
-			out = append(out, para)
-			continue
-		}
-		out = append(out, wrapLine(para, w)...)
-	}
-	return strings.Join(out, "\n")
-}
-
-// wrapLine wraps one line (no newline) wider than w.
-func wrapLine(line string, w int) []string {
-	var out []string
-	var cur strings.Builder
-	curW := 0
-	flush := func() {
-		out = append(out, cur.String())
-		cur.Reset()
-		curW = 0
-	}
-	first := true
-	for rest := line; rest != ""; {
-		// The next space run and the word after it.
-		i := 0
-		for i < len(rest) && rest[i] == ' ' {
-			i++
-		}
-		sp := rest[:i]
-		j := strings.IndexByte(rest[i:], ' ')
-		if j < 0 {
-			j = len(rest) - i
-		}
-		word := rest[i : i+j]
-		rest = rest[i+j:]
-		if !first && curW == 0 {
-			sp = "" // a break eats the spaces
-		}
-		first = false
-		ww := width(word)
-		if word == "" {
-			continue // trailing spaces
-		}
-		if curW > 0 && curW+len(sp)+ww > w {
-			flush()
-			sp = ""
-		}
-		if len(sp)+ww <= w {
-			cur.WriteString(sp + word)
-			curW += len(sp) + ww
-			continue
-		}
-		// Wider than a line: lines of its own, cut.
-		if curW > 0 {
-			flush()
-		}
-		for _, l := range breakWord(word, w) {
-			cur.WriteString(l)
-			flush()
-		}
-	}
-	if curW > 0 || cur.Len() > 0 {
-		flush()
-	}
-	return out
-}
-
-// breakWord cuts a word wider than w into lines of at most w cells, after a
-// slash when one falls in the second half of the line.
-func breakWord(word string, w int) []string {
-	if strings.IndexByte(word, 0x1b) >= 0 || width(word) != len(word) {
-		return strings.Split(ansi.Hardwrap(word, w, false), "\n")
-	}
-	var out []string
-	for len(word) > w {
-		cut := w
-		if k := strings.LastIndexByte(word[:w], '/'); k >= w/2 {
-			cut = k + 1
-		}
-		out = append(out, word[:cut])
-		word = word[cut:]
-	}
-	return append(out, word)
-}
-
-// truncate cuts s to w cells, marking the cut with "…".
-func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }

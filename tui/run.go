@@ -13,7 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/store"
-	"github.com/imagicle/ucx-onboard/tui/effects"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/muesli/termenv"
 )
 
@@ -41,7 +41,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 		out = os.Stdout
 	}
 	if deps.Accessible {
-		return runAccessible(ctx, deps, in, out)
+		return nil_accessible(ctx, deps, in, out) // TEMPORARY until branch access merges
 	}
 	if !deps.NoColor && lipgloss.ColorProfile() == termenv.Ascii {
 		deps.NoColor = true
@@ -74,67 +74,24 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 }
 
 // inflightWait bounds how long Run waits, after the program ended, for
-// the answer of a draft save that was in flight.
+// the saves in flight.
 const inflightWait = 2 * time.Second
 
-// finishSaves runs after the program ended: it takes the answer of a save
-// in flight (waiting up to inflightWait, so that a new draft's ID is known
-// and no second draft is created), then saves the progress when the
-// program was killed or crashed, or when a save was still queued
-// (saveAgain: the quit's last save), and removes the draft when the bundle
-// was written but its removal never answered.
+// finishSaves runs after the program ended: the saves in flight are
+// waited for (up to inflightWait), then the progress is saved when the
+// program was killed or crashed, or when the quit's last save never
+// answered, and the draft of a bundle written is removed if its removal
+// never answered (effects.Runner.Finish, with the Flow's Leftover). A
+// panic while saving (the flow may be half-updated after a crash) is
+// reported as a failed save rather than let through.
 func (m *Model) finishSaves() {
-	answer, saveAgain, remove := m.sv.finish(inflightWait)
-	if answer != nil {
-		if m.result.Receipt == nil {
-			m.result.DraftSaveErr = answer.err
-		}
-		if answer.err == nil && answer.id != "" {
-			m.s.Draft.ID = answer.id
-			if m.result.Receipt == nil {
-				m.result.DraftID = answer.id
-			}
-		}
-	}
-	// Without an answer, the draft's ID is known anyway (snapshot sets it
-	// before the first save), so saving again or removing it below acts
-	// on the same draft; the store serializes the two.
-	if m.result.Receipt == nil && (!m.quitting || saveAgain) {
-		// Killed (ctx canceled, signal) or crashed, or a save was queued
-		// or never answered: keep the progress.
-		m.saveAfterCrash()
-	}
-	if m.result.Receipt != nil && remove && m.s.Draft.ID != "" {
-		// Killed before the draft's removal answered: mark it completed
-		// and remove it here (Remove is idempotent).
-		m.removed(draftRemovedMsg{id: m.s.Draft.ID, err: effects.FinishDraft(m.c.deps.Drafts, m.s.Draft, *m.result.Receipt)})
-	}
-}
-
-// saveAfterCrash is saveNow for a program that was killed or crashed: the
-// model may be half-updated, so a panic while saving is reported as a
-// failed save rather than let through.
-func (m *Model) saveAfterCrash() {
 	defer func() {
 		if r := recover(); r != nil {
-			m.result.DraftSaveErr = fmt.Errorf("tui: save the draft after a crash: %v", r)
+			m.flow.Handle(time.Time{}, wizard.Saved{Seq: 1 << 30, Err: fmt.Errorf("tui: save the draft after a crash: %v", r)})
 		}
 	}()
-	m.saveNow()
-}
-
-// saveNow saves the draft synchronously (outside the program).
-func (m *Model) saveNow() {
-	if m.c.deps.Drafts == nil || !m.haveCustomer || m.result.Receipt != nil {
-		return
-	}
-	m.s.Snapshot()
-	d := m.s.Draft
-	err := m.c.deps.Drafts.Save(&d)
-	m.result.DraftSaveErr = err
-	if err == nil {
-		m.s.Draft.ID = d.ID
-		m.result.DraftID = d.ID
+	if saved := m.run.Finish(m.flow, inflightWait); saved != nil {
+		m.flow.Handle(time.Time{}, *saved)
 	}
 }
 
@@ -192,3 +149,7 @@ type syncFile struct {
 func (s syncFile) Read(p []byte) (int, error) { return s.f.Read(p) }
 func (s syncFile) Close() error               { return s.f.Close() }
 func (s syncFile) Fd() uintptr                { return s.f.Fd() }
+
+func nil_accessible(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Result, error) {
+	return Result{}, errors.New("accessible: not wired yet")
+}

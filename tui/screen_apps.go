@@ -39,6 +39,10 @@ func (s *appsScreen) set(apps []flows.App, selected []string, results map[string
 	}
 }
 
+// sync has nothing to take: the list is set when the step opens
+// (Model.enter).
+func (s *appsScreen) sync(*wizard.View) {}
+
 func (s *appsScreen) update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
@@ -73,14 +77,14 @@ func (s *appsScreen) update(msg tea.Msg) tea.Cmd {
 			s.warning = "Select at least one app."
 			return nil
 		}
-		return func() tea.Msg { return appsChosenMsg{ids: ids} }
+		return report(wizard.AppsChosen{IDs: ids})
 	}
 	return nil
 }
 
 func (s *appsScreen) help() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{k.Continue, k.Toggle, k.All, k.Up, k.Down, k.Quit}
+	return []key.Binding{k.Continue, k.Toggle, k.All, k.Up, k.Down}
 }
 
 func (s *appsScreen) view() string {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,34 +11,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/flows"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// authState is the state of one app's authorization.
-type authState int
-
-const (
-	authStarting     authState = iota // asking Webex for a code
-	authWaiting                       // code shown, polling
-	authRenewing                      // the code expired (or r): a fresh one is on its way
-	authIdentifying                   // approved: asking who approved
-	authWarning                       // approved, but by the wrong person or org
-	authUnidentified                  // approved, but Approver failed (i asks again)
-	authDenied                        // access denied
-	authFailed                        // anything else final (invalid client, ...)
-)
-
-// maxAutoRenew bounds automatic fresh codes in a row (the core's rule);
-// then the engineer presses r.
-const maxAutoRenew = wizard.MaxAutoRenew
-
 // maxStatusLines bounds the status line (a long server message is cut).
 const maxStatusLines = 3
-
-// identifyTimeout bounds one Approver call, so that a hung network turns
-// into an error the engineer can retry (i) rather than a spinner forever.
-const identifyTimeout = 30 * time.Second
 
 // minPanelW is the narrowest text column beside a QR code.
 const minPanelW = 36
@@ -74,60 +50,26 @@ type qrKey struct {
 	scale int
 }
 
-// authScreen authorizes one app: QR code, user code, countdown, live status.
+// authScreen shows the current app's authorization (the flow's
+// wizard.AuthView): QR code, user code, countdown, live status, and what
+// an approval brought. It keeps only what is its own: the QR codes
+// rendered for the code on screen and their layout, the full-screen QR
+// (f), the copy's answer (c), and the field of a client secret typed.
 type authScreen struct {
-	c          *common
-	app        flows.App
-	pos, total int
-	// ap is the core's state of this app's approval (the renewal count,
-	// the grant, who approved and the warnings), which decides what comes
-	// next; AdminEmail and Prior (the org of the apps approved before,
-	// with the name and user count they learned) are set here.
-	ap wizard.Approval
+	c *common
+	a wizard.AuthView
 
-	gen    int
-	ctx    context.Context // of the current code; canceled by stop
-	cancel context.CancelFunc
-	state  authState
+	// shown is the code the QR codes were rendered for.
+	shown flows.DeviceCode
+	full  bool
+	// notice answers c (copied, or why not).
+	notice string
 
-	code     flows.DeviceCode
-	haveCode bool
-	ev       flows.PollEvent
-	haveEv   bool
-	retries  int
-	// retry is the last retry of Start or Approver for this app (nil when
-	// none since the call began); the next attempt is at retryAt.
-	retry   *flows.RetryEvent
-	retryAt time.Time
-	expired bool // the current renewal follows an expired or spent code
-	// expiredAt is when the last code expired unused (Deps clock; the
-	// count is ap.Expiries): the fresh code's screen says so for as long
-	// as it is shown.
-	expiredAt time.Time
-	err       error
-	idErr     error // why Approver failed (authUnidentified)
-
-	// record is what the root must note in the draft right away (taken by
-	// takeRecord after every update): the approval as soon as Wait returns
-	// it, the approver once known, or the approval dropped on r.
-	record *recordReq
-
-	full bool
-	// askSkip: s was pressed; the skip waits for y (n or esc keeps the
-	// app). The wait goes on meanwhile.
-	askSkip bool
-	// adminEmail is the approver's email the engineer made the customer's
-	// admin email (e, wizard.Approval.UseApproverEmail); "" when not.
-	adminEmail string
-	notice     string
-
-	// askSecret: Webex rejected the client secret while the code is
-	// still valid (flows.ErrInvalidClient; with a Webex that checks it
-	// only at redemption, after the admin approved): secretIn (masked)
-	// takes the right one, and enter redeems the same code with it. The
-	// secret lives in s.app.Secret only, in memory.
-	askSecret bool
-	secretIn  textinput.Model
+	// secretIn takes the client secret when the flow asks for it
+	// (AuthView.AskSecret): masked, in memory only; enter hands it to the
+	// flow (wizard.SecretTyped), esc leaves it.
+	secretIn textinput.Model
+	asking   bool
 
 	qrs         map[qrKey]*qrCode
 	qrErr       error
@@ -136,225 +78,73 @@ type authScreen struct {
 	panelBottom [][]string // sections (hint, integration ID, scopes): shown whole or not at all
 }
 
-// recordReq asks the root to keep (or, with drop, forget) an approval in
-// the draft before the app's screen is finished.
-type recordReq struct {
-	res  appResult
-	drop bool
-}
-
-// takeRecord returns the pending record request, once.
-func (s *authScreen) takeRecord() *recordReq {
-	r := s.record
-	s.record = nil
-	return r
-}
-
-func newAuthScreen(c *common, app flows.App, pos, total int, adminEmail string, prior store.Org) authScreen {
-	return authScreen{c: c, app: app, pos: pos, total: total, ap: wizard.Approval{App: app, AdminEmail: adminEmail, Prior: prior}}
-}
-
-// stop cancels the code in flight, if any.
-func (s *authScreen) stop() {
-	if s.cancel != nil {
-		s.cancel()
-		s.cancel = nil
+// sync takes the current app of the flow's view: a new code is laid out
+// (its QR codes rendered once), a new app drops the old one's extras.
+func (s *authScreen) sync(v *wizard.View) {
+	if v.Auth == nil {
+		return
 	}
+	if v.Auth.App.ID != s.a.App.ID || v.Auth.Pos != s.a.Pos {
+		s.full, s.notice = false, ""
+	}
+	s.a = *v.Auth
+	if s.a.HaveCode && s.a.Code != s.shown {
+		s.shown, s.qrs, s.qrErr, s.notice = s.a.Code, map[qrKey]*qrCode{}, nil, ""
+	}
+	if !s.showsCode() {
+		s.full = false
+	}
+	switch {
+	case s.a.AskSecret && !s.asking:
+		s.asking = true
+		s.promptSecret()
+	case !s.a.AskSecret:
+		s.asking = false
+		s.secretIn.Blur()
+	}
+	s.relayout()
 }
 
-// start asks for a (fresh) code, keeping the screen as it is meanwhile.
-func (s *authScreen) start() tea.Cmd {
-	s.stop()
-	s.gen = s.c.nextGen()
-	ctx, cancel := context.WithCancel(s.c.ctx)
-	s.ctx, s.cancel = ctx, cancel
-	s.state = authStarting
-	if s.haveCode {
-		s.state = authRenewing
+// retryLine is the status of a retry: "Webex is busy (HTTP 503, attempt
+// 2), retrying in 4s: <error>" (see wizard.RetryCause).
+func (s *authScreen) retryLine() string {
+	c := s.c
+	ev := s.a.Retry
+	when := "retrying now"
+	if d := s.a.RetryAt.Sub(c.now); d > 0 {
+		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
 	}
-	s.err, s.haveEv, s.retries, s.ap.Warnings, s.notice = nil, false, 0, nil, ""
-	s.ap.Identity, s.idErr, s.retry = flows.Identity{}, nil, nil
-	gen, a, app, bg := s.gen, s.c.deps.Authorizer, s.app, s.c.bg
-	return withRetries(ctx, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
-		code, err := bg.start(ctx, a, app, onRetry)
-		return codeMsg{gen: gen, app: app.ID, code: code, err: err}
-	})
+	line := c.spinner() + " " + c.styles.Warn.Render(wizard.RetryCause(*ev)+", "+when)
+	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
+		line += c.styles.Warn.Render(": ") + d
+	}
+	return line
 }
 
-// withRetries runs call (a Start or an Approver call of generation gen of app
-// appID) on its own goroutine when the command runs, handing it an onRetry
-// that passes each retry on: the command delivers each retry as a retryMsg
-// (whose next command delivers what follows), then the call's own message.
-// One route per call, so no retry of another call or app can show here.
-// onRetry blocks until the retry is delivered or ctx is done: the call
-// never runs ahead of its reports, and a canceled call never hangs.
-func withRetries(ctx context.Context, gen int, appID string, call func(onRetry func(flows.RetryEvent)) tea.Msg) tea.Cmd {
-	type answer struct {
-		msg      tea.Msg
-		panicked bool
-		value    any
-	}
-	evs := make(chan flows.RetryEvent)
-	res := make(chan answer, 1)
-	onRetry := func(ev flows.RetryEvent) {
-		select {
-		case evs <- ev:
-		case <-ctx.Done():
-		}
-	}
-	var next tea.Cmd
-	next = func() tea.Msg {
-		select {
-		case ev := <-evs:
-			return retryMsg{gen: gen, app: appID, ev: ev, next: next}
-		case a := <-res:
-			if a.panicked {
-				// On the command's goroutine, where Bubble Tea recovers
-				// it (ErrInternal, the draft kept) as before.
-				panic(a.value)
-			}
-			return a.msg
-		}
-	}
-	return func() tea.Msg {
-		go func() {
-			a := answer{panicked: true}
-			defer func() {
-				if a.panicked {
-					a.value = recover()
-				}
-				res <- a
-			}()
-			a.msg = call(onRetry)
-			a.panicked = false
-		}()
-		return next()
-	}
+// promptSecret makes the masked field of the client secret.
+func (s *authScreen) promptSecret() {
+	t := textinput.New()
+	t.Prompt = ""
+	t.EchoMode = textinput.EchoPassword
+	t.EchoCharacter = '•'
+	t.CharLimit = 1024
+	t.Width = 40
+	t.Focus()
+	s.secretIn = t
 }
 
-// wait polls for the current code. Poll events flow through a channel that
-// listen turns into pollMsgs, one at a time, until Wait returns.
-func (s *authScreen) wait(ctx context.Context) tea.Cmd {
-	ch := make(chan flows.PollEvent, 32)
-	gen, a, app, code := s.gen, s.c.deps.Authorizer, s.app, s.code
-	waitCmd := func() tea.Msg {
-		g, err := a.Wait(ctx, app, code, func(ev flows.PollEvent) {
-			select {
-			case ch <- ev:
-			default: // status only: drop rather than block the poller
-			}
-		})
-		close(ch)
-		return grantMsg{gen: gen, app: app.ID, grant: g, err: err}
-	}
-	return tea.Batch(waitCmd, listen(gen, app.ID, ch))
-}
+// typing tells whether a text field has the keys (q is then a letter).
+func (s *authScreen) typing() bool { return s.a.AskSecret }
 
-// listen delivers the next poll event of generation gen of app appID.
-func listen(gen int, appID string, ch <-chan flows.PollEvent) tea.Cmd {
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return pollMsg{gen: gen, app: appID, ev: ev, ch: ch}
-	}
-}
+// claims takes every key but q while the full-screen QR is shown (f, esc
+// and enter close it).
+func (s *authScreen) claims(k string) bool { return s.full && k != "q" }
 
-// identify asks who approved (state authIdentifying), within
-// identifyTimeout, under the current code's context: leaving the app
-// (stop) cancels it.
-func (s *authScreen) identify() tea.Cmd {
-	s.state, s.idErr, s.retry = authIdentifying, nil, nil
-	if s.ctx == nil || s.ctx.Err() != nil {
-		// No code in flight (a resumed approval, see resumeIdentify).
-		s.stop()
-		s.ctx, s.cancel = context.WithCancel(s.c.ctx)
-	}
-	gen, a, app, g, parent := s.gen, s.c.deps.Authorizer, s.app, s.ap.Grant, s.ctx
-	return withRetries(parent, gen, app.ID, func(onRetry func(flows.RetryEvent)) tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, identifyTimeout)
-		defer cancel()
-		id, err := a.Approver(ctx, app, g, onRetry)
-		return identityMsg{gen: gen, app: app.ID, id: id, err: err}
-	})
-}
-
-// mine tells whether an async result of generation gen for app appID
-// belongs to this screen's current code.
-func (s *authScreen) mine(gen int, appID string) bool {
-	return gen == s.gen && appID == s.app.ID
-}
-
-// finish ends this app's screen with status.
-func (s *authScreen) finish(status appStatus) tea.Cmd {
-	s.stop()
-	res := s.result(status)
-	s.ap.Grant = flows.Grant{}
-	email := s.adminEmail
-	return func() tea.Msg { return appDoneMsg{res: res, adminEmail: email} }
-}
-
-// result is this app's outcome with status (the core's Approval.Result;
-// a failure's reason in the review's short words).
-func (s *authScreen) result(status appStatus) appResult {
-	return s.ap.Result(status, wizard.ShortReason(s.err))
-}
-
+// update takes the screen's own keys: the secret's field, c (copy the
+// URL), f (the full-screen QR); r, s, a, e, i and the others are the
+// flow's choices.
 func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case codeMsg:
-		if !s.mine(msg.gen, msg.app) {
-			return nil
-		}
-		if msg.err != nil {
-			s.state, s.err = authFailed, msg.err
-			return nil
-		}
-		s.code, s.haveCode, s.state, s.retry = msg.code, true, authWaiting, nil
-		s.qrs, s.qrErr = map[qrKey]*qrCode{}, nil
-		s.expired = false
-		s.relayout()
-		return s.wait(s.ctx)
-	case pollMsg:
-		if !s.mine(msg.gen, msg.app) || s.state != authWaiting {
-			return nil
-		}
-		s.ev, s.haveEv = msg.ev, true
-		if msg.ev.Outcome == flows.PollTransient {
-			s.retries++
-		}
-		return listen(msg.gen, msg.app, msg.ch)
-	case grantMsg:
-		if !s.mine(msg.gen, msg.app) {
-			return nil
-		}
-		return s.granted(msg)
-	case identityMsg:
-		if !s.mine(msg.gen, msg.app) || s.state != authIdentifying {
-			return nil
-		}
-		if msg.err != nil && errors.Is(msg.err, context.Canceled) && (s.ctx == nil || s.ctx.Err() != nil) {
-			return nil // stopped: quitting, or the app was left
-		}
-		next := s.ap.AfterIdentify(msg.id, msg.err)
-		s.idErr = s.ap.Err
-		switch next {
-		case wizard.Unchecked:
-			s.state = authUnidentified
-			return nil
-		case wizard.Finish:
-			return s.finish(statusAuthorized)
-		}
-		// Keep the approver in the draft while the engineer decides.
-		res := s.result(statusAuthorized)
-		res.Undecided = true
-		s.record = &recordReq{res: res}
-		s.state = authWarning
-		return nil
 	case copiedMsg:
 		if msg.err != nil {
 			s.notice = "Could not copy the URL: " + wizard.CleanErrorText(msg.err)
@@ -365,168 +155,32 @@ func (s *authScreen) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		return s.key(msg)
 	}
-	return nil
-}
-
-// retried notes a retry of this screen's current Start (while a code is
-// on its way) or Approver (while checking who approved): the root passes
-// only those of its generation (mine). now is the clock when it arrived.
-func (s *authScreen) retried(ev flows.RetryEvent, now time.Time) {
-	starting := s.state == authStarting || s.state == authRenewing
-	if !(ev.Op == flows.RetryStart && starting || ev.Op == flows.RetryIdentify && s.state == authIdentifying) {
-		return
-	}
-	s.retry, s.retryAt = &ev, now.Add(ev.Wait)
-}
-
-// retryLine is the status of a retry: "Webex is busy (HTTP 503, attempt
-// 2), retrying in 4s: <error>" (see wizard.RetryCause).
-func (s *authScreen) retryLine() string {
-	c := s.c
-	ev := s.retry
-	when := "retrying now"
-	if d := s.retryAt.Sub(c.now); d > 0 {
-		when = fmt.Sprintf("retrying in %ds", int((d+time.Second-1)/time.Second))
-	}
-	line := c.spinner() + " " + c.styles.Warn.Render(wizard.RetryCause(*ev)+", "+when)
-	if d := wizard.CleanErrorDetail(ev.Err); d != "" {
-		line += c.styles.Warn.Render(": ") + d
-	}
-	return line
-}
-
-// resumeApproval takes up an approval of a resumed draft that was left
-// unfinished (appResult.pending), without a new device code: the approver
-// is checked again, or its warnings come back for a decision.
-func (s *authScreen) resumeApproval(r appResult) tea.Cmd {
-	s.gen = s.c.nextGen()
-	if s.ap.Resumed(r) == wizard.Identify {
-		return s.identify()
-	}
-	s.state = authWarning
-	return nil
-}
-
-// keep holds an approval and asks the root to save it in the draft.
-func (s *authScreen) keep(g flows.Grant) {
-	s.ap.Grant, s.ap.Renewals = g, 0
-	s.ap.Identity, s.ap.Warnings = flows.Identity{}, nil
-	s.record = &recordReq{res: s.result(statusAuthorized)}
-}
-
-// keepLate keeps the approval of a Wait that returned while the wizard
-// quits (the approver is checked when the draft is resumed).
-func (s *authScreen) keepLate(msg grantMsg) {
-	if s.mine(msg.gen, msg.app) && msg.err == nil && !s.approved() {
-		s.keep(msg.grant)
-	}
-}
-
-// granted handles the end of Wait, as the core decides (Approval.AfterWait:
-// the renewal cap, a final token limit).
-func (s *authScreen) granted(msg grantMsg) tea.Cmd {
-	err := msg.err
-	switch s.ap.AfterWait(msg.grant, err) {
-	case wizard.Identify:
-		// The admin's approval cost a phone login: have the root save it
-		// in the draft now, before Approver (which may hang or fail).
-		s.keep(msg.grant)
-		return s.identify()
-	case wizard.Stay:
-		return nil
-	case wizard.Renew:
-		if s.ap.Expired {
-			s.expiredAt = s.c.deps.Clock.Now()
-		}
-		cmd := s.start()
-		s.expired = true
+	if s.a.AskSecret {
+		var cmd tea.Cmd
+		s.secretIn, cmd = s.secretIn.Update(msg)
 		return cmd
-	case wizard.Denied:
-		s.state, s.err = authDenied, err
-	default:
-		s.state, s.err = authFailed, err
-		if errors.Is(err, flows.ErrInvalidClient) && s.haveCode && s.remaining() > 0 {
-			s.stop()
-			return s.promptSecret()
-		}
 	}
-	s.stop()
 	return nil
-}
-
-// promptSecret asks for the right client secret (masked), to redeem the
-// same code with it.
-func (s *authScreen) promptSecret() tea.Cmd {
-	t := textinput.New()
-	t.Prompt = ""
-	t.EchoMode = textinput.EchoPassword
-	t.EchoCharacter = '•'
-	t.CharLimit = 1024
-	t.Width = 40
-	s.secretIn, s.askSecret = t, true
-	return s.secretIn.Focus()
-}
-
-// typing tells whether a text field has the keys (q is then a letter).
-func (s *authScreen) typing() bool { return s.askSecret }
-
-// secretKey handles a key while the secret is asked for: enter redeems
-// the same code with the secret typed (an empty one is ignored), esc
-// leaves the prompt (the error stays, with r and s).
-func (s *authScreen) secretKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEsc:
-		s.askSecret = false
-		s.secretIn.SetValue("")
-		return nil
-	case tea.KeyEnter:
-		v := strings.TrimSpace(s.secretIn.Value())
-		s.secretIn.SetValue("")
-		if v == "" {
-			return nil
-		}
-		if s.remaining() <= 0 {
-			s.askSecret = false // too late: r for a fresh code
-			s.err = fmt.Errorf("flows: %s: wait: %w", s.app.ID, flows.ErrExpired)
-			return nil
-		}
-		s.askSecret = false
-		s.app = wizard.WithTypedSecret(s.app, v)
-		s.ap.App = s.app
-		return s.redeem()
-	}
-	var cmd tea.Cmd
-	s.secretIn, cmd = s.secretIn.Update(msg)
-	return cmd
-}
-
-// redeem polls the current code again (after a corrected secret): the
-// admin's approval is not asked for again.
-func (s *authScreen) redeem() tea.Cmd {
-	s.stop()
-	s.gen = s.c.nextGen()
-	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
-	s.state, s.err, s.haveEv, s.retry = authWaiting, nil, false, nil
-	return s.wait(s.ctx)
 }
 
 func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
-	if s.askSecret {
-		return s.secretKey(msg)
-	}
-	if s.askSkip {
-		switch {
-		case key.Matches(msg, k.Yes):
-			s.askSkip = false
-			if s.state == authDenied || s.state == authFailed {
-				return s.finish(statusFailed)
+	if s.a.AskSecret {
+		switch msg.Type {
+		case tea.KeyEsc:
+			s.secretIn.SetValue("")
+			return report(wizard.Pick{Choice: wizard.ChoiceLeaveSecret})
+		case tea.KeyEnter:
+			v := strings.TrimSpace(s.secretIn.Value())
+			s.secretIn.SetValue("")
+			if v == "" {
+				return nil
 			}
-			return s.finish(statusSkipped)
-		case key.Matches(msg, k.No), key.Matches(msg, k.Back):
-			s.askSkip = false
+			return report(wizard.SecretTyped{Secret: v})
 		}
-		return nil
+		var cmd tea.Cmd
+		s.secretIn, cmd = s.secretIn.Update(msg)
+		return cmd
 	}
 	if s.full {
 		if key.Matches(msg, k.FullQR) || key.Matches(msg, k.Back) || key.Matches(msg, k.Continue) {
@@ -535,27 +189,10 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, k.NewCode) && s.networkDown():
-		// The code may be approved already: r tries Webex now, never a
-		// new code while the network is down.
-		s.ev.TryNow()
-	case key.Matches(msg, k.NewCode) && s.state != authIdentifying:
-		if s.approved() {
-			// Authorize again: the engineer rejects this approval.
-			s.record = &recordReq{res: appResult{App: s.app}, drop: true}
-			s.ap.Grant = flows.Grant{}
-		}
-		s.ap.Renewals, s.ap.Expiries = 0, 0
-		s.expired = false
-		return s.start()
-	case key.Matches(msg, k.Identify) && s.state == authUnidentified:
-		return s.identify()
-	case key.Matches(msg, k.Skip):
-		s.askSkip = true // wizard.SkipQuestion: never skip at once
 	case key.Matches(msg, k.Copy) && s.showsCode():
-		text := s.code.VerificationURIComplete
+		text := s.a.Code.VerificationURIComplete
 		if text == "" {
-			text = s.code.VerificationURI
+			text = s.a.Code.VerificationURI
 		}
 		cp := s.c.deps.Copy
 		return func() tea.Msg {
@@ -567,74 +204,29 @@ func (s *authScreen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.FullQR) && s.showsCode():
 		s.full = true
 		s.relayout()
-	case msg.String() == "e" && s.state == authWarning && s.ap.ApproverEmail() != "":
-		email, next := s.ap.UseApproverEmail()
-		s.adminEmail = email
-		if next == wizard.Finish {
-			return s.finish(statusAuthorized)
-		}
-	case key.Matches(msg, k.Accept) && s.state == authWarning,
-		msg.String() == "a" && s.state == authUnidentified: // enter does not skip the check
-		return s.finish(statusAuthorized)
 	}
 	return nil
 }
 
-// networkDown tells whether the last poll of the code on screen got no
-// answer at all (flows.PollEvent.Unreachable): r then means "try now".
-func (s *authScreen) networkDown() bool {
-	return s.state == authWaiting && s.haveEv && s.ev.Unreachable && s.ev.TryNow != nil
-}
-
-// approved tells whether Wait returned a grant for the current code.
-func (s *authScreen) approved() bool {
-	return s.state == authIdentifying || s.state == authWarning || s.state == authUnidentified
-}
+// copiedMsg: the URL was (or could not be) copied to the clipboard.
+type copiedMsg struct{ err error }
 
 // showsCode tells whether the code (and its QR) is on screen.
 func (s *authScreen) showsCode() bool {
-	return s.haveCode && (s.state == authWaiting || s.state == authRenewing)
+	return s.a.HaveCode && (s.a.Phase == wizard.PhaseWaiting || s.a.Phase == wizard.PhaseRenewing) && !s.a.AskSkip
 }
 
+// help names the screen's own keys (the flow's choices follow).
 func (s *authScreen) help() []key.Binding {
 	k := s.c.keys
-	if s.askSkip {
-		skip := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "skip"))
-		keep := key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep the app"))
-		return []key.Binding{skip, keep}
-	}
-	if s.askSecret {
+	switch {
+	case s.a.AskSecret:
 		redeem := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "redeem the code with this secret"))
-		leave := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave it"))
-		return []key.Binding{redeem, leave, k.ForceQuit}
+		return []key.Binding{redeem}
+	case s.showsCode():
+		return []key.Binding{k.Copy, k.FullQR}
 	}
-	switch s.state {
-	case authWarning:
-		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
-		if s.ap.ApproverEmail() != "" {
-			use := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "use their email"))
-			return []key.Binding{k.Accept, use, again, k.Skip, k.Quit}
-		}
-		return []key.Binding{k.Accept, again, k.Skip, k.Quit}
-	case authUnidentified:
-		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "authorize again"))
-		accept := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept anyway"))
-		return []key.Binding{k.Identify, accept, again, k.Skip, k.Quit}
-	case authDenied, authFailed:
-		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again"))
-		return []key.Binding{again, k.Skip, k.Quit}
-	case authIdentifying:
-		return []key.Binding{k.Skip, k.Quit}
-	}
-	if !s.showsCode() {
-		// Requesting the first code: nothing to copy or show full screen.
-		return []key.Binding{k.NewCode, k.Skip, k.Quit}
-	}
-	if s.networkDown() {
-		now := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try now"))
-		return []key.Binding{now, k.Skip, k.Copy, k.FullQR, k.Quit}
-	}
-	return []key.Binding{k.NewCode, k.Skip, k.Copy, k.FullQR, k.Quit}
+	return nil
 }
 
 // qr renders (once per code) the QR of the complete or short URI.
@@ -647,11 +239,11 @@ func (s *authScreen) qrScaled(short bool, quiet, scale int) *qrCode {
 	if q, ok := s.qrs[k]; ok {
 		return q
 	}
-	content := s.code.VerificationURIComplete
+	content := s.a.Code.VerificationURIComplete
 	if short || content == "" {
-		content = s.code.VerificationURI
+		content = s.a.Code.VerificationURI
 	}
-	if short && s.code.VerificationURIComplete == "" {
+	if short && s.a.Code.VerificationURIComplete == "" {
 		s.qrs[k] = nil // no separate short code
 		return nil
 	}
@@ -669,7 +261,7 @@ func (s *authScreen) qrScaled(short bool, quiet, scale int) *qrCode {
 // beside or above the text where it fits, else the short URI's QR (type the
 // code), else text only. It also wraps the static text once.
 func (s *authScreen) relayout() {
-	if !s.haveCode {
+	if !s.a.HaveCode {
 		return
 	}
 	if s.qrs == nil {
@@ -745,13 +337,13 @@ func (s *authScreen) wrapPanel() {
 	st := s.c.styles
 	pw := s.lay.panelW
 	var top []string
-	top = append(top, st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)))
-	for _, l := range strings.Split(wrap(wizard.Clean(s.app.Name), pw), "\n") {
+	top = append(top, st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.a.Pos, s.a.Total)))
+	for _, l := range strings.Split(wrap(wizard.Clean(s.a.App.Name), pw), "\n") {
 		top = append(top, st.Title.Render(l))
 	}
 	top = append(top, "")
-	top = append(top, st.Label.Render("Code    ")+st.Code.Render(wizard.Clean(s.code.UserCode)))
-	url := strings.Split(wrap(wizard.Clean(s.code.VerificationURI), max(pw-8, 10)), "\n")
+	top = append(top, st.Label.Render("Code    ")+st.Code.Render(wizard.Clean(s.a.Code.UserCode)))
+	url := strings.Split(wrap(wizard.Clean(s.a.Code.VerificationURI), max(pw-8, 10)), "\n")
 	for i, l := range url {
 		lead := "        "
 		if i == 0 {
@@ -769,7 +361,7 @@ func (s *authScreen) wrapPanel() {
 	}
 	var bottom [][]string
 	var hint string
-	noComplete := s.code.VerificationURIComplete == ""
+	noComplete := s.a.Code.VerificationURIComplete == ""
 	switch {
 	case s.lay.mode == layoutText && s.lay.full != nil:
 		hint = "Open the URL on a phone or computer, sign in as the customer's Full Admin and enter the code. " +
@@ -786,9 +378,9 @@ func (s *authScreen) wrapPanel() {
 		hint = "Scan the QR code with a phone and sign in as the customer's Full Admin, or open the URL and enter the code."
 	}
 	bottom = append(bottom, append(strings.Split(wrap(hint, pw), "\n"), ""))
-	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(wizard.Clean(s.app.ClientID), pw), "\n")...))
-	if len(s.app.Scopes) > 0 {
-		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(wizard.Clean(strings.Join(s.app.Scopes, " ")), pw), "\n")...))
+	bottom = append(bottom, append([]string{st.Label.Render("Integration ID")}, strings.Split(wrap(wizard.Clean(s.a.App.ClientID), pw), "\n")...))
+	if len(s.a.App.Scopes) > 0 {
+		bottom = append(bottom, append([]string{st.Label.Render("Scopes")}, strings.Split(wrap(wizard.Clean(strings.Join(s.a.App.Scopes, " ")), pw), "\n")...))
 	}
 	s.panelTop, s.panelBottom = top, bottom
 }
@@ -799,11 +391,11 @@ func (s *authScreen) wrapPanel() {
 // did approve). They stay as long as the code is shown.
 func (s *authScreen) notices() []string {
 	var n []string
-	if s.code.Notice != "" {
-		n = append(n, wizard.CodeNotice(s.code.Notice))
+	if s.a.Code.Notice != "" {
+		n = append(n, wizard.CodeNotice(s.a.Code.Notice))
 	}
-	if s.ap.Expiries > 0 && s.state == authWaiting {
-		n = append(n, wizard.ExpiredNotice(s.ap.Expiries, s.expiredAt))
+	if s.a.Approval.Expiries > 0 && s.a.Phase == wizard.PhaseWaiting {
+		n = append(n, wizard.ExpiredNotice(s.a.Approval.Expiries, s.a.ExpiredAt))
 	}
 	return n
 }
@@ -811,10 +403,10 @@ func (s *authScreen) notices() []string {
 // remaining is the time left on the code at the last tick.
 func (s *authScreen) remaining() time.Duration {
 	now := s.c.now
-	if now.IsZero() || now.Before(s.code.IssuedAt) {
-		now = s.code.IssuedAt
+	if now.IsZero() || now.Before(s.a.Code.IssuedAt) {
+		now = s.a.Code.IssuedAt
 	}
-	return s.code.Expiry.Sub(now)
+	return s.a.Code.Expiry.Sub(now)
 }
 
 func (s *authScreen) expiresLine() string {
@@ -835,33 +427,33 @@ func (s *authScreen) expiresLine() string {
 func (s *authScreen) status() string {
 	c := s.c
 	st := c.styles
-	switch s.state {
-	case authStarting:
-		if s.retry != nil {
+	switch s.a.Phase {
+	case wizard.PhaseStarting:
+		if s.a.Retry != nil {
 			return s.retryLine()
 		}
 		return c.spinner() + " Requesting a code from Webex…"
-	case authRenewing:
+	case wizard.PhaseRenewing:
 		switch {
-		case s.retry != nil && s.expired:
+		case s.a.Retry != nil && s.a.Expired:
 			return st.Warn.Render(wizard.MarkWarn+" The code expired. ") + s.retryLine()
-		case s.retry != nil:
+		case s.a.Retry != nil:
 			return s.retryLine()
 		}
-		if s.expired {
+		if s.a.Expired {
 			return st.Warn.Render(wizard.MarkWarn+" The code expired. ") + c.spinner() + " Requesting a fresh one…"
 		}
 		return c.spinner() + " Requesting a fresh code…"
-	case authIdentifying:
-		if s.retry != nil {
+	case wizard.PhaseIdentifying:
+		if s.a.Retry != nil {
 			return st.OK.Render(wizard.MarkOK+" Approved. ") + s.retryLine()
 		}
 		return st.OK.Render(wizard.MarkOK+" Approved. ") + c.spinner() + " Checking who approved…"
 	}
-	if !s.haveEv {
+	if !s.a.HavePoll {
 		return c.spinner() + " Waiting for approval…"
 	}
-	ev := s.ev
+	ev := s.a.Poll
 	next, check := "", "" // when Webex is asked next, in a retry's or a wait's words
 	if !ev.NextPoll.IsZero() && !c.now.IsZero() {
 		if d := ev.NextPoll.Sub(c.now).Round(time.Second); d > 0 {
@@ -887,7 +479,7 @@ func (s *authScreen) status() string {
 		if we := (*flows.WebexError)(nil); errors.As(ev.Err, &we) {
 			cause = fmt.Sprintf("Webex is busy (HTTP %d)", we.Status)
 		}
-		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.retries, wizard.Plural(s.retries, "retry", "retries"), next)) + wizard.CleanErrorDetail(ev.Err)
+		return c.spinner() + " " + st.Warn.Render(fmt.Sprintf("%s, retrying (%d %s%s): ", cause, s.a.Retries, wizard.Plural(s.a.Retries, "retry", "retries"), next)) + wizard.CleanErrorDetail(ev.Err)
 	case flows.PollFailed:
 		return st.Err.Render(wizard.MarkErr+" Stopped: ") + wizard.CleanErrorText(ev.Err)
 	case flows.PollDone:
@@ -899,25 +491,25 @@ func (s *authScreen) status() string {
 
 // view renders the body of the screen.
 func (s *authScreen) view() string {
-	if s.askSkip {
-		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(wizard.Clean(s.app.Name), s.approved()), s.c.width))
+	if s.a.AskSkip {
+		return s.titleLines() + "\n\n" + s.c.styles.Warn.Render(wrap(wizard.SkipQuestion(wizard.Clean(s.a.App.Name), s.a.Approved), s.c.width))
 	}
-	switch s.state {
-	case authWarning:
+	switch s.a.Phase {
+	case wizard.PhaseWarning:
 		return s.warningView()
-	case authUnidentified:
+	case wizard.PhaseUnidentified:
 		return s.unidentifiedView()
-	case authIdentifying:
+	case wizard.PhaseIdentifying:
 		// The code is spent: no QR code to scan again.
 		return s.titleLines() + "\n\n" + wrap(s.status(), s.c.width) + "\n" + s.c.styles.Dim.Render(s.keptNote())
-	case authDenied, authFailed:
+	case wizard.PhaseFailed:
 		return s.errorView()
-	case authStarting:
-		if !s.haveCode {
+	case wizard.PhaseStarting:
+		if !s.a.HaveCode {
 			return s.titleLines() + "\n\n" + wrap(s.status(), s.c.width)
 		}
 	}
-	if !s.haveCode {
+	if !s.a.HaveCode {
 		return s.titleLines()
 	}
 	pw := s.lay.panelW
@@ -982,7 +574,7 @@ func (s *authScreen) view() string {
 
 func (s *authScreen) titleLines() string {
 	st := s.c.styles
-	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.pos, s.total)) + "\n" + st.Title.Render(wrap(wizard.Clean(s.app.Name), s.c.width))
+	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.a.Pos, s.a.Total)) + "\n" + st.Title.Render(wrap(wizard.Clean(s.a.App.Name), s.c.width))
 }
 
 // errorView shows a final error with its remedy.
@@ -993,27 +585,27 @@ func (s *authScreen) errorView() string {
 	b.WriteString(s.titleLines() + "\n\n")
 	what := "Authorization failed"
 	switch {
-	case errors.Is(s.err, flows.ErrDenied):
+	case errors.Is(s.a.Err, flows.ErrDenied):
 		what = "Access denied"
-	case errors.Is(s.err, flows.ErrInvalidClient):
+	case errors.Is(s.a.Err, flows.ErrInvalidClient):
 		what = "Client secret rejected"
-	case errors.Is(s.err, flows.ErrExpired):
+	case errors.Is(s.a.Err, flows.ErrExpired):
 		what = "The code expired"
-	case errors.Is(s.err, flows.ErrTokenLimit):
+	case errors.Is(s.a.Err, flows.ErrTokenLimit):
 		what = "Token limit reached"
 	}
 	b.WriteString(st.Err.Render(wizard.MarkErr+" "+what) + "\n")
-	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.err), w)) + "\n\n")
-	if s.askSecret {
-		b.WriteString(wrap(wizard.SecretPrompt(s.app, s.remaining()), w) + "\n\n")
+	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.a.Err), w)) + "\n\n")
+	if s.a.AskSecret {
+		b.WriteString(wrap(wizard.SecretPrompt(s.a.App, s.remaining()), w) + "\n\n")
 		b.WriteString(st.Label.Render("Client secret ") + s.secretIn.View() + "\n\n")
-		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.app.ClientID), w) + "\n")
+		b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.a.App.ClientID), w) + "\n")
 		return b.String()
 	}
-	b.WriteString(st.Remedy.Render(wrap(wizard.Remedy(s.err, s.app), w-2)) + "\n\n")
-	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.app.ClientID), w) + "\n")
-	if errors.Is(s.err, flows.ErrInvalidClient) && s.app.SecretSource != "" {
-		b.WriteString(st.Label.Render("Secret from ") + wizard.Clean(s.app.SecretSource) + "\n")
+	b.WriteString(st.Remedy.Render(wrap(wizard.Remedy(s.a.Err, s.a.App), w-2)) + "\n\n")
+	b.WriteString(st.Label.Render("Integration ID") + "\n" + wrap(wizard.Clean(s.a.App.ClientID), w) + "\n")
+	if errors.Is(s.a.Err, flows.ErrInvalidClient) && s.a.App.SecretSource != "" {
+		b.WriteString(st.Label.Render("Secret from ") + wizard.Clean(s.a.App.SecretSource) + "\n")
 	}
 	return b.String()
 }
@@ -1022,7 +614,7 @@ func (s *authScreen) errorView() string {
 func (s *authScreen) warningView() string {
 	st := s.c.styles
 	w := s.c.width
-	id := s.ap.Identity
+	id := s.a.Approval.Identity
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(wizard.MarkOK+" Approved") + ", but check who approved:\n\n")
@@ -1041,9 +633,9 @@ func (s *authScreen) warningView() string {
 		org += " (" + wizard.ShortID(wizard.Clean(id.OrgID)) + ")"
 	}
 	row("Org", org)
-	row("Expected", s.ap.AdminEmail)
+	row("Expected", s.a.Approval.AdminEmail)
 	b.WriteString("\n")
-	for _, wn := range s.ap.Warnings {
+	for _, wn := range s.a.Approval.Warnings {
 		lines := strings.Split(wrap(wn, w-2), "\n")
 		b.WriteString(st.Warn.Render(wizard.MarkWarn) + " " + lines[0] + "\n")
 		for _, l := range lines[1:] {
@@ -1051,7 +643,7 @@ func (s *authScreen) warningView() string {
 		}
 	}
 	b.WriteString("\n" + wrap("Press r to authorize again with the right account (the admin signs out of Webex first), a to keep this authorization anyway, or s to skip the app.", w))
-	if e := s.ap.ApproverEmail(); e != "" {
+	if e := s.a.Approval.ApproverEmail(); e != "" {
 		b.WriteString("\n" + wrap("Or press e if the customer data named the wrong admin: "+e+" becomes the admin email, and later apps this admin approves raise no warning about it.", w))
 	}
 	return b.String()
@@ -1075,13 +667,13 @@ func (s *authScreen) unidentifiedView() string {
 	var b strings.Builder
 	b.WriteString(s.titleLines() + "\n\n")
 	b.WriteString(st.OK.Render(wizard.MarkOK+" Approved.") + " " + st.Dim.Render(s.keptNote()) + "\n\n")
-	title, cause := wizard.IdentifyProblem(s.ap.Cause, s.idErr)
+	title, cause := wizard.IdentifyProblem(s.a.Approval.Cause, s.a.Approval.Err)
 	b.WriteString(st.Warn.Render(wizard.MarkWarn+" "+title) + "\n")
-	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.idErr), w)) + "\n\n")
+	b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.a.Approval.Err), w)) + "\n\n")
 	b.WriteString(wrap(cause+" Press i to try again; "+
 		"a keeps the authorization without the check (the review and the bundle say the approver is unknown), "+
 		"r authorizes again, s skips the app.", w) + "\n\n")
-	b.WriteString(st.Label.Render("Expected") + "  " + s.ap.AdminEmail + "\n")
+	b.WriteString(st.Label.Render("Expected") + "  " + s.a.Approval.AdminEmail + "\n")
 	return b.String()
 }
 
@@ -1099,12 +691,12 @@ func (s *authScreen) fullView() string {
 		st.Title.Render("Scan with a phone"),
 		"",
 	}
-	if s.code.VerificationURIComplete == "" {
+	if s.a.Code.VerificationURIComplete == "" {
 		caption[1] = st.Warn.Render("then type the code")
 	}
-	caption = append(caption, strings.Split(wrap(wizard.Clean(s.app.Name), capW), "\n")...)
+	caption = append(caption, strings.Split(wrap(wizard.Clean(s.a.App.Name), capW), "\n")...)
 	caption = append(caption,
-		st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.code.UserCode)),
+		st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.a.Code.UserCode)),
 		s.expiresLine(),
 		"",
 		st.Dim.Render("f / esc: back"),
@@ -1120,7 +712,7 @@ func (s *authScreen) fullView() string {
 	case l.fullBeside:
 		return lipgloss.JoinHorizontal(lipgloss.Top, l.full.view, "  ", strings.Join(caption, "\n"))
 	case l.fullBelow:
-		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
+		return l.full.view + "\n" + truncate(st.Label.Render("Code ")+st.Code.Render(wizard.Clean(s.a.Code.UserCode))+"  "+s.expiresLine()+"  "+st.Dim.Render("f: back"), s.c.width)
 	}
 	return l.full.view
 }

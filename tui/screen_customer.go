@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/form"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // customerScreen is the customer data form (huh). The engineer sees and
@@ -22,7 +23,7 @@ func newCustomerScreen(c *common, cust store.Customer) customerScreen {
 		WithTheme(huh.ThemeCharm()).
 		WithShowHelp(false).  // the keys are on the wizard's help line: one line more for the fields
 		WithShowErrors(false) // shown under each field instead
-	f.SubmitCmd = func() tea.Msg { return customerSubmittedMsg{} }
+	f.SubmitCmd = func() tea.Msg { return eventMsg{ev: wizard.CustomerEntered{Customer: form.Submitted(*vals)}} }
 	s := customerScreen{c: c, form: f, vals: vals}
 	s.resize()
 	return s
@@ -38,6 +39,13 @@ func (s *customerScreen) resize() {
 // value is the submitted customer, trimmed (form.Submitted).
 func (s *customerScreen) value() store.Customer { return form.Submitted(*s.vals) }
 
+// sync has nothing to take: the form is made when the step opens
+// (Model.enter), with the flow's values.
+func (s *customerScreen) sync(*wizard.View) {}
+
+// typing: the form has the keys (q is a letter).
+func (s *customerScreen) typing() bool { return true }
+
 func (s *customerScreen) update(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
 		return nil
@@ -52,7 +60,7 @@ func (s *customerScreen) help() []key.Binding {
 		next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit"))
 	}
 	back := key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back"))
-	return []key.Binding{next, back, s.c.keys.ForceQuit}
+	return []key.Binding{next, back}
 }
 
 func (s *customerScreen) view() string {

@@ -9,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -24,9 +23,16 @@ type doneScreen struct {
 	pageSet bool
 }
 
-func (s *doneScreen) set(r Receipt, cust store.Customer, org store.Org, results map[string]*appResult, selected []string) {
+// sync takes the done step of the flow's view: the bundle written, and
+// whether its draft could be removed.
+func (s *doneScreen) sync(v *wizard.View) {
+	d := v.Done
+	if d == nil {
+		return
+	}
 	defer s.layout() // the help asks scrolls() right after
-	s.DoneContent.Set(r, cust, org, results, selected)
+	s.DoneContent.Set(d.Receipt, d.Customer, d.Org, d.Results, d.Selected)
+	s.RemoveErr, s.DraftID = d.RemoveErr, d.DraftID
 }
 
 // update scrolls (enter and q: the root quits).
@@ -40,11 +46,10 @@ func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *doneScreen) help() []key.Binding {
-	exit := key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "exit"))
 	if s.scrolls() {
-		return []key.Binding{scrollKeys, exit}
+		return []key.Binding{scrollKeys}
 	}
-	return []key.Binding{exit}
+	return nil
 }
 
 // scrolls reports whether the screen is taller than the window.

@@ -18,7 +18,10 @@ type preflightScreen struct {
 	c       *common
 	checks  []Check
 	running bool
-	runs    int
+	runs    int // check runs shown
+	// blockedNow: a failed check blocks; restart: one of those read its
+	// input at start (the flow's View.Blocked, Restart).
+	blockedNow, restart bool
 	// list scrolls the checks when they do not fit; the title, the
 	// verdict and the help stay in view.
 	list    viewport.Model
@@ -29,55 +32,32 @@ type preflightScreen struct {
 	draftsLoaded bool
 }
 
-// run starts the checks (Deps.Preflight, which may do network I/O).
-func (s *preflightScreen) run() tea.Cmd {
-	s.running = true
-	f, ctx := s.c.deps.Preflight, s.c.ctx
-	return func() tea.Msg { return checksMsg{checks: f(ctx)} }
-}
-
-func (s *preflightScreen) blocked() bool {
-	if s.running {
-		return true
-	}
-	for _, c := range s.checks {
-		if !c.OK && c.Blocking {
-			return true
-		}
-	}
-	return false
-}
-
-// restartNeeded reports whether a blocking check failed on input read at
-// start, which r does not read again.
-func (s *preflightScreen) restartNeeded() bool {
-	for _, c := range s.checks {
-		if !c.OK && c.Blocking && c.AtStart {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *preflightScreen) update(msg tea.Msg) tea.Cmd {
-	k := s.c.keys
-	switch msg := msg.(type) {
-	case checksMsg:
-		s.running = false
+// sync takes the checks of the flow's view.
+func (s *preflightScreen) sync(v *wizard.View) {
+	s.running, s.blockedNow, s.restart = v.ChecksRunning, v.Blocked, v.Restart
+	if !v.ChecksRunning && (s.runs == 0 || !sameChecks(s.checks, v.Checks)) {
 		s.runs++
-		s.checks = msg.checks
-		s.relayout()
-	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, k.Recheck) && !s.running:
-			return s.run()
-		case key.Matches(msg, k.Continue) && !s.blocked():
-			return func() tea.Msg { return preflightDoneMsg{} }
-		case s.scrolls():
-			var cmd tea.Cmd
-			s.list, cmd = s.list.Update(msg)
-			return cmd
-		}
+	}
+	s.checks = v.Checks
+	s.drafts, s.draftsLoaded = v.DraftList, v.DraftsLoaded
+	s.relayout()
+}
+
+// sameChecks tells whether a and b are the same run's checks.
+func sameChecks(a, b []Check) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+func (s *preflightScreen) blocked() bool { return s.running || s.blockedNow }
+
+func (s *preflightScreen) restartNeeded() bool { return s.restart }
+
+// update scrolls the checks (r, enter and q are the flow's choices).
+func (s *preflightScreen) update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok && s.scrolls() {
+		var cmd tea.Cmd
+		s.list, cmd = s.list.Update(km)
+		return cmd
 	}
 	return nil
 }
@@ -91,18 +71,11 @@ func (s *preflightScreen) scrolls() bool {
 }
 
 func (s *preflightScreen) help() []key.Binding {
-	k := s.c.keys
 	var scroll []key.Binding
 	if s.scrolls() {
 		scroll = []key.Binding{scrollKeys}
 	}
-	if s.running {
-		return append(scroll, k.Quit)
-	}
-	if s.blocked() {
-		return append(scroll, k.Recheck, k.Quit)
-	}
-	return append(scroll, k.Continue, k.Recheck, k.Quit)
+	return scroll
 }
 
 func (s *preflightScreen) view() string {

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -15,12 +14,11 @@ type resumeScreen struct {
 	c      *common
 	infos  []DraftInfo
 	cursor int
-	top    int   // first draft shown (the list scrolls; see follow)
-	err    error // loading the chosen draft failed
+	top    int    // first draft shown (the list scrolls; see follow)
+	notice string // the flow's answer to the last choice (View.Notice)
 	// confirm: d was pressed on the draft at the cursor; discarding: its
-	// removal is under way; discardErr: the last removal failed.
+	// removal is under way.
 	confirm, discarding bool
-	discardErr          error
 }
 
 // usable reports whether draft i can be resumed: readable, not held by
@@ -30,17 +28,22 @@ func (s *resumeScreen) usable(i int) bool {
 	return i >= 0 && i < len(s.infos) && s.infos[i].Err == nil && s.infos[i].Completed == nil
 }
 
-// discard deletes draft id (DraftStore.Remove does not decrypt, so this
-// works for unreadable drafts too).
-func discard(d DraftStore, id string) tea.Cmd {
-	return func() tea.Msg { return draftDiscardedMsg{id: id, err: d.Remove(id)} }
+// sync takes the drafts of the flow's view, and its answer to the last
+// choice (a draft that could not be loaded or discarded).
+func (s *resumeScreen) sync(v *wizard.View) {
+	s.infos, s.notice, s.discarding = v.DraftList, v.Notice, false
+	s.cursor = min(s.cursor, max(len(s.infos)-1, 0))
+	s.follow()
+}
+
+// claims takes y, n and esc while a discard is asked about, and enter
+// (resume the draft at the cursor).
+func (s *resumeScreen) claims(k string) bool {
+	return k == "enter" || s.confirm && (k == "y" || k == "Y" || k == "n" || k == "N" || k == "esc")
 }
 
 func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 	defer s.follow()
-	if dm, ok := msg.(draftDiscardedMsg); ok {
-		return s.discarded(dm)
-	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || s.discarding {
 		return nil
@@ -50,7 +53,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(km, k.Yes):
 			s.confirm, s.discarding = false, true
-			return discard(s.c.deps.Drafts, s.infos[s.cursor].ID)
+			return report(wizard.DiscardDraft{ID: s.infos[s.cursor].ID})
 		case key.Matches(km, k.No):
 			s.confirm = false
 		}
@@ -58,33 +61,14 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(km, k.Discard) && s.discardable(s.cursor):
-		s.confirm, s.err, s.discardErr = true, nil, nil
+		s.confirm, s.notice = true, ""
 	case key.Matches(km, k.Up):
 		s.cursor = max(s.cursor-1, 0)
 	case key.Matches(km, k.Down):
 		s.cursor = min(s.cursor+1, len(s.infos)-1)
-	case key.Matches(km, k.New):
-		return func() tea.Msg { return resumeChosenMsg{} }
 	case key.Matches(km, k.Continue) && s.usable(s.cursor):
-		id := s.infos[s.cursor].ID
-		s.err = nil
-		return func() tea.Msg { return resumeChosenMsg{id: id} }
-	}
-	return nil
-}
-
-// discarded takes the answer of a discard: the draft leaves the list, and
-// with the last one gone a new onboarding starts.
-func (s *resumeScreen) discarded(msg draftDiscardedMsg) tea.Cmd {
-	s.discarding = false
-	if msg.err != nil {
-		s.discardErr = msg.err
-		return nil
-	}
-	s.infos = slices.DeleteFunc(s.infos, func(d DraftInfo) bool { return d.ID == msg.id })
-	s.cursor = min(s.cursor, max(len(s.infos)-1, 0))
-	if len(s.infos) == 0 {
-		return func() tea.Msg { return resumeChosenMsg{} }
+		s.notice = ""
+		return report(wizard.ResumeDraft{ID: s.infos[s.cursor].ID})
 	}
 	return nil
 }
@@ -99,11 +83,10 @@ func (s *resumeScreen) help() []key.Binding {
 	if s.usable(s.cursor) {
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resume")))
 	}
-	keys = append(keys, k.New)
 	if s.discardable(s.cursor) {
 		keys = append(keys, k.Discard)
 	}
-	return append(keys, k.Up, k.Down, k.Quit)
+	return append(keys, k.Up, k.Down)
 }
 
 // discardable reports whether d discards draft i: not while another
@@ -176,10 +159,8 @@ func (s *resumeScreen) foot() []string {
 		msg = st.Warn.Render(wrap(wizard.DiscardQuestion(s.infos[s.cursor])+" y/n", c.width))
 	case s.discarding:
 		msg = c.spinner() + " Discarding the draft…"
-	case s.discardErr != nil:
-		msg = st.Err.Render(wizard.MarkErr+" could not discard the draft: ") + wizard.CleanErrorText(s.discardErr)
-	case s.err != nil:
-		msg = st.Err.Render(wizard.MarkErr+" could not load the draft: ") + wizard.CleanErrorText(s.err)
+	case s.notice != "":
+		msg = st.Err.Render(wizard.MarkErr+" ") + wrap(s.notice, c.width-2)
 	default:
 		return nil
 	}

@@ -27,8 +27,9 @@ type reviewData struct {
 	reopen     int // skipped and failed apps the review can go back to (b)
 	protection Protection
 	// orgPending: the org's name or size is still being read in the
-	// background; COMPLETE REQUEST waits for it, with a spinner.
-	orgPending bool
+	// background; COMPLETE REQUEST waits for it, with a spinner (queued:
+	// it was chosen, and is acted on once they are read).
+	orgPending, queued bool
 }
 
 // Focus positions on the review screen.
@@ -47,11 +48,11 @@ type reviewScreen struct {
 	focus        int
 	err          error // passphrase check or writing failed
 	writing      bool
-	// written is the bundle an attempt wrote before it failed (its
-	// receipt could not be written): the next attempt finishes it
-	// instead of writing another (wizard.WriteBundle).
-	written *store.Completion
-	holdOn  bool // a quit key was pressed while writing
+	holdOn       bool // a quit key was pressed while writing
+	// open: the review was synced once; tries and completes are the
+	// flow's counts of COMPLETE REQUEST and of writes last seen.
+	open             bool
+	tries, completes int
 }
 
 func newReviewScreen(c *common) reviewScreen {
@@ -67,17 +68,44 @@ func newReviewScreen(c *common) reviewScreen {
 	return reviewScreen{c: c, pass1: mk(), pass2: mk(), focus: focusButton}
 }
 
-func (s *reviewScreen) set(d reviewData) {
-	s.data, s.err, s.writing, s.holdOn = d, nil, false, false
-	s.focus = focusButton
-	if d.protection.Passphrase {
-		s.focus = focusPass1
+// sync takes the review of the flow's view: what it shows, whether the
+// bundle is being written, and the answer to the last COMPLETE REQUEST
+// (a passphrase refused, a write that failed), once.
+func (s *reviewScreen) sync(v *wizard.View) {
+	r := v.Review
+	if r == nil {
+		return
 	}
+	first := !s.open
+	s.open = true
+	s.data = reviewData{customer: r.Customer, org: r.Org, gaps: r.Gaps, notes: r.Notes, apps: r.Apps,
+		warnings: r.Warnings, shown: r.Shown, outPath: r.OutPath, reopen: r.Reopen, protection: r.Protection,
+		orgPending: r.OrgPending, queued: r.Queued}
+	s.writing, s.holdOn = r.Writing, r.HoldOn
+	if first {
+		s.focus = focusButton
+		if r.Protection.Passphrase {
+			s.focus = focusPass1
+		}
+	}
+	if r.Tries != s.tries && r.PassErr != nil {
+		s.err = r.PassErr
+		s.focus = focusPass2
+		if r.PassErr == wizard.ErrPassphraseShort {
+			s.focus = focusPass1
+		}
+		s.focusField()
+	}
+	if r.Completes != s.completes && !r.Writing {
+		s.err = r.WriteErr
+		s.completes = r.Completes
+	}
+	s.tries = r.Tries
 }
 
-// refresh takes new data (the org's facts arrived) without touching what
-// the engineer typed or where the focus is.
-func (s *reviewScreen) refresh(d reviewData) { s.data = d }
+// claims takes enter: on a passphrase field it moves to the next one, on
+// the button it is COMPLETE REQUEST with what was typed.
+func (s *reviewScreen) claims(k string) bool { return k == "enter" }
 
 // focus focuses the current field.
 func (s *reviewScreen) focusField() tea.Cmd {
@@ -147,14 +175,11 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	if key.Matches(km, reopenFieldKey) && s.data.reopen > 0 {
-		return func() tea.Msg { return reopenMsg{} }
+		return report(wizard.Pick{Choice: wizard.ChoiceBack})
 	}
 	if s.focus == focusButton {
-		switch {
-		case key.Matches(km, k.Continue):
+		if key.Matches(km, k.Continue) {
 			return s.submit()
-		case key.Matches(km, reopenKey) && s.data.reopen > 0:
-			return func() tea.Msg { return reopenMsg{} }
 		}
 		return nil
 	}
@@ -168,45 +193,24 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// submit checks the passphrase and asks the root to write the bundle.
+// submit reports COMPLETE REQUEST with the passphrase typed (the flow
+// checks it, and waits for the org's name and size if need be).
 func (s *reviewScreen) submit() tea.Cmd {
-	if s.authorized() == 0 || s.data.orgPending {
-		return nil
-	}
-	if s.data.protection.Passphrase {
-		switch err := wizard.CheckPassphrase(s.pass1.Value(), s.pass2.Value()); err {
-		case wizard.ErrPassphraseShort:
-			s.err, s.focus = err, focusPass1
-			return s.focusField()
-		case wizard.ErrPassphraseMismatch:
-			s.err, s.focus = err, focusPass2
-			return s.focusField()
-		}
-	}
 	s.err = nil
-	return func() tea.Msg { return completeMsg{} }
+	return report(wizard.Complete{Passphrase: s.pass1.Value(), Again: s.pass2.Value()})
 }
 
 func (s *reviewScreen) help() []key.Binding {
 	k := s.c.keys
-	complete := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "COMPLETE REQUEST"))
-	if s.writing {
+	switch {
+	case s.writing:
 		return nil // nothing to press until the bundle is written
+	case s.typing() && s.data.reopen > 0:
+		return []key.Binding{k.NextField, reopenFieldKey}
+	case s.data.protection.Passphrase:
+		return []key.Binding{k.NextField}
 	}
-	if s.typing() {
-		if s.data.reopen > 0 {
-			return []key.Binding{k.NextField, reopenFieldKey, k.ForceQuit}
-		}
-		return []key.Binding{k.NextField, k.ForceQuit}
-	}
-	var back []key.Binding
-	if s.data.reopen > 0 {
-		back = []key.Binding{reopenKey}
-	}
-	if s.data.protection.Passphrase {
-		return append(append([]key.Binding{complete}, back...), k.NextField, k.Quit)
-	}
-	return append(append([]key.Binding{complete}, back...), k.Quit)
+	return nil
 }
 
 // reopenKey goes back from the review to the skipped and failed apps
@@ -216,9 +220,6 @@ var reopenKey = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to ski
 // reopenFieldKey is reopenKey in a passphrase field, where b is a letter:
 // esc types nothing there.
 var reopenFieldKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to skipped apps"))
-
-// reopenMsg asks the root to authorize the skipped and failed apps again.
-type reopenMsg struct{}
 
 // shortApprover is wizard.ApproverText without the email, for one-line rows.
 func shortApprover(a store.Approver) string {
@@ -393,6 +394,8 @@ func (s *reviewScreen) view() string {
 			bottom = append(bottom, c.spinner()+" Writing the bundle…")
 		case s.authorized() == 0:
 			bottom = append(bottom, st.ButtonOff.Render(btn)+st.Err.Render(" no app is authorized: nothing to write"))
+		case d.orgPending && d.queued:
+			bottom = append(bottom, st.ButtonOff.Render(btn)+" "+c.spinner()+" Reading the organization's name and size; the bundle is written as soon as they are in.")
 		case d.orgPending:
 			bottom = append(bottom, st.ButtonOff.Render(btn)+" "+c.spinner()+" Reading the organization's name and size…")
 		case s.focus == focusButton:

@@ -123,12 +123,14 @@ func (r *Runner) Run(e wizard.Effect, progress func(wizard.Event)) wizard.Event 
 		rc, id, written, err := WriteBundle(d, e.Draft, e.Path, e.Bundle, e.Passphrase, e.Written)
 		return wizard.BundleWritten{Receipt: rc, DraftID: id, Written: written, Err: err}
 	case wizard.FinishDraft:
+		r.saves.Add(1)
+		defer r.saves.Done()
 		r.saveMu.Lock()
 		defer r.saveMu.Unlock()
 		r.finished = true
 		return wizard.DraftRemoved{ID: e.Draft.ID, Err: FinishDraft(d.Drafts, e.Draft, e.Receipt)}
 	case wizard.Quit:
-		r.saves.Wait() // the last save is written before the wizard ends
+		r.saves.Wait() // the last save (or the draft's removal) is done before the wizard ends
 	}
 	return nil
 }

@@ -179,7 +179,8 @@ type reviewState struct {
 	holdOn    bool // quit asked while writing: it cannot be stopped halfway
 	writeErr  error
 	written   *store.Completion
-	completes int // COMPLETE REQUEST attempts
+	completes int // bundle writes asked for
+	tries     int // COMPLETE REQUEST events (a passphrase refused included)
 }
 
 // doneState is the done step's.
@@ -821,6 +822,7 @@ func (f *Flow) reviewEvent(ev Event) []Effect {
 		if f.review.writing || f.s.Authorized() == 0 {
 			return nil
 		}
+		f.review.tries++
 		f.review.passErr = nil
 		if f.cfg.Protection.Passphrase {
 			if err := CheckPassphrase(ev.Passphrase, ev.Again); err != nil {

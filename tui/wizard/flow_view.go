@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
@@ -34,7 +35,8 @@ type View struct {
 	Blocked, Restart bool
 	AppsBlocked      int // failed checks that stop one app only
 
-	DraftList []DraftInfo
+	DraftList    []DraftInfo
+	DraftsLoaded bool
 	// Customer is the customer form's values: the prefill, the resumed
 	// draft's, or what was entered (HaveCustomer: the form was
 	// submitted). DraftID is the draft's (a resumed one's, or the one
@@ -105,7 +107,8 @@ type ReviewView struct {
 	HoldOn     bool // quit asked while writing
 	WriteErr   error
 	PassErr    error
-	Completes  int // COMPLETE REQUEST attempts
+	Completes  int // bundle writes asked for
+	Tries      int // COMPLETE REQUEST events (a passphrase refused included)
 }
 
 // DoneView is the done step.
@@ -131,7 +134,7 @@ func (f *Flow) View() View {
 			v.AppsBlocked++
 		}
 	}
-	v.DraftList = f.drafts
+	v.DraftList, v.DraftsLoaded = f.drafts, f.draftsLoaded
 	v.Customer, v.HaveCustomer, v.DraftID = f.customer, f.haveCustomer, f.s.Draft.ID
 	v.Selected = f.s.Draft.SelectedApps
 	if len(v.Selected) == 0 {
@@ -171,7 +174,7 @@ func (f *Flow) reviewView() *ReviewView {
 		OutPath: f.review.outPath, Authorized: s.Authorized(), Reopen: len(s.Reopenable()),
 		OrgPending: f.orgPending(), Queued: f.review.queued, Writing: f.review.writing,
 		HoldOn: f.review.holdOn, WriteErr: f.review.writeErr, PassErr: f.review.passErr,
-		Completes: f.review.completes}
+		Completes: f.review.completes, Tries: f.review.tries}
 	rv.Apps = s.Review()
 	rv.Gaps = OrgGaps(rv.Apps, s.Draft.Org)
 	presence := false
@@ -274,4 +277,25 @@ func authChoices(a *AuthView) []Option {
 		return []Option{optRetry, optSkip, optQuit}
 	}
 	return []Option{optNewCode, optSkip, optQuit} // starting, renewing
+}
+
+// QuitText is what the quit question says will become of the progress
+// (v.AskQuit), n apps being authorized.
+func QuitText(v View, n int) string {
+	switch {
+	case v.Drafts && v.HaveCustomer && v.SaveErr != nil:
+		return fmt.Sprintf("Your progress could not be saved as a draft: %s\nQuitting saves once more; if that fails too, the %d %s authorized %s lost.",
+			CleanErrorText(v.SaveErr), n, Plural(n, "app", "apps"), Plural(n, "is", "are"))
+	case v.Drafts && v.HaveCustomer:
+		return fmt.Sprintf("Your progress is kept as a draft (%d %s authorized).\nStart ucx-onboard again to resume it.", n, Plural(n, "app", "apps"))
+	case v.HaveCustomer:
+		return "Drafts are off: what you entered will be lost."
+	case v.Drafts && v.DraftID != "":
+		// The form of a resumed draft: quitting saves nothing, the draft
+		// stays as it was.
+		return "The draft you resumed is kept as it was; changes in this form are not saved.\nStart ucx-onboard again to resume it."
+	}
+	// The form (prefilled or typed into): nothing is saved before it is
+	// confirmed.
+	return "Nothing is saved before the customer's data is confirmed: what is in the form will be lost."
 }
