@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/muesli/termenv"
 )
 
@@ -584,20 +585,29 @@ func (f *fixture) toAuth(ids ...string) {
 			ids = append(ids, a.ID)
 		}
 	}
-	f.step(appsChosenMsg{ids: ids})
+	f.step(ev(wizard.AppsChosen{IDs: ids}))
 }
 
+// withCode hands the current app its code (StartCode's answer).
 func (f *fixture) withCode() {
-	app := f.m.auth.app
-	f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: testCode(app)})
+	a := f.m.v.Auth
+	f.step(ev(wizard.CodeIssued{Gen: a.Gen, Code: testCode(a.App)}))
 }
 
-// toApps fills the customer and opens the apps screen.
+// toApps fills the customer and opens the apps screen (the drafts, if
+// any are asked for, are none).
 func (f *fixture) toApps() {
-	*f.m.customer.vals = testCustomer()
-	f.m.screen = scrCustomer
-	f.step(customerSubmittedMsg{})
+	if f.m.v.Step == wizard.StepLoading {
+		f.step(ev(wizard.DraftsListed{}))
+	}
+	f.step(ev(wizard.CustomerEntered{Customer: testCustomer()}))
 }
+
+// ev is the message that hands the flow e.
+func ev(e wizard.Event) tea.Msg { return eventMsg{ev: e} }
+
+// gen is the generation of the current app's calls.
+func (f *fixture) gen() int { return f.m.v.Auth.Gen }
 
 func testCustomer() store.Customer {
 	return store.Customer{Company: "Acme Industries", AdminEmail: adminEmail, Deployment: store.DeploymentOnPrem,
