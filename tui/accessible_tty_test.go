@@ -1,6 +1,5 @@
 //go:build ignore
 
-//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
 
 package tui
 
