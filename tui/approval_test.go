@@ -152,7 +152,8 @@ func TestResumeKeepsAcceptedWarnings(t *testing.T) {
 		t.Fatalf("phase %d, want a warning:\n%s", f.m.v.Auth.Phase, f.view())
 	}
 	f.step(press("a"))
-	f.drive(t, press("q"), press("y")) // the quit's save is written
+	f.step(press("q"), press("y"))
+	f.step(saveDraftNow(t, f)) // the quit's save, written
 	g := newFixture(t, 80, 24, func(d *Deps) { d.Drafts = f.drafts })
 	g.drive(t, ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}), press("enter"))
 	if g.m.v.Step != wizard.StepCustomer {
@@ -180,6 +181,21 @@ func TestResumeKeepsAcceptedWarnings(t *testing.T) {
 			t.Errorf("the bundle's warnings %q lack the accepted %q", b.Warnings, w)
 		}
 	}
+}
+
+// saveDraftNow saves the flow's draft now, as its Save effect would (the
+// runner writes it), and returns the answer for the model.
+func saveDraftNow(t *testing.T, f *fixture) tea.Msg {
+	t.Helper()
+	save, _ := f.m.flow.Leftover()
+	if save == nil {
+		t.Fatal("saveDraftNow: nothing to save")
+	}
+	saved, _ := f.m.run.Run(*save, nil).(wizard.Saved)
+	if saved.Err != nil || saved.Stale {
+		t.Fatalf("saveDraftNow: %+v", saved)
+	}
+	return ev(saved)
 }
 
 // TestNoDraftAfterBundle: a draft save still in flight when the bundle is
