@@ -864,6 +864,12 @@ func (f *Flow) reviewEvent(ev Event) []Effect {
 // write asks for the bundle to be written (COMPLETE REQUEST).
 func (f *Flow) write() []Effect {
 	f.review.writing, f.review.writeErr = true, nil
+	if f.askQuit {
+		// A quit asked while COMPLETE REQUEST waited for the org: the
+		// write cannot be stopped halfway, so the question gives way to
+		// the word that it is under way (as a quit asked while writing).
+		f.askQuit, f.review.holdOn = false, true
+	}
 	f.review.completes++
 	// The name is decided now: the one the review showed may have been
 	// taken meanwhile (another ucx-onboard, a file copied in); Done says
