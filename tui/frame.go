@@ -32,27 +32,38 @@ func (m *Model) chrome() {
 	m.helpLine = m.helpView(m.helpKeys())
 }
 
-// helpKeys are the keys of the help line: the screen's own, then the
-// flow's choices.
+// helpKeys are the keys of the help line: the flow's choices, the
+// screen's own keys, then quit (the first cut when the line is narrow are
+// the last).
 func (m *Model) helpKeys() []key.Binding {
-	var bs []key.Binding
+	var own []key.Binding
 	if sc := m.screens[m.v.Step]; sc != nil && !m.v.AskQuit {
-		bs = sc.help()
+		own = sc.help()
 	}
 	typing := false
 	if t, ok := m.screens[m.v.Step].(typer); ok {
 		typing = t.typing()
 	}
-	own := len(bs)
+	var bs []key.Binding
+	var quit *key.Binding
 	for _, o := range m.v.Choices {
 		k := o.Key
 		switch {
 		case o.Choice == wizard.ChoiceQuit && typing:
 			k = "ctrl+c"
-		case typing, slices.ContainsFunc(bs[:own], func(b key.Binding) bool { return slices.Contains(b.Keys(), k) }):
+		case typing, slices.ContainsFunc(own, func(b key.Binding) bool { return slices.Contains(b.Keys(), k) }):
 			continue
 		}
-		bs = append(bs, key.NewBinding(key.WithKeys(k), key.WithHelp(k, o.Label)))
+		b := key.NewBinding(key.WithKeys(k), key.WithHelp(k, o.Label))
+		if o.Choice == wizard.ChoiceQuit {
+			quit = &b
+			continue
+		}
+		bs = append(bs, b)
+	}
+	bs = append(bs, own...)
+	if quit != nil {
+		bs = append(bs, *quit)
 	}
 	return bs
 }
