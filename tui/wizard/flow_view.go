@@ -202,7 +202,7 @@ var (
 	optSkip     = Option{ChoiceSkip, "s", "skip app"}
 	optSkipYes  = Option{ChoiceSkipYes, "y", "skip"}
 	optSkipNo   = Option{ChoiceSkipNo, "n", "keep the app"}
-	optIdentify = Option{ChoiceIdentify, "i", "check again"}
+	optIdentify = Option{ChoiceIdentify, "i", "try again"}
 	optKeep     = Option{ChoiceAccept, "a", "keep this authorization"}
 	optAnyway   = Option{ChoiceAccept, "a", "accept anyway"}
 	optEmail    = Option{ChoiceUseEmail, "e", "use their email"}
