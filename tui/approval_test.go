@@ -97,7 +97,7 @@ func TestIdentifyRetry(t *testing.T) {
 		t.Fatalf("phase %d, want unidentified:\n%s", f.m.v.Auth.Phase, f.view())
 	}
 	v := f.view()
-	for _, want := range []string{"i/o timeout", "Press i to try again", "i check again", "a accept anyway", "r authorize again"} {
+	for _, want := range []string{"i/o timeout", "Press i to try again", "i try again", "a accept anyway", "r authorize again"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("screen lacks %q:\n%s", want, v)
 		}
