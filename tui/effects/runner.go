@@ -86,7 +86,7 @@ func (r *Runner) Run(e wizard.Effect, progress func(wizard.Event)) wizard.Event 
 	case wizard.RemoveDraft:
 		return wizard.DraftDiscarded{ID: e.ID, Err: d.Drafts.Remove(e.ID)}
 	case wizard.StartCode:
-		ctx := r.newGen(e.Gen)
+		ctx := r.startGen(e.Gen)
 		code, err := r.start(ctx, e.App, func(ev flows.RetryEvent) { progress(wizard.Retried{Gen: e.Gen, Event: ev}) })
 		return wizard.CodeIssued{Gen: e.Gen, Code: code, Err: err}
 	case wizard.WaitCode:
@@ -142,11 +142,22 @@ func (r *Runner) start(ctx context.Context, app flows.App, onRetry func(flows.Re
 	return r.deps.Authorizer.Start(ctx, app, onRetry)
 }
 
-// newGen cancels the calls of the older generation and returns gen's
-// context.
-func (r *Runner) newGen(gen int) context.Context {
+// startGen is the context of gen's StartCode: a new generation, which
+// cancels the calls of the older one; but a canceled context when gen is
+// older than the current one (two new codes asked for in a row, whose
+// requests started in the other order).
+func (r *Runner) startGen(gen int) context.Context {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if gen < r.gen {
+		return canceled(r.ctx)
+	}
+	return r.newGenLocked(gen)
+}
+
+// newGenLocked cancels the calls of the older generation and returns
+// gen's context.
+func (r *Runner) newGenLocked(gen int) context.Context {
 	if r.cancel != nil {
 		r.cancel()
 	}
@@ -156,17 +167,28 @@ func (r *Runner) newGen(gen int) context.Context {
 }
 
 // genContext is gen's context: a new one when gen is newer than the
-// current one (a secret typed, a resumed approval) or the current one was
-// canceled.
+// current one (a secret typed, a resumed approval). A call of an older
+// generation, or of the current one once StopCalls ended it, gets a
+// canceled context: the front-ends run each effect on its own goroutine,
+// so such a call may start late, and it must neither run on nor cancel
+// the newer generation's calls.
 func (r *Runner) genContext(gen int) context.Context {
 	r.mu.Lock()
-	ok := gen == r.gen && r.genCtx != nil && r.genCtx.Err() == nil
-	ctx := r.genCtx
-	r.mu.Unlock()
-	if ok {
-		return ctx
+	defer r.mu.Unlock()
+	switch {
+	case gen == r.gen && r.genCtx != nil:
+		return r.genCtx
+	case gen < r.gen:
+		return canceled(r.ctx)
 	}
-	return r.newGen(gen)
+	return r.newGenLocked(gen)
+}
+
+// canceled is a context of parent, canceled already.
+func canceled(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	cancel()
+	return ctx
 }
 
 // save writes e's draft unless a newer one was written already, or the

@@ -393,6 +393,81 @@ func TestGenerations(t *testing.T) {
 		}
 	})
 
+	// The front-ends run each effect on its own goroutine, so a call of a
+	// generation may start after a newer one started, or after StopCalls
+	// ended its own (an app skipped before its wait began).
+	errLive := errors.New("called with a live context")
+	late := func(ctx context.Context) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return errLive
+	}
+	lateAuth := func(a *fakeAuth) *fakeAuth {
+		a.wait = func(ctx context.Context, _ flows.App, _ flows.DeviceCode, _ func(flows.PollEvent)) (flows.Grant, error) {
+			return flows.Grant{}, late(ctx)
+		}
+		a.approver = func(ctx context.Context, _ flows.App, _ flows.Grant, _ func(flows.RetryEvent)) (flows.Identity, error) {
+			return flows.Identity{}, late(ctx)
+		}
+		return a
+	}
+	lateCalls := []wizard.Effect{
+		wizard.StartCode{Gen: 1, App: cdr}, // n pressed twice: the first code's request starts last
+		wizard.WaitCode{Gen: 1, App: users},
+		wizard.CheckApprover{Gen: 1, App: users, Timeout: time.Hour},
+	}
+	errOf := func(ev wizard.Event) error {
+		switch ev := ev.(type) {
+		case wizard.WaitEnded:
+			return ev.Err
+		case wizard.Identified:
+			return ev.Err
+		case wizard.CodeIssued:
+			return ev.Err
+		}
+		return fmt.Errorf("answer %T", ev)
+	}
+
+	t.Run("a late call of an older generation is canceled, the newer one lives on", func(t *testing.T) {
+		for _, call := range lateCalls {
+			gate := make(chan struct{})
+			a := lateAuth(&fakeAuth{started: make(chan startCall, 2)})
+			a.start = func(ctx context.Context, app flows.App, _ func(flows.RetryEvent)) (flows.DeviceCode, error) {
+				if app.ID != users.ID { // the late one
+					return flows.DeviceCode{}, late(ctx)
+				}
+				<-gate
+				return codeOf(app, 2), ctx.Err()
+			}
+			r := newRunner(t, Deps{Authorizer: a})
+			issued := make(chan wizard.Event, 1)
+			go func() { issued <- r.Run(wizard.StartCode{Gen: 2, App: users}, noProgress(t)) }()
+			c := <-a.started // gen 2's Start is under way
+			if err := errOf(r.Run(call, noProgress(t))); !errors.Is(err, context.Canceled) {
+				t.Errorf("%T of gen 1 after gen 2 began: %v, want context.Canceled", call, err)
+			}
+			if c.ctx.Err() != nil {
+				t.Errorf("%T of gen 1 canceled gen 2's Start: %v", call, c.ctx.Err())
+			}
+			close(gate)
+			if got := (<-issued).(wizard.CodeIssued); got.Err != nil {
+				t.Errorf("gen 2's code: %v", got.Err)
+			}
+		}
+	})
+
+	t.Run("a late call of a stopped generation is canceled", func(t *testing.T) {
+		for _, call := range lateCalls[1:] { // a code's own StartCode comes before its StopCalls
+			r := newRunner(t, Deps{Authorizer: lateAuth(&fakeAuth{})})
+			r.Run(wizard.StartCode{Gen: 1, App: users}, noProgress(t))
+			r.Run(wizard.StopCalls{}, noProgress(t))
+			if err := errOf(r.Run(call, noProgress(t))); !errors.Is(err, context.Canceled) {
+				t.Errorf("%T of gen 1 after StopCalls: %v, want context.Canceled", call, err)
+			}
+		}
+	})
+
 	t.Run("a check of who approved is bounded by its Timeout", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			ctxs := make(chan context.Context, 1)
