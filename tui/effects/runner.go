@@ -7,6 +7,7 @@ package effects
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -198,6 +199,10 @@ func (r *Runner) save(e wizard.Save) wizard.Event {
 	defer r.saves.Done()
 	r.saveMu.Lock()
 	defer r.saveMu.Unlock()
+	return r.saveLocked(e)
+}
+
+func (r *Runner) saveLocked(e wizard.Save) wizard.Saved {
 	if e.Seq <= r.savedSeq || r.finished {
 		return wizard.Saved{ID: e.Draft.ID, Seq: e.Seq, Stale: true}
 	}
@@ -207,26 +212,48 @@ func (r *Runner) save(e wizard.Save) wizard.Event {
 	return wizard.Saved{ID: dr.ID, Seq: e.Seq, Err: err}
 }
 
+// ErrSaveStillRunning is the error of Finish's save when an earlier save
+// of the draft had not ended within Finish's wait: the progress since the
+// last save written may be lost.
+var ErrSaveStillRunning = errors.New("effects: the draft was not saved: an earlier save of it had not ended")
+
 // Finish is for the front-end once it has ended: it waits up to wait for
 // the saves in flight, then saves what the Flow has not saved yet when the
 // wizard did not end by its own Quit (killed, crashed), and removes the
 // draft whose bundle is written if its removal never ran. It returns the
-// last save's answer, if it made one.
+// last save's answer, if it made one. When a save is still under way
+// after wait, Finish does not wait for it (a save that hangs must not hold
+// the end of the program): it answers ErrSaveStillRunning instead of
+// saving, and removes nothing.
 func (r *Runner) Finish(f *wizard.Flow, wait time.Duration) *wizard.Saved {
 	done := make(chan struct{})
 	go func() { r.saves.Wait(); close(done) }()
+	late := false
 	select {
 	case <-done:
 	case <-time.After(wait):
+		late = true
 	}
 	save, remove := f.Leftover()
+	if save == nil && remove == nil {
+		return nil
+	}
+	if late {
+		if !r.saveMu.TryLock() {
+			if save != nil {
+				return &wizard.Saved{ID: save.Draft.ID, Seq: save.Seq, Err: ErrSaveStillRunning}
+			}
+			return nil
+		}
+	} else {
+		r.saveMu.Lock()
+	}
+	defer r.saveMu.Unlock()
 	if save != nil {
-		ev := r.save(*save)
-		s := ev.(wizard.Saved)
+		s := r.saveLocked(*save)
 		return &s
 	}
-	if remove != nil {
-		r.Run(*remove, nil)
-	}
+	r.finished = true
+	_ = FinishDraft(r.deps.Drafts, remove.Draft, remove.Receipt)
 	return nil
 }

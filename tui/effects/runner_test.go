@@ -1068,3 +1068,46 @@ func TestFinishWaitsForSaves(t *testing.T) {
 		}
 	})
 }
+
+// TestFinishBoundedWait: a save that outlasts Finish's wait does not hold
+// Finish (nor the end of the program) past it: Finish answers
+// ErrSaveStillRunning instead of queuing its own save behind it.
+func TestFinishBoundedWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := &fakeDrafts{gate: make(chan struct{}), entered: make(chan string, 1)}
+		fr := newFlowRun(t, Deps{Apps: []flows.App{users}, Authorizer: &fakeAuth{}, Drafts: d})
+		fr.hold = func(e wizard.Effect) bool {
+			switch e.(type) {
+			case wizard.Save, wizard.WaitCode:
+				return true
+			}
+			return false
+		}
+		fr.send(wizard.CustomerEntered{Customer: acme})
+		fr.send(wizard.AppsChosen{IDs: []string{"users"}})
+		fr.pick(wizard.ChoiceQuit)
+		fr.pick(wizard.ChoiceQuitYes)
+		i := slices.IndexFunc(fr.held, func(e wizard.Effect) bool { _, ok := e.(wizard.Save); return ok })
+		if i < 0 {
+			t.Fatalf("the quit saved nothing: %v", fr.held)
+		}
+		saved := make(chan wizard.Event, 1)
+		go func() { saved <- fr.r.Run(fr.held[i], noProgress(t)) }() // hangs until the gate opens
+		<-d.entered
+		begin := time.Now()
+		got := fr.r.Finish(fr.f, time.Minute)
+		if d := time.Since(begin); d != time.Minute {
+			t.Errorf("Finish returned after %v, want its wait (%v)", d, time.Minute)
+		}
+		if got == nil || !errors.Is(got.Err, ErrSaveStillRunning) || got.ID != "draft-1" || got.Seq != 2 {
+			t.Errorf("Finish answered %+v, want draft-1's save 2 with ErrSaveStillRunning", got)
+		}
+		close(d.gate)
+		if s := (<-saved).(wizard.Saved); s.Seq != 1 || s.Stale || s.Err != nil {
+			t.Errorf("the hung save answered %+v once it ended", s)
+		}
+		if calls, want := d.calls(), []string{"list", "save draft-1 Acme"}; !slices.Equal(calls, want) {
+			t.Errorf("draft calls %q, want %q", calls, want)
+		}
+	})
+}
