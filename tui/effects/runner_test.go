@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -700,9 +701,17 @@ func TestFinishDraftWaitsForSave(t *testing.T) {
 	go func() { saved <- r.Run(wizard.Save{Draft: draftSeq(1), Seq: 1}, noProgress(t)) }()
 	<-d.entered // the save is under way
 	removed := make(chan wizard.Event, 1)
+	running := make(chan struct{})
 	go func() {
+		close(running)
 		removed <- r.Run(wizard.FinishDraft{Draft: draftSeq(1), Receipt: store.Receipt{BundlePath: "acme.ucxbundle"}}, noProgress(t))
 	}()
+	<-running
+	// Not synchronization (the test passes whatever the schedule): room
+	// for a removal that does not wait to run now, into d.overlaps.
+	for range 100 {
+		runtime.Gosched()
+	}
 	close(d.gate)
 	if s := (<-saved).(wizard.Saved); s.Stale || s.Err != nil {
 		t.Errorf("the save in flight answered %+v", s)
