@@ -206,7 +206,7 @@ var (
 	optSkipYes  = Option{ChoiceSkipYes, "y", "skip"}
 	optSkipNo   = Option{ChoiceSkipNo, "n", "keep the app"}
 	optIdentify = Option{ChoiceIdentify, "i", "try again"}
-	optKeep     = Option{ChoiceAccept, "a", "keep this authorization"}
+	optKeep     = Option{ChoiceAccept, "a", "keep it"}
 	optAnyway   = Option{ChoiceAccept, "a", "accept anyway"}
 	optEmail    = Option{ChoiceUseEmail, "e", "use their email"}
 	optAgain    = Option{ChoiceNewCode, "r", "authorize again"}
