@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // isClearScreen reports whether c is tea.ClearScreen.
@@ -54,13 +55,16 @@ func runButClear(cmd tea.Cmd) tea.Msg {
 func TestScreenChangeClears(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toReviewAllOK()
-	f.drive(t, saveDraftNow(t, f))
 	_, cmd := f.m.Update(press("down"))
 	if clears(cmd) {
 		t.Error("a key on the same screen clears it")
 	}
-	_, cmd = f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
-	if f.m.screen != scrDone || !clears(cmd) {
-		t.Errorf("on to screen %v: the screen is not cleared", f.m.screen)
+	f.pressRun("enter") // COMPLETE REQUEST: the bundle is being written
+	if r := f.m.v.Review; r == nil || !r.Writing {
+		t.Fatalf("enter on the review does not write the bundle: %+v", r)
+	}
+	_, cmd = f.m.Update(ev(wizard.BundleWritten{Receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}}))
+	if f.m.v.Step != wizard.StepDone || !clears(cmd) {
+		t.Errorf("on to step %v: the screen is not cleared", f.m.v.Step)
 	}
 }

@@ -45,7 +45,7 @@ func TestDoneScreenLongPaths(t *testing.T) {
 	for range 3 {
 		f.step(press("pgdown"))
 	}
-	if v := f.view(); !strings.Contains(v, "authorize again") || !strings.Contains(v, "enter/q exit") {
+	if v := f.view(); !strings.Contains(v, "authorize again") || !strings.Contains(v, "enter leave") || !strings.Contains(v, "q quit") {
 		t.Errorf("80x24 scrolled: want the last step and the help:\n%s", v)
 	}
 	squeeze := strings.NewReplacer(" ", "", "\n", "")
@@ -54,8 +54,8 @@ func TestDoneScreenLongPaths(t *testing.T) {
 			f := newFixture(t, w, 40, demoPaths)
 			f.toReviewAllOK()
 			f.drive(t, press("enter"))
-			if f.m.screen != scrDone {
-				t.Fatalf("screen %d, want done", f.m.screen)
+			if f.m.v.Step != wizard.StepDone {
+				t.Fatalf("step %v, want done", f.m.v.Step)
 			}
 			r := f.m.done.Receipt
 			v := f.view()
@@ -141,7 +141,7 @@ func TestDoneTextIsTheScreen(t *testing.T) {
 			f := newFixture(t, 10000, 40, tc.tweak)
 			s := doneScreen{c: f.m.c}
 			s.RemoveErr, s.DraftID = tc.del, "20261121-acme"
-			s.set(tc.r, tc.cust, tc.org, apps, tc.ids)
+			s.Set(tc.r, tc.cust, tc.org, apps, tc.ids)
 			want := ansi.Strip(s.content())
 			got := strings.Join(wizard.DoneText(s.DoneContent, wizard.OpenCommand(f.m.c.deps, tc.r)), "\n") + "\n"
 			if got != want {

@@ -40,10 +40,7 @@ func (m *Model) helpKeys() []key.Binding {
 	if sc := m.screens[m.v.Step]; sc != nil && !m.v.AskQuit {
 		own = sc.help()
 	}
-	typing := false
-	if t, ok := m.screens[m.v.Step].(typer); ok {
-		typing = t.typing()
-	}
+	typing := m.typing()
 	var bs []key.Binding
 	var quit *key.Binding
 	for _, o := range m.v.Choices {

@@ -1,18 +1,14 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"github.com/imagicle/ucx-onboard/store"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -85,10 +81,10 @@ func refusedIdentity() flows.Identity {
 // t0+5m and shows a fresh one.
 func (f *fixture) expireOnce() {
 	f.at(5 * time.Minute)
-	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)})
-	c := testCode(f.m.auth.app)
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)}))
+	c := testCode(f.m.v.Auth.App)
 	c.IssuedAt, c.Expiry = t0.Add(5*time.Minute), t0.Add(10*time.Minute)
-	f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: c})
+	f.step(ev(wizard.CodeIssued{Gen: f.gen(), Code: c}))
 	f.at(6 * time.Minute)
 }
 
@@ -102,8 +98,8 @@ func TestIdentifyScreens(t *testing.T) {
 		f.withCode()
 		g := testGrant(testApps()[0])
 		g.Scopes = []string{wizard.UserPeopleReadScope} // a 403 despite the documented scope
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: g})
-		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: g}))
+		f.step(ev(wizard.Identified{Gen: f.gen(), Err: forbiddenErr()}))
 	})
 	checkGolden(t, "review_approver_not_identified", nil, func(f *fixture) {
 		f.toAuth()
@@ -113,20 +109,19 @@ func TestIdentifyScreens(t *testing.T) {
 				f.approve(testIdentity())
 				continue
 			}
-			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[3])})
-			if _, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()}); cmd != nil {
-				f.m.Update(cmd())
-			}
+			f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[3])}))
+			f.step(ev(wizard.Identified{Gen: f.gen(), Err: forbiddenErr()})) // no key: the app is done
+			f.settleOrg()
 		}
 	})
 	checkGolden(t, "auth_code_notice", nil, func(f *fixture) {
 		f.toAuth()
-		f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: noticeCode(f.m.auth.app)})
+		f.step(ev(wizard.CodeIssued{Gen: f.gen(), Code: noticeCode(f.m.v.Auth.App)}))
 		f.at(10 * time.Second)
 	})
 	checkGolden(t, "auth_code_notice_fullscreen_qr", nil, func(f *fixture) {
 		f.toAuth()
-		f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: noticeCode(f.m.auth.app)})
+		f.step(ev(wizard.CodeIssued{Gen: f.gen(), Code: noticeCode(f.m.v.Auth.App)}))
 		f.at(10 * time.Second)
 		f.step(press("f"))
 	})
@@ -138,7 +133,7 @@ func TestIdentifyScreens(t *testing.T) {
 	checkGolden(t, "auth_token_limit", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: tokenLimitErr()})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: tokenLimitErr()}))
 	})
 	checkGolden(t, "auth_other_org_name_unknown", nil, func(f *fixture) {
 		f.toAuth()
@@ -190,18 +185,19 @@ func TestOrgFromEarlierApp(t *testing.T) {
 			f.withCode()
 			f.approve(tc.then)
 			if tc.wantWarn != "" {
-				if f.m.screen != scrAuth || f.m.auth.state != authWarning || !strings.Contains(strings.Join(f.m.auth.ap.Warnings, " "), tc.wantWarn) {
-					t.Fatalf("state %v, warnings %q, want ...%s...", f.m.auth.state, f.m.auth.ap.Warnings, tc.wantWarn)
+				a := f.m.v.Auth
+				if f.m.v.Step != wizard.StepAuthorize || a.Phase != wizard.PhaseWarning || !strings.Contains(strings.Join(a.Approval.Warnings, " "), tc.wantWarn) {
+					t.Fatalf("step %v, auth %+v, want the warning ...%s...", f.m.v.Step, a, tc.wantWarn)
 				}
 				return
 			}
-			if f.m.screen != scrReview {
-				t.Fatalf("screen %v, warnings %q: want the review", f.m.screen, f.m.auth.ap.Warnings)
+			if f.m.v.Step != wizard.StepReview {
+				t.Fatalf("step %v, auth %+v: want the review", f.m.v.Step, f.m.v.Auth)
 			}
 			if got := wizard.OrgLine(f.m.review.data.org, f.m.review.data.gaps); got != tc.wantOrg {
 				t.Errorf("org line %q, want %q", got, tc.wantOrg)
 			}
-			if r := f.m.s.Results["cdr"]; r.Org.Name != "Acme Industries" || r.Org.UserCount != 240 {
+			if r := f.m.flow.Session().Results["cdr"]; r.Org.Name != "Acme Industries" || r.Org.UserCount != 240 {
 				t.Errorf("cdr's org %+v, want the name and count of the earlier app", r.Org)
 			}
 		})
@@ -264,17 +260,17 @@ func TestTokenLimitIsFinal(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	gen := f.m.auth.gen
-	_, cmd := f.m.Update(grantMsg{gen: gen, app: f.m.auth.app.ID, err: tokenLimitErr()})
-	if cmd != nil || f.m.auth.state != authFailed || f.m.auth.gen != gen {
-		t.Fatalf("state %v, gen %d (was %d), cmd %v: want final, no fresh code", f.m.auth.state, f.m.auth.gen, gen, cmd != nil)
+	gen := f.gen()
+	_, cmd := f.m.Update(ev(wizard.WaitEnded{Gen: gen, Err: tokenLimitErr()}))
+	if a := f.m.v.Auth; cmd != nil || a.Phase != wizard.PhaseFailed || a.Gen != gen {
+		t.Fatalf("phase %v, gen %d (was %d), cmd %v: want final, no fresh code", a.Phase, a.Gen, gen, cmd != nil)
 	}
 	if v := flat(f.view()); !strings.Contains(v, "Token limit reached") || !strings.Contains(v, "Revoke them") {
 		t.Errorf("view lacks the remedy:\n%s", f.view())
 	}
 	f.pressRun("s")
 	f.pressRun("y")
-	if r := f.m.s.Results["users"]; r == nil || r.Status != statusFailed || !strings.Contains(r.Reason, "token limit") {
+	if r := f.m.flow.Session().Results["users"]; r == nil || r.Status != statusFailed || !strings.Contains(r.Reason, "token limit") {
 		t.Errorf("result %+v", r)
 	}
 }
@@ -319,36 +315,31 @@ func flat(v string) string {
 	return spaces.ReplaceAllString(strings.Join(lines, " "), " ")
 }
 
-// identifyScenarios run through both front-ends: each phrase must be said
-// by the screens (flattened) and by the accessible mode.
+// identifyScenarios are what the screens say (flattened) of Identify's
+// and Start's outcomes: each phrase must be on the screen. (The accessible
+// front-end says them too: its own tests, in its package.)
 var identifyScenarios = []struct {
 	name   string
-	fakes  func(f *fixture)
 	deps   func(d *Deps)
-	answer string // the accessible mode's answers after "authorize all"
 	screen func(f *fixture)
 	want   []string
 }{
 	{name: "identify forbidden",
-		fakes:  func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
-		deps:   userPeopleRead,
-		answer: "a\n",
+		deps: userPeopleRead,
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
-			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(userPeopleReadApps()[0])})
-			f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()})
+			f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(userPeopleReadApps()[0])}))
+			f.step(ev(wizard.Identified{Gen: f.gen(), Err: forbiddenErr()}))
 		},
 		want: []string{"Webex refused to say who approved", "answered 403", "holds spark:people_read", "Not a network problem"}},
 	{name: "approver not identified",
-		fakes: func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
-			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
-			if _, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: forbiddenErr()}); cmd != nil {
-				f.m.Update(cmd()) // no key: the app is done
-			}
+			f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
+			f.step(ev(wizard.Identified{Gen: f.gen(), Err: forbiddenErr()})) // no key: the app is done
+			f.settleOrg()
 			for range testApps()[1:] {
 				f.withCode()
 				f.approve(testIdentity())
@@ -357,14 +348,12 @@ var identifyScenarios = []struct {
 		want: []string{"approver not identified: this app's token may not read people (it holds spark-admin:people_read, not spark:people_read; Webex answered 403 to /people/me)",
 			"probably Jane Admin <Jane.Admin@acme.example>, who approved Attendant Console Presence Connector 0s apart (inferred, not verified"}},
 	{name: "code notice",
-		fakes: func(f *fixture) { f.auth.code = noticeCode },
 		screen: func(f *fixture) {
 			f.toAuth()
-			f.step(codeMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, code: noticeCode(f.m.auth.app)})
+			f.step(ev(wizard.CodeIssued{Gen: f.gen(), Code: noticeCode(f.m.v.Auth.App)}))
 		},
 		want: []string{"Webex sent no usable link with the code (it is not an https URL)"}},
 	{name: "previous code expired",
-		fakes: func(f *fixture) { f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)} },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -372,17 +361,14 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"The previous code expired at 09:30 unused.", "device-grant redirect URIs", "We've encountered an error"}},
 	{name: "token limit",
-		fakes:  func(f *fixture) { f.auth.waitErr["users"] = []error{tokenLimitErr()} },
-		answer: "s\ny\n",
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
-			f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: tokenLimitErr()})
+			f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: tokenLimitErr()}))
 		},
 		want: []string{"Webex will not issue more tokens for this integration", "Revoke them", "press s to skip this app"}},
 	{name: "org unknown",
-		fakes: func(f *fixture) { f.auth.identity = func(flows.App) flows.Identity { return blindIdentity() } },
-		deps:  noOrgScopes,
+		deps: noOrgScopes,
 		screen: func(f *fixture) {
 			f.toAuth()
 			for range testApps() {
@@ -395,9 +381,9 @@ var identifyScenarios = []struct {
 			"The organization's size could not be checked (no authorized app may read it: none holds spark-admin:people_read): make sure it has at most 1,000 users before enabling the presence integration"}},
 }
 
-func TestIdentifyBothFrontEnds(t *testing.T) {
+func TestIdentifyScreenWords(t *testing.T) {
 	for _, sc := range identifyScenarios {
-		t.Run(sc.name+"/screen", func(t *testing.T) {
+		t.Run(sc.name, func(t *testing.T) {
 			f := newFixture(t, 120, 40, sc.deps)
 			sc.screen(f)
 			v := flat(f.view())
@@ -406,95 +392,11 @@ func TestIdentifyBothFrontEnds(t *testing.T) {
 					t.Errorf("screen lacks %q:\n%s", w, f.view())
 				}
 			}
-		})
-		t.Run(sc.name+"/accessible", func(t *testing.T) {
-			f, out := runAccessibleScenario(t, sc.fakes, sc.deps, sc.answer)
-			text := spaces.ReplaceAllString(out.String(), " ")
-			for _, w := range sc.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("accessible output lacks %q:\n%s", w, out.String())
-				}
-			}
-			if sc.name == "org unknown" {
-				b, _, _ := f.writer.got()
-				if !slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "size could not be checked") }) || b.Org.Name != "" || b.Org.ID != orgID {
-					t.Errorf("bundle org %+v, warnings %q", b.Org, b.Warnings)
-				}
-			}
-			if strings.Contains(text, "most likely a network problem") {
-				t.Errorf("a permission outcome worded as a network problem:\n%s", out.String())
+			if strings.Contains(v, "most likely a network problem") {
+				t.Errorf("a permission outcome worded as a network problem:\n%s", f.view())
 			}
 		})
 	}
-}
-
-// TestAccessibleIdentifyGolden keeps the accessible mode's words for the
-// new states, as the screens' goldens do.
-func TestAccessibleIdentifyGolden(t *testing.T) {
-	for _, sc := range identifyScenarios {
-		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {
-			_, out := runAccessibleScenario(t, sc.fakes, sc.deps, sc.answer)
-			golden.RequireEqual(t, out.Bytes())
-		})
-	}
-}
-
-// TestAccessibleRenewalCap: the accessible mode renews an expired code
-// at most maxAutoRenew times in a row, as the screen does, then asks, with
-// the redirect-URI cause in the remedy.
-func TestAccessibleRenewalCap(t *testing.T) {
-	f, text := renewalCapRun(t, flows.ErrExpired)
-	if n := strings.Count(text, "here is a fresh one"); n != maxAutoRenew {
-		t.Errorf("%d fresh codes, want %d", n, maxAutoRenew)
-	}
-	if f.auth.startCount() != maxAutoRenew+1+3 { // users' codes, then one per other app
-		t.Errorf("%d codes requested", f.auth.startCount())
-	}
-	if !strings.Contains(text, "The previous 5 codes expired unused, the last at 09:30.") || !strings.Contains(text, "Type r to try again, or s to skip the app") ||
-		!strings.Contains(spaces.ReplaceAllString(text, " "), "device-grant redirect URIs") {
-		t.Errorf("output:\n%s", text)
-	}
-}
-
-// renewalCapRun runs the accessible mode with users' first maxAutoRenew+1
-// waits failing with sentinel, then skips users at the question; it
-// returns the fakes and the output.
-func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
-	t.Helper()
-	f := newFakes()
-	for range maxAutoRenew + 1 {
-		f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", sentinel))
-	}
-	d := testDeps(f)
-	d.Accessible = true
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\ns\ny\ny\n"
-	var out bytes.Buffer
-	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
-	}
-	return f, out.String()
-}
-
-// runAccessibleScenario runs the accessible mode through the customer
-// form and the app selection, then answers with answer and confirms the
-// review; it fails the test when Run fails.
-func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps), answer string) (*fixture, *bytes.Buffer) {
-	t.Helper()
-	f := newFakes()
-	if fakes != nil {
-		fakes(f)
-	}
-	d := testDeps(f)
-	if deps != nil {
-		deps(&d)
-	}
-	d.Accessible = true
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + answer + "y\n"
-	var out bytes.Buffer
-	if _, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out}); err != nil {
-		t.Fatalf("Run: %v\n%s", err, out.String())
-	}
-	return f, &out
 }
 
 // TestOrgLineFits: the review's org line, with Webex's 87-character org

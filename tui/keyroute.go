@@ -28,10 +28,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil // the quit is confirmed: no key may change what is saved
 	}
 	sc := m.screens[m.v.Step]
-	typing := false
-	if t, ok := sc.(typer); ok {
-		typing = t.typing()
-	}
+	typing := m.typing()
 	ctrlC := msg.String() == "ctrl+c"
 	// A window too small shows only "Enlarge the window": no key may act on
 	// a screen the engineer cannot see, except quitting as usual (q where
@@ -49,6 +46,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.handle(wizard.Pick{Choice: c})
 	}
 	return nil
+}
+
+// typing tells whether the active screen's text field has the keys (q is
+// then a letter): never while the quit question is asked, which has them.
+func (m *Model) typing() bool {
+	t, ok := m.screens[m.v.Step].(typer)
+	return ok && t.typing() && !m.v.AskQuit
 }
 
 // own passes msg to the active screen when the key is the screen's: while

@@ -221,8 +221,11 @@ func (s *authScreen) help() []key.Binding {
 	k := s.c.keys
 	switch {
 	case s.a.AskSecret:
+		// esc is the flow's choice (leave it), but the field has the
+		// keys: it is named here, as the field takes it (key).
 		redeem := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "redeem the code with this secret"))
-		return []key.Binding{redeem}
+		leave := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave it"))
+		return []key.Binding{redeem, leave}
 	case s.showsCode():
 		return []key.Binding{k.Copy, k.FullQR}
 	}

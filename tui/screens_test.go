@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
@@ -59,40 +61,49 @@ func withPreflight(checks []Check) func(*Deps) {
 }
 
 // approve finishes the current app with id as approver, as the program
-// would: grant, identity, and the app-done message when no warning.
+// would: the grant, then the identity (the flow finishes the app itself
+// when there is no warning), then the org's reads.
 func (f *fixture) approve(id flows.Identity) {
-	app := f.m.auth.app
+	app := f.m.v.Auth.App
 	f.auth.setIdentity(app.ID, id)
-	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(app)})
-	_, cmd := f.m.Update(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, id: id})
-	if cmd != nil {
-		f.m.Update(cmd())
-	}
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(app)}))
+	f.step(ev(wizard.Identified{Gen: f.gen(), Identity: id}))
 	f.settleOrg()
 }
 
-// settleOrg waits for the background reads of the org under way (the
-// fake answers at once) and delivers their end, as the review's waitOrg
-// command would: screens then show what a program shows once they end,
-// whatever the goroutines' timing.
+// settleOrg waits for the reads of the org under way (the fake answers at
+// once) and hands the flow what they report (Model.events, which listen
+// would deliver in a program): screens then show what a program shows once
+// they end, whatever the goroutines' timing.
 func (f *fixture) settleOrg() {
-	if org := f.m.s.OrgID(); org != "" {
-		f.m.c.bg.waitOrg(context.Background(), org)
-		f.m.Update(orgFactsMsg{})
+	for f.m.v.OrgPending {
+		select {
+		case e := <-f.m.events:
+			f.step(ev(e))
+		case <-time.After(cmdLimit):
+			panic("settleOrg: the org's reads never ended")
+		}
 	}
 }
 
-// pressRun sends a key and delivers the message its command returns at
-// once (no I/O in those commands: skip, accept, copy).
+// pressRun sends a key and delivers the message of the screen's own
+// command (the copy's answer, a report to the flow such as COMPLETE
+// REQUEST); the flow's effects are dropped, as step does, and so is a
+// batch.
 func (f *fixture) pressRun(k string) {
 	_, cmd := f.m.Update(press(k))
-	if cmd != nil {
-		f.m.Update(cmd())
+	if cmd == nil || strings.Contains(cmdName(cmd), "(*Model).effects") {
+		return
+	}
+	if msg := cmd(); msg != nil {
+		if _, batch := msg.(tea.BatchMsg); !batch {
+			f.m.Update(msg)
+		}
 	}
 }
 
-func (f *fixture) poll(ev flows.PollEvent) {
-	f.step(pollMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, ev: ev})
+func (f *fixture) poll(e flows.PollEvent) {
+	f.step(ev(wizard.Polled{Gen: f.gen(), Event: e}))
 }
 
 func (f *fixture) at(d time.Duration) { f.step(tickMsg{now: t0.Add(d)}) }
@@ -117,7 +128,7 @@ func (f *fixture) toReview() {
 	f.pressRun("s")
 	f.pressRun("y")
 	f.withCode()
-	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: poll: %w", flows.ErrDenied)})
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: fmt.Errorf("flows: poll: %w", flows.ErrDenied)}))
 	f.pressRun("s")
 	f.pressRun("y")
 }
@@ -134,16 +145,16 @@ func (f *fixture) toReviewAllOK() {
 func TestScreens(t *testing.T) {
 	checkGolden(t, "preflight_checking", withPreflight(okChecks()), func(f *fixture) {})
 	checkGolden(t, "preflight_ok", withPreflight(okChecks()), func(f *fixture) {
-		f.step(draftsMsg{}, checksMsg{checks: okChecks()})
+		f.step(ev(wizard.DraftsListed{}), ev(wizard.ChecksRan{Checks: okChecks()}))
 	})
 	// A resumable draft: enter leads to "Resume an onboarding?", and the
 	// line says so.
 	checkGolden(t, "preflight_ok_draft", withPreflight(okChecks()), func(f *fixture) {
-		f.step(draftsMsg{infos: []DraftInfo{{ID: "20261120-1712-k3x9", Company: "Acme Industries", Updated: t0.Add(-16 * time.Hour)}}},
-			checksMsg{checks: okChecks()})
+		f.step(ev(wizard.DraftsListed{Infos: []DraftInfo{{ID: "20261120-1712-k3x9", Company: "Acme Industries", Updated: t0.Add(-16 * time.Hour)}}}),
+			ev(wizard.ChecksRan{Checks: okChecks()}))
 	})
 	checkGolden(t, "preflight_blocking", withPreflight(blockingChecks()), func(f *fixture) {
-		f.step(checksMsg{checks: blockingChecks()})
+		f.step(ev(wizard.ChecksRan{Checks: blockingChecks()}))
 		f.step(press("enter")) // does not go on
 	})
 	// The catalog is read at start: r would read the same, so the footer
@@ -151,53 +162,53 @@ func TestScreens(t *testing.T) {
 	atStart := blockingChecks()
 	atStart[0].AtStart = true
 	checkGolden(t, "preflight_blocking_at_start", withPreflight(atStart), func(f *fixture) {
-		f.step(checksMsg{checks: atStart})
+		f.step(ev(wizard.ChecksRan{Checks: atStart}))
 	})
 	// One app cannot be authorized: it is marked, the others go on.
 	appBlocked := append(okChecks(), Check{Name: "Webex accepts cdr", App: "cdr", AppBlocked: true, AtStart: true,
 		Detail: "secret rejected: fix env UCX_SECRET_CDR (HTTP 401 invalid_client)",
 		Fix:    "set env UCX_SECRET_CDR to the app's client secret and start again (secrets are read at start), or go on without this app"})
 	checkGolden(t, "preflight_app_blocked", withPreflight(appBlocked), func(f *fixture) {
-		f.step(checksMsg{checks: appBlocked})
+		f.step(ev(wizard.ChecksRan{Checks: appBlocked}))
 	})
 	checkGolden(t, "resume_offer", nil, func(f *fixture) {
-		f.step(draftsMsg{infos: []DraftInfo{
+		f.step(ev(wizard.DraftsListed{Infos: []DraftInfo{
 			{ID: "20261120-1712-k3x9", Company: "Acme Industries", AppsDone: []string{"UCX Suite Users' Synch from Control Hub", "Attendant Console Presence Connector"}, Updated: t0.Add(-16 * time.Hour)},
 			{ID: "20261118-0930-p2q7", Company: "Globex", Updated: t0.Add(-72 * time.Hour)},
 			{ID: "20261101-1100-zz00", Err: fmt.Errorf("draft 20261101-1100-zz00: %w", store.ErrDraftDamaged)},
-		}})
+		}}))
 	})
 	checkGolden(t, "resume_discard_confirm", nil, func(f *fixture) {
-		f.step(draftsMsg{infos: []DraftInfo{
+		f.step(ev(wizard.DraftsListed{Infos: []DraftInfo{
 			{ID: "20261120-1712-k3x9", Company: "Acme Industries", AppsDone: []string{"UCX Suite Users' Synch from Control Hub", "Attendant Console Presence Connector"}, Updated: t0.Add(-16 * time.Hour)},
 			{ID: "20261101-1100-zz00", Err: fmt.Errorf("draft 20261101-1100-zz00: %w", store.ErrDraftDamaged)},
-		}})
+		}}))
 		f.step(press("d"))
 	})
-	checkGolden(t, "customer_prefilled", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
-		f.drive(t, draftsMsg{})
+	checkGolden(t, "customer_prefilled", prefillForm, func(f *fixture) {
+		f.drive(t, ev(wizard.DraftsListed{}))
 	})
 	// Ctrl-C in a prefilled form: nothing is saved yet, and the form's
 	// data is not nothing.
-	checkGolden(t, "customer_prefilled_quit", func(d *Deps) { c := testCustomer(); d.Prefill = &c }, func(f *fixture) {
-		f.drive(t, draftsMsg{})
+	checkGolden(t, "customer_prefilled_quit", prefillForm, func(f *fixture) {
+		f.drive(t, ev(wizard.DraftsListed{}))
 		f.step(press("ctrl+c"))
 	})
 	// Ctrl-C in the form of a resumed draft: the draft stays as it was.
 	checkGolden(t, "customer_resumed_quit", nil, func(f *fixture) {
-		f.drive(t, draftsMsg{})
-		f.step(draftLoadedMsg{draft: Draft{ID: "20261120-1712-k3x9", Customer: testCustomer()}})
+		f.drive(t, ev(wizard.DraftsListed{Infos: []DraftInfo{{ID: "20261120-1712-k3x9", Company: "Acme Industries", Updated: t0.Add(-16 * time.Hour)}}}))
+		f.step(ev(wizard.ResumeDraft{ID: "20261120-1712-k3x9"}), ev(wizard.DraftLoaded{Draft: Draft{ID: "20261120-1712-k3x9", Customer: testCustomer()}}))
 		f.step(press("ctrl+c"))
 	})
 	checkGolden(t, "customer_errors", nil, func(f *fixture) {
-		f.drive(t, draftsMsg{})
+		f.drive(t, ev(wizard.DraftsListed{}))
 		f.drive(t, typeText("Acme Industries")...)
 		f.drive(t, press("enter"))
 		f.drive(t, typeText("jane@acme")...)
 		f.drive(t, press("enter"))
 	})
 	checkGolden(t, "customer_required", nil, func(f *fixture) {
-		f.drive(t, draftsMsg{})
+		f.drive(t, ev(wizard.DraftsListed{}))
 		f.drive(t, press("enter"))
 	})
 	checkGolden(t, "apps", nil, func(f *fixture) { f.toApps() })
@@ -208,8 +219,8 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "auth_starting", nil, func(f *fixture) { f.toAuth() })
 	checkGolden(t, "auth_starting_retry", nil, func(f *fixture) {
 		f.toAuth()
-		f.step(retryMsg{gen: f.m.auth.gen, app: "users", ev: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
-			Err: &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}}})
+		f.step(ev(wizard.Retried{Gen: f.gen(), Event: flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second,
+			Err: &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}}}))
 	})
 	checkGolden(t, "auth_pending", nil, func(f *fixture) {
 		f.toAuth()
@@ -242,18 +253,18 @@ func TestScreens(t *testing.T) {
 		f.toAuth()
 		f.withCode()
 		f.at(5 * time.Minute)
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: fmt.Errorf("flows: wait: %w", flows.ErrExpired)}))
 	})
 	checkGolden(t, "auth_denied", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrDenied)})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: fmt.Errorf("flows: wait: %w", flows.ErrDenied)}))
 	})
 	checkGolden(t, "auth_invalid_client", nil, func(f *fixture) {
 		f.toAuth("callcontrol")
 		f.withCode()
 		f.poll(flows.PollEvent{Attempt: 1, Outcome: flows.PollFailed})
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)}))
 	})
 	checkGolden(t, "auth_approver_warning", nil, func(f *fixture) {
 		f.toAuth()
@@ -265,13 +276,13 @@ func TestScreens(t *testing.T) {
 	checkGolden(t, "auth_identify_failed", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
-		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: errors.New("webex: Get https://webexapis.com/v1/people/me: dial tcp: i/o timeout")})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
+		f.step(ev(wizard.Identified{Gen: f.gen(), Err: errors.New("webex: Get https://webexapis.com/v1/people/me: dial tcp: i/o timeout")}))
 	})
 	checkGolden(t, "auth_identifying", nil, func(f *fixture) {
 		f.toAuth()
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
 	})
 	checkGolden(t, "auth_fullscreen_qr", nil, func(f *fixture) {
 		f.toAuth()
@@ -297,14 +308,16 @@ func TestScreens(t *testing.T) {
 		f.step(typeText("short")...)
 		f.step(press("enter"))
 		f.step(typeText("short")...)
-		f.step(press("enter"), press("enter"))
+		f.step(press("enter"))
+		f.pressRun("enter") // COMPLETE REQUEST: the flow checks the passphrase
 	})
 	checkGolden(t, "review_passphrase_mismatch", func(d *Deps) { d.Protection = Protection{Passphrase: true} }, func(f *fixture) {
 		f.toReviewAllOK()
 		f.step(typeText("correct horse battery")...)
 		f.step(press("enter"))
 		f.step(typeText("correct horse battery!")...)
-		f.step(press("enter"), press("enter"))
+		f.step(press("enter"))
+		f.pressRun("enter") // COMPLETE REQUEST: the flow checks the passphrase
 	})
 	// Focus starts in the passphrase field, where b is a letter: the
 	// footer still offers the way back to the skipped and failed apps.
@@ -360,24 +373,25 @@ func TestStartingHelpHasNoCodeKeys(t *testing.T) {
 	}
 }
 
-// TestScreensRegistered: every screenID has its screen, routed to (its
-// step in the header matches the screen's place in the wizard's order).
+// TestScreensRegistered: every step of the flow but the end has its
+// screen, routed to (its step in the header follows the wizard's order).
 func TestScreensRegistered(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	if len(f.m.screens) != int(scrCount) {
-		t.Fatalf("%d screens for %d IDs", len(f.m.screens), scrCount)
+	if len(f.m.screens) != int(wizard.StepEnded) {
+		t.Fatalf("%d screens for %d steps", len(f.m.screens), wizard.StepEnded)
 	}
 	prev := 0
-	for id, sc := range f.m.screens {
+	for st := wizard.StepChecks; st < wizard.StepEnded; st++ {
+		sc := f.m.screens[st]
 		if sc == nil {
-			t.Fatalf("screen %d not registered", id)
+			t.Fatalf("step %d has no screen", st)
 		}
 		if sc.step() < prev {
-			t.Errorf("screen %d: step %d after step %d", id, sc.step(), prev)
+			t.Errorf("step %d: header step %d after step %d", st, sc.step(), prev)
 		}
 		prev = sc.step()
 	}
-	if f.m.screens[scrAuth] != &f.m.auth || f.m.screens[scrCustomer] != &f.m.customer {
+	if f.m.screens[wizard.StepAuthorize] != &f.m.auth || f.m.screens[wizard.StepCustomer] != &f.m.customer {
 		t.Error("the registry does not hold the model's screens")
 	}
 }
@@ -387,15 +401,47 @@ func TestScreensRegistered(t *testing.T) {
 func TestReviewBackFromPassphraseField(t *testing.T) {
 	f := newFixture(t, 80, 24, func(d *Deps) { d.Protection = Protection{Passphrase: true} })
 	f.toReview()
-	if f.m.screen != scrReview || !f.m.review.typing() {
-		t.Fatalf("screen %v typing %v, want the review with focus in the passphrase field", f.m.screen, f.m.review.typing())
+	if f.m.v.Step != wizard.StepReview || !f.m.review.typing() {
+		t.Fatalf("step %v typing %v, want the review with focus in the passphrase field", f.m.v.Step, f.m.review.typing())
 	}
 	f.pressRun("b")
-	if f.m.screen != scrReview || f.m.review.pass1.Value() != "b" {
-		t.Fatalf("b in the field: screen %v, field %q; want the review with b typed", f.m.screen, f.m.review.pass1.Value())
+	if f.m.v.Step != wizard.StepReview || f.m.review.pass1.Value() != "b" {
+		t.Fatalf("b in the field: step %v, field %q; want the review with b typed", f.m.v.Step, f.m.review.pass1.Value())
 	}
 	f.pressRun("esc")
-	if f.m.screen != scrAuth {
-		t.Fatalf("esc in the field: screen %v, want the authorization of the skipped apps", f.m.screen)
+	if f.m.v.Step != wizard.StepAuthorize {
+		t.Fatalf("esc in the field: step %v, want the authorization of the skipped apps", f.m.v.Step)
 	}
 }
+
+// TestQuitQuestionOverTextField: the quit question asked over a text field
+// (the customer form) has the keys: n and esc answer no, y yes, and the
+// help offers them.
+func TestQuitQuestionOverTextField(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		quit bool
+	}{{"n", false}, {"esc", false}, {"y", true}} {
+		t.Run(tc.key, func(t *testing.T) {
+			f := newFixture(t, 80, 24, prefillForm)
+			f.drive(t, ev(wizard.DraftsListed{}))
+			if f.m.v.Step != wizard.StepCustomer {
+				t.Fatalf("step %v: want the customer form", f.m.v.Step)
+			}
+			f.step(press("ctrl+c"))
+			if help := ansi.Strip(f.m.helpLine); !f.m.v.AskQuit || !strings.Contains(help, "y quit") || !strings.Contains(help, "n stay") {
+				t.Fatalf("ctrl+c: ask %v, help %q", f.m.v.AskQuit, help)
+			}
+			f.step(press(tc.key))
+			if f.m.quitting != tc.quit || f.m.v.AskQuit {
+				t.Errorf("%s: quitting %v, still asking %v; want quitting %v", tc.key, f.m.quitting, f.m.v.AskQuit, tc.quit)
+			}
+			if !tc.quit && (f.m.v.Step != wizard.StepCustomer || !strings.Contains(f.view(), "Acme Industries")) {
+				t.Errorf("%s: not back on the form:\n%s", tc.key, f.view())
+			}
+		})
+	}
+}
+
+// prefillForm fills the customer form with testCustomer.
+func prefillForm(d *Deps) { c := testCustomer(); d.Prefill = &c }

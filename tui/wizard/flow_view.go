@@ -27,6 +27,9 @@ type View struct {
 	Drafts  bool
 	SaveErr error
 	Saving  bool
+	// OrgPending: a read of the session's org (its name, its size) is
+	// under way; an OrgRead follows when it ends.
+	OrgPending bool
 
 	Checks        []Check
 	ChecksRunning bool
@@ -127,7 +130,7 @@ type DoneView struct {
 // View is where the flow is now.
 func (f *Flow) View() View {
 	v := View{Step: f.step, AskQuit: f.askQuit, Notice: f.notice, Err: f.err,
-		Drafts: f.cfg.Drafts, SaveErr: f.saveErr, Saving: f.savedSeq < f.saveSeq, Just: f.just}
+		Drafts: f.cfg.Drafts, SaveErr: f.saveErr, Saving: f.savedSeq < f.saveSeq, Just: f.just, OrgPending: f.orgPending()}
 	v.Checks, v.ChecksRunning = f.checks, f.checksRunning
 	v.Blocked, v.Restart = f.checksBlocked()
 	for _, c := range f.checks {
@@ -203,7 +206,7 @@ var (
 	optSkipYes  = Option{ChoiceSkipYes, "y", "skip"}
 	optSkipNo   = Option{ChoiceSkipNo, "n", "keep the app"}
 	optIdentify = Option{ChoiceIdentify, "i", "try again"}
-	optKeep     = Option{ChoiceAccept, "a", "keep this authorization"}
+	optKeep     = Option{ChoiceAccept, "a", "keep it"}
 	optAnyway   = Option{ChoiceAccept, "a", "accept anyway"}
 	optEmail    = Option{ChoiceUseEmail, "e", "use their email"}
 	optAgain    = Option{ChoiceNewCode, "r", "authorize again"}
