@@ -1,13 +1,10 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/flows"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -18,64 +15,33 @@ func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
 		func(f *fixture) {
 			f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
 		},
-		func(g *fixture) {
-			apps := append([]flows.App(nil), g.m.c.deps.Apps...)
+		nil,
+		func(d *Deps) {
+			apps := append([]flows.App(nil), d.Apps...)
 			for i := range apps {
 				if apps[i].ID == "users" {
 					apps[i].Name = "UCX Users Sync"
 				}
 			}
-			g.m.c.deps.Apps = apps
+			d.Apps = apps
 		})
-	if g.m.screen != scrAuth || g.m.auth.app.ID != "users" || g.m.auth.state != authWarning {
-		r := g.m.s.Results["users"]
-		t.Errorf("undecided warning not asked again after a rename: screen %d app %q state %d; users result pending=%v warnings=%q",
-			g.m.screen, g.m.auth.app.ID, g.m.auth.state, r != nil && r.Pending(), r.Warnings)
+	if !g.onApp("users", wizard.PhaseWarning) {
+		r := g.m.flow.Session().Results["users"]
+		t.Errorf("undecided warning not asked again after a rename: %s; users result pending=%v warnings=%q",
+			g.where(), r != nil && r.Pending(), r.Warnings)
 	}
-	g.m.s.Snapshot()
+	if g.m.v.Auth == nil || g.m.v.Auth.App.Name != "UCX Users Sync" {
+		t.Errorf("the renamed catalog is not the one resumed: %+v", g.m.v.Auth)
+	}
+	d := g.m.flow.Session().Snapshot()
 	found := false
-	for _, n := range g.m.s.Draft.Approvals {
+	for _, n := range d.Approvals {
 		for _, w := range n.Warnings {
 			found = found || n.AppID == "users" && n.Undecided && strings.Contains(w, "Help Desk")
 		}
 	}
 	if !found {
-		t.Errorf("the undecided Help Desk warning is gone from the draft: %+v", g.m.s.Draft.Approvals)
-	}
-}
-
-// TestResumedUndecidedClaimsNoOrg: the draft keeps one org, so a resumed
-// undecided approval whose approver is in another org must not be shown
-// in the draft's org next to the warning that says it is another one.
-func TestResumedUndecidedClaimsNoOrg(t *testing.T) {
-	f := newFakes()
-	apps := testApps()
-	jane := testIdentity()
-	users := wizard.AppGrant(apps[0], testGrant(apps[0]), jane, adminEmail)
-	other := otherApprover()
-	other.OrgID, other.OrgName = "org-other", "Other Support Co"
-	presence := wizard.AppGrant(apps[1], testGrant(apps[1]), other, adminEmail)
-	warns := wizard.ApproverWarnings(other, adminEmail, jane.OrgID)
-	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence"},
-		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName},
-		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
-	if err := f.drafts.Save(&dr); err != nil {
-		t.Fatal(err)
-	}
-	d := testDeps(f)
-	d.Accessible = true
-	in := "1\n" + strings.Repeat("\n", 6) + "y\n" + "a\n" + "y\n"
-	var out bytes.Buffer
-	Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	text := out.String()
-	i := strings.Index(text, "warnings were not accepted")
-	if i < 0 {
-		t.Fatalf("no resumed warning:\n%s", text)
-	}
-	line := text[i:]
-	line = line[:strings.Index(line, "Warning:")]
-	if strings.Contains(line, "Acme Industries") || !strings.Contains(line, "Approved by Help Desk") {
-		t.Errorf("resumed approver shown in the draft's org:\n%s", line)
+		t.Errorf("the undecided Help Desk warning is gone from the draft: %+v", d.Approvals)
 	}
 }
 
@@ -87,9 +53,10 @@ func TestKeysIgnoredOnceQuitConfirmed(t *testing.T) {
 	f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
 	f.toAuth()
 	f.withCode()
-	f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
-	if f.m.auth.state != authWarning || !savedGrant(f.drafts, "users") {
-		t.Fatalf("setup: state %d", f.m.auth.state)
+	a := f.m.v.Auth
+	f.drive(t, ev(wizard.WaitEnded{Gen: a.Gen, Grant: testGrant(a.App)}))
+	if !f.onApp("users", wizard.PhaseWarning) || !savedGrant(f.drafts, "users") {
+		t.Fatalf("setup: %s, saved %v", f.where(), savedGrant(f.drafts, "users"))
 	}
 	f.step(press("q"))
 	_, save := f.m.Update(press("y"))
@@ -100,5 +67,8 @@ func TestKeysIgnoredOnceQuitConfirmed(t *testing.T) {
 	}
 	if !savedGrant(f.drafts, "users") {
 		t.Errorf("a key pressed after the quit was confirmed removed the approval from the draft")
+	}
+	if n := len(f.drafts.drafts); n != 1 {
+		t.Errorf("%d drafts, want 1", n)
 	}
 }
