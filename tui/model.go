@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -111,6 +112,11 @@ type Model struct {
 	done      doneScreen
 
 	quitting bool // the flow quit: nothing more is shown
+	// removed also gets the answer of the draft's removal (FinishDraft)
+	// once its command started (removing): the program may end before it
+	// takes that answer, and Run hands it to the flow then (finishSaves).
+	removed  chan wizard.DraftRemoved
+	removing *atomic.Bool
 
 	headerLine, noticeLine, helpLine string // laid out in Update
 }
@@ -149,7 +155,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
-	m := &Model{c: c, cancel: cancel, events: make(chan wizard.Event, 64)}
+	m := &Model{c: c, cancel: cancel, events: make(chan wizard.Event, 64), removed: make(chan wizard.DraftRemoved, 1), removing: new(atomic.Bool)}
 	m.flow = wizard.NewFlow(FlowConfig(deps))
 	m.run = effects.New(ctx, deps, m.progress)
 	m.preflight = preflightScreen{c: c}
@@ -310,10 +316,21 @@ func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 				cmds = append(cmds, m.handle(ev))
 			}
 		default:
-			run, progress := m.run, m.progress
+			run, progress, removed := m.run, m.progress, m.removed
 			_, quit := e.(wizard.Quit)
+			_, remove := e.(wizard.FinishDraft)
+			removing := m.removing
 			cmds = append(cmds, func() tea.Msg {
+				if remove {
+					removing.Store(true)
+				}
 				ev := run.Run(e, progress)
+				if r, ok := ev.(wizard.DraftRemoved); ok {
+					select {
+					case removed <- r:
+					default:
+					}
+				}
 				switch {
 				case quit:
 					return quitMsg{}

@@ -259,6 +259,17 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 		if f.step == StepEnded {
 			return f.lateApproval(ev)
 		}
+	case DraftRemoved:
+		// Taken at any step once the bundle is written: the engineer may
+		// have left the done step before the removal answered, and the
+		// outcome must say whether the draft (with the tokens) is gone.
+		if f.receipt != nil {
+			f.done.removing = false
+			if ev.Err != nil {
+				f.done.removeErr, f.done.draftID = ev.Err, ev.ID
+			}
+		}
+		return nil
 	}
 	if f.step == StepEnded {
 		return nil
@@ -283,13 +294,6 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 		return f.authEvent(ev)
 	case StepReview:
 		return f.reviewEvent(ev)
-	case StepDone:
-		if r, ok := ev.(DraftRemoved); ok {
-			f.done.removing = false
-			if r.Err != nil {
-				f.done.removeErr, f.done.draftID = r.Err, r.ID
-			}
-		}
 	}
 	return nil
 }
