@@ -368,7 +368,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 	}
-	if c, ok := m.choice(msg, typing); ok {
+	// The quit question takes the keys from a text field (y, n, esc).
+	if c, ok := m.choice(msg, typing && !m.v.AskQuit); ok {
 		return m.handle(wizard.Pick{Choice: c})
 	}
 	return nil
@@ -442,7 +443,7 @@ func (m *Model) helpKeys() []key.Binding {
 	}
 	typing := false
 	if t, ok := m.screens[m.v.Step].(typer); ok {
-		typing = t.typing()
+		typing = t.typing() && !m.v.AskQuit
 	}
 	own := len(bs)
 	for _, o := range m.v.Choices {
