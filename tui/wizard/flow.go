@@ -790,8 +790,8 @@ func (f *Flow) readOrg() []Effect {
 
 // orgRead takes in what arrived of an org.
 func (f *Flow) orgRead(facts OrgFacts) []Effect {
-	if facts.OrgID == "" {
-		return nil
+	if facts.OrgID == "" || facts.Version < f.orgFacts[facts.OrgID].Version {
+		return nil // older than what arrived (a read's end reported late)
 	}
 	f.orgFacts[facts.OrgID] = facts
 	f.s.ApplyOrgFacts(facts)
