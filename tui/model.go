@@ -306,9 +306,12 @@ func (m *Model) enter() tea.Cmd {
 }
 
 // effects runs fx: the immediate ones now, in order; the others each in a
-// command whose answer comes back as an eventMsg.
+// command whose answer comes back as an eventMsg. A Quit runs after the
+// others of fx have answered (the quit's own save): the program takes
+// their answers before it ends.
 func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 	var cmds []tea.Cmd
+	var quitCmd tea.Cmd
 	for _, e := range fx {
 		switch {
 		case effects.Immediate(e):
@@ -320,7 +323,7 @@ func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 			_, quit := e.(wizard.Quit)
 			_, remove := e.(wizard.FinishDraft)
 			removing := m.removing
-			cmds = append(cmds, func() tea.Msg {
+			cmd := func() tea.Msg {
 				if remove {
 					removing.Store(true)
 				}
@@ -338,8 +341,16 @@ func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 					return nil
 				}
 				return eventMsg{ev: ev}
-			})
+			}
+			if quit {
+				quitCmd = cmd
+				continue
+			}
+			cmds = append(cmds, cmd)
 		}
+	}
+	if quitCmd != nil {
+		return tea.Sequence(tea.Batch(cmds...), quitCmd)
 	}
 	return tea.Batch(cmds...)
 }
