@@ -3,7 +3,9 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -113,22 +115,35 @@ func (h *removeHeld) Remove(id string) error {
 	return h.fakeDrafts.Remove(id)
 }
 
-// goRun runs the commands of cmd (a batch, flattened) each on its own
-// goroutine, as a program would, and sends their messages to msgs.
-func goRun(cmd tea.Cmd, msgs chan<- tea.Msg) {
+// goRun runs cmd on its own goroutine as a program would (the commands of
+// a batch at once, those of a sequence in order) and sends their
+// messages to msgs.
+func goRun(cmd tea.Cmd, msgs chan<- tea.Msg) { go execCmd(cmd, msgs) }
+
+// execCmd runs cmd as a program would and sends its messages to msgs; it
+// returns once they are sent.
+func execCmd(cmd tea.Cmd, msgs chan<- tea.Msg) {
 	if cmd == nil || pendingCmd(cmd) {
 		return
 	}
-	go func() {
-		msg := cmd()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range b {
-				goRun(c, msgs)
-			}
-			return
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var wg sync.WaitGroup
+		for _, c := range b {
+			wg.Add(1)
+			go func() { defer wg.Done(); execCmd(c, msgs) }()
 		}
-		msgs <- msg
-	}()
+		wg.Wait()
+		return
+	}
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().String() == "tea.sequenceMsg" {
+		for i := 0; i < v.Len(); i++ {
+			c, _ := v.Index(i).Interface().(tea.Cmd)
+			execCmd(c, msgs)
+		}
+		return
+	}
+	msgs <- msg
 }
 
 // TestDoneWaitsForRemove: leaving the done screen before the draft's
