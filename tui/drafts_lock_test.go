@@ -74,14 +74,6 @@ func TestResumeInUseAndCompleted(t *testing.T) {
 	}
 }
 
-// listedDrafts lists infos whatever its store holds.
-type listedDrafts struct {
-	*fakeDrafts
-	infos []DraftInfo
-}
-
-func (l listedDrafts) List() ([]DraftInfo, error) { return l.infos, nil }
-
 // opDrafts records the order of saves and removals.
 type opDrafts struct {
 	DraftStore
