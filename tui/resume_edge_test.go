@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -70,5 +71,49 @@ func TestKeysIgnoredOnceQuitConfirmed(t *testing.T) {
 	}
 	if n := len(f.drafts.drafts); n != 1 {
 		t.Errorf("%d drafts, want 1", n)
+	}
+}
+
+// TestResumedUndecidedClaimsNoOrg: the draft keeps one org, so a resumed
+// undecided approval whose approver is in another org must not be shown
+// in the draft's org next to the warning that says it is another one.
+func TestResumedUndecidedClaimsNoOrg(t *testing.T) {
+	f := newFakes()
+	apps := testApps()
+	jane := testIdentity()
+	users := wizard.AppGrant(apps[0], testGrant(apps[0]), jane, adminEmail)
+	other := otherApprover()
+	other.OrgID, other.OrgName = "org-other", "Other Support Co"
+	presence := wizard.AppGrant(apps[1], testGrant(apps[1]), other, adminEmail)
+	warns := wizard.ApproverWarnings(other, adminEmail, jane.OrgID)
+	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence"},
+		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: jane.OrgID, Name: jane.OrgName},
+		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
+	if err := f.drafts.Save(&dr); err != nil {
+		t.Fatal(err)
+	}
+	fixtureOn(t, f, 100, 40, nil)
+	f.drive(t, ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
+	f.drive(t, press("enter"))
+	f.confirmForm(t)
+	f.drive(t, press("enter"))
+	if !f.onApp("presence", wizard.PhaseWarning) {
+		t.Fatalf("want the presence warning after resume, got %s:\n%s", f.where(), f.view())
+	}
+	v := f.view()
+	if !strings.Contains(v, "Help Desk") {
+		t.Fatalf("the approver is not shown:\n%s", v)
+	}
+	org := false
+	for _, l := range strings.Split(v, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "Org ") {
+			org = true
+			if strings.Contains(l, "Acme Industries") {
+				t.Errorf("resumed approver shown in the draft's org: %q\n%s", l, v)
+			}
+		}
+	}
+	if !org {
+		t.Errorf("no Org line for the approver:\n%s", v)
 	}
 }
