@@ -83,7 +83,8 @@ const inflightWait = 2 * time.Second
 // answered, and the draft of a bundle written is removed if its removal
 // never answered (effects.Runner.Finish, with the Flow's Leftover); the
 // answer of a removal the program did not take is handed to the flow
-// first, so that Result tells whether the draft is gone. A
+// first, and a removal that never ran is run here, so that Result tells
+// whether the draft is gone. A
 // panic while saving (the flow may be half-updated after a crash) is
 // reported as a failed save rather than let through.
 func (m *Model) finishSaves() {
@@ -99,6 +100,16 @@ func (m *Model) finishSaves() {
 		case r := <-m.removed:
 			m.flow.Handle(time.Time{}, r)
 		case <-time.After(inflightWait):
+		}
+	}
+	if o, _ := m.flow.Outcome(); o.Receipt != nil {
+		// The bundle is written and its draft's removal never answered:
+		// remove it here, so that Result says whether it is gone
+		// (Runner.Finish would drop the answer). Leftover changes nothing
+		// once the bundle is written; the Runner removes the draft after
+		// the save in flight.
+		if _, rm := m.flow.Leftover(); rm != nil {
+			m.flow.Handle(time.Time{}, m.run.Run(*rm, nil))
 		}
 	}
 	if saved := m.run.Finish(m.flow, inflightWait); saved != nil {
