@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -161,9 +162,10 @@ func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 // held save is released once finishSaves runs: whether it answers within
 // finishSaves' wait or after it, finishSaves' own save or removal waits
 // for it (effects.Runner serializes them).
-func slowFirstSave(t *testing.T, bundle bool) (*fixture, *heldDrafts) {
+func slowFirstSave(t *testing.T, bundle bool, removeErr error) (*fixture, *heldDrafts) {
 	t.Helper()
 	h := newHeldDrafts()
+	h.removeErr = removeErr
 	f := heldFixture(t, h)
 	f.toApps()
 	f.step(ev(wizard.AppsChosen{IDs: []string{"users"}}))
@@ -197,7 +199,7 @@ func slowFirstSave(t *testing.T, bundle bool) (*fixture, *heldDrafts) {
 // first draft save hangs: the draft, whose ID the flow chose before
 // saving, is removed once that save ends, so no token stays in a draft.
 func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
-	f, h := slowFirstSave(t, true)
+	f, h := slowFirstSave(t, true, nil)
 	if savedGrant(h.fakeDrafts, "users") || len(h.drafts) != 0 || h.n != 1 {
 		res, _ := f.m.Result()
 		t.Errorf("a draft with the token survives the bundle: %d drafts (%d created); Result %+v", len(h.drafts), h.n, res)
@@ -213,9 +215,24 @@ func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
 // TestSlowSaveThenKillKeepsOneDraft: killed while the first save hangs:
 // the final save goes into the same draft.
 func TestSlowSaveThenKillKeepsOneDraft(t *testing.T) {
-	f, h := slowFirstSave(t, false)
+	f, h := slowFirstSave(t, false, nil)
 	res, _ := f.m.Result()
 	if h.n != 1 || res.DraftID != "draft-1" || !savedGrant(h.fakeDrafts, "users") {
 		t.Errorf("%d drafts created, Result %+v", h.n, res)
+	}
+}
+
+// TestKillAfterBundleReportsRemoveError: killed once the bundle is written
+// but before the draft's removal ran: Run removes the draft, and when that
+// fails Result says so (the draft, with the tokens, is left), as the done
+// screen would have.
+func TestKillAfterBundleReportsRemoveError(t *testing.T) {
+	f, h := slowFirstSave(t, true, errPermission)
+	res, err := f.m.Result()
+	if err != nil || res.Receipt == nil || res.DraftID != "draft-1" || !errors.Is(res.DraftRemoveErr, errPermission) {
+		t.Errorf("Result %+v, %v", res, err)
+	}
+	if len(h.removed) != 1 {
+		t.Errorf("removed %q, want draft-1 once", h.removed)
 	}
 }
