@@ -1,6 +1,5 @@
 //go:build ignore
 
-
 package tui
 
 import (

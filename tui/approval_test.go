@@ -1,16 +1,14 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"fmt"
-	"io"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // savedGrant reports whether a draft in d holds app's fake token.
@@ -34,10 +32,10 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	defer f.m.cancel()
 	f.auth.identifyBlock = true
-	f.drive(t, draftsMsg{})
+	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
-	if f.m.screen != scrAuth || f.m.auth.app.ID != "users" || f.m.auth.state != authIdentifying {
+	if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || a.App.ID != "users" || a.Phase != wizard.PhaseIdentifying {
 		t.Fatalf("want users approved, identifying:\n%s", f.view())
 	}
 	if !savedGrant(f.drafts, "users") {
@@ -57,14 +55,13 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 		t.Fatalf("draft apps %+v", d.Apps)
 	}
 
-	g := newFixture(t, 80, 24, nil)
+	g := newFixture(t, 80, 24, func(d *Deps) { d.Drafts = f.drafts })
 	g.drafts = f.drafts
-	g.m.c.deps.Drafts = f.drafts
-	g.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+	g.drive(t, ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
 	g.drive(t, press("enter"))
 	g.submitForm(t)
 	g.drive(t, press("enter"))
-	if g.m.screen != scrReview {
+	if g.m.v.Step != wizard.StepReview {
 		t.Fatalf("not on review after resuming:\n%s", g.view())
 	}
 	if n := g.auth.startCount(); n != 3 {
@@ -74,7 +71,7 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	if n := g.auth.identifies; n != 4 {
 		t.Errorf("resumed wizard called Identify %d times, want 4 (users checked again)", n)
 	}
-	if r := g.m.s.Results["users"]; r == nil || r.Grant.Approver.Email != "Jane.Admin@acme.example" || r.Pending() {
+	if r := g.m.flow.Session().Results["users"]; r == nil || r.Grant.Approver.Email != "Jane.Admin@acme.example" || r.Pending() {
 		t.Errorf("users after resume: %+v", r)
 	}
 }
@@ -95,12 +92,12 @@ func TestIdentifyRetry(t *testing.T) {
 	f.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
 	f.toAuth()
 	f.withCode()
-	f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
-	if f.m.auth.state != authUnidentified {
-		t.Fatalf("state %d, want unidentified:\n%s", f.m.auth.state, f.view())
+	f.drive(t, ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
+	if f.m.v.Auth.Phase != wizard.PhaseUnidentified {
+		t.Fatalf("phase %d, want unidentified:\n%s", f.m.v.Auth.Phase, f.view())
 	}
 	v := f.view()
-	for _, want := range []string{"i/o timeout", "i try again", "a accept anyway", "r authorize again"} {
+	for _, want := range []string{"i/o timeout", "Press i to try again", "i try again", "a accept anyway", "r authorize again"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("screen lacks %q:\n%s", want, v)
 		}
@@ -109,12 +106,12 @@ func TestIdentifyRetry(t *testing.T) {
 		t.Error("grant not saved while the approver is unknown")
 	}
 	f.drive(t, press("i")) // the fakes approve the other apps at once
-	r := f.m.s.Results["users"]
+	r := f.m.flow.Session().Results["users"]
 	if r == nil || r.Status != statusAuthorized || len(r.Warnings) != 0 || r.Grant.Approver.Email != "Jane.Admin@acme.example" {
 		t.Fatalf("users after retry: %+v", r)
 	}
-	if f.m.screen != scrReview || f.auth.identifies != 5 {
-		t.Errorf("screen %d, Identify called %d times, want review and 5 (users twice)", f.m.screen, f.auth.identifies)
+	if f.m.v.Step != wizard.StepReview || f.auth.identifies != 5 {
+		t.Errorf("step %d, Identify called %d times, want review and 5 (users twice)", f.m.v.Step, f.auth.identifies)
 	}
 }
 
@@ -128,76 +125,19 @@ func TestReauthorizeDropsSavedGrant(t *testing.T) {
 	f.auth.block["users"] = true // the fresh code of r stays pending
 	f.toAuth()
 	f.withCode()
-	f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
-	if f.m.auth.state != authWarning || !savedGrant(f.drafts, "users") {
-		t.Fatalf("state %d, saved %v", f.m.auth.state, savedGrant(f.drafts, "users"))
+	f.drive(t, ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
+	if f.m.v.Auth.Phase != wizard.PhaseWarning || !savedGrant(f.drafts, "users") {
+		t.Fatalf("phase %d, saved %v", f.m.v.Auth.Phase, savedGrant(f.drafts, "users"))
 	}
 	f.drive(t, press("r"))
 	if savedGrant(f.drafts, "users") {
 		t.Error("the rejected approval is still in the draft")
 	}
-	if r := f.m.s.Results["users"]; r != nil && r.Status == statusAuthorized {
+	if r := f.m.flow.Session().Results["users"]; r != nil && r.Status == statusAuthorized {
 		t.Errorf("rejected approval still counted: %+v", r)
 	}
-}
-
-// TestAccessibleGrantSavedBeforeIdentify: the line-by-line flow saves the
-// approval before asking who approved, too.
-func TestAccessibleGrantSavedBeforeIdentify(t *testing.T) {
-	f := newFakes()
-	f.auth.identifyBlock = true
-	f.auth.identifying = make(chan string, 1)
-	d := testDeps(f)
-	d.Accessible = true
-	c := testCustomer()
-	d.Prefill = &c
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	go fmt.Fprint(pw, strings.Repeat("\n", 6)+"y\n")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var out bytes.Buffer
-	go func() {
-		_, err := Run(ctx, d, Options{In: pr, Out: &out})
-		done <- err
-	}()
-	select {
-	case <-f.auth.identifying:
-	case <-time.After(5 * time.Second):
-		cancel()
-		t.Fatal("Identify never called")
-	}
-	saved := savedGrant(f.drafts, "users")
-	cancel()
-	if err := <-done; !errors.Is(err, ErrUserAborted) {
-		t.Errorf("Run = %v", err)
-	}
-	if !saved {
-		t.Error("the approved grant is not in the draft while Identify runs")
-	}
-}
-
-// TestAccessibleIdentifyRetry: i asks who approved again.
-func TestAccessibleIdentifyRetry(t *testing.T) {
-	f := newFakes()
-	f.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
-	d := testDeps(f)
-	d.Accessible = true
-	c := testCustomer()
-	d.Prefill = &c
-	in := strings.Repeat("\n", 6) + "y\ni\ny\n"
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	text := out.String()
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
-	}
-	if !strings.Contains(text, "i to try again") || f.auth.identifies != 5 {
-		t.Errorf("identifies %d:\n%s", f.auth.identifies, text)
-	}
-	b, _, _ := f.writer.got()
-	if len(b.Apps) != 4 || b.Apps[0].Approver.Email == "" {
-		t.Errorf("bundle apps %+v", b.Apps)
+	if a := f.m.v.Auth; a.App.ID != "users" || a.Phase != wizard.PhaseWaiting {
+		t.Errorf("r did not show users' fresh code:\n%s", f.view())
 	}
 }
 
@@ -207,87 +147,108 @@ func TestResumeKeepsAcceptedWarnings(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	f.approve(otherApprover())
-	f.pressRun("a")
-	f.step(press("q"), press("y"))
-	f.m.Update(saveDraftNow(t, f))
-	g := newFixture(t, 80, 24, nil)
-	g.m.c.deps.Drafts = f.drafts
-	var id string
-	for k := range f.drafts.drafts {
-		id = k
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}), ev(wizard.Identified{Gen: f.gen(), Identity: otherApprover()}))
+	if f.m.v.Auth.Phase != wizard.PhaseWarning {
+		t.Fatalf("phase %d, want a warning:\n%s", f.m.v.Auth.Phase, f.view())
 	}
-	dr, _ := f.drafts.Load(id)
-	g.step(draftLoadedMsg{draft: dr})
-	r := g.m.s.Results["users"]
+	f.step(press("a"))
+	f.step(press("q"), press("y"))
+	f.step(saveDraftNow(t, f)) // the quit's save, written
+	g := newFixture(t, 80, 24, func(d *Deps) { d.Drafts = f.drafts })
+	g.drive(t, ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}), press("enter"))
+	if g.m.v.Step != wizard.StepCustomer {
+		t.Fatalf("the draft was not resumed:\n%s", g.view())
+	}
+	r := g.m.flow.Session().Results["users"]
 	if r == nil || len(r.Warnings) != 2 {
-		t.Fatalf("resumed users result %+v, warnings %q (draft approvals %+v)", r, r.Warnings, dr.Approvals)
+		t.Fatalf("resumed users result %+v", r)
+	}
+	// The other apps are approved by the same account, their warnings
+	// accepted too.
+	g.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+	g.submitForm(t)
+	g.drive(t, press("enter"))
+	for i := 0; i < 3 && g.m.v.Step == wizard.StepAuthorize && g.m.v.Auth.Phase == wizard.PhaseWarning; i++ {
+		g.drive(t, press("a"))
+	}
+	g.drive(t, press("enter"))
+	b, _, _ := g.writer.got()
+	if b == nil || len(b.Apps) != 4 {
+		t.Fatalf("bundle after resume: %+v", b)
+	}
+	for _, w := range r.Warnings {
+		if !slices.Contains(b.Warnings, w) {
+			t.Errorf("the bundle's warnings %q lack the accepted %q", b.Warnings, w)
+		}
 	}
 }
 
-// saveDraftNow saves f's draft synchronously and returns the saved message.
-func saveDraftNow(t *testing.T, f *fixture) draftSavedMsg {
+// saveDraftNow saves the flow's draft now, as its Save effect would (the
+// runner writes it), and returns the answer for the model.
+func saveDraftNow(t *testing.T, f *fixture) tea.Msg {
 	t.Helper()
-	f.m.s.Snapshot()
-	d := f.m.s.Draft
-	if err := f.drafts.Save(&d); err != nil {
-		t.Fatal(err)
+	save, _ := f.m.flow.Leftover()
+	if save == nil {
+		t.Fatal("saveDraftNow: nothing to save")
 	}
-	return draftSavedMsg{id: d.ID}
+	saved, _ := f.m.run.Run(*save, nil).(wizard.Saved)
+	if saved.Err != nil || saved.Stale {
+		t.Fatalf("saveDraftNow: %+v", saved)
+	}
+	return ev(saved)
 }
 
 // TestNoDraftAfterBundle: a draft save still in flight when the bundle is
 // written does not leave the draft behind (nor does a save asked after).
 func TestNoDraftAfterBundle(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.toReviewAllOK()
-	dr := saveDraftNow(t, f)
-	f.step(dr)
+	defer f.m.cancel()
+	f.auth.block["cdr"] = true
+	f.toApps()
+	f.drive(t, press("enter"))
+	if a := f.m.v.Auth; a == nil || a.App.ID != "cdr" || a.Phase != wizard.PhaseWaiting {
+		t.Fatalf("want cdr waiting:\n%s", f.view())
+	}
 	if len(f.drafts.drafts) != 1 {
 		t.Fatalf("%d drafts before the bundle", len(f.drafts.drafts))
 	}
-	f.m.sv.state = saverQueued // a save is in flight, another asked
-	_, cmd := f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
-	if cmd != nil {
-		cmd()
+	// cdr is approved and checked; the saves this asks for are in flight.
+	_, saving := f.m.Update(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[3])}))
+	_, saving2 := f.m.Update(ev(wizard.Identified{Gen: f.gen(), Identity: testIdentity()}))
+	if f.m.v.Step != wizard.StepReview || !f.m.v.Saving {
+		t.Fatalf("want the review with a save in flight:\n%s", f.view())
 	}
-	// The in-flight save lands after the bundle was written.
-	_ = f.drafts.Save(&f.m.s.Draft)
-	_, cmd = f.m.Update(draftSavedMsg{id: dr.id})
-	for cmd != nil {
-		msg := cmd()
-		if msg == nil {
-			break
-		}
-		_, cmd = f.m.Update(msg)
+	f.drive(t, press("enter"))
+	if f.m.v.Step != wizard.StepDone || len(f.drafts.drafts) != 0 {
+		t.Fatalf("step %d, %d drafts after the bundle was written", f.m.v.Step, len(f.drafts.drafts))
 	}
+	// The saves in flight land after the bundle was written.
+	f.drive(t, tea.BatchMsg{saving, saving2})
 	if len(f.drafts.drafts) != 0 {
 		t.Errorf("%d drafts left after the bundle was written", len(f.drafts.drafts))
 	}
-	if f.m.c.deps.Drafts != nil && f.m.save() != nil {
+	if save, _ := f.m.flow.Leftover(); save != nil {
 		t.Error("a draft save is still possible after the bundle was written")
 	}
 }
 
 // TestGrantArrivingAtQuitIsKept: Wait returned a grant just before the
-// quit was confirmed (its grantMsg still queued while the quit's save is
-// in flight): the approval is saved before the wizard ends, and no
-// Identify is started.
+// quit was confirmed (its answer still queued while the quit's save is in
+// flight): the approval is saved before the wizard ends, even when the
+// program ends before its own save runs, and no Identify is started.
 func TestGrantArrivingAtQuitIsKept(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	app, gen := f.m.auth.app, f.m.auth.gen
+	app, gen := f.m.v.Auth.App, f.gen()
 	f.step(press("q"))
 	_, saveCmd := f.m.Update(press("y")) // quitting; the save is in flight
 	if !f.m.quitting || saveCmd == nil {
 		t.Fatal("not quitting with a save")
 	}
-	_, cmd := f.m.Update(grantMsg{gen: gen, app: app.ID, grant: testGrant(app)})
-	if cmd != nil {
-		t.Errorf("a command after the quit: %s", cmdName(cmd))
-	}
+	f.m.Update(ev(wizard.WaitEnded{Gen: gen, Grant: testGrant(app)})) // its save never runs: the program ends first
 	f.drive(t, saveCmd())
+	f.m.finishSaves() // as Run does once the program has ended
 	if !savedGrant(f.drafts, app.ID) {
 		t.Errorf("approved grant for %s not in any draft after quitting (drafts: %d)", app.ID, len(f.drafts.drafts))
 	}

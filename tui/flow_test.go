@@ -19,11 +19,11 @@ import (
 // submitForm walks the customer form with enter (prefilled values).
 func (f *fixture) submitForm(t *testing.T) {
 	t.Helper()
-	for i := 0; i < 12 && f.m.screen == scrCustomer; i++ {
+	for i := 0; i < 12 && f.m.v.Step == wizard.StepCustomer; i++ {
 		f.drive(t, press("enter"))
 	}
-	if f.m.screen != scrApps {
-		t.Fatalf("form not submitted; screen %d:\n%s", f.m.screen, f.view())
+	if f.m.v.Step != wizard.StepApps {
+		t.Fatalf("form not submitted; step %d:\n%s", f.m.v.Step, f.view())
 	}
 }
 
@@ -34,17 +34,17 @@ func prefill(d *Deps) { c := testCustomer(); d.Prefill = &c }
 // a draft was saved after every approval and removed at the end.
 func TestHappyPath(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.drive(t, draftsMsg{})
+	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
-	if f.m.screen != scrReview {
+	if f.m.v.Step != wizard.StepReview {
 		t.Fatalf("not on review:\n%s", f.view())
 	}
 	if f.drafts.saves != 8 || f.drafts.n != 1 {
 		t.Errorf("drafts saved %d times in %d drafts, want 8 in 1 (each approval at once, then its approver)", f.drafts.saves, f.drafts.n)
 	}
 	f.drive(t, press("enter"))
-	if f.m.screen != scrDone {
+	if f.m.v.Step != wizard.StepDone {
 		t.Fatalf("not done:\n%s", f.view())
 	}
 	b, pass, path := f.writer.got()
@@ -96,14 +96,14 @@ func TestHappyPath(t *testing.T) {
 func TestQuitThenResume(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	f.auth.block["callcontrol"] = true
-	f.drive(t, draftsMsg{})
+	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
-	if f.m.screen != scrAuth || f.m.auth.app.ID != "callcontrol" {
+	if f.m.v.Step != wizard.StepAuthorize || f.m.v.Auth.App.ID != "callcontrol" {
 		t.Fatalf("want callcontrol pending:\n%s", f.view())
 	}
 	f.drive(t, press("q"))
-	if !f.m.confirmQuit {
+	if !f.m.v.AskQuit {
 		t.Fatal("q did not ask first")
 	}
 	f.drive(t, press("y"))
@@ -117,16 +117,15 @@ func TestQuitThenResume(t *testing.T) {
 	}
 
 	// Start again on the same drafts.
-	g := newFixture(t, 120, 40, nil)
+	g := newFixture(t, 120, 40, func(d *Deps) { d.Drafts = f.drafts })
 	g.drafts = f.drafts
-	g.m.c.deps.Drafts = f.drafts
 	infos, _ := f.drafts.List()
-	g.drive(t, draftsMsg{infos: infos})
-	if g.m.screen != scrResume {
+	g.drive(t, ev(wizard.DraftsListed{Infos: infos}))
+	if g.m.v.Step != wizard.StepResume {
 		t.Fatalf("no resume offer:\n%s", g.view())
 	}
 	g.drive(t, press("enter"))
-	if g.m.screen != scrCustomer || g.m.customer.vals.Company != "Acme Industries" {
+	if g.m.v.Step != wizard.StepCustomer || g.m.customer.vals.Company != "Acme Industries" {
 		t.Fatalf("draft's customer not in the form:\n%s", g.view())
 	}
 	g.submitForm(t)
@@ -135,7 +134,7 @@ func TestQuitThenResume(t *testing.T) {
 	}
 	g.drive(t, press("enter"))
 	g.drive(t, press("enter"))
-	if g.m.screen != scrDone {
+	if g.m.v.Step != wizard.StepDone {
 		t.Fatalf("not done:\n%s", g.view())
 	}
 	if g.auth.startCount() != 2 {
@@ -158,10 +157,10 @@ func TestRecoveries(t *testing.T) {
 	f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)}
 	f.auth.waitErr["presence"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrDenied)}
 	f.auth.waitErr["cdr"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)}
-	f.drive(t, draftsMsg{})
+	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
-	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" || f.m.auth.state != authDenied {
+	if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || a.App.ID != "presence" || a.Phase != wizard.PhaseFailed || !errors.Is(a.Err, flows.ErrDenied) {
 		t.Fatalf("want presence denied:\n%s", f.view())
 	}
 	if u, p := f.auth.startsOf("users"), f.auth.startsOf("presence"); u != 2 || p != 1 {
@@ -171,18 +170,21 @@ func TestRecoveries(t *testing.T) {
 		t.Errorf("no Control Hub remedy:\n%s", f.view())
 	}
 	f.drive(t, press("r"))
-	if f.m.auth.app.ID != "cdr" || f.m.auth.state != authFailed {
+	if a := f.m.v.Auth; a.App.ID != "cdr" || a.Phase != wizard.PhaseFailed || !errors.Is(a.Err, flows.ErrInvalidClient) || !a.AskSecret {
 		t.Fatalf("want cdr failed:\n%s", f.view())
 	}
 	if !strings.Contains(f.view(), "env UCX_SECRET_CDR") {
 		t.Errorf("remedy does not name the secret's source:\n%s", f.view())
 	}
 	f.drive(t, press("esc")) // leave the secret prompt
+	if a := f.m.v.Auth; a.AskSecret || a.Phase != wizard.PhaseFailed {
+		t.Fatalf("esc did not leave the secret prompt:\n%s", f.view())
+	}
 	f.drive(t, press("s"), press("y"))
-	if f.m.screen != scrReview {
+	if f.m.v.Step != wizard.StepReview {
 		t.Fatalf("not on review:\n%s", f.view())
 	}
-	if r := f.m.s.Results["cdr"]; r.Status != statusFailed || !strings.Contains(r.Reason, "secret") {
+	if r := f.m.flow.Session().Results["cdr"]; r.Status != statusFailed || !strings.Contains(r.Reason, "secret") {
 		t.Errorf("cdr result %+v", r)
 	}
 	f.drive(t, press("enter"))
@@ -198,21 +200,25 @@ func TestApproverWarningAgain(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	f.approve(otherApprover())
-	if f.m.auth.state != authWarning || len(f.m.auth.ap.Warnings) != 2 {
-		t.Fatalf("state %d warnings %q", f.m.auth.state, f.m.auth.ap.Warnings)
+	app := f.m.v.Auth.App
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(app)}), ev(wizard.Identified{Gen: f.gen(), Identity: otherApprover()}))
+	if a := f.m.v.Auth; a.Phase != wizard.PhaseWarning || len(a.Approval.Warnings) != 2 {
+		t.Fatalf("phase %d warnings %q", a.Phase, a.Approval.Warnings)
 	}
-	gen := f.m.auth.gen
+	gen := f.gen()
 	f.step(press("r"))
-	if f.m.auth.gen != gen+1 || f.m.auth.state != authRenewing {
-		t.Fatalf("r did not ask for a fresh code: gen %d state %d", f.m.auth.gen, f.m.auth.state)
+	if a := f.m.v.Auth; a.Gen <= gen || a.Phase != wizard.PhaseRenewing {
+		t.Fatalf("r did not ask for a fresh code: gen %d -> %d, phase %d", gen, a.Gen, a.Phase)
 	}
 	f.withCode()
-	f.approve(otherApprover())
-	f.pressRun("a")
-	r := f.m.s.Results["users"]
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(app)}), ev(wizard.Identified{Gen: f.gen(), Identity: otherApprover()}))
+	f.step(press("a"))
+	r := f.m.flow.Session().Results["users"]
 	if r == nil || r.Status != statusAuthorized || len(r.Warnings) != 2 {
 		t.Fatalf("accepted result %+v", r)
+	}
+	if f.m.v.Auth == nil || f.m.v.Auth.App.ID != "presence" {
+		t.Errorf("a did not move on to the next app:\n%s", f.view())
 	}
 }
 
@@ -222,12 +228,15 @@ func TestStaleResultsIgnored(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	old := f.m.auth.gen
+	old := f.gen()
 	f.step(press("r"))
-	f.step(grantMsg{gen: old, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])})
-	f.step(pollMsg{gen: old, app: f.m.auth.app.ID, ev: flows.PollEvent{Outcome: flows.PollSlowDown}})
-	if f.m.auth.state != authRenewing || f.m.auth.haveEv {
-		t.Fatalf("stale result applied: state %d", f.m.auth.state)
+	f.step(ev(wizard.WaitEnded{Gen: old, Grant: testGrant(testApps()[0])}))
+	f.step(ev(wizard.Polled{Gen: old, Event: flows.PollEvent{Outcome: flows.PollSlowDown}}))
+	if a := f.m.v.Auth; a.Phase != wizard.PhaseRenewing || a.HavePoll || a.Approved {
+		t.Fatalf("stale result applied: phase %d, poll %v, approved %v", a.Phase, a.HavePoll, a.Approved)
+	}
+	if r := f.m.flow.Session().Results["users"]; r != nil {
+		t.Errorf("a stale approval was kept: %+v", r)
 	}
 }
 
@@ -235,9 +244,9 @@ func TestStaleResultsIgnored(t *testing.T) {
 // there reports ErrPreflightBlocked.
 func TestPreflightBlocks(t *testing.T) {
 	f := newFixture(t, 80, 24, withPreflight(blockingChecks()))
-	f.step(checksMsg{checks: blockingChecks()})
+	f.step(ev(wizard.ChecksRan{Checks: blockingChecks()}))
 	f.drive(t, press("enter"))
-	if f.m.screen != scrPreflight {
+	if f.m.v.Step != wizard.StepChecks {
 		t.Fatal("went on past a blocking check")
 	}
 	f.drive(t, press("q"))
@@ -245,13 +254,24 @@ func TestPreflightBlocks(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	g := newFixture(t, 80, 24, withPreflight(okChecks()))
-	g.drive(t, checksMsg{checks: okChecks()}, press("enter"))
-	if g.m.screen != scrLoading {
-		t.Fatalf("screen %d, want loading (drafts not listed yet)", g.m.screen)
+	g.drive(t, ev(wizard.ChecksRan{Checks: okChecks()}), press("enter"))
+	if g.m.v.Step != wizard.StepLoading {
+		t.Fatalf("step %d, want loading (drafts not listed yet)", g.m.v.Step)
 	}
-	g.drive(t, draftsMsg{})
-	if g.m.screen != scrCustomer {
-		t.Fatalf("screen %d, want customer", g.m.screen)
+	g.drive(t, ev(wizard.DraftsListed{}))
+	if g.m.v.Step != wizard.StepCustomer {
+		t.Fatalf("step %d, want customer", g.m.v.Step)
+	}
+}
+
+// toReviewDriven fills the customer and takes every app, as the fakes
+// approve them at once, to the review.
+func (f *fixture) toReviewDriven(t *testing.T) {
+	t.Helper()
+	f.toApps()
+	f.drive(t, press("enter"))
+	if f.m.v.Step != wizard.StepReview || f.m.flow.Session().Authorized() != len(testApps()) {
+		t.Fatalf("not on the review with every app authorized:\n%s", f.view())
 	}
 }
 
@@ -259,7 +279,7 @@ func TestPreflightBlocks(t *testing.T) {
 // WriteBundle (and nowhere on screen).
 func TestPassphraseReachesWriter(t *testing.T) {
 	f := newFixture(t, 80, 24, func(d *Deps) { d.Protection = Protection{Passphrase: true} })
-	f.toReviewAllOK()
+	f.toReviewDriven(t)
 	const pw = "correct horse battery staple"
 	f.drive(t, typeText(pw)...)
 	f.drive(t, press("enter"))
@@ -272,6 +292,9 @@ func TestPassphraseReachesWriter(t *testing.T) {
 	if pass.Reveal() != pw {
 		t.Fatalf("writer got %q", pass.Reveal())
 	}
+	if f.m.v.Step != wizard.StepDone {
+		t.Errorf("not done after the bundle was written:\n%s", f.view())
+	}
 }
 
 // TestDefaultOutPath: the bundle is named by the company's slug and the
@@ -282,21 +305,26 @@ func TestDefaultOutPath(t *testing.T) {
 	}
 }
 
-// TestNoTokenLeaks formats every message and result that can hold a grant
-// with %v, %+v, %#v and JSON, and scans every golden file: the fake tokens
-// appear nowhere. (drive also checks every View of the happy path.)
+// TestNoTokenLeaks formats every event, effect and result that can hold a
+// grant with %v, %+v, %#v and JSON, and scans every golden file: the fake
+// tokens appear nowhere. (drive also checks every View of the happy path.)
 func TestNoTokenLeaks(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(testApps()[0])}) // grant held, identity pending
 	app := testApps()[0]
 	g := testGrant(app)
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: g})) // grant held, identity pending
+	if f.m.v.Auth.Phase != wizard.PhaseIdentifying {
+		t.Fatalf("phase %d, want identifying", f.m.v.Auth.Phase)
+	}
 	res := appResult{App: app, Status: statusAuthorized, Grant: wizard.AppGrant(app, g, testIdentity(), adminEmail)}
 	d := Draft{ID: "d1", Apps: []store.AppGrant{res.Grant}}
+	b := store.Bundle{Apps: d.Apps}
 	for _, v := range []any{
-		grantMsg{gen: 1, grant: g}, appDoneMsg{res: res}, res, draftLoadedMsg{draft: d}, d,
-		bundleWrittenMsg{}, store.Bundle{Apps: d.Apps}, f.m.auth, *f.m, f.m,
+		wizard.WaitEnded{Gen: 1, Grant: g}, wizard.CheckApprover{Grant: g}, wizard.OrgReadJob{App: app, Grant: g},
+		wizard.Save{Draft: d}, wizard.DraftLoaded{Draft: d}, wizard.WriteBundle{Bundle: b, Draft: d}, wizard.FinishDraft{Draft: d},
+		wizard.BundleWritten{}, res, d, b, f.m.v, f.m.auth, f.m.flow, f.m,
 	} {
 		for _, verb := range []string{"%v", "%+v", "%#v"} {
 			assertNoSecrets(t, fmt.Sprintf(verb, v))
@@ -341,20 +369,23 @@ func TestResizeReflows(t *testing.T) {
 }
 
 // TestAutoRenewBounded: expired codes are replaced on their own, but not
-// forever: after maxAutoRenew in a row the screen waits for r.
+// forever: after wizard.MaxAutoRenew in a row the screen waits for r.
 func TestAutoRenewBounded(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
-	for i := 0; i <= maxAutoRenew; i++ {
+	for i := 0; i <= wizard.MaxAutoRenew; i++ {
 		f.withCode()
-		f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, err: flows.ErrExpired})
+		f.step(ev(wizard.WaitEnded{Gen: f.gen(), Err: flows.ErrExpired}))
+		if i < wizard.MaxAutoRenew && f.m.v.Auth.Phase != wizard.PhaseRenewing {
+			t.Fatalf("expiry %d: phase %d, want a fresh code on its own", i+1, f.m.v.Auth.Phase)
+		}
 	}
-	if f.m.auth.state != authFailed || !strings.Contains(f.view(), "Press r for a fresh one") {
-		t.Fatalf("state %d after %d expiries:\n%s", f.m.auth.state, maxAutoRenew+1, f.view())
+	if f.m.v.Auth.Phase != wizard.PhaseFailed || !strings.Contains(f.view(), "Press r for a fresh one") {
+		t.Fatalf("phase %d after %d expiries:\n%s", f.m.v.Auth.Phase, wizard.MaxAutoRenew+1, f.view())
 	}
 	f.step(press("r"))
-	if f.m.auth.state != authRenewing {
-		t.Fatalf("r: state %d", f.m.auth.state)
+	if f.m.v.Auth.Phase != wizard.PhaseRenewing {
+		t.Fatalf("r: phase %d", f.m.v.Auth.Phase)
 	}
 }
 
@@ -363,7 +394,7 @@ func TestCopyURL(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	f.pressRun("c")
+	f.drive(t, press("c"))
 	if len(f.copied) != 1 || f.copied[0] != completeURI {
 		t.Fatalf("copied %q", f.copied)
 	}
@@ -382,36 +413,92 @@ func TestReviewQuitWhileWritingBundle(t *testing.T) {
 			f := newFixture(t, 100, 30, nil)
 			f.toAuth("users")
 			f.withCode()
-			f.drive(t, grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
-			if f.m.screen != scrReview {
-				t.Fatalf("screen %v, want review", f.m.screen)
+			f.drive(t, ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
+			if f.m.v.Step != wizard.StepReview {
+				t.Fatalf("step %v, want review", f.m.v.Step)
 			}
-			f.step(completeMsg{}) // the write is in flight
+			f.step(ev(wizard.Complete{})) // enter's report: the write is in flight
+			if f.m.v.Review == nil || !f.m.v.Review.Writing {
+				t.Fatalf("enter did not start the write:\n%s", f.view())
+			}
 			f.step(press(k))
-			if f.m.confirmQuit || f.m.quitting {
-				t.Fatalf("%s while writing: confirmQuit=%v quitting=%v", k, f.m.confirmQuit, f.m.quitting)
+			if f.m.v.AskQuit || f.m.quitting {
+				t.Fatalf("%s while writing: AskQuit=%v quitting=%v", k, f.m.v.AskQuit, f.m.quitting)
 			}
 			if v := f.view(); !strings.Contains(v, "one moment") {
 				t.Errorf("no word that the write cannot be stopped:\n%s", v)
 			}
-			f.m.confirmQuit = true // as if asked just before the write
+			saves := f.drafts.saves
 			rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
-			f.drive(t, bundleWrittenMsg{receipt: rc})
-			if f.m.confirmQuit {
-				t.Error("the quit question survives the written bundle")
+			f.drive(t, ev(wizard.BundleWritten{Receipt: rc}))
+			if f.m.v.Step != wizard.StepDone || f.m.v.AskQuit {
+				t.Fatalf("written bundle: step %d, AskQuit %v", f.m.v.Step, f.m.v.AskQuit)
 			}
-			f.drive(t, press("y"))
-			if f.m.quit(); len(f.drafts.drafts) != 0 {
-				t.Errorf("a draft with the tokens was saved after the bundle was written")
-			}
-			f.m.saveNow()
 			if len(f.drafts.drafts) != 0 {
-				t.Errorf("saveNow saved a draft after the bundle was written")
+				t.Errorf("the draft with the tokens is left after the bundle was written")
+			}
+			f.drive(t, press("y"), press(k))
+			if !f.m.quitting {
+				t.Errorf("%s on the done screen does not exit", k)
+			}
+			if f.drafts.saves != saves || len(f.drafts.drafts) != 0 {
+				t.Errorf("a draft with the tokens was saved after the bundle was written (%d saves -> %d)", saves, f.drafts.saves)
+			}
+			if save, _ := f.m.flow.Leftover(); save != nil {
+				t.Errorf("a draft save is still asked for after the bundle was written")
 			}
 			if res, err := f.m.Result(); err != nil || res.Receipt == nil {
 				t.Errorf("bundle written but Result = %+v, %v", res, err)
 			}
 		})
+	}
+}
+
+// TestQuitAskedBeforeQueuedWrite: COMPLETE REQUEST waits for the org's
+// name and size; the engineer asks to quit meanwhile; the org arrives and
+// the write starts with the question on screen. The write cannot be
+// stopped halfway: the question gives way to "one moment", y does not
+// abort a bundle being written, and once written the wizard is done (no
+// draft with the tokens saved, the result a success).
+func TestQuitAskedBeforeQueuedWrite(t *testing.T) {
+	f := newFixture(t, 100, 30, nil)
+	f.toAuth("users")
+	f.withCode()
+	f.drive(t, ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
+	if f.m.v.Step != wizard.StepReview {
+		t.Fatalf("step %v, want review", f.m.v.Step)
+	}
+	f.step(ev(wizard.OrgRead{Facts: wizard.OrgFacts{Identity: flows.Identity{OrgID: orgID}, Pending: true}}))
+	f.step(ev(wizard.Complete{})) // enter's report: queued until the org is read
+	if r := f.m.v.Review; !r.Queued || r.Writing {
+		t.Fatalf("COMPLETE REQUEST not queued: %+v", r)
+	}
+	f.step(press("q"))
+	if !f.m.v.AskQuit {
+		t.Fatal("q did not ask first")
+	}
+	f.step(ev(wizard.OrgRead{Facts: wizard.OrgFacts{Identity: flows.Identity{OrgID: orgID, OrgName: "Acme Industries"}}}))
+	if r := f.m.v.Review; !r.Writing {
+		t.Fatalf("the write did not start once the org was read: %+v", r)
+	}
+	if v := f.view(); f.m.v.AskQuit || !strings.Contains(v, "one moment") {
+		t.Errorf("the quit question stays while the bundle is written:\n%s", v)
+	}
+	saves := f.drafts.saves
+	f.step(press("y"))
+	if f.m.quitting || f.m.v.Step != wizard.StepReview {
+		t.Fatalf("y aborted the wizard while the bundle was written")
+	}
+	rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
+	f.drive(t, ev(wizard.BundleWritten{Receipt: rc}))
+	if f.m.v.Step != wizard.StepDone {
+		t.Fatalf("written bundle: step %d", f.m.v.Step)
+	}
+	if f.drafts.saves != saves || len(f.drafts.drafts) != 0 {
+		t.Errorf("a draft with the tokens is left after the bundle was written (%d saves -> %d, %d drafts)", saves, f.drafts.saves, len(f.drafts.drafts))
+	}
+	if res, err := f.m.Result(); err != nil || res.Receipt == nil {
+		t.Errorf("bundle written but Result = %+v, %v", res, err)
 	}
 }
 
@@ -427,9 +514,9 @@ func TestDriveWaitsForSlowCommands(t *testing.T) {
 			return write(path, b, pass, record)
 		}
 	})
-	f.toReviewAllOK()
+	f.toReviewDriven(t)
 	f.drive(t, press("enter"))
-	if f.m.screen != scrDone {
+	if f.m.v.Step != wizard.StepDone {
 		t.Fatalf("the slow write's answer was dropped:\n%s", f.view())
 	}
 }
@@ -438,14 +525,14 @@ func TestDriveWaitsForSlowCommands(t *testing.T) {
 // help line says so.
 func TestCustomerHelpSubmit(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.drive(t, draftsMsg{})
+	f.drive(t, ev(wizard.DraftsListed{}))
 	if !strings.Contains(f.m.helpLine, "enter next field") {
 		t.Fatalf("first field: help %q", f.m.helpLine)
 	}
 	for range 5 {
 		f.drive(t, press("enter"))
 	}
-	if f.m.screen != scrCustomer || !strings.Contains(f.m.helpLine, "enter submit") || strings.Contains(f.m.helpLine, "next field") {
+	if f.m.v.Step != wizard.StepCustomer || !strings.Contains(f.m.helpLine, "enter submit") || strings.Contains(f.m.helpLine, "next field") {
 		t.Fatalf("last field: help %q\n%s", f.m.helpLine, f.view())
 	}
 	f.drive(t, press("shift+tab"))

@@ -1,15 +1,13 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // downEvent is a poll that got no answer, the network down since 25 s
@@ -18,6 +16,11 @@ func downEvent(tried *int) flows.PollEvent {
 	return flows.PollEvent{Attempt: 9, Outcome: flows.PollTransient, At: t0.Add(30 * time.Second), NextPoll: t0.Add(32 * time.Second),
 		Interval: 2 * time.Second, Err: fmt.Errorf("%w: connection reset by peer", flows.ErrUnreachable),
 		Unreachable: true, DownSince: t0.Add(5 * time.Second), TryNow: func() { *tried++ }}
+}
+
+// polled is the message that hands the flow a poll of the code on screen.
+func (f *fixture) polled(e flows.PollEvent) {
+	f.step(ev(wizard.Polled{Gen: f.gen(), Event: e}))
 }
 
 // TestNetworkDownScreen: while Webex gives no answer at all the screen
@@ -29,7 +32,7 @@ func TestNetworkDownScreen(t *testing.T) {
 		f.toAuth()
 		f.withCode()
 		f.at(30 * time.Second)
-		f.poll(downEvent(&tried))
+		f.polled(downEvent(&tried))
 	})
 }
 
@@ -42,72 +45,26 @@ func TestNetworkDownTryNow(t *testing.T) {
 	f.toAuth()
 	f.withCode()
 	var tried int
-	f.poll(downEvent(&tried))
+	f.polled(downEvent(&tried))
 	// Starts of this app only: the next app's code is asked for in the
 	// background meanwhile (prefetch), at a time of its own.
-	app := f.m.auth.app.ID
-	starts, gen := f.auth.startsOf(app), f.m.auth.gen
+	app := f.m.v.Auth.App.ID
+	starts, gen := f.auth.startsOf(app), f.gen()
 	if help := f.view(); !strings.Contains(help, "r try now") || strings.Contains(help, "new code") {
 		t.Errorf("help while down does not offer r to try now:\n%s", help)
 	}
+	f.drive(t, press("r"))
+	if a := f.m.v.Auth; tried != 1 || f.auth.startsOf(app) != starts || a.Gen != gen || a.Phase != wizard.PhaseWaiting || a.Code != testCode(a.App) {
+		t.Errorf("r while down: tried %d, starts %d -> %d, gen %d -> %d, phase %v; want one try, the same code",
+			tried, starts, f.auth.startsOf(app), gen, a.Gen, a.Phase)
+	}
+	f.polled(flows.PollEvent{Attempt: 10, Outcome: flows.PollPending, At: t0.Add(31 * time.Second), NextPoll: t0.Add(33 * time.Second), Interval: 2 * time.Second})
+	if help := f.view(); !strings.Contains(help, "r new code") || strings.Contains(help, "try now") {
+		t.Errorf("help with Webex answering does not offer r for a new code:\n%s", help)
+	}
 	f.step(press("r"))
-	if tried != 1 || f.auth.startsOf(app) != starts || f.m.auth.gen != gen || f.m.auth.state != authWaiting {
-		t.Errorf("r while down: tried %d, starts %d -> %d, gen %d -> %d, state %v; want one try, the same code",
-			tried, starts, f.auth.startsOf(app), gen, f.m.auth.gen, f.m.auth.state)
-	}
-	f.poll(flows.PollEvent{Attempt: 10, Outcome: flows.PollPending, At: t0.Add(31 * time.Second), NextPoll: t0.Add(33 * time.Second), Interval: 2 * time.Second})
-	f.step(press("r"))
-	if tried != 1 || f.m.auth.gen == gen {
-		t.Errorf("r with Webex answering: tried %d, gen %d -> %d; want a new code", tried, gen, f.m.auth.gen)
-	}
-}
-
-// TestAccessibleNetworkDown: the accessible front-end says the network is
-// down in plain words, once, and r then tries now instead of a new code.
-func TestAccessibleNetworkDown(t *testing.T) {
-	old := typeAhead
-	typeAhead = func(*accessible) bool { return true }
-	defer func() { typeAhead = old }()
-	app := testApps()[0]
-	f := newFakes()
-	tried := make(chan struct{}, 4)
-	ev := downEvent(new(int))
-	ev.TryNow = func() { tried <- struct{}{} }
-	f.auth.events = []flows.PollEvent{ev, ev}
-	f.auth.block[app.ID] = true
-	parked := f.auth.parkedCh()
-	d := testDeps(f)
-	var out bytes.Buffer
-	pr, pw := io.Pipe()
-	a := &accessible{ctx: context.Background(), m: newModel(context.Background(), d), in: newLineReader(pr), out: &syncWriter{w: &out}, fd: -1}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	type result struct {
-		choice string
-		err    error
-	}
-	done := make(chan result, 1)
-	go func() {
-		choice, _, err := a.wait(ctx, cancel, app, testCode(app))
-		done <- result{choice, err}
-	}()
-	<-parked // both events reported; Wait waits on
-	fmt.Fprintln(pw, "r")
-	<-tried
-	fmt.Fprintln(pw, "s")
-	r := <-done
-	pw.Close()
-	if r.choice != "s" || r.err != nil {
-		t.Errorf("choice %q, %v; want s (r tried now and did not end the wait)", r.choice, r.err)
-	}
-	text := out.String()
-	if n := strings.Count(text, "No answer from Webex: the network seems down"); n != 1 {
-		t.Errorf("said the network is down %d times, want once:\n%s", n, text)
-	}
-	for _, want := range []string{"Type r and enter to try now.", "Trying Webex again now.", "an approval given meanwhile is not lost"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("no %q:\n%s", want, text)
-		}
+	if a := f.m.v.Auth; tried != 1 || a.Gen == gen || a.Phase != wizard.PhaseRenewing {
+		t.Errorf("r with Webex answering: tried %d, gen %d -> %d, phase %v; want a new code", tried, gen, a.Gen, a.Phase)
 	}
 }
 
@@ -127,11 +84,11 @@ func TestBusyIsNotTheNetwork(t *testing.T) {
 		f := newFixture(t, 120, 40, nil)
 		f.toAuth()
 		f.withCode()
-		ev := flows.PollEvent{Attempt: 2, Outcome: flows.PollTransient, At: t0, NextPoll: t0.Add(5 * time.Second), Interval: 5 * time.Second, Err: tc.err}
+		e := flows.PollEvent{Attempt: 2, Outcome: flows.PollTransient, At: t0, NextPoll: t0.Add(5 * time.Second), Interval: 5 * time.Second, Err: tc.err}
 		if tc.down {
-			ev.Unreachable, ev.DownSince, ev.TryNow = true, t0, func() {}
+			e.Unreachable, e.DownSince, e.TryNow = true, t0, func() {}
 		}
-		f.poll(ev)
+		f.polled(e)
 		if v := f.view(); !strings.Contains(v, tc.want) || strings.Contains(v, tc.no) {
 			t.Errorf("%v: want %q and no %q:\n%s", tc.err, tc.want, tc.no, v)
 		}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -10,14 +9,15 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 var err503 = &flows.WebexError{Status: 503, TrackingID: "ROUTER_6561F0A1-3C2B"}
 
-// retry is the retryMsg the current Start or Identify of f's screen
-// delivers for ev (see withRetries).
-func (f *fixture) retry(ev flows.RetryEvent) retryMsg {
-	return retryMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, ev: ev}
+// retry is the message that hands the flow a retry of the current app's
+// Start or Identify (Retried, as effects.Runner reports it).
+func (f *fixture) retry(e flows.RetryEvent) tea.Msg {
+	return ev(wizard.Retried{Gen: f.gen(), Event: e})
 }
 
 // TestRetryShownWhileStarting: a retry of Start shows on the current app's
@@ -25,7 +25,7 @@ func (f *fixture) retry(ev flows.RetryEvent) retryMsg {
 func TestRetryShownWhileStarting(t *testing.T) {
 	f := newFixture(t, 100, 30, nil)
 	f.toAuth()
-	f.step(f.retry(flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: err503}))
+	f.step(f.retry(flows.RetryEvent{Op: flows.RetryStart, AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: err503}))
 	want := "Webex is busy (HTTP 503, attempt 2), retrying in 4s"
 	if v := f.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), want) {
 		t.Fatalf("no retry line %q:\n%s", want, v)
@@ -34,14 +34,11 @@ func TestRetryShownWhileStarting(t *testing.T) {
 	if v := f.view(); !strings.Contains(v, "retrying in 1s") {
 		t.Errorf("no countdown:\n%s", v)
 	}
-	// A retry of an older call of this app, of another app, or an identify
-	// retry while starting: ignored.
-	stale := f.retry(flows.RetryEvent{Op: "start", AppID: "users", Attempt: 4, Wait: time.Second, Err: err503})
-	stale.gen--
-	other := f.retry(flows.RetryEvent{Op: "start", AppID: "presence", Attempt: 5, Wait: time.Second, Err: err503})
-	other.app = "presence"
-	f.step(stale, other, f.retry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 6, Wait: time.Second, Err: err503}))
-	if v := f.view(); strings.Contains(v, "attempt 4") || strings.Contains(v, "attempt 5") || strings.Contains(v, "attempt 6") {
+	// A retry of an older call of this app, or an identify retry while
+	// starting: ignored.
+	stale := ev(wizard.Retried{Gen: f.gen() - 1, Event: flows.RetryEvent{Op: flows.RetryStart, AppID: "users", Attempt: 4, Wait: time.Second, Err: err503}})
+	f.step(stale, f.retry(flows.RetryEvent{Op: flows.RetryIdentify, AppID: "users", Attempt: 6, Wait: time.Second, Err: err503}))
+	if v := f.view(); strings.Contains(v, "attempt 4") || strings.Contains(v, "attempt 6") {
 		t.Errorf("a retry of something else shown:\n%s", v)
 	}
 	f.withCode()
@@ -56,117 +53,136 @@ func TestRetryShownWhileIdentifying(t *testing.T) {
 	f := newFixture(t, 100, 30, nil)
 	f.toAuth()
 	f.withCode()
-	f.step(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
-	if f.m.auth.state != authIdentifying {
-		t.Fatalf("state %d", f.m.auth.state)
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
+	if f.m.v.Auth.Phase != wizard.PhaseIdentifying {
+		t.Fatalf("phase %d", f.m.v.Auth.Phase)
 	}
-	f.step(f.retry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 2 * time.Second, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}))
+	f.step(f.retry(flows.RetryEvent{Op: flows.RetryIdentify, AppID: "users", Attempt: 1, Wait: 2 * time.Second, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)}))
 	if v := f.view(); !strings.Contains(v, "No answer from Webex (attempt 1), retrying in 2s") || !strings.Contains(v, "connection reset") {
 		t.Fatalf("no retry line:\n%s", v)
 	}
 }
 
-// TestWithRetries: the command of one call delivers each retry the call
-// reports, in order, each retryMsg carrying the command for what follows,
-// then the call's own message; the root keeps listening even on a stale
-// retry, so that the answer is not lost; a call whose context is done
-// never blocks on a retry nobody reads.
-func TestWithRetries(t *testing.T) {
-	evs := []flows.RetryEvent{{Op: "start", AppID: "users", Attempt: 1}, {Op: "start", AppID: "users", Attempt: 2}}
-	call := func(onRetry func(flows.RetryEvent)) tea.Msg {
-		for _, ev := range evs {
-			onRetry(ev)
-		}
-		return codeMsg{gen: 7, app: "users"}
-	}
-	cmd := withRetries(context.Background(), 7, "users", call)
-	var got []int
-	for range 10 {
-		switch msg := cmd().(type) {
-		case retryMsg:
-			if msg.gen != 7 || msg.app != "users" {
-				t.Fatalf("retryMsg %+v", msg)
-			}
-			got = append(got, msg.ev.Attempt)
-			cmd = msg.next
-			continue
-		case codeMsg:
-			if fmt.Sprint(got) != "[1 2]" {
-				t.Fatalf("retries %v before the answer, want [1 2]", got)
-			}
-		default:
-			t.Fatalf("%T", msg)
-		}
-		break
-	}
-
-	// Nobody listens after the first retry; the context ends the call.
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	cmd = withRetries(ctx, 8, "users", func(onRetry func(flows.RetryEvent)) tea.Msg {
-		defer close(done)
-		return call(onRetry)
-	})
-	if _, ok := cmd().(retryMsg); !ok {
-		t.Fatal("no first retry")
-	}
-	cancel()
-	<-done
-
-	// The root passes a stale retry's next on.
-	f := newFixture(t, 80, 24, nil)
-	f.toAuth()
-	next := func() tea.Msg { return nil }
-	_, got2 := f.m.Update(retryMsg{gen: -1, app: "users", ev: evs[0], next: next})
-	if got2 == nil {
-		t.Error("the root stopped listening on a stale retry")
-	}
+// retryingAuth reports retries to the onRetry of its calls, as
+// flows.Client does, before answering like fakeAuth: starts retries of
+// each Start of users (attempts 1, 2...), the last one's error a message
+// with a terminal escape; one retry of each Approver of users.
+type retryingAuth struct {
+	*fakeAuth
+	starts int
 }
 
-// retryingAuth reports retries to the onRetry of its calls, as
-// flows.Client does, before answering like fakeAuth.
-type retryingAuth struct{ *fakeAuth }
-
 func (r retryingAuth) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
-	if app.ID == "users" {
-		onRetry(flows.RetryEvent{Op: "start", AppID: "users", Attempt: 2, Wait: 4 * time.Second, Err: &flows.WebexError{Status: 503, Message: "\x1b[31mdown for maintenance\x1b[0m"}})
+	if app.ID == "users" && onRetry != nil {
+		for i := 1; i <= r.starts; i++ {
+			var err error = err503
+			if i == r.starts {
+				err = &flows.WebexError{Status: 503, Message: "\x1b[31mdown for maintenance\x1b[0m"}
+			}
+			onRetry(flows.RetryEvent{Op: flows.RetryStart, AppID: "users", Attempt: i, Wait: 4 * time.Second, Err: err})
+		}
 	}
 	return r.fakeAuth.Start(ctx, app, onRetry)
 }
 
 func (r retryingAuth) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
 	if app.ID == "users" {
-		onRetry(flows.RetryEvent{Op: "identify", AppID: "users", Attempt: 1, Wait: 1500 * time.Millisecond, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)})
+		onRetry(flows.RetryEvent{Op: flows.RetryIdentify, AppID: "users", Attempt: 1, Wait: 1500 * time.Millisecond, Err: fmt.Errorf("flows: %w: read tcp: connection reset by peer", flows.ErrUnreachable)})
 	}
 	return r.fakeAuth.Approver(ctx, app, g, onRetry)
 }
 
-// TestAccessibleShowsRetries: the line-by-line flow prints a line for each
-// retry of the current app's Start and Identify, sanitized.
-func TestAccessibleShowsRetries(t *testing.T) {
-	f := newFakes()
-	d := testDeps(f)
-	d.Authorizer = retryingAuth{fakeAuth: f.auth}
-	d.Accessible = true
-	c := testCustomer()
-	d.Prefill = &c
-	in := strings.Repeat("\n", 6) + "y\ny\n"
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	text := out.String()
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
+// startCmds hands the flow the apps chosen (users first) and returns the
+// commands of the effects that asks for (StartCode among them).
+func (f *fixture) startCmds(t *testing.T) []tea.Cmd {
+	t.Helper()
+	f.toApps()
+	_, cmd := f.m.Update(ev(wizard.AppsChosen{IDs: []string{"users"}}))
+	if f.m.v.Auth == nil || f.m.v.Auth.Phase != wizard.PhaseStarting {
+		t.Fatalf("not starting:\n%s", f.view())
 	}
-	for _, want := range []string{
-		"Webex is busy (HTTP 503, attempt 2), retrying in 4s: down for maintenance\n",
-		"No answer from Webex (attempt 1), retrying in 2s: ",
-		"(attempt 1), retrying in 2s: connection reset by peer\n",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("output lacks %q:\n%s", want, text)
+	return flatten(cmd)
+}
+
+// TestRetriesReachTheScreen: the retries Start reports while it runs (in
+// its command) reach the screen one by one, in order, through the root's
+// listener, before the call's answer, their text stripped of terminal
+// escapes; the root keeps listening after a stale retry, so that no later
+// report is lost; and a call whose reports nobody reads any more (the
+// wizard is over) does not block on them.
+func TestRetriesReachTheScreen(t *testing.T) {
+	f := newFakes()
+	f.m = New(func() Deps {
+		d := testDeps(f)
+		d.Authorizer = retryingAuth{fakeAuth: f.auth, starts: 2}
+		return d
+	}())
+	f.m.Init()
+	f.step(resize(100, 30))
+	defer f.m.cancel()
+	var answers []tea.Msg
+	for _, c := range f.startCmds(t) {
+		answers = append(answers, f.run(t, c)...)
+	}
+	for i := 1; i <= 2; i++ {
+		msg := f.m.listen()()
+		em, ok := msg.(eventMsg)
+		r, ok2 := em.ev.(wizard.Retried)
+		if !ok || !ok2 || !em.listened || r.Gen != f.gen() || r.Event.Attempt != i {
+			t.Fatalf("report %d: %#v", i, msg)
+		}
+		_, next := f.m.Update(msg)
+		if !strings.Contains(f.view(), fmt.Sprintf("attempt %d), retrying in 4s", i)) {
+			t.Errorf("retry %d not shown:\n%s", i, f.view())
+		}
+		if !listens(next) {
+			t.Errorf("the root stopped listening after retry %d", i)
 		}
 	}
-	if strings.Contains(text, "\x1b") {
-		t.Errorf("an escape printed:\n%s", text)
+	if v := f.m.View(); !strings.Contains(v, ": down for maintenance") || strings.Contains(v, "\x1b") {
+		t.Errorf("the retry's message not shown, or shown with its escapes:\n%q", v)
 	}
+	var code bool
+	for _, msg := range answers {
+		if em, ok := msg.(eventMsg); ok {
+			if _, ok := em.ev.(wizard.CodeIssued); ok {
+				code = true
+				f.step(msg)
+			}
+		}
+	}
+	if !code || f.m.v.Auth.Phase != wizard.PhaseWaiting || strings.Contains(f.view(), "Webex is busy") {
+		t.Fatalf("Start's answer (after its retries) not taken:\n%s", f.view())
+	}
+	// A stale retry, listened: the root listens on.
+	_, next := f.m.Update(eventMsg{ev: wizard.Retried{Gen: -1, Event: flows.RetryEvent{Op: flows.RetryStart, Attempt: 9}}, listened: true})
+	if !listens(next) || strings.Contains(f.view(), "attempt 9") {
+		t.Errorf("a stale retry: listening %v\n%s", listens(next), f.view())
+	}
+
+	// Nobody listens any more (the wizard's context is done): a call that
+	// reports more retries than the reports' buffer holds still answers
+	// (drive's run fails the test if it never does).
+	g := newFakes()
+	g.m = New(func() Deps {
+		d := testDeps(g)
+		d.Authorizer = retryingAuth{fakeAuth: g.auth, starts: 3 * cap(f.m.events)}
+		return d
+	}())
+	g.m.Init()
+	cmds := g.startCmds(t)
+	g.m.cancel()
+	for _, c := range cmds {
+		g.run(t, c)
+	}
+}
+
+// listens tells whether cmd holds the root's listener of Model.events.
+func listens(cmd tea.Cmd) bool {
+	for _, c := range flatten(cmd) {
+		if strings.Contains(cmdName(c), "listen") {
+			return true
+		}
+	}
+	return false
 }

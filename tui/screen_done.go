@@ -32,7 +32,7 @@ func (s *doneScreen) sync(v *wizard.View) {
 	}
 	defer s.layout() // the help asks scrolls() right after
 	s.DoneContent.Set(d.Receipt, d.Customer, d.Org, d.Results, d.Selected)
-	s.RemoveErr, s.DraftID = d.RemoveErr, d.DraftID
+	s.RemoveErr, s.DraftID, s.Planned = d.RemoveErr, d.DraftID, d.Planned
 }
 
 // update scrolls (enter and q: the root quits).
@@ -78,6 +78,9 @@ func (s *doneScreen) content() string {
 	st := c.styles
 	var b strings.Builder
 	b.WriteString(st.OK.Render(wizard.MarkOK+" "+wizard.DoneTitle) + st.Dim.Render("  "+s.Summary()) + "\n\n")
+	if n := s.Renamed(); n != "" {
+		b.WriteString(st.Warn.Render(wizard.MarkWarn+" ") + wrap(n, c.width-2) + "\n\n")
+	}
 	if s.RemoveErr != nil {
 		b.WriteString(st.Err.Render(wizard.MarkWarn+" "+wizard.DraftNotDeleted) + "\n")
 		b.WriteString(st.Dim.Render(wrap(wizard.CleanErrorText(s.RemoveErr), c.width)) + "\n")

@@ -2,11 +2,14 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // TestLateIdentifyIgnoredByNextApp: s while "Checking who approved…"
@@ -16,33 +19,30 @@ func TestLateIdentifyIgnoredByNextApp(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
 	f.withCode()
-	first := f.m.auth.app.ID
-	gen1 := f.m.auth.gen
-	f.step(grantMsg{gen: gen1, app: first, grant: testGrant(f.m.auth.app)}) // Identify in flight
-	if f.m.auth.state != authIdentifying {
-		t.Fatalf("state %v", f.m.auth.state)
+	first := f.m.v.Auth.App
+	gen1 := f.gen()
+	f.step(ev(wizard.WaitEnded{Gen: gen1, Grant: testGrant(first)})) // Identify in flight
+	if f.m.v.Auth.Phase != wizard.PhaseIdentifying {
+		t.Fatalf("phase %v", f.m.v.Auth.Phase)
 	}
-	f.pressRun("s")
-	f.pressRun("y")
-	if f.m.auth.app.ID == first {
+	f.step(press("s"), press("y"))
+	if f.m.v.Auth.App.ID == first.ID {
 		t.Fatal("did not move on")
 	}
 	f.withCode()
-	second := f.m.auth.app
-	if f.m.auth.gen == gen1 {
+	second := f.m.v.Auth.App
+	if f.gen() == gen1 {
 		t.Fatalf("the next app reuses generation %d", gen1)
 	}
-	f.step(grantMsg{gen: f.m.auth.gen, app: second.ID, grant: testGrant(second)})
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(second)}))
 	// The first app's Identify answers now (another account), with its own
-	// generation, or (whatever the generations) its own app.
-	for _, msg := range []identityMsg{
-		{gen: gen1, app: first, id: otherApprover()},
-		{gen: f.m.auth.gen, app: first, id: otherApprover()},
-	} {
-		f.step(msg)
-		if f.m.auth.state != authIdentifying {
-			t.Fatalf("%s took %s's late Identify answer %+v: state %v", second.ID, first, msg, f.m.auth.state)
-		}
+	// generation.
+	f.step(ev(wizard.Identified{Gen: gen1, Identity: otherApprover()}))
+	if a := f.m.v.Auth; a.App.ID != second.ID || a.Phase != wizard.PhaseIdentifying {
+		t.Fatalf("%s took %s's late Identify answer: phase %v", second.ID, first.ID, a.Phase)
+	}
+	if r := f.m.flow.Session().Results[first.ID]; r == nil || r.Status != statusSkipped {
+		t.Errorf("%s after its late Identify answer: %+v", first.ID, r)
 	}
 }
 
@@ -51,26 +51,27 @@ func TestLateIdentifyIgnoredByNextApp(t *testing.T) {
 func TestCanceledStartIgnoredByNextApp(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	f.toAuth()
-	if f.m.auth.state != authStarting {
-		t.Fatalf("state %v", f.m.auth.state)
+	if f.m.v.Auth.Phase != wizard.PhaseStarting {
+		t.Fatalf("phase %v", f.m.v.Auth.Phase)
 	}
-	first, gen1 := f.m.auth.app.ID, f.m.auth.gen
-	f.pressRun("s")
-	f.pressRun("y")
-	for _, msg := range []codeMsg{
-		{gen: gen1, app: first, err: context.Canceled},
-		{gen: f.m.auth.gen, app: first, err: context.Canceled},
-	} {
-		f.step(msg)
-		if f.m.auth.state == authFailed {
-			t.Fatalf("%s failed with the previous app's canceled Start %+v: %v", f.m.auth.app.ID, msg, f.m.auth.err)
-		}
+	first, gen1 := f.m.v.Auth.App, f.gen()
+	f.step(press("s"), press("y"))
+	if f.m.v.Auth.App.ID == first.ID {
+		t.Fatal("did not move on")
+	}
+	f.step(ev(wizard.CodeIssued{Gen: gen1, Err: context.Canceled}))
+	if a := f.m.v.Auth; a.Phase == wizard.PhaseFailed {
+		t.Fatalf("%s failed with the previous app's canceled Start: %v", a.App.ID, a.Err)
 	}
 	// Nor do a late poll or grant of the first app reach it.
 	f.withCode()
-	f.step(pollMsg{gen: f.m.auth.gen, app: first}, grantMsg{gen: f.m.auth.gen, app: first, grant: testGrant(testApps()[0])})
-	if f.m.auth.state != authWaiting || f.m.auth.haveEv {
-		t.Errorf("a late result of %s applied to %s: state %v", first, f.m.auth.app.ID, f.m.auth.state)
+	f.step(ev(wizard.Polled{Gen: gen1, Event: flows.PollEvent{Outcome: flows.PollSlowDown}}),
+		ev(wizard.WaitEnded{Gen: gen1, Grant: testGrant(first)}))
+	if a := f.m.v.Auth; a.Phase != wizard.PhaseWaiting || a.HavePoll {
+		t.Errorf("a late result of %s applied to %s: phase %v", first.ID, a.App.ID, a.Phase)
+	}
+	if r := f.m.flow.Session().Results[first.ID]; r == nil || r.Status != statusSkipped {
+		t.Errorf("%s after its late grant: %+v", first.ID, r)
 	}
 }
 
@@ -82,34 +83,38 @@ func TestSkipCancelsIdentify(t *testing.T) {
 	f.auth.identifying = make(chan string, 1)
 	f.toAuth()
 	f.withCode()
-	_, cmd := f.m.Update(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
-	done := make(chan any, 1)
-	go func() {
-		// The batch holds the save and Identify: run Identify.
-		for _, c := range flatten(cmd) {
-			if strings.Contains(cmdName(c), "identify") {
-				done <- c()
-				return
-			}
-		}
-		done <- nil
-	}()
+	_, cmd := f.m.Update(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
+	// The batch holds the save and Identify: run them all.
+	msgs := make(chan tea.Msg, 8)
+	cmds := flatten(cmd)
+	for _, c := range cmds {
+		go func() { msgs <- c() }()
+	}
 	select {
 	case <-f.auth.identifying:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Identify did not start")
 	}
-	f.pressRun("s")
-	f.pressRun("y")
-	select {
-	case msg := <-done:
-		im, ok := msg.(identityMsg)
-		if !ok || im.err == nil {
-			t.Fatalf("Identify answered %#v", msg)
+	f.step(press("s"), press("y"))
+	timeout := time.After(5 * time.Second)
+	for range cmds {
+		select {
+		case msg := <-msgs:
+			em, ok := msg.(eventMsg)
+			if !ok {
+				continue
+			}
+			if id, ok := em.ev.(wizard.Identified); ok {
+				if !errors.Is(id.Err, context.Canceled) {
+					t.Fatalf("Identify answered %+v", id)
+				}
+				return
+			}
+		case <-timeout:
+			t.Fatal("leaving the app did not cancel its Identify")
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("leaving the app did not cancel its Identify")
 	}
+	t.Fatal("no command answered for Identify")
 }
 
 // flatten lists the commands of cmd, opening batches (running cmd itself

@@ -18,13 +18,16 @@
 // New(deps) returns the root Model for callers that drive the program
 // themselves (tests, teatest); Model.Result reports the outcome.
 //
-// The wizard's decisions (the app queue, what the end of a wait or of the
-// approver check means, the renewal cap, what goes into the draft and the
-// bundle, the passphrase rules) live in package wizard, the UI-free core;
-// both front-ends of this package, the full-screen one (Model, its screens
-// and its saver) and the accessible one (plain prompts), only show what it
-// decided and pass back what the engineer chose. TestFrontEndParity runs
-// one scenario table through both.
+// The wizard's flow is the core's (package wizard): wizard.Flow takes
+// events (a choice, a form submitted, the answer of a call) and returns
+// effects (start a device grant, poll, check who approved, save the draft,
+// write the bundle), and its View says where it is and which choices are
+// legal. Package effects runs the effects against Deps. This package is the
+// full-screen front-end: the Model renders the View, maps keys to the
+// View's choices (the active screen's own keys first: a text field, the QR
+// code's size, a list), and runs each effect in a tea.Cmd; the screens
+// (one file each) keep only what is theirs to show. The line-by-line
+// front-end (package accessible) runs the same Flow; Run picks one.
 //
 // Output rules:
 //   - The tui never prints: everything goes through View, or through the
@@ -44,7 +47,8 @@
 //     it), no key acts but q and Ctrl-C, as usual.
 //   - Remedies (what to do about an error) come from one place: wizard.Fix words
 //     the fix (cmd prints it as its hint), wizard.Remedy adds the keys to press.
-//   - All styles live in styles.go, keys in keys.go, messages in msgs.go.
+//   - All styles live in styles.go, keys in keys.go; how a key reaches a
+//     screen or a choice, in keyroute.go.
 package tui
 
 import (

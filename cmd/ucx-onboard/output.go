@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/imagicle/ucx-onboard/store"
@@ -34,9 +36,14 @@ const maxNameTries = 100
 // overwritten: store.WriteBundleRecorded refuses existing names before
 // anything is recorded (ErrExists), and atomically when it writes. record
 // is store.WriteBundleRecorded's (the draft keeps the name written).
+//
+// path may be a numbered name already (the free name the review showed,
+// freeBundleName): the numbers then go on from it, "<name>-3.ucxbundle"
+// after "<name>-2.ucxbundle", never "<name>-2-2.ucxbundle".
 func writeBundleFreeName(path string, b store.Bundle, p store.Protection, record func(*store.Completion) error) (store.Receipt, error) {
 	name := path
-	for i := 2; ; i++ {
+	path, first := numberedBase(path)
+	for i := first; ; i++ {
 		r, err := store.WriteBundleRecorded(name, b, p, record)
 		// r.BundlePath is set once the bundle is on disk (a taken receipt
 		// name fails after that): never write a second bundle then.
@@ -45,6 +52,23 @@ func writeBundleFreeName(path string, b store.Bundle, p store.Protection, record
 		}
 		name = numberedName(path, i)
 	}
+}
+
+// numbered matches a numbered default name: "<slug>-<date>-<i>.ucxbundle".
+var numbered = regexp.MustCompile(`^(.*-\d{4}-\d{2}-\d{2})-(\d+)(\.ucxbundle)$`)
+
+// numberedBase is the default name path is numbered from, and the number
+// after path's: path and 2 when path is no numbered default name.
+func numberedBase(path string) (base string, next int) {
+	m := numbered.FindStringSubmatch(path)
+	if m == nil {
+		return path, 2
+	}
+	n, err := strconv.Atoi(m[2])
+	if err != nil || n < 2 || n >= maxNameTries {
+		return path, 2
+	}
+	return m[1] + m[3], n + 1
 }
 
 // numberedName is path's i-th alternative: "<name>-<i>.ucxbundle".

@@ -45,6 +45,46 @@ func TestWriteBundleFreeName(t *testing.T) {
 	}
 }
 
+// TestWriteBundleFreeNameFromNumbered: the review showed a numbered name
+// (the default was taken), and that one was taken too by the time the
+// bundle was written: the numbers go on from it, never "-2-2".
+func TestWriteBundleFreeNameFromNumbered(t *testing.T) {
+	dir := t.TempDir()
+	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "id.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.NewRecipientProtection([]string{recipient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"acme-2026-11-21.ucxbundle", "acme-2026-11-21-2.ucxbundle"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("taken"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := writeBundleFreeName(filepath.Join(dir, "acme-2026-11-21-2.ucxbundle"), store.Bundle{Customer: store.Customer{Company: "Acme"}}, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := filepath.Base(r.BundlePath); got != "acme-2026-11-21-3.ucxbundle" {
+		t.Fatalf("wrote %s, want acme-2026-11-21-3.ucxbundle", got)
+	}
+	for _, tc := range []struct {
+		path, base string
+		next       int
+	}{
+		{"a/acme-2026-11-21.ucxbundle", "a/acme-2026-11-21.ucxbundle", 2},
+		{"a/acme-2026-11-21-7.ucxbundle", "a/acme-2026-11-21.ucxbundle", 8},
+		{"a/site-2.ucxbundle", "a/site-2.ucxbundle", 2}, // no date: not a numbered default name
+		{"a/acme-2026-11-21-1.ucxbundle", "a/acme-2026-11-21-1.ucxbundle", 2},
+	} {
+		if base, next := numberedBase(tc.path); base != tc.base || next != tc.next {
+			t.Errorf("numberedBase(%q) = %q, %d; want %q, %d", tc.path, base, next, tc.base, tc.next)
+		}
+	}
+}
+
 // TestWriteBundleFreeNameReceiptTaken: a name whose receipt is taken is
 // skipped as a whole; the bundle and its receipt go under the next name and
 // the stray receipt is untouched.

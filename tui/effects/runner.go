@@ -7,6 +7,7 @@ package effects
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -86,7 +87,7 @@ func (r *Runner) Run(e wizard.Effect, progress func(wizard.Event)) wizard.Event 
 	case wizard.RemoveDraft:
 		return wizard.DraftDiscarded{ID: e.ID, Err: d.Drafts.Remove(e.ID)}
 	case wizard.StartCode:
-		ctx := r.newGen(e.Gen)
+		ctx := r.startGen(e.Gen)
 		code, err := r.start(ctx, e.App, func(ev flows.RetryEvent) { progress(wizard.Retried{Gen: e.Gen, Event: ev}) })
 		return wizard.CodeIssued{Gen: e.Gen, Code: code, Err: err}
 	case wizard.WaitCode:
@@ -144,11 +145,22 @@ func (r *Runner) start(ctx context.Context, app flows.App, onRetry func(flows.Re
 	return r.deps.Authorizer.Start(ctx, app, onRetry)
 }
 
-// newGen cancels the calls of the older generation and returns gen's
-// context.
-func (r *Runner) newGen(gen int) context.Context {
+// startGen is the context of gen's StartCode: a new generation, which
+// cancels the calls of the older one; but a canceled context when gen is
+// older than the current one (two new codes asked for in a row, whose
+// requests started in the other order).
+func (r *Runner) startGen(gen int) context.Context {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if gen < r.gen {
+		return canceled(r.ctx)
+	}
+	return r.newGenLocked(gen)
+}
+
+// newGenLocked cancels the calls of the older generation and returns
+// gen's context.
+func (r *Runner) newGenLocked(gen int) context.Context {
 	if r.cancel != nil {
 		r.cancel()
 	}
@@ -158,17 +170,28 @@ func (r *Runner) newGen(gen int) context.Context {
 }
 
 // genContext is gen's context: a new one when gen is newer than the
-// current one (a secret typed, a resumed approval) or the current one was
-// canceled.
+// current one (a secret typed, a resumed approval). A call of an older
+// generation, or of the current one once StopCalls ended it, gets a
+// canceled context: the front-ends run each effect on its own goroutine,
+// so such a call may start late, and it must neither run on nor cancel
+// the newer generation's calls.
 func (r *Runner) genContext(gen int) context.Context {
 	r.mu.Lock()
-	ok := gen == r.gen && r.genCtx != nil && r.genCtx.Err() == nil
-	ctx := r.genCtx
-	r.mu.Unlock()
-	if ok {
-		return ctx
+	defer r.mu.Unlock()
+	switch {
+	case gen == r.gen && r.genCtx != nil:
+		return r.genCtx
+	case gen < r.gen:
+		return canceled(r.ctx)
 	}
-	return r.newGen(gen)
+	return r.newGenLocked(gen)
+}
+
+// canceled is a context of parent, canceled already.
+func canceled(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	cancel()
+	return ctx
 }
 
 // save writes e's draft unless a newer one was written already, or the
@@ -178,6 +201,10 @@ func (r *Runner) save(e wizard.Save) wizard.Event {
 	defer r.saves.Done()
 	r.saveMu.Lock()
 	defer r.saveMu.Unlock()
+	return r.saveLocked(e)
+}
+
+func (r *Runner) saveLocked(e wizard.Save) wizard.Saved {
 	if e.Seq <= r.savedSeq || r.finished {
 		return wizard.Saved{ID: e.Draft.ID, Seq: e.Seq, Stale: true}
 	}
@@ -187,27 +214,49 @@ func (r *Runner) save(e wizard.Save) wizard.Event {
 	return wizard.Saved{ID: dr.ID, Seq: e.Seq, Err: err}
 }
 
+// ErrSaveStillRunning is the error of Finish's save when an earlier save
+// of the draft had not ended within Finish's wait: the progress since the
+// last save written may be lost.
+var ErrSaveStillRunning = errors.New("effects: the draft was not saved: an earlier save of it had not ended")
+
 // Finish is for the front-end once it has ended: it waits up to wait for
 // the saves in flight, then saves what the Flow has not saved yet when the
 // wizard did not end by its own Quit (killed, crashed), and removes the
 // draft whose bundle is written if its removal never ran. It returns the
-// last save's answer, if it made one.
+// last save's answer, if it made one. When a save is still under way
+// after wait, Finish does not wait for it (a save that hangs must not hold
+// the end of the program): it answers ErrSaveStillRunning instead of
+// saving, and removes nothing.
 func (r *Runner) Finish(f *wizard.Flow, wait time.Duration) *wizard.Saved {
 	done := make(chan struct{})
 	go func() { r.saves.Wait(); close(done) }()
+	late := false
 	select {
 	case <-done:
 	case <-time.After(wait):
+		late = true
 	}
 	save, remove := f.Leftover()
+	if save == nil && remove == nil {
+		return nil
+	}
+	if late {
+		if !r.saveMu.TryLock() {
+			if save != nil {
+				return &wizard.Saved{ID: save.Draft.ID, Seq: save.Seq, Err: ErrSaveStillRunning}
+			}
+			return nil
+		}
+	} else {
+		r.saveMu.Lock()
+	}
+	defer r.saveMu.Unlock()
 	if save != nil {
-		ev := r.save(*save)
-		s := ev.(wizard.Saved)
+		s := r.saveLocked(*save)
 		return &s
 	}
-	if remove != nil {
-		r.Run(*remove, nil)
-	}
+	r.finished = true
+	_ = FinishDraft(r.deps.Drafts, remove.Draft, remove.Receipt)
 	return nil
 }
 

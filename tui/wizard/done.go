@@ -20,6 +20,19 @@ type DoneContent struct {
 	// RemoveErr: the draft DraftID, with the tokens, could not be deleted.
 	RemoveErr error
 	DraftID   string
+	// Planned is the bundle's name the review showed ("" when unknown):
+	// when it was taken by the time COMPLETE REQUEST wrote the bundle, the
+	// bundle has another name, and Renamed says so.
+	Planned string
+}
+
+// Renamed says that the bundle was written under another name than the
+// review showed ("" when it was not).
+func (d DoneContent) Renamed() string {
+	if d.Planned == "" || d.Planned == d.Receipt.BundlePath {
+		return ""
+	}
+	return "The review showed " + Clean(d.Planned) + ", which was taken by the time the bundle was written: the bundle is " + Clean(d.Receipt.BundlePath) + "."
 }
 
 // Set records the written bundle (receipt r) of the onboarding of cust in
@@ -125,6 +138,9 @@ func (d DoneContent) Steps(open Command) []DoneStep {
 // line, lines not wrapped (the screen reader's terminal does that).
 func DoneText(d DoneContent, open Command) []string {
 	lines := []string{MarkOK + " " + DoneTitle + "  " + d.Summary(), ""}
+	if n := d.Renamed(); n != "" {
+		lines = append(lines, MarkWarn+" "+n, "")
+	}
 	if d.RemoveErr != nil {
 		lines = append(lines, MarkWarn+" "+DraftNotDeleted, CleanErrorText(d.RemoveErr), d.DeleteDraftHint(), "")
 	}

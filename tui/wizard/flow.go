@@ -171,7 +171,8 @@ type authState struct {
 
 // reviewState is the review's.
 type reviewState struct {
-	outPath   string
+	outPath   string // the bundle's name, as the review shows it
+	planned   string // the name the review showed when COMPLETE REQUEST was chosen
 	queued    bool // COMPLETE REQUEST was chosen while the org was read: done once read
 	pass      store.Secret
 	passErr   error
@@ -867,7 +868,22 @@ func (f *Flow) reviewEvent(ev Event) []Effect {
 // write asks for the bundle to be written (COMPLETE REQUEST).
 func (f *Flow) write() []Effect {
 	f.review.writing, f.review.writeErr = true, nil
+	if f.askQuit {
+		// A quit asked while COMPLETE REQUEST waited for the org: the
+		// write cannot be stopped halfway, so the question gives way to
+		// the word that it is under way (as a quit asked while writing).
+		f.askQuit, f.review.holdOn = false, true
+	}
 	f.review.completes++
+	// The name is decided now: the one the review showed may have been
+	// taken meanwhile (another ucx-onboard, a file copied in); Done says
+	// so when the bundle gets another.
+	if f.review.planned == "" {
+		f.review.planned = f.review.outPath
+	}
+	if f.cfg.OutPath != nil && f.review.written == nil {
+		f.review.outPath = f.cfg.OutPath(f.s.Draft.Customer.Company, f.now)
+	}
 	b := f.s.Bundle(f.now, f.cfg.Version)
 	return []Effect{WriteBundle{
 		Path: f.review.outPath, Bundle: b, Passphrase: f.review.pass,

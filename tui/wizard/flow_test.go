@@ -800,3 +800,27 @@ func TestFlowTypedSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowQuitAskedBeforeQueuedWrite: the quit question asked while
+// COMPLETE REQUEST waits for the org gives way to the hold-on once the
+// write starts: it cannot be stopped halfway, so y is no choice then.
+func TestFlowQuitAskedBeforeQueuedWrite(t *testing.T) {
+	w := newWorld(t, Config{Drafts: true})
+	w.hold = true
+	toReview(w)
+	w.send(OrgRead{Facts: OrgFacts{Identity: flows.Identity{OrgID: "org-1"}, Pending: true}})
+	w.pick("enter")
+	w.pick("q")
+	if got := summary(w.f); got != "review/queued+quit?" {
+		t.Fatalf("q while queued: %s", got)
+	}
+	saves := len(w.saves)
+	w.send(OrgRead{Facts: OrgFacts{Identity: flows.Identity{OrgID: "org-1", OrgName: "Acme Corp"}}})
+	if got := summary(w.f); got != "review/writing+holdon" {
+		t.Fatalf("once read: %s", got)
+	}
+	w.release()
+	if got := summary(w.f); w.bundle == nil || len(w.saves) != saves || w.quit != nil || !strings.HasPrefix(got, "done") {
+		t.Fatalf("after the write: %s, bundle %v, saves %d -> %d, quit %+v", got, w.bundle != nil, saves, len(w.saves), w.quit)
+	}
+}

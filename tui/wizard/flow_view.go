@@ -121,6 +121,7 @@ type DoneView struct {
 	Removing  bool  // the draft's removal is unanswered
 	RemoveErr error // the draft (DraftID) could not be removed
 	DraftID   string
+	Planned   string // the bundle's name the review showed (DoneContent.Planned)
 }
 
 // View is where the flow is now.
@@ -155,7 +156,8 @@ func (f *Flow) View() View {
 	if f.step == StepDone && f.receipt != nil {
 		v.Done = &DoneView{Receipt: *f.receipt, Customer: f.s.Draft.Customer, Org: f.s.Draft.Org,
 			Results: f.s.Results, Selected: f.s.Selected,
-			Removing: f.done.removing, RemoveErr: f.done.removeErr, DraftID: f.done.draftID}
+			Removing: f.done.removing, RemoveErr: f.done.removeErr, DraftID: f.done.draftID,
+			Planned: f.review.planned}
 	}
 	v.Choices = f.choices(v)
 	return v
@@ -200,7 +202,7 @@ var (
 	optSkip     = Option{ChoiceSkip, "s", "skip app"}
 	optSkipYes  = Option{ChoiceSkipYes, "y", "skip"}
 	optSkipNo   = Option{ChoiceSkipNo, "n", "keep the app"}
-	optIdentify = Option{ChoiceIdentify, "i", "check again"}
+	optIdentify = Option{ChoiceIdentify, "i", "try again"}
 	optKeep     = Option{ChoiceAccept, "a", "keep this authorization"}
 	optAnyway   = Option{ChoiceAccept, "a", "accept anyway"}
 	optEmail    = Option{ChoiceUseEmail, "e", "use their email"}
