@@ -82,9 +82,9 @@ const inflightWait = 2 * time.Second
 // program was killed or crashed, or when the quit's last save never
 // answered, and the draft of a bundle written is removed if its removal
 // never answered (effects.Runner.Finish, with the Flow's Leftover); the
-// answer of a removal the program did not take is handed to the flow
-// first, and a removal that never ran is run here, so that Result tells
-// whether the draft is gone. A
+// answer of a removal the program did not take, or of the one Finish
+// made, is handed to the flow, so that Result tells whether the draft is
+// gone. inflightWait bounds all of it. A
 // panic while saving (the flow may be half-updated after a crash) is
 // reported as a failed save rather than let through.
 func (m *Model) finishSaves() {
@@ -93,6 +93,7 @@ func (m *Model) finishSaves() {
 			m.flow.Handle(time.Time{}, wizard.Saved{Seq: 1 << 30, Err: fmt.Errorf("tui: save the draft after a crash: %v", r)})
 		}
 	}()
+	deadline := time.Now().Add(inflightWait)
 	if m.removing.Load() {
 		// The removal of a written bundle's draft was started: its answer
 		// may have come after the program's last message.
@@ -102,18 +103,11 @@ func (m *Model) finishSaves() {
 		case <-time.After(inflightWait):
 		}
 	}
-	if o, _ := m.flow.Outcome(); o.Receipt != nil {
-		// The bundle is written and its draft's removal never answered:
-		// remove it here, so that Result says whether it is gone
-		// (Runner.Finish would drop the answer). Leftover changes nothing
-		// once the bundle is written; the Runner removes the draft after
-		// the save in flight.
-		if _, rm := m.flow.Leftover(); rm != nil {
-			m.flow.Handle(time.Time{}, m.run.Run(*rm, nil))
-		}
-	}
-	if saved := m.run.Finish(m.flow, inflightWait); saved != nil {
+	if saved := m.run.Finish(m.flow, time.Until(deadline)); saved != nil {
 		m.flow.Handle(time.Time{}, *saved)
+	}
+	if r := m.run.Removal(); r != nil {
+		m.flow.Handle(time.Time{}, *r)
 	}
 }
 
