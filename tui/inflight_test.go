@@ -159,9 +159,10 @@ func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 
 // slowFirstSave approves users with its first save held, has the bundle
 // written if bundle is set, then ends the program as a kill would. The
-// held save is released once finishSaves runs: whether it answers within
-// finishSaves' wait or after it, finishSaves' own save or removal waits
-// for it (effects.Runner serializes them).
+// held save is released as finishSaves starts, and answers within its
+// wait (inflightWait); Runner.Finish's save or removal comes after it (a
+// save still hanging after the wait is not waited for: effects'
+// TestFinish).
 func slowFirstSave(t *testing.T, bundle bool, removeErr error) (*fixture, *heldDrafts) {
 	t.Helper()
 	h := newHeldDrafts()
@@ -196,8 +197,9 @@ func slowFirstSave(t *testing.T, bundle bool, removeErr error) (*fixture, *heldD
 }
 
 // TestSlowSaveThenBundleLeavesNoDraft: the bundle is written while the
-// first draft save hangs: the draft, whose ID the flow chose before
-// saving, is removed once that save ends, so no token stays in a draft.
+// first draft save is in the store: the draft, whose ID the flow chose
+// before saving, is removed after that save ends, so no token stays in a
+// draft.
 func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
 	f, h := slowFirstSave(t, true, nil)
 	if savedGrant(h.fakeDrafts, "users") || len(h.drafts) != 0 || h.n != 1 {
@@ -212,8 +214,8 @@ func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
 	}
 }
 
-// TestSlowSaveThenKillKeepsOneDraft: killed while the first save hangs:
-// the final save goes into the same draft.
+// TestSlowSaveThenKillKeepsOneDraft: killed while the first save is in
+// the store: the final save goes into the same draft.
 func TestSlowSaveThenKillKeepsOneDraft(t *testing.T) {
 	f, h := slowFirstSave(t, false, nil)
 	res, _ := f.m.Result()
