@@ -173,7 +173,7 @@ type authState struct {
 type reviewState struct {
 	outPath   string // the bundle's name, as the review shows it
 	planned   string // the name the review showed when COMPLETE REQUEST was chosen
-	queued    bool // COMPLETE REQUEST was chosen while the org was read: done once read
+	queued    bool   // COMPLETE REQUEST was chosen while the org was read: done once read
 	pass      store.Secret
 	passErr   error
 	writing   bool
