@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/effects"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // finishedDrafts are completed drafts in each state the start can find
@@ -38,14 +37,14 @@ func finishedDrafts() ([]DraftInfo, []string) {
 	return infos, want
 }
 
-// TestResumeFinished: both front-ends list a completed draft with what
+// TestResumeFinished: the resume screen lists a completed draft with what
 // the start found of its bundle (written now, receipt written now,
 // intact, another file under its name), and neither resumes it.
 func TestResumeFinished(t *testing.T) {
 	infos, want := finishedDrafts()
 	t.Run("full-screen", func(t *testing.T) {
 		f := newFixture(t, 200, 40, nil)
-		f.drive(t, draftsMsg{infos: infos})
+		f.drive(t, ev(wizard.DraftsListed{Infos: infos}))
 		v := strings.Join(strings.Fields(f.view()), " ")
 		for _, w := range want {
 			if !strings.Contains(v, w) {
@@ -55,31 +54,14 @@ func TestResumeFinished(t *testing.T) {
 		for range infos {
 			f.drive(t, press("enter"), press("down"))
 		}
-		if f.m.screen != scrResume {
+		if f.m.v.Step != wizard.StepResume {
 			t.Fatalf("a completed draft was resumed:\n%s", f.view())
-		}
-	})
-	t.Run("accessible", func(t *testing.T) {
-		f := newFakes()
-		d := testDeps(f)
-		d.Accessible = true
-		d.Drafts = listedDrafts{f.drafts, infos}
-		var out bytes.Buffer
-		Run(context.Background(), d, Options{In: strings.NewReader("1\n4\n\n"), Out: &out})
-		text := out.String()
-		for _, w := range want {
-			if !strings.Contains(text, w) {
-				t.Errorf("output lacks %q:\n%s", w, text)
-			}
-		}
-		if strings.Count(text, "That onboarding is already completed") != 2 {
-			t.Errorf("a completed draft was not refused:\n%s", text)
 		}
 	})
 }
 
 // TestWriteFailureRemedy: when the bundle cannot be written, the review
-// (both front-ends) says what to do about the file, never "s to skip
+// says what to do about the file, never "s to skip
 // this app", which does not apply there.
 func TestWriteFailureRemedy(t *testing.T) {
 	errNoSpace := errors.New("store: write acme.ucxbundle: no space left on device")
@@ -91,23 +73,19 @@ func TestWriteFailureRemedy(t *testing.T) {
 	}
 	t.Run("full-screen", func(t *testing.T) {
 		f := newFixture(t, 100, 30, failing)
-		f.toReviewAllOK()
+		f.drive(t, ev(wizard.DraftsListed{}))
+		f.confirmForm(t)
 		f.drive(t, press("enter"))
+		if f.m.v.Step != wizard.StepReview {
+			t.Fatalf("not on review (%s):\n%s", f.where(), f.view())
+		}
+		f.drive(t, press("enter"))
+		if f.m.v.Step != wizard.StepReview || f.m.v.Review.WriteErr == nil {
+			t.Fatalf("the failed write left the review (%s):\n%s", f.where(), f.view())
+		}
 		v := strings.Join(strings.Fields(f.view()), " ")
 		if !strings.Contains(v, "could not write the bundle") || !strings.Contains(v, "Press enter to try again") || strings.Contains(v, "skip this app") {
 			t.Errorf("review after a failed write:\n%s", f.view())
-		}
-	})
-	t.Run("accessible", func(t *testing.T) {
-		f := newFakes()
-		d := testDeps(f)
-		d.Accessible = true
-		failing(&d)
-		var out bytes.Buffer
-		Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\nq\n"), Out: &out})
-		text := out.String()
-		if !strings.Contains(text, "Could not write the bundle") || !strings.Contains(text, "Nothing was written") || strings.Contains(text, "skip this app") {
-			t.Errorf("output:\n%s", text)
 		}
 	})
 }
@@ -131,17 +109,18 @@ func TestLongCompanyName(t *testing.T) {
 	if err := store.CheckBundleName(name[:len(name)-len(".ucxbundle")] + "-100.ucxbundle"); err != nil {
 		t.Errorf("%s (numbered): %v", name, err)
 	}
-	f := newFakes()
-	d := testDeps(f)
-	d.Accessible = true
-	prefill(&d)
-	c := *d.Prefill
-	c.Company = long
-	d.Prefill = &c
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\n"), Out: &out})
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, out.String())
+	f := newFixture(t, 80, 24, func(d *Deps) {
+		prefill(d)
+		c := *d.Prefill
+		c.Company = long
+		d.Prefill = &c
+	})
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
+	f.drive(t, press("enter"))
+	f.drive(t, press("enter"))
+	if res, err := f.m.Result(); err != nil || res.Receipt == nil || f.m.v.Step != wizard.StepDone {
+		t.Fatalf("Result = %+v, %v (%s)\n%s", res, err, f.where(), f.view())
 	}
 	b, _, path := f.writer.got()
 	if b.Customer.Company != long || filepath.Base(path) != name {

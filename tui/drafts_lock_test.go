@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // heldAndCompleted are a draft another ucx-onboard holds, a completed one
@@ -35,8 +34,8 @@ func heldAndCompleted() []DraftInfo {
 // it and can only be discarded.
 func TestResumeInUseAndCompleted(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.drive(t, draftsMsg{infos: heldAndCompleted()})
-	if f.m.screen != scrResume {
+	f.drive(t, ev(wizard.DraftsListed{Infos: heldAndCompleted()}))
+	if f.m.v.Step != wizard.StepResume {
 		t.Fatalf("no resume offer:\n%s", f.view())
 	}
 	v := f.view()
@@ -53,13 +52,13 @@ func TestResumeInUseAndCompleted(t *testing.T) {
 		t.Errorf("help on the held draft offers %v, want neither enter nor d", help)
 	}
 	f.drive(t, press("enter"), press("d"))
-	if f.m.screen != scrResume || f.m.resume.confirm || len(f.drafts.removed) != 0 {
+	if f.m.v.Step != wizard.StepResume || f.m.resume.confirm || len(f.drafts.removed) != 0 {
 		t.Fatalf("held draft resumed or discard asked:\n%s", f.view())
 	}
 	// On the completed one: enter does nothing (and is not offered), d
 	// discards.
 	f.drive(t, press("down"), press("enter"))
-	if f.m.screen != scrResume {
+	if f.m.v.Step != wizard.StepResume {
 		t.Fatalf("completed draft resumed:\n%s", f.view())
 	}
 	if help := helpKeys(f.m.resume.help()); slices.Contains(help, "enter") || !slices.Contains(help, "d") {
@@ -74,43 +73,6 @@ func TestResumeInUseAndCompleted(t *testing.T) {
 		t.Errorf("removed %v", f.drafts.removed)
 	}
 }
-
-// TestAccessibleInUseAndCompleted: the line-by-line listing says the same,
-// and refuses to resume or discard the held draft or to resume the
-// completed one.
-func TestAccessibleInUseAndCompleted(t *testing.T) {
-	f := newFakes()
-	d := testDeps(f)
-	d.Accessible = true
-	d.Drafts = listedDrafts{f.drafts, heldAndCompleted()}
-	// held: resume, discard; completed: resume; then a new onboarding,
-	// quit at the form.
-	in := "1\nd1\n2\n\n"
-	var out bytes.Buffer
-	Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	text := out.String()
-	for _, want := range []string{
-		"1. 20261120-1712-held: in use by another ucx-onboard (pid 4242); it can be neither resumed nor discarded",
-		"2. Acme Industries: already completed: /home/fe/acme-20261120.ucxbundle; it can only be discarded (d2)",
-		"That draft is in use by another ucx-onboard (pid 4242)",
-		"That onboarding is already completed: /home/fe/acme-20261120.ucxbundle; discard its draft with d2.",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("output lacks %q:\n%s", want, text)
-		}
-	}
-	if len(f.drafts.removed) != 0 {
-		t.Errorf("removed %v", f.drafts.removed)
-	}
-}
-
-// listedDrafts lists infos whatever its store holds.
-type listedDrafts struct {
-	*fakeDrafts
-	infos []DraftInfo
-}
-
-func (l listedDrafts) List() ([]DraftInfo, error) { return l.infos, nil }
 
 // opDrafts records the order of saves and removals.
 type opDrafts struct {
@@ -155,54 +117,34 @@ func (o *opDrafts) Remove(id string) error {
 
 // TestCompleteRecordsDraftBeforeWriting: before the bundle is written the
 // draft records it (bundle path and SHA-256; DraftStore.Record), and it is
-// removed after; in both front-ends.
+// removed after.
 func TestCompleteRecordsDraftBeforeWriting(t *testing.T) {
-	for _, accessible := range []bool{false, true} {
-		t.Run(fmt.Sprintf("accessible=%v", accessible), func(t *testing.T) {
-			var ops *opDrafts
-			var w *fakeWriter
-			tweak := func(d *Deps) {
-				prefill(d)
-				ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := w.got(); return b != nil }}
-				d.Drafts = ops
-			}
-			var id, path string
-			if accessible {
-				f := newFakes()
-				w = f.writer
-				d := testDeps(f)
-				d.Accessible = true
-				tweak(&d)
-				var out bytes.Buffer
-				res, err := Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\n"), Out: &out})
-				if err != nil || res.Receipt == nil {
-					t.Fatalf("Run = %+v, %v\n%s", res, err, out.String())
-				}
-				path = res.Receipt.BundlePath
-				for _, op := range ops.ops {
-					if rest, ok := strings.CutPrefix(op, "remove "); ok {
-						id = rest
-					}
-				}
-			} else {
-				f := newFixture(t, 80, 24, tweak)
-				w = f.writer
-				f.drive(t, draftsMsg{})
-				f.submitForm(t)
-				f.drive(t, press("enter"))
-				id = f.m.s.Draft.ID
-				f.drive(t, press("enter"))
-				if f.m.screen != scrDone {
-					t.Fatalf("not done:\n%s", f.view())
-				}
-				path = f.m.result.Receipt.BundlePath
-			}
-			n := len(ops.ops)
-			want := []string{"record " + path + " 9f86d081", "remove " + id}
-			if n < 2 || ops.ops[n-2] != want[0] || ops.ops[n-1] != want[1] {
-				t.Errorf("last operations %q, want %q", ops.ops, want)
-			}
-		})
+	var ops *opDrafts
+	var f *fixture
+	f = newFixture(t, 80, 24, func(d *Deps) {
+		prefill(d)
+		ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := f.writer.got(); return b != nil }}
+		d.Drafts = ops
+	})
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
+	f.drive(t, press("enter"))
+	id := f.m.v.DraftID
+	f.drive(t, press("enter"))
+	if f.m.v.Step != wizard.StepDone {
+		t.Fatalf("not done (%s):\n%s", f.where(), f.view())
+	}
+	res, _ := f.m.Result()
+	if id == "" || res.Receipt == nil {
+		t.Fatalf("draft %q, Result %+v", id, res)
+	}
+	path := res.Receipt.BundlePath
+	ops.mu.Lock()
+	defer ops.mu.Unlock()
+	n := len(ops.ops)
+	want := []string{"record " + path + " 9f86d081", "remove " + id}
+	if n < 2 || ops.ops[n-2] != want[0] || ops.ops[n-1] != want[1] {
+		t.Errorf("last operations %q, want %q", ops.ops, want)
 	}
 }
 
@@ -231,13 +173,13 @@ func TestResumeHeldByAnotherStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFixture(t, 80, 24, func(d *Deps) { d.Drafts = mine })
-	f.drive(t, draftsMsg{infos: infos})
+	f.drive(t, ev(wizard.DraftsListed{Infos: infos}))
 	want := fmt.Sprintf("in use by another ucx-onboard (pid %d)", os.Getpid())
 	if v := f.view(); !strings.Contains(v, want) {
 		t.Fatalf("resume screen lacks %q:\n%s", want, v)
 	}
 	f.drive(t, press("enter"), press("d"), press("y"))
-	if f.m.screen != scrResume {
+	if f.m.v.Step != wizard.StepResume {
 		t.Fatalf("held draft resumed:\n%s", f.view())
 	}
 	if list, _ := other.List(); len(list) != 1 || list[0].Err != nil {
@@ -257,16 +199,16 @@ func TestDraftKeyGoneShown(t *testing.T) {
 	}
 	defer drafts.Close()
 	f := newFixture(t, 80, 24, func(d *Deps) { prefill(d); d.Drafts = drafts })
-	f.drive(t, draftsMsg{})
-	f.submitForm(t)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
 	for _, a := range testApps() {
 		f.auth.block[a.ID] = true
 	}
 	f.drive(t, press("enter"))
 	f.drive(t, press("s"), press("y")) // skip users: the first save, which works
-	id := f.m.s.Draft.ID
-	if id == "" || f.m.result.DraftSaveErr != nil {
-		t.Fatalf("first save: %q %v", id, f.m.result.DraftSaveErr)
+	id := f.m.v.DraftID
+	if id == "" || f.m.v.SaveErr != nil {
+		t.Fatalf("first save: %q %v", id, f.m.v.SaveErr)
 	}
 	os.Remove(filepath.Join(dir, "drafts", id+".age"))
 	os.Remove(filepath.Join(dir, "keys", "draft-"+id+".key"))

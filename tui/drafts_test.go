@@ -1,14 +1,17 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 var (
@@ -22,12 +25,12 @@ var (
 func TestDraftSaveErrorShown(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	f.drafts.saveErr = errDiskFull
-	f.drive(t, draftsMsg{})
-	f.submitForm(t)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
 	f.auth.block["presence"] = true
 	f.drive(t, press("enter"))
-	if f.m.screen != scrAuth || f.m.auth.app.ID != "presence" {
-		t.Fatalf("want presence pending:\n%s", f.view())
+	if !f.onApp("presence", wizard.PhaseWaiting) {
+		t.Fatalf("want presence pending (%s):\n%s", f.where(), f.view())
 	}
 	if v := f.view(); !strings.Contains(v, "! progress could not be saved: Save draft: write") {
 		t.Errorf("auth screen does not say the save failed:\n%s", v)
@@ -48,8 +51,8 @@ func TestDraftSaveErrorShown(t *testing.T) {
 func TestDraftSaveErrorClears(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	f.drafts.saveErr = errDiskFull
-	f.drive(t, draftsMsg{})
-	f.submitForm(t)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
 	for _, a := range testApps() {
 		f.auth.block[a.ID] = true
 	}
@@ -76,12 +79,15 @@ func TestDraftSaveErrorClears(t *testing.T) {
 func TestDraftRemoveErrorReported(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	f.drafts.removeErr = errPermission
-	f.drive(t, draftsMsg{})
-	f.submitForm(t)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
 	f.drive(t, press("enter"))
-	id := f.m.s.Draft.ID
+	id := f.m.v.DraftID
+	if id == "" || f.m.v.Step != wizard.StepReview {
+		t.Fatalf("no draft saved before the review (%s):\n%s", f.where(), f.view())
+	}
 	f.drive(t, press("enter"))
-	if f.m.screen != scrDone {
+	if f.m.v.Step != wizard.StepDone {
 		t.Fatalf("not done:\n%s", f.view())
 	}
 	v := f.view()
@@ -94,46 +100,117 @@ func TestDraftRemoveErrorReported(t *testing.T) {
 	}
 }
 
-// TestDoneWaitsForRemove: leaving the done screen before the draft's
-// removal has answered waits for it, so that the outcome is known.
-func TestDoneWaitsForRemove(t *testing.T) {
-	f := newFixture(t, 80, 24, nil)
-	f.toReviewAllOK()
-	f.drive(t, saveDraftNow(t, f))
-	_, cmd := f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "/tmp/x.ucxbundle"}})
-	if cmd == nil {
-		t.Fatal("no removal")
-	}
-	if _, quit := f.m.Update(press("q")); quit != nil {
-		t.Fatal("quit before the removal answered")
-	}
-	if _, quit := f.m.Update(runButClear(cmd)); quit == nil {
-		t.Fatal("no quit once the removal answered")
-	}
-	if res, err := f.m.Result(); err != nil || res.DraftID != "" || res.DraftRemoveErr != nil || len(f.drafts.drafts) != 0 {
-		t.Errorf("Result = %+v, %v; %d drafts", res, err, len(f.drafts.drafts))
-	}
+// removeHeld is a DraftStore whose Remove blocks until released, after
+// saying it entered; done is set once it returned.
+type removeHeld struct {
+	*fakeDrafts
+	entered, release chan struct{}
+	done             atomic.Bool
 }
 
-// TestAccessibleDraftRemoveError: the line-by-line flow reports a draft it
-// could not delete, too.
-func TestAccessibleDraftRemoveError(t *testing.T) {
-	f := newFakes()
-	f.drafts.removeErr = errPermission
-	d := testDeps(f)
-	d.Accessible = true
-	prefill(&d)
-	in := strings.Repeat("\n", 6) + "y\ny\n"
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, out.String())
+func (h *removeHeld) Remove(id string) error {
+	close(h.entered)
+	<-h.release
+	defer h.done.Store(true)
+	return h.fakeDrafts.Remove(id)
+}
+
+// goRun runs cmd on its own goroutine as a program would (the commands of
+// a batch at once, those of a sequence in order) and sends their
+// messages to msgs.
+func goRun(cmd tea.Cmd, msgs chan<- tea.Msg) { go execCmd(cmd, msgs) }
+
+// execCmd runs cmd as a program would and sends its messages to msgs; it
+// returns once they are sent.
+func execCmd(cmd tea.Cmd, msgs chan<- tea.Msg) {
+	if cmd == nil || pendingCmd(cmd) {
+		return
 	}
-	if !errors.Is(res.DraftRemoveErr, errPermission) || res.DraftID == "" {
-		t.Errorf("Result = %+v", res)
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var wg sync.WaitGroup
+		for _, c := range b {
+			wg.Add(1)
+			go func() { defer wg.Done(); execCmd(c, msgs) }()
+		}
+		wg.Wait()
+		return
 	}
-	if !strings.Contains(out.String(), "could not be deleted") {
-		t.Errorf("output does not say the draft is left:\n%s", out.String())
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().String() == "tea.sequenceMsg" {
+		for i := 0; i < v.Len(); i++ {
+			c, _ := v.Index(i).Interface().(tea.Cmd)
+			execCmd(c, msgs)
+		}
+		return
+	}
+	msgs <- msg
+}
+
+// TestDoneWaitsForRemove: leaving the done screen before the draft's
+// removal has answered waits for it, so that the outcome is known: the
+// program ends only after the removal, and Result says whether the draft
+// (with its tokens) is gone, whichever of the removal's answer and the
+// quit the program takes first; the draft is removed once.
+func TestDoneWaitsForRemove(t *testing.T) {
+	for _, removeErr := range []error{nil, errPermission} {
+		t.Run(fmt.Sprint(removeErr), func(t *testing.T) {
+			h := &removeHeld{fakeDrafts: newFakeDrafts(), entered: make(chan struct{}), release: make(chan struct{})}
+			h.removeErr = removeErr
+			g := newFakes()
+			g.drafts = h.fakeDrafts
+			f := fixtureOn(t, g, 80, 24, func(d *Deps) { prefill(d); d.Drafts = h })
+			f.drive(t, ev(wizard.DraftsListed{}))
+			f.confirmForm(t)
+			f.drive(t, press("enter"))
+			if f.m.v.Step != wizard.StepReview || f.m.v.DraftID == "" {
+				t.Fatalf("not on review with a draft (%s):\n%s", f.where(), f.view())
+			}
+			id := f.m.v.DraftID
+			_, complete := f.m.Update(press("enter"))
+			_, write := f.m.Update(complete())
+			_, remove := f.m.Update(write())
+			if f.m.v.Step != wizard.StepDone {
+				t.Fatalf("not done (%s):\n%s", f.where(), f.view())
+			}
+			msgs := make(chan tea.Msg, 16)
+			goRun(remove, msgs)
+			<-h.entered // the removal is under way
+			_, quit := f.m.Update(press("q"))
+			goRun(quit, msgs)
+			close(h.release)
+			// The program: it takes the messages until the quit.
+			for ended := false; !ended; {
+				select {
+				case msg := <-msgs:
+					if _, ok := msg.(quitMsg); ok {
+						if !h.done.Load() {
+							t.Error("quit before the removal answered")
+						}
+						ended = true
+					}
+					if _, ok := msg.(tea.QuitMsg); !ok {
+						f.m.Update(msg)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatal("the program never quits")
+				}
+			}
+			f.m.cancel()
+			f.m.finishSaves() // as Run does once the program ended
+			res, err := f.m.Result()
+			if err != nil || res.Receipt == nil {
+				t.Fatalf("Result = %+v, %v", res, err)
+			}
+			if removeErr == nil && (res.DraftID != "" || res.DraftRemoveErr != nil || len(h.drafts) != 0) {
+				t.Errorf("Result = %+v; %d drafts", res, len(h.drafts))
+			}
+			if removeErr != nil && (res.DraftID != id || !errors.Is(res.DraftRemoveErr, errPermission)) {
+				t.Errorf("Result = %+v, want draft %s not removed", res, id)
+			}
+			if len(h.removed) != 1 {
+				t.Errorf("Remove called %d times, want once", len(h.removed))
+			}
+		})
 	}
 }
 
@@ -163,8 +240,8 @@ func savedDrafts(t *testing.T, f *fixture) []DraftInfo {
 func TestResumeDiscard(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	infos := savedDrafts(t, f)
-	f.drive(t, draftsMsg{infos: infos})
-	if f.m.screen != scrResume {
+	f.drive(t, ev(wizard.DraftsListed{Infos: infos}))
+	if f.m.v.Step != wizard.StepResume {
 		t.Fatalf("no resume offer:\n%s", f.view())
 	}
 	f.drive(t, press("d"))
@@ -173,19 +250,19 @@ func TestResumeDiscard(t *testing.T) {
 		t.Fatalf("no confirmation %q:\n%s", want, v)
 	}
 	f.drive(t, press("n"))
-	if len(f.drafts.removed) != 0 || f.m.screen != scrResume || strings.Contains(f.view(), "Discard the draft") {
+	if len(f.drafts.removed) != 0 || f.m.v.Step != wizard.StepResume || strings.Contains(f.view(), "Discard the draft") {
 		t.Fatalf("n discarded (%v) or left the screen:\n%s", f.drafts.removed, f.view())
 	}
 	f.drive(t, press("d"), press("y"))
 	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != infos[0].ID || len(f.drafts.drafts) != 1 {
 		t.Fatalf("removed %v, %d drafts left", f.drafts.removed, len(f.drafts.drafts))
 	}
-	if v := f.view(); strings.Contains(v, "Acme") || !strings.Contains(v, "Globex") || f.m.screen != scrResume {
+	if v := f.view(); strings.Contains(v, "Acme") || !strings.Contains(v, "Globex") || f.m.v.Step != wizard.StepResume {
 		t.Fatalf("after discarding Acme:\n%s", v)
 	}
 	f.drive(t, press("d"), press("y"))
-	if len(f.drafts.drafts) != 0 || f.m.screen != scrCustomer {
-		t.Fatalf("%d drafts left, screen %d:\n%s", len(f.drafts.drafts), f.m.screen, f.view())
+	if len(f.drafts.drafts) != 0 || f.m.v.Step != wizard.StepCustomer {
+		t.Fatalf("%d drafts left, %s:\n%s", len(f.drafts.drafts), f.where(), f.view())
 	}
 }
 
@@ -194,7 +271,7 @@ func TestResumeDiscard(t *testing.T) {
 func TestResumeDiscardUnreadable(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	bad := DraftInfo{ID: "20261101-1100-zz00", Err: errors.New("draft 20261101-1100-zz00: store: draft key unavailable")}
-	f.drive(t, draftsMsg{infos: []DraftInfo{bad, {ID: "20261118-0930-p2q7", Company: "Globex"}}})
+	f.drive(t, ev(wizard.DraftsListed{Infos: []DraftInfo{bad, {ID: "20261118-0930-p2q7", Company: "Globex"}}}))
 	f.drive(t, press("d"))
 	if v := f.view(); !strings.Contains(v, "Discard the unreadable draft 20261101-1100-zz00?") {
 		t.Fatalf("no confirmation:\n%s", v)
@@ -214,36 +291,10 @@ func TestResumeDiscardFails(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	infos := savedDrafts(t, f)
 	f.drafts.removeErr = errPermission
-	f.drive(t, draftsMsg{infos: infos})
+	f.drive(t, ev(wizard.DraftsListed{Infos: infos}))
 	f.drive(t, press("d"), press("y"))
-	if v := f.view(); !strings.Contains(v, "could not discard the draft") || !strings.Contains(v, "Acme") {
+	if v := f.view(); !strings.Contains(v, "Could not discard it: Remove draft") || !strings.Contains(v, "Acme") {
 		t.Fatalf("after a failed discard:\n%s", v)
-	}
-}
-
-// TestAccessibleDiscard: the line-by-line flow offers the same choice.
-func TestAccessibleDiscard(t *testing.T) {
-	f := newFakes()
-	infos := savedDrafts(t, f)
-	d := testDeps(f)
-	d.Accessible = true
-	prefill(&d)
-	// discard Acme (asked, then n), then yes; then start new and finish.
-	in := "d1\nn\nd1\ny\n\n" + strings.Repeat("\n", 6) + "y\ny\n"
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	text := out.String()
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
-	}
-	if !strings.Contains(text, "Discard the draft for Acme Industries (2 apps authorized)? Its tokens are deleted.") {
-		t.Errorf("no confirmation:\n%s", text)
-	}
-	if len(f.drafts.removed) < 1 || f.drafts.removed[0] != infos[0].ID {
-		t.Errorf("removed %v, want %s first", f.drafts.removed, infos[0].ID)
-	}
-	if _, ok := f.drafts.drafts[infos[1].ID]; !ok {
-		t.Error("Globex's draft was removed too")
 	}
 }
 
@@ -261,7 +312,7 @@ func manyDrafts(n int) []DraftInfo {
 // keeping the cursor on screen, and says what is above and below.
 func TestResumeScrolls(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.drive(t, draftsMsg{infos: manyDrafts(12)})
+	f.drive(t, ev(wizard.DraftsListed{Infos: manyDrafts(12)}))
 	check := func(cursor int) string {
 		t.Helper()
 		v := f.view()
@@ -307,33 +358,14 @@ func TestApprovalNotClaimedKept(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	f.drafts.saveErr = errDiskFull
 	f.auth.identifyBlock = true
-	f.drive(t, draftsMsg{})
-	f.submitForm(t)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
 	f.drive(t, press("enter"))
-	if f.m.auth.state != authIdentifying {
-		t.Fatalf("state %d:\n%s", f.m.auth.state, f.view())
+	if !f.onApp("users", wizard.PhaseIdentifying) {
+		t.Fatalf("%s:\n%s", f.where(), f.view())
 	}
 	if v := f.view(); strings.Contains(v, "kept in the draft") || !strings.Contains(v, "could not be saved") {
 		t.Errorf("identifying after a failed save:\n%s", v)
 	}
 	f.m.cancel()
-}
-
-// TestAccessibleSaveError: the line-by-line flow says a save failed, and
-// does not claim the approval is kept.
-func TestAccessibleSaveError(t *testing.T) {
-	f := newFakes()
-	f.drafts.saveErr = errDiskFull
-	d := testDeps(f)
-	d.Accessible = true
-	prefill(&d)
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(strings.Repeat("\n", 6) + "y\ny\n"), Out: &out})
-	text := out.String()
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
-	}
-	if strings.Contains(text, "kept in the draft") || !strings.Contains(text, "! progress could not be saved: Save draft: write") {
-		t.Errorf("output:\n%s", text)
-	}
 }

@@ -1,12 +1,13 @@
 package tui
 
 import (
-	"strings"
+	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // heldDrafts is a DraftStore whose first Save blocks until released (a
@@ -53,16 +54,48 @@ func (h *heldDrafts) Remove(id string) error {
 	return h.fakeDrafts.Remove(id)
 }
 
-// saveCmd is the draft save among cmd's commands.
-func saveCmd(t *testing.T, cmd tea.Cmd) tea.Cmd {
-	t.Helper()
-	for _, c := range flatten(cmd) {
-		if strings.Contains(cmdName(c), "saveDraft") {
-			return c
+// runAll runs every command of cmd (a batch, flattened), each on its own
+// goroutine, and drops their messages: the program that would take them
+// is gone. It returns once all but those blocked on the store (the held
+// save) have answered.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if c != nil && !pendingCmd(c) {
+				go runAll(c)
+			}
 		}
 	}
-	t.Fatal("no draft save")
-	return nil
+}
+
+// approveHeld approves users (the fixture's first app) with the first
+// save of the draft held in the store: the save runs on its own
+// goroutine, as a program would run it, and its answer never reaches the
+// model. It returns once the save is in the store.
+func approveHeld(t *testing.T, f *fixture, h *heldDrafts) {
+	t.Helper()
+	f.toAuth()
+	f.withCode()
+	a := f.m.v.Auth
+	_, cmd := f.m.Update(ev(wizard.WaitEnded{Gen: a.Gen, Grant: testGrant(a.App)}))
+	if !f.onApp("users", wizard.PhaseIdentifying) || !f.m.v.Saving {
+		t.Fatalf("setup: %s, saving %v", f.where(), f.m.v.Saving)
+	}
+	go runAll(cmd) // the save, and the check of who approved
+	<-h.entered
+}
+
+// heldFixture is a fixture whose drafts are h.
+func heldFixture(t *testing.T, h *heldDrafts) *fixture {
+	t.Helper()
+	g := newFakes()
+	f := fixtureOn(t, g, 80, 24, func(d *Deps) { d.Drafts = h })
+	f.drafts = h.fakeDrafts
+	return f
 }
 
 // killDuringSave approves users with its first save held in flight, lets
@@ -70,15 +103,9 @@ func saveCmd(t *testing.T, cmd tea.Cmd) tea.Cmd {
 // finishSaves while the held save is released.
 func killDuringSave(t *testing.T, more func(f *fixture)) (*fixture, *heldDrafts) {
 	t.Helper()
-	f := newFixture(t, 80, 24, nil)
 	h := newHeldDrafts()
-	f.m.c.deps.Drafts = h
-	f.toAuth()
-	f.withCode()
-	_, cmd := f.m.Update(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
-	held := saveCmd(t, cmd)
-	go held() // its message never reaches the program
-	<-h.entered
+	f := heldFixture(t, h)
+	approveHeld(t, f, h)
 	if more != nil {
 		more(f)
 	}
@@ -109,14 +136,16 @@ func TestKillDuringFirstSaveKeepsOneDraft(t *testing.T) {
 }
 
 // TestKillAfterQuitRunsQueuedSave: the engineer quit while a save was in
-// flight (the quit's save queued behind it, saverQueued), then the program
-// was killed before it ran: Run runs it, into the same draft.
+// flight (the quit's save, asked after it, is unanswered: View.Saving),
+// then the program was killed before that save ran: Run runs it, into the
+// same draft.
 func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 	_, h := killDuringSave(t, func(f *fixture) {
-		f.step(identityMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, id: otherApprover()}) // the approver, queued
-		f.step(press("q"), press("y"))
-		if !f.m.quitting || f.m.sv.state != saverQueued {
-			t.Fatalf("quitting %v, saver state %d", f.m.quitting, f.m.sv.state)
+		a := f.m.v.Auth
+		f.step(ev(wizard.Identified{Gen: a.Gen, Identity: otherApprover()})) // the approver; its save never runs
+		f.step(press("q"), press("y"))                                       // nor does the quit's
+		if !f.m.quitting || !f.m.v.Saving {
+			t.Fatalf("quitting %v, saving %v", f.m.quitting, f.m.v.Saving)
 		}
 	})
 	if h.n != 1 {
@@ -129,55 +158,83 @@ func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 }
 
 // slowFirstSave approves users with its first save held, has the bundle
-// written if bundle is set, then ends the program as a kill would. The held
-// save outlasts finishSaves' wait; it is released once finishSaves' own
-// Save or Remove waits for the store.
-func slowFirstSave(t *testing.T, bundle bool) (*fixture, *heldDrafts) {
+// written if bundle is set, then ends the program as a kill would. The
+// held save is released as finishSaves starts, and answers within its
+// wait (inflightWait); Runner.Finish's save or removal comes after it (a
+// save still hanging after the wait is not waited for: effects'
+// TestFinish).
+func slowFirstSave(t *testing.T, bundle bool, removeErr error) (*fixture, *heldDrafts) {
 	t.Helper()
-	f := newFixture(t, 80, 24, nil)
 	h := newHeldDrafts()
-	f.m.c.deps.Drafts = h
-	f.toAuth()
-	f.withCode()
-	_, cmd := f.m.Update(grantMsg{gen: f.m.auth.gen, app: f.m.auth.app.ID, grant: testGrant(f.m.auth.app)})
-	held := saveCmd(t, cmd)
-	saved := make(chan struct{})
-	go func() { held(); close(saved) }()
-	<-h.entered
+	h.removeErr = removeErr
+	f := heldFixture(t, h)
+	f.toApps()
+	f.step(ev(wizard.AppsChosen{IDs: []string{"users"}}))
+	approveHeld(t, f, h)
 	if bundle {
-		f.m.Update(bundleWrittenMsg{receipt: Receipt{BundlePath: "acme.ucxbundle"}})
+		a := f.m.v.Auth
+		f.step(ev(wizard.Identified{Gen: a.Gen, Identity: testIdentity()})) // its save never runs
+		if f.m.v.Step != wizard.StepReview {
+			t.Fatalf("not on review (%s):\n%s", f.where(), f.view())
+		}
+		_, complete := f.m.Update(press("enter")) // COMPLETE REQUEST (the review's report)
+		f.step(complete())                        // its write, dropped, is answered here:
+		f.step(ev(wizard.BundleWritten{Receipt: Receipt{BundlePath: "acme.ucxbundle"}}))
+		if f.m.v.Step != wizard.StepDone || f.m.v.Done == nil || !f.m.v.Done.Removing {
+			t.Fatalf("bundle not written (%s):\n%s", f.where(), f.view())
+		}
 	}
 	f.m.cancel()
 	done := make(chan struct{})
 	go func() { f.m.finishSaves(); close(done) }()
-	select {
-	case <-h.waiting: // finishSaves gave up waiting and now waits for the store
-	case <-done: // finishSaves never went back to the store
-	}
 	close(h.release)
-	<-done
-	<-saved
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("finishSaves hangs")
+	}
 	return f, h
 }
 
 // TestSlowSaveThenBundleLeavesNoDraft: the bundle is written while the
-// first draft save hangs past finishSaves' wait: the draft, whose ID the
-// model chose before saving, is removed once that save ends, so no token
-// stays in a draft.
+// first draft save is in the store: the draft, whose ID the flow chose
+// before saving, is removed after that save ends, so no token stays in a
+// draft.
 func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
-	f, h := slowFirstSave(t, true)
-	if savedGrant(h.fakeDrafts, "users") || len(h.drafts) != 0 {
+	f, h := slowFirstSave(t, true, nil)
+	if savedGrant(h.fakeDrafts, "users") || len(h.drafts) != 0 || h.n != 1 {
 		res, _ := f.m.Result()
-		t.Errorf("a draft with the token survives the bundle: %d drafts; Result %+v", len(h.drafts), res)
+		t.Errorf("a draft with the token survives the bundle: %d drafts (%d created); Result %+v", len(h.drafts), h.n, res)
+	}
+	if len(h.removed) != 1 || h.removed[0] != "draft-1" {
+		t.Errorf("removed %q, want draft-1 once", h.removed)
+	}
+	if res, err := f.m.Result(); err != nil || res.Receipt == nil || res.DraftRemoveErr != nil {
+		t.Errorf("Result %+v, %v", res, err)
 	}
 }
 
-// TestSlowSaveThenKillKeepsOneDraft: killed while the first save hangs
-// past finishSaves' wait: the final save goes into the same draft.
+// TestSlowSaveThenKillKeepsOneDraft: killed while the first save is in
+// the store: the final save goes into the same draft.
 func TestSlowSaveThenKillKeepsOneDraft(t *testing.T) {
-	f, h := slowFirstSave(t, false)
+	f, h := slowFirstSave(t, false, nil)
 	res, _ := f.m.Result()
 	if h.n != 1 || res.DraftID != "draft-1" || !savedGrant(h.fakeDrafts, "users") {
 		t.Errorf("%d drafts created, Result %+v", h.n, res)
+	}
+}
+
+// TestKillAfterBundleReportsRemoveError: killed once the bundle is written
+// but before the draft's removal ran: Run removes the draft, and when that
+// fails Result says so (the draft, with the tokens, is left), as the done
+// screen would have.
+func TestKillAfterBundleReportsRemoveError(t *testing.T) {
+	f, h := slowFirstSave(t, true, errPermission)
+	res, err := f.m.Result()
+	if err != nil || res.Receipt == nil || res.DraftID != "draft-1" || !errors.Is(res.DraftRemoveErr, errPermission) {
+		t.Errorf("Result %+v, %v", res, err)
+	}
+	if len(h.removed) != 1 {
+		t.Errorf("removed %q, want draft-1 once", h.removed)
 	}
 }

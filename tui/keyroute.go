@@ -42,7 +42,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 	}
-	if c, ok := m.choice(msg, typing); ok {
+	// The quit question takes the keys from a text field (y, n, esc).
+	if c, ok := m.choice(msg, typing && !m.v.AskQuit); ok {
 		return m.handle(wizard.Pick{Choice: c})
 	}
 	return nil

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -88,6 +89,11 @@ type Model struct {
 	done      doneScreen
 
 	quitting bool // the flow quit: nothing more is shown
+	// removed also gets the answer of the draft's removal (FinishDraft)
+	// once its command started (removing): the program may end before it
+	// takes that answer, and Run hands it to the flow then (finishSaves).
+	removed  chan wizard.DraftRemoved
+	removing *atomic.Bool
 
 	headerLine, noticeLine, helpLine string // laid out in Update
 }
@@ -126,7 +132,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
-	m := &Model{c: c, cancel: cancel, events: make(chan wizard.Event, 64)}
+	m := &Model{c: c, cancel: cancel, events: make(chan wizard.Event, 64), removed: make(chan wizard.DraftRemoved, 1), removing: new(atomic.Bool)}
 	m.flow = wizard.NewFlow(FlowConfig(deps))
 	m.run = effects.New(ctx, deps, m.progress)
 	m.preflight = preflightScreen{c: c}
@@ -277,9 +283,12 @@ func (m *Model) enter() tea.Cmd {
 }
 
 // effects runs fx: the immediate ones now, in order; the others each in a
-// command whose answer comes back as an eventMsg.
+// command whose answer comes back as an eventMsg. A Quit runs after the
+// others of fx have answered (the quit's own save): the program takes
+// their answers before it ends.
 func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 	var cmds []tea.Cmd
+	var quitCmd tea.Cmd
 	for _, e := range fx {
 		switch {
 		case effects.Immediate(e):
@@ -287,10 +296,21 @@ func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 				cmds = append(cmds, m.handle(ev))
 			}
 		default:
-			run, progress := m.run, m.progress
+			run, progress, removed := m.run, m.progress, m.removed
 			_, quit := e.(wizard.Quit)
-			cmds = append(cmds, func() tea.Msg {
+			_, remove := e.(wizard.FinishDraft)
+			removing := m.removing
+			cmd := func() tea.Msg {
+				if remove {
+					removing.Store(true)
+				}
 				ev := run.Run(e, progress)
+				if r, ok := ev.(wizard.DraftRemoved); ok {
+					select {
+					case removed <- r:
+					default:
+					}
+				}
 				switch {
 				case quit:
 					return quitMsg{}
@@ -298,8 +318,16 @@ func (m *Model) effects(fx []wizard.Effect) tea.Cmd {
 					return nil
 				}
 				return eventMsg{ev: ev}
-			})
+			}
+			if quit {
+				quitCmd = cmd
+				continue
+			}
+			cmds = append(cmds, cmd)
 		}
+	}
+	if quitCmd != nil {
+		return tea.Sequence(tea.Batch(cmds...), quitCmd)
 	}
 	return tea.Batch(cmds...)
 }

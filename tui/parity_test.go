@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/flows/webextest"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // skipClock is a virtual clock shared by the fake Webex and the client:
@@ -225,7 +225,8 @@ func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (
 
 // parityScenario is one onboarding, as keys for the screen and lines for
 // the accessible prompts, optionally run twice (a quit, then a resume of
-// the draft it left).
+// the draft it left). The accessible lines are run by the accessible
+// front-end's own tests (package tui/accessible), from this table.
 type parityScenario struct {
 	name string
 	act  map[string][]string // the Webex user's acts per app, for each run
@@ -241,31 +242,97 @@ type parityScenario struct {
 	want        outcome // of the last run
 }
 
-// TestFrontEndParity runs one scenario table through both front-ends,
-// against a fake Webex (webextest) through a real flows.Client: the same
-// bundle, the same drafts and the same exit, whichever front-end ran it.
+// TestFrontEndParity runs the scenario table through the full-screen
+// front-end, against a fake Webex (webextest) through a real
+// flows.Client: the bundle, the drafts and the exit each scenario wants.
+// The accessible front-end runs the same table (its accessible lines) in
+// its own package, to the same outcomes.
 func TestFrontEndParity(t *testing.T) {
-	form := strings.Repeat("\n", 6) // keep the prefilled customer data
-	toApps := func(t *testing.T, f *fixture) {
-		f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
-		if f.m.screen == scrResume {
-			f.drive(t, press("enter"))
+	for _, sc := range parityScenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
+			err := runScreen(t, d, f, sc.screen)
+			if sc.resumeScreen != nil {
+				if !errors.Is(err, ErrUserAborted) {
+					t.Fatalf("screen: first run: %v", err)
+				}
+				err = runScreen(t, d, f, sc.resumeScreen)
+			}
+			done()
+			got := outcomeOf(err, f.writer, f.drafts)
+			if b, _, _ := f.writer.got(); b != nil {
+				// Read in the background, once per org, with the first
+				// app that may: the bundle has them all the same. Only
+				// presence may read the name, both may count, and only
+				// for an admin (a non-admin's admin scopes get 403).
+				named := slices.Contains(got.bundle, "presence "+adminEmail)
+				counted := named || slices.Contains(got.bundle, "users "+adminEmail)
+				if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
+					t.Errorf("screen: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+				}
+			}
+			if got.String() != sc.want.String() {
+				t.Errorf("screen:\n%s\nwant:\n%s", got, sc.want)
+			}
+		})
+	}
+}
+
+// settle hands the flow what effects reported in the background (the
+// org's reads, which drive leaves to the program's listener), as a
+// program would: what is there, and, while the review waits for the
+// org's name and size, what comes until they are in.
+func (f *fixture) settle(t *testing.T) {
+	t.Helper()
+	for {
+		select {
+		case e := <-f.m.events:
+			f.drive(t, ev(e))
+			continue
+		default:
 		}
-		f.submitForm(t)
+		if f.m.v.Step != wizard.StepReview || !f.m.v.Review.OrgPending {
+			return
+		}
+		select {
+		case e := <-f.m.events:
+			f.drive(t, ev(e))
+		case <-time.After(cmdLimit):
+			t.Fatalf("the org's reads never ended:\n%s", f.view())
+		}
+	}
+}
+
+// parityToApps takes a full-screen run past the drafts (resuming the
+// first, if any), the prefilled form and the apps.
+func parityToApps(t *testing.T, f *fixture) {
+	t.Helper()
+	f.drive(t, ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
+	if f.m.v.Step == wizard.StepResume {
 		f.drive(t, press("enter"))
 	}
+	f.confirmForm(t)
+	f.drive(t, press("enter"))
+	f.settle(t)
+}
+
+// parityScenarios is the scenario table.
+func parityScenarios() []parityScenario {
+	form := strings.Repeat("\n", 6) // keep the prefilled customer data
+	toApps := parityToApps
 	keys := func(ks ...string) func(*testing.T, *fixture) {
 		return func(t *testing.T, f *fixture) {
 			toApps(t, f)
 			for _, k := range ks {
 				f.drive(t, press(k))
+				f.settle(t)
 			}
 		}
 	}
 	notAdmin := "Attendant Console Presence Connector: Bob Helper is not a Full Administrator of the Webex organization; UCX Suite needs a Full Admin's authorization."
 	notNamed := "Attendant Console Presence Connector: Bob Helper (bob@help.example) is not the admin named in the customer data (jane.admin@acme.example)."
 	both := []string{"users " + adminEmail, "presence " + adminEmail}
-	for _, sc := range []parityScenario{
+	return []parityScenario{
 		{name: "happy", screen: keys("enter"), accessible: form + "y\ny\n", want: outcome{bundle: both}},
 		{name: "denied", act: map[string][]string{"presence": {"deny"}}, screen: keys("s", "y", "enter"), accessible: form + "y\ns\ny\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail,
@@ -313,51 +380,12 @@ func TestFrontEndParity(t *testing.T) {
 			screen: keys("esc", "s", "y", "enter"), accessible: form + "y\n\ns\ny\ny\n",
 			want: outcome{bundle: []string{"users " + adminEmail, "Attendant Console Presence Connector failed: client secret rejected by Webex"}}},
 		{name: "stdin at EOF", screen: func(t *testing.T, f *fixture) {
-			f.drive(t, draftsMsg{})
+			f.drive(t, ev(wizard.DraftsListed{}))
 			f.drive(t, press("ctrl+c"), press("y"))
+			if f.m.v.Step != wizard.StepEnded {
+				t.Errorf("y did not confirm the quit (%s):\n%s", f.where(), f.view())
+			}
 		}, accessible: "", want: outcome{aborted: true}},
-	} {
-		t.Run(sc.name, func(t *testing.T) {
-			var got [2]outcome
-			for i, name := range []string{"screen", "accessible"} {
-				d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
-				var err error
-				if name == "screen" {
-					err = runScreen(t, d, f, sc.screen)
-				} else {
-					err = runLines(t, d, sc.accessible)
-				}
-				if sc.resumeAccessible != "" {
-					if !errors.Is(err, ErrUserAborted) {
-						t.Fatalf("%s: first run: %v", name, err)
-					}
-					if name == "screen" {
-						err = runScreen(t, d, f, sc.resumeScreen)
-					} else {
-						err = runLines(t, d, sc.resumeAccessible)
-					}
-				}
-				done()
-				got[i] = outcomeOf(err, f.writer, f.drafts)
-				if b, _, _ := f.writer.got(); b != nil {
-					// Read in the background, once per org, with the first
-					// app that may: the bundle has them all the same. Only
-					// presence may read the name, both may count, and only
-					// for an admin (a non-admin's admin scopes get 403).
-					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
-					counted := named || slices.Contains(got[i].bundle, "users "+adminEmail)
-					if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
-						t.Errorf("%s: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", name, b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
-					}
-				}
-				if got[i].String() != sc.want.String() {
-					t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], sc.want)
-				}
-			}
-			if got[0].String() != got[1].String() {
-				t.Errorf("the front-ends differ:\nscreen:\n%s\naccessible:\n%s", got[0], got[1])
-			}
-		})
 	}
 }
 
@@ -375,156 +403,111 @@ func runScreen(t *testing.T, d Deps, f *fixture, keys func(*testing.T, *fixture)
 	return err
 }
 
-// runLines runs the accessible front-end with input in.
-func runLines(t *testing.T, d Deps, in string) error {
-	t.Helper()
-	d.Accessible = true
-	var out bytes.Buffer
-	_, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	if testing.Verbose() {
-		t.Log(out.String())
-	}
-	return err
-}
-
-// TestBackgroundRequests: both front-ends, against the fake Webex through
-// a real client, ask Webex nothing beyond one code per app (the second
-// one prefetched while the first was pending, not asked again) and one
-// read of the org's name and one count per org, whichever app approved.
+// TestBackgroundRequests: the full-screen front-end, against the fake
+// Webex through a real client, asks Webex nothing beyond one code per app
+// (the second one prefetched while the first was pending, not asked
+// again) and one read of the org's name and one count per org, whichever
+// app approved.
 func TestBackgroundRequests(t *testing.T) {
-	form := strings.Repeat("\n", 6)
-	for _, name := range []string{"screen", "accessible"} {
-		t.Run(name, func(t *testing.T) {
-			d, f, done := paritySetup(t, nil)
-			defer done()
-			var err error
-			if name == "screen" {
-				err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
-					f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
-					f.submitForm(t)
-					f.drive(t, press("enter"))
-					f.drive(t, press("enter"))
-				})
-			} else {
-				err = runLines(t, d, form+"y\ny\n")
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]int{}
-			for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
-				p := r.Path
-				if strings.HasPrefix(p, "/v1/organizations/") {
-					p = "/v1/organizations"
-				}
-				got[p]++
-			}
-			want := map[string]int{"/v1/device/authorize": 2, "/v1/people/me": 2, "/v1/organizations": 1, "/v1/people": 1}
-			for p, n := range want {
-				if got[p] != n {
-					t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
-				}
-			}
-		})
+	d, f, done := paritySetup(t, nil)
+	defer done()
+	err := runScreen(t, d, f, func(t *testing.T, f *fixture) {
+		parityToApps(t, f)
+		f.drive(t, press("enter"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+		p := r.Path
+		if strings.HasPrefix(p, "/v1/organizations/") {
+			p = "/v1/organizations"
+		}
+		got[p]++
+	}
+	want := map[string]int{"/v1/device/authorize": 2, "/v1/people/me": 2, "/v1/organizations": 1, "/v1/people": 1}
+	for p, n := range want {
+		if got[p] != n {
+			t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
+		}
 	}
 }
 
 // TestSecretFixedWithoutNewApproval: against a Webex that checks the
 // client secret only at redemption, a wrong catalog secret is refused
 // after the admin approved; the right one typed in the prompt redeems
-// that same code, in both front-ends: one device code per app, one token
-// per app, and the typed secret never shows.
+// that same code: one device code per app, one token per app, and the
+// typed secret never shows.
 func TestSecretFixedWithoutNewApproval(t *testing.T) {
-	form := strings.Repeat("\n", 6)
 	const right = "sec-FAKE-presence"
-	for _, name := range []string{"screen", "accessible"} {
-		t.Run(name, func(t *testing.T) {
-			d, f, done := paritySetup(t, nil, "presence")
-			defer done()
-			var err error
-			var shown string
-			if name == "screen" {
-				err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
-					f.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
-					f.submitForm(t)
-					f.drive(t, press("enter"))
-					if !f.m.auth.askSecret {
-						t.Fatalf("no secret prompt:\n%s", f.view())
-					}
-					f.drive(t, press(right))
-					shown = f.view()
-					f.drive(t, press("enter"))
-					f.drive(t, press("enter"))
-				})
-			} else {
-				d.Accessible = true
-				var out bytes.Buffer
-				_, err = Run(context.Background(), d, Options{In: strings.NewReader(form + "y\n" + right + "\ny\n"), Out: &out})
-				shown = out.String()
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(shown, right) {
-				t.Errorf("the typed secret is shown:\n%s", shown)
-			}
-			oneCodeOneTokenEach(t, d, f)
-		})
+	d, f, done := paritySetup(t, nil, "presence")
+	defer done()
+	var shown string
+	err := runScreen(t, d, f, func(t *testing.T, f *fixture) {
+		parityToApps(t, f)
+		if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || !a.AskSecret {
+			t.Fatalf("no secret prompt (%s):\n%s", f.where(), f.view())
+		}
+		f.drive(t, press(right))
+		shown = f.view()
+		f.drive(t, press("enter"))
+		f.settle(t)
+		f.drive(t, press("enter"))
+		f.settle(t)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if strings.Contains(shown, right) {
+		t.Errorf("the typed secret is shown:\n%s", shown)
+	}
+	oneCodeOneTokenEach(t, d, f)
 }
 
-// TestBlockedAppBothFrontEnds: a preflight check that stops one app only
+// TestBlockedApp: a preflight check that stops one app only
 // (AppBlocked: its secret is missing) lets the engineer go on with the
-// others in both front-ends, with Enter alone: the app is asked nothing of
-// Webex, and the review and the bundle list it as not done, saying why.
-func TestBlockedAppBothFrontEnds(t *testing.T) {
+// others, with Enter alone: the app is asked nothing of Webex, and the
+// review and the bundle list it as not done, saying why.
+func TestBlockedApp(t *testing.T) {
 	checks := []Check{
 		{Name: "App catalog and client secrets", Detail: "2 apps; 1 without a client secret cannot be authorized", AtStart: true},
 		{Name: "Webex accepts presence", App: "presence", AppBlocked: true, AtStart: true,
 			Detail: "secret missing: fix env UCX_SECRET_PRESENCE", Fix: "set env UCX_SECRET_PRESENCE and start again, or go on without this app"},
 	}
-	form := strings.Repeat("\n", 6)
-	var got [2]outcome
-	for i, name := range []string{"screen", "accessible"} {
-		d, f, done := paritySetup(t, nil)
-		d.Preflight = func(context.Context) []Check { return checks }
-		var err error
-		if name == "screen" {
-			err = runScreen(t, d, f, func(t *testing.T, f *fixture) {
-				f.drive(t, checksMsg{checks: checks})
-				if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
-					t.Errorf("preflight screen:\n%s", f.view())
-				}
-				f.drive(t, press("enter"), draftsMsg{infos: mustList(t, f.drafts)})
-				f.submitForm(t)
-				if v := flat(f.view()); !strings.Contains(v, "Attendant Console Presence Connector ✗ cannot be authorized (see the checks)") {
-					t.Errorf("apps screen:\n%s", f.view())
-				}
-				f.drive(t, press("enter"))
-				if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
-					t.Errorf("review:\n%s", f.view())
-				}
-				f.drive(t, press("enter"))
-			})
-		} else {
-			err = runLines(t, d, form+"y\ny\n")
+	d, f, done := paritySetup(t, nil)
+	d.Preflight = func(context.Context) []Check { return checks }
+	err := runScreen(t, d, f, func(t *testing.T, f *fixture) {
+		f.drive(t, ev(wizard.ChecksRan{Checks: checks}))
+		if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
+			t.Errorf("preflight screen:\n%s", f.view())
 		}
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+		f.drive(t, press("enter"), ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
+		f.confirmForm(t)
+		if v := flat(f.view()); !strings.Contains(v, "Attendant Console Presence Connector ✗ cannot be authorized (see the checks)") {
+			t.Errorf("apps screen:\n%s", f.view())
 		}
-		for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
-			if r.ClientID == parityApps()[1].ClientID {
-				t.Errorf("%s: %s %s for the blocked app", name, r.Method, r.Path)
-			}
+		f.drive(t, press("enter"))
+		f.settle(t)
+		if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
+			t.Errorf("review:\n%s", f.view())
 		}
-		done()
-		got[i] = outcomeOf(err, f.writer, f.drafts)
+		f.drive(t, press("enter"))
+		f.settle(t)
+	})
+	if err != nil {
+		t.Fatalf("screen: %v", err)
 	}
+	for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+		if r.ClientID == parityApps()[1].ClientID {
+			t.Errorf("screen: %s %s for the blocked app", r.Method, r.Path)
+		}
+	}
+	done()
+	got := outcomeOf(err, f.writer, f.drafts)
 	want := outcome{bundle: []string{"users " + adminEmail,
 		"Attendant Console Presence Connector failed: cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE"}}
-	for i, name := range []string{"screen", "accessible"} {
-		if got[i].String() != want.String() {
-			t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], want)
-		}
+	if got.String() != want.String() {
+		t.Errorf("screen:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // manyAppChecks is the checks of a 64-app catalog, each app "pending" at
@@ -31,7 +32,7 @@ func manyAppChecks() []Check {
 func TestPreflightScrolls(t *testing.T) {
 	checks := manyAppChecks()
 	f := newFixture(t, 100, 30, withPreflight(checks))
-	f.step(checksMsg{checks: checks})
+	f.step(ev(wizard.ChecksRan{Checks: checks}))
 	top := f.view()
 	golden.RequireEqual(t, []byte(top))
 	lines := strings.Split(top, "\n")
@@ -73,10 +74,10 @@ func TestPreflightOneProblemALine(t *testing.T) {
 		Detail: "App users-sync, client_secret_env: Environment variable UCX_USERS is not set.\nApp cdr, scopes: Empty.\nApp #3: Missing id.",
 		Fix:    "correct the catalog and start again"}
 	checkGolden(t, "preflight_problems", withPreflight(checks), func(f *fixture) {
-		f.step(checksMsg{checks: checks})
+		f.step(ev(wizard.ChecksRan{Checks: checks}))
 	})
 	f := newFixture(t, 80, 24, withPreflight(checks))
-	f.step(checksMsg{checks: checks})
+	f.step(ev(wizard.ChecksRan{Checks: checks}))
 	v := f.view()
 	for _, p := range []string{"App users-sync, client_secret_env:", "App cdr, scopes: Empty.", "App #3: Missing id."} {
 		found := false

@@ -1,31 +1,80 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/imagicle/ucx-onboard/flows"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// resumeAfterQuit takes a prefilled fixture to the first app (users), approved,
-// with Identify answering as the fixture's fakes say, then quits, and
-// returns a fresh fixture on the same drafts that resumed the draft and
-// submitted the form and the apps.
-func resumeAfterQuit(t *testing.T, setup func(*fixture), resumed func(*fixture)) *fixture {
+// fixtureOn builds the model on the fakes of g (drafts of an earlier run,
+// say), with deps adjusted by tweak, like newFixture.
+func fixtureOn(t testing.TB, g *fixture, w, h int, tweak func(*Deps)) *fixture {
+	t.Helper()
+	d := testDeps(g)
+	if tweak != nil {
+		tweak(&d)
+	}
+	g.m = New(d)
+	g.m.Init() // the commands are dropped
+	g.m.c.now = t0
+	g.step(tea.WindowSizeMsg{Width: w, Height: h})
+	return g
+}
+
+// confirmForm presses enter through the customer form (prefilled or
+// resumed) until it is submitted, and fails unless the apps step opened.
+func (f *fixture) confirmForm(t *testing.T) {
+	t.Helper()
+	for i := 0; i < 12 && f.m.v.Step == wizard.StepCustomer; i++ {
+		f.drive(t, press("enter"))
+	}
+	if f.m.v.Step != wizard.StepApps {
+		t.Fatalf("form not submitted; step %d:\n%s", f.m.v.Step, f.view())
+	}
+}
+
+// onApp tells whether the flow is on app id's authorization in phase p.
+func (f *fixture) onApp(id string, p wizard.Phase) bool {
+	a := f.m.v.Auth
+	return f.m.v.Step == wizard.StepAuthorize && a != nil && a.App.ID == id && a.Phase == p
+}
+
+// where describes the flow's step and phase, for failures.
+func (f *fixture) where() string {
+	v := f.m.v
+	if v.Auth != nil {
+		return "step " + stepName(v.Step) + " app " + v.Auth.App.ID + " phase " + phaseName(v.Auth.Phase)
+	}
+	return "step " + stepName(v.Step)
+}
+
+func stepName(s wizard.Step) string {
+	return [...]string{"checks", "loading", "resume", "customer", "apps", "authorize", "review", "done", "ended"}[s]
+}
+
+func phaseName(p wizard.Phase) string {
+	return [...]string{"starting", "waiting", "renewing", "identifying", "warning", "unidentified", "failed"}[p]
+}
+
+// resumeAfterQuit takes a prefilled fixture to the first app (users),
+// approved, with Identify answering as the fixture's fakes say (setup),
+// then quits, and returns a fresh fixture on the same drafts (its fakes
+// set by resumed, its deps by tweak) that resumed the draft and submitted
+// the form and the apps.
+func resumeAfterQuit(t *testing.T, setup func(*fixture), resumed func(*fixture), tweak func(*Deps)) *fixture {
 	t.Helper()
 	f := newFixture(t, 80, 24, prefill)
 	defer f.m.cancel()
 	setup(f)
-	f.drive(t, draftsMsg{})
-	f.submitForm(t)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.confirmForm(t)
 	f.drive(t, press("enter"))
-	if f.m.screen != scrAuth || f.m.auth.app.ID != "users" {
-		t.Fatalf("not on users:\n%s", f.view())
+	if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || a.App.ID != "users" {
+		t.Fatalf("not on users (%s):\n%s", f.where(), f.view())
 	}
 	f.drive(t, press("q"), press("y"))
 	if _, err := f.m.Result(); !errors.Is(err, ErrUserAborted) {
@@ -34,15 +83,16 @@ func resumeAfterQuit(t *testing.T, setup func(*fixture), resumed func(*fixture))
 	if !savedGrant(f.drafts, "users") {
 		t.Fatal("users not in the draft")
 	}
-	g := newFixture(t, 80, 24, nil)
+	g := newFakes()
 	g.drafts = f.drafts
-	g.m.c.deps.Drafts = f.drafts
 	if resumed != nil {
 		resumed(g)
 	}
-	g.drive(t, draftsMsg{infos: mustList(t, f.drafts)})
+	fixtureOn(t, g, 80, 24, tweak)
+	t.Cleanup(g.m.cancel)
+	g.drive(t, ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
 	g.drive(t, press("enter"))
-	g.submitForm(t)
+	g.confirmForm(t)
 	g.drive(t, press("enter"))
 	return g
 }
@@ -56,23 +106,23 @@ func TestResumedUncheckedApproverWarnsWhenAccepted(t *testing.T) {
 		func(f *fixture) { f.auth.identifyBlock = true },
 		func(g *fixture) {
 			g.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
-		})
-	if g.m.screen != scrAuth || g.m.auth.app.ID != "users" || g.m.auth.state != authUnidentified {
-		t.Fatalf("want users unidentified after resume, got screen %d state %d:\n%s", g.m.screen, g.m.auth.state, g.view())
+		}, nil)
+	if !g.onApp("users", wizard.PhaseUnidentified) {
+		t.Fatalf("want users unidentified after resume, got %s:\n%s", g.where(), g.view())
 	}
 	if g.auth.startCount() != 0 {
 		t.Errorf("%d codes requested for an app already approved", g.auth.startCount())
 	}
 	g.drive(t, press("a"))
-	if g.m.screen != scrReview {
-		t.Fatalf("not on review:\n%s", g.view())
+	if g.m.v.Step != wizard.StepReview {
+		t.Fatalf("not on review (%s):\n%s", g.where(), g.view())
 	}
 	found := false
-	for _, w := range g.m.review.data.warnings {
+	for _, w := range g.m.v.Review.Warnings {
 		found = found || strings.HasPrefix(w, "UCX Suite Users' Synch from Control Hub: Could not tell who approved")
 	}
 	if !found {
-		t.Errorf("no warning that the approver was not checked: %q", g.m.review.data.warnings)
+		t.Errorf("no warning that the approver was not checked: %q", g.m.v.Review.Warnings)
 	}
 }
 
@@ -85,12 +135,12 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 		func(f *fixture) {
 			f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
 		},
-		nil)
-	if g.m.screen != scrAuth || g.m.auth.app.ID != "users" || g.m.auth.state != authWarning {
-		t.Fatalf("want the users warning after resume, got screen %d state %d:\n%s", g.m.screen, g.m.auth.state, g.view())
+		nil, nil)
+	if !g.onApp("users", wizard.PhaseWarning) {
+		t.Fatalf("want the users warning after resume, got %s:\n%s", g.where(), g.view())
 	}
 	v := g.view()
-	for _, want := range []string{"Help Desk", "not a Full Admin", "a accept", "r authorize again"} {
+	for _, want := range []string{"Help Desk", "not a Full Admin", "a keep this authorization", "r authorize again"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("warning screen lacks %q:\n%s", want, v)
 		}
@@ -101,22 +151,22 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 	g.drive(t, press("a"))
 	// The other apps are approved by Jane, in another org than Help
 	// Desk's: accept those warnings too.
-	for i := 0; i < 3 && g.m.screen == scrAuth && g.m.auth.state == authWarning; i++ {
+	for i := 0; i < 3 && g.m.v.Step == wizard.StepAuthorize && g.m.v.Auth.Phase == wizard.PhaseWarning; i++ {
 		g.drive(t, press("a"))
 	}
-	if g.m.screen != scrReview {
-		t.Fatalf("not on review:\n%s", g.view())
+	if g.m.v.Step != wizard.StepReview {
+		t.Fatalf("not on review (%s):\n%s", g.where(), g.view())
 	}
 	n := 0
-	for _, w := range g.m.review.data.warnings {
+	for _, w := range g.m.v.Review.Warnings {
 		if strings.HasPrefix(w, "UCX Suite Users' Synch from Control Hub: Help Desk") {
 			n++
 		}
 	}
 	if n == 0 {
-		t.Errorf("the accepted warning is not in the bundle: %q", g.m.review.data.warnings)
+		t.Errorf("the accepted warning is not in the bundle: %q", g.m.v.Review.Warnings)
 	}
-	if r := g.m.s.Results["users"]; r == nil || r.Grant.Approver.Email != "helpdesk@acme-support.example" || r.Pending() {
+	if r := g.m.flow.Session().Results["users"]; r == nil || r.Grant.Approver.Email != "helpdesk@acme-support.example" || r.Pending() {
 		t.Errorf("users: %+v", r)
 	}
 }
@@ -126,60 +176,12 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 func TestResumedUndecidedWarningReauthorize(t *testing.T) {
 	g := resumeAfterQuit(t,
 		func(f *fixture) { f.auth.identity = func(flows.App) flows.Identity { return otherApprover() } },
-		func(g *fixture) { g.auth.block["users"] = true })
-	if g.m.auth.state != authWarning {
-		t.Fatalf("state %d:\n%s", g.m.auth.state, g.view())
+		func(g *fixture) { g.auth.block["users"] = true }, nil)
+	if !g.onApp("users", wizard.PhaseWarning) {
+		t.Fatalf("%s:\n%s", g.where(), g.view())
 	}
 	g.drive(t, press("r"))
 	if n := g.auth.startsOf("users"); n != 1 || savedGrant(g.drafts, "users") {
 		t.Errorf("r: %d starts of users, still saved %v", n, savedGrant(g.drafts, "users"))
-	}
-}
-
-// TestAccessibleResumesPendingApprovals: in the line-by-line flow, a
-// resumed approval whose approver was never checked is checked again, and
-// one whose warnings were never accepted asks a/r/s again; neither asks
-// for a new code.
-func TestAccessibleResumesPendingApprovals(t *testing.T) {
-	f := newFakes()
-	apps := testApps()
-	users := wizard.AppGrant(apps[0], testGrant(apps[0]), flows.Identity{}, adminEmail)
-	other := otherApprover()
-	other.OrgID, other.OrgName = orgID, "Acme Industries"
-	presence := wizard.AppGrant(apps[1], testGrant(apps[1]), other, adminEmail)
-	warns := wizard.ApproverWarnings(other, adminEmail, "")
-	dr := Draft{Customer: testCustomer(), SelectedApps: []string{"users", "presence", "callcontrol", "cdr"},
-		Apps: []store.AppGrant{users, presence}, Org: store.Org{ID: orgID, Name: "Acme Industries"},
-		Approvals: []store.ApprovalNote{{AppID: "presence", Warnings: warns, Undecided: true}}}
-	if err := f.drafts.Save(&dr); err != nil {
-		t.Fatal(err)
-	}
-	d := testDeps(f)
-	d.Accessible = true
-	in := "1\n" + strings.Repeat("\n", 6) + "y\n" + "a\n" + "y\n"
-	var out bytes.Buffer
-	res, err := Run(context.Background(), d, Options{In: strings.NewReader(in), Out: &out})
-	text := out.String()
-	if err != nil || res.Receipt == nil {
-		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
-	}
-	for _, want := range []string{"who approved was not checked", "warnings were not accepted", "Warning: Help Desk is not a Full Administrator"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("output lacks %q:\n%s", want, text)
-		}
-	}
-	if f.auth.startCount() != 2 || f.auth.identifies != 3 {
-		t.Errorf("%d starts, %d identifies; want 2 and 3 (users checked again)", f.auth.startCount(), f.auth.identifies)
-	}
-	b, _, _ := f.writer.got()
-	if len(b.Apps) != 4 || b.Apps[0].Approver.Email != "Jane.Admin@acme.example" {
-		t.Fatalf("bundle apps %+v", b.Apps)
-	}
-	found := false
-	for _, w := range b.Warnings {
-		found = found || strings.HasPrefix(w, apps[1].Name+": Help Desk is not a Full Administrator")
-	}
-	if !found {
-		t.Errorf("accepted warning not in the bundle: %q", b.Warnings)
 	}
 }

@@ -81,7 +81,10 @@ const inflightWait = 2 * time.Second
 // waited for (up to inflightWait), then the progress is saved when the
 // program was killed or crashed, or when the quit's last save never
 // answered, and the draft of a bundle written is removed if its removal
-// never answered (effects.Runner.Finish, with the Flow's Leftover). A
+// never answered (effects.Runner.Finish, with the Flow's Leftover); the
+// answer of a removal the program did not take, or of the one Finish
+// made, is handed to the flow, so that Result tells whether the draft is
+// gone. inflightWait bounds all of it. A
 // panic while saving (the flow may be half-updated after a crash) is
 // reported as a failed save rather than let through.
 func (m *Model) finishSaves() {
@@ -90,8 +93,21 @@ func (m *Model) finishSaves() {
 			m.flow.Handle(time.Time{}, wizard.Saved{Seq: 1 << 30, Err: fmt.Errorf("tui: save the draft after a crash: %v", r)})
 		}
 	}()
-	if saved := m.run.Finish(m.flow, inflightWait); saved != nil {
+	deadline := time.Now().Add(inflightWait)
+	if m.removing.Load() {
+		// The removal of a written bundle's draft was started: its answer
+		// may have come after the program's last message.
+		select {
+		case r := <-m.removed:
+			m.flow.Handle(time.Time{}, r)
+		case <-time.After(inflightWait):
+		}
+	}
+	if saved := m.run.Finish(m.flow, time.Until(deadline)); saved != nil {
 		m.flow.Handle(time.Time{}, *saved)
+	}
+	if r := m.run.Removal(); r != nil {
+		m.flow.Handle(time.Time{}, *r)
 	}
 }
 

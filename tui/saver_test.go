@@ -1,195 +1,196 @@
 package tui
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// saverRig is a saver over fake drafts, alone (no model): snapshot hands
-// out numbered drafts, report records the answers it passes on.
-type saverRig struct {
-	sv       *saver
-	drafts   *fakeDrafts
-	snaps    int
-	nothing  bool // snapshot: nothing to save
-	reported []draftSavedMsg
-}
+// The draft's saves are the Flow's (a Save effect with a Seq, Leftover
+// after a kill), run by effects.Runner (in Seq order, the removal after
+// them) in the Model's commands. These tests hold what the old saver
+// proved at the Model's level: an older snapshot is never written over a
+// newer one, the quit saves last and waits for the saves in flight, a
+// quit with nothing to save saves nothing, and no save follows the
+// bundle's removal. The kills (Run's finishSaves) are in inflight_test.go.
 
-func newSaverRig() *saverRig {
-	r := &saverRig{drafts: newFakeDrafts()}
-	r.sv = &saver{drafts: func() DraftStore { return r.drafts }, snapshot: func() (Draft, bool) {
-		if r.nothing {
-			return Draft{}, false
-		}
-		r.snaps++
-		return Draft{ID: "draft-1", SelectedApps: []string{"users"}}, true
-	}}
-	return r
-}
-
-func (r *saverRig) report(msg draftSavedMsg) { r.reported = append(r.reported, msg) }
-
-// kind names what a command does, running it: "save", "remove", "quit",
-// or "" for none.
-func kind(t *testing.T, cmd tea.Cmd) (string, tea.Msg) {
-	t.Helper()
+// leaves are the commands of cmd, batches flattened (running only the
+// batches themselves).
+func leaves(cmd tea.Cmd) []tea.Cmd {
 	if cmd == nil {
-		return "", nil
+		return nil
 	}
-	switch msg := cmd().(type) {
-	case draftSavedMsg:
-		return "save", msg
-	case draftRemovedMsg:
-		return "remove", msg
-	case tea.QuitMsg:
-		return "quit", msg
-	default:
-		t.Fatalf("command returned %T", msg)
+	if !strings.Contains(cmdName(cmd), "compactCmds[") {
+		return []tea.Cmd{cmd}
 	}
-	return "", nil
+	var out []tea.Cmd
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			out = append(out, leaves(c)...)
+		}
+	}
+	return out
 }
 
-// TestSaver drives the saver alone through sequences of events, checking
-// the command each returns and the state after it: saves one at a time
-// (all asked meanwhile make one), the quit's last save, the bundle written
-// during a save, and a removal that the quit waits for.
-func TestSaver(t *testing.T) {
-	type ev struct {
-		do    string // save, quit, answer (of the pending command), bundle, nothing (snapshot empty)
-		want  string // the command's kind
-		state saverState
+// savedAnswer runs cmd, which must be a draft's save, and returns its
+// answer.
+func savedAnswer(t *testing.T, cmd tea.Cmd) wizard.Saved {
+	t.Helper()
+	msg, ok := cmd().(eventMsg)
+	s, ok2 := msg.ev.(wizard.Saved)
+	if !ok || !ok2 {
+		t.Fatalf("not a save: %T %+v", msg, msg)
 	}
-	for _, tc := range []struct {
-		name   string
-		events []ev
-	}{
-		{"one save", []ev{{"save", "save*", saverSaving}, {"answer", "", saverIdle}}},
-		{"saves asked during a save make one", []ev{
-			{"save", "save*", saverSaving}, {"save", "", saverQueued}, {"save", "", saverQueued},
-			{"answer", "save*", saverSaving}, {"answer", "", saverIdle}}},
-		{"quit while idle saves, then quits", []ev{{"quit", "save*", saverSaving}, {"answer", "quit", saverIdle}}},
-		{"quit with nothing to save quits", []ev{{"nothing", "", saverIdle}, {"quit", "quit", saverIdle}}},
-		{"quit during a save queues the last save", []ev{
-			{"save", "save*", saverSaving}, {"quit", "", saverQueued}, {"save", "", saverQueued},
-			{"answer", "save*", saverSaving}, {"answer", "quit", saverIdle}}},
-		{"bundle written during a save: removed after it, queue dropped", []ev{
-			{"save", "save*", saverSaving}, {"save", "", saverQueued}, {"bundle", "", saverRemoving},
-			{"save", "", saverRemoving}, {"answer", "remove*", saverRemoving}, {"answer", "", saverIdle}}},
-		{"quit waits for the removal", []ev{
-			{"save", "save*", saverSaving}, {"answer", "", saverIdle}, {"bundle", "remove*", saverRemoving},
-			{"quit", "", saverRemoving}, {"answer", "quit", saverIdle}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := newSaverRig()
-			var pending tea.Cmd // the save or removal in flight
-			for i, e := range tc.events {
-				var cmd tea.Cmd
-				switch e.do {
-				case "save":
-					cmd = r.sv.save()
-				case "quit":
-					cmd = r.sv.quit()
-				case "bundle":
-					cmd = r.sv.bundleWritten(Draft{ID: "draft-1"}, Receipt{BundlePath: "/b"})
-				case "nothing":
-					r.nothing = true
-				case "answer":
-					k, msg := kind(t, pending)
-					pending = nil
-					switch k {
-					case "save":
-						cmd = r.sv.saved(msg.(draftSavedMsg), r.report)
-					case "remove":
-						cmd = r.sv.removed()
-					default:
-						t.Fatalf("event %d: no save or removal in flight", i)
-					}
-				}
-				want := e.want
-				if want == "save*" || want == "remove*" {
-					// In flight: answered by a later "answer".
-					if cmd == nil {
-						t.Fatalf("event %d (%s): no command, want %s", i, e.do, want)
-					}
-					pending, want = cmd, ""
-				} else if got, _ := kind(t, cmd); got != want {
-					t.Fatalf("event %d (%s): command %q, want %q", i, e.do, got, want)
-				}
-				if r.sv.state != e.state {
-					t.Fatalf("event %d (%s): state %d, want %d", i, e.do, r.sv.state, e.state)
-				}
-			}
-			if pending != nil {
-				t.Fatal("a command is left in flight")
-			}
-		})
+	return s
+}
+
+// TestSavesNeverOlderOverNewer: two saves asked one after the other (the
+// approval, then its approver) and run in the other order: the newer one
+// is written, the older one is not written after it (Stale), and the
+// flow ends with the newer one's answer, no save pending.
+func TestSavesNeverOlderOverNewer(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth()
+	f.withCode()
+	a := f.m.v.Auth
+	_, cmd := f.m.Update(ev(wizard.WaitEnded{Gen: a.Gen, Grant: testGrant(a.App)}))
+	first := leaves(cmd)
+	if len(first) != 2 { // the save, the check of who approved
+		t.Fatalf("%d commands after the approval, want 2", len(first))
+	}
+	_, second := f.m.Update(ev(wizard.Identified{Gen: a.Gen, Identity: otherApprover()}))
+	if !f.m.v.Saving || !f.onApp("users", wizard.PhaseWarning) {
+		t.Fatalf("setup: %s, saving %v", f.where(), f.m.v.Saving)
+	}
+	newer := savedAnswer(t, second)
+	older := savedAnswer(t, first[0])
+	if newer.Stale || !older.Stale || older.Seq >= newer.Seq {
+		t.Errorf("newer %+v, older %+v: want the older one stale", newer, older)
+	}
+	if f.drafts.saves != 1 || f.drafts.n != 1 {
+		t.Errorf("%d saves in %d drafts, want 1 in 1", f.drafts.saves, f.drafts.n)
+	}
+	if d := f.drafts.drafts["draft-1"]; len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
+		t.Errorf("the draft is not the newer snapshot: %+v", d.Apps)
+	}
+	f.step(ev(newer), ev(older))
+	if f.m.v.Saving || f.m.v.SaveErr != nil || f.m.v.DraftID != "draft-1" {
+		t.Errorf("after both answers: saving %v, error %v, draft %q", f.m.v.Saving, f.m.v.SaveErr, f.m.v.DraftID)
 	}
 }
 
-// TestSaverBundleDuringSaveReportsNothing: the answer of a save that lands
-// after the bundle was written is not reported (the draft is being
-// removed; no "could not be saved" for it), and the removal marks the
-// draft completed, then removes it.
-func TestSaverBundleDuringSaveReportsNothing(t *testing.T) {
-	r := newSaverRig()
-	save := r.sv.save()
-	r.sv.bundleWritten(Draft{ID: "draft-1"}, Receipt{BundlePath: "/b", SHA256: "ab"})
-	_, msg := kind(t, save)
-	rm := r.sv.saved(msg.(draftSavedMsg), r.report)
-	if len(r.reported) != 0 {
-		t.Errorf("reported %+v", r.reported)
+// TestQuitSavesLast: the quit saves the progress once more (the newest
+// snapshot), then the program quits; Result names the draft.
+func TestQuitSavesLast(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.auth.block["presence"] = true
+	f.toAuth()
+	f.withCode()
+	a := f.m.v.Auth
+	f.drive(t, ev(wizard.WaitEnded{Gen: a.Gen, Grant: testGrant(a.App)}))
+	saves := f.drafts.saves
+	if !f.onApp("presence", wizard.PhaseWaiting) && !f.onApp("presence", wizard.PhaseStarting) {
+		t.Fatalf("setup: %s", f.where())
 	}
-	if k, msg := kind(t, rm); k != "remove" || msg.(draftRemovedMsg).id != "draft-1" || len(r.drafts.drafts) != 0 ||
-		len(r.drafts.removed) != 1 {
-		t.Errorf("removal %q %+v; drafts %d, removed %v", k, msg, len(r.drafts.drafts), r.drafts.removed)
+	f.drive(t, press("q"), press("y"))
+	if !f.m.quitting || f.drafts.saves != saves+1 || f.m.v.Saving {
+		t.Errorf("quitting %v, %d saves after %d, saving %v", f.m.quitting, f.drafts.saves, saves, f.m.v.Saving)
+	}
+	res, err := f.m.Result()
+	if !errors.Is(err, ErrUserAborted) || res.DraftID != "draft-1" || res.DraftSaveErr != nil || !savedGrant(f.drafts, "users") {
+		t.Errorf("Result %+v, %v", res, err)
 	}
 }
 
-// TestSaverFinish: what Run finds once the program ended, the way a
-// SIGHUP (or a crash) ends it: the answer of the save in flight, taken
-// when it comes in time; a save to run itself when one was queued (the
-// quit's last save) or never answered; a removal to run itself when the
-// bundle is written but the draft's removal never answered.
-func TestSaverFinish(t *testing.T) {
-	for _, tc := range []struct {
-		name              string
-		setup             func(r *saverRig) tea.Cmd // returns the command in flight
-		answers           bool                      // the command in flight answers (in time)
-		wantAnswer        bool
-		wantSave, wantRem bool
-	}{
-		{"idle", func(r *saverRig) tea.Cmd { return nil }, false, false, false, false},
-		{"SIGHUP during a save that answers", func(r *saverRig) tea.Cmd { return r.sv.save() }, true, true, false, false},
-		{"SIGHUP during a save that hangs", func(r *saverRig) tea.Cmd { return r.sv.save() }, false, false, true, false},
-		{"SIGHUP after quit during a save", func(r *saverRig) tea.Cmd { c := r.sv.save(); r.sv.quit(); return c }, true, true, true, false},
-		{"SIGHUP during the removal", func(r *saverRig) tea.Cmd {
-			return r.sv.bundleWritten(Draft{ID: "draft-1"}, Receipt{})
-		}, false, false, false, true},
-		{"SIGHUP during a save, bundle written", func(r *saverRig) tea.Cmd {
-			c := r.sv.save()
-			r.sv.bundleWritten(Draft{ID: "draft-1"}, Receipt{})
-			return c
-		}, true, true, false, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := newSaverRig()
-			cmd := tc.setup(r)
-			if tc.answers {
-				cmd() // the answer lands in the saver's channel; the program is gone
+// TestQuitWithNothingToSave: the quit before the customer's data is
+// confirmed saves nothing, and quits.
+func TestQuitWithNothingToSave(t *testing.T) {
+	f := newFixture(t, 80, 24, prefill)
+	f.drive(t, ev(wizard.DraftsListed{}))
+	f.drive(t, press("ctrl+c"), press("y"))
+	if !f.m.quitting || f.drafts.saves != 0 {
+		t.Errorf("quitting %v, %d saves", f.m.quitting, f.drafts.saves)
+	}
+	if res, err := f.m.Result(); !errors.Is(err, ErrUserAborted) || res.DraftID != "" {
+		t.Errorf("Result %+v, %v", res, err)
+	}
+}
+
+// TestQuitWaitsForSaveInFlight: quit while a save is in flight (held in
+// the store): the program quits only once that save and the quit's own
+// are written, the quit's (newer) last, into the same draft; the flow has
+// the quit's answer before the quit.
+func TestQuitWaitsForSaveInFlight(t *testing.T) {
+	h := newHeldDrafts()
+	f := heldFixture(t, h)
+	approveHeld(t, f, h) // the approval's save, held
+	a := f.m.v.Auth
+	f.step(ev(wizard.Identified{Gen: a.Gen, Identity: otherApprover()})) // its save never runs
+	f.m.Update(press("q"))
+	_, quit := f.m.Update(press("y"))
+	msgs := make(chan tea.Msg, 16)
+	goRun(quit, msgs)
+	close(h.release)
+	for ended := false; !ended; {
+		select {
+		case msg := <-msgs:
+			if _, ok := msg.(quitMsg); ok {
+				ended = true
+				if f.m.v.Saving {
+					t.Error("quit before the flow had the quit's save answered")
+				}
+				h.mu.Lock()
+				d := h.drafts["draft-1"]
+				h.mu.Unlock()
+				if len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
+					t.Errorf("quit before the quit's save was written: draft apps %+v", d.Apps)
+				}
 			}
-			wait := time.Duration(0)
-			if tc.answers {
-				wait = time.Minute // never reached: the answer is there
+			if _, ok := msg.(tea.QuitMsg); !ok {
+				_, cmd := f.m.Update(msg)
+				goRun(cmd, msgs)
 			}
-			answer, save, rem := r.sv.finish(wait)
-			if (answer != nil) != tc.wantAnswer || save != tc.wantSave || rem != tc.wantRem {
-				t.Errorf("finish = %v, %v, %v; want answer %v, save %v, remove %v", answer, save, rem, tc.wantAnswer, tc.wantSave, tc.wantRem)
-			}
-			if r.sv.state != saverIdle {
-				t.Errorf("state %d after finish", r.sv.state)
-			}
-		})
+		case <-time.After(10 * time.Second):
+			t.Fatal("the program never quits")
+		}
+	}
+	if h.n != 1 {
+		t.Errorf("%d drafts, want 1", h.n)
+	}
+	if res, err := f.m.Result(); !errors.Is(err, ErrUserAborted) || res.DraftID != "draft-1" || res.DraftSaveErr != nil {
+		t.Errorf("Result %+v, %v", res, err)
+	}
+}
+
+// TestNoSaveAfterRemoval: a save that runs after the bundle's draft was
+// removed (it was asked before the bundle) does not write the draft again
+// (its tokens would stay on disk), and its answer changes nothing.
+func TestNoSaveAfterRemoval(t *testing.T) {
+	f := newFixture(t, 80, 24, nil)
+	f.toAuth("users")
+	f.withCode()
+	a := f.m.v.Auth
+	_, cmd := f.m.Update(ev(wizard.WaitEnded{Gen: a.Gen, Grant: testGrant(a.App)}))
+	first := leaves(cmd)[0] // the approval's save, not run yet
+	f.drive(t, ev(wizard.Identified{Gen: a.Gen, Identity: testIdentity()}))
+	if f.m.v.Step != wizard.StepReview {
+		t.Fatalf("not on review (%s):\n%s", f.where(), f.view())
+	}
+	f.drive(t, press("enter"))
+	if f.m.v.Step != wizard.StepDone || len(f.drafts.drafts) != 0 || len(f.drafts.removed) != 1 {
+		t.Fatalf("bundle written, draft removed? %s, %d drafts, removed %v", f.where(), len(f.drafts.drafts), f.drafts.removed)
+	}
+	saves := f.drafts.saves
+	late := savedAnswer(t, first)
+	if !late.Stale || f.drafts.saves != saves || len(f.drafts.drafts) != 0 {
+		t.Errorf("a save after the removal: %+v; %d saves after %d, %d drafts", late, f.drafts.saves, saves, len(f.drafts.drafts))
+	}
+	f.step(ev(late))
+	if res, err := f.m.Result(); err != nil || res.Receipt == nil || res.DraftID != "" || res.DraftSaveErr != nil {
+		t.Errorf("Result %+v, %v", res, err)
 	}
 }

@@ -31,9 +31,10 @@ type Runner struct {
 	genCtx context.Context
 	cancel context.CancelFunc
 
-	saveMu   sync.Mutex // held while a save or the removal runs
-	savedSeq int        // the newest save written (or skipped as older)
-	finished bool       // the draft was removed: no save may create it again
+	saveMu   sync.Mutex           // held while a save or the removal runs
+	savedSeq int                  // the newest save written (or skipped as older)
+	finished bool                 // the draft was removed: no save may create it again
+	removal  *wizard.DraftRemoved // the answer of Finish's removal
 	saves    sync.WaitGroup
 }
 
@@ -256,9 +257,14 @@ func (r *Runner) Finish(f *wizard.Flow, wait time.Duration) *wizard.Saved {
 		return &s
 	}
 	r.finished = true
-	_ = FinishDraft(r.deps.Drafts, remove.Draft, remove.Receipt)
+	r.removal = &wizard.DraftRemoved{ID: remove.Draft.ID, Err: FinishDraft(r.deps.Drafts, remove.Draft, remove.Receipt)}
 	return nil
 }
+
+// Removal is the answer of the draft's removal that Finish made, if it made
+// one (hand it to the Flow: Result then tells whether the draft, with its
+// tokens, is gone). Call it after Finish, on the same goroutine.
+func (r *Runner) Removal() *wizard.DraftRemoved { return r.removal }
 
 // Immediate tells an effect that does not wait on anything (it cancels,
 // starts background work, or takes what is there): a front-end runs those

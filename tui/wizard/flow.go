@@ -173,7 +173,7 @@ type authState struct {
 type reviewState struct {
 	outPath   string // the bundle's name, as the review shows it
 	planned   string // the name the review showed when COMPLETE REQUEST was chosen
-	queued    bool // COMPLETE REQUEST was chosen while the org was read: done once read
+	queued    bool   // COMPLETE REQUEST was chosen while the org was read: done once read
 	pass      store.Secret
 	passErr   error
 	writing   bool
@@ -260,6 +260,17 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 		if f.step == StepEnded {
 			return f.lateApproval(ev)
 		}
+	case DraftRemoved:
+		// Taken at any step once the bundle is written: the engineer may
+		// have left the done step before the removal answered, and the
+		// outcome must say whether the draft (with the tokens) is gone.
+		if f.receipt != nil {
+			f.done.removing = false
+			if ev.Err != nil {
+				f.done.removeErr, f.done.draftID = ev.Err, ev.ID
+			}
+		}
+		return nil
 	}
 	if f.step == StepEnded {
 		return nil
@@ -284,13 +295,6 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 		return f.authEvent(ev)
 	case StepReview:
 		return f.reviewEvent(ev)
-	case StepDone:
-		if r, ok := ev.(DraftRemoved); ok {
-			f.done.removing = false
-			if r.Err != nil {
-				f.done.removeErr, f.done.draftID = r.Err, r.ID
-			}
-		}
 	}
 	return nil
 }
@@ -787,8 +791,8 @@ func (f *Flow) readOrg() []Effect {
 
 // orgRead takes in what arrived of an org.
 func (f *Flow) orgRead(facts OrgFacts) []Effect {
-	if facts.OrgID == "" {
-		return nil
+	if facts.OrgID == "" || facts.Version < f.orgFacts[facts.OrgID].Version {
+		return nil // older than what arrived (a read's end reported late)
 	}
 	f.orgFacts[facts.OrgID] = facts
 	f.s.ApplyOrgFacts(facts)

@@ -33,6 +33,9 @@ type Orgs struct {
 	mu    sync.Mutex
 	facts map[string]*orgJobs
 	calls int
+	// version counts the reads started and ended, so that what Facts
+	// returns is ordered (OrgFacts.Version).
+	version int
 }
 
 // orgJobs are the reads of one org: name and count, each started at most
@@ -105,6 +108,7 @@ func (o *Orgs) launchLocked(app flows.App, g flows.Grant, orgID, scope string) *
 	j := &orgJob{cancel: cancel, done: make(chan struct{})}
 	g.Scopes = []string{scope}
 	o.calls++
+	o.version++
 	go func() {
 		func() {
 			defer close(j.done)
@@ -117,6 +121,9 @@ func (o *Orgs) launchLocked(app flows.App, g flows.Grant, orgID, scope string) *
 			}()
 			j.id, j.err = o.fetch(ctx, app, g, orgID)
 		}()
+		o.mu.Lock()
+		o.version++
+		o.mu.Unlock()
 		if o.notify != nil {
 			o.notify(orgID)
 		}
@@ -143,6 +150,11 @@ type OrgFacts struct {
 	flows.Identity
 	// Pending tells that a read is still under way.
 	Pending bool
+	// Version orders the Facts of one Orgs: one taken later has a Version
+	// at least as high. What reaches a front-end late (a read's end,
+	// reported after a newer read started) has a lower one, and is older
+	// than what the front-end has.
+	Version int
 }
 
 // Facts is what has arrived of org orgID so far.
@@ -153,6 +165,7 @@ func (o *Orgs) Facts(orgID string) OrgFacts {
 	}
 	o.mu.Lock()
 	j := o.facts[orgID]
+	f.Version = o.version
 	o.mu.Unlock()
 	if j == nil {
 		return f
