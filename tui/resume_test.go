@@ -140,7 +140,7 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 		t.Fatalf("want the users warning after resume, got %s:\n%s", g.where(), g.view())
 	}
 	v := g.view()
-	for _, want := range []string{"Help Desk", "not a Full Admin", "a keep this authorization", "r authorize again"} {
+	for _, want := range []string{"Help Desk", "not a Full Admin", "a keep it", "r authorize again"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("warning screen lacks %q:\n%s", want, v)
 		}
