@@ -189,7 +189,8 @@ func TestDoneWaitsForRemove(t *testing.T) {
 						ended = true
 					}
 					if _, ok := msg.(tea.QuitMsg); !ok {
-						f.m.Update(msg)
+						_, cmd := f.m.Update(msg)
+						goRun(cmd, msgs)
 					}
 				case <-time.After(10 * time.Second):
 					t.Fatal("the program never quits")

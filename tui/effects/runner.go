@@ -35,7 +35,15 @@ type Runner struct {
 	savedSeq int                  // the newest save written (or skipped as older)
 	finished bool                 // the draft was removed: no save may create it again
 	removal  *wizard.DraftRemoved // the answer of Finish's removal
-	saves    sync.WaitGroup
+
+	// busyMu guards what Quit and Finish wait on: the saves and removals
+	// running (busy), the newest save that has ended (doneSeq: written,
+	// failed or stale), and changed, closed (and replaced) whenever one
+	// ends.
+	busyMu  sync.Mutex
+	busy    int
+	doneSeq int
+	changed chan struct{}
 }
 
 // Deps are the wizard's dependencies (wizard.Deps).
@@ -48,7 +56,7 @@ func New(ctx context.Context, deps Deps, notify func(wizard.Event)) *Runner {
 	if deps.Clock == nil {
 		deps.Clock = flows.SystemClock{}
 	}
-	r := &Runner{deps: deps, ctx: ctx}
+	r := &Runner{deps: deps, ctx: ctx, changed: make(chan struct{})}
 	a := deps.Authorizer
 	r.pf = wizard.NewPrefetch(ctx, func(ctx context.Context, app flows.App) (flows.DeviceCode, error) {
 		return a.Start(ctx, app, nil)
@@ -125,14 +133,16 @@ func (r *Runner) Run(e wizard.Effect, progress func(wizard.Event)) wizard.Event 
 		rc, id, written, err := WriteBundle(d, e.Draft, e.Path, e.Bundle, e.Passphrase, e.Written)
 		return wizard.BundleWritten{Receipt: rc, DraftID: id, Written: written, Err: err}
 	case wizard.FinishDraft:
-		r.saves.Add(1)
-		defer r.saves.Done()
+		r.begin()
+		defer r.end(0)
 		r.saveMu.Lock()
 		defer r.saveMu.Unlock()
 		r.finished = true
 		return wizard.DraftRemoved{ID: e.Draft.ID, Err: FinishDraft(d.Drafts, e.Draft, e.Receipt)}
 	case wizard.Quit:
-		r.saves.Wait() // the last save (or the draft's removal) is done before the wizard ends
+		// The quit's save has ended (and whatever else is running) before
+		// the wizard ends.
+		r.waitUntil(func() bool { return r.doneSeq >= e.AfterSave && r.busy == 0 }, nil)
 	}
 	return nil
 }
@@ -198,8 +208,8 @@ func canceled(parent context.Context) context.Context {
 // save writes e's draft unless a newer one was written already, or the
 // draft was removed.
 func (r *Runner) save(e wizard.Save) wizard.Event {
-	r.saves.Add(1)
-	defer r.saves.Done()
+	r.begin()
+	defer r.end(e.Seq)
 	r.saveMu.Lock()
 	defer r.saveMu.Unlock()
 	return r.saveLocked(e)
@@ -229,14 +239,7 @@ var ErrSaveStillRunning = errors.New("effects: the draft was not saved: an earli
 // the end of the program): it answers ErrSaveStillRunning instead of
 // saving, and removes nothing.
 func (r *Runner) Finish(f *wizard.Flow, wait time.Duration) *wizard.Saved {
-	done := make(chan struct{})
-	go func() { r.saves.Wait(); close(done) }()
-	late := false
-	select {
-	case <-done:
-	case <-time.After(wait):
-		late = true
-	}
+	late := !r.waitUntil(func() bool { return r.busy == 0 }, time.After(wait))
 	save, remove := f.Leftover()
 	if save == nil && remove == nil {
 		return nil
@@ -265,6 +268,42 @@ func (r *Runner) Finish(f *wizard.Flow, wait time.Duration) *wizard.Saved {
 // one (hand it to the Flow: Result then tells whether the draft, with its
 // tokens, is gone). Call it after Finish, on the same goroutine.
 func (r *Runner) Removal() *wizard.DraftRemoved { return r.removal }
+
+// begin counts a save or removal running.
+func (r *Runner) begin() {
+	r.busyMu.Lock()
+	r.busy++
+	r.busyMu.Unlock()
+}
+
+// end ends one begun, a save of Seq seq (0 for a removal), and wakes the
+// waiters.
+func (r *Runner) end(seq int) {
+	r.busyMu.Lock()
+	defer r.busyMu.Unlock()
+	r.busy--
+	r.doneSeq = max(r.doneSeq, seq)
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// waitUntil waits until cond holds (it is called under busyMu) or timeout
+// fires (nil: never); it reports whether cond holds.
+func (r *Runner) waitUntil(cond func() bool, timeout <-chan time.Time) bool {
+	for {
+		r.busyMu.Lock()
+		ok, ch := cond(), r.changed
+		r.busyMu.Unlock()
+		if ok {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			return false
+		}
+	}
+}
 
 // Immediate tells an effect that does not wait on anything (it cancels,
 // starts background work, or takes what is there): a front-end runs those

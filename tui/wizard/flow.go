@@ -35,6 +35,9 @@ type Flow struct {
 	err     error // how the wizard ended (StepEnded)
 	askQuit bool
 	notice  string // a one-line answer to the last choice ("" when none)
+	// quitPending: the engineer left the done step while the draft's
+	// removal was under way: Quit once it answers.
+	quitPending bool
 
 	checks        []Check
 	checksRunning bool
@@ -269,6 +272,10 @@ func (f *Flow) Handle(now time.Time, ev Event) []Effect {
 			if ev.Err != nil {
 				f.done.removeErr, f.done.draftID = ev.Err, ev.ID
 			}
+			if f.quitPending {
+				f.quitPending = false
+				return []Effect{Quit{}}
+			}
 		}
 		return nil
 	}
@@ -455,12 +462,17 @@ func (f *Flow) quit() []Effect {
 	return nil
 }
 
-// end ends the wizard with err (nil: done); progress is saved first.
+// end ends the wizard with err (nil: done); progress is saved first, and
+// a draft whose removal is under way is removed first.
 func (f *Flow) end(err error) []Effect {
 	f.askQuit = false
 	wasDone := f.step == StepDone
 	f.step, f.err = StepEnded, err
 	if wasDone || f.receipt != nil {
+		if f.done.removing {
+			f.quitPending = true // Quit once DraftRemoved answers
+			return nil
+		}
 		return []Effect{Quit{}}
 	}
 	fx := []Effect{StopCalls{}, EndCodes{}}
@@ -468,7 +480,7 @@ func (f *Flow) end(err error) []Effect {
 		f.auth.gen = -1 // nothing of the app's calls is shown any more
 	}
 	fx = append(fx, f.save()...)
-	return append(fx, Quit{Err: err})
+	return append(fx, Quit{Err: err, AfterSave: f.saveSeq})
 }
 
 // lateApproval keeps an approval that arrived after the quit (the

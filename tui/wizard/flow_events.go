@@ -229,9 +229,12 @@ type FinishDraft struct {
 	Receipt store.Receipt
 }
 
-// Quit ends the front-end once the saves asked for have answered, with
-// Err (nil: the bundle is written).
-type Quit struct{ Err error }
+// Quit ends the front-end, with Err (nil: the bundle is written), once the
+// save of Seq AfterSave (the Flow's last; 0: none) has ended.
+type Quit struct {
+	Err       error
+	AfterSave int
+}
 
 func (RunChecks) effect()     {}
 func (ListDrafts) effect()    {}
