@@ -959,7 +959,15 @@ func (fr *flowRun) run(fx []wizard.Effect) {
 // Flow's own quit whose save was written, remove the draft of a written
 // bundle whose removal never answered.
 func TestFinish(t *testing.T) {
-	holdSaves := func(e wizard.Effect) bool { _, ok := e.(wizard.Save); return ok }
+	// A program killed before its saves ran never ends its Quit either
+	// (Quit waits for the save it follows).
+	holdSaves := func(e wizard.Effect) bool {
+		switch e.(type) {
+		case wizard.Save, wizard.Quit:
+			return true
+		}
+		return false
+	}
 	for _, tc := range []struct {
 		name      string
 		hold      func(wizard.Effect) bool
@@ -1043,7 +1051,7 @@ func TestFinishWaitsForSaves(t *testing.T) {
 		fr := newFlowRun(t, Deps{Apps: []flows.App{users}, Authorizer: &fakeAuth{}, Drafts: d})
 		fr.hold = func(e wizard.Effect) bool {
 			switch e.(type) {
-			case wizard.Save, wizard.WaitCode:
+			case wizard.Save, wizard.WaitCode, wizard.Quit: // Quit waits for the save
 				return true
 			}
 			return false
@@ -1087,7 +1095,7 @@ func TestFinishBoundedWait(t *testing.T) {
 		fr := newFlowRun(t, Deps{Apps: []flows.App{users}, Authorizer: &fakeAuth{}, Drafts: d})
 		fr.hold = func(e wizard.Effect) bool {
 			switch e.(type) {
-			case wizard.Save, wizard.WaitCode:
+			case wizard.Save, wizard.WaitCode, wizard.Quit: // Quit waits for the save
 				return true
 			}
 			return false
