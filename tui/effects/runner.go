@@ -143,10 +143,17 @@ func (r *Runner) start(ctx context.Context, app flows.App, onRetry func(flows.Re
 }
 
 // newGen cancels the calls of the older generation and returns gen's
-// context.
+// context (a canceled one when a newer generation started already).
 func (r *Runner) newGen(gen int) context.Context {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if gen < r.gen {
+		// An older generation's call started late (effects run side by
+		// side): it must not cancel the newer one's calls.
+		ctx, cancel := context.WithCancel(r.ctx)
+		cancel()
+		return ctx
+	}
 	if r.cancel != nil {
 		r.cancel()
 	}
