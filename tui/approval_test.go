@@ -192,7 +192,7 @@ func TestAccessibleIdentifyRetry(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
-	if !strings.Contains(text, "i to try again") || f.auth.identifies != 5 {
+	if !strings.Contains(text, "i to check again") || f.auth.identifies != 5 {
 		t.Errorf("identifies %d:\n%s", f.auth.identifies, text)
 	}
 	b, _, _ := f.writer.got()

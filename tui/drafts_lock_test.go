@@ -93,7 +93,7 @@ func TestAccessibleInUseAndCompleted(t *testing.T) {
 		"1. 20261120-1712-held: in use by another ucx-onboard (pid 4242); it can be neither resumed nor discarded",
 		"2. Acme Industries: already completed: /home/fe/acme-20261120.ucxbundle; it can only be discarded (d2)",
 		"That draft is in use by another ucx-onboard (pid 4242)",
-		"That onboarding is already completed: /home/fe/acme-20261120.ucxbundle; discard its draft with d2.",
+		"That onboarding is already completed: /home/fe/acme-20261120.ucxbundle; its draft can only be discarded.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)

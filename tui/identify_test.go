@@ -450,7 +450,7 @@ func TestAccessibleRenewalCap(t *testing.T) {
 	if f.auth.startCount() != maxAutoRenew+1+3 { // users' codes, then one per other app
 		t.Errorf("%d codes requested", f.auth.startCount())
 	}
-	if !strings.Contains(text, "The previous 5 codes expired unused, the last at 09:30.") || !strings.Contains(text, "Type r to try again, or s to skip the app") ||
+	if !strings.Contains(text, "The previous 5 codes expired unused, the last at 09:30.") || !strings.Contains(text, "Type r to try again, s to skip the app, or q to quit") ||
 		!strings.Contains(spaces.ReplaceAllString(text, " "), "device-grant redirect URIs") {
 		t.Errorf("output:\n%s", text)
 	}

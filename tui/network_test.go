@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -59,55 +56,6 @@ func TestNetworkDownTryNow(t *testing.T) {
 	f.step(press("r"))
 	if tried != 1 || f.m.auth.gen == gen {
 		t.Errorf("r with Webex answering: tried %d, gen %d -> %d; want a new code", tried, gen, f.m.auth.gen)
-	}
-}
-
-// TestAccessibleNetworkDown: the accessible front-end says the network is
-// down in plain words, once, and r then tries now instead of a new code.
-func TestAccessibleNetworkDown(t *testing.T) {
-	old := typeAhead
-	typeAhead = func(*accessible) bool { return true }
-	defer func() { typeAhead = old }()
-	app := testApps()[0]
-	f := newFakes()
-	tried := make(chan struct{}, 4)
-	ev := downEvent(new(int))
-	ev.TryNow = func() { tried <- struct{}{} }
-	f.auth.events = []flows.PollEvent{ev, ev}
-	f.auth.block[app.ID] = true
-	parked := f.auth.parkedCh()
-	d := testDeps(f)
-	var out bytes.Buffer
-	pr, pw := io.Pipe()
-	a := &accessible{ctx: context.Background(), m: newModel(context.Background(), d), in: newLineReader(pr), out: &syncWriter{w: &out}, fd: -1}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	type result struct {
-		choice string
-		err    error
-	}
-	done := make(chan result, 1)
-	go func() {
-		choice, _, err := a.wait(ctx, cancel, app, testCode(app))
-		done <- result{choice, err}
-	}()
-	<-parked // both events reported; Wait waits on
-	fmt.Fprintln(pw, "r")
-	<-tried
-	fmt.Fprintln(pw, "s")
-	r := <-done
-	pw.Close()
-	if r.choice != "s" || r.err != nil {
-		t.Errorf("choice %q, %v; want s (r tried now and did not end the wait)", r.choice, r.err)
-	}
-	text := out.String()
-	if n := strings.Count(text, "No answer from Webex: the network seems down"); n != 1 {
-		t.Errorf("said the network is down %d times, want once:\n%s", n, text)
-	}
-	for _, want := range []string{"Type r and enter to try now.", "Trying Webex again now.", "an approval given meanwhile is not lost"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("no %q:\n%s", want, text)
-		}
 	}
 }
 

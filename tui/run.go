@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/accessible"
 	"github.com/imagicle/ucx-onboard/tui/effects"
 	"github.com/muesli/termenv"
 )
@@ -41,7 +42,10 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 		out = os.Stdout
 	}
 	if deps.Accessible {
-		return runAccessible(ctx, deps, in, out)
+		if deps.OutPath == nil {
+			deps.OutPath = DefaultOutPath
+		}
+		return accessible.Run(ctx, deps, in, out)
 	}
 	if !deps.NoColor && lipgloss.ColorProfile() == termenv.Ascii {
 		deps.NoColor = true
