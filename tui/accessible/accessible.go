@@ -41,6 +41,7 @@ type ui struct {
 	pass   bool              // COMPLETE REQUEST was chosen: the passphrase is asked
 	saved  bool              // a save was written
 	fresh  bool              // an event was handled since the last show
+	asked  string            // the question printed, not answered yet
 	shown  shown
 }
 
@@ -55,7 +56,7 @@ func Run(ctx context.Context, deps wizard.Deps, in io.Reader, out io.Writer) (wi
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	deps.Clock = cmp.Or[flows.Clock](deps.Clock, flows.SystemClock{})
-	u := &ui{ctx: ctx, deps: deps, in: &lineReader{src: bufio.NewReader(in), wait: consoleWait(in)},
+	u := &ui{ctx: ctx, deps: deps, in: &lineReader{src: bufio.NewReader(in), wait: consoleWait(in), done: ctx.Done()},
 		out: &syncWriter{w: out}, fd: -1, events: make(chan wizard.Event)}
 	if f, ok := in.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
 		u.fd = int(f.Fd())
@@ -85,7 +86,13 @@ func Run(ctx context.Context, deps wizard.Deps, in io.Reader, out io.Writer) (wi
 	return o, err
 }
 
+// say prints lines, after the line end of a question they interrupt
+// (which is then asked again).
 func (u *ui) say(lines ...string) {
+	if u.asked != "" && len(lines) > 0 {
+		fmt.Fprintln(u.out)
+		u.asked = ""
+	}
 	for _, l := range lines {
 		fmt.Fprintln(u.out, l)
 	}
@@ -140,7 +147,6 @@ func (u *ui) loop() error {
 	u.do(u.flow.Start(u.deps.Clock.Now()))
 	tick := time.NewTicker(15 * time.Second) // for the prefetched codes
 	defer tick.Stop()
-	asked := ""
 	for {
 		for len(u.queue) > 0 {
 			ev := u.queue[0]
@@ -163,9 +169,9 @@ func (u *ui) loop() error {
 		if kind == askNow || kind == askWhile && u.ahead && !u.eof {
 			lines = u.in.next()
 		}
-		if prompt != asked {
+		if prompt != u.asked {
 			fmt.Fprint(u.out, prompt)
-			asked = prompt
+			u.asked = prompt
 		}
 		select {
 		case <-u.ctx.Done():
@@ -175,7 +181,7 @@ func (u *ui) loop() error {
 		case <-tick.C:
 			u.run.Tick()
 		case l := <-lines:
-			asked = ""
+			u.asked = ""
 			switch {
 			case l.err != nil && kind == askWhile:
 				u.eof = true // only the call ends the wait

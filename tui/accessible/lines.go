@@ -2,6 +2,7 @@ package accessible
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ type lineReader struct {
 	lines   chan lineResult
 	rest    []byte
 	ended   atomic.Bool
+	done    <-chan struct{} // the run's context's
 	wait    func()
 	reading atomic.Bool
 }
@@ -59,10 +61,16 @@ func (l *lineReader) next() <-chan lineResult {
 	return l.lines
 }
 
-// Read is for huh: at most one line per Read.
+// Read is for huh: at most one line per Read; the input's error, or
+// context.Canceled once the run is stopped.
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.rest) == 0 {
-		r := <-l.next()
+		var r lineResult
+		select {
+		case r = <-l.next():
+		case <-l.done: // the wizard was stopped (Ctrl-C) in the form
+			r.err = context.Canceled
+		}
 		if r.err != nil {
 			l.ended.Store(true)
 			return 0, r.err
