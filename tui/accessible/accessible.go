@@ -105,9 +105,7 @@ func (u *ui) send(ev wizard.Event) {
 	}
 }
 
-// handle gives ev to the Flow, and runs the effects it asks for: those
-// that only start or stop calls at once and in order, the others each in
-// a goroutine whose answer comes back through events.
+// handle gives ev to the Flow and runs the effects it asks for (do).
 func (u *ui) handle(ev wizard.Event) {
 	if s, ok := ev.(wizard.Saved); ok && !s.Stale && s.Err != nil {
 		u.say(wizard.MarkWarn + " progress could not be saved: " + wizard.CleanErrorText(s.Err))
@@ -118,6 +116,11 @@ func (u *ui) handle(ev wizard.Event) {
 	u.do(u.flow.Handle(u.deps.Clock.Now(), ev))
 }
 
+// do runs effects: the calls of Webex, the checks and the bundle's write
+// each in a goroutine whose answer comes back through events; the others
+// at once and in order (a draft is written before the calls that follow:
+// an approval is on disk before its approver is asked for; a draft is
+// loaded before the next question).
 func (u *ui) do(fx []wizard.Effect) {
 	for _, e := range fx {
 		switch e.(type) {
@@ -127,11 +130,13 @@ func (u *ui) do(fx []wizard.Effect) {
 					u.send(ans)
 				}
 			}()
-		default: // at once and in order: a draft is written before the calls that follow (an approval is on disk before its approver is asked for), a draft loaded before the next question
+		default:
 			if ans := u.run.Run(e, u.send); ans != nil {
 				u.queue = append(u.queue, ans)
 			}
-			_, u.quit = e.(wizard.Quit)
+			if _, ok := e.(wizard.Quit); ok {
+				u.quit = true // the run ends once this View is shown
+			}
 		}
 	}
 }

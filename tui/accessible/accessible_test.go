@@ -21,7 +21,7 @@ func TestAccessible(t *testing.T) {
 		"too short", "too short",
 		"correct horse battery staple", "correct horse battery staple",
 	}, "\n") + "\n"
-	res, err, text := run(t, d, in)
+	res, text, err := run(t, d, in)
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
@@ -54,7 +54,7 @@ func TestAccessiblePrefillKept(t *testing.T) {
 	d.Prefill = &c
 	// company, email, deployment, host, engineer, notes: all kept.
 	in := strings.Repeat("\n", 6) + "y\ny\n"
-	res, err, text := run(t, d, in)
+	res, text, err := run(t, d, in)
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
@@ -82,7 +82,7 @@ func TestAccessibleEnterWritesNothing(t *testing.T) {
 	c := testCustomer()
 	d.Prefill = &c
 	in := strings.Repeat("\n", 6) + "y\n" + "\n\n"
-	res, err, text := run(t, d, in)
+	res, text, err := run(t, d, in)
 	if err == nil || res.Receipt != nil {
 		t.Fatalf("Run = %+v, %v: enter completed the request\n%s", res, err, text)
 	}

@@ -49,7 +49,7 @@ func TestAccessibleEOFKeepsNoDraft(t *testing.T) {
 		d := testDeps(f)
 		c := testCustomer()
 		d.Prefill = &c
-		res, err, text := run(t, d, in)
+		res, text, err := run(t, d, in)
 		if !errors.Is(err, wizard.ErrUserAborted) || res.DraftID != "" || len(f.drafts.drafts) != 0 {
 			t.Errorf("input %q: Run = %+v, %v; %d drafts\n%s", in, res, err, len(f.drafts.drafts), text)
 		}
