@@ -192,4 +192,3 @@ func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (
 	d.Prefill = &cust
 	return d, f, srv.Close
 }
-
