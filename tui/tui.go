@@ -21,10 +21,11 @@
 // The wizard's decisions (the app queue, what the end of a wait or of the
 // approver check means, the renewal cap, what goes into the draft and the
 // bundle, the passphrase rules) live in package wizard, the UI-free core;
-// both front-ends of this package, the full-screen one (Model, its screens
-// and its saver) and the accessible one (plain prompts), only show what it
-// decided and pass back what the engineer chose. TestFrontEndParity runs
-// one scenario table through both.
+// both front-ends, the full-screen one of this package (Model, its screens
+// and its saver) and the accessible one (package tui/accessible, plain
+// prompts, which Run calls), only show what it decided and pass back what
+// the engineer chose. TestFrontEndParity runs one scenario table through
+// both.
 //
 // Output rules:
 //   - The tui never prints: everything goes through View, or through the
