@@ -164,3 +164,17 @@ func TestAccessibleNetworkDown(t *testing.T) {
 		t.Errorf("r while down asked for a new code, or the words are missing:\n%s", text)
 	}
 }
+
+// TestAccessibleStoppedInForm: the wizard stopped (ctx: Ctrl-C) while the
+// customer form waits for a line ends at once, keeping no draft.
+func TestAccessibleStoppedInForm(t *testing.T) {
+	f := newFakes()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := startPiped(t, ctx, testDeps(f), false)
+	s.expect("Company ")
+	cancel()
+	if err := s.wait(); !errors.Is(err, wizard.ErrUserAborted) || len(f.drafts.drafts) != 0 {
+		t.Fatalf("Run = %v, %d drafts\n%s", err, len(f.drafts.drafts), s.shown())
+	}
+}
