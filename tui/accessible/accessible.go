@@ -153,13 +153,15 @@ func (u *ui) loop() error {
 	tick := time.NewTicker(15 * time.Second) // for the prefetched codes
 	defer tick.Stop()
 	for {
-		for len(u.queue) > 0 {
+		v := u.flow.View()
+		u.show(v)
+		if len(u.queue) > 0 { // each answer shown before the next is taken
 			ev := u.queue[0]
 			u.queue = u.queue[1:]
 			u.handle(ev)
+			continue
 		}
-		v := u.flow.View()
-		if u.show(v); u.quit {
+		if u.quit {
 			return v.Err
 		}
 		ev, prompt, kind, err := u.ask(v)
