@@ -153,15 +153,13 @@ func (u *ui) loop() error {
 	tick := time.NewTicker(15 * time.Second) // for the prefetched codes
 	defer tick.Stop()
 	for {
-		v := u.flow.View()
-		u.show(v)
-		if len(u.queue) > 0 { // each answer shown before the next is taken
+		for len(u.queue) > 0 {
 			ev := u.queue[0]
 			u.queue = u.queue[1:]
 			u.handle(ev)
-			continue
 		}
-		if u.quit {
+		v := u.flow.View()
+		if u.show(v); u.quit {
 			return v.Err
 		}
 		ev, prompt, kind, err := u.ask(v)
@@ -225,7 +223,7 @@ func (u *ui) ask(v wizard.View) (ev wizard.Event, prompt string, kind int, err e
 		return nil, wizard.SkipQuestion(wizard.Clean(a.App.Name), a.Approved) + " ", askNow, nil
 	case a != nil && a.Phase <= wizard.PhaseIdentifying: // starting, waiting, renewing, identifying
 		return nil, "", askWhile, nil
-	case r != nil && (r.Writing || !u.shown.review):
+	case r != nil && (r.Writing || r.Queued || !u.shown.review):
 	case r != nil && u.pass:
 		ev, err = u.passphrase(r)
 	case v.Step == wizard.StepChecks && !v.ChecksRunning, a != nil, r != nil:
