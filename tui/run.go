@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/accessible"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/muesli/termenv"
 )
@@ -41,7 +42,10 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 		out = os.Stdout
 	}
 	if deps.Accessible {
-		return nil_accessible(ctx, deps, in, out) // TEMPORARY until branch access merges
+		if deps.OutPath == nil {
+			deps.OutPath = DefaultOutPath
+		}
+		return accessible.Run(ctx, deps, in, out)
 	}
 	if !deps.NoColor && lipgloss.ColorProfile() == termenv.Ascii {
 		deps.NoColor = true
@@ -165,7 +169,3 @@ type syncFile struct {
 func (s syncFile) Read(p []byte) (int, error) { return s.f.Read(p) }
 func (s syncFile) Close() error               { return s.f.Close() }
 func (s syncFile) Fd() uintptr                { return s.f.Fd() }
-
-func nil_accessible(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Result, error) {
-	return Result{}, errors.New("accessible: not wired yet")
-}

@@ -164,13 +164,13 @@ func (o *Orgs) Facts(orgID string) OrgFacts {
 		return f
 	}
 	o.mu.Lock()
-	j := o.facts[orgID]
+	var jobs []*orgJob // read under the lock: Fetch replaces them
+	if j := o.facts[orgID]; j != nil {
+		jobs = []*orgJob{j.name, j.count}
+	}
 	f.Version = o.version
 	o.mu.Unlock()
-	if j == nil {
-		return f
-	}
-	for _, x := range []*orgJob{j.name, j.count} {
+	for i, x := range jobs {
 		if x == nil {
 			continue
 		}
@@ -183,7 +183,7 @@ func (o *Orgs) Facts(orgID string) OrgFacts {
 		if x.err != nil {
 			continue // canceled: still unknown
 		}
-		if x == j.name {
+		if i == 0 { // the name's
 			f.OrgName, f.OrgNameUnknown, f.OrgNameErr = x.id.OrgName, x.id.OrgNameUnknown, x.id.OrgNameErr
 		} else {
 			f.OrgUsers, f.OrgUsersCounted = x.id.OrgUsers, x.id.OrgUsersCounted

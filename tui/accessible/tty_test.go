@@ -1,62 +1,49 @@
 //go:build ignore
 
-package tui
+package accessible
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/creack/pty"
 	"github.com/imagicle/ucx-onboard/internal/ttyecho"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
-// ttyRun is the accessible front-end run on a real pseudo-terminal, as
-// an engineer runs it: the wizard's input and output are the terminal
-// (so its input reader reads ahead while an approval is awaited), the
-// test types on the other side and reads what the terminal shows.
+// ttyRun is the wizard run on a real pseudo-terminal, as an engineer
+// runs it: its input and output are the terminal (so lines are read while
+// an approval is awaited), the test types on the other side and reads
+// what the terminal shows.
 type ttyRun struct {
-	t    *testing.T
-	tty  *os.File // the wizard's side
-	ptm  *os.File // the engineer's side
-	mu   sync.Mutex
-	out  bytes.Buffer // everything the terminal showed
-	seen int          // out's bytes matched by expect
-	more chan struct{}
-	done chan error
+	*session
+	tty *os.File // the wizard's side
 }
 
-func startTTY(t *testing.T, ctx context.Context, d Deps) *ttyRun {
+func startTTY(t *testing.T, ctx context.Context, d wizard.Deps) *ttyRun {
 	t.Helper()
 	ptm, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &ttyRun{t: t, tty: tty, ptm: ptm, more: make(chan struct{}, 1), done: make(chan error, 1)}
+	r := &ttyRun{session: newSession(t, ptm), tty: tty}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
 			n, err := ptm.Read(buf)
-			r.mu.Lock()
-			r.out.Write(buf[:n])
-			r.mu.Unlock()
-			select {
-			case r.more <- struct{}{}:
-			default:
-			}
+			r.Write(buf[:n])
 			if err != nil {
 				return
 			}
 		}
 	}()
-	d.Accessible = true
 	go func() {
-		_, err := Run(ctx, d, Options{In: tty, Out: tty})
+		var err error
+		r.res, err = Run(ctx, d, tty, tty)
 		r.done <- err
 	}()
 	t.Cleanup(func() {
@@ -64,57 +51,6 @@ func startTTY(t *testing.T, ctx context.Context, d Deps) *ttyRun {
 		ptm.Close()
 	})
 	return r
-}
-
-// expect waits until the terminal shows s after what the last expect
-// matched; the time limit only bounds a failing run.
-func (r *ttyRun) expect(s string) {
-	r.t.Helper()
-	limit := time.After(20 * time.Second)
-	for {
-		r.mu.Lock()
-		i := strings.Index(r.out.String()[r.seen:], s)
-		if i >= 0 {
-			r.seen += i + len(s)
-		}
-		r.mu.Unlock()
-		if i >= 0 {
-			return
-		}
-		select {
-		case <-r.more:
-		case err := <-r.done:
-			r.t.Fatalf("the wizard ended (%v) before showing %q; the terminal showed:\n%s", err, s, r.shown())
-		case <-limit:
-			r.t.Fatalf("the terminal did not show %q; it showed:\n%s", s, r.shown())
-		}
-	}
-}
-
-// typeLine types s and Enter (a carriage return, as a keyboard sends it).
-func (r *ttyRun) typeLine(s string) {
-	r.t.Helper()
-	if _, err := r.ptm.Write([]byte(s + "\r")); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *ttyRun) shown() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.out.String()
-}
-
-// wait waits for the wizard's end.
-func (r *ttyRun) wait() error {
-	r.t.Helper()
-	select {
-	case err := <-r.done:
-		return err
-	case <-time.After(20 * time.Second):
-		r.t.Fatalf("the wizard did not end; the terminal showed:\n%s", r.shown())
-		return nil
-	}
 }
 
 func (r *ttyRun) echoes() bool {
@@ -141,7 +77,7 @@ func TestAccessibleTTYSecretPrompt(t *testing.T) {
 	r.typeLine(strings.Repeat("\r", 5)) // keep the prefilled customer data
 	r.expect("Authorize all of them? ")
 	r.typeLine("y")
-	r.expect("Waiting for approval… (type s and enter to skip this app")
+	r.expect(waitPrompt)
 	r.expect("Client secret (not shown; press enter alone to leave it): ")
 	if r.echoes() {
 		t.Error("the terminal echoes at the secret prompt")
@@ -174,13 +110,15 @@ func TestAccessibleTTYPassphrase(t *testing.T) {
 	const pass = "correct horse battery staple"
 	d, f, done := paritySetup(t, nil)
 	defer done()
-	d.Protection = Protection{Passphrase: true}
+	d.Protection = wizard.Protection{Passphrase: true}
 	r := startTTY(t, context.Background(), d)
 	r.expect("Customer")
 	r.typeLine(strings.Repeat("\r", 5))
 	r.expect("Authorize all of them? ")
 	r.typeLine("y")
 	r.expect("Waiting for approval…")
+	r.expect("Type y to COMPLETE REQUEST")
+	r.typeLine("y")
 	r.expect("Passphrase for the bundle")
 	if r.echoes() {
 		t.Error("the terminal echoes at the passphrase prompt")
@@ -188,8 +126,6 @@ func TestAccessibleTTYPassphrase(t *testing.T) {
 	r.typeLine(pass)
 	r.expect("The same passphrase again: ")
 	r.typeLine(pass)
-	r.expect("Type y to COMPLETE REQUEST")
-	r.typeLine("y")
 	if err := r.wait(); err != nil {
 		t.Fatalf("%v; the terminal showed:\n%s", err, r.shown())
 	}
@@ -219,11 +155,11 @@ func TestAccessibleTTYSecretPromptStopped(t *testing.T) {
 	r.expect("Authorize all of them? ")
 	r.typeLine("y")
 	r.expect("Client secret (not shown; press enter alone to leave it): ")
-	if _, err := r.ptm.Write([]byte("sec-FAKE-half")); err != nil {
+	if _, err := io.WriteString(r.in, "sec-FAKE-half"); err != nil {
 		t.Fatal(err)
 	}
 	cancel()
-	if err := r.wait(); !errors.Is(err, ErrUserAborted) {
+	if err := r.wait(); !errors.Is(err, wizard.ErrUserAborted) {
 		t.Fatalf("Run = %v, want ErrUserAborted", err)
 	}
 	if !r.echoes() {
