@@ -6,7 +6,6 @@ import "github.com/imagicle/ucx-onboard/tui/wizard"
 // are its names as the front-ends of this package use them.
 type (
 	appResult = wizard.Result
-	appStatus = wizard.Status
 )
 
 const (

@@ -36,9 +36,6 @@ func (s *customerScreen) resize() {
 	s.form.WithWidth(min(s.c.width, 100)).WithHeight(max(s.c.bodyHeight()-1, 5))
 }
 
-// value is the submitted customer, trimmed (form.Submitted).
-func (s *customerScreen) value() store.Customer { return form.Submitted(*s.vals) }
-
 // sync has nothing to take: the form is made when the step opens
 // (Model.enter), with the flow's values.
 func (s *customerScreen) sync(*wizard.View) {}

@@ -125,14 +125,6 @@ func (s *reviewScreen) typing() bool {
 	return s.data.protection.Passphrase && s.focus != focusButton
 }
 
-// passphrase is what was entered, or zero without passphrase protection.
-func (s *reviewScreen) passphrase() store.Secret {
-	if !s.data.protection.Passphrase {
-		return store.Secret{}
-	}
-	return store.NewSecret(s.pass1.Value())
-}
-
 func (s *reviewScreen) authorized() int {
 	n := 0
 	for _, a := range s.data.apps {
@@ -141,10 +133,6 @@ func (s *reviewScreen) authorized() int {
 		}
 	}
 	return n
-}
-
-func (s *reviewScreen) failed(err error) {
-	s.writing, s.holdOn, s.err = false, false, err
 }
 
 func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
@@ -212,10 +200,6 @@ func (s *reviewScreen) help() []key.Binding {
 	}
 	return nil
 }
-
-// reopenKey goes back from the review to the skipped and failed apps
-// (wizard.Session.Reopen).
-var reopenKey = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to skipped apps"))
 
 // reopenFieldKey is reopenKey in a passphrase field, where b is a letter:
 // esc types nothing there.

@@ -1,4 +1,4 @@
-//go:build ignore
+//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
 
 package accessible
 
