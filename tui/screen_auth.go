@@ -58,6 +58,9 @@ type qrKey struct {
 type authScreen struct {
 	c *common
 	a wizard.AuthView
+	// just is the app finished before this one (View.Just), said above
+	// the new one's title: the admin with the phone sees it worked.
+	just *wizard.Result
 
 	// shown is the code the QR codes were rendered for.
 	shown flows.DeviceCode
@@ -88,6 +91,10 @@ func (s *authScreen) sync(v *wizard.View) {
 		s.full, s.notice = false, ""
 	}
 	s.a = *v.Auth
+	s.just = nil
+	if v.Just != nil && v.Just.App.ID != s.a.App.ID {
+		s.just = v.Just
+	}
 	if s.a.HaveCode && s.a.Code != s.shown {
 		s.shown, s.qrs, s.qrErr, s.notice = s.a.Code, map[qrKey]*qrCode{}, nil, ""
 	}
@@ -340,6 +347,9 @@ func (s *authScreen) wrapPanel() {
 	st := s.c.styles
 	pw := s.lay.panelW
 	var top []string
+	if j := s.justLine(pw); j != "" {
+		top = append(top, strings.Split(j, "\n")...)
+	}
 	top = append(top, st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.a.Pos, s.a.Total)))
 	for _, l := range strings.Split(wrap(wizard.Clean(s.a.App.Name), pw), "\n") {
 		top = append(top, st.Title.Render(l))
@@ -575,8 +585,34 @@ func (s *authScreen) view() string {
 	return b.String()
 }
 
+// justLine says what became of the app before this one, cut to w cells,
+// while this one's code is asked for or shown ("" for the first app).
+func (s *authScreen) justLine(w int) string {
+	switch {
+	case s.just == nil, s.a.Phase != wizard.PhaseStarting && s.a.Phase != wizard.PhaseWaiting && s.a.Phase != wizard.PhaseRenewing:
+		return "" // the screens of an approval are about this one
+	}
+	st := s.c.styles
+	mark, style := wizard.MarkOK, st.OK
+	if s.just.Status != statusAuthorized {
+		mark, style = " ", st.Dim
+	}
+	lines := strings.Split(wrap(wizard.JustDone(*s.just), max(w-2, 10)), "\n")
+	for i, l := range lines {
+		lead := "  "
+		if i == 0 {
+			lead = mark + " "
+		}
+		lines[i] = style.Render(lead + l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 func (s *authScreen) titleLines() string {
 	st := s.c.styles
+	if j := s.justLine(s.c.width); j != "" {
+		return j + "\n" + st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.a.Pos, s.a.Total)) + "\n" + st.Title.Render(wrap(wizard.Clean(s.a.App.Name), s.c.width))
+	}
 	return st.Dim.Render(fmt.Sprintf("Authorize app %d of %d", s.a.Pos, s.a.Total)) + "\n" + st.Title.Render(wrap(wizard.Clean(s.a.App.Name), s.c.width))
 }
 

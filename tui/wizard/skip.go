@@ -43,3 +43,28 @@ func (s *Session) Reopen() int {
 	s.Queue = append(ids, rest...)
 	return len(ids)
 }
+
+// JustDone says what became of app r, for the next app's screen: "Users'
+// Synch approved by Jane Admin (Full Admin)", "… skipped", "… not
+// authorized".
+func JustDone(r Result) string {
+	name := Clean(r.App.Name)
+	switch r.Status {
+	case Authorized:
+		a := r.Grant.Approver
+		who := Clean(a.DisplayName)
+		if who == "" {
+			who = Clean(a.Email)
+		}
+		switch {
+		case a.NotIdentified != "" || who == "":
+			return name + " approved (approver not identified)"
+		case a.FullAdmin:
+			return name + " approved by " + who + " (Full Admin)"
+		}
+		return name + " approved by " + who + " (not a Full Admin)"
+	case Skipped:
+		return name + " skipped"
+	}
+	return name + " not authorized"
+}
