@@ -34,20 +34,6 @@ func clears(cmd tea.Cmd) bool {
 	return false
 }
 
-// runButClear runs cmd, one command batched with the new screen's
-// tea.ClearScreen or alone, and returns its message.
-func runButClear(cmd tea.Cmd) tea.Msg {
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
-			if c != nil && !isClearScreen(c) {
-				msg = c()
-			}
-		}
-	}
-	return msg
-}
-
 // TestScreenChangeClears: a new screen (here Done, after the QR code) is
 // drawn on a cleared screen, so nothing of the last one stays where a
 // console (Windows', Wine's) did not keep what the renderer believes it
