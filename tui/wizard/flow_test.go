@@ -824,3 +824,35 @@ func TestFlowQuitAskedBeforeQueuedWrite(t *testing.T) {
 		t.Fatalf("after the write: %s, bundle %v, saves %d -> %d, quit %+v", got, w.bundle != nil, saves, len(w.saves), w.quit)
 	}
 }
+
+// TestFlowBundleNamedAtComplete: the bundle's name is asked for again when
+// COMPLETE REQUEST writes it; when it is not the one the review showed (a
+// file appeared meanwhile), Done says so.
+func TestFlowBundleNamedAtComplete(t *testing.T) {
+	w := newWorld(t, Config{})
+	names := []string{"acme.ucxbundle", "acme-2.ucxbundle"}
+	w.f.cfg.OutPath = func(string, time.Time) string {
+		n := names[0]
+		if len(names) > 1 {
+			names = names[1:]
+		}
+		return n
+	}
+	toReview(w)
+	if got := w.f.View().Review.OutPath; got != "acme.ucxbundle" {
+		t.Fatalf("the review shows %q", got)
+	}
+	w.send(Complete{})
+	w.release()
+	v := w.f.View()
+	if v.Done == nil || v.Done.Receipt.BundlePath != "acme-2.ucxbundle" || v.Done.Planned != "acme.ucxbundle" {
+		t.Fatalf("done %+v", v.Done)
+	}
+	d := DoneContent{Receipt: v.Done.Receipt, Planned: v.Done.Planned}
+	if n := d.Renamed(); !strings.Contains(n, "acme.ucxbundle") || !strings.Contains(n, "acme-2.ucxbundle") {
+		t.Errorf("Renamed() = %q", n)
+	}
+	if n := (DoneContent{Receipt: v.Done.Receipt, Planned: "acme-2.ucxbundle"}).Renamed(); n != "" {
+		t.Errorf("same name, yet Renamed() = %q", n)
+	}
+}
