@@ -225,8 +225,7 @@ func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (
 
 // parityScenario is one onboarding, as keys for the screen and lines for
 // the accessible prompts, optionally run twice (a quit, then a resume of
-// the draft it left). The accessible lines are run by the accessible
-// front-end's own tests (package tui/accessible), from this table.
+// the draft it left).
 type parityScenario struct {
 	name string
 	act  map[string][]string // the Webex user's acts per app, for each run
@@ -242,37 +241,52 @@ type parityScenario struct {
 	want        outcome // of the last run
 }
 
-// TestFrontEndParity runs the scenario table through the full-screen
-// front-end, against a fake Webex (webextest) through a real
-// flows.Client: the bundle, the drafts and the exit each scenario wants.
-// The accessible front-end runs the same table (its accessible lines) in
-// its own package, to the same outcomes.
+// TestFrontEndParity runs the scenario table through both front-ends
+// (the screen's keys, the accessible front-end's lines), against a fake
+// Webex (webextest) through a real flows.Client: the same bundle, the
+// same drafts and the same exit, whichever front-end ran it, and the
+// ones each scenario wants.
 func TestFrontEndParity(t *testing.T) {
 	for _, sc := range parityScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
-			d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
-			err := runScreen(t, d, f, sc.screen)
-			if sc.resumeScreen != nil {
-				if !errors.Is(err, ErrUserAborted) {
-					t.Fatalf("screen: first run: %v", err)
+			var got [2]outcome
+			for i, name := range []string{"screen", "accessible"} {
+				d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
+				var err error
+				if name == "screen" {
+					err = runScreen(t, d, f, sc.screen)
+				} else {
+					_, _, err = runAccessible(t, d, sc.accessible)
 				}
-				err = runScreen(t, d, f, sc.resumeScreen)
-			}
-			done()
-			got := outcomeOf(err, f.writer, f.drafts)
-			if b, _, _ := f.writer.got(); b != nil {
-				// Read in the background, once per org, with the first
-				// app that may: the bundle has them all the same. Only
-				// presence may read the name, both may count, and only
-				// for an admin (a non-admin's admin scopes get 403).
-				named := slices.Contains(got.bundle, "presence "+adminEmail)
-				counted := named || slices.Contains(got.bundle, "users "+adminEmail)
-				if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
-					t.Errorf("screen: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+				if sc.resumeScreen != nil {
+					if !errors.Is(err, ErrUserAborted) {
+						t.Fatalf("%s: first run: %v", name, err)
+					}
+					if name == "screen" {
+						err = runScreen(t, d, f, sc.resumeScreen)
+					} else {
+						_, _, err = runAccessible(t, d, sc.resumeAccessible)
+					}
+				}
+				done()
+				got[i] = outcomeOf(err, f.writer, f.drafts)
+				if b, _, _ := f.writer.got(); b != nil {
+					// Read in the background, once per org, with the first
+					// app that may: the bundle has them all the same. Only
+					// presence may read the name, both may count, and only
+					// for an admin (a non-admin's admin scopes get 403).
+					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
+					counted := named || slices.Contains(got[i].bundle, "users "+adminEmail)
+					if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
+						t.Errorf("%s: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", name, b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+					}
+				}
+				if got[i].String() != sc.want.String() {
+					t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], sc.want)
 				}
 			}
-			if got.String() != sc.want.String() {
-				t.Errorf("screen:\n%s\nwant:\n%s", got, sc.want)
+			if got[0].String() != got[1].String() {
+				t.Errorf("the front-ends differ:\nscreen:\n%s\naccessible:\n%s", got[0], got[1])
 			}
 		})
 	}
