@@ -37,7 +37,7 @@ func finishedDrafts() ([]DraftInfo, []string) {
 	return infos, want
 }
 
-// TestResumeFinished: the resume screen lists a completed draft with what
+// TestResumeFinished: both front-ends list a completed draft with what
 // the start found of its bundle (written now, receipt written now,
 // intact, another file under its name), and neither resumes it.
 func TestResumeFinished(t *testing.T) {
@@ -58,10 +58,28 @@ func TestResumeFinished(t *testing.T) {
 			t.Fatalf("a completed draft was resumed:\n%s", f.view())
 		}
 	})
+	t.Run("accessible", func(t *testing.T) {
+		f := newFakes()
+		d := testDeps(f)
+		d.Drafts = listedDrafts{f.drafts, infos}
+		// resume 1, resume 4 (both completed), then quit at the form.
+		_, text, _ := runAccessible(t, d, "1\n4\n\n")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("output lacks %q:\n%s", w, text)
+			}
+		}
+		if strings.Count(text, "That onboarding is already completed") != 2 {
+			t.Errorf("a completed draft was not refused:\n%s", text)
+		}
+		if b, _, _ := f.writer.got(); b != nil {
+			t.Errorf("a bundle was written: %+v", b)
+		}
+	})
 }
 
 // TestWriteFailureRemedy: when the bundle cannot be written, the review
-// says what to do about the file, never "s to skip
+// (both front-ends) says what to do about the file, never "s to skip
 // this app", which does not apply there.
 func TestWriteFailureRemedy(t *testing.T) {
 	errNoSpace := errors.New("store: write acme.ucxbundle: no space left on device")
@@ -86,6 +104,17 @@ func TestWriteFailureRemedy(t *testing.T) {
 		v := strings.Join(strings.Fields(f.view()), " ")
 		if !strings.Contains(v, "could not write the bundle") || !strings.Contains(v, "Press enter to try again") || strings.Contains(v, "skip this app") {
 			t.Errorf("review after a failed write:\n%s", f.view())
+		}
+	})
+	t.Run("accessible", func(t *testing.T) {
+		d := testDeps(newFakes())
+		failing(&d)
+		_, text, err := runAccessible(t, d, prefilledForm+"y\nq\n")
+		if !errors.Is(err, ErrUserAborted) {
+			t.Errorf("Run = %v", err)
+		}
+		if !strings.Contains(text, "Could not write the bundle") || !strings.Contains(text, "Nothing was written") || strings.Contains(text, "skip this app") {
+			t.Errorf("output:\n%s", text)
 		}
 	})
 }

@@ -117,35 +117,57 @@ func (o *opDrafts) Remove(id string) error {
 
 // TestCompleteRecordsDraftBeforeWriting: before the bundle is written the
 // draft records it (bundle path and SHA-256; DraftStore.Record), and it is
-// removed after.
+// removed after; in both front-ends.
 func TestCompleteRecordsDraftBeforeWriting(t *testing.T) {
-	var ops *opDrafts
-	var f *fixture
-	f = newFixture(t, 80, 24, func(d *Deps) {
-		prefill(d)
-		ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := f.writer.got(); return b != nil }}
-		d.Drafts = ops
+	// recording wraps the fakes' store in an opDrafts.
+	recording := func(f *fixture) (func(*Deps), func() *opDrafts) {
+		var ops *opDrafts
+		return func(d *Deps) {
+			prefill(d)
+			ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := f.writer.got(); return b != nil }}
+			d.Drafts = ops
+		}, func() *opDrafts { return ops }
+	}
+	check := func(t *testing.T, ops *opDrafts, id, path string) {
+		t.Helper()
+		ops.mu.Lock()
+		defer ops.mu.Unlock()
+		n := len(ops.ops)
+		want := []string{"record " + path + " 9f86d081", "remove " + id}
+		if n < 2 || ops.ops[n-2] != want[0] || ops.ops[n-1] != want[1] {
+			t.Errorf("last operations %q, want %q", ops.ops, want)
+		}
+	}
+	t.Run("full-screen", func(t *testing.T) {
+		f := newFakes()
+		tweak, ops := recording(f)
+		fixtureOn(t, f, 80, 24, tweak)
+		f.drive(t, ev(wizard.DraftsListed{}))
+		f.confirmForm(t)
+		f.drive(t, press("enter"))
+		id := f.m.v.DraftID
+		f.drive(t, press("enter"))
+		if f.m.v.Step != wizard.StepDone {
+			t.Fatalf("not done (%s):\n%s", f.where(), f.view())
+		}
+		res, _ := f.m.Result()
+		if id == "" || res.Receipt == nil {
+			t.Fatalf("draft %q, Result %+v", id, res)
+		}
+		check(t, ops(), id, res.Receipt.BundlePath)
 	})
-	f.drive(t, ev(wizard.DraftsListed{}))
-	f.confirmForm(t)
-	f.drive(t, press("enter"))
-	id := f.m.v.DraftID
-	f.drive(t, press("enter"))
-	if f.m.v.Step != wizard.StepDone {
-		t.Fatalf("not done (%s):\n%s", f.where(), f.view())
-	}
-	res, _ := f.m.Result()
-	if id == "" || res.Receipt == nil {
-		t.Fatalf("draft %q, Result %+v", id, res)
-	}
-	path := res.Receipt.BundlePath
-	ops.mu.Lock()
-	defer ops.mu.Unlock()
-	n := len(ops.ops)
-	want := []string{"record " + path + " 9f86d081", "remove " + id}
-	if n < 2 || ops.ops[n-2] != want[0] || ops.ops[n-1] != want[1] {
-		t.Errorf("last operations %q, want %q", ops.ops, want)
-	}
+	t.Run("accessible", func(t *testing.T) {
+		f := newFakes()
+		tweak, ops := recording(f)
+		d := testDeps(f)
+		tweak(&d)
+		res, _ := runAccessibleDone(t, d, prefilledForm+"y\n")
+		// The run's one draft, named by the fake store (fakeDrafts.Save).
+		if f.drafts.n != 1 {
+			t.Fatalf("%d drafts made, want 1", f.drafts.n)
+		}
+		check(t, ops(), "draft-1", res.Receipt.BundlePath)
+	})
 }
 
 // TestResumeHeldByAnotherStore: with the real store, a draft that a second

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,17 +316,22 @@ func flat(v string) string {
 	return spaces.ReplaceAllString(strings.Join(lines, " "), " ")
 }
 
-// identifyScenarios are what the screens say (flattened) of Identify's
-// and Start's outcomes: each phrase must be on the screen. (The accessible
-// front-end says them too: its own tests, in its package.)
+// identifyScenarios are what both front-ends say of Identify's and
+// Start's outcomes: each phrase must be on the screen (flattened) and in
+// the accessible front-end's output. fakes sets up the accessible run's
+// fakes to play the outcome; answer is its input after "authorize all".
 var identifyScenarios = []struct {
 	name   string
+	fakes  func(f *fixture)
 	deps   func(d *Deps)
 	screen func(f *fixture)
+	answer string
 	want   []string
 }{
 	{name: "identify forbidden",
-		deps: userPeopleRead,
+		fakes:  func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
+		deps:   userPeopleRead,
+		answer: "a\n",
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -334,6 +340,7 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"Webex refused to say who approved", "answered 403", "holds spark:people_read", "Not a network problem"}},
 	{name: "approver not identified",
+		fakes: func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -348,12 +355,14 @@ var identifyScenarios = []struct {
 		want: []string{"approver not identified: this app's token may not read people (it holds spark-admin:people_read, not spark:people_read; Webex answered 403 to /people/me)",
 			"probably Jane Admin <Jane.Admin@acme.example>, who approved Attendant Console Presence Connector 0s apart (inferred, not verified"}},
 	{name: "code notice",
+		fakes: func(f *fixture) { f.auth.code = noticeCode },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.step(ev(wizard.CodeIssued{Gen: f.gen(), Code: noticeCode(f.m.v.Auth.App)}))
 		},
 		want: []string{"Webex sent no usable link with the code (it is not an https URL)"}},
 	{name: "previous code expired",
+		fakes: func(f *fixture) { f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)} },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -361,6 +370,8 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"The previous code expired at 09:30 unused.", "device-grant redirect URIs", "We've encountered an error"}},
 	{name: "token limit",
+		fakes:  func(f *fixture) { f.auth.waitErr["users"] = []error{tokenLimitErr()} },
+		answer: "s\ny\n",
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -368,7 +379,8 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"Webex will not issue more tokens for this integration", "Revoke them", "press s to skip this app"}},
 	{name: "org unknown",
-		deps: noOrgScopes,
+		fakes: func(f *fixture) { f.auth.identity = func(flows.App) flows.Identity { return blindIdentity() } },
+		deps:  noOrgScopes,
 		screen: func(f *fixture) {
 			f.toAuth()
 			for range testApps() {
@@ -381,9 +393,11 @@ var identifyScenarios = []struct {
 			"The organization's size could not be checked (no authorized app may read it: none holds spark-admin:people_read): make sure it has at most 1,000 users before enabling the presence integration"}},
 }
 
-func TestIdentifyScreenWords(t *testing.T) {
+// TestIdentifyBothFrontEnds: each scenario's phrases are said by the
+// screen and by the accessible front-end, neither as a network problem.
+func TestIdentifyBothFrontEnds(t *testing.T) {
 	for _, sc := range identifyScenarios {
-		t.Run(sc.name, func(t *testing.T) {
+		t.Run(sc.name+"/screen", func(t *testing.T) {
 			f := newFixture(t, 120, 40, sc.deps)
 			sc.screen(f)
 			v := flat(f.view())
@@ -394,6 +408,24 @@ func TestIdentifyScreenWords(t *testing.T) {
 			}
 			if strings.Contains(v, "most likely a network problem") {
 				t.Errorf("a permission outcome worded as a network problem:\n%s", f.view())
+			}
+		})
+		t.Run(sc.name+"/accessible", func(t *testing.T) {
+			f, out := runAccessibleScenario(t, sc.fakes, sc.deps, sc.answer)
+			text := spaces.ReplaceAllString(out, " ")
+			for _, w := range sc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("accessible output lacks %q:\n%s", w, out)
+				}
+			}
+			if sc.name == "org unknown" {
+				b, _, _ := f.writer.got()
+				if b == nil || !slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "size could not be checked") }) || b.Org.Name != "" || b.Org.ID != orgID {
+					t.Errorf("bundle %+v", b)
+				}
+			}
+			if strings.Contains(text, "most likely a network problem") {
+				t.Errorf("a permission outcome worded as a network problem:\n%s", out)
 			}
 		})
 	}

@@ -225,8 +225,7 @@ func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (
 
 // parityScenario is one onboarding, as keys for the screen and lines for
 // the accessible prompts, optionally run twice (a quit, then a resume of
-// the draft it left). The accessible lines are run by the accessible
-// front-end's own tests (package tui/accessible), from this table.
+// the draft it left).
 type parityScenario struct {
 	name string
 	act  map[string][]string // the Webex user's acts per app, for each run
@@ -242,37 +241,52 @@ type parityScenario struct {
 	want        outcome // of the last run
 }
 
-// TestFrontEndParity runs the scenario table through the full-screen
-// front-end, against a fake Webex (webextest) through a real
-// flows.Client: the bundle, the drafts and the exit each scenario wants.
-// The accessible front-end runs the same table (its accessible lines) in
-// its own package, to the same outcomes.
+// TestFrontEndParity runs the scenario table through both front-ends
+// (the screen's keys, the accessible front-end's lines), against a fake
+// Webex (webextest) through a real flows.Client: the same bundle, the
+// same drafts and the same exit, whichever front-end ran it, and the
+// ones each scenario wants.
 func TestFrontEndParity(t *testing.T) {
 	for _, sc := range parityScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
-			d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
-			err := runScreen(t, d, f, sc.screen)
-			if sc.resumeScreen != nil {
-				if !errors.Is(err, ErrUserAborted) {
-					t.Fatalf("screen: first run: %v", err)
+			var got [2]outcome
+			for i, name := range []string{"screen", "accessible"} {
+				d, f, done := paritySetup(t, sc.act, sc.wrongSecret)
+				var err error
+				if name == "screen" {
+					err = runScreen(t, d, f, sc.screen)
+				} else {
+					_, _, err = runAccessible(t, d, sc.accessible)
 				}
-				err = runScreen(t, d, f, sc.resumeScreen)
-			}
-			done()
-			got := outcomeOf(err, f.writer, f.drafts)
-			if b, _, _ := f.writer.got(); b != nil {
-				// Read in the background, once per org, with the first
-				// app that may: the bundle has them all the same. Only
-				// presence may read the name, both may count, and only
-				// for an admin (a non-admin's admin scopes get 403).
-				named := slices.Contains(got.bundle, "presence "+adminEmail)
-				counted := named || slices.Contains(got.bundle, "users "+adminEmail)
-				if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
-					t.Errorf("screen: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+				if sc.resumeScreen != nil {
+					if !errors.Is(err, ErrUserAborted) {
+						t.Fatalf("%s: first run: %v", name, err)
+					}
+					if name == "screen" {
+						err = runScreen(t, d, f, sc.resumeScreen)
+					} else {
+						_, _, err = runAccessible(t, d, sc.resumeAccessible)
+					}
+				}
+				done()
+				got[i] = outcomeOf(err, f.writer, f.drafts)
+				if b, _, _ := f.writer.got(); b != nil {
+					// Read in the background, once per org, with the first
+					// app that may: the bundle has them all the same. Only
+					// presence may read the name, both may count, and only
+					// for an admin (a non-admin's admin scopes get 403).
+					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
+					counted := named || slices.Contains(got[i].bundle, "users "+adminEmail)
+					if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
+						t.Errorf("%s: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", name, b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+					}
+				}
+				if got[i].String() != sc.want.String() {
+					t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], sc.want)
 				}
 			}
-			if got.String() != sc.want.String() {
-				t.Errorf("screen:\n%s\nwant:\n%s", got, sc.want)
+			if got[0].String() != got[1].String() {
+				t.Errorf("the front-ends differ:\nscreen:\n%s\naccessible:\n%s", got[0], got[1])
 			}
 		})
 	}
@@ -403,111 +417,141 @@ func runScreen(t *testing.T, d Deps, f *fixture, keys func(*testing.T, *fixture)
 	return err
 }
 
-// TestBackgroundRequests: the full-screen front-end, against the fake
-// Webex through a real client, asks Webex nothing beyond one code per app
-// (the second one prefetched while the first was pending, not asked
-// again) and one read of the org's name and one count per org, whichever
-// app approved.
+// frontEnds are the names of the two front-ends, as the tests that run
+// both call them (runFront).
+var frontEnds = []string{"screen", "accessible"}
+
+// runFront runs front-end name on d: the screen with keys, the accessible
+// front-end with the input lines. It returns what the run showed (the
+// screen's view after keys, the accessible output) and its error.
+func runFront(t *testing.T, name string, d Deps, f *fixture, keys func(*testing.T, *fixture), lines string) (string, error) {
+	t.Helper()
+	if name == "screen" {
+		err := runScreen(t, d, f, keys)
+		return f.view(), err
+	}
+	_, text, err := runAccessible(t, d, lines)
+	return text, err
+}
+
+// TestBackgroundRequests: both front-ends, against the fake Webex through
+// a real client, ask Webex nothing beyond one code per app (the second
+// one prefetched while the first was pending, not asked again) and one
+// read of the org's name and one count per org, whichever app approved.
 func TestBackgroundRequests(t *testing.T) {
-	d, f, done := paritySetup(t, nil)
-	defer done()
-	err := runScreen(t, d, f, func(t *testing.T, f *fixture) {
-		parityToApps(t, f)
-		f.drive(t, press("enter"))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]int{}
-	for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
-		p := r.Path
-		if strings.HasPrefix(p, "/v1/organizations/") {
-			p = "/v1/organizations"
-		}
-		got[p]++
-	}
-	want := map[string]int{"/v1/device/authorize": 2, "/v1/people/me": 2, "/v1/organizations": 1, "/v1/people": 1}
-	for p, n := range want {
-		if got[p] != n {
-			t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
-		}
+	for _, name := range frontEnds {
+		t.Run(name, func(t *testing.T) {
+			d, f, done := paritySetup(t, nil)
+			defer done()
+			_, err := runFront(t, name, d, f, func(t *testing.T, f *fixture) {
+				parityToApps(t, f)
+				f.drive(t, press("enter"))
+			}, prefilledForm+"y\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+				p := r.Path
+				if strings.HasPrefix(p, "/v1/organizations/") {
+					p = "/v1/organizations"
+				}
+				got[p]++
+			}
+			want := map[string]int{"/v1/device/authorize": 2, "/v1/people/me": 2, "/v1/organizations": 1, "/v1/people": 1}
+			for p, n := range want {
+				if got[p] != n {
+					t.Errorf("%s: %d requests, want %d (all: %v)", p, got[p], n, got)
+				}
+			}
+		})
 	}
 }
 
 // TestSecretFixedWithoutNewApproval: against a Webex that checks the
 // client secret only at redemption, a wrong catalog secret is refused
 // after the admin approved; the right one typed in the prompt redeems
-// that same code: one device code per app, one token per app, and the
-// typed secret never shows.
+// that same code, in both front-ends: one device code per app, one token
+// per app, and the typed secret never shows.
 func TestSecretFixedWithoutNewApproval(t *testing.T) {
 	const right = "sec-FAKE-presence"
-	d, f, done := paritySetup(t, nil, "presence")
-	defer done()
-	var shown string
-	err := runScreen(t, d, f, func(t *testing.T, f *fixture) {
-		parityToApps(t, f)
-		if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || !a.AskSecret {
-			t.Fatalf("no secret prompt (%s):\n%s", f.where(), f.view())
-		}
-		f.drive(t, press(right))
-		shown = f.view()
-		f.drive(t, press("enter"))
-		f.settle(t)
-		f.drive(t, press("enter"))
-		f.settle(t)
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range frontEnds {
+		t.Run(name, func(t *testing.T) {
+			d, f, done := paritySetup(t, nil, "presence")
+			defer done()
+			var typed string // the screen's view with the secret typed
+			shown, err := runFront(t, name, d, f, func(t *testing.T, f *fixture) {
+				parityToApps(t, f)
+				if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || !a.AskSecret {
+					t.Fatalf("no secret prompt (%s):\n%s", f.where(), f.view())
+				}
+				f.drive(t, press(right))
+				typed = f.view()
+				f.drive(t, press("enter"))
+				f.settle(t)
+				f.drive(t, press("enter"))
+				f.settle(t)
+			}, prefilledForm+right+"\ny\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(typed+shown, right) {
+				t.Errorf("the typed secret is shown:\n%s%s", typed, shown)
+			}
+			oneCodeOneTokenEach(t, d, f)
+		})
 	}
-	if strings.Contains(shown, right) {
-		t.Errorf("the typed secret is shown:\n%s", shown)
-	}
-	oneCodeOneTokenEach(t, d, f)
 }
 
 // TestBlockedApp: a preflight check that stops one app only
 // (AppBlocked: its secret is missing) lets the engineer go on with the
-// others, with Enter alone: the app is asked nothing of Webex, and the
-// review and the bundle list it as not done, saying why.
+// others in both front-ends, with Enter alone: the app is asked nothing of
+// Webex, and the review and the bundle list it as not done, saying why.
 func TestBlockedApp(t *testing.T) {
 	checks := []Check{
 		{Name: "App catalog and client secrets", Detail: "2 apps; 1 without a client secret cannot be authorized", AtStart: true},
 		{Name: "Webex accepts presence", App: "presence", AppBlocked: true, AtStart: true,
 			Detail: "secret missing: fix env UCX_SECRET_PRESENCE", Fix: "set env UCX_SECRET_PRESENCE and start again, or go on without this app"},
 	}
-	d, f, done := paritySetup(t, nil)
-	d.Preflight = func(context.Context) []Check { return checks }
-	err := runScreen(t, d, f, func(t *testing.T, f *fixture) {
-		f.drive(t, ev(wizard.ChecksRan{Checks: checks}))
-		if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
-			t.Errorf("preflight screen:\n%s", f.view())
-		}
-		f.drive(t, press("enter"), ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
-		f.confirmForm(t)
-		if v := flat(f.view()); !strings.Contains(v, "Attendant Console Presence Connector ✗ cannot be authorized (see the checks)") {
-			t.Errorf("apps screen:\n%s", f.view())
-		}
-		f.drive(t, press("enter"))
-		f.settle(t)
-		if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
-			t.Errorf("review:\n%s", f.view())
-		}
-		f.drive(t, press("enter"))
-		f.settle(t)
-	})
-	if err != nil {
-		t.Fatalf("screen: %v", err)
-	}
-	for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
-		if r.ClientID == parityApps()[1].ClientID {
-			t.Errorf("screen: %s %s for the blocked app", r.Method, r.Path)
-		}
-	}
-	done()
-	got := outcomeOf(err, f.writer, f.drafts)
 	want := outcome{bundle: []string{"users " + adminEmail,
 		"Attendant Console Presence Connector failed: cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE"}}
-	if got.String() != want.String() {
-		t.Errorf("screen:\n%s\nwant:\n%s", got, want)
+	var got [2]outcome
+	for i, name := range frontEnds {
+		d, f, done := paritySetup(t, nil)
+		d.Preflight = func(context.Context) []Check { return checks }
+		_, err := runFront(t, name, d, f, func(t *testing.T, f *fixture) {
+			f.drive(t, ev(wizard.ChecksRan{Checks: checks}))
+			if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
+				t.Errorf("preflight screen:\n%s", f.view())
+			}
+			f.drive(t, press("enter"), ev(wizard.DraftsListed{Infos: mustList(t, f.drafts)}))
+			f.confirmForm(t)
+			if v := flat(f.view()); !strings.Contains(v, "Attendant Console Presence Connector ✗ cannot be authorized (see the checks)") {
+				t.Errorf("apps screen:\n%s", f.view())
+			}
+			f.drive(t, press("enter"))
+			f.settle(t)
+			if v := flat(f.view()); !strings.Contains(v, "cannot be authorized: secret missing: fix env UCX_SECRET_PRESENCE") {
+				t.Errorf("review:\n%s", f.view())
+			}
+			f.drive(t, press("enter"))
+			f.settle(t)
+		}, prefilledForm+"y\n")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+			if r.ClientID == parityApps()[1].ClientID {
+				t.Errorf("%s: %s %s for the blocked app", name, r.Method, r.Path)
+			}
+		}
+		done()
+		got[i] = outcomeOf(err, f.writer, f.drafts)
+		if got[i].String() != want.String() {
+			t.Errorf("%s:\n%s\nwant:\n%s", name, got[i], want)
+		}
+	}
+	if got[0].String() != got[1].String() {
+		t.Errorf("the front-ends differ:\nscreen:\n%s\naccessible:\n%s", got[0], got[1])
 	}
 }

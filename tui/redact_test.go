@@ -23,27 +23,47 @@ func tokenIdentity(app flows.App) (flows.Identity, []string) {
 }
 
 // TestScreensRedactNames: names holding a token are shown without 12
-// characters of it, on the warning screen and the review (the accessible
-// mode's output is tested in its package).
+// characters of it, on the warning screen and the review (full screen)
+// and in the accessible front-end's output.
 func TestScreensRedactNames(t *testing.T) {
-	f := newFixture(t, 100, 40, nil)
-	f.toAuth()
-	var secrets []string
-	for range testApps() {
-		f.withCode()
-		id, s := tokenIdentity(f.m.v.Auth.App)
-		secrets = append(secrets, s...)
-		f.approve(id)
-		if v := f.view(); len(leakcheck.Runs(v, secrets...)) > 0 || !strings.Contains(v, "[redacted]") {
-			t.Fatalf("the warning screen shows a token or no name:\n%s", v)
+	t.Run("full screen", func(t *testing.T) {
+		f := newFixture(t, 100, 40, nil)
+		f.toAuth()
+		var secrets []string
+		for range testApps() {
+			f.withCode()
+			id, s := tokenIdentity(f.m.v.Auth.App)
+			secrets = append(secrets, s...)
+			f.approve(id)
+			if v := f.view(); len(leakcheck.Runs(v, secrets...)) > 0 || !strings.Contains(v, "[redacted]") {
+				t.Fatalf("the warning screen shows a token or no name:\n%s", v)
+			}
+			f.pressRun("a")
 		}
-		f.pressRun("a")
-	}
-	v := f.view()
-	if !strings.Contains(v, "COMPLETE REQUEST") {
-		t.Fatalf("not the review:\n%s", v)
-	}
-	if runs := leakcheck.Runs(v, secrets...); len(runs) > 0 {
-		t.Errorf("the review shows %q:\n%s", runs, v)
-	}
+		v := f.view()
+		if !strings.Contains(v, "COMPLETE REQUEST") {
+			t.Fatalf("not the review:\n%s", v)
+		}
+		if runs := leakcheck.Runs(v, secrets...); len(runs) > 0 {
+			t.Errorf("the review shows %q:\n%s", runs, v)
+		}
+	})
+	t.Run("accessible", func(t *testing.T) {
+		f := newFakes()
+		var secrets []string
+		for _, app := range testApps() {
+			id, s := tokenIdentity(app)
+			secrets = append(secrets, s...)
+			f.auth.setIdentity(app.ID, id)
+		}
+		d := testDeps(f)
+		prefill(&d)
+		_, text, err := runAccessible(t, d, prefilledForm+strings.Repeat("a\n", 4)+"y\n")
+		if runs := leakcheck.Runs(text, secrets...); len(runs) > 0 {
+			t.Errorf("the output holds %q:\n%s", runs, text)
+		}
+		if !strings.Contains(text, "[redacted]") || !strings.Contains(text, "COMPLETE REQUEST") {
+			t.Errorf("no name was shown, or the review was not reached (err %v):\n%s", err, text)
+		}
+	})
 }

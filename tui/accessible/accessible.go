@@ -148,9 +148,15 @@ const (
 	askNow
 )
 
+// refreshEvery is how often the loop lets the prefetched codes be
+// replaced before they are too old to show (effects.Runner.Tick); a
+// variable for the tests, which make it long: nothing the engineer waits
+// for may hang on it.
+var refreshEvery = 15 * time.Second
+
 func (u *ui) loop() error {
 	u.do(u.flow.Start(u.deps.Clock.Now()))
-	tick := time.NewTicker(15 * time.Second) // for the prefetched codes
+	tick := time.NewTicker(refreshEvery)
 	defer tick.Stop()
 	for {
 		for len(u.queue) > 0 {
@@ -303,24 +309,31 @@ func (u *ui) choose(prompt, keys, def string) (string, error) {
 	}
 }
 
+// resume asks what to do with the drafts listed until the answer is an
+// event for the Flow: a discard not confirmed, or a number that names no
+// draft, asks again (the loop would otherwise wait for an event).
 func (u *ui) resume(v wizard.View) (wizard.Event, error) {
-	s, err := u.line("Type a number to resume one, d and a number to discard one (d2), or press enter to start a new onboarding: ")
-	if err != nil || s == "" {
-		return wizard.Pick{Choice: wizard.ChoiceStartNew}, err
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(s, "dD")))
-	if err != nil || n < 1 || n > len(v.DraftList) {
-		u.say("No such draft.")
-		return nil, nil
-	}
-	if d := v.DraftList[n-1]; !strings.EqualFold(s[:1], "d") {
-		return wizard.ResumeDraft{ID: d.ID}, nil
-	} else if !wizard.InUse(d) { // the Flow refuses one in use: no question first
-		if ans, err := u.choose(wizard.DiscardQuestion(d)+" [y/N]: ", "yn", "n"); ans != "y" {
-			return nil, err
+	for {
+		s, err := u.line("Type a number to resume one, d and a number to discard one (d2), or press enter to start a new onboarding: ")
+		if err != nil || s == "" {
+			return wizard.Pick{Choice: wizard.ChoiceStartNew}, err
 		}
+		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimLeft(s, "dD")))
+		if err != nil || n < 1 || n > len(v.DraftList) {
+			u.say("No such draft.")
+			continue
+		}
+		if d := v.DraftList[n-1]; !strings.EqualFold(s[:1], "d") {
+			return wizard.ResumeDraft{ID: d.ID}, nil
+		} else if !wizard.InUse(d) { // the Flow refuses one in use: no question first
+			if ans, err := u.choose(wizard.DiscardQuestion(d)+" [y/N]: ", "yn", "n"); err != nil {
+				return nil, err
+			} else if ans != "y" {
+				continue
+			}
+		}
+		return wizard.DiscardDraft{ID: v.DraftList[n-1].ID}, nil
 	}
-	return wizard.DiscardDraft{ID: v.DraftList[n-1].ID}, nil
 }
 
 func (u *ui) customer(v wizard.View) (wizard.Event, error) {

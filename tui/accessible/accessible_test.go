@@ -1,8 +1,11 @@
 package accessible
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
@@ -144,5 +147,44 @@ func TestAccessibleOrgNameWhileRead(t *testing.T) {
 	}
 	if !strings.Contains(text, "Webex organization: Acme Industries · ") {
 		t.Errorf("the review does not give the name:\n%s", text)
+	}
+}
+
+// TestAccessibleResumeAsksAgain: at the list of drafts, a discard not
+// confirmed and a number that names no draft ask the question again at
+// once. Before, they left the loop waiting for an event, and the question
+// came back only on the prefetched codes' next refresh (15s later).
+func TestAccessibleResumeAsksAgain(t *testing.T) {
+	old := refreshEvery
+	refreshEvery = time.Hour // no refresh comes to end a wait
+	t.Cleanup(func() { refreshEvery = old })
+	f := newFakes()
+	for _, c := range []string{"Acme Industries", "Globex"} {
+		cust := testCustomer()
+		cust.Company = c
+		if err := f.drafts.Save(&wizard.Draft{Customer: cust}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := startPiped(t, ctx, testDeps(f), false)
+	const question = "Type a number to resume one, d and a number to discard one (d2), or press enter to start a new onboarding: "
+	s.expect(question)
+	s.typeLine("d1")
+	s.expect("Discard the draft for Acme Industries")
+	s.typeLine("n")
+	s.expect(question)
+	s.typeLine("7")
+	s.expect("No such draft.")
+	s.expect(question)
+	s.typeLine("")
+	s.expect("Customer data.")
+	cancel()
+	if err := s.wait(); !errors.Is(err, wizard.ErrUserAborted) {
+		t.Errorf("Run = %v", err)
+	}
+	if len(f.drafts.removed) != 0 {
+		t.Errorf("removed %v", f.drafts.removed)
 	}
 }
