@@ -26,6 +26,7 @@ func Off(fd int) (restore func(discard bool), err error) {
 	return func(discard bool) {
 		req := uint(ioctlWriteTermios)
 		if discard {
+			flushInput(fd) // before echo is back on
 			req = ioctlWriteTermiosFlush
 		}
 		_ = unix.IoctlSetTermios(fd, req, old)
