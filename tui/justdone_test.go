@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // TestJustDoneShown: once an app is approved, the next app's screen says
@@ -34,5 +37,34 @@ func TestJustDoneShown(t *testing.T) {
 	f.withCode()
 	if v := f.view(); !strings.Contains(v, "Attendant Console Presence") || !strings.Contains(v, "Connector skipped") {
 		t.Fatalf("app 3's screen does not say app 2 was skipped:\n%s", v)
+	}
+}
+
+// TestWarningOrgNameWhileRead: an approver of the session's org whose
+// token may not read its name is shown with the name being read (not
+// "name unknown"), then with the name once another app's read brings it.
+func TestWarningOrgNameWhileRead(t *testing.T) {
+	f := newFixture(t, 120, 40, nil)
+	jane := testIdentity()
+	jane.OrgName, jane.OrgNameUnknown = "", flows.UnknownNoScope
+	bob := jane
+	bob.FullAdmin, bob.DisplayName, bob.Emails = false, "Bob Helper", []string{"bob@help.example"}
+	f.toAuth()
+	f.withCode()
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
+	f.step(ev(wizard.Identified{Gen: f.gen(), Identity: jane}))
+	f.step(ev(wizard.OrgRead{Facts: wizard.OrgFacts{Identity: flows.Identity{OrgID: orgID}, Pending: true, Version: 1}}))
+	f.withCode()
+	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
+	f.step(ev(wizard.Identified{Gen: f.gen(), Identity: bob}))
+	if f.m.v.Auth == nil || f.m.v.Auth.Phase != wizard.PhaseWarning {
+		t.Fatalf("not on the approver warning:\n%s", f.view())
+	}
+	if v := f.view(); !strings.Contains(v, "name being read…") || strings.Contains(v, "name unknown") {
+		t.Fatalf("the Org row while the name is read:\n%s", v)
+	}
+	f.step(ev(wizard.OrgRead{Facts: wizard.OrgFacts{Identity: flows.Identity{OrgID: orgID, OrgName: "Acme Industries"}, Version: 2}}))
+	if v := f.view(); !strings.Contains(v, "Org         Acme Industries") {
+		t.Fatalf("the Org row once the name is read:\n%s", v)
 	}
 }

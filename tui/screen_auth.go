@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -61,6 +62,12 @@ type authScreen struct {
 	// just is the app finished before this one (View.Just), said above
 	// the new one's title: the admin with the phone sees it worked.
 	just *wizard.Result
+	// org and orgPending are the session's org as known so far, and
+	// whether its name and size are being read (View.Org, OrgPending): an
+	// approver of that org whose token may not read its name shows it, or
+	// that it is being read, rather than "name unknown".
+	org        store.Org
+	orgPending bool
 
 	// shown is the code the QR codes were rendered for.
 	shown flows.DeviceCode
@@ -91,6 +98,7 @@ func (s *authScreen) sync(v *wizard.View) {
 		s.full, s.notice = false, ""
 	}
 	s.a = *v.Auth
+	s.org, s.orgPending = v.Org, v.OrgPending
 	s.just = nil
 	if v.Just != nil && v.Just.App.ID != s.a.App.ID {
 		s.just = v.Just
@@ -668,6 +676,13 @@ func (s *authScreen) warningView() string {
 	}
 	row("Role", role)
 	org := wizard.OrgNameText(id)
+	switch {
+	case id.OrgName != "" || id.OrgID == "" || id.OrgID != s.org.ID:
+	case s.org.Name != "":
+		org = wizard.Clean(s.org.Name) // read meanwhile, with another app's token
+	case s.orgPending:
+		org = "name being read…"
+	}
 	if id.OrgID != "" {
 		org += " (" + wizard.ShortID(wizard.Clean(id.OrgID)) + ")"
 	}

@@ -30,6 +30,9 @@ type View struct {
 	// OrgPending: a read of the session's org (its name, its size) is
 	// under way; an OrgRead follows when it ends.
 	OrgPending bool
+	// Org is the session's org as the apps authorized so far know it
+	// (Session.KnownOrg: its ID, and the name and size read so far).
+	Org store.Org
 
 	Checks        []Check
 	ChecksRunning bool
@@ -130,7 +133,7 @@ type DoneView struct {
 // View is where the flow is now.
 func (f *Flow) View() View {
 	v := View{Step: f.step, AskQuit: f.askQuit, Notice: f.notice, Err: f.err,
-		Drafts: f.cfg.Drafts, SaveErr: f.saveErr, Saving: f.savedSeq < f.saveSeq, Just: f.just, OrgPending: f.orgPending()}
+		Drafts: f.cfg.Drafts, SaveErr: f.saveErr, Saving: f.savedSeq < f.saveSeq, Just: f.just, OrgPending: f.orgPending(), Org: f.s.KnownOrg()}
 	v.Checks, v.ChecksRunning = f.checks, f.checksRunning
 	v.Blocked, v.Restart = f.checksBlocked()
 	for _, c := range f.checks {
