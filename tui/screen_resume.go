@@ -99,8 +99,26 @@ func (s *resumeScreen) discardable(i int) bool {
 func (s *resumeScreen) head() []string {
 	st := s.c.styles
 	lines := []string{st.Title.Render("Resume an onboarding?"), ""}
-	lines = append(lines, strings.Split(wrap("These onboardings were left unfinished. Resume one (its approved apps are kept), press d to discard one, or n to start a new one.", s.c.width), "\n")...)
+	lines = append(lines, strings.Split(wrap(s.intro(), s.c.width), "\n")...)
 	return append(lines, "")
+}
+
+// intro offers what can be done with the drafts listed: resume or
+// discard only when some draft allows it (another ucx-onboard's draft
+// allows neither).
+func (s *resumeScreen) intro() string {
+	var resume, discard bool
+	for i := range s.infos {
+		resume = resume || s.usable(i)
+		discard = discard || s.discardable(i)
+	}
+	switch {
+	case resume && discard:
+		return "These onboardings were left unfinished. Resume one (its approved apps are kept), press d to discard one, or n to start a new one."
+	case discard:
+		return "These onboardings were left unfinished; none can be resumed. Press d to discard one, or n to start a new one."
+	}
+	return "These onboardings were left unfinished, in use by another ucx-onboard: press n to start a new one."
 }
 
 // entry is the lines of draft i.

@@ -1,10 +1,15 @@
 package tui
 
+// Tests of what the engineer and the customer see between steps: the app
+// just approved, the org name being read, the resume screen's offer.
+
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/flows"
+	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
@@ -66,5 +71,21 @@ func TestWarningOrgNameWhileRead(t *testing.T) {
 	f.step(ev(wizard.OrgRead{Facts: wizard.OrgFacts{Identity: flows.Identity{OrgID: orgID, OrgName: "Acme Industries"}, Version: 2}}))
 	if v := f.view(); !strings.Contains(v, "Org         Acme Industries") {
 		t.Fatalf("the Org row once the name is read:\n%s", v)
+	}
+}
+
+// TestResumeIntroOffersWhatWorks: with only a draft another ucx-onboard
+// holds, the resume screen's intro offers neither resuming nor d (which
+// would do nothing), only a new onboarding.
+func TestResumeIntroOffersWhatWorks(t *testing.T) {
+	f := newFixture(t, 100, 30, nil)
+	held := DraftInfo{ID: "20261121-0930-held", Err: fmt.Errorf("store: draft 20261121-0930-held: %w", store.ErrDraftInUse)}
+	f.step(ev(wizard.DraftsListed{Infos: []DraftInfo{held}}))
+	v := f.view()
+	if f.m.v.Step != wizard.StepResume || !strings.Contains(v, "press n to start a new one") {
+		t.Fatalf("resume screen:\n%s", v)
+	}
+	if strings.Contains(v, "press d") || strings.Contains(v, "Resume one") {
+		t.Fatalf("the intro offers what the held draft does not allow:\n%s", v)
 	}
 }
