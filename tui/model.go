@@ -133,7 +133,7 @@ func newModel(ctx context.Context, deps Deps) *Model {
 	c := &common{ctx: ctx, deps: deps, styles: DefaultStyles(), keys: DefaultKeyMap(), width: 80, height: 24}
 	c.now = deps.Clock.Now()
 	m := &Model{c: c, cancel: cancel, events: make(chan wizard.Event, 64), removed: make(chan wizard.DraftRemoved, 1), removing: new(atomic.Bool)}
-	m.flow = wizard.NewFlow(FlowConfig(deps))
+	m.flow = wizard.NewFlow(wizard.ConfigOf(deps))
 	m.run = effects.New(ctx, deps, m.progress)
 	m.preflight = preflightScreen{c: c}
 	m.resume = resumeScreen{c: c}
@@ -148,16 +148,6 @@ func newModel(ctx context.Context, deps Deps) *Model {
 		wizard.StepReview: &m.review, wizard.StepDone: &m.done,
 	}
 	return m
-}
-
-// FlowConfig is the Flow's configuration for deps (both front-ends).
-func FlowConfig(deps Deps) wizard.Config {
-	cfg := wizard.Config{Apps: deps.Apps, Preflight: deps.Preflight != nil, Drafts: deps.Drafts != nil,
-		Prefill: deps.Prefill, Protection: deps.Protection, OutPath: deps.OutPath, Version: deps.Version}
-	if deps.Drafts != nil {
-		cfg.NewDraftID = deps.Drafts.NewID
-	}
-	return cfg
 }
 
 // Result reports the outcome once the program has ended: the Result, and

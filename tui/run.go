@@ -94,7 +94,7 @@ const inflightWait = 2 * time.Second
 func (m *Model) finishSaves() {
 	defer func() {
 		if r := recover(); r != nil {
-			m.flow.Handle(time.Time{}, wizard.Saved{Seq: 1 << 30, Err: fmt.Errorf("tui: save the draft after a crash: %v", r)})
+			m.flow.Handle(time.Time{}, wizard.Saved{Seq: wizard.SeqAfterEnd, Err: fmt.Errorf("tui: save the draft after a crash: %v", r)})
 		}
 	}()
 	deadline := time.Now().Add(inflightWait)

@@ -62,12 +62,7 @@ func Run(ctx context.Context, deps wizard.Deps, in io.Reader, out io.Writer) (wi
 		u.fd = int(f.Fd())
 	}
 	u.ahead = typeAhead(u.fd >= 0)
-	cfg := wizard.Config{Apps: deps.Apps, Preflight: deps.Preflight != nil, Drafts: deps.Drafts != nil,
-		Prefill: deps.Prefill, Protection: deps.Protection, OutPath: deps.OutPath, Version: deps.Version}
-	if deps.Drafts != nil {
-		cfg.NewDraftID = deps.Drafts.NewID
-	}
-	u.flow, u.run = wizard.NewFlow(cfg), effects.New(ctx, deps, u.send)
+	u.flow, u.run = wizard.NewFlow(wizard.ConfigOf(deps)), effects.New(ctx, deps, u.send)
 	demo := map[bool]string{true: " DEMO"}[deps.Demo] // as the full-screen header's badge
 	u.say("ucx-onboard " + deps.Version + demo + ": connect a customer's Webex organization to Imagicle UCX Suite.")
 	err := u.loop()

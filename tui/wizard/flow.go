@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -77,6 +78,20 @@ type Config struct {
 	OutPath    func(company string, now time.Time) string
 	Version    string
 }
+
+// ConfigOf is the Flow's configuration for deps (both front-ends).
+func ConfigOf(deps Deps) Config {
+	cfg := Config{Apps: deps.Apps, Preflight: deps.Preflight != nil, Drafts: deps.Drafts != nil,
+		Prefill: deps.Prefill, Protection: deps.Protection, OutPath: deps.OutPath, Version: deps.Version}
+	if deps.Drafts != nil {
+		cfg.NewDraftID = deps.Drafts.NewID
+	}
+	return cfg
+}
+
+// SeqAfterEnd is the Seq of a save a front-end makes itself after the
+// wizard ended (a crash): newer than every save the Flow asked for.
+const SeqAfterEnd = math.MaxInt
 
 // Step is where the wizard is.
 type Step int
