@@ -20,3 +20,10 @@ func (m Model) String() string {
 
 // GoString is String.
 func (m Model) GoString() string { return m.String() }
+
+// String formats the event through its own String (a passphrase or a
+// client secret typed never shows).
+func (m eventMsg) String() string { return fmt.Sprintf("tui.eventMsg{%v}", m.ev) }
+
+// GoString is String.
+func (m eventMsg) GoString() string { return m.String() }

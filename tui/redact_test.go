@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/internal/leakcheck"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // tokenIdentity is an approver whose names a hostile server filled with
@@ -66,4 +68,23 @@ func TestScreensRedactNames(t *testing.T) {
 			t.Errorf("no name was shown, or the review was not reached (err %v):\n%s", err, text)
 		}
 	})
+}
+
+// TestMessagesFormatWithoutSecrets: what carries a passphrase or a client
+// secret typed to the flow (eventMsg, wizard.Complete, wizard.SecretTyped)
+// formats without it, whatever the verb.
+func TestMessagesFormatWithoutSecrets(t *testing.T) {
+	const pass, secret = "passphrase-FAKE-typed-twice", "clientsecret-FAKE-typed"
+	for _, v := range []any{
+		eventMsg{ev: wizard.Complete{Passphrase: pass, Again: pass}},
+		eventMsg{ev: wizard.SecretTyped{Secret: secret}},
+		wizard.Complete{Passphrase: pass, Again: pass},
+		wizard.SecretTyped{Secret: secret},
+	} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			if s := fmt.Sprintf(verb, v); strings.Contains(s, pass) || strings.Contains(s, secret) {
+				t.Errorf("%s of %T shows a secret: %s", verb, v, s)
+			}
+		}
+	}
 }
