@@ -38,7 +38,7 @@ func TestAccessible(t *testing.T) {
 			t.Errorf("output holds %q", bad)
 		}
 	}
-	b, pass, _ := f.writer.got()
+	b, pass, _ := f.writer.Got()
 	if len(b.Apps) != 4 || pass.Reveal() != "correct horse battery staple" || b.Customer.Deployment != "on-prem" {
 		t.Fatalf("bundle %d apps, customer %+v", len(b.Apps), b.Customer)
 	}
@@ -69,7 +69,7 @@ func TestAccessiblePrefillKept(t *testing.T) {
 			t.Errorf("prompts do not show the prefilled %q:\n%s", want, text)
 		}
 	}
-	b, _, _ := f.writer.got()
+	b, _, _ := f.writer.Got()
 	if b.Customer != testCustomer() {
 		t.Errorf("customer %+v, want the prefill %+v", b.Customer, testCustomer())
 	}
@@ -89,7 +89,7 @@ func TestAccessibleEnterWritesNothing(t *testing.T) {
 	if err == nil || res.Receipt != nil {
 		t.Fatalf("Run = %+v, %v: enter completed the request\n%s", res, err, text)
 	}
-	if _, _, path := f.writer.got(); path != "" {
+	if _, _, path := f.writer.Got(); path != "" {
 		t.Errorf("a bundle was written to %q", path)
 	}
 	if !strings.Contains(text, "Please answer one of: y, q.") {
@@ -115,7 +115,7 @@ func TestAccessibleHeaderSaysDemo(t *testing.T) {
 // read by an app that may read it, give it once read, and the review
 // gives it.
 func TestAccessibleOrgNameWhileRead(t *testing.T) {
-	_, text := runScenario(t, func(f *fixture) { f.auth.approverBare = true }, nil, "")
+	_, text := runScenario(t, func(f *fixture) { f.auth.ApproverBare = true }, nil, "")
 	if strings.Contains(text, "name unknown") {
 		t.Errorf("output says the name is unknown:\n%s", text)
 	}
@@ -184,7 +184,7 @@ func TestAccessibleResumeAsksAgain(t *testing.T) {
 	if err := s.wait(); !errors.Is(err, wizard.ErrUserAborted) {
 		t.Errorf("Run = %v", err)
 	}
-	if len(f.drafts.removed) != 0 {
-		t.Errorf("removed %v", f.drafts.removed)
+	if len(f.drafts.Removed) != 0 {
+		t.Errorf("removed %v", f.drafts.Removed)
 	}
 }
