@@ -18,6 +18,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
 // runAccessible runs the accessible front-end with input in, and returns
@@ -57,8 +58,7 @@ func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps),
 	if deps != nil {
 		deps(&d)
 	}
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + answer + "y\n"
-	_, text, err := runAccessible(t, d, in)
+	_, text, err := runAccessible(t, d, wizardtest.ScenarioInput(answer))
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, text)
 	}

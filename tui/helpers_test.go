@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 	"github.com/muesli/termenv"
@@ -44,13 +43,15 @@ var (
 )
 
 type (
-	fakeClock  = wizardtest.StillClock
 	fakeAuth   = wizardtest.Auth
 	fakeDrafts = wizardtest.Drafts
 	fakeWriter = wizardtest.Writer
 )
 
-var newFakeDrafts = wizardtest.NewDrafts
+var (
+	newFakeDrafts = wizardtest.NewDrafts
+	testCustomer  = wizardtest.Customer
+)
 
 // fixture is a model with fakes.
 type fixture struct {
@@ -63,21 +64,9 @@ type fixture struct {
 }
 
 func testDeps(f *fixture) Deps {
-	return Deps{
-		Apps:        testApps(),
-		Authorizer:  f.auth,
-		Drafts:      f.drafts,
-		WriteBundle: f.writer.Write,
-		Clock:       fakeClock{At: t0},
-		Protection:  Protection{Recipients: []string{wizardtest.Recipient}},
-		OutPath: func(company string, now time.Time) string {
-			return "/home/field/" + DefaultOutPath(company, now)
-		},
-		Copy:           func(s string) error { f.copied = append(f.copied, s); return nil },
-		Version:        "v0.9.0-test",
-		NoColor:        true,
-		DarkBackground: true,
-	}
+	return wizardtest.Deps(f.auth, f.drafts, f.writer, &f.copied, func(company string, now time.Time) string {
+		return "/home/field/" + DefaultOutPath(company, now)
+	})
 }
 
 // newFixture builds the model with fake deps, adjusted by tweak, and sizes
@@ -276,11 +265,6 @@ func ev(e wizard.Event) tea.Msg { return eventMsg{ev: e} }
 
 // gen is the generation of the current app's calls.
 func (f *fixture) gen() int { return f.m.v.Auth.Gen }
-
-func testCustomer() store.Customer {
-	return store.Customer{Company: "Acme Industries", AdminEmail: adminEmail, Deployment: store.DeploymentOnPrem,
-		UCXHost: "ucx01.acme.example", Engineer: "Marco Rossi", Notes: "Pilot site"}
-}
 
 // assertNoSecrets fails if a fake token shows up in s.
 func assertNoSecrets(t testing.TB, s string) {

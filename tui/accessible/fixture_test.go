@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/imagicle/ucx-onboard/flows"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
@@ -32,13 +31,15 @@ const (
 var testApps = wizardtest.Apps
 
 type (
-	fakeClock  = wizardtest.StillClock
 	fakeAuth   = wizardtest.Auth
 	fakeDrafts = wizardtest.Drafts
 	fakeWriter = wizardtest.Writer
 )
 
-var newFakeDrafts = wizardtest.NewDrafts
+var (
+	newFakeDrafts = wizardtest.NewDrafts
+	testCustomer  = wizardtest.Customer
+)
 
 // fixture is the fakes of a run.
 type fixture struct {
@@ -49,32 +50,15 @@ type fixture struct {
 }
 
 func testDeps(f *fixture) wizard.Deps {
-	return wizard.Deps{
-		Apps:        testApps(),
-		Authorizer:  f.auth,
-		Drafts:      f.drafts,
-		WriteBundle: f.writer.Write,
-		Clock:       fakeClock{At: t0},
-		Protection:  wizard.Protection{Recipients: []string{wizardtest.Recipient}},
-		OutPath: func(company string, now time.Time) string {
-			return "/home/field/acme-industries-" + now.UTC().Format("2006-01-02") + ".ucxbundle"
-		},
-		Copy:           func(s string) error { f.copied = append(f.copied, s); return nil },
-		Version:        "v0.9.0-test",
-		NoColor:        true,
-		DarkBackground: true,
-	}
+	return wizardtest.Deps(f.auth, f.drafts, f.writer, &f.copied, func(company string, now time.Time) string {
+		return "/home/field/acme-industries-" + now.UTC().Format("2006-01-02") + ".ucxbundle"
+	})
 }
 
 // newFakes returns a fixture of fresh fakes (Authorizer, DraftStore,
 // bundle writer) with no model yet.
 func newFakes() *fixture {
 	return &fixture{auth: wizardtest.NewAuth(), drafts: newFakeDrafts(), writer: &fakeWriter{}}
-}
-
-func testCustomer() store.Customer {
-	return store.Customer{Company: "Acme Industries", AdminEmail: adminEmail, Deployment: store.DeploymentOnPrem,
-		UCXHost: "ucx01.acme.example", Engineer: "Marco Rossi", Notes: "Pilot site"}
 }
 
 // run runs the wizard on d with input in, and returns its outcome and
@@ -99,8 +83,7 @@ func runScenario(t *testing.T, fakes func(*fixture), deps func(*wizard.Deps), an
 	if deps != nil {
 		deps(&d)
 	}
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + answer + "y\n"
-	_, out, err := run(t, d, in)
+	_, out, err := run(t, d, wizardtest.ScenarioInput(answer))
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, out)
 	}
