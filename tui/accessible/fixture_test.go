@@ -1,9 +1,9 @@
 package accessible
 
-// The fakes of the tests, package wizardtest's as package tui's tests
-// have them: an Authorizer that answers at once (fakeAuth), one over a
-// real flows.Client and a fake Webex (webexUser, paritySetup), drafts in
-// memory, a bundle writer that records.
+// The fakes of the tests are package wizardtest's, as package tui's
+// tests have them: an Authorizer that answers at once (wizardtest.Auth),
+// one over a real flows.Client and a fake Webex (wizardtest.WebexUser,
+// paritySetup), drafts in memory, a bundle writer that records.
 
 import (
 	"bytes"
@@ -18,34 +18,11 @@ import (
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
-// The fakes and the catalog of the tests are wizardtest's, under the
-// short names the tests use.
-var t0 = wizardtest.T0
-
-const (
-	verifyURI  = wizardtest.VerifyURI
-	userCode   = wizardtest.UserCode
-	adminEmail = wizardtest.AdminEmail
-)
-
-var testApps = wizardtest.Apps
-
-type (
-	fakeAuth   = wizardtest.Auth
-	fakeDrafts = wizardtest.Drafts
-	fakeWriter = wizardtest.Writer
-)
-
-var (
-	newFakeDrafts = wizardtest.NewDrafts
-	testCustomer  = wizardtest.Customer
-)
-
 // fixture is the fakes of a run.
 type fixture struct {
-	auth   *fakeAuth
-	drafts *fakeDrafts
-	writer *fakeWriter
+	auth   *wizardtest.Auth
+	drafts *wizardtest.Drafts
+	writer *wizardtest.Writer
 	copied []string
 }
 
@@ -58,7 +35,7 @@ func testDeps(f *fixture) wizard.Deps {
 // newFakes returns a fixture of fresh fakes (Authorizer, DraftStore,
 // bundle writer) with no model yet.
 func newFakes() *fixture {
-	return &fixture{auth: wizardtest.NewAuth(), drafts: newFakeDrafts(), writer: &fakeWriter{}}
+	return &fixture{auth: wizardtest.NewAuth(), drafts: wizardtest.NewDrafts(), writer: &wizardtest.Writer{}}
 }
 
 // run runs the wizard on d with input in, and returns its outcome and
@@ -92,7 +69,7 @@ func runScenario(t *testing.T, fakes func(*fixture), deps func(*wizard.Deps), an
 
 // downEvent is a poll that got no answer at all (the network is down).
 func downEvent(tried *int) flows.PollEvent {
-	return flows.PollEvent{Attempt: 9, Outcome: flows.PollTransient, At: t0.Add(30 * time.Second), NextPoll: t0.Add(32 * time.Second),
+	return flows.PollEvent{Attempt: 9, Outcome: flows.PollTransient, At: wizardtest.T0.Add(30 * time.Second), NextPoll: wizardtest.T0.Add(32 * time.Second),
 		Interval: 2 * time.Second, Err: fmt.Errorf("%w: connection reset by peer", flows.ErrUnreachable),
-		Unreachable: true, DownSince: t0.Add(5 * time.Second), TryNow: func() { *tried++ }}
+		Unreachable: true, DownSince: wizardtest.T0.Add(5 * time.Second), TryNow: func() { *tried++ }}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
 // TestAccessibleRenewalCapCountsSpentCodes: spent codes count toward the
@@ -30,7 +31,7 @@ func TestAccessibleRenewalCapCountsSpentCodes(t *testing.T) {
 		if n := strings.Count(text, tc.fresh); n != wizard.MaxAutoRenew {
 			t.Errorf("%v: %d fresh codes, want %d:\n%s", tc.err, n, wizard.MaxAutoRenew, text)
 		}
-		if n := strings.Count(text, "enter the code "+userCode); n != wizard.MaxAutoRenew+1+3 || f.auth.StartsOf("users") != wizard.MaxAutoRenew+1 {
+		if n := strings.Count(text, "enter the code "+wizardtest.UserCode); n != wizard.MaxAutoRenew+1+3 || f.auth.StartsOf("users") != wizard.MaxAutoRenew+1 {
 			t.Errorf("%v: %d codes shown, %d asked for users", tc.err, n, f.auth.StartsOf("users"))
 		}
 		if !strings.Contains(text, "Type r to try again, s to skip the app, or q to quit: ") {
@@ -47,7 +48,7 @@ func TestAccessibleEOFKeepsNoDraft(t *testing.T) {
 	for _, in := range []string{"", "Acme Industries\n"} {
 		f := newFakes()
 		d := testDeps(f)
-		c := testCustomer()
+		c := wizardtest.Customer()
 		d.Prefill = &c
 		res, text, err := run(t, d, in)
 		if !errors.Is(err, wizard.ErrUserAborted) || res.DraftID != "" || len(f.drafts.Drafts) != 0 {
@@ -82,7 +83,7 @@ func TestAccessibleWaitKeys(t *testing.T) {
 			approve := make(chan struct{})
 			f.auth.Hold = map[string]chan struct{}{"users": approve}
 			d := testDeps(f)
-			c := testCustomer()
+			c := wizardtest.Customer()
 			d.Prefill = &c
 			s := startPiped(t, context.Background(), d, true)
 			s.typeLine(strings.Repeat("\n", 6) + "y")
@@ -141,7 +142,7 @@ func TestAccessibleNetworkDown(t *testing.T) {
 	approve := make(chan struct{})
 	f.auth.Hold = map[string]chan struct{}{"users": approve}
 	d := testDeps(f)
-	c := testCustomer()
+	c := wizardtest.Customer()
 	d.Prefill = &c
 	s := startPiped(t, context.Background(), d, true)
 	s.typeLine(strings.Repeat("\n", 6) + "y")

@@ -14,18 +14,12 @@ import (
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
-// The fake Webex and its user are wizardtest's, under the short names
-// the tests use.
-type webexUser = wizardtest.WebexUser
-
-var parityApps = wizardtest.WebexApps
-
-// oneCodeOneTokenEach checks that the fake issued each of parityApps
+// oneCodeOneTokenEach checks that the fake issued each of wizardtest.WebexApps
 // one device code and one token, and that the bundle written holds both
 // apps.
 func oneCodeOneTokenEach(t *testing.T, d wizard.Deps, f *fixture) {
 	t.Helper()
-	srv := d.Authorizer.(*webexUser).Server
+	srv := d.Authorizer.(*wizardtest.WebexUser).Server
 	codes, tokens := map[string]int{}, map[string]int{}
 	for _, r := range srv.Requests() {
 		if r.Path == "/v1/device/authorize" {
@@ -35,7 +29,7 @@ func oneCodeOneTokenEach(t *testing.T, d wizard.Deps, f *fixture) {
 	for _, it := range srv.Issued() {
 		tokens[it.ClientID]++
 	}
-	for _, a := range parityApps() {
+	for _, a := range wizardtest.WebexApps() {
 		if codes[a.ClientID] != 1 || tokens[a.ClientID] != 1 {
 			t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
 		}
@@ -56,14 +50,14 @@ func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (
 	}
 	f := newFakes()
 	d := testDeps(f)
-	d.Apps = parityApps()
+	d.Apps = wizardtest.WebexApps()
 	for i := range d.Apps {
 		if len(wrongSecret) > 0 && d.Apps[i].ID == wrongSecret[0] {
 			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
 		}
 	}
 	d.Authorizer = u
-	cust := testCustomer()
+	cust := wizardtest.Customer()
 	d.Prefill = &cust
 	return d, f, u.Server.Close
 }
