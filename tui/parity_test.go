@@ -10,7 +10,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
@@ -83,21 +82,17 @@ func oneCodeOneTokenEach(t *testing.T, d Deps, f *fixture) {
 // checks secrets only at redemption (webextest.SecretAtRedemption).
 func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (Deps, *fixture, func()) {
 	t.Helper()
-	u, err := wizardtest.NewWebexUser(act, len(wrongSecret) > 0 && wrongSecret[0] != "")
+	wrong := ""
+	if len(wrongSecret) > 0 {
+		wrong = wrongSecret[0]
+	}
+	u, err := wizardtest.NewWebexUser(act, wrong)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := newFakes()
 	d := testDeps(f)
-	d.Apps = parityApps()
-	for i := range d.Apps {
-		if len(wrongSecret) > 0 && d.Apps[i].ID == wrongSecret[0] {
-			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
-		}
-	}
-	d.Authorizer = u
-	cust := testCustomer()
-	d.Prefill = &cust
+	u.Use(&d)
 	return d, f, u.Server.Close
 }
 

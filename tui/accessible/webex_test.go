@@ -9,7 +9,6 @@ package accessible
 import (
 	"testing"
 
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
@@ -44,20 +43,16 @@ func oneCodeOneTokenEach(t *testing.T, d wizard.Deps, f *fixture) {
 // checks secrets only at redemption (webextest.SecretAtRedemption).
 func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (wizard.Deps, *fixture, func()) {
 	t.Helper()
-	u, err := wizardtest.NewWebexUser(act, len(wrongSecret) > 0 && wrongSecret[0] != "")
+	wrong := ""
+	if len(wrongSecret) > 0 {
+		wrong = wrongSecret[0]
+	}
+	u, err := wizardtest.NewWebexUser(act, wrong)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := newFakes()
 	d := testDeps(f)
-	d.Apps = wizardtest.WebexApps()
-	for i := range d.Apps {
-		if len(wrongSecret) > 0 && d.Apps[i].ID == wrongSecret[0] {
-			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
-		}
-	}
-	d.Authorizer = u
-	cust := wizardtest.Customer()
-	d.Prefill = &cust
+	u.Use(&d)
 	return d, f, u.Server.Close
 }

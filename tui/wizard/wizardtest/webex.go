@@ -9,6 +9,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/flows/webextest"
 	"github.com/imagicle/ucx-onboard/store"
+	"github.com/imagicle/ucx-onboard/tui/wizard"
 )
 
 // Helper is who approves a code scripted "other": a helper who is no
@@ -36,14 +37,17 @@ type WebexUser struct {
 	mu     sync.Mutex
 	act    map[string][]string
 	idFail []string // apps whose next Approver call fails
+	// wrongSecret is the app whose catalog secret Use makes wrong.
+	wrongSecret string
 }
 
 // NewWebexUser starts a fake Webex that knows WebexApps, approved by the
 // customer's Full Admin (AdminEmail), and a client of it; both run on a
-// SkipClock from T0. act is the user's script per app (copied). With
-// secretAtRedemption the fake checks client secrets only when it issues
-// tokens (webextest.SecretAtRedemption). Close the Server when done.
-func NewWebexUser(act map[string][]string, secretAtRedemption bool) (*WebexUser, error) {
+// SkipClock from T0. act is the user's script per app (copied). The
+// catalog secret of app wrongSecret (if not "") is wrong in the Deps of
+// Use, and the fake then checks secrets only at redemption
+// (webextest.SecretAtRedemption). Close the Server when done.
+func NewWebexUser(act map[string][]string, wrongSecret string) (*WebexUser, error) {
 	clock := NewSkipClock(T0)
 	var ints []webextest.Integration
 	for _, a := range WebexApps() {
@@ -51,7 +55,7 @@ func NewWebexUser(act map[string][]string, secretAtRedemption bool) (*WebexUser,
 	}
 	opts := webextest.Options{Integrations: ints, Clock: clock,
 		Approver: webextest.Person{ID: "p-jane", Email: AdminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}}
-	if secretAtRedemption {
+	if wrongSecret != "" {
 		opts.SecretCheck = webextest.SecretAtRedemption
 	}
 	srv := webextest.NewServer(opts)
@@ -64,7 +68,22 @@ func NewWebexUser(act map[string][]string, secretAtRedemption bool) (*WebexUser,
 	for k, v := range act {
 		copied[k] = slices.Clone(v)
 	}
-	return &WebexUser{c: c, Server: srv, act: copied}, nil
+	return &WebexUser{c: c, Server: srv, act: copied, wrongSecret: wrongSecret}, nil
+}
+
+// Use makes d a run against u: the catalog WebexApps (with the wrong
+// secret of NewWebexUser), u as the Authorizer, and the form prefilled
+// with Customer.
+func (u *WebexUser) Use(d *wizard.Deps) {
+	d.Apps = WebexApps()
+	for i := range d.Apps {
+		if d.Apps[i].ID == u.wrongSecret {
+			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
+		}
+	}
+	d.Authorizer = u
+	cust := Customer()
+	d.Prefill = &cust
 }
 
 func (u *WebexUser) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
