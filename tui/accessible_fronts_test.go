@@ -18,6 +18,7 @@ import (
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
 // runAccessible runs the accessible front-end with input in, and returns
@@ -57,8 +58,7 @@ func runAccessibleScenario(t *testing.T, fakes func(*fixture), deps func(*Deps),
 	if deps != nil {
 		deps(&d)
 	}
-	in := "Acme Industries\njane.admin@acme.example\n2\nucx01.acme.example\nMarco Rossi\n\ny\n" + answer + "y\n"
-	_, text, err := runAccessible(t, d, in)
+	_, text, err := runAccessible(t, d, wizardtest.ScenarioInput(answer))
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, text)
 	}
@@ -88,7 +88,7 @@ func TestAccessibleRenewalCap(t *testing.T) {
 	if n := strings.Count(text, "here is a fresh one"); n != wizard.MaxAutoRenew {
 		t.Errorf("%d fresh codes, want %d", n, wizard.MaxAutoRenew)
 	}
-	if n := f.auth.startCount(); n != wizard.MaxAutoRenew+1+3 { // users' codes, then one per other app
+	if n := f.auth.StartCount(); n != wizard.MaxAutoRenew+1+3 { // users' codes, then one per other app
 		t.Errorf("%d codes requested, want %d", n, wizard.MaxAutoRenew+1+3)
 	}
 	if !strings.Contains(text, "The previous 5 codes expired unused, the last at 09:30.") || !strings.Contains(text, "Type r to try again, s to skip the app, or q to quit") ||
@@ -104,7 +104,7 @@ func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
 	t.Helper()
 	return runAccessibleScenario(t, func(f *fixture) {
 		for range wizard.MaxAutoRenew + 1 {
-			f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", sentinel))
+			f.auth.WaitErr["users"] = append(f.auth.WaitErr["users"], fmt.Errorf("flows: wait: %w", sentinel))
 		}
 	}, nil, "s\ny\n")
 }
@@ -113,8 +113,8 @@ func renewalCapRun(t *testing.T, sentinel error) (*fixture, string) {
 // the approval before asking who approved, too.
 func TestAccessibleGrantSavedBeforeIdentify(t *testing.T) {
 	f := newFakes()
-	f.auth.identifyBlock = true
-	f.auth.identifying = make(chan string, 1)
+	f.auth.IdentifyBlock = true
+	f.auth.Identifying = make(chan string, 1)
 	d := testDeps(f)
 	d.Accessible = true
 	prefill(&d)
@@ -130,7 +130,7 @@ func TestAccessibleGrantSavedBeforeIdentify(t *testing.T) {
 		done <- err
 	}()
 	select {
-	case <-f.auth.identifying:
+	case <-f.auth.Identifying:
 	case <-time.After(5 * time.Second):
 		cancel()
 		<-done
@@ -149,14 +149,14 @@ func TestAccessibleGrantSavedBeforeIdentify(t *testing.T) {
 // TestAccessibleIdentifyRetry: i asks who approved again (labeled "try again", as on the screen).
 func TestAccessibleIdentifyRetry(t *testing.T) {
 	f := newFakes()
-	f.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
+	f.auth.IdentifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
 	d := testDeps(f)
 	prefill(&d)
 	_, text := runAccessibleDone(t, d, prefilledForm+"i\ny\n")
-	if !strings.Contains(text, "i to try again") || f.auth.identifies != 5 {
-		t.Errorf("identifies %d:\n%s", f.auth.identifies, text)
+	if !strings.Contains(text, "i to try again") || f.auth.Identifies != 5 {
+		t.Errorf("identifies %d:\n%s", f.auth.Identifies, text)
 	}
-	b, _, _ := f.writer.got()
+	b, _, _ := f.writer.Got()
 	if len(b.Apps) != 4 || b.Apps[0].Approver.Email == "" {
 		t.Errorf("bundle apps %+v", b.Apps)
 	}
@@ -190,8 +190,8 @@ func TestAccessibleInUseAndCompleted(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
-	if len(f.drafts.removed) != 0 {
-		t.Errorf("removed %v", f.drafts.removed)
+	if len(f.drafts.Removed) != 0 {
+		t.Errorf("removed %v", f.drafts.Removed)
 	}
 }
 
@@ -221,7 +221,7 @@ func TestAccessibleShowsRetries(t *testing.T) {
 // it could not delete, too.
 func TestAccessibleDraftRemoveError(t *testing.T) {
 	f := newFakes()
-	f.drafts.removeErr = errPermission
+	f.drafts.RemoveErr = errPermission
 	d := testDeps(f)
 	prefill(&d)
 	res, text := runAccessibleDone(t, d, prefilledForm+"y\n")
@@ -245,10 +245,10 @@ func TestAccessibleDiscard(t *testing.T) {
 	if !strings.Contains(text, "Discard the draft for Acme Industries (2 apps authorized)? Its tokens are deleted.") {
 		t.Errorf("no confirmation:\n%s", text)
 	}
-	if len(f.drafts.removed) < 1 || f.drafts.removed[0] != infos[0].ID {
-		t.Errorf("removed %v, want %s first", f.drafts.removed, infos[0].ID)
+	if len(f.drafts.Removed) < 1 || f.drafts.Removed[0] != infos[0].ID {
+		t.Errorf("removed %v, want %s first", f.drafts.Removed, infos[0].ID)
 	}
-	if _, ok := f.drafts.drafts[infos[1].ID]; !ok {
+	if _, ok := f.drafts.Drafts[infos[1].ID]; !ok {
 		t.Error("Globex's draft was removed too")
 	}
 }
@@ -257,7 +257,7 @@ func TestAccessibleDiscard(t *testing.T) {
 // and does not claim the approval is kept.
 func TestAccessibleSaveError(t *testing.T) {
 	f := newFakes()
-	f.drafts.saveErr = errDiskFull
+	f.drafts.SaveErr = errDiskFull
 	d := testDeps(f)
 	prefill(&d)
 	_, text := runAccessibleDone(t, d, prefilledForm+"y\n")
@@ -290,10 +290,10 @@ func TestAccessibleResumesPendingApprovals(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
-	if f.auth.startCount() != 2 || f.auth.identifies != 3 {
-		t.Errorf("%d starts, %d identifies; want 2 and 3 (users checked again)", f.auth.startCount(), f.auth.identifies)
+	if f.auth.StartCount() != 2 || f.auth.Identifies != 3 {
+		t.Errorf("%d starts, %d identifies; want 2 and 3 (users checked again)", f.auth.StartCount(), f.auth.Identifies)
 	}
-	b, _, _ := f.writer.got()
+	b, _, _ := f.writer.Got()
 	if len(b.Apps) != 4 || b.Apps[0].Approver.Email != "Jane.Admin@acme.example" {
 		t.Fatalf("bundle apps %+v", b.Apps)
 	}

@@ -13,9 +13,9 @@ import (
 
 // savedGrant reports whether a draft in d holds app's fake token.
 func savedGrant(d *fakeDrafts, appID string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, dr := range d.drafts {
+	d.Mu.Lock()
+	defer d.Mu.Unlock()
+	for _, dr := range d.Drafts {
 		for _, g := range dr.Apps {
 			if g.AppID == appID && g.AccessToken.Reveal() == fakeAccess+"-"+appID {
 				return true
@@ -31,7 +31,7 @@ func savedGrant(d *fakeDrafts, appID string) bool {
 func TestGrantSavedBeforeIdentify(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	defer f.m.cancel()
-	f.auth.identifyBlock = true
+	f.auth.IdentifyBlock = true
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
@@ -41,8 +41,8 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	if !savedGrant(f.drafts, "users") {
 		t.Fatal("the approved grant is not in the draft while Identify runs")
 	}
-	if f.drafts.n != 1 {
-		t.Errorf("%d drafts created, want 1", f.drafts.n)
+	if f.drafts.N != 1 {
+		t.Errorf("%d drafts created, want 1", f.drafts.N)
 	}
 	f.drive(t, press("q"))
 	f.drive(t, press("y"))
@@ -50,7 +50,7 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
 		t.Fatalf("Result = %+v, %v", res, err)
 	}
-	d := f.drafts.drafts[res.DraftID]
+	d := f.drafts.Drafts[res.DraftID]
 	if len(d.Apps) != 1 || d.Apps[0].AppID != "users" || d.Apps[0].Approver.Email != "" {
 		t.Fatalf("draft apps %+v", d.Apps)
 	}
@@ -64,11 +64,11 @@ func TestGrantSavedBeforeIdentify(t *testing.T) {
 	if g.m.v.Step != wizard.StepReview {
 		t.Fatalf("not on review after resuming:\n%s", g.view())
 	}
-	if n := g.auth.startCount(); n != 3 {
+	if n := g.auth.StartCount(); n != 3 {
 		t.Errorf("resumed wizard started %d codes, want 3 (users was kept)", n)
 	}
 	// The approver never checked is checked on resume (no new code).
-	if n := g.auth.identifies; n != 4 {
+	if n := g.auth.Identifies; n != 4 {
 		t.Errorf("resumed wizard called Identify %d times, want 4 (users checked again)", n)
 	}
 	if r := g.m.flow.Session().Results["users"]; r == nil || r.Grant.Approver.Email != "Jane.Admin@acme.example" || r.Pending() {
@@ -89,7 +89,7 @@ func mustList(t *testing.T, d *fakeDrafts) []DraftInfo {
 // the second answer finishes the app without a warning.
 func TestIdentifyRetry(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
+	f.auth.IdentifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
 	f.toAuth()
 	f.withCode()
 	f.drive(t, ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
@@ -110,8 +110,8 @@ func TestIdentifyRetry(t *testing.T) {
 	if r == nil || r.Status != statusAuthorized || len(r.Warnings) != 0 || r.Grant.Approver.Email != "Jane.Admin@acme.example" {
 		t.Fatalf("users after retry: %+v", r)
 	}
-	if f.m.v.Step != wizard.StepReview || f.auth.identifies != 5 {
-		t.Errorf("step %d, Identify called %d times, want review and 5 (users twice)", f.m.v.Step, f.auth.identifies)
+	if f.m.v.Step != wizard.StepReview || f.auth.Identifies != 5 {
+		t.Errorf("step %d, Identify called %d times, want review and 5 (users twice)", f.m.v.Step, f.auth.Identifies)
 	}
 }
 
@@ -121,8 +121,8 @@ func TestIdentifyRetry(t *testing.T) {
 func TestReauthorizeDropsSavedGrant(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	defer f.m.cancel()
-	f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
-	f.auth.block["users"] = true // the fresh code of r stays pending
+	f.auth.Identity = func(flows.App) flows.Identity { return otherApprover() }
+	f.auth.Block["users"] = true // the fresh code of r stays pending
 	f.toAuth()
 	f.withCode()
 	f.drive(t, ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[0])}))
@@ -165,14 +165,14 @@ func TestResumeKeepsAcceptedWarnings(t *testing.T) {
 	}
 	// The other apps are approved by the same account, their warnings
 	// accepted too.
-	g.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+	g.auth.Identity = func(flows.App) flows.Identity { return otherApprover() }
 	g.submitForm(t)
 	g.drive(t, press("enter"))
 	for i := 0; i < 3 && g.m.v.Step == wizard.StepAuthorize && g.m.v.Auth.Phase == wizard.PhaseWarning; i++ {
 		g.drive(t, press("a"))
 	}
 	g.drive(t, press("enter"))
-	b, _, _ := g.writer.got()
+	b, _, _ := g.writer.Got()
 	if b == nil || len(b.Apps) != 4 {
 		t.Fatalf("bundle after resume: %+v", b)
 	}
@@ -203,14 +203,14 @@ func saveDraftNow(t *testing.T, f *fixture) tea.Msg {
 func TestNoDraftAfterBundle(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	defer f.m.cancel()
-	f.auth.block["cdr"] = true
+	f.auth.Block["cdr"] = true
 	f.toApps()
 	f.drive(t, press("enter"))
 	if a := f.m.v.Auth; a == nil || a.App.ID != "cdr" || a.Phase != wizard.PhaseWaiting {
 		t.Fatalf("want cdr waiting:\n%s", f.view())
 	}
-	if len(f.drafts.drafts) != 1 {
-		t.Fatalf("%d drafts before the bundle", len(f.drafts.drafts))
+	if len(f.drafts.Drafts) != 1 {
+		t.Fatalf("%d drafts before the bundle", len(f.drafts.Drafts))
 	}
 	// cdr is approved and checked; the saves this asks for are in flight.
 	_, saving := f.m.Update(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(testApps()[3])}))
@@ -219,13 +219,13 @@ func TestNoDraftAfterBundle(t *testing.T) {
 		t.Fatalf("want the review with a save in flight:\n%s", f.view())
 	}
 	f.drive(t, press("enter"))
-	if f.m.v.Step != wizard.StepDone || len(f.drafts.drafts) != 0 {
-		t.Fatalf("step %d, %d drafts after the bundle was written", f.m.v.Step, len(f.drafts.drafts))
+	if f.m.v.Step != wizard.StepDone || len(f.drafts.Drafts) != 0 {
+		t.Fatalf("step %d, %d drafts after the bundle was written", f.m.v.Step, len(f.drafts.Drafts))
 	}
 	// The saves in flight land after the bundle was written.
 	f.drive(t, tea.BatchMsg{saving, saving2})
-	if len(f.drafts.drafts) != 0 {
-		t.Errorf("%d drafts left after the bundle was written", len(f.drafts.drafts))
+	if len(f.drafts.Drafts) != 0 {
+		t.Errorf("%d drafts left after the bundle was written", len(f.drafts.Drafts))
 	}
 	if save, _ := f.m.flow.Leftover(); save != nil {
 		t.Error("a draft save is still possible after the bundle was written")
@@ -250,12 +250,12 @@ func TestGrantArrivingAtQuitIsKept(t *testing.T) {
 	f.drive(t, saveCmd())
 	f.m.finishSaves() // as Run does once the program has ended
 	if !savedGrant(f.drafts, app.ID) {
-		t.Errorf("approved grant for %s not in any draft after quitting (drafts: %d)", app.ID, len(f.drafts.drafts))
+		t.Errorf("approved grant for %s not in any draft after quitting (drafts: %d)", app.ID, len(f.drafts.Drafts))
 	}
-	if f.auth.identifies != 0 {
-		t.Errorf("%d Identify calls after the quit", f.auth.identifies)
+	if f.auth.Identifies != 0 {
+		t.Errorf("%d Identify calls after the quit", f.auth.Identifies)
 	}
-	if f.drafts.n != 1 {
-		t.Errorf("%d drafts, want 1", f.drafts.n)
+	if f.drafts.N != 1 {
+		t.Errorf("%d drafts, want 1", f.drafts.N)
 	}
 }

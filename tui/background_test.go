@@ -28,7 +28,7 @@ func TestReviewWaitsForOrg(t *testing.T) {
 		t.Errorf("no spinner while the org is read:\n%s", v)
 	}
 	f.drive(t, press("enter"))
-	if b, _, _ := f.writer.got(); f.m.v.Step != wizard.StepReview || b != nil || !f.m.v.Review.Queued {
+	if b, _, _ := f.writer.Got(); f.m.v.Step != wizard.StepReview || b != nil || !f.m.v.Review.Queued {
 		t.Fatalf("completed (or forgot COMPLETE REQUEST) while the org was still being read (%s):\n%s", f.where(), f.view())
 	}
 	if v := f.view(); !strings.Contains(v, "Reading the organization's name and size; the bundle") {
@@ -38,7 +38,7 @@ func TestReviewWaitsForOrg(t *testing.T) {
 	if f.m.v.Step != wizard.StepDone {
 		t.Fatalf("not done once the reads ended (%s):\n%s", f.where(), f.view())
 	}
-	if b, _, _ := f.writer.got(); b == nil || b.Org.Name != "Acme Industries" || b.Org.UserCount != 1001 {
+	if b, _, _ := f.writer.Got(); b == nil || b.Org.Name != "Acme Industries" || b.Org.UserCount != 1001 {
 		t.Errorf("bundle org %+v", b)
 	}
 }

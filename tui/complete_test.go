@@ -72,7 +72,7 @@ func TestResumeFinished(t *testing.T) {
 		if strings.Count(text, "That onboarding is already completed") != 2 {
 			t.Errorf("a completed draft was not refused:\n%s", text)
 		}
-		if b, _, _ := f.writer.got(); b != nil {
+		if b, _, _ := f.writer.Got(); b != nil {
 			t.Errorf("a bundle was written: %+v", b)
 		}
 	})
@@ -151,7 +151,7 @@ func TestLongCompanyName(t *testing.T) {
 	if res, err := f.m.Result(); err != nil || res.Receipt == nil || f.m.v.Step != wizard.StepDone {
 		t.Fatalf("Result = %+v, %v (%s)\n%s", res, err, f.where(), f.view())
 	}
-	b, _, path := f.writer.got()
+	b, _, path := f.writer.Got()
 	if b.Customer.Company != long || filepath.Base(path) != name {
 		t.Errorf("bundle company %d characters, path %q (want %q)", len(b.Customer.Company), path, name)
 	}
@@ -197,7 +197,7 @@ func TestRetryAfterReceiptFailure(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(dir, "*.ucxbundle*")); len(m) != 2 {
 		t.Errorf("files: %v", m)
 	}
-	if rec := f.drafts.drafts["draft-1"].Completed; rec == nil || rec.SHA256 != r.SHA256 {
+	if rec := f.drafts.Drafts["draft-1"].Completed; rec == nil || rec.SHA256 != r.SHA256 {
 		t.Errorf("the draft did not record the bundle: %+v", rec)
 	}
 }

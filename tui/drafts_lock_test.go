@@ -52,7 +52,7 @@ func TestResumeInUseAndCompleted(t *testing.T) {
 		t.Errorf("help on the held draft offers %v, want neither enter nor d", help)
 	}
 	f.drive(t, press("enter"), press("d"))
-	if f.m.v.Step != wizard.StepResume || f.m.resume.confirm || len(f.drafts.removed) != 0 {
+	if f.m.v.Step != wizard.StepResume || f.m.resume.confirm || len(f.drafts.Removed) != 0 {
 		t.Fatalf("held draft resumed or discard asked:\n%s", f.view())
 	}
 	// On the completed one: enter does nothing (and is not offered), d
@@ -69,8 +69,8 @@ func TestResumeInUseAndCompleted(t *testing.T) {
 		t.Fatalf("no discard question for the completed draft:\n%s", f.view())
 	}
 	f.drive(t, press("y"))
-	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != "20261120-1700-done" {
-		t.Errorf("removed %v", f.drafts.removed)
+	if len(f.drafts.Removed) != 1 || f.drafts.Removed[0] != "20261120-1700-done" {
+		t.Errorf("removed %v", f.drafts.Removed)
 	}
 }
 
@@ -124,7 +124,7 @@ func TestCompleteRecordsDraftBeforeWriting(t *testing.T) {
 		var ops *opDrafts
 		return func(d *Deps) {
 			prefill(d)
-			ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := f.writer.got(); return b != nil }}
+			ops = &opDrafts{DraftStore: d.Drafts, written: func() bool { b, _, _ := f.writer.Got(); return b != nil }}
 			d.Drafts = ops
 		}, func() *opDrafts { return ops }
 	}
@@ -163,8 +163,8 @@ func TestCompleteRecordsDraftBeforeWriting(t *testing.T) {
 		tweak(&d)
 		res, _ := runAccessibleDone(t, d, prefilledForm+"y\n")
 		// The run's one draft, named by the fake store (fakeDrafts.Save).
-		if f.drafts.n != 1 {
-			t.Fatalf("%d drafts made, want 1", f.drafts.n)
+		if f.drafts.N != 1 {
+			t.Fatalf("%d drafts made, want 1", f.drafts.N)
 		}
 		check(t, ops(), "draft-1", res.Receipt.BundlePath)
 	})
@@ -224,7 +224,7 @@ func TestDraftKeyGoneShown(t *testing.T) {
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.confirmForm(t)
 	for _, a := range testApps() {
-		f.auth.block[a.ID] = true
+		f.auth.Block[a.ID] = true
 	}
 	f.drive(t, press("enter"))
 	f.drive(t, press("s"), press("y")) // skip users: the first save, which works

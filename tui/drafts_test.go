@@ -24,10 +24,10 @@ var (
 // the progress is kept, and Result reports the failure.
 func TestDraftSaveErrorShown(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.drafts.saveErr = errDiskFull
+	f.drafts.SaveErr = errDiskFull
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.confirmForm(t)
-	f.auth.block["presence"] = true
+	f.auth.Block["presence"] = true
 	f.drive(t, press("enter"))
 	if !f.onApp("presence", wizard.PhaseWaiting) {
 		t.Fatalf("want presence pending (%s):\n%s", f.where(), f.view())
@@ -50,20 +50,20 @@ func TestDraftSaveErrorShown(t *testing.T) {
 // TestDraftSaveErrorClears: a save that works again clears the notice.
 func TestDraftSaveErrorClears(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.drafts.saveErr = errDiskFull
+	f.drafts.SaveErr = errDiskFull
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.confirmForm(t)
 	for _, a := range testApps() {
-		f.auth.block[a.ID] = true
+		f.auth.Block[a.ID] = true
 	}
 	f.drive(t, press("enter"))
 	f.drive(t, press("s"), press("y")) // skip users: a save, which fails
 	if !strings.Contains(f.view(), "could not be saved") {
 		t.Fatalf("no notice:\n%s", f.view())
 	}
-	f.drafts.mu.Lock()
-	f.drafts.saveErr = nil
-	f.drafts.mu.Unlock()
+	f.drafts.Mu.Lock()
+	f.drafts.SaveErr = nil
+	f.drafts.Mu.Unlock()
 	f.drive(t, press("s"), press("y")) // skip presence: a save, which works
 	if v := f.view(); strings.Contains(v, "could not be saved") {
 		t.Errorf("notice stays after a good save:\n%s", v)
@@ -78,7 +78,7 @@ func TestDraftSaveErrorClears(t *testing.T) {
 // the draft's ID with the error for cmd.
 func TestDraftRemoveErrorReported(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.drafts.removeErr = errPermission
+	f.drafts.RemoveErr = errPermission
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.confirmForm(t)
 	f.drive(t, press("enter"))
@@ -155,7 +155,7 @@ func TestDoneWaitsForRemove(t *testing.T) {
 	for _, removeErr := range []error{nil, errPermission} {
 		t.Run(fmt.Sprint(removeErr), func(t *testing.T) {
 			h := &removeHeld{fakeDrafts: newFakeDrafts(), entered: make(chan struct{}), release: make(chan struct{})}
-			h.removeErr = removeErr
+			h.RemoveErr = removeErr
 			g := newFakes()
 			g.drafts = h.fakeDrafts
 			f := fixtureOn(t, g, 80, 24, func(d *Deps) { prefill(d); d.Drafts = h })
@@ -202,14 +202,14 @@ func TestDoneWaitsForRemove(t *testing.T) {
 			if err != nil || res.Receipt == nil {
 				t.Fatalf("Result = %+v, %v", res, err)
 			}
-			if removeErr == nil && (res.DraftID != "" || res.DraftRemoveErr != nil || len(h.drafts) != 0) {
-				t.Errorf("Result = %+v; %d drafts", res, len(h.drafts))
+			if removeErr == nil && (res.DraftID != "" || res.DraftRemoveErr != nil || len(h.Drafts) != 0) {
+				t.Errorf("Result = %+v; %d drafts", res, len(h.Drafts))
 			}
 			if removeErr != nil && (res.DraftID != id || !errors.Is(res.DraftRemoveErr, errPermission)) {
 				t.Errorf("Result = %+v, want draft %s not removed", res, id)
 			}
-			if len(h.removed) != 1 {
-				t.Errorf("Remove called %d times, want once", len(h.removed))
+			if len(h.Removed) != 1 {
+				t.Errorf("Remove called %d times, want once", len(h.Removed))
 			}
 		})
 	}
@@ -251,19 +251,19 @@ func TestResumeDiscard(t *testing.T) {
 		t.Fatalf("no confirmation %q:\n%s", want, v)
 	}
 	f.drive(t, press("n"))
-	if len(f.drafts.removed) != 0 || f.m.v.Step != wizard.StepResume || strings.Contains(f.view(), "Discard the draft") {
-		t.Fatalf("n discarded (%v) or left the screen:\n%s", f.drafts.removed, f.view())
+	if len(f.drafts.Removed) != 0 || f.m.v.Step != wizard.StepResume || strings.Contains(f.view(), "Discard the draft") {
+		t.Fatalf("n discarded (%v) or left the screen:\n%s", f.drafts.Removed, f.view())
 	}
 	f.drive(t, press("d"), press("y"))
-	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != infos[0].ID || len(f.drafts.drafts) != 1 {
-		t.Fatalf("removed %v, %d drafts left", f.drafts.removed, len(f.drafts.drafts))
+	if len(f.drafts.Removed) != 1 || f.drafts.Removed[0] != infos[0].ID || len(f.drafts.Drafts) != 1 {
+		t.Fatalf("removed %v, %d drafts left", f.drafts.Removed, len(f.drafts.Drafts))
 	}
 	if v := f.view(); strings.Contains(v, "Acme") || !strings.Contains(v, "Globex") || f.m.v.Step != wizard.StepResume {
 		t.Fatalf("after discarding Acme:\n%s", v)
 	}
 	f.drive(t, press("d"), press("y"))
-	if len(f.drafts.drafts) != 0 || f.m.v.Step != wizard.StepCustomer {
-		t.Fatalf("%d drafts left, %s:\n%s", len(f.drafts.drafts), f.where(), f.view())
+	if len(f.drafts.Drafts) != 0 || f.m.v.Step != wizard.StepCustomer {
+		t.Fatalf("%d drafts left, %s:\n%s", len(f.drafts.Drafts), f.where(), f.view())
 	}
 }
 
@@ -278,8 +278,8 @@ func TestResumeDiscardUnreadable(t *testing.T) {
 		t.Fatalf("no confirmation:\n%s", v)
 	}
 	f.drive(t, press("y"))
-	if len(f.drafts.removed) != 1 || f.drafts.removed[0] != bad.ID {
-		t.Fatalf("removed %v", f.drafts.removed)
+	if len(f.drafts.Removed) != 1 || f.drafts.Removed[0] != bad.ID {
+		t.Fatalf("removed %v", f.drafts.Removed)
 	}
 	if v := f.view(); strings.Contains(v, "zz00") {
 		t.Fatalf("still listed:\n%s", v)
@@ -291,7 +291,7 @@ func TestResumeDiscardUnreadable(t *testing.T) {
 func TestResumeDiscardFails(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
 	infos := savedDrafts(t, f)
-	f.drafts.removeErr = errPermission
+	f.drafts.RemoveErr = errPermission
 	f.drive(t, ev(wizard.DraftsListed{Infos: infos}))
 	f.drive(t, press("d"), press("y"))
 	if v := f.view(); !strings.Contains(v, "Could not discard it: Remove draft") || !strings.Contains(v, "Acme") {
@@ -357,8 +357,8 @@ func TestResumeScrolls(t *testing.T) {
 // checking who approved does not claim the approval is kept.
 func TestApprovalNotClaimedKept(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.drafts.saveErr = errDiskFull
-	f.auth.identifyBlock = true
+	f.drafts.SaveErr = errDiskFull
+	f.auth.IdentifyBlock = true
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.confirmForm(t)
 	f.drive(t, press("enter"))

@@ -40,14 +40,14 @@ func TestHappyPath(t *testing.T) {
 	if f.m.v.Step != wizard.StepReview {
 		t.Fatalf("not on review:\n%s", f.view())
 	}
-	if f.drafts.saves != 8 || f.drafts.n != 1 {
-		t.Errorf("drafts saved %d times in %d drafts, want 8 in 1 (each approval at once, then its approver)", f.drafts.saves, f.drafts.n)
+	if f.drafts.Saves != 8 || f.drafts.N != 1 {
+		t.Errorf("drafts saved %d times in %d drafts, want 8 in 1 (each approval at once, then its approver)", f.drafts.Saves, f.drafts.N)
 	}
 	f.drive(t, press("enter"))
 	if f.m.v.Step != wizard.StepDone {
 		t.Fatalf("not done:\n%s", f.view())
 	}
-	b, pass, path := f.writer.got()
+	b, pass, path := f.writer.Got()
 	if b == nil {
 		t.Fatal("no bundle written")
 	}
@@ -78,8 +78,8 @@ func TestHappyPath(t *testing.T) {
 	if len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "more than 1,000 users") {
 		t.Errorf("warnings %q", b.Warnings)
 	}
-	if len(f.drafts.drafts) != 0 {
-		t.Errorf("draft not removed after the bundle was written: %d left", len(f.drafts.drafts))
+	if len(f.drafts.Drafts) != 0 {
+		t.Errorf("draft not removed after the bundle was written: %d left", len(f.drafts.Drafts))
 	}
 	res, err := f.m.Result()
 	if err != nil || res.Receipt == nil || res.Receipt.BundlePath != path || res.DraftID != "" {
@@ -95,7 +95,7 @@ func TestHappyPath(t *testing.T) {
 // a new wizard resumes the draft and only asks for the two others.
 func TestQuitThenResume(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.auth.block["callcontrol"] = true
+	f.auth.Block["callcontrol"] = true
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
@@ -111,7 +111,7 @@ func TestQuitThenResume(t *testing.T) {
 	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
 		t.Fatalf("Result = %+v, %v", res, err)
 	}
-	d := f.drafts.drafts[res.DraftID]
+	d := f.drafts.Drafts[res.DraftID]
 	if len(d.Apps) != 2 || d.Customer != testCustomer() || len(d.SelectedApps) != 4 {
 		t.Fatalf("draft %+v", d)
 	}
@@ -137,14 +137,14 @@ func TestQuitThenResume(t *testing.T) {
 	if g.m.v.Step != wizard.StepDone {
 		t.Fatalf("not done:\n%s", g.view())
 	}
-	if g.auth.startCount() != 2 {
-		t.Errorf("%d codes started after resume, want 2", g.auth.startCount())
+	if g.auth.StartCount() != 2 {
+		t.Errorf("%d codes started after resume, want 2", g.auth.StartCount())
 	}
-	b, _, _ := g.writer.got()
+	b, _, _ := g.writer.Got()
 	if len(b.Apps) != 4 || b.Apps[0].AccessToken.Reveal() != fakeAccess+"-users" {
 		t.Fatalf("bundle after resume: %d apps", len(b.Apps))
 	}
-	if len(f.drafts.drafts) != 0 {
+	if len(f.drafts.Drafts) != 0 {
 		t.Error("draft not removed")
 	}
 }
@@ -154,16 +154,16 @@ func TestQuitThenResume(t *testing.T) {
 // skipped as failed.
 func TestRecoveries(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
-	f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)}
-	f.auth.waitErr["presence"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrDenied)}
-	f.auth.waitErr["cdr"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)}
+	f.auth.WaitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)}
+	f.auth.WaitErr["presence"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrDenied)}
+	f.auth.WaitErr["cdr"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrInvalidClient)}
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.submitForm(t)
 	f.drive(t, press("enter"))
 	if a := f.m.v.Auth; f.m.v.Step != wizard.StepAuthorize || a.App.ID != "presence" || a.Phase != wizard.PhaseFailed || !errors.Is(a.Err, flows.ErrDenied) {
 		t.Fatalf("want presence denied:\n%s", f.view())
 	}
-	if u, p := f.auth.startsOf("users"), f.auth.startsOf("presence"); u != 2 || p != 1 {
+	if u, p := f.auth.StartsOf("users"), f.auth.StartsOf("presence"); u != 2 || p != 1 {
 		t.Errorf("starts: users %d, presence %d; want 2 (expired then fresh) and 1", u, p)
 	}
 	if !strings.Contains(f.view(), "Apps > Integrations") {
@@ -188,7 +188,7 @@ func TestRecoveries(t *testing.T) {
 		t.Errorf("cdr result %+v", r)
 	}
 	f.drive(t, press("enter"))
-	b, _, _ := f.writer.got()
+	b, _, _ := f.writer.Got()
 	if len(b.Apps) != 3 {
 		t.Fatalf("%d apps in the bundle, want 3", len(b.Apps))
 	}
@@ -288,7 +288,7 @@ func TestPassphraseReachesWriter(t *testing.T) {
 		t.Fatal("passphrase rendered")
 	}
 	f.drive(t, press("enter"), press("enter"))
-	_, pass, _ := f.writer.got()
+	_, pass, _ := f.writer.Got()
 	if pass.Reveal() != pw {
 		t.Fatalf("writer got %q", pass.Reveal())
 	}
@@ -428,21 +428,21 @@ func TestReviewQuitWhileWritingBundle(t *testing.T) {
 			if v := f.view(); !strings.Contains(v, "one moment") {
 				t.Errorf("no word that the write cannot be stopped:\n%s", v)
 			}
-			saves := f.drafts.saves
-			rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
+			saves := f.drafts.Saves
+			rc, _ := f.writer.Write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
 			f.drive(t, ev(wizard.BundleWritten{Receipt: rc}))
 			if f.m.v.Step != wizard.StepDone || f.m.v.AskQuit {
 				t.Fatalf("written bundle: step %d, AskQuit %v", f.m.v.Step, f.m.v.AskQuit)
 			}
-			if len(f.drafts.drafts) != 0 {
+			if len(f.drafts.Drafts) != 0 {
 				t.Errorf("the draft with the tokens is left after the bundle was written")
 			}
 			f.drive(t, press("y"), press(k))
 			if !f.m.quitting {
 				t.Errorf("%s on the done screen does not exit", k)
 			}
-			if f.drafts.saves != saves || len(f.drafts.drafts) != 0 {
-				t.Errorf("a draft with the tokens was saved after the bundle was written (%d saves -> %d)", saves, f.drafts.saves)
+			if f.drafts.Saves != saves || len(f.drafts.Drafts) != 0 {
+				t.Errorf("a draft with the tokens was saved after the bundle was written (%d saves -> %d)", saves, f.drafts.Saves)
 			}
 			if save, _ := f.m.flow.Leftover(); save != nil {
 				t.Errorf("a draft save is still asked for after the bundle was written")
@@ -484,18 +484,18 @@ func TestQuitAskedBeforeQueuedWrite(t *testing.T) {
 	if v := f.view(); f.m.v.AskQuit || !strings.Contains(v, "one moment") {
 		t.Errorf("the quit question stays while the bundle is written:\n%s", v)
 	}
-	saves := f.drafts.saves
+	saves := f.drafts.Saves
 	f.step(press("y"))
 	if f.m.quitting || f.m.v.Step != wizard.StepReview {
 		t.Fatalf("y aborted the wizard while the bundle was written")
 	}
-	rc, _ := f.writer.write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
+	rc, _ := f.writer.Write("/home/field/acme.ucxbundle", store.Bundle{}, store.Secret{}, nil)
 	f.drive(t, ev(wizard.BundleWritten{Receipt: rc}))
 	if f.m.v.Step != wizard.StepDone {
 		t.Fatalf("written bundle: step %d", f.m.v.Step)
 	}
-	if f.drafts.saves != saves || len(f.drafts.drafts) != 0 {
-		t.Errorf("a draft with the tokens is left after the bundle was written (%d saves -> %d, %d drafts)", saves, f.drafts.saves, len(f.drafts.drafts))
+	if f.drafts.Saves != saves || len(f.drafts.Drafts) != 0 {
+		t.Errorf("a draft with the tokens is left after the bundle was written (%d saves -> %d, %d drafts)", saves, f.drafts.Saves, len(f.drafts.Drafts))
 	}
 	if res, err := f.m.Result(); err != nil || res.Receipt == nil {
 		t.Errorf("bundle written but Result = %+v, %v", res, err)

@@ -329,7 +329,7 @@ var identifyScenarios = []struct {
 	want   []string
 }{
 	{name: "identify forbidden",
-		fakes:  func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
+		fakes:  func(f *fixture) { f.auth.IdentifyErr = []error{forbiddenErr()} },
 		deps:   userPeopleRead,
 		answer: "a\n",
 		screen: func(f *fixture) {
@@ -340,7 +340,7 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"Webex refused to say who approved", "answered 403", "holds spark:people_read", "Not a network problem"}},
 	{name: "approver not identified",
-		fakes: func(f *fixture) { f.auth.identifyErr = []error{forbiddenErr()} },
+		fakes: func(f *fixture) { f.auth.IdentifyErr = []error{forbiddenErr()} },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -355,14 +355,14 @@ var identifyScenarios = []struct {
 		want: []string{"approver not identified: this app's token may not read people (it holds spark-admin:people_read, not spark:people_read; Webex answered 403 to /people/me)",
 			"probably Jane Admin <Jane.Admin@acme.example>, who approved Attendant Console Presence Connector 0s apart (inferred, not verified"}},
 	{name: "code notice",
-		fakes: func(f *fixture) { f.auth.code = noticeCode },
+		fakes: func(f *fixture) { f.auth.Code = noticeCode },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.step(ev(wizard.CodeIssued{Gen: f.gen(), Code: noticeCode(f.m.v.Auth.App)}))
 		},
 		want: []string{"Webex sent no usable link with the code (it is not an https URL)"}},
 	{name: "previous code expired",
-		fakes: func(f *fixture) { f.auth.waitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)} },
+		fakes: func(f *fixture) { f.auth.WaitErr["users"] = []error{fmt.Errorf("flows: wait: %w", flows.ErrExpired)} },
 		screen: func(f *fixture) {
 			f.toAuth()
 			f.withCode()
@@ -370,7 +370,7 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"The previous code expired at 09:30 unused.", "device-grant redirect URIs", "We've encountered an error"}},
 	{name: "token limit",
-		fakes:  func(f *fixture) { f.auth.waitErr["users"] = []error{tokenLimitErr()} },
+		fakes:  func(f *fixture) { f.auth.WaitErr["users"] = []error{tokenLimitErr()} },
 		answer: "s\ny\n",
 		screen: func(f *fixture) {
 			f.toAuth()
@@ -379,7 +379,7 @@ var identifyScenarios = []struct {
 		},
 		want: []string{"Webex will not issue more tokens for this integration", "Revoke them", "press s to skip this app"}},
 	{name: "org unknown",
-		fakes: func(f *fixture) { f.auth.identity = func(flows.App) flows.Identity { return blindIdentity() } },
+		fakes: func(f *fixture) { f.auth.Identity = func(flows.App) flows.Identity { return blindIdentity() } },
 		deps:  noOrgScopes,
 		screen: func(f *fixture) {
 			f.toAuth()
@@ -419,7 +419,7 @@ func TestIdentifyBothFrontEnds(t *testing.T) {
 				}
 			}
 			if sc.name == "org unknown" {
-				b, _, _ := f.writer.got()
+				b, _, _ := f.writer.Got()
 				if b == nil || !slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "size could not be checked") }) || b.Org.Name != "" || b.Org.ID != orgID {
 					t.Errorf("bundle %+v", b)
 				}

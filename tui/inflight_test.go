@@ -126,8 +126,8 @@ func killDuringSave(t *testing.T, more func(f *fixture)) (*fixture, *heldDrafts)
 // draft rather than creating a second one.
 func TestKillDuringFirstSaveKeepsOneDraft(t *testing.T) {
 	f, h := killDuringSave(t, nil)
-	if h.n != 1 {
-		t.Errorf("%d drafts created, want 1", h.n)
+	if h.N != 1 {
+		t.Errorf("%d drafts created, want 1", h.N)
 	}
 	res, _ := f.m.Result()
 	if res.DraftID != "draft-1" || res.DraftSaveErr != nil || !savedGrant(h.fakeDrafts, "users") {
@@ -148,10 +148,10 @@ func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 			t.Fatalf("quitting %v, saving %v", f.m.quitting, f.m.v.Saving)
 		}
 	})
-	if h.n != 1 {
-		t.Errorf("%d drafts created, want 1", h.n)
+	if h.N != 1 {
+		t.Errorf("%d drafts created, want 1", h.N)
 	}
-	d := h.drafts["draft-1"]
+	d := h.Drafts["draft-1"]
 	if len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
 		t.Errorf("the queued save was lost: draft apps %+v", d.Apps)
 	}
@@ -166,7 +166,7 @@ func TestKillAfterQuitRunsQueuedSave(t *testing.T) {
 func slowFirstSave(t *testing.T, bundle bool, removeErr error) (*fixture, *heldDrafts) {
 	t.Helper()
 	h := newHeldDrafts()
-	h.removeErr = removeErr
+	h.RemoveErr = removeErr
 	f := heldFixture(t, h)
 	f.toApps()
 	f.step(ev(wizard.AppsChosen{IDs: []string{"users"}}))
@@ -202,12 +202,12 @@ func slowFirstSave(t *testing.T, bundle bool, removeErr error) (*fixture, *heldD
 // draft.
 func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
 	f, h := slowFirstSave(t, true, nil)
-	if savedGrant(h.fakeDrafts, "users") || len(h.drafts) != 0 || h.n != 1 {
+	if savedGrant(h.fakeDrafts, "users") || len(h.Drafts) != 0 || h.N != 1 {
 		res, _ := f.m.Result()
-		t.Errorf("a draft with the token survives the bundle: %d drafts (%d created); Result %+v", len(h.drafts), h.n, res)
+		t.Errorf("a draft with the token survives the bundle: %d drafts (%d created); Result %+v", len(h.Drafts), h.N, res)
 	}
-	if len(h.removed) != 1 || h.removed[0] != "draft-1" {
-		t.Errorf("removed %q, want draft-1 once", h.removed)
+	if len(h.Removed) != 1 || h.Removed[0] != "draft-1" {
+		t.Errorf("removed %q, want draft-1 once", h.Removed)
 	}
 	if res, err := f.m.Result(); err != nil || res.Receipt == nil || res.DraftRemoveErr != nil {
 		t.Errorf("Result %+v, %v", res, err)
@@ -219,8 +219,8 @@ func TestSlowSaveThenBundleLeavesNoDraft(t *testing.T) {
 func TestSlowSaveThenKillKeepsOneDraft(t *testing.T) {
 	f, h := slowFirstSave(t, false, nil)
 	res, _ := f.m.Result()
-	if h.n != 1 || res.DraftID != "draft-1" || !savedGrant(h.fakeDrafts, "users") {
-		t.Errorf("%d drafts created, Result %+v", h.n, res)
+	if h.N != 1 || res.DraftID != "draft-1" || !savedGrant(h.fakeDrafts, "users") {
+		t.Errorf("%d drafts created, Result %+v", h.N, res)
 	}
 }
 
@@ -234,7 +234,7 @@ func TestKillAfterBundleReportsRemoveError(t *testing.T) {
 	if err != nil || res.Receipt == nil || res.DraftID != "draft-1" || !errors.Is(res.DraftRemoveErr, errPermission) {
 		t.Errorf("Result %+v, %v", res, err)
 	}
-	if len(h.removed) != 1 {
-		t.Errorf("removed %q, want draft-1 once", h.removed)
+	if len(h.Removed) != 1 {
+		t.Errorf("removed %q, want draft-1 once", h.Removed)
 	}
 }

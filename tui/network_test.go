@@ -49,14 +49,14 @@ func TestNetworkDownTryNow(t *testing.T) {
 	// Starts of this app only: the next app's code is asked for in the
 	// background meanwhile (prefetch), at a time of its own.
 	app := f.m.v.Auth.App.ID
-	starts, gen := f.auth.startsOf(app), f.gen()
+	starts, gen := f.auth.StartsOf(app), f.gen()
 	if help := f.view(); !strings.Contains(help, "r try now") || strings.Contains(help, "new code") {
 		t.Errorf("help while down does not offer r to try now:\n%s", help)
 	}
 	f.drive(t, press("r"))
-	if a := f.m.v.Auth; tried != 1 || f.auth.startsOf(app) != starts || a.Gen != gen || a.Phase != wizard.PhaseWaiting || a.Code != testCode(a.App) {
+	if a := f.m.v.Auth; tried != 1 || f.auth.StartsOf(app) != starts || a.Gen != gen || a.Phase != wizard.PhaseWaiting || a.Code != testCode(a.App) {
 		t.Errorf("r while down: tried %d, starts %d -> %d, gen %d -> %d, phase %v; want one try, the same code",
-			tried, starts, f.auth.startsOf(app), gen, a.Gen, a.Phase)
+			tried, starts, f.auth.StartsOf(app), gen, a.Gen, a.Phase)
 	}
 	f.polled(flows.PollEvent{Attempt: 10, Outcome: flows.PollPending, At: t0.Add(31 * time.Second), NextPoll: t0.Add(33 * time.Second), Interval: 2 * time.Second})
 	if help := f.view(); !strings.Contains(help, "r new code") || strings.Contains(help, "try now") {

@@ -6,127 +6,19 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/imagicle/ucx-onboard/flows"
-	"github.com/imagicle/ucx-onboard/flows/webextest"
-	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
-// skipClock is a virtual clock shared by the fake Webex and the client:
-// After(d) moves Now forward by d and fires at once, so polls and code
-// lifetimes cost no real time.
-type skipClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// The fake Webex and its user are wizardtest's, under the short names
+// the tests use.
+type webexUser = wizardtest.WebexUser
 
-func (c *skipClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *skipClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	now := c.now
-	c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	ch <- now
-	return ch
-}
-
-// webexUser is an Authorizer over a real flows.Client talking to a fake
-// Webex, whose user acts on each code as soon as it is issued: per app, a
-// script of "approve" (as the customer's admin, the default), "other"
-// (approve as a helper who is no Full Admin), "deny", "expire", or
-// "unchecked" (approve, but the check of who approved fails once).
-type webexUser struct {
-	c      *flows.Client
-	srv    *webextest.Server
-	mu     sync.Mutex
-	act    map[string][]string
-	idFail []string // apps whose next Approver call fails
-}
-
-var helper = webextest.Person{ID: "p-bob", Email: "bob@help.example", DisplayName: "Bob Helper"}
-
-func (u *webexUser) Start(ctx context.Context, app flows.App, onRetry func(flows.RetryEvent)) (flows.DeviceCode, error) {
-	code, err := u.c.Start(ctx, app, onRetry)
-	if err != nil {
-		return code, err
-	}
-	u.mu.Lock()
-	act := "approve"
-	if s := u.act[app.ID]; len(s) > 0 {
-		act, u.act[app.ID] = s[0], s[1:]
-	}
-	u.mu.Unlock()
-	switch act {
-	case "approve":
-		err = u.srv.Approve(code.UserCode)
-	case "unchecked":
-		err = u.srv.Approve(code.UserCode)
-		u.mu.Lock()
-		u.idFail = append(u.idFail, app.ID)
-		u.mu.Unlock()
-	case "other":
-		err = u.srv.ApproveAs(code.UserCode, helper)
-	case "deny":
-		err = u.srv.Deny(code.UserCode)
-	case "expire":
-		err = u.srv.Expire(code.UserCode)
-	}
-	if err != nil {
-		panic(err)
-	}
-	return code, nil
-}
-
-func (u *webexUser) Wait(ctx context.Context, app flows.App, dc flows.DeviceCode, report func(flows.PollEvent)) (flows.Grant, error) {
-	return u.c.Wait(ctx, app, dc, report)
-}
-
-// Approver and OrgFacts are the real client's: the wizard prefetches
-// codes and reads the org in the background, in both front-ends.
-func (u *webexUser) Approver(ctx context.Context, app flows.App, g flows.Grant, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	if err := u.failID(app); err != nil {
-		return flows.Identity{}, err
-	}
-	return u.c.Approver(ctx, app, g, onRetry)
-}
-
-func (u *webexUser) OrgFacts(ctx context.Context, app flows.App, g flows.Grant, orgID string, onRetry func(flows.RetryEvent)) (flows.Identity, error) {
-	return u.c.OrgFacts(ctx, app, g, orgID, onRetry)
-}
-
-// failID fails the check of who approved app once, when scripted.
-func (u *webexUser) failID(app flows.App) error {
-	u.mu.Lock()
-	i := slices.Index(u.idFail, app.ID)
-	if i >= 0 {
-		u.idFail = slices.Delete(u.idFail, i, i+1)
-	}
-	u.mu.Unlock()
-	if i >= 0 {
-		return fmt.Errorf("flows: %s: identify: %w: read tcp: connection reset by peer", app.ID, flows.ErrUnreachable)
-	}
-	return nil
-}
-
-// parityApps are two catalog apps the fake Webex knows, with secrets.
-func parityApps() []flows.App {
-	apps := testApps()[:2]
-	for i := range apps {
-		apps[i].Secret = store.NewSecret("sec-FAKE-" + apps[i].ID)
-	}
-	return apps
-}
+var parityApps = wizardtest.WebexApps
 
 // outcome is what a run leaves, compared across front-ends.
 type outcome struct {
@@ -141,15 +33,15 @@ func (o outcome) String() string {
 
 func outcomeOf(err error, w *fakeWriter, d *fakeDrafts) outcome {
 	o := outcome{aborted: errors.Is(err, ErrUserAborted)}
-	if b, _, _ := w.got(); b != nil {
+	if b, _, _ := w.Got(); b != nil {
 		for _, g := range b.Apps {
 			o.bundle = append(o.bundle, g.AppID+" "+strings.ToLower(g.Approver.Email))
 		}
 		o.bundle = append(o.bundle, b.Warnings...)
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, dr := range d.drafts {
+	d.Mu.Lock()
+	defer d.Mu.Unlock()
+	for _, dr := range d.Drafts {
 		var apps []string
 		for _, g := range dr.Apps {
 			apps = append(apps, g.AppID)
@@ -165,7 +57,7 @@ func outcomeOf(err error, w *fakeWriter, d *fakeDrafts) outcome {
 // apps.
 func oneCodeOneTokenEach(t *testing.T, d Deps, f *fixture) {
 	t.Helper()
-	srv := d.Authorizer.(*webexUser).srv
+	srv := d.Authorizer.(*webexUser).Server
 	codes, tokens := map[string]int{}, map[string]int{}
 	for _, r := range srv.Requests() {
 		if r.Path == "/v1/device/authorize" {
@@ -180,7 +72,7 @@ func oneCodeOneTokenEach(t *testing.T, d Deps, f *fixture) {
 			t.Errorf("%s: %d codes, %d tokens; want one of each", a.ID, codes[a.ClientID], tokens[a.ClientID])
 		}
 	}
-	if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 2 {
+	if b, _, _ := f.writer.Got(); b == nil || len(b.Apps) != 2 {
 		t.Errorf("bundle %+v, want both apps", b)
 	}
 }
@@ -190,37 +82,18 @@ func oneCodeOneTokenEach(t *testing.T, d Deps, f *fixture) {
 // checks secrets only at redemption (webextest.SecretAtRedemption).
 func paritySetup(t *testing.T, act map[string][]string, wrongSecret ...string) (Deps, *fixture, func()) {
 	t.Helper()
-	clock := &skipClock{now: t0}
-	var ints []webextest.Integration
-	for _, a := range parityApps() {
-		ints = append(ints, webextest.Integration{ClientID: a.ClientID, ClientSecret: a.Secret.Reveal(), Scopes: a.Scopes})
+	wrong := ""
+	if len(wrongSecret) > 0 {
+		wrong = wrongSecret[0]
 	}
-	opts := webextest.Options{Integrations: ints, Clock: clock,
-		Approver: webextest.Person{ID: "p-jane", Email: adminEmail, DisplayName: "Jane Admin", Roles: []string{webextest.FullAdminRole}}}
-	if len(wrongSecret) > 0 && wrongSecret[0] != "" {
-		opts.SecretCheck = webextest.SecretAtRedemption
-	}
-	srv := webextest.NewServer(opts)
-	c, err := flows.NewClient(flows.Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock})
+	u, err := wizardtest.NewWebexUser(act, wrong)
 	if err != nil {
 		t.Fatal(err)
 	}
-	copied := map[string][]string{}
-	for k, v := range act {
-		copied[k] = slices.Clone(v)
-	}
 	f := newFakes()
 	d := testDeps(f)
-	d.Apps = parityApps()
-	for i := range d.Apps {
-		if len(wrongSecret) > 0 && d.Apps[i].ID == wrongSecret[0] {
-			d.Apps[i].Secret = store.NewSecret("sec-FAKE-wrong")
-		}
-	}
-	d.Authorizer = &webexUser{c: c, srv: srv, act: copied}
-	cust := testCustomer()
-	d.Prefill = &cust
-	return d, f, srv.Close
+	u.Use(&d)
+	return d, f, u.Server.Close
 }
 
 // parityScenario is one onboarding, as keys for the screen and lines for
@@ -270,7 +143,7 @@ func TestFrontEndParity(t *testing.T) {
 				}
 				done()
 				got[i] = outcomeOf(err, f.writer, f.drafts)
-				if b, _, _ := f.writer.got(); b != nil {
+				if b, _, _ := f.writer.Got(); b != nil {
 					// Read in the background, once per org, with the first
 					// app that may: the bundle has them all the same. Only
 					// presence may read the name, both may count, and only
@@ -278,7 +151,7 @@ func TestFrontEndParity(t *testing.T) {
 					named := slices.Contains(got[i].bundle, "presence "+adminEmail)
 					counted := named || slices.Contains(got[i].bundle, "users "+adminEmail)
 					if (b.Org.UserCount == 25) != counted || (b.Org.Name != "") != named {
-						t.Errorf("%s: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", name, b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).srv.Requests())
+						t.Errorf("%s: bundle org %+v, want 25 users: %v, a name: %v; warnings %q; requests %v", name, b.Org, counted, named, b.Warnings, d.Authorizer.(*webexUser).Server.Requests())
 					}
 				}
 				if got[i].String() != sc.want.String() {
@@ -451,7 +324,7 @@ func TestBackgroundRequests(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := map[string]int{}
-			for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+			for _, r := range d.Authorizer.(*webexUser).Server.Requests() {
 				p := r.Path
 				if strings.HasPrefix(p, "/v1/organizations/") {
 					p = "/v1/organizations"
@@ -540,7 +413,7 @@ func TestBlockedApp(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		for _, r := range d.Authorizer.(*webexUser).srv.Requests() {
+		for _, r := range d.Authorizer.(*webexUser).Server.Requests() {
 			if r.ClientID == parityApps()[1].ClientID {
 				t.Errorf("%s: %s %s for the blocked app", name, r.Method, r.Path)
 			}

@@ -56,7 +56,7 @@ func TestScreensRedactNames(t *testing.T) {
 		for _, app := range testApps() {
 			id, s := tokenIdentity(app)
 			secrets = append(secrets, s...)
-			f.auth.setIdentity(app.ID, id)
+			f.auth.SetIdentity(app.ID, id)
 		}
 		d := testDeps(f)
 		prefill(&d)

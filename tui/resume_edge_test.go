@@ -14,7 +14,7 @@ import (
 func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
 	g := resumeAfterQuit(t,
 		func(f *fixture) {
-			f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+			f.auth.Identity = func(flows.App) flows.Identity { return otherApprover() }
 		},
 		nil,
 		func(d *Deps) {
@@ -51,7 +51,7 @@ func TestResumedUndecidedWarningSurvivesAppRename(t *testing.T) {
 // screen: s would drop the approval from the draft being kept.
 func TestKeysIgnoredOnceQuitConfirmed(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+	f.auth.Identity = func(flows.App) flows.Identity { return otherApprover() }
 	f.toAuth()
 	f.withCode()
 	a := f.m.v.Auth
@@ -69,7 +69,7 @@ func TestKeysIgnoredOnceQuitConfirmed(t *testing.T) {
 	if !savedGrant(f.drafts, "users") {
 		t.Errorf("a key pressed after the quit was confirmed removed the approval from the draft")
 	}
-	if n := len(f.drafts.drafts); n != 1 {
+	if n := len(f.drafts.Drafts); n != 1 {
 		t.Errorf("%d drafts, want 1", n)
 	}
 }

@@ -103,15 +103,15 @@ func resumeAfterQuit(t *testing.T, setup func(*fixture), resumed func(*fixture),
 // warning as pressing a on the unidentified screen.
 func TestResumedUncheckedApproverWarnsWhenAccepted(t *testing.T) {
 	g := resumeAfterQuit(t,
-		func(f *fixture) { f.auth.identifyBlock = true },
+		func(f *fixture) { f.auth.IdentifyBlock = true },
 		func(g *fixture) {
-			g.auth.identifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
+			g.auth.IdentifyErr = []error{errors.New("webex: Get people/me: dial tcp: i/o timeout")}
 		}, nil)
 	if !g.onApp("users", wizard.PhaseUnidentified) {
 		t.Fatalf("want users unidentified after resume, got %s:\n%s", g.where(), g.view())
 	}
-	if g.auth.startCount() != 0 {
-		t.Errorf("%d codes requested for an app already approved", g.auth.startCount())
+	if g.auth.StartCount() != 0 {
+		t.Errorf("%d codes requested for an app already approved", g.auth.StartCount())
 	}
 	g.drive(t, press("a"))
 	if g.m.v.Step != wizard.StepReview {
@@ -133,7 +133,7 @@ func TestResumedUncheckedApproverWarnsWhenAccepted(t *testing.T) {
 func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 	g := resumeAfterQuit(t,
 		func(f *fixture) {
-			f.auth.identity = func(flows.App) flows.Identity { return otherApprover() }
+			f.auth.Identity = func(flows.App) flows.Identity { return otherApprover() }
 		},
 		nil, nil)
 	if !g.onApp("users", wizard.PhaseWarning) {
@@ -145,8 +145,8 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 			t.Errorf("warning screen lacks %q:\n%s", want, v)
 		}
 	}
-	if g.auth.startCount() != 0 || g.auth.identifies != 0 {
-		t.Errorf("resume asked Webex again: %d starts, %d identifies", g.auth.startCount(), g.auth.identifies)
+	if g.auth.StartCount() != 0 || g.auth.Identifies != 0 {
+		t.Errorf("resume asked Webex again: %d starts, %d identifies", g.auth.StartCount(), g.auth.Identifies)
 	}
 	g.drive(t, press("a"))
 	// The other apps are approved by Jane, in another org than Help
@@ -175,13 +175,13 @@ func TestResumedUndecidedWarningAsksAgain(t *testing.T) {
 // approval and asks for a fresh code.
 func TestResumedUndecidedWarningReauthorize(t *testing.T) {
 	g := resumeAfterQuit(t,
-		func(f *fixture) { f.auth.identity = func(flows.App) flows.Identity { return otherApprover() } },
-		func(g *fixture) { g.auth.block["users"] = true }, nil)
+		func(f *fixture) { f.auth.Identity = func(flows.App) flows.Identity { return otherApprover() } },
+		func(g *fixture) { g.auth.Block["users"] = true }, nil)
 	if !g.onApp("users", wizard.PhaseWarning) {
 		t.Fatalf("%s:\n%s", g.where(), g.view())
 	}
 	g.drive(t, press("r"))
-	if n := g.auth.startsOf("users"); n != 1 || savedGrant(g.drafts, "users") {
+	if n := g.auth.StartsOf("users"); n != 1 || savedGrant(g.drafts, "users") {
 		t.Errorf("r: %d starts of users, still saved %v", n, savedGrant(g.drafts, "users"))
 	}
 }

@@ -101,7 +101,7 @@ func TestRunPanic(t *testing.T) {
 	if !errors.Is(err, ErrInternal) || !errors.Is(err, tea.ErrProgramPanic) || errors.Is(err, ErrUserAborted) {
 		t.Errorf("Run error = %v, want ErrInternal wrapping tea.ErrProgramPanic", err)
 	}
-	if res.DraftID == "" || len(f.drafts.drafts) != 1 {
+	if res.DraftID == "" || len(f.drafts.Drafts) != 1 {
 		t.Errorf("no draft kept after the panic: %+v", res)
 	}
 }

@@ -71,10 +71,10 @@ func TestSavesNeverOlderOverNewer(t *testing.T) {
 	if newer.Stale || !older.Stale || older.Seq >= newer.Seq {
 		t.Errorf("newer %+v, older %+v: want the older one stale", newer, older)
 	}
-	if f.drafts.saves != 1 || f.drafts.n != 1 {
-		t.Errorf("%d saves in %d drafts, want 1 in 1", f.drafts.saves, f.drafts.n)
+	if f.drafts.Saves != 1 || f.drafts.N != 1 {
+		t.Errorf("%d saves in %d drafts, want 1 in 1", f.drafts.Saves, f.drafts.N)
 	}
-	if d := f.drafts.drafts["draft-1"]; len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
+	if d := f.drafts.Drafts["draft-1"]; len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
 		t.Errorf("the draft is not the newer snapshot: %+v", d.Apps)
 	}
 	f.step(ev(newer), ev(older))
@@ -87,18 +87,18 @@ func TestSavesNeverOlderOverNewer(t *testing.T) {
 // snapshot), then the program quits; Result names the draft.
 func TestQuitSavesLast(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.auth.block["presence"] = true
+	f.auth.Block["presence"] = true
 	f.toAuth()
 	f.withCode()
 	a := f.m.v.Auth
 	f.drive(t, ev(wizard.WaitEnded{Gen: a.Gen, Grant: testGrant(a.App)}))
-	saves := f.drafts.saves
+	saves := f.drafts.Saves
 	if !f.onApp("presence", wizard.PhaseWaiting) && !f.onApp("presence", wizard.PhaseStarting) {
 		t.Fatalf("setup: %s", f.where())
 	}
 	f.drive(t, press("q"), press("y"))
-	if !f.m.quitting || f.drafts.saves != saves+1 || f.m.v.Saving {
-		t.Errorf("quitting %v, %d saves after %d, saving %v", f.m.quitting, f.drafts.saves, saves, f.m.v.Saving)
+	if !f.m.quitting || f.drafts.Saves != saves+1 || f.m.v.Saving {
+		t.Errorf("quitting %v, %d saves after %d, saving %v", f.m.quitting, f.drafts.Saves, saves, f.m.v.Saving)
 	}
 	res, err := f.m.Result()
 	if !errors.Is(err, ErrUserAborted) || res.DraftID != "draft-1" || res.DraftSaveErr != nil || !savedGrant(f.drafts, "users") {
@@ -112,8 +112,8 @@ func TestQuitWithNothingToSave(t *testing.T) {
 	f := newFixture(t, 80, 24, prefill)
 	f.drive(t, ev(wizard.DraftsListed{}))
 	f.drive(t, press("ctrl+c"), press("y"))
-	if !f.m.quitting || f.drafts.saves != 0 {
-		t.Errorf("quitting %v, %d saves", f.m.quitting, f.drafts.saves)
+	if !f.m.quitting || f.drafts.Saves != 0 {
+		t.Errorf("quitting %v, %d saves", f.m.quitting, f.drafts.Saves)
 	}
 	if res, err := f.m.Result(); !errors.Is(err, ErrUserAborted) || res.DraftID != "" {
 		t.Errorf("Result %+v, %v", res, err)
@@ -143,9 +143,9 @@ func TestQuitWaitsForSaveInFlight(t *testing.T) {
 				if f.m.v.Saving {
 					t.Error("quit before the flow had the quit's save answered")
 				}
-				h.mu.Lock()
-				d := h.drafts["draft-1"]
-				h.mu.Unlock()
+				h.Mu.Lock()
+				d := h.Drafts["draft-1"]
+				h.Mu.Unlock()
 				if len(d.Apps) != 1 || d.Apps[0].Approver.Email != "helpdesk@acme-support.example" {
 					t.Errorf("quit before the quit's save was written: draft apps %+v", d.Apps)
 				}
@@ -158,8 +158,8 @@ func TestQuitWaitsForSaveInFlight(t *testing.T) {
 			t.Fatal("the program never quits")
 		}
 	}
-	if h.n != 1 {
-		t.Errorf("%d drafts, want 1", h.n)
+	if h.N != 1 {
+		t.Errorf("%d drafts, want 1", h.N)
 	}
 	if res, err := f.m.Result(); !errors.Is(err, ErrUserAborted) || res.DraftID != "draft-1" || res.DraftSaveErr != nil {
 		t.Errorf("Result %+v, %v", res, err)
@@ -181,13 +181,13 @@ func TestNoSaveAfterRemoval(t *testing.T) {
 		t.Fatalf("not on review (%s):\n%s", f.where(), f.view())
 	}
 	f.drive(t, press("enter"))
-	if f.m.v.Step != wizard.StepDone || len(f.drafts.drafts) != 0 || len(f.drafts.removed) != 1 {
-		t.Fatalf("bundle written, draft removed? %s, %d drafts, removed %v", f.where(), len(f.drafts.drafts), f.drafts.removed)
+	if f.m.v.Step != wizard.StepDone || len(f.drafts.Drafts) != 0 || len(f.drafts.Removed) != 1 {
+		t.Fatalf("bundle written, draft removed? %s, %d drafts, removed %v", f.where(), len(f.drafts.Drafts), f.drafts.Removed)
 	}
-	saves := f.drafts.saves
+	saves := f.drafts.Saves
 	late := savedAnswer(t, first)
-	if !late.Stale || f.drafts.saves != saves || len(f.drafts.drafts) != 0 {
-		t.Errorf("a save after the removal: %+v; %d saves after %d, %d drafts", late, f.drafts.saves, saves, len(f.drafts.drafts))
+	if !late.Stale || f.drafts.Saves != saves || len(f.drafts.Drafts) != 0 {
+		t.Errorf("a save after the removal: %+v; %d saves after %d, %d drafts", late, f.drafts.Saves, saves, len(f.drafts.Drafts))
 	}
 	f.step(ev(late))
 	if res, err := f.m.Result(); err != nil || res.Receipt == nil || res.DraftID != "" || res.DraftSaveErr != nil {

@@ -65,7 +65,7 @@ func withPreflight(checks []Check) func(*Deps) {
 // when there is no warning), then the org's reads.
 func (f *fixture) approve(id flows.Identity) {
 	app := f.m.v.Auth.App
-	f.auth.setIdentity(app.ID, id)
+	f.auth.SetIdentity(app.ID, id)
 	f.step(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(app)}))
 	f.step(ev(wizard.Identified{Gen: f.gen(), Identity: id}))
 	f.settleOrg()

@@ -100,7 +100,7 @@ func TestSmokeProgram(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Result = %+v, %v", res, err)
 	}
-	if b, _, _ := f.writer.got(); b == nil || len(b.Apps) != 4 {
+	if b, _, _ := f.writer.Got(); b == nil || len(b.Apps) != 4 {
 		t.Fatal("bundle not written with 4 apps")
 	}
 	found, leaks := fm.seen("Bundle written", "tok-FAKE")
@@ -115,7 +115,7 @@ func TestSmokeProgram(t *testing.T) {
 // TestSmokeQuit quits (with confirmation) while a code is pending: the
 // program ends with ErrUserAborted and a draft.
 func TestSmokeQuit(t *testing.T) {
-	f, tm := smokeModel(t, func(f *fixture) { f.auth.block["presence"] = true })
+	f, tm := smokeModel(t, func(f *fixture) { f.auth.Block["presence"] = true })
 	submitFormLive(t, tm)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitText(t, tm, "Authorize app 2 of 4")
@@ -127,7 +127,7 @@ func TestSmokeQuit(t *testing.T) {
 	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
 		t.Fatalf("Result = %+v, %v", res, err)
 	}
-	if d := f.drafts.drafts[res.DraftID]; len(d.Apps) != 1 || d.Apps[0].AppID != "users" {
+	if d := f.drafts.Drafts[res.DraftID]; len(d.Apps) != 1 || d.Apps[0].AppID != "users" {
 		t.Fatalf("draft apps %+v", d.Apps)
 	}
 }
@@ -137,13 +137,13 @@ func TestSmokeQuit(t *testing.T) {
 // in the one draft (the save and the quit do not race into two drafts).
 func TestSmokeIdentifyHangs(t *testing.T) {
 	f, tm := smokeModel(t, func(f *fixture) {
-		f.auth.identifyBlock = true
-		f.auth.identifying = make(chan string, 1)
+		f.auth.IdentifyBlock = true
+		f.auth.Identifying = make(chan string, 1)
 	})
 	submitFormLive(t, tm)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	select {
-	case <-f.auth.identifying:
+	case <-f.auth.Identifying:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Identify never called")
 	}
@@ -163,9 +163,9 @@ func TestSmokeIdentifyHangs(t *testing.T) {
 	if !errors.Is(err, ErrUserAborted) || res.DraftID == "" {
 		t.Fatalf("Result = %+v, %v", res, err)
 	}
-	f.drafts.mu.Lock()
-	defer f.drafts.mu.Unlock()
-	if d := f.drafts.drafts[res.DraftID]; f.drafts.n != 1 || len(d.Apps) != 1 || d.Apps[0].AppID != "users" {
-		t.Fatalf("%d drafts; draft apps %+v", f.drafts.n, d.Apps)
+	f.drafts.Mu.Lock()
+	defer f.drafts.Mu.Unlock()
+	if d := f.drafts.Drafts[res.DraftID]; f.drafts.N != 1 || len(d.Apps) != 1 || d.Apps[0].AppID != "users" {
+		t.Fatalf("%d drafts; draft apps %+v", f.drafts.N, d.Apps)
 	}
 }

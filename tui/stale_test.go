@@ -79,8 +79,8 @@ func TestCanceledStartIgnoredByNextApp(t *testing.T) {
 // leaving the app cancels.
 func TestSkipCancelsIdentify(t *testing.T) {
 	f := newFixture(t, 80, 24, nil)
-	f.auth.identifyBlock = true
-	f.auth.identifying = make(chan string, 1)
+	f.auth.IdentifyBlock = true
+	f.auth.Identifying = make(chan string, 1)
 	f.toAuth()
 	f.withCode()
 	_, cmd := f.m.Update(ev(wizard.WaitEnded{Gen: f.gen(), Grant: testGrant(f.m.v.Auth.App)}))
@@ -91,7 +91,7 @@ func TestSkipCancelsIdentify(t *testing.T) {
 		go func() { msgs <- c() }()
 	}
 	select {
-	case <-f.auth.identifying:
+	case <-f.auth.Identifying:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Identify did not start")
 	}

@@ -95,7 +95,7 @@ func TestTooSmallKeysDoNothing(t *testing.T) {
 				if name == "customer" && !strings.Contains(before, "Company") {
 					t.Fatalf("not the customer form:\n%s", before)
 				}
-				_, _, wrote := f.writer.got()
+				_, _, wrote := f.writer.Got()
 				f.step(resize(20, 5))
 				if !strings.Contains(f.view(), "Enlarge") {
 					t.Fatalf("20x5 shows:\n%s", f.view())
@@ -108,7 +108,7 @@ func TestTooSmallKeysDoNothing(t *testing.T) {
 				if after := f.view(); after != before {
 					t.Errorf("%q acted on the hidden screen; before:\n%s\nafter:\n%s", k, before, after)
 				}
-				if _, _, w := f.writer.got(); w != wrote {
+				if _, _, w := f.writer.Got(); w != wrote {
 					t.Errorf("%q wrote a bundle (%q)", k, w)
 				}
 			})
@@ -144,7 +144,7 @@ func TestTooSmallQuit(t *testing.T) {
 			if !f.m.quitting {
 				t.Fatal("Ctrl-C does not confirm the quit at 20x5")
 			}
-			if _, _, w := f.writer.got(); w != "" {
+			if _, _, w := f.writer.Got(); w != "" {
 				t.Errorf("a bundle was written: %q", w)
 			}
 		})

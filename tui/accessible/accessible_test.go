@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
 // TestAccessible runs the line-by-line flow with typed answers: no QR
@@ -28,7 +29,7 @@ func TestAccessible(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
-	for _, want := range []string{verifyURI, userCode, "Approved by Jane Admin", "more than 1,000 users", "Too short", "leave WebexPresence.Enable=0", "SHA-256"} {
+	for _, want := range []string{wizardtest.VerifyURI, wizardtest.UserCode, "Approved by Jane Admin", "more than 1,000 users", "Too short", "leave WebexPresence.Enable=0", "SHA-256"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -38,7 +39,7 @@ func TestAccessible(t *testing.T) {
 			t.Errorf("output holds %q", bad)
 		}
 	}
-	b, pass, _ := f.writer.got()
+	b, pass, _ := f.writer.Got()
 	if len(b.Apps) != 4 || pass.Reveal() != "correct horse battery staple" || b.Customer.Deployment != "on-prem" {
 		t.Fatalf("bundle %d apps, customer %+v", len(b.Apps), b.Customer)
 	}
@@ -53,7 +54,7 @@ func TestAccessible(t *testing.T) {
 func TestAccessiblePrefillKept(t *testing.T) {
 	f := newFakes()
 	d := testDeps(f)
-	c := testCustomer()
+	c := wizardtest.Customer()
 	d.Prefill = &c
 	// company, email, deployment, host, engineer, notes: all kept.
 	in := strings.Repeat("\n", 6) + "y\ny\n"
@@ -64,14 +65,14 @@ func TestAccessiblePrefillKept(t *testing.T) {
 	if strings.Contains(text, "required") {
 		t.Errorf("enter on a prefilled field was refused:\n%s", text)
 	}
-	for _, want := range []string{"Company [Acme Industries]", "[" + adminEmail + "]", "deployment [on-premises]", "[ucx01.acme.example]", "[Marco Rossi]", "[Pilot site]"} {
+	for _, want := range []string{"Company [Acme Industries]", "[" + wizardtest.AdminEmail + "]", "deployment [on-premises]", "[ucx01.acme.example]", "[Marco Rossi]", "[Pilot site]"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("prompts do not show the prefilled %q:\n%s", want, text)
 		}
 	}
-	b, _, _ := f.writer.got()
-	if b.Customer != testCustomer() {
-		t.Errorf("customer %+v, want the prefill %+v", b.Customer, testCustomer())
+	b, _, _ := f.writer.Got()
+	if b.Customer != wizardtest.Customer() {
+		t.Errorf("customer %+v, want the prefill %+v", b.Customer, wizardtest.Customer())
 	}
 }
 
@@ -82,14 +83,14 @@ func TestAccessiblePrefillKept(t *testing.T) {
 func TestAccessibleEnterWritesNothing(t *testing.T) {
 	f := newFakes()
 	d := testDeps(f)
-	c := testCustomer()
+	c := wizardtest.Customer()
 	d.Prefill = &c
 	in := strings.Repeat("\n", 6) + "y\n" + "\n\n"
 	res, text, err := run(t, d, in)
 	if err == nil || res.Receipt != nil {
 		t.Fatalf("Run = %+v, %v: enter completed the request\n%s", res, err, text)
 	}
-	if _, _, path := f.writer.got(); path != "" {
+	if _, _, path := f.writer.Got(); path != "" {
 		t.Errorf("a bundle was written to %q", path)
 	}
 	if !strings.Contains(text, "Please answer one of: y, q.") {
@@ -115,7 +116,7 @@ func TestAccessibleHeaderSaysDemo(t *testing.T) {
 // read by an app that may read it, give it once read, and the review
 // gives it.
 func TestAccessibleOrgNameWhileRead(t *testing.T) {
-	_, text := runScenario(t, func(f *fixture) { f.auth.approverBare = true }, nil, "")
+	_, text := runScenario(t, func(f *fixture) { f.auth.ApproverBare = true }, nil, "")
 	if strings.Contains(text, "name unknown") {
 		t.Errorf("output says the name is unknown:\n%s", text)
 	}
@@ -125,8 +126,8 @@ func TestAccessibleOrgNameWhileRead(t *testing.T) {
 			approved = append(approved, l)
 		}
 	}
-	if len(approved) != len(testApps()) {
-		t.Fatalf("%d approval lines, want %d:\n%s", len(approved), len(testApps()), text)
+	if len(approved) != len(wizardtest.Apps()) {
+		t.Fatalf("%d approval lines, want %d:\n%s", len(approved), len(wizardtest.Apps()), text)
 	}
 	// users may not read the name: nothing is said of it; presence may:
 	// it is being read (or read already); the others give it once read by
@@ -160,7 +161,7 @@ func TestAccessibleResumeAsksAgain(t *testing.T) {
 	t.Cleanup(func() { refreshEvery = old })
 	f := newFakes()
 	for _, c := range []string{"Acme Industries", "Globex"} {
-		cust := testCustomer()
+		cust := wizardtest.Customer()
 		cust.Company = c
 		if err := f.drafts.Save(&wizard.Draft{Customer: cust}); err != nil {
 			t.Fatal(err)
@@ -184,7 +185,7 @@ func TestAccessibleResumeAsksAgain(t *testing.T) {
 	if err := s.wait(); !errors.Is(err, wizard.ErrUserAborted) {
 		t.Errorf("Run = %v", err)
 	}
-	if len(f.drafts.removed) != 0 {
-		t.Errorf("removed %v", f.drafts.removed)
+	if len(f.drafts.Removed) != 0 {
+		t.Errorf("removed %v", f.drafts.Removed)
 	}
 }

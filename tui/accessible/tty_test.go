@@ -136,7 +136,7 @@ func TestAccessibleTTYPassphrase(t *testing.T) {
 	if strings.Contains(shown, "Please answer one of") || strings.Contains(shown, "Too short") {
 		t.Errorf("a prompt got a line not meant for it:\n%s", shown)
 	}
-	if b, p, _ := f.writer.got(); b == nil || p.Reveal() != pass {
+	if b, p, _ := f.writer.Got(); b == nil || p.Reveal() != pass {
 		t.Errorf("bundle %v written with another passphrase", b != nil)
 	}
 }

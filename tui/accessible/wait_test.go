@@ -9,6 +9,7 @@ import (
 
 	"github.com/imagicle/ucx-onboard/flows"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
+	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
 
 // TestAccessibleRenewalCapCountsSpentCodes: spent codes count toward the
@@ -24,14 +25,14 @@ func TestAccessibleRenewalCapCountsSpentCodes(t *testing.T) {
 	} {
 		f, text := runScenario(t, func(f *fixture) {
 			for range wizard.MaxAutoRenew + 1 {
-				f.auth.waitErr["users"] = append(f.auth.waitErr["users"], fmt.Errorf("flows: wait: %w", tc.err))
+				f.auth.WaitErr["users"] = append(f.auth.WaitErr["users"], fmt.Errorf("flows: wait: %w", tc.err))
 			}
 		}, nil, "s\ny\n")
 		if n := strings.Count(text, tc.fresh); n != wizard.MaxAutoRenew {
 			t.Errorf("%v: %d fresh codes, want %d:\n%s", tc.err, n, wizard.MaxAutoRenew, text)
 		}
-		if n := strings.Count(text, "enter the code "+userCode); n != wizard.MaxAutoRenew+1+3 || f.auth.startsOf("users") != wizard.MaxAutoRenew+1 {
-			t.Errorf("%v: %d codes shown, %d asked for users", tc.err, n, f.auth.startsOf("users"))
+		if n := strings.Count(text, "enter the code "+wizardtest.UserCode); n != wizard.MaxAutoRenew+1+3 || f.auth.StartsOf("users") != wizard.MaxAutoRenew+1 {
+			t.Errorf("%v: %d codes shown, %d asked for users", tc.err, n, f.auth.StartsOf("users"))
 		}
 		if !strings.Contains(text, "Type r to try again, s to skip the app, or q to quit: ") {
 			t.Errorf("%v: not asked after the cap:\n%s", tc.err, text)
@@ -47,11 +48,11 @@ func TestAccessibleEOFKeepsNoDraft(t *testing.T) {
 	for _, in := range []string{"", "Acme Industries\n"} {
 		f := newFakes()
 		d := testDeps(f)
-		c := testCustomer()
+		c := wizardtest.Customer()
 		d.Prefill = &c
 		res, text, err := run(t, d, in)
-		if !errors.Is(err, wizard.ErrUserAborted) || res.DraftID != "" || len(f.drafts.drafts) != 0 {
-			t.Errorf("input %q: Run = %+v, %v; %d drafts\n%s", in, res, err, len(f.drafts.drafts), text)
+		if !errors.Is(err, wizard.ErrUserAborted) || res.DraftID != "" || len(f.drafts.Drafts) != 0 {
+			t.Errorf("input %q: Run = %+v, %v; %d drafts\n%s", in, res, err, len(f.drafts.Drafts), text)
 		}
 	}
 }
@@ -80,9 +81,9 @@ func TestAccessibleWaitKeys(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakes()
 			approve := make(chan struct{})
-			f.auth.hold = map[string]chan struct{}{"users": approve}
+			f.auth.Hold = map[string]chan struct{}{"users": approve}
 			d := testDeps(f)
-			c := testCustomer()
+			c := wizardtest.Customer()
 			d.Prefill = &c
 			s := startPiped(t, context.Background(), d, true)
 			s.typeLine(strings.Repeat("\n", 6) + "y")
@@ -114,17 +115,17 @@ func TestAccessibleWaitKeys(t *testing.T) {
 			if tc.eof != errors.Is(err, wizard.ErrUserAborted) || tc.eof != (s.res.Receipt == nil) {
 				t.Fatalf("Run = %+v, %v\n%s", s.res, err, s.shown())
 			}
-			if n := f.auth.startsOf("users"); n != tc.codes {
+			if n := f.auth.StartsOf("users"); n != tc.codes {
 				t.Errorf("%d codes for users, want %d:\n%s", n, tc.codes, s.shown())
 			}
 			if n := strings.Count(s.shown(), "enter the code"); n != tc.codes+3 {
 				t.Errorf("%d codes shown, want %d:\n%s", n, tc.codes+3, s.shown())
 			}
-			if b, _, _ := f.writer.got(); !tc.eof && len(b.Apps) != tc.apps {
+			if b, _, _ := f.writer.Got(); !tc.eof && len(b.Apps) != tc.apps {
 				t.Errorf("%d apps in the bundle, want %d", len(b.Apps), tc.apps)
 			}
-			if tc.eof && len(f.drafts.drafts) != 1 {
-				t.Errorf("%d drafts after the input ended; want the progress kept", len(f.drafts.drafts))
+			if tc.eof && len(f.drafts.Drafts) != 1 {
+				t.Errorf("%d drafts after the input ended; want the progress kept", len(f.drafts.Drafts))
 			}
 		})
 	}
@@ -137,11 +138,11 @@ func TestAccessibleNetworkDown(t *testing.T) {
 	tried := make(chan struct{}, 4)
 	ev := downEvent(new(int))
 	ev.TryNow = func() { tried <- struct{}{} }
-	f.auth.events = []flows.PollEvent{ev, ev}
+	f.auth.Events = []flows.PollEvent{ev, ev}
 	approve := make(chan struct{})
-	f.auth.hold = map[string]chan struct{}{"users": approve}
+	f.auth.Hold = map[string]chan struct{}{"users": approve}
 	d := testDeps(f)
-	c := testCustomer()
+	c := wizardtest.Customer()
 	d.Prefill = &c
 	s := startPiped(t, context.Background(), d, true)
 	s.typeLine(strings.Repeat("\n", 6) + "y")
@@ -160,7 +161,7 @@ func TestAccessibleNetworkDown(t *testing.T) {
 	if n := strings.Count(text, "No answer from Webex: the network seems down"); n != 1 {
 		t.Errorf("said the network is down %d times, want once:\n%s", n, text)
 	}
-	if f.auth.startsOf("users") != 1 || !strings.Contains(text, "an approval given meanwhile is not lost") {
+	if f.auth.StartsOf("users") != 1 || !strings.Contains(text, "an approval given meanwhile is not lost") {
 		t.Errorf("r while down asked for a new code, or the words are missing:\n%s", text)
 	}
 }
@@ -174,7 +175,7 @@ func TestAccessibleStoppedInForm(t *testing.T) {
 	s := startPiped(t, ctx, testDeps(f), false)
 	s.expect("Company ")
 	cancel()
-	if err := s.wait(); !errors.Is(err, wizard.ErrUserAborted) || len(f.drafts.drafts) != 0 {
-		t.Fatalf("Run = %v, %d drafts\n%s", err, len(f.drafts.drafts), s.shown())
+	if err := s.wait(); !errors.Is(err, wizard.ErrUserAborted) || len(f.drafts.Drafts) != 0 {
+		t.Fatalf("Run = %v, %d drafts\n%s", err, len(f.drafts.Drafts), s.shown())
 	}
 }
