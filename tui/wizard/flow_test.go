@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -413,7 +414,7 @@ func TestFlowOnboardings(t *testing.T) {
 				t.Fatalf("bundle written: %v", w.bundle != nil)
 			}
 			if b := w.bundle; b != nil {
-				if len(b.Apps) != len(d.Apps) || !b.Created.Equal(t0) {
+				if len(b.Apps) != len(d.Apps) || !b.Created.Equal(t0) || b.Created.Location() != time.UTC {
 					t.Errorf("bundle: %d apps (draft %d), created %v", len(b.Apps), len(d.Apps), b.Created)
 				}
 				for _, id := range tc.skipped {
@@ -423,6 +424,13 @@ func TestFlowOnboardings(t *testing.T) {
 					}) {
 						t.Errorf("no bundle warning for %s: %q", id, b.Warnings)
 					}
+				}
+			}
+			// The draft's and the flow's formatting never show a token.
+			j, _ := json.Marshal(d)
+			for _, out := range []string{fmt.Sprintf("%v %+v %#v", d, w.f, w.f.View()), string(j)} {
+				if strings.Contains(out, "tok-FAKE") {
+					t.Errorf("a token is shown: %s", out)
 				}
 			}
 			if !tc.quit {
