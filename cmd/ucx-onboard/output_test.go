@@ -13,12 +13,12 @@ import (
 	"github.com/imagicle/ucx-onboard/tui"
 )
 
-// TestWriteBundleFreeName: the default name gets -2, -3 when taken; the
-// existing files are untouched.
-func TestWriteBundleFreeName(t *testing.T) {
+// recipientDir is a temporary folder holding an age identity, and the
+// protection to its recipient.
+func recipientDir(t *testing.T) (string, store.Protection) {
+	t.Helper()
 	dir := t.TempDir()
-	id := filepath.Join(dir, "id.txt")
-	recipient, err := store.GenerateIdentityFile(id)
+	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "id.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +26,13 @@ func TestWriteBundleFreeName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, p
+}
+
+// TestWriteBundleFreeName: the default name gets -2, -3 when taken; the
+// existing files are untouched.
+func TestWriteBundleFreeName(t *testing.T) {
+	dir, p := recipientDir(t)
 	path := filepath.Join(dir, "acme-2026-11-21.ucxbundle")
 	if err := os.WriteFile(path, []byte("earlier bundle"), 0o600); err != nil {
 		t.Fatal(err)
@@ -49,15 +56,7 @@ func TestWriteBundleFreeName(t *testing.T) {
 // (the default was taken), and that one was taken too by the time the
 // bundle was written: the numbers go on from it, never "-2-2".
 func TestWriteBundleFreeNameFromNumbered(t *testing.T) {
-	dir := t.TempDir()
-	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "id.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := store.NewRecipientProtection([]string{recipient})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, p := recipientDir(t)
 	for _, n := range []string{"acme-2026-11-21.ucxbundle", "acme-2026-11-21-2.ucxbundle"} {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte("taken"), 0o600); err != nil {
 			t.Fatal(err)
@@ -89,15 +88,7 @@ func TestWriteBundleFreeNameFromNumbered(t *testing.T) {
 // skipped as a whole; the bundle and its receipt go under the next name and
 // the stray receipt is untouched.
 func TestWriteBundleFreeNameReceiptTaken(t *testing.T) {
-	dir := t.TempDir()
-	recipient, err := store.GenerateIdentityFile(filepath.Join(dir, "id.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := store.NewRecipientProtection([]string{recipient})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, p := recipientDir(t)
 	path := filepath.Join(dir, "acme.ucxbundle")
 	if err := os.WriteFile(path+store.ReceiptSuffix, []byte("someone else's receipt"), 0o600); err != nil {
 		t.Fatal(err)
