@@ -1043,28 +1043,38 @@ func TestFinish(t *testing.T) {
 	}
 }
 
+// quitWithSaveHeld runs a Flow over drafts d (whose saves wait for their
+// gate; entered holds n) through an approval held at its wait, then the
+// quit, whose save (returned) and Quit are held: a run killed while its
+// last save waited.
+func quitWithSaveHeld(t *testing.T, n int) (*fakeDrafts, *flowRun, wizard.Effect) {
+	t.Helper()
+	d := &fakeDrafts{gate: make(chan struct{}), entered: make(chan string, n)}
+	fr := newFlowRun(t, Deps{Apps: []flows.App{users}, Authorizer: &fakeAuth{}, Drafts: d})
+	fr.hold = func(e wizard.Effect) bool {
+		switch e.(type) {
+		case wizard.Save, wizard.WaitCode, wizard.Quit: // Quit waits for the save
+			return true
+		}
+		return false
+	}
+	fr.send(wizard.CustomerEntered{Customer: acme})
+	fr.send(wizard.AppsChosen{IDs: []string{"users"}})
+	fr.pick(wizard.ChoiceQuit)
+	fr.pick(wizard.ChoiceQuitYes)
+	i := slices.IndexFunc(fr.held, func(e wizard.Effect) bool { _, ok := e.(wizard.Save); return ok })
+	if i < 0 {
+		t.Fatalf("the quit saved nothing: %v", fr.held)
+	}
+	return d, fr, fr.held[i]
+}
+
 // TestFinishWaitsForSaves: Finish lets the save in flight end first, then
 // saves what it did not hold (the Flow never heard of its answer).
 func TestFinishWaitsForSaves(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := &fakeDrafts{gate: make(chan struct{}), entered: make(chan string, 2)}
-		fr := newFlowRun(t, Deps{Apps: []flows.App{users}, Authorizer: &fakeAuth{}, Drafts: d})
-		fr.hold = func(e wizard.Effect) bool {
-			switch e.(type) {
-			case wizard.Save, wizard.WaitCode, wizard.Quit: // Quit waits for the save
-				return true
-			}
-			return false
-		}
-		fr.send(wizard.CustomerEntered{Customer: acme})
-		fr.send(wizard.AppsChosen{IDs: []string{"users"}})
-		fr.pick(wizard.ChoiceQuit)
-		fr.pick(wizard.ChoiceQuitYes)
-		i := slices.IndexFunc(fr.held, func(e wizard.Effect) bool { _, ok := e.(wizard.Save); return ok })
-		if i < 0 {
-			t.Fatalf("the quit saved nothing: %v", fr.held)
-		}
-		go fr.r.Run(fr.held[i], noProgress(t)) // its answer never reaches the Flow
+		d, fr, quitSave := quitWithSaveHeld(t, 2)
+		go fr.r.Run(quitSave, noProgress(t)) // its answer never reaches the Flow
 		<-d.entered
 		finished := make(chan *wizard.Saved, 1)
 		go func() { finished <- fr.r.Finish(fr.f, time.Hour) }()
@@ -1091,25 +1101,9 @@ func TestFinishWaitsForSaves(t *testing.T) {
 // ErrSaveStillRunning instead of queuing its own save behind it.
 func TestFinishBoundedWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := &fakeDrafts{gate: make(chan struct{}), entered: make(chan string, 1)}
-		fr := newFlowRun(t, Deps{Apps: []flows.App{users}, Authorizer: &fakeAuth{}, Drafts: d})
-		fr.hold = func(e wizard.Effect) bool {
-			switch e.(type) {
-			case wizard.Save, wizard.WaitCode, wizard.Quit: // Quit waits for the save
-				return true
-			}
-			return false
-		}
-		fr.send(wizard.CustomerEntered{Customer: acme})
-		fr.send(wizard.AppsChosen{IDs: []string{"users"}})
-		fr.pick(wizard.ChoiceQuit)
-		fr.pick(wizard.ChoiceQuitYes)
-		i := slices.IndexFunc(fr.held, func(e wizard.Effect) bool { _, ok := e.(wizard.Save); return ok })
-		if i < 0 {
-			t.Fatalf("the quit saved nothing: %v", fr.held)
-		}
+		d, fr, quitSave := quitWithSaveHeld(t, 1)
 		saved := make(chan wizard.Event, 1)
-		go func() { saved <- fr.r.Run(fr.held[i], noProgress(t)) }() // hangs until the gate opens
+		go func() { saved <- fr.r.Run(quitSave, noProgress(t)) }() // hangs until the gate opens
 		<-d.entered
 		begin := time.Now()
 		got := fr.r.Finish(fr.f, time.Minute)
