@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -119,8 +120,22 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 		"TERM=xterm-256color",
 		"LANG=C.UTF-8",
 	}, env...)
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	// The pty is opened here, not by pty.StartWithSize, so that the test
+	// keeps the terminal's other end (tty) open: see pump and endOfOutput.
+	ptmx, tty, err := pty.Open()
 	if err != nil {
+		t.Fatalf("open pty: %v", err)
+	}
+	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)}); err != nil {
+		t.Fatalf("size pty: %v", err)
+	}
+	cmd.Stdin = tty
+	if cmd.Stdout == nil {
+		cmd.Stdout = tty
+	}
+	cmd.Stderr = tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true} // tty becomes its controlling terminal
+	if err := cmd.Start(); err != nil {
 		t.Fatalf("start on pty: %v", err)
 	}
 	var answers io.Writer = ptmx
@@ -139,7 +154,13 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 	go term.pump(readDone)
 	go func() {
 		term.waitErr = cmd.Wait()
+		// Everything the program wrote is ahead of endOfOutput in the
+		// terminal's queue: once pump reads it, the screen is complete.
+		if _, err := tty.Write(endOfOutput); err != nil {
+			tty.Close() // pump ends at EIO instead
+		}
 		<-readDone
+		tty.Close()
 		close(term.exited)
 	}()
 	t.Cleanup(func() {
@@ -154,8 +175,19 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 	return term
 }
 
-// pump copies pty output into the emulator. vt10x refuses a trailing partial
-// UTF-8 sequence, so the unconsumed tail is carried to the next read.
+// endOfOutput is what the test writes on the terminal once the program
+// has exited; pump stops there. Waiting for the pty to report EIO instead
+// (the last writer gone) lost the program's last line on a loaded CI
+// machine: a read can find the other end closed before the kernel has
+// handed on everything written to it. The marker is an OSC string with no
+// line end, so the terminal's output processing leaves it as it is, and
+// it never reaches the emulator or the transcript.
+var endOfOutput = []byte("\x1b]7777;ucx-onboard-e2e-end\x07")
+
+// pump copies pty output into the emulator until endOfOutput (or an
+// error). vt10x refuses a trailing partial UTF-8 sequence, so the
+// unconsumed tail is carried to the next read, as is a tail that may be
+// the start of endOfOutput.
 func (term *terminal) pump(done chan<- struct{}) {
 	defer close(done)
 	buf := make([]byte, 32*1024)
@@ -163,21 +195,45 @@ func (term *terminal) pump(done chan<- struct{}) {
 	for {
 		n, err := term.pty.Read(buf)
 		if n > 0 {
+			data := append(carry, buf[:n]...)
+			end := bytes.Index(data, endOfOutput)
+			feed := data
+			if end >= 0 {
+				feed = data[:end]
+			} else {
+				feed = data[:len(data)-startOf(data, endOfOutput)]
+			}
 			term.rawMu.Lock()
 			term.raw.Write(buf[:n])
+			if end >= 0 {
+				term.raw.Truncate(term.raw.Len() - len(endOfOutput)) // nothing follows it
+			}
 			term.rawMu.Unlock()
-			data := append(carry, buf[:n]...)
-			w, _ := term.vt.Write(data)
+			w, _ := term.vt.Write(feed)
 			carry = append([]byte(nil), data[w:]...)
 			select {
 			case term.updates <- struct{}{}:
 			default:
 			}
+			if end >= 0 {
+				return
+			}
 		}
-		if err != nil { // EIO once the child has exited: treat as EOF
+		if err != nil { // EIO once no one holds the other end: treat as EOF
 			return
 		}
 	}
+}
+
+// startOf is the length of the longest tail of data that is a start of
+// marker (shorter than marker itself).
+func startOf(data, marker []byte) int {
+	for k := min(len(marker)-1, len(data)); k > 0; k-- {
+		if bytes.HasPrefix(marker, data[len(data)-k:]) {
+			return k
+		}
+	}
+	return 0
 }
 
 // Screen returns the emulated screen as text, one line per row, trailing
