@@ -45,7 +45,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Result, error) {
 		if deps.OutPath == nil {
 			deps.OutPath = DefaultOutPath
 		}
-		return accessible.Run(ctx, deps, in, out)
+		return accessible.Run(ctx, deps, in, out, opts.CtrlC)
 	}
 	if !deps.NoColor && lipgloss.ColorProfile() == termenv.Ascii {
 		deps.NoColor = true

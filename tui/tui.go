@@ -92,6 +92,10 @@ type Options struct {
 	// In and Out default to os.Stdin and os.Stdout.
 	In  io.Reader
 	Out io.Writer
+	// CtrlC delivers the Ctrl-C presses the program receives as a signal
+	// (SIGINT; the accessible flow's terminal is not in raw mode): the
+	// accessible flow asks the quit question. Nil: none are delivered.
+	CtrlC <-chan struct{}
 	// ProgramOptions are extra options for the program (tests).
 	ProgramOptions []tea.ProgramOption
 }

@@ -73,6 +73,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	ctrlC          *ctrlC // nil in tests run in-process
 }
 
 // command is one subcommand of ucx-onboard.
@@ -108,13 +109,15 @@ func (e *exitError) Unwrap() error { return e.err }
 // main cancels the context on Ctrl-C, SIGTERM and SIGHUP (a dropped SSH
 // session), so the wizard saves its draft and restores the terminal, and
 // the passphrase prompt of open and inspect gives up, echo restored (exit
-// 130). No input waits on its own: inputs are regular files
+// 130); the accessible wizard takes Ctrl-C as the quit question (ctrlC). No input waits on its own: inputs are regular files
 // (store.OpenRegular) read with a bound.
 func main() {
 	restoreTerm()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	ctx, c, stopCtrlC := watchCtrlC(ctx)
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, ctrlC: c}
 	code := run(ctx, e, os.Args[1:])
+	stopCtrlC()
 	stop()
 	os.Exit(code)
 }

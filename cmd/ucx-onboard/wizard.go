@@ -82,7 +82,13 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 		}
 	}
 
-	res, err := tui.Run(ctx, w.deps, tui.Options{In: e.stdin, Out: screen})
+	opts := tui.Options{In: e.stdin, Out: screen}
+	if w.deps.Accessible {
+		var release func()
+		opts.CtrlC, release = e.ctrlC.take()
+		defer release()
+	}
+	res, err := tui.Run(ctx, w.deps, opts)
 	switch {
 	case res.Receipt != nil:
 		if !w.deps.Accessible || screen != e.stdout {

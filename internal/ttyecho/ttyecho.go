@@ -1,6 +1,7 @@
 // Package ttyecho turns a terminal's echo off while a secret is typed,
 // and back on: one implementation for the program's passphrase prompt
-// (cmd/ucx-onboard) and the accessible front-end's secret prompts (tui).
+// (cmd/ucx-onboard) and the accessible front-end's secret prompts
+// (internal/lineterm).
 //
 // Off keeps the terminal reading whole lines (canonical mode on a Unix
 // tty, line input on a Windows console), turning typed carriage returns

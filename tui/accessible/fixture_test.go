@@ -43,7 +43,7 @@ func newFakes() *fixture {
 func run(t *testing.T, d wizard.Deps, in string) (wizard.Outcome, string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	res, err := Run(context.Background(), d, strings.NewReader(in), &out)
+	res, err := Run(context.Background(), d, strings.NewReader(in), &out, nil)
 	return res, out.String(), err
 }
 

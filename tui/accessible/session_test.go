@@ -37,14 +37,15 @@ func TestImports(t *testing.T) {
 // does: it types lines (type_) once the output shows what it waits for
 // (expect). in and out are given by the caller: pipes, or a terminal.
 type session struct {
-	t    *testing.T
-	in   io.Writer
-	mu   sync.Mutex
-	out  bytes.Buffer // everything shown
-	seen int          // out's bytes matched by expect
-	more chan struct{}
-	done chan error
-	res  wizard.Outcome
+	t     *testing.T
+	in    io.Writer
+	ctrlC chan struct{} // Ctrl-C pressed (press)
+	mu    sync.Mutex
+	out   bytes.Buffer // everything shown
+	seen  int          // out's bytes matched by expect
+	more  chan struct{}
+	done  chan error
+	res   wizard.Outcome
 }
 
 // startPiped runs the wizard on pipes, with lines read while a code is
@@ -58,7 +59,7 @@ func startPiped(t *testing.T, ctx context.Context, d wizard.Deps, ahead bool) *s
 	s := newSession(t, pw)
 	go func() {
 		var err error
-		s.res, err = Run(ctx, d, pr, s)
+		s.res, err = Run(ctx, d, pr, s, s.ctrlC)
 		s.done <- err
 	}()
 	t.Cleanup(func() { pw.Close() })
@@ -66,7 +67,7 @@ func startPiped(t *testing.T, ctx context.Context, d wizard.Deps, ahead bool) *s
 }
 
 func newSession(t *testing.T, in io.Writer) *session {
-	return &session{t: t, in: in, more: make(chan struct{}, 1), done: make(chan error, 1)}
+	return &session{t: t, in: in, ctrlC: make(chan struct{}), more: make(chan struct{}, 1), done: make(chan error, 1)}
 }
 
 // Write is the wizard's output.
@@ -116,6 +117,17 @@ func (s *session) typeLine(text string) {
 	}
 	if _, err := io.WriteString(s.in, text+end); err != nil {
 		s.t.Fatal(err)
+	}
+}
+
+// press presses Ctrl-C, as the program's signal handler delivers it: once
+// the wizard takes it.
+func (s *session) press() {
+	s.t.Helper()
+	select {
+	case s.ctrlC <- struct{}{}:
+	case <-time.After(20 * time.Second):
+		s.t.Fatalf("the wizard did not take Ctrl-C; it showed:\n%s", s.shown())
 	}
 }
 

@@ -43,7 +43,7 @@ func startTTY(t *testing.T, ctx context.Context, d wizard.Deps) *ttyRun {
 	}()
 	go func() {
 		var err error
-		r.res, err = Run(ctx, d, tty, tty)
+		r.res, err = Run(ctx, d, tty, tty, r.ctrlC)
 		r.done <- err
 	}()
 	t.Cleanup(func() {

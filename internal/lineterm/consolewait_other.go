@@ -1,6 +1,6 @@
 //go:build !windows
 
-package accessible
+package lineterm
 
 import "io"
 

@@ -1,4 +1,4 @@
-package accessible
+package lineterm
 
 import (
 	"io"
@@ -7,7 +7,7 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// consoleWait returns, when r is a console, what the lineReader calls
+// consoleWait returns, when r is a console, what the Term's reader calls
 // before a read: it returns once a key with a character is pressed,
 // dropping the records before it. A Windows console decides whether a line
 // is echoed when the cooked read starts, so no read may wait while nothing
