@@ -24,6 +24,8 @@ func TestAccessibleCtrlC(t *testing.T) {
 		name     string
 		setup    func(*fixture, *wizard.Deps)
 		reach    func(*session) // up to the prompt where Ctrl-C is pressed
+		hold     bool           // users' approval waits for approve
+		approve  bool           // given while the question is asked
 		question string         // what the quit question says is kept
 		again    []string       // shown after n, in order
 		drafts   int            // kept after the quit
@@ -50,6 +52,7 @@ func TestAccessibleCtrlC(t *testing.T) {
 		},
 		{
 			name: "waiting for approval",
+			hold: true,
 			reach: func(s *session) {
 				s.typeLine(strings.Repeat("\n", 6) + "y")
 				s.expect(waitPrompt)
@@ -59,7 +62,23 @@ func TestAccessibleCtrlC(t *testing.T) {
 			drafts:   1,
 		},
 		{
+			// The other apps' codes come and are approved while the
+			// question is asked: said, but with no wait line offering
+			// the question's keys.
+			name:    "approved while asked",
+			hold:    true,
+			approve: true,
+			reach: func(s *session) {
+				s.typeLine(strings.Repeat("\n", 6) + "y")
+				s.expect(waitPrompt)
+			},
+			question: "Your progress is kept as a draft (0 apps authorized).",
+			again:    []string{"Type y to COMPLETE REQUEST"},
+			drafts:   1,
+		},
+		{
 			name: "skip question",
+			hold: true,
 			reach: func(s *session) {
 				s.typeLine(strings.Repeat("\n", 6) + "y")
 				s.expect(waitPrompt)
@@ -99,8 +118,9 @@ func TestAccessibleCtrlC(t *testing.T) {
 			refreshEvery = time.Hour // no refresh ends a wait
 			t.Cleanup(func() { refreshEvery = old })
 			f := newFakes()
-			if tc.name == "waiting for approval" || tc.name == "skip question" {
-				f.auth.Hold = map[string]chan struct{}{"users": make(chan struct{})} // never approved
+			approve := make(chan struct{})
+			if tc.hold {
+				f.auth.Hold = map[string]chan struct{}{"users": approve}
 			}
 			d := testDeps(f)
 			c := wizardtest.Customer()
@@ -114,6 +134,11 @@ func TestAccessibleCtrlC(t *testing.T) {
 			if tc.question != "" {
 				s.expect(tc.question)
 				s.expect(stay)
+				if tc.approve {
+					close(approve)
+					s.expect("App 4 of 4")
+					s.expect(stay) // asked again after what came
+				}
 				s.typeLine("n")
 				for _, text := range tc.again {
 					s.expect(text)
@@ -129,8 +154,8 @@ func TestAccessibleCtrlC(t *testing.T) {
 			if n := len(f.drafts.Drafts); n != tc.drafts || tc.question != "" && tc.drafts == 1 && s.res.DraftID == "" {
 				t.Errorf("%d drafts, DraftID %q; want %d\n%s", n, s.res.DraftID, tc.drafts, s.shown())
 			}
-			if strings.Contains(s.shown(), "^C") {
-				t.Errorf("^C shown:\n%s", s.shown())
+			if text := s.shown(); strings.Contains(text, "^C") || strings.Contains(text, "(type y to quit") {
+				t.Errorf("^C shown, or a wait line with the question's keys:\n%s", text)
 			}
 		})
 	}

@@ -125,7 +125,7 @@ func (c *Changes) authLines(v View, a *AuthView, s *Session) []string {
 	if a.Phase == PhaseStarting || a.Phase == PhaseRenewing {
 		c.code = false
 	}
-	if a.Phase == PhaseWaiting && !c.code {
+	if a.Phase == PhaseWaiting && !c.code && !v.AskQuit { // said once the question is answered
 		c.code, c.poll = true, [2]any{flows.PollPending, false}
 		say(CodeText(a)...)
 		if words, _ := LineChoices(v.Choices); c.Ahead {
