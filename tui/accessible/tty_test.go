@@ -169,3 +169,41 @@ func TestAccessibleTTYSecretPromptStopped(t *testing.T) {
 		t.Errorf("the half typed secret is shown:\n%s", shown)
 	}
 }
+
+// TestAccessibleTTYSecretPromptCtrlC: Ctrl-C at the secret prompt with a
+// secret half typed asks the quit question on a terminal that echoes
+// again (what was half typed is dropped, never shown); n asks for the
+// secret again, with echo off, and the secret then typed redeems the code.
+func TestAccessibleTTYSecretPromptCtrlC(t *testing.T) {
+	const prompt, right = "Client secret (not shown; press enter alone to leave it): ", "sec-FAKE-presence"
+	d, _, done := paritySetup(t, nil, "presence")
+	defer done()
+	r := startTTY(t, context.Background(), d)
+	r.expect("Customer")
+	r.typeLine(strings.Repeat("\r", 5))
+	r.expect("Authorize all of them? ")
+	r.typeLine("y")
+	r.expect(prompt)
+	if _, err := io.WriteString(r.in, "sec-FAKE-half"); err != nil {
+		t.Fatal(err)
+	}
+	r.press()
+	r.expect("Quit? Type y to quit, or n to stay: ")
+	if !r.echoes() {
+		t.Error("the terminal does not echo at the quit question")
+	}
+	r.typeLine("n")
+	r.expect(prompt)
+	if r.echoes() {
+		t.Error("the terminal echoes at the secret prompt asked again")
+	}
+	r.typeLine(right)
+	r.expect("Type y to COMPLETE REQUEST")
+	r.typeLine("y")
+	if err := r.wait(); err != nil {
+		t.Fatalf("%v; the terminal showed:\n%s", err, r.shown())
+	}
+	if shown := r.shown(); strings.Contains(shown, "sec-FAKE") {
+		t.Errorf("a secret is shown:\n%s", shown)
+	}
+}
