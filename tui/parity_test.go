@@ -392,7 +392,7 @@ func TestBlockedApp(t *testing.T) {
 	for i, name := range frontEnds {
 		d, f, done := paritySetup(t, nil)
 		d.Preflight = func(context.Context) []Check { return checks }
-		_, err := runFront(t, name, d, f, func(t *testing.T, f *fixture) {
+		text, err := runFront(t, name, d, f, func(t *testing.T, f *fixture) {
 			f.drive(t, ev(wizard.ChecksRan{Checks: checks}))
 			if v := flat(f.view()); !strings.Contains(v, "One app cannot be authorized") {
 				t.Errorf("preflight screen:\n%s", f.view())
@@ -412,6 +412,9 @@ func TestBlockedApp(t *testing.T) {
 		}, prefilledForm+"y\n")
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		if name == "accessible" && !strings.Contains(text, "2. Attendant Console Presence Connector (integration ID "+parityApps()[1].ClientID+"): cannot be authorized (see the checks)") {
+			t.Errorf("the accessible list of apps does not mark the blocked one:\n%s", text)
 		}
 		for _, r := range d.Authorizer.(*webexUser).Server.Requests() {
 			if r.ClientID == parityApps()[1].ClientID {

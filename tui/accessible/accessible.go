@@ -305,7 +305,8 @@ func (u *ui) customer(v wizard.View) (wizard.Event, error) {
 func (u *ui) apps() (wizard.Event, error) {
 	u.t.Say("\nApps to authorize:")
 	for i, app := range u.deps.Apps {
-		u.t.Say(fmt.Sprintf("%d. %s (integration ID %s)", i+1, app.Name, app.ClientID))
+		_, blocked := u.flow.Session().Blocked[app.ID] // as the screen marks it
+		u.t.Say(fmt.Sprintf("%d. %s (integration ID %s)%s", i+1, app.Name, app.ClientID, map[bool]string{true: ": cannot be authorized (see the checks)"}[blocked]))
 	}
 	all, err := u.t.Choose("Authorize all of them? Type y for yes, or n to choose one by one [Y/n]: ", "yn", "y")
 	var ids []string

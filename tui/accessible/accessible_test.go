@@ -29,7 +29,7 @@ func TestAccessible(t *testing.T) {
 	if err != nil || res.Receipt == nil {
 		t.Fatalf("Run = %+v, %v\n%s", res, err, text)
 	}
-	for _, want := range []string{wizardtest.VerifyURI, wizardtest.UserCode, "Approved by Jane Admin", "more than 1,000 users", "Too short", "leave WebexPresence.Enable=0", "SHA-256"} {
+	for _, want := range []string{wizardtest.VerifyURI, wizardtest.UserCode, "Approved by Jane Admin", "more than 1,000 users", "Too short", "leave WebexPresence.Enable=0", "Writing the bundle…\n\nDone.", "SHA-256"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}

@@ -33,6 +33,7 @@ type Changes struct {
 	just      *Result
 	email     string
 	completes int
+	writing   bool // "Writing the bundle…" was said
 }
 
 // Lines is what changed in f's View since the last call, line by line;
@@ -83,7 +84,10 @@ func (c *Changes) Lines(f *Flow, fresh bool) []string {
 			c.ReviewShown = true
 			say(ReviewText(r)...)
 		}
-		if r.WriteErr != nil && r.Completes != c.completes {
+		if r.Writing && !c.writing { // a passphrase's key takes seconds to derive
+			say("Writing the bundle…")
+		}
+		if c.writing = r.Writing; r.WriteErr != nil && r.Completes != c.completes {
 			c.completes = r.Completes
 			say("Could not write the bundle: "+CleanErrorText(r.WriteErr), WriteRemedy(r.WriteErr))
 		}
