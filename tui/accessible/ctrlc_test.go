@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imagicle/ucx-onboard/store"
 	"github.com/imagicle/ucx-onboard/tui/wizard"
 	"github.com/imagicle/ucx-onboard/tui/wizard/wizardtest"
 )
@@ -29,6 +30,7 @@ func TestAccessibleCtrlC(t *testing.T) {
 		question string         // what the quit question says is kept
 		again    []string       // shown after n, in order
 		drafts   int            // kept after the quit
+		written  bool           // Ctrl-C while the bundle is written
 	}{
 		{
 			name: "customer form",
@@ -103,6 +105,25 @@ func TestAccessibleCtrlC(t *testing.T) {
 			drafts:   1,
 		},
 		{
+			// The write cannot be stopped halfway: said, and the bundle
+			// is written (no question, nothing to keep).
+			name: "writing the bundle",
+			setup: func(f *fixture, d *wizard.Deps) {
+				write := d.WriteBundle
+				d.WriteBundle = func(path string, b store.Bundle, pass store.Secret, record func(*store.Completion) error) (wizard.Receipt, error) {
+					<-f.release
+					return write(path, b, pass, record)
+				}
+			},
+			reach: func(s *session) {
+				s.typeLine(strings.Repeat("\n", 6) + "y")
+				s.expect("Type y to COMPLETE REQUEST")
+				s.typeLine("y")
+				s.expect("Writing the bundle…")
+			},
+			written: true,
+		},
+		{
 			name: "list of drafts",
 			setup: func(f *fixture, _ *wizard.Deps) {
 				if err := f.drafts.Save(&wizard.Draft{Customer: wizardtest.Customer()}); err != nil {
@@ -131,6 +152,15 @@ func TestAccessibleCtrlC(t *testing.T) {
 			s := startPiped(t, context.Background(), d, true)
 			tc.reach(s)
 			s.press()
+			if tc.written {
+				s.expect("Writing the bundle, one moment: it cannot be stopped halfway.")
+				close(f.release)
+				s.expect("Done.")
+				if err := s.wait(); err != nil || s.res.Receipt == nil {
+					t.Fatalf("Run = %+v, %v\n%s", s.res, err, s.shown())
+				}
+				return
+			}
 			if tc.question != "" {
 				s.expect(tc.question)
 				s.expect(stay)

@@ -20,10 +20,11 @@ import (
 
 // fixture is the fakes of a run.
 type fixture struct {
-	auth   *wizardtest.Auth
-	drafts *wizardtest.Drafts
-	writer *wizardtest.Writer
-	copied []string
+	auth    *wizardtest.Auth
+	drafts  *wizardtest.Drafts
+	writer  *wizardtest.Writer
+	copied  []string
+	release chan struct{} // closed to let a held bundle write go on
 }
 
 func testDeps(f *fixture) wizard.Deps {
@@ -35,7 +36,7 @@ func testDeps(f *fixture) wizard.Deps {
 // newFakes returns a fixture of fresh fakes (Authorizer, DraftStore,
 // bundle writer) with no model yet.
 func newFakes() *fixture {
-	return &fixture{auth: wizardtest.NewAuth(), drafts: wizardtest.NewDrafts(), writer: &wizardtest.Writer{}}
+	return &fixture{auth: wizardtest.NewAuth(), drafts: wizardtest.NewDrafts(), writer: &wizardtest.Writer{}, release: make(chan struct{})}
 }
 
 // run runs the wizard on d with input in, and returns its outcome and

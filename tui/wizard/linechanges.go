@@ -34,6 +34,7 @@ type Changes struct {
 	email     string
 	completes int
 	writing   bool // "Writing the bundle…" was said
+	holdOn    bool // and that it cannot be stopped
 }
 
 // Lines is what changed in f's View since the last call, line by line;
@@ -87,7 +88,10 @@ func (c *Changes) Lines(f *Flow, fresh bool) []string {
 		if r.Writing && !c.writing { // a passphrase's key takes seconds to derive
 			say("Writing the bundle…")
 		}
-		if c.writing = r.Writing; r.WriteErr != nil && r.Completes != c.completes {
+		if r.HoldOn && !c.holdOn { // quit asked: as the screen says it
+			say("Writing the bundle, one moment: it cannot be stopped halfway.")
+		}
+		if c.writing, c.holdOn = r.Writing, r.HoldOn; r.WriteErr != nil && r.Completes != c.completes {
 			c.completes = r.Completes
 			say("Could not write the bundle: "+CleanErrorText(r.WriteErr), WriteRemedy(r.WriteErr))
 		}
