@@ -1,6 +1,7 @@
 package lineterm
 
 import (
+	"errors"
 	"io"
 
 	"github.com/erikgeiser/coninput"
@@ -8,41 +9,51 @@ import (
 )
 
 // consoleWait returns, when r is a console, what the Term's reader calls
-// before a read: it returns once a key with a character is pressed,
+// before a read: it returns true once a key with a character is pressed
+// (false when the console cannot be waited on),
 // dropping the records before it. A Windows console decides whether a line
 // is echoed when the cooked read starts, so no read may wait while nothing
 // is typed: the secret's read then starts after ttyecho.Off. (Canceling a
 // waiting read with CancelIoEx leaves Wine's console unreadable.)
-func consoleWait(r io.Reader) func() {
+//
+// aborted tells a console read that Ctrl-C (or Ctrl-Z and Enter) ended
+// with no line: ReadConsole then returns no characters, which Go reads as
+// the end of the input, or fails with ERROR_OPERATION_ABORTED
+// (microsoft/terminal#334). A person at a console has no end of input
+// (q and Ctrl-C leave): the reader waits for the next line.
+func consoleWait(r io.Reader) (wait func() bool, aborted func(error) bool) {
 	f, ok := r.(interface{ Fd() uintptr })
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	h := windows.Handle(f.Fd())
 	var mode uint32
 	if windows.GetConsoleMode(h, &mode) != nil {
-		return nil
+		return nil, nil
 	}
-	return func() {
+	aborted = func(err error) bool {
+		return errors.Is(err, io.EOF) || errors.Is(err, windows.ERROR_OPERATION_ABORTED)
+	}
+	return func() bool {
 		recs := make([]coninput.InputRecord, 32)
 		for {
 			if ev, err := windows.WaitForSingleObject(h, windows.INFINITE); err != nil || ev != windows.WAIT_OBJECT_0 {
-				return
+				return false
 			}
 			n, err := coninput.PeekConsoleInput(h, recs)
 			if err != nil {
-				return
+				return false
 			}
 			for _, rec := range recs[:n] {
 				if k, ok := rec.Unwrap().(coninput.KeyEventRecord); ok && k.KeyDown && k.Char != 0 {
-					return
+					return true
 				}
 			}
 			if n > 0 {
 				if _, err := coninput.ReadConsoleInput(h, recs[:n]); err != nil {
-					return
+					return false
 				}
 			}
 		}
-	}
+	}, aborted
 }

@@ -46,14 +46,16 @@ type Term struct {
 	lines   chan Line
 	rest    []byte
 	ended   atomic.Bool
-	wait    func() // see consoleWait
+	wait    func() bool      // see consoleWait
+	aborted func(error) bool // see consoleWait
 	reading atomic.Bool
 }
 
 // New reads in and writes out until ctx ends. ctrlC delivers the Ctrl-C
 // presses the program takes as signals (nil: none).
 func New(ctx context.Context, in io.Reader, out io.Writer, ctrlC <-chan struct{}) *Term {
-	t := &Term{Out: &syncWriter{w: out}, ctx: ctx, ctrlC: ctrlC, fd: -1, src: bufio.NewReader(in), wait: consoleWait(in)}
+	t := &Term{Out: &syncWriter{w: out}, ctx: ctx, ctrlC: ctrlC, fd: -1, src: bufio.NewReader(in)}
+	t.wait, t.aborted = consoleWait(in)
 	if f, ok := in.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
 		t.fd = int(f.Fd())
 	}
@@ -79,12 +81,16 @@ func (t *Term) Next() <-chan Line {
 		t.lines = make(chan Line)
 		go func() {
 			for {
+				keyed := false // a key began the line (a console)
 				if t.wait != nil && t.src.Buffered() == 0 {
-					t.wait()
+					keyed = t.wait()
 					t.reading.Store(true)
 				}
 				line, err := t.src.ReadBytes('\n')
 				t.reading.Store(false)
+				if keyed && len(line) == 0 && t.aborted(err) {
+					continue // a console read Ctrl-C ended: see consoleWait
+				}
 				if len(line) > 0 {
 					t.lines <- Line{S: string(line)}
 				}

@@ -84,3 +84,44 @@ func TestChoose(t *testing.T) {
 		}
 	}
 }
+
+// reads answers each Read with the next of its results.
+type reads []struct {
+	s   string
+	err error
+}
+
+func (r *reads) Read(p []byte) (int, error) {
+	if len(*r) == 0 {
+		return 0, io.EOF
+	}
+	next := (*r)[0]
+	*r = (*r)[1:]
+	return copy(p, next.s), next.err
+}
+
+// TestConsoleReadAborted: on a console (a read begun by a key), a read
+// that Ctrl-C ended with no line (Windows: no characters, read by Go as
+// the end of the input) does not end the input: the next line is read.
+// A read no key began (the console could not be waited on) ends it, as
+// does the end of a pipe.
+func TestConsoleReadAborted(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		keyed bool
+		want  Line
+	}{
+		{"a key began the read", true, Line{S: "n\n"}},
+		{"no key: the console is gone", false, Line{Err: io.EOF}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &reads{{"", io.EOF}, {"n\n", nil}}
+			term := New(context.Background(), src, io.Discard, nil)
+			term.wait = func() bool { return tc.keyed }
+			term.aborted = func(err error) bool { return errors.Is(err, io.EOF) }
+			if got := <-term.Next(); got != tc.want {
+				t.Errorf("Next = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
