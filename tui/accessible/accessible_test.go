@@ -132,9 +132,9 @@ func TestAccessibleOrgNameWhileRead(t *testing.T) {
 	// users may not read the name: nothing is said of it; presence may:
 	// it is being read (or read already); the others give it once read by
 	// then.
-	const bare, reading, named = "Approved by Jane Admin <Jane.Admin@acme.example>.",
-		"Approved by Jane Admin <Jane.Admin@acme.example>; the organization's name is being read.",
-		"Approved by Jane Admin <Jane.Admin@acme.example>, organization Acme Industries."
+	const bare, reading, named = "Approved by Jane Admin <Jane.Admin@acme.example> (Full Admin).",
+		"Approved by Jane Admin <Jane.Admin@acme.example> (Full Admin); the organization's name is being read.",
+		"Approved by Jane Admin <Jane.Admin@acme.example> (Full Admin), organization Acme Industries."
 	if approved[0] != bare {
 		t.Errorf("users approval %q, want %q", approved[0], bare)
 	}

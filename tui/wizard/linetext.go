@@ -142,7 +142,7 @@ func ApproverLine(ap *Approval, known store.Org) string {
 		return NotIdentifiedText(ap)
 	}
 	id := WithPrior(ap.Identity, known)
-	who := Clean(id.DisplayName) + " <" + Clean(strings.Join(id.Emails, ", ")) + ">"
+	who := Clean(id.DisplayName) + " <" + Clean(strings.Join(id.Emails, ", ")) + "> (" + map[bool]string{true: "Full Admin", false: "not a Full Admin"}[id.FullAdmin] + ")" // as JustDone
 	switch {
 	case id.OrgID != "" && (id.OrgName != "" || id.OrgNameUnknown != flows.Known):
 		return "Approved by " + who + ", organization " + OrgNameText(id) + "."
