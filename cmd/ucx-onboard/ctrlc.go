@@ -10,9 +10,11 @@ import (
 // ctrlC routes Ctrl-C (SIGINT; os.Interrupt on Windows). It cancels the
 // run's context (the passphrase prompt of open and inspect gives up, the
 // full-screen wizard saves and ends on a `kill -INT`), except while the
-// accessible wizard takes it: its terminal is not in raw mode, so Ctrl-C
-// arrives as this signal, and it asks the quit question instead, as the
-// full-screen wizard does for the key.
+// accessible wizard reads a terminal and takes it: that terminal is not in
+// raw mode, so Ctrl-C arrives as this signal, and it asks the quit
+// question instead, as the full-screen wizard does for the key (a `kill
+// -INT` then asks too; SIGTERM still ends the run). With piped input no
+// one could answer: SIGINT ends the run.
 type ctrlC struct {
 	mu     sync.Mutex
 	cancel context.CancelFunc

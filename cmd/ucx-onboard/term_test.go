@@ -127,6 +127,8 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 		t.Fatalf("open pty: %v", err)
 	}
 	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)}); err != nil {
+		ptmx.Close()
+		tty.Close()
 		t.Fatalf("size pty: %v", err)
 	}
 	cmd.Stdin = tty
@@ -136,6 +138,8 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 	cmd.Stderr = tty
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true} // tty becomes its controlling terminal
 	if err := cmd.Start(); err != nil {
+		ptmx.Close()
+		tty.Close()
 		t.Fatalf("start on pty: %v", err)
 	}
 	var answers io.Writer = ptmx
@@ -180,8 +184,9 @@ func startTerminalWith(t testing.TB, opts termOptions, cols, rows int, env []str
 // (the last writer gone) lost the program's last line on a loaded CI
 // machine: a read can find the other end closed before the kernel has
 // handed on everything written to it. The marker is an OSC string with no
-// line end, so the terminal's output processing leaves it as it is, and
-// it never reaches the emulator or the transcript.
+// line end, so the terminal's output processing leaves it as it is; it
+// never reaches the emulator, and the transcript holds it only between
+// two reads that split it (after the program's end).
 var endOfOutput = []byte("\x1b]7777;ucx-onboard-e2e-end\x07")
 
 // pump copies pty output into the emulator until endOfOutput (or an

@@ -83,7 +83,7 @@ func runWizard(ctx context.Context, e env, args []string) (err error) {
 	}
 
 	opts := tui.Options{In: e.stdin, Out: screen}
-	if w.deps.Accessible {
+	if w.deps.Accessible && isTerminal(e.stdin) { // someone there to answer the quit question
 		var release func()
 		opts.CtrlC, release = e.ctrlC.take()
 		defer release()

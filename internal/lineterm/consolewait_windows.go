@@ -16,11 +16,12 @@ import (
 // is typed: the secret's read then starts after ttyecho.Off. (Canceling a
 // waiting read with CancelIoEx leaves Wine's console unreadable.)
 //
-// aborted tells a console read that Ctrl-C (or Ctrl-Z and Enter) ended
-// with no line: ReadConsole then returns no characters, which Go reads as
-// the end of the input, or fails with ERROR_OPERATION_ABORTED
-// (microsoft/terminal#334). A person at a console has no end of input
-// (q and Ctrl-C leave): the reader waits for the next line.
+// aborted tells a console read that Ctrl-C or Ctrl-Z ended: ReadConsole
+// then returns no characters, which Go reads as the end of the input, or
+// fails with ERROR_OPERATION_ABORTED (microsoft/terminal#334); Go ends a
+// line at Ctrl-Z with the end of the input after it. A person at a
+// console has no end of input (q and Ctrl-C leave): the reader takes what
+// was typed before, and waits for the next line.
 func consoleWait(r io.Reader) (wait func() bool, aborted func(error) bool) {
 	f, ok := r.(interface{ Fd() uintptr })
 	if !ok {

@@ -84,12 +84,12 @@ func (t *Term) Next() <-chan Line {
 				keyed := false // a key began the line (a console)
 				if t.wait != nil && t.src.Buffered() == 0 {
 					keyed = t.wait()
-					t.reading.Store(true)
+					t.reading.Store(keyed)
 				}
 				line, err := t.src.ReadBytes('\n')
 				t.reading.Store(false)
-				if keyed && len(line) == 0 && t.aborted(err) {
-					continue // a console read Ctrl-C ended: see consoleWait
+				if keyed && t.aborted(err) {
+					err = nil // a console read Ctrl-C (or Ctrl-Z) ended: see consoleWait
 				}
 				if len(line) > 0 {
 					t.lines <- Line{S: string(line)}
@@ -151,9 +151,21 @@ func (t *Term) await() Line {
 	case <-t.ctx.Done():
 		return Line{Err: t.ctx.Err()}
 	case <-t.ctrlC:
+		t.Interrupted()
 		return Line{Err: ErrInterrupted}
 	case l := <-t.Next():
 		return l
+	}
+}
+
+// Interrupted takes a Ctrl-C: the prompt printed is done with, and a line
+// ready at the same moment is dropped, as a Unix terminal drops the line
+// being typed (it must not answer the question Ctrl-C brings).
+func (t *Term) Interrupted() {
+	t.asked = ""
+	select {
+	case <-t.Next():
+	default:
 	}
 }
 
@@ -189,7 +201,7 @@ func (t *Term) Choose(prompt, keys, def string) (string, error) {
 		if s = strings.ToLower(s); err != nil || s == "" && def != "" {
 			return def, err
 		}
-		if strings.Contains(keys, s[:1]) {
+		if s != "" && strings.Contains(keys, s[:1]) {
 			return s[:1], nil
 		}
 		t.Say("Please answer one of: " + strings.Join(strings.Split(keys, ""), ", ") + ".")

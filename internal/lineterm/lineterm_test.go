@@ -68,6 +68,7 @@ func TestChoose(t *testing.T) {
 		{in: "yes\n", def: "n", want: "y", asked: 1},
 		{in: "\n", def: "n", want: "n", asked: 1},
 		{in: "maybe\nNo\n", def: "y", want: "n", asked: 2},
+		{in: "\nn\n", def: "", want: "n", asked: 2}, // no default: asked again
 		{in: "", def: "y", want: "y", err: io.EOF, asked: 1},
 		{ctrlC: true, def: "y", want: "y", err: ErrInterrupted, asked: 1},
 	} {
@@ -101,26 +102,29 @@ func (r *reads) Read(p []byte) (int, error) {
 }
 
 // TestConsoleReadAborted: on a console (a read begun by a key), a read
-// that Ctrl-C ended with no line (Windows: no characters, read by Go as
-// the end of the input) does not end the input: the next line is read.
-// A read no key began (the console could not be waited on) ends it, as
-// does the end of a pipe.
+// that Ctrl-C or Ctrl-Z ended (Windows: Go reads the end of the input) does
+// not end the input: what was typed before Ctrl-Z is a line, and the next
+// line is read. A read no key began (the console could not be waited on)
+// ends it, as does the end of a pipe.
 func TestConsoleReadAborted(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		keyed bool
-		want  Line
+		src   reads
+		want  []Line
 	}{
-		{"a key began the read", true, Line{S: "n\n"}},
-		{"no key: the console is gone", false, Line{Err: io.EOF}},
+		{"Ctrl-C: no line", true, reads{{"", io.EOF}, {"n\n", nil}}, []Line{{S: "n\n"}}},
+		{"Ctrl-Z after text", true, reads{{"abc", io.EOF}, {"n\n", nil}}, []Line{{S: "abc"}, {S: "n\n"}}},
+		{"no key: the console is gone", false, reads{{"", io.EOF}, {"n\n", nil}}, []Line{{Err: io.EOF}, {Err: io.EOF}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := &reads{{"", io.EOF}, {"n\n", nil}}
-			term := New(context.Background(), src, io.Discard, nil)
+			term := New(context.Background(), &tc.src, io.Discard, nil)
 			term.wait = func() bool { return tc.keyed }
 			term.aborted = func(err error) bool { return errors.Is(err, io.EOF) }
-			if got := <-term.Next(); got != tc.want {
-				t.Errorf("Next = %+v, want %+v", got, tc.want)
+			for i, want := range tc.want {
+				if got := <-term.Next(); got != want {
+					t.Errorf("line %d = %+v, want %+v", i, got, want)
+				}
 			}
 		})
 	}

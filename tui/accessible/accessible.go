@@ -110,7 +110,7 @@ func (u *ui) do(fx []wizard.Effect) {
 // interrupt takes Ctrl-C: the quit question, or yes to it when it is
 // asked (as in the full-screen front-end).
 func (u *ui) interrupt() {
-	u.t.Answered()
+	u.t.Interrupted()
 	u.t.Say("") // ends the line where Ctrl-C was pressed
 	if u.flow.View().AskQuit {
 		u.handle(wizard.Pick{Choice: wizard.ChoiceQuitYes})
