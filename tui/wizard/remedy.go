@@ -62,7 +62,7 @@ func fix(err error, app flows.App) string {
 	case errors.Is(err, ErrPassphraseShort), errors.Is(err, store.ErrPassphraseTooShort):
 		return fmt.Sprintf("Use at least %d characters; a few unrelated words are easy to pass on by phone.", store.MinPassphraseLen)
 	case errors.Is(err, ErrPassphraseMismatch):
-		return "Type the same passphrase in both fields."
+		return "Type the same passphrase twice."
 	case errors.Is(err, store.ErrExists), errors.Is(err, fs.ErrExist):
 		return "A file with that name exists and is never overwritten: move it away, or choose another name (--out)."
 	case errors.Is(err, store.ErrNoProtection), errors.Is(err, store.ErrBadRecipient):
